@@ -1,0 +1,88 @@
+"""Exact numbers and Excel-compatible rounding — the one place where rounding is defined.
+
+Scores are computed as `fractions.Fraction` from the inputs and rounded once, where the
+methodology rounds, half away from zero like Excel's ROUND. Binary floats never decide a
+score or a tier: a float coming from Excel is first read to 15 significant digits, which
+is all Excel itself keeps.
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+Number = int | float | str | Decimal | Fraction
+
+
+class NotANumber(ValueError):
+    """A value that cannot be read as a finite number."""
+
+
+def to_fraction(value: Number) -> Fraction:
+    """Read `value` exactly: ints, Decimals, Fractions and decimal strings as written,
+    floats to Excel's 15 significant digits. A decimal comma is accepted in strings."""
+    if isinstance(value, bool):
+        return Fraction(int(value))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotANumber(f"{value!r} is not a finite number")
+        return Fraction(Decimal(f"{value:.15g}"))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NotANumber(f"{value} is not a finite number")
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if not text:
+            raise NotANumber("empty text is not a number")
+        try:
+            parsed = Decimal(text)
+        except ArithmeticError:
+            raise NotANumber(f"{value!r} is not a number") from None
+        if not parsed.is_finite():
+            raise NotANumber(f"{value!r} is not a finite number")
+        return Fraction(parsed)
+    raise NotANumber(f"{value!r} is not a number")
+
+
+def round_half_away(value: Fraction, decimals: int) -> Fraction:
+    """Excel's ROUND(value; decimals): halves go away from zero."""
+    scale = 10**decimals
+    scaled = abs(value) * scale
+    rounded = math.floor(scaled + Fraction(1, 2))
+    return Fraction(rounded if value >= 0 else -rounded, scale)
+
+
+def truncate(value: Fraction, decimals: int) -> Fraction:
+    """Cut to `decimals` places toward zero (Excel's TRUNC), as the report prints some values."""
+    scale = 10**decimals
+    return Fraction(math.trunc(value * scale), scale)
+
+
+def to_decimal(value: Fraction) -> Decimal:
+    """The exact decimal of a Fraction whose denominator has only the factors 2 and 5."""
+    for places in range(0, 41):
+        scaled = value * 10**places
+        if scaled.denominator == 1:
+            return Decimal(scaled.numerator).scaleb(-places)
+    raise ValueError(f"{value} has no finite decimal form")
+
+
+def plain(value: Fraction | Decimal | None) -> str:
+    """A score as plain text with a dot and no trailing zeros: 4, 3.78, 4.515."""
+    if value is None:
+        return ""
+    number = value if isinstance(value, Decimal) else to_decimal(value)
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def to_float(value: Fraction) -> float:
+    """A score as the float Excel will store (the nearest double)."""
+    return float(value)

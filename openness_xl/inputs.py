@@ -1,0 +1,245 @@
+"""Input files: the long table `body, indicator, field, value` as CSV or as an .xlsx sheet.
+
+`field` is an input name from the methodology, or `score` for a score given directly.
+Reading collects every problem before reporting — file, row or cell, body, indicator,
+field and what was expected — and never modifies the file it reads.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .bodies import BodyRegistry, UnknownBody
+from .methodology import Methodology
+from .scoring import DIRECT, RAW, Entry, ScoreError, compute
+from .values import ValueProblem, check_relations, is_blank, parse_input, parse_score
+
+COLUMNS = ("body", "indicator", "field", "value")
+SCORE_FIELD = "score"
+MAX_CSV_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as the file allows."""
+
+    source: str
+    location: str  # "row 7" or "inputs!D7"
+    message: str
+    body: str = ""
+    indicator: str = ""
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = ", ".join(x for x in (f"{self.source}, {self.location}", self.body and f"body {self.body}",
+                                      self.indicator and f"indicator {self.indicator}",
+                                      self.field and f"field {self.field}") if x)
+        return f"{where}: {self.message}"
+
+
+class InputErrors(ValueError):
+    """Every problem found in an input file."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Row:
+    location: str
+    body: Any
+    indicator: Any
+    field: Any
+    value: Any
+
+
+@dataclass
+class LoadedInputs:
+    submissions: list[tuple[str, str, dict[str, Entry]]]
+    warnings: list[str]
+
+
+def _decode(data: bytes, source: str) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputErrors([Problem(source, "file", "is neither UTF-8 nor cp1251 text")])
+
+
+def read_csv_rows(path: Path) -> list[Row]:
+    """The rows of a long CSV (`,` or `;` separated, UTF-8 or cp1251), with their line numbers."""
+    source = str(path)
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise InputErrors([Problem(source, "file", f"is larger than {MAX_CSV_BYTES:,} bytes")])
+    text = _decode(path.read_bytes(), source)
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    _check_header(header, source, "row 1")
+    positions = [header.index(c) for c in COLUMNS]
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        rows.append(Row(f"row {number}", *(cells[p] for p in positions)))
+    return rows
+
+
+def read_xlsx_rows(path: Path, warnings: list[str]) -> list[Row]:
+    """The rows of the long table in an .xlsx: the sheet named `inputs`, else the first sheet."""
+    from openpyxl.utils import get_column_letter
+
+    from .safe_xlsx import UnsafeWorkbook, open_workbook
+
+    try:
+        workbook, notes = open_workbook(path)
+    except UnsafeWorkbook as error:
+        raise InputErrors([Problem(str(path), "file", str(error))]) from None
+    warnings.extend(notes)
+    try:
+        sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [str(h).strip().lower() if h is not None else "" for h in next(lines, ())]
+        _check_header(header, str(path), f"{sheet.title}!1")
+        positions = [header.index(c) for c in COLUMNS]
+        rows = []
+        for number, cells in enumerate(lines, start=2):
+            if not any(not is_blank(c) for c in cells):
+                continue
+            cells = tuple(cells) + (None,) * (len(header) - len(cells))
+            value_cell = f"{sheet.title}!{get_column_letter(positions[3] + 1)}{number}"
+            rows.append(Row(value_cell, *(cells[p] for p in positions)))
+        return rows
+    finally:
+        workbook.close()
+
+
+def _check_header(header: list[str], source: str, where: str) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputErrors([Problem(source, where, f"header must have the columns {', '.join(COLUMNS)}; "
+                                                  f"missing {', '.join(missing)} (found {', '.join(h for h in header if h) or 'nothing'})")])
+
+
+def read_rows(path: Path | str, warnings: list[str]) -> list[Row]:
+    path = Path(path)
+    if not path.exists():
+        raise InputErrors([Problem(str(path), "file", "does not exist")])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx_rows(path, warnings)
+    return read_csv_rows(path)
+
+
+def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iterable[Row], source: str) -> tuple[list, list[Problem]]:
+    """Group rows by body and indicator, validate every value and relation, collect every problem."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, str], str] = {}
+    grouped: dict[str, dict[str, dict[str, tuple[Any, str]]]] = {}
+    known_indicators = [i.id for i in methodology.indicators]
+    for row in rows:
+        def problem(message, body="", indicator="", field=""):
+            problems.append(Problem(source, row.location, message, body, indicator, field))
+
+        body_text = "" if row.body is None else str(row.body).strip()
+        indicator_id = "" if row.indicator is None else str(row.indicator).strip()
+        field = "" if row.field is None else str(row.field).strip()
+        try:
+            body = bodies.find(body_text)
+        except UnknownBody as error:
+            problem(str(error) if body_text else "body is blank", body_text, indicator_id, field)
+            continue
+        if indicator_id not in known_indicators:
+            near = difflib.get_close_matches(indicator_id, known_indicators, n=3)
+            problem(f"unknown indicator {indicator_id!r}" + (f"; did you mean {', '.join(near)}?" if near else ""),
+                    body.code, indicator_id, field)
+            continue
+        indicator = methodology.indicator(indicator_id)
+        if field != SCORE_FIELD and field not in indicator.input_names:
+            problem(f"unknown field {field!r}; {indicator_id} takes {', '.join(indicator.input_names)} or score",
+                    body.code, indicator_id, field)
+            continue
+        key = (body.code, indicator_id, field)
+        if key in seen:
+            problem(f"duplicate: {body.code} / {indicator_id} / {field} is already given at {seen[key]}",
+                    body.code, indicator_id, field)
+            continue
+        seen[key] = row.location
+        grouped.setdefault(body.code, {}).setdefault(indicator_id, {})[field] = (row.value, row.location)
+
+    submissions = []
+    for body in bodies:
+        if body.code not in grouped:
+            continue
+        entries: dict[str, Entry] = {}
+        for indicator_id, fields in grouped[body.code].items():
+            indicator = methodology.indicator(indicator_id)
+            entry = _entry(methodology, indicator, body, fields, source, problems)
+            if entry is not None:
+                entries[indicator_id] = entry
+        submissions.append((body.code, body.type, entries))
+    return submissions, problems
+
+
+def _entry(methodology, indicator, body, fields, source, problems) -> Entry | None:
+    def problem(location, message, field=""):
+        problems.append(Problem(source, location, message, body.code, indicator.id, field))
+
+    first_location = min((loc for _, loc in fields.values()), key=_sort_key)
+    if SCORE_FIELD in fields:
+        raw, location = fields[SCORE_FIELD]
+        if len(fields) > 1:
+            problem(location, f"give either a score or the inputs ({', '.join(indicator.input_names)}), not both", SCORE_FIELD)
+            return None
+        try:
+            return Entry(DIRECT, score=parse_score(indicator, raw))
+        except ValueProblem as error:
+            problem(location, str(error), SCORE_FIELD)
+            return None
+    values = {}
+    failed = False
+    for spec in indicator.inputs:
+        if spec.name not in fields:
+            problem(first_location, f"{spec.name} is missing; it must be {spec.allowed}", spec.name)
+            failed = True
+            continue
+        raw, location = fields[spec.name]
+        try:
+            values[spec.name] = parse_input(spec, raw)
+        except ValueProblem as error:
+            problem(location, str(error), spec.name)
+            failed = True
+    if failed:
+        return None
+    relation_problems = check_relations(indicator, values)
+    try:
+        if not relation_problems:
+            compute(methodology, indicator, values, body.type)
+    except ScoreError as error:
+        relation_problems = error.problems
+    for issue in relation_problems:
+        problem(fields.get(issue.field, (None, first_location))[1], str(issue), issue.field)
+    return None if relation_problems else Entry(RAW, values=values)
+
+
+def _sort_key(location: str):
+    digits = "".join(ch for ch in location if ch.isdigit())
+    return (int(digits) if digits else 0, location)
+
+
+def load_inputs(path: Path | str, methodology: Methodology, bodies: BodyRegistry) -> LoadedInputs:
+    """Read and validate an input file; InputErrors lists every problem found."""
+    warnings: list[str] = []
+    rows = read_rows(path, warnings)
+    submissions, problems = build_submissions(methodology, bodies, rows, str(path))
+    if problems:
+        raise InputErrors(problems)
+    return LoadedInputs(submissions, warnings)

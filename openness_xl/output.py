@@ -1,0 +1,99 @@
+"""Writing results: the scores table as CSV or text, always atomically, never over an input."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .exact import plain
+from .methodology import Methodology
+from .scoring import BodyResult
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = ()) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename it into
+    place: a failed write leaves nothing half-written. Refuses to write over any `protect` path."""
+    target = Path(path).resolve()
+    for other in protect:
+        if Path(other).exists() and Path(other).resolve() == target:
+            raise ValueError(f"refusing to overwrite the input file {other}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def score_columns(methodology: Methodology) -> list[str]:
+    """The CSV header of `openness scores`, derived from the methodology."""
+    columns = ["body", "body_type"]
+    for indicator in methodology.indicators:
+        columns += [indicator.id, f"{indicator.id}__tier"]
+    for criterion in methodology.criteria:
+        columns += [criterion.id, f"{criterion.id}__grade"]
+    return columns + ["index", "rating", "rank"]
+
+
+def score_rows(methodology: Methodology, results: Sequence[BodyResult]) -> list[list[str]]:
+    rows = []
+    for result in results:
+        row = [result.body, result.body_type]
+        for indicator in methodology.indicators:
+            item = result.indicators[indicator.id]
+            row += [plain(item.score), item.tier or ""]
+        for criterion in methodology.criteria:
+            item = result.criteria[criterion.id]
+            row += [plain(item.score), item.grade or ""]
+        row += [plain(result.index), result.rating or "", "" if result.rank is None else str(result.rank)]
+        rows.append(row)
+    return rows
+
+
+def scores_csv(methodology: Methodology, results: Sequence[BodyResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(score_columns(methodology))
+    for row in score_rows(methodology, results):
+        writer.writerow([safe_text(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def scores_table(methodology: Methodology, results: Sequence[BodyResult]) -> str:
+    """A readable summary: per body the four criteria with letters, the index, rating and rank."""
+    header = ["body", "type"] + [c.id for c in methodology.criteria] + ["index", "rating", "rank", "notes"]
+    lines = []
+    for body_type in methodology.body_types:
+        group = sorted((r for r in results if r.body_type == body_type),
+                       key=lambda r: (r.rank is None, r.rank or 0, r.body))
+        for r in group:
+            notes = []
+            if r.missing:
+                notes.append(f"missing {len(r.missing)}")
+            if r.provisional:
+                notes.append("provisional")
+            if r.direct:
+                notes.append("direct scores")
+            cells = [r.body, r.body_type]
+            cells += [f"{plain(r.criteria[c.id].score)} {r.criteria[c.id].grade or ''}".strip() for c in methodology.criteria]
+            cells += [plain(r.index), r.rating or "", "" if r.rank is None else str(r.rank), ", ".join(notes)]
+            lines.append(cells)
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+    return "\n".join(out) + "\n"

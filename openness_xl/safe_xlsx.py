@@ -1,0 +1,77 @@
+"""Opening .xlsx files that other people sent: refuse bombs before parsing, parse XML safely.
+
+openpyxl parses XML with entity expansion unless defusedxml is installed, and nothing in it
+guards against zip bombs (a 311 KB file can expand to 315 MB). So: check the archive's
+member count and declared sizes first, insist on defusedxml, and ignore macros and
+external links with a warning.
+"""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import defusedxml  # noqa: F401  (imported so openpyxl switches to its safe parser)
+
+MAX_MEMBERS = 2_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+class UnsafeWorkbook(ValueError):
+    """A workbook refused before parsing; the message says which limit it broke."""
+
+
+@dataclass(frozen=True)
+class Inspection:
+    members: int
+    uncompressed: int
+    warnings: tuple[str, ...]
+
+
+def inspect(path: Path | str, max_members: int = MAX_MEMBERS, max_uncompressed: int = MAX_UNCOMPRESSED,
+            max_ratio: int = MAX_RATIO) -> Inspection:
+    """Check an .xlsx archive against the limits without parsing any of its XML."""
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnsafeWorkbook(f"{path}: not an .xlsx file (not a zip archive)") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > max_members:
+            raise UnsafeWorkbook(f"{path}: {len(infos)} parts in the archive, more than the limit {max_members}")
+        total = sum(i.file_size for i in infos)
+        if total > max_uncompressed:
+            raise UnsafeWorkbook(f"{path}: expands to {total:,} bytes, more than the limit {max_uncompressed:,}")
+        for info in infos:
+            if info.compress_size and info.file_size / info.compress_size > max_ratio and info.file_size > 1_000_000:
+                raise UnsafeWorkbook(
+                    f"{path}: part {info.filename} expands {info.file_size // info.compress_size}× "
+                    f"({info.file_size:,} bytes), more than the limit {max_ratio}×"
+                )
+        names = [i.filename for i in infos]
+    warnings = []
+    if any(n.endswith("vbaProject.bin") for n in names):
+        warnings.append(f"{path}: macros are ignored")
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        warnings.append(f"{path}: external links are ignored; only values stored in the file are read")
+    return Inspection(len(infos), total, tuple(warnings))
+
+
+def open_workbook(path: Path | str, **limits):
+    """Open an .xlsx for reading values only, after the archive checks; returns (workbook, warnings)."""
+    import openpyxl
+    from openpyxl import xml as openpyxl_xml
+
+    if not openpyxl_xml.DEFUSEDXML:
+        raise UnsafeWorkbook("defusedxml is not active in openpyxl; refusing to parse untrusted XML")
+    inspection = inspect(path, **limits)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # defusedxml's EntitiesForbidden and friends, or a broken file
+        root = error
+        while root.__cause__ or root.__context__:
+            root = root.__cause__ or root.__context__
+        raise UnsafeWorkbook(f"{path}: refused while parsing ({type(root).__name__}: {root})") from None
+    return workbook, list(inspection.warnings)

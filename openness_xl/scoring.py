@@ -1,0 +1,158 @@
+"""Scoring: indicator scores from inputs, criteria, the index, ratings and ranks.
+
+Indicators are computed exactly and rounded once (Excel's ROUND, `exact.round_half_away`),
+except where the kind rounds itself (open data). Criteria and the index are plain sums.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Mapping, Sequence
+
+from . import grading
+from .exact import round_half_away
+from .kinds import Context, InputProblem
+from .methodology import Criterion, Indicator, Methodology
+from .values import ValueProblem, parse_inputs, parse_score
+
+RAW, DIRECT = "raw", "direct"
+
+
+class ScoreError(ValueError):
+    """Inputs that cannot be scored; `problems` holds one ValueProblem per input at fault."""
+
+    def __init__(self, indicator: Indicator, problems: Sequence[ValueProblem]):
+        self.indicator = indicator
+        self.problems = list(problems)
+        super().__init__(f"{indicator.id}: " + "; ".join(str(p) for p in problems))
+
+
+def compute(methodology: Methodology, indicator: Indicator, values: Mapping[str, Fraction], body_type: str | None = None) -> Fraction:
+    """The score of already-validated exact inputs, rounded as the methodology rounds."""
+    context = Context(indicator.maximum, body_type, methodology.decimals)
+    try:
+        exact = indicator.kind.score(indicator.params, values, context)
+    except InputProblem as problem:
+        raise ScoreError(indicator, [ValueProblem(problem.field, str(problem))]) from None
+    return exact if indicator.kind.rounds_itself else round_half_away(exact, methodology.decimals)
+
+
+def score_inputs(methodology: Methodology, indicator_id: str, raw: Mapping[str, Any], body_type: str | None = None) -> Fraction:
+    """Parse raw inputs (numbers or text) for one indicator and score them; ScoreError lists every problem."""
+    indicator = methodology.indicator(indicator_id)
+    values, problems = parse_inputs(indicator, raw)
+    if indicator.needs_body_type and body_type not in methodology.body_types:
+        problems.append(ValueProblem("body_type", f"body_type must be one of {', '.join(methodology.body_types)}, got {body_type!r}"))
+    if problems:
+        raise ScoreError(indicator, problems)
+    return compute(methodology, indicator, values, body_type)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What was submitted for one indicator of one body: raw inputs or a direct score."""
+
+    source: str  # RAW or DIRECT
+    values: Mapping[str, Fraction] = field(default_factory=dict)
+    score: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator_id: str
+    score: Fraction | None
+    tier: str | None
+    source: str | None
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    score: Fraction | None
+    grade: str | None
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BodyResult:
+    body: str
+    body_type: str
+    indicators: Mapping[str, IndicatorResult]
+    criteria: Mapping[str, CriterionResult]
+    index: Fraction | None
+    rating: str | None
+    rating_provisional: bool
+    rank: int | None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(i for i, r in self.indicators.items() if r.score is None)
+
+    @property
+    def provisional(self) -> bool:
+        """True when a provisional formula produced a score, or the rating band is provisional."""
+        return self.rating_provisional or any(r.provisional for r in self.indicators.values())
+
+    @property
+    def direct(self) -> bool:
+        return any(r.source == DIRECT for r in self.indicators.values())
+
+
+def entry_score(methodology: Methodology, indicator: Indicator, entry: Entry, body_type: str) -> Fraction:
+    if entry.source == DIRECT:
+        return entry.score
+    return compute(methodology, indicator, entry.values, body_type)
+
+
+def criterion_total(criterion: Criterion, methodology: Methodology, scores: Mapping[str, Fraction | None]) -> tuple[Fraction | None, tuple[str, ...]]:
+    """The plain sum of a criterion's indicators (penalties subtracted) and the ids that are missing."""
+    missing = tuple(i for i in criterion.indicators if scores.get(i) is None)
+    if missing:
+        return None, missing
+    total = Fraction(0)
+    for indicator_id in criterion.indicators:
+        sign = -1 if methodology.indicator(indicator_id).role == "penalty" else 1
+        total += sign * scores[indicator_id]
+    return total, ()
+
+
+def evaluate(methodology: Methodology, submissions: Sequence[tuple[str, str, Mapping[str, Entry]]]) -> list[BodyResult]:
+    """Score every body: (code, body type, entries by indicator id) → results, ranked within body type."""
+    partial = []
+    for body, body_type, entries in submissions:
+        indicators: dict[str, IndicatorResult] = {}
+        for indicator in methodology.indicators:
+            entry = entries.get(indicator.id)
+            if entry is None:
+                indicators[indicator.id] = IndicatorResult(indicator.id, None, None, None, False)
+                continue
+            score = entry_score(methodology, indicator, entry, body_type)
+            indicators[indicator.id] = IndicatorResult(
+                indicator.id,
+                score,
+                grading.tier(methodology, indicator, score),
+                entry.source,
+                indicator.provisional and entry.source == RAW,
+            )
+        scores = {i: r.score for i, r in indicators.items()}
+        criteria = {}
+        for criterion in methodology.criteria:
+            total, missing = criterion_total(criterion, methodology, scores)
+            criteria[criterion.id] = CriterionResult(
+                criterion.id, total, None if total is None else grading.grade(criterion, total), missing
+            )
+        totals = [c.score for c in criteria.values()]
+        index = None if any(t is None for t in totals) else sum(totals, Fraction(0))
+        label, provisional = grading.rating(methodology, index) if index is not None else (None, False)
+        partial.append((body, body_type, indicators, criteria, index, label, provisional))
+
+    results = []
+    for body_type in methodology.body_types:
+        group = [p for p in partial if p[1] == body_type]
+        ranks = grading.competition_ranks([p[4] for p in group])
+        for (body, bt, indicators, criteria, index, label, provisional), rank in zip(group, ranks):
+            results.append(BodyResult(body, bt, indicators, criteria, index, label, provisional, rank))
+    order = {body: n for n, (body, *_rest) in enumerate(submissions)}
+    results.sort(key=lambda r: order[r.body])
+    return results

@@ -1,0 +1,107 @@
+"""The `openness` command as a user runs it."""
+import csv
+import hashlib
+import io
+import subprocess
+import sys
+
+import pytest
+
+from openness_xl.cli import main
+from openness_xl.output import score_columns
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_scores_of_the_embedded_2025_data(capsys, methodology):
+    code, out, err = run(capsys, "scores")
+    assert code == 0 and err == ""
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == score_columns(methodology)
+    assert list(rows[0])[:4] == ["body", "body_type", "appk_review_timeliness", "appk_review_timeliness__tier"]
+    assert list(rows[0])[-3:] == ["index", "rating", "rank"]
+    assert len(rows) == 49
+    by_body = {r["body"]: r for r in rows}
+    assert by_body["МП"]["index"] == "79.085" and by_body["МП"]["rating"] == "ВВ"
+    assert by_body["Жамбылская"]["rating"] == "ААА" and by_body["Жамбылская"]["rank"] == "1"
+    assert by_body["МЗ"]["appk_review_timeliness"] == "1.96"
+    assert by_body["МЗ"]["appk_review_timeliness__tier"] == "неэффективный"
+
+
+def test_table_format(capsys):
+    code, out, _ = run(capsys, "scores", "--format", "table")
+    assert code == 0
+    assert out.splitlines()[1].startswith("МТ ") and "93.31" in out.splitlines()[1]
+
+
+def test_missing_indicators_warn_and_leave_totals_empty(tmp_path, capsys):
+    path = tmp_path / "in.csv"
+    path.write_text("body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n", encoding="utf-8")
+    code, out, err = run(capsys, "scores", str(path))
+    assert code == 0
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["appk_review_timeliness"] == "1.96" and row["appk"] == "" and row["index"] == "" and row["fb_satisfaction"] == ""
+    assert "warning: МЗ: no data for appk_redirect_timeliness" in err
+    code, _, err = run(capsys, "scores", str(path), "--strict")
+    assert code == 2 and "--strict" in err
+
+
+def test_errors_exit_non_zero_with_every_problem(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,9\nZZ,fb_meetings,score,1\n", encoding="utf-8")
+    code, out, err = run(capsys, "scores", str(path))
+    assert code == 1 and out == ""
+    assert "2 problem(s)" in err and "row 2" in err and "row 3" in err
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 1 and "score must be a score from 0 to 5, got '9'" in err
+
+
+def test_check_ok(tmp_path, capsys):
+    path = tmp_path / "ok.csv"
+    path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,4\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 0 and "OK — 1 bodies, 1 indicator entries" in out
+
+
+def test_output_file_is_written_and_never_over_the_input(tmp_path, capsys):
+    path = tmp_path / "in.csv"
+    path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,4\n", encoding="utf-8")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    code, _, err = run(capsys, "scores", str(path), "-o", str(path))
+    assert code == 1 and "refusing to overwrite the input file" in err
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    out = tmp_path / "sub" / "scores.csv"
+    assert run(capsys, "scores", "-o", str(out))[0] == 0
+    first = out.read_bytes()
+    assert run(capsys, "scores", "-o", str(out))[0] == 0
+    assert out.read_bytes() == first  # same inputs, same bytes
+    assert [p.name for p in out.parent.iterdir()] == ["scores.csv"]  # no temporary left behind
+
+
+def test_reconcile_lists_the_known_inconsistencies(capsys):
+    code, out, _ = run(capsys, "reconcile")
+    assert code == 0
+    lines = out.splitlines()
+
+    def has(*words):
+        return any(all(w in line for w in words) for line in lines)
+
+    assert has("criterion-sum", "Алматы", "appk", "16.87", "17.86", "R6")
+    assert has("criterion-sum", "Карагандинская", "appk", "21.88", "21.79", "R7")
+    assert has("worked-example", "МНВО", "appk_review_timeliness", "1.6", "0.4", "L350", "R1")
+    assert has("worked-example", "Алматинская", "appk_review_timeliness", "3.85", "3.86", "L342", "R2")
+    assert has("worked-example", "Алматы", "appk_first_leaders", "4", "1", "L1096", "R6")
+    assert has("rating", "ВКО", "90.17")
+    assert has("print-correction", "МП", "og_open_data", "4.51", "4.515")
+    assert "106 printed tier labels disagree" in out
+    code, out_all, _ = run(capsys, "reconcile", "--all")
+    assert sum(line.startswith("tier-label ") for line in out_all.splitlines()) == 106
+
+
+def test_console_script_runs_as_a_module():
+    result = subprocess.run([sys.executable, "-m", "openness_xl.cli", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and "openness-xl" in result.stdout

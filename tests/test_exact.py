@@ -1,0 +1,57 @@
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from openness_xl.exact import NotANumber, plain, round_half_away, to_fraction, truncate
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1.955839", "1.96"), ("2.675", "2.68"), ("-2.675", "-2.68"), ("0.005", "0.01"),
+    ("3.8588", "3.86"), ("1.0173", "1.02"), ("0.125", "0.13"), ("2.5", "2.5"),
+])
+def test_rounds_half_away_from_zero_like_excel(value, expected):
+    assert plain(round_half_away(to_fraction(value), 2)) == expected
+
+
+def test_python_round_would_disagree_on_halves():
+    # The reason this module exists: round() goes to even, Excel goes away from zero.
+    assert round(0.125, 2) == 0.12
+    assert round_half_away(Fraction(1, 8), 2) == Fraction(13, 100)
+
+
+@given(st.integers(-10**9, 10**9), st.integers(0, 6))
+def test_agrees_with_decimal_half_up(numerator, power):
+    value = Fraction(numerator, 10**power)
+    expected = Decimal(numerator).scaleb(-power).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert round_half_away(value, 2) == Fraction(expected)
+
+
+def test_floats_are_read_as_excel_keeps_them():
+    assert to_fraction(3 * (1 - 3 / 10)) == Fraction(21, 10)
+    assert to_fraction(0.1 + 0.2) == Fraction(3, 10)
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "nan", "inf", float("nan"), float("inf"), None])
+def test_non_numbers_are_refused(bad):
+    with pytest.raises(NotANumber):
+        to_fraction(bad)
+
+
+def test_decimal_comma_and_spaces():
+    assert to_fraction("48 981") == 48981
+    assert to_fraction("3,78") == Fraction(378, 100)
+
+
+def test_truncate_explains_the_open_data_prints():
+    assert plain(truncate(Fraction(4515, 1000), 2)) == "4.51"
+    assert plain(truncate(Fraction(4705, 1000), 2)) == "4.7"
+
+
+def test_plain_has_no_exponent_or_trailing_zeros():
+    assert plain(Fraction(4515, 1000)) == "4.515"
+    assert plain(Fraction(30)) == "30"
+    assert plain(Fraction(1, 10**9)) == "0.000000001"
+    assert plain(None) == ""

@@ -1,0 +1,154 @@
+"""The methodology file loads, and every class of mistake in it is reported precisely."""
+import copy
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from openness_xl.kinds import KINDS
+from openness_xl.methodology import HERE, MethodologyError, available_years, parse
+
+RAW = tomllib.loads((HERE / "2025.toml").read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def indicator(data, ident):
+    return next(i for i in data["indicators"] if i["id"] == ident)
+
+
+def problems_of(mutate) -> list[str]:
+    data = copy.deepcopy(RAW)
+    mutate(data)
+    with pytest.raises(MethodologyError) as caught:
+        parse(data)
+    return caught.value.problems
+
+
+def test_2025_declares_20_indicators_in_4_criteria(methodology):
+    assert available_years() == [2025]
+    assert len(methodology.indicators) == 20
+    assert [c.id for c in methodology.criteria] == ["appk", "open_government", "feedback", "internal_control"]
+    assert [len(c.indicators) for c in methodology.criteria] == [9, 3, 5, 3]
+    assert sum(c.maximum for c in methodology.criteria) == 100
+    assert {i.role for i in methodology.indicators} == {"score", "penalty", "bonus"}
+
+
+def test_ids_match_the_published_data(methodology):
+    from openness_xl.reference import published_indicators
+
+    assert {p.key for p in published_indicators()} == {i.id for i in methodology.indicators}
+
+
+def test_field_names_other_tools_rely_on(methodology):
+    expected = {
+        "appk_review_timeliness": ("late", "reviewed"),
+        "appk_redirect_timeliness": ("late", "received"),
+        "appk_unjustified_redirect": ("facts",),
+        "appk_court_share": ("court", "reviewed"),
+        "appk_first_leaders": ("by_first_leader", "received"),
+        "fb_satisfaction": ("satisfied_percent",),
+        "fb_request_share": ("request_percent",),
+        "fb_knowledge_base": ("updated", "bilingual"),
+        "fb_unaccredited_channels_penalty": ("unaccredited",),
+        "ic_hidden_services_bonus": ("qualifying",),
+        "og_open_data": ("completeness", "timeliness", "coef_publication", "coef_update"),
+    }
+    for ident, names in expected.items():
+        assert methodology.indicator(ident).input_names == names
+
+
+def test_every_kind_is_used_and_known(methodology):
+    used = {i.kind.name for i in methodology.indicators}
+    assert used <= set(KINDS)
+    assert len(used) >= 8
+
+
+def test_unknown_input_in_parameters():
+    problems = problems_of(lambda d: indicator(d, "appk_review_timeliness")["params"].update(part="lately"))
+    assert any("appk_review_timeliness" in p and "unknown input 'lately'" in p for p in problems)
+
+
+def test_criterion_maxima_must_add_up():
+    problems = problems_of(lambda d: indicator(d, "appk_hearing").update(maximum=4))
+    assert any("criterion appk: maximum is 30, but its scored indicators add up to 31" in p for p in problems)
+
+
+def test_tier_bands_must_descend():
+    def swap(d):
+        d["tiers"]["percent"][1]["at_least_share"] = Decimal("0.95")
+    assert any("must descend" in p and "средний" in p for p in problems_of(swap))
+
+
+def test_rating_bands_must_descend():
+    def swap(d):
+        d["index"]["ratings"][2]["from"] = 91
+    assert any("index ratings must descend" in p for p in problems_of(swap))
+
+
+@pytest.mark.parametrize("name", ["openness timeliness", "1OPENNESS", "AB12", "openness_x"])
+def test_invalid_excel_function_names(name):
+    problems = problems_of(lambda d: indicator(d, "fb_satisfaction").update(udf=name))
+    assert any("not a valid Excel function name" in p and "fb_satisfaction" in p for p in problems)
+
+
+def test_duplicate_udf_names():
+    problems = problems_of(lambda d: indicator(d, "fb_satisfaction").update(udf="OPENNESS_TIMELINESS"))
+    assert any("udf 'OPENNESS_TIMELINESS' is used twice" in p for p in problems)
+
+
+def test_unknown_kind_names_the_known_ones():
+    problems = problems_of(lambda d: indicator(d, "fb_meetings").update(kind="magic"))
+    assert any("unknown formula kind 'magic'" in p and "ratio_deduction" in p for p in problems)
+
+
+def test_unknown_criterion():
+    problems = problems_of(lambda d: indicator(d, "fb_meetings").update(criterion="fb"))
+    assert any("criterion 'fb' is not declared" in p for p in problems)
+
+
+def test_band_edges_must_rise():
+    def bad(d):
+        indicator(d, "fb_satisfaction")["params"]["bands"][3]["from"] = 35
+    assert any("band edges must rise" in p for p in problems_of(bad))
+
+
+def test_part_of_must_name_an_input():
+    def bad(d):
+        indicator(d, "appk_court_share")["inputs"][0]["part_of"] = "total"
+    assert any("part_of names unknown input 'total'" in p for p in problems_of(bad))
+
+
+def test_weights_must_add_up_to_the_maximum():
+    def bad(d):
+        indicator(d, "og_open_npa")["params"]["weights"]["comments_kk"] = 3
+    assert any("weights add up to 9, not the maximum 8" in p for p in problems_of(bad))
+
+
+def test_all_problems_are_reported_together():
+    def many(d):
+        indicator(d, "fb_satisfaction").update(udf="bad name")
+        indicator(d, "fb_meetings").update(kind="magic")
+        d["index"]["ratings"][2]["from"] = 91
+    assert len(problems_of(many)) >= 3
+
+
+def test_a_new_year_is_a_new_file(tmp_path: Path):
+    text = (HERE / "2025.toml").read_text(encoding="utf-8").replace("year = 2025", "year = 2026")
+    text = text.replace("factor = 1000,", "factor = 500,")
+    path = tmp_path / "2026.toml"
+    path.write_text(text, encoding="utf-8")
+    from openness_xl.methodology import load
+    from openness_xl.scoring import score_inputs
+
+    revised = load(path)
+    assert revised.year == 2026
+    assert score_inputs(revised, "appk_review_timeliness", {"late": 25, "reviewed": 48981}) == Decimal("2.98")
+
+
+def test_unparseable_file_is_reported(tmp_path: Path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[[indicators]\n", encoding="utf-8")
+    from openness_xl.methodology import load
+
+    with pytest.raises(MethodologyError, match="not valid TOML"):
+        load(path)
