@@ -53,6 +53,38 @@ def cmd_scores(args) -> int:
     return 0
 
 
+def _provenance(args) -> list[tuple[str, str]]:
+    """Where the scores came from, for the workbook's provenance sheet: files and their SHA-256."""
+    import hashlib
+
+    from .reference import DATA
+
+    if args.input is None:
+        files = [DATA / str(args.year) / name for name in ("indicator_scores.csv", "corrections.csv")]
+        rows = [("Входные данные", f"опубликованные баллы индикаторов {args.year} (встроены в пакет)")]
+    else:
+        files = [Path(args.input)]
+        rows = [("Входные данные", Path(args.input).name)]
+    rows += [(f"{path.name}, SHA-256", hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
+    rows.append(("Команда", " ".join(["openness", args.command] + ([Path(args.input).name] if args.input else []))))
+    return rows
+
+
+def cmd_report(args) -> int:
+    from .scoring import evaluate
+    from .workbooks.report import write_report
+
+    methodology = _methodology(args)
+    submissions, warnings = _submissions(args, methodology)
+    results = evaluate(methodology, submissions)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    data = write_report(methodology, results, _provenance(args), args.year)
+    atomic_write(args.output, data, protect=[args.input] if args.input else [])
+    print(f"wrote {args.output}: {len(results)} bodies")
+    return 0
+
+
 def cmd_check(args) -> int:
     methodology = _methodology(args)
     loaded = load_inputs(args.input, methodology, registry(args.year))
@@ -96,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
     scores.add_argument("--strict", action="store_true", help="missing indicators are an error")
     scores.set_defaults(run=cmd_scores)
+
+    report = sub.add_parser("report", parents=[common], help="the report workbook (.xlsx) with live formulas")
+    report.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
+    report.add_argument("-o", "--output", required=True)
+    report.set_defaults(run=cmd_report)
 
     check = sub.add_parser("check", parents=[common], help="validate an input file only")
     check.add_argument("input")

@@ -29,6 +29,10 @@ def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = 
             raise ValueError(f"refusing to overwrite the input file {other}")
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    # mkstemp makes the file private; give it the mode a plain open() would have.
+    os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -73,6 +73,7 @@ class Indicator:
     name_ru: str
     name_en: str
     name_kk: str
+    short_ru: str
     udf: str
     confidence: str
     provisional: bool
@@ -103,6 +104,7 @@ class Indicator:
 class Criterion:
     id: str
     order: int
+    short_ru: str
     name_ru: str
     name_en: str
     maximum: Fraction
@@ -327,7 +329,7 @@ def _parse_input(raw: Mapping, where: str, problems: list[str]) -> InputSpec | N
 def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]) -> Indicator | None:
     ident = raw.get("id", "?")
     where = f"indicator {ident}"
-    missing = [k for k in ("id", "criterion", "order", "role", "maximum", "name_ru", "udf", "kind", "inputs") if k not in raw]
+    missing = [k for k in ("id", "criterion", "order", "role", "maximum", "name_ru", "short_ru", "udf", "kind", "inputs") if k not in raw]
     if missing:
         problems.append(f"{where}: missing {', '.join(missing)}")
         return None
@@ -341,6 +343,8 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
         return None
     if raw["role"] not in ROLES:
         problems.append(f"{where}: role {raw['role']!r} must be one of {', '.join(ROLES)}")
+    if len(f"{raw['order']}. {raw['short_ru']}") > 31 or re.search(r"[\[\]:*?/\\]", raw["short_ru"]):
+        problems.append(f"{where}: short_ru {raw['short_ru']!r} must fit an Excel sheet name (31 characters with its number, no []:*?/\\)")
     udf = str(raw["udf"])
     if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
         problems.append(f"{where}: udf {udf!r} is not a valid Excel function name (capital letters, digits, _ or ., starting with a letter, not a cell reference)")
@@ -393,6 +397,7 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
         name_ru=raw["name_ru"],
         name_en=raw.get("name_en", ""),
         name_kk=raw.get("name_kk", ""),
+        short_ru=raw.get("short_ru", ""),
         udf=udf,
         confidence=raw.get("confidence", ""),
         provisional=bool(raw.get("provisional", False)),
@@ -429,7 +434,7 @@ def _parse_criteria(raws, indicators: list[Indicator], problems: list[str]) -> l
         if c_edge is not None and c_edge >= a_edge:
             problems.append(f"{where}: grade_c_below {c_edge} must be below grade_a_from {a_edge}")
         criteria.append(
-            Criterion(ident, int(raw.get("order", 0)), raw.get("name_ru", ""), raw.get("name_en", ""),
+            Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
                       maximum, a_edge, c_edge, tuple(i.id for i in members))
         )
     return criteria

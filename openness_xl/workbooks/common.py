@@ -1,0 +1,75 @@
+"""What the generated workbooks share: deterministic files, formats, tier colours, references."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from fractions import Fraction
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .. import __version__
+
+# A fixed creation time: the same inputs must give the same bytes.
+FIXED_TIME = dt.datetime(2025, 1, 1)
+TIER_COLOURS = {"высокий": "#C6EFCE", "средний": "#FFEB9C", "низкий": "#FCD5B4", "неэффективный": "#FFC7CE"}
+GRADE_COLOURS = {"А": "#C6EFCE", "В": "#FFEB9C", "С": "#FFC7CE"}
+NOT_SUBMITTED = "н/д"
+
+
+def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:
+    """An in-memory XlsxWriter workbook that treats user text as text, never as a formula or link."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    })
+    workbook.set_properties({"title": title, "author": f"openness-xl {__version__}", "created": FIXED_TIME})
+    workbook.set_calc_mode("auto")
+    workbook.set_size(1600, 1000)
+    return workbook, buffer
+
+
+def finish(workbook: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
+    """Print set-up for every sheet (A4 landscape, one page wide), then the file's bytes."""
+    for sheet in workbook.worksheets():
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def ref(sheet: str, row: int, col: int, absolute: bool = True) -> str:
+    """A cross-sheet reference such as 'Данные'!$D$5 (0-based row and column)."""
+    return f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)}"
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def column_range(sheet: str, first_row: int, last_row: int, col: int) -> str:
+    start = xl_rowcol_to_cell(first_row, col, row_abs=True, col_abs=True)
+    end = xl_rowcol_to_cell(last_row, col, row_abs=True, col_abs=True)
+    return f"'{sheet}'!{start}:{end}"
+
+
+def number(value: Fraction | None):
+    """A cached value for a formula cell: a float, or "" where the formula gives an empty text."""
+    return "" if value is None else float(value)
+
+
+def tier_colour_rules(sheet, first_row: int, last_row: int, col: int, formats: dict) -> None:
+    """Colour a column of tier (or letter) cells by their text, so colours follow recalculation."""
+    for label, label_format in formats.items():
+        sheet.conditional_format(first_row, col, last_row, col, {
+            "type": "cell", "criteria": "==", "value": f'"{label}"', "format": label_format,
+        })
+
+
+def colour_formats(workbook, colours: dict[str, str]) -> dict:
+    return {label: workbook.add_format({"bg_color": colour}) for label, colour in colours.items()}

@@ -1,0 +1,452 @@
+"""The report workbook: the published report's tables, as live Excel formulas over the scores.
+
+Sheets:
+* «Данные» — one row per body: every indicator score (the inputs of the workbook), and as
+  native formulas its tier, the criteria with letters, the index, rating and rank;
+* «Методика» — maxima, tier edges in points, letter edges and rating bands, which every
+  formula reads (nothing is typed into a formula twice);
+* one sheet per indicator and per criterion with the «Распределение баллов в разрезе ЦГО /
+  МИО» tables (Наименование, Балл, Категория) sorted by score, tier colours, and a chart
+  on each criterion sheet;
+* «Итог» — the final index tables with ratings and ranks;
+* «Сводка» — tiers per indicator, averages for ЦГО and МИО, leaders and laggards;
+* «Профиль» — one body at a time, chosen from a list: scores, tiers, points lost, rank;
+* «Происхождение» — package version, methodology file and hash, inputs and their SHA-256.
+
+Every formula cell is stored with the value the core computed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+from .. import __version__, grading
+from ..bodies import registry
+from ..exact import plain
+from ..methodology import Methodology
+from ..scoring import BodyResult
+from .common import (GRADE_COLOURS, TIER_COLOURS, cell, colour_formats, column_range, finish,
+                     new_workbook, number, ref, tier_colour_rules)
+
+DATA, METHOD, FINAL, SUMMARY, PROFILE, PROVENANCE = "Данные", "Методика", "Итог", "Сводка", "Профиль", "Происхождение"
+FIRST = 2  # first data row (0-based) on «Данные»
+TYPE_NAMES = {"CGO": "ЦГО", "MIO": "МИО"}
+RATING_FLOOR = -1000  # the fallback rating's lower edge in the LOOKUP table
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything sits on «Данные» and «Методика»: one place, used by every sheet."""
+
+    methodology: Methodology
+    bodies: tuple[str, ...]
+
+    @property
+    def last(self) -> int:
+        return FIRST + len(self.bodies) - 1
+
+    def row(self, body: str) -> int:
+        return FIRST + self.bodies.index(body)
+
+    def score_col(self, indicator_id: str) -> int:
+        return 3 + 2 * [i.id for i in self.methodology.indicators].index(indicator_id)
+
+    def tier_col(self, indicator_id: str) -> int:
+        return self.score_col(indicator_id) + 1
+
+    def criterion_col(self, criterion_id: str) -> int:
+        return 3 + 2 * len(self.methodology.indicators) + 2 * [c.id for c in self.methodology.criteria].index(criterion_id)
+
+    @property
+    def index_col(self) -> int:
+        return 3 + 2 * len(self.methodology.indicators) + 2 * len(self.methodology.criteria)
+
+    # «Методика»: indicators from row 2, then criteria, then ratings.
+    def method_indicator_row(self, indicator_id: str) -> int:
+        return 2 + [i.id for i in self.methodology.indicators].index(indicator_id)
+
+    @property
+    def method_criteria_start(self) -> int:
+        return 2 + len(self.methodology.indicators) + 3
+
+    def method_criterion_row(self, criterion_id: str) -> int:
+        return self.method_criteria_start + [c.id for c in self.methodology.criteria].index(criterion_id)
+
+    @property
+    def method_ratings_start(self) -> int:
+        return self.method_criteria_start + len(self.methodology.criteria) + 3
+
+
+def tier_formula(layout: Layout, indicator, score_ref: str) -> str:
+    """Nested IFs over the tier edges held on «Методика» (exact decimals, compared as stated)."""
+    m = layout.methodology
+    edges = grading.tier_edges(m, indicator)
+    _, fallback = m.tier_schemes[indicator.tier_scheme]
+    row = layout.method_indicator_row(indicator.id)
+    formula = f'"{fallback}"'
+    for position, (tier, _edge, operator) in reversed(list(enumerate(edges))):
+        formula = f'IF({score_ref}{operator}{ref(METHOD, row, 5 + position)},"{tier}",{formula})'
+    return f'=IF({score_ref}="","",{formula})'
+
+
+def criterion_formula(layout: Layout, criterion, row: int) -> str:
+    m = layout.methodology
+    terms, cells = "", []
+    for indicator_id in criterion.indicators:
+        reference = cell(row, layout.score_col(indicator_id))
+        cells.append(reference)
+        sign = "-" if m.indicator(indicator_id).role == "penalty" else "+"
+        terms += f"{sign}{reference}"
+    # ROUND(…; 6) only removes binary noise from the sum: the scores have at most 4 decimals.
+    return f'=IF(COUNT({",".join(cells)})<{len(cells)},"",ROUND({terms.lstrip("+")},6))'
+
+
+def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
+    row = layout.method_criterion_row(criterion.id)
+    inner = '"В"'
+    if criterion.grade_c_below is not None:
+        inner = f'IF({total_ref}<{ref(METHOD, row, 4)},"С","В")'
+    return f'=IF({total_ref}="","",IF({total_ref}>={ref(METHOD, row, 3)},"А",{inner}))'
+
+
+def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
+                 year: int = 2025) -> bytes:
+    """The report workbook as bytes (deterministic for the same results and provenance)."""
+    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}")
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "head": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}),
+        "key": workbook.add_format({"font_color": "#808080", "font_size": 8}),
+        "bold": workbook.add_format({"bold": True}),
+        "note": workbook.add_format({"italic": True, "font_color": "#7F6000"}),
+        "mean": workbook.add_format({"num_format": "0.00"}),
+    }
+    tiers = colour_formats(workbook, TIER_COLOURS)
+    letters = colour_formats(workbook, GRADE_COLOURS)
+    layout = Layout(methodology, tuple(r.body for r in results))
+    by_body = {r.body: r for r in results}
+    names = {b.code: b.name_ru for b in registry(year)}
+
+    final_sheet = workbook.add_worksheet(FINAL)
+    data = workbook.add_worksheet(DATA)
+    _write_method(workbook, layout, formats)
+    _write_data(data, layout, results, names, formats, tiers, letters)
+    _write_final(final_sheet, layout, results, names, formats, letters)
+    for indicator in methodology.indicators:
+        sheet = workbook.add_worksheet(f"{indicator.order}. {indicator.short_ru}")
+        title = indicator.name_ru + (" — предварительная формула" if indicator.provisional else "")
+        _write_distribution(sheet, layout, results, names, formats, tiers, title, layout.score_col(indicator.id),
+                            lambda r: r.indicators[indicator.id].score, "Категория")
+    for criterion in methodology.criteria:
+        sheet = workbook.add_worksheet(f"К{criterion.order}. {criterion.short_ru}")
+        _write_distribution(sheet, layout, results, names, formats, letters, f"Критерий «{criterion.name_ru}»",
+                            layout.criterion_col(criterion.id), lambda r: r.criteria[criterion.id].score, "Категория",
+                            chart=(workbook, criterion.short_ru))
+    _write_summary(workbook.add_worksheet(SUMMARY), layout, results, names, formats)
+    _write_profile(workbook.add_worksheet(PROFILE), layout, results[0], names, formats, tiers)
+    _write_provenance(workbook.add_worksheet(PROVENANCE), methodology, provenance, formats)
+    final_sheet.activate()
+    return finish(workbook, buffer)
+
+
+def _write_method(workbook, layout: Layout, formats) -> None:
+    m = layout.methodology
+    sheet = workbook.add_worksheet(METHOD)
+    sheet.write_string(0, 0, f"Параметры методики {m.year} ({m.path.rsplit('/', 1)[-1]}); формулы книги ссылаются на эти ячейки", formats["title"])
+    for col, head in enumerate(["Индикатор", "Наименование", "Максимум", "Роль", "Предварительная",
+                                "Граница 1", "Граница 2", "Граница 3", "Правило"]):
+        sheet.write_string(1, col, head, formats["head"])
+    for indicator in m.indicators:
+        row = layout.method_indicator_row(indicator.id)
+        sheet.write_string(row, 0, indicator.id)
+        sheet.write_string(row, 1, indicator.name_ru)
+        sheet.write_number(row, 2, float(indicator.maximum))
+        sheet.write_string(row, 3, indicator.role)
+        sheet.write_string(row, 4, "да" if indicator.provisional else "нет")
+        edges = grading.tier_edges(m, indicator)
+        for position, (_tier, edge, _op) in enumerate(edges):
+            sheet.write_number(row, 5 + position, float(edge))
+        sheet.write_string(row, 8, "; ".join(f"{tier} {op} {plain(edge)}" for tier, edge, op in edges))
+    start = layout.method_criteria_start
+    for col, head in enumerate(["Критерий", "Наименование", "Максимум", "А от", "С ниже"]):
+        sheet.write_string(start - 1, col, head, formats["head"])
+    for criterion in m.criteria:
+        row = layout.method_criterion_row(criterion.id)
+        sheet.write_string(row, 0, criterion.id)
+        sheet.write_string(row, 1, criterion.name_ru)
+        sheet.write_number(row, 2, float(criterion.maximum))
+        sheet.write_number(row, 3, float(criterion.grade_a_from))
+        if criterion.grade_c_below is not None:
+            sheet.write_number(row, 4, float(criterion.grade_c_below))
+        else:
+            sheet.write_string(row, 4, "—")
+    start = layout.method_ratings_start
+    sheet.write_string(start - 1, 0, "Индекс от", formats["head"])
+    sheet.write_string(start - 1, 1, "Рейтинг", formats["head"])
+    sheet.write_string(start - 1, 2, "Предварительная", formats["head"])
+    for offset, band in enumerate(reversed(m.ratings)):
+        sheet.write_number(start + offset, 0, RATING_FLOOR if band.lower is None else float(band.lower))
+        sheet.write_string(start + offset, 1, band.rating)
+        sheet.write_string(start + offset, 2, "да" if band.provisional else "нет")
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(8, 8, 60)
+
+
+def rating_formula(layout: Layout, index_ref: str) -> str:
+    start = layout.method_ratings_start
+    count = len(layout.methodology.ratings)
+    lows = column_range(METHOD, start, start + count - 1, 0)
+    labels = column_range(METHOD, start, start + count - 1, 1)
+    return f'=IF({index_ref}="","",LOOKUP({index_ref},{lows},{labels}))'
+
+
+def rank_formula(layout: Layout, row: int) -> str:
+    types = column_range(DATA, FIRST, layout.last, 2)
+    indices = column_range(DATA, FIRST, layout.last, layout.index_col)
+    own = cell(row, layout.index_col)
+    return f'=IF({own}="","",1+SUMPRODUCT(({types}={cell(row, 2)})*ISNUMBER({indices})*({indices}>{own})))'
+
+
+def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) -> None:
+    m = layout.methodology
+    sheet.write_string(0, 0, "Код", formats["head"])
+    sheet.write_string(0, 1, "Наименование", formats["head"])
+    sheet.write_string(0, 2, "Тип", formats["head"])
+    for col, key in ((0, "body"), (1, "name"), (2, "body_type")):
+        sheet.write_string(1, col, key, formats["key"])
+    for indicator in m.indicators:
+        col = layout.score_col(indicator.id)
+        sheet.write_string(0, col, indicator.name_ru + (" (предв.)" if indicator.provisional else ""), formats["head"])
+        sheet.write_string(0, col + 1, "Категория", formats["head"])
+        sheet.write_string(1, col, indicator.id, formats["key"])
+        sheet.write_string(1, col + 1, f"{indicator.id}__tier", formats["key"])
+    for criterion in m.criteria:
+        col = layout.criterion_col(criterion.id)
+        sheet.write_string(0, col, criterion.name_ru, formats["head"])
+        sheet.write_string(0, col + 1, "Категория", formats["head"])
+        sheet.write_string(1, col, criterion.id, formats["key"])
+        sheet.write_string(1, col + 1, f"{criterion.id}__grade", formats["key"])
+    for offset, (head, key) in enumerate((("Индекс", "index"), ("Рейтинг", "rating"), ("Место", "rank"))):
+        sheet.write_string(0, layout.index_col + offset, head, formats["head"])
+        sheet.write_string(1, layout.index_col + offset, key, formats["key"])
+    for result in results:
+        row = layout.row(result.body)
+        sheet.write_string(row, 0, result.body)
+        sheet.write_string(row, 1, names.get(result.body, result.body))
+        sheet.write_string(row, 2, result.body_type)
+        for indicator in m.indicators:
+            item = result.indicators[indicator.id]
+            col = layout.score_col(indicator.id)
+            if item.score is not None:
+                sheet.write_number(row, col, float(item.score))
+            sheet.write_formula(row, col + 1, tier_formula(layout, indicator, cell(row, col)), None, item.tier or "")
+        for criterion in m.criteria:
+            item = result.criteria[criterion.id]
+            col = layout.criterion_col(criterion.id)
+            sheet.write_formula(row, col, criterion_formula(layout, criterion, row), None, number(item.score))
+            sheet.write_formula(row, col + 1, grade_formula(layout, criterion, cell(row, col)), None, item.grade or "")
+        totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
+        index_formula = f'=IF(COUNT({",".join(totals)})<{len(totals)},"",ROUND({"+".join(totals)},6))'
+        sheet.write_formula(row, layout.index_col, index_formula, None, number(result.index))
+        sheet.write_formula(row, layout.index_col + 1, rating_formula(layout, cell(row, layout.index_col)), None, result.rating or "")
+        sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row), None, "" if result.rank is None else result.rank)
+    for indicator in m.indicators:
+        tier_colour_rules(sheet, FIRST, layout.last, layout.tier_col(indicator.id), tiers)
+    for criterion in m.criteria:
+        tier_colour_rules(sheet, FIRST, layout.last, layout.criterion_col(criterion.id) + 1, letters)
+    sheet.freeze_panes(FIRST, 3)
+    sheet.set_column(1, 1, 40)
+    sheet.set_row(0, 60)
+
+
+def _sorted(results, body_type, value):
+    group = [r for r in results if r.body_type == body_type]
+    return sorted(group, key=lambda r: (value(r) is None, -(value(r) or 0), r.body))
+
+
+def _write_distribution(sheet, layout: Layout, results, names, formats, colours, title, score_col, value, label_head,
+                        chart=None) -> None:
+    sheet.write_string(0, 0, title, formats["title"])
+    for block, body_type in enumerate(layout.methodology.body_types):
+        left = block * 4
+        sheet.write_string(2, left, f"Распределение баллов в разрезе {TYPE_NAMES.get(body_type, body_type)}", formats["bold"])
+        for offset, head in enumerate(("Наименование", "Балл", label_head)):
+            sheet.write_string(3, left + offset, head, formats["head"])
+        group = _sorted(results, body_type, value)
+        for position, result in enumerate(group):
+            row = 4 + position
+            source = layout.row(result.body)
+            sheet.write_string(row, left, names.get(result.body, result.body))
+            score = value(result)
+            sheet.write_formula(row, left + 1, f'=IF({ref(DATA, source, score_col)}="","",{ref(DATA, source, score_col)})',
+                                None, number(score))
+            label = _label_of(layout, result, score_col)
+            sheet.write_formula(row, left + 2, f"={ref(DATA, source, score_col + 1)}", None, label)
+        if group:
+            tier_colour_rules(sheet, 4, 3 + len(group), left + 2, colours)
+        sheet.set_column(left, left, 52)
+        sheet.set_column(left + 1, left + 2, 14)
+        if chart and group:
+            workbook, short = chart
+            bars = workbook.add_chart({"type": "bar"})
+            sheet_name = sheet.get_name()
+            bars.add_series({
+                "name": f"{short}: {TYPE_NAMES.get(body_type, body_type)}",
+                "categories": [sheet_name, 4, left, 3 + len(group), left],
+                "values": [sheet_name, 4, left + 1, 3 + len(group), left + 1],
+            })
+            bars.set_title({"name": f"{short} — {TYPE_NAMES.get(body_type, body_type)}"})
+            bars.set_legend({"none": True})
+            bars.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 7}})
+            bars.set_size({"width": 620, "height": 22 * len(group) + 80})
+            below = 6 + max(len([r for r in results if r.body_type == t]) for t in layout.methodology.body_types)
+            sheet.insert_chart(below, left, bars)
+
+
+def _label_of(layout: Layout, result: BodyResult, score_col: int) -> str:
+    for indicator in layout.methodology.indicators:
+        if layout.score_col(indicator.id) == score_col:
+            return result.indicators[indicator.id].tier or ""
+    for criterion in layout.methodology.criteria:
+        if layout.criterion_col(criterion.id) == score_col:
+            return result.criteria[criterion.id].grade or ""
+    raise KeyError(score_col)
+
+
+def _write_final(sheet, layout: Layout, results, names, formats, letters) -> None:
+    m = layout.methodology
+    sheet.write_string(0, 0, f"Индекс открытости {m.year}: итоговые значения", formats["title"])
+    heads = ["Место", "Наименование"] + [c.short_ru for c in m.criteria] + ["Индекс", "Рейтинг"]
+    row = 2
+    for body_type in m.body_types:
+        sheet.write_string(row, 0, f"Итоговые значения индекса — {TYPE_NAMES.get(body_type, body_type)}", formats["bold"])
+        row += 1
+        for col, head in enumerate(heads):
+            sheet.write_string(row, col, head, formats["head"])
+        sheet.set_row(row, 30)
+        row += 1
+        for result in _sorted(results, body_type, lambda r: r.index):
+            source = layout.row(result.body)
+            sheet.write_formula(row, 0, f"={ref(DATA, source, layout.index_col + 2)}", None,
+                                "" if result.rank is None else result.rank)
+            sheet.write_string(row, 1, names.get(result.body, result.body))
+            for offset, criterion in enumerate(m.criteria):
+                sheet.write_formula(row, 2 + offset, f"={ref(DATA, source, layout.criterion_col(criterion.id))}", None,
+                                    number(result.criteria[criterion.id].score))
+            col = 2 + len(m.criteria)
+            sheet.write_formula(row, col, f"={ref(DATA, source, layout.index_col)}", None, number(result.index))
+            sheet.write_formula(row, col + 1, f"={ref(DATA, source, layout.index_col + 1)}", None, result.rating or "")
+            row += 1
+        row += 2
+    sheet.set_column(1, 1, 48)
+    sheet.set_column(2, 2 + len(m.criteria) + 1, 14)
+
+
+def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
+    m = layout.methodology
+    types = column_range(DATA, FIRST, layout.last, 2)
+    sheet.write_string(0, 0, "Сводка: распределение по категориям и средние баллы", formats["title"])
+    heads = ["Индикатор", "Максимум"]
+    for body_type in m.body_types:
+        heads += [f"{TYPE_NAMES.get(body_type, body_type)}: {t}" for t in m.tier_order] + [f"{TYPE_NAMES.get(body_type, body_type)}: средний балл"]
+    for col, head in enumerate(heads):
+        sheet.write_string(2, col, head, formats["head"])
+    sheet.set_row(2, 45)
+    for position, indicator in enumerate(m.indicators):
+        row = 3 + position
+        sheet.write_string(row, 0, indicator.name_ru)
+        sheet.write_number(row, 1, float(indicator.maximum))
+        tiers = column_range(DATA, FIRST, layout.last, layout.tier_col(indicator.id))
+        scores = column_range(DATA, FIRST, layout.last, layout.score_col(indicator.id))
+        col = 2
+        for body_type in m.body_types:
+            group = [r.indicators[indicator.id] for r in results if r.body_type == body_type]
+            for tier in m.tier_order:
+                sheet.write_formula(row, col, f'=COUNTIFS({types},"{body_type}",{tiers},"{tier}")', None,
+                                    sum(1 for g in group if g.tier == tier))
+                col += 1
+            present = [g.score for g in group if g.score is not None]
+            mean = sum(present, Fraction(0)) / len(present) if present else None
+            sheet.write_formula(row, col, f'=IF(COUNTIFS({types},"{body_type}",{scores},"<>")=0,"",'
+                                          f'AVERAGEIFS({scores},{types},"{body_type}"))', formats["mean"], number(mean))
+            col += 1
+    row = 5 + len(m.indicators)
+    sheet.write_string(row, 0, "Лидеры и отстающие по индексу", formats["bold"])
+    row += 1
+    for body_type in m.body_types:
+        ranked = [r for r in _sorted(results, body_type, lambda r: r.index) if r.index is not None]
+        for label, chosen in (("лидеры", ranked[:3]), ("отстающие", ranked[-3:][::-1])):
+            sheet.write_string(row, 0, f"{TYPE_NAMES.get(body_type, body_type)}, {label}", formats["head"])
+            for offset, result in enumerate(chosen):
+                source = layout.row(result.body)
+                sheet.write_string(row + 1 + offset, 0, names.get(result.body, result.body))
+                sheet.write_formula(row + 1 + offset, 1, f"={ref(DATA, source, layout.index_col)}", None, number(result.index))
+                sheet.write_formula(row + 1 + offset, 2, f"={ref(DATA, source, layout.index_col + 1)}", None, result.rating or "")
+            row += 2 + len(chosen)
+    sheet.set_column(0, 0, 60)
+    sheet.set_column(1, len(heads), 12)
+
+
+def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tiers) -> None:
+    m = layout.methodology
+    codes = column_range(DATA, FIRST, layout.last, 0)
+    sheet.write_string(0, 0, "Профиль органа: выберите код в ячейке B2", formats["title"])
+    sheet.write_string(1, 0, "Орган (код)", formats["bold"])
+    sheet.write_string(1, 1, first.body)
+    sheet.data_validation(1, 1, 1, 1, {"validate": "list", "source": f"={codes}"})
+    match = f"MATCH($B$2,{codes},0)"
+
+    def lookup(col):
+        return f"INDEX({column_range(DATA, FIRST, layout.last, col)},{match})"
+
+    sheet.write_string(2, 0, "Наименование", formats["bold"])
+    sheet.write_formula(2, 1, f"={lookup(1)}", None, names.get(first.body, first.body))
+    for col, head in enumerate(["Индикатор", "Балл", "Максимум", "Категория", "Потеряно баллов"]):
+        sheet.write_string(4, col, head, formats["head"])
+    for position, indicator in enumerate(m.indicators):
+        row = 5 + position
+        item = first.indicators[indicator.id]
+        score_ref = cell(row, 1)
+        sheet.write_string(row, 0, indicator.name_ru + (" (предв.)" if indicator.provisional else ""))
+        sheet.write_formula(row, 1, f'=IF({lookup(layout.score_col(indicator.id))}="","",{lookup(layout.score_col(indicator.id))})',
+                            None, number(item.score))
+        sheet.write_formula(row, 2, f"={ref(METHOD, layout.method_indicator_row(indicator.id), 2)}", None, float(indicator.maximum))
+        sheet.write_formula(row, 3, f"={lookup(layout.tier_col(indicator.id))}", None, item.tier or "")
+        # Points lost: the gap to the maximum; for a penalty, the penalty itself; a bonus is never "lost".
+        if indicator.role == "penalty":
+            lost_formula, lost = f'=IF({score_ref}="","",{score_ref})', item.score
+        elif indicator.role == "bonus":
+            lost_formula, lost = '=0', Fraction(0)
+        else:
+            lost_formula = f'=IF({score_ref}="","",{cell(row, 2)}-{score_ref})'
+            lost = None if item.score is None else indicator.maximum - item.score
+        sheet.write_formula(row, 4, lost_formula, None, number(lost))
+    tier_colour_rules(sheet, 5, 4 + len(m.indicators), 3, tiers)
+    row = 6 + len(m.indicators)
+    for offset, criterion in enumerate(m.criteria):
+        item = first.criteria[criterion.id]
+        sheet.write_string(row + offset, 0, criterion.name_ru, formats["bold"])
+        sheet.write_formula(row + offset, 1, f"={lookup(layout.criterion_col(criterion.id))}", None, number(item.score))
+        sheet.write_formula(row + offset, 2, f"={ref(METHOD, layout.method_criterion_row(criterion.id), 2)}", None, float(criterion.maximum))
+        sheet.write_formula(row + offset, 3, f"={lookup(layout.criterion_col(criterion.id) + 1)}", None, item.grade or "")
+    row += len(m.criteria) + 1
+    for offset, (label, col, value) in enumerate((("Индекс", layout.index_col, number(first.index)),
+                                                  ("Рейтинг", layout.index_col + 1, first.rating or ""),
+                                                  ("Место в группе", layout.index_col + 2, "" if first.rank is None else first.rank))):
+        sheet.write_string(row + offset, 0, label, formats["bold"])
+        sheet.write_formula(row + offset, 1, f"={lookup(col)}", None, value)
+    sheet.set_column(0, 0, 70)
+    sheet.set_column(1, 4, 14)
+
+
+def _write_provenance(sheet, methodology: Methodology, provenance, formats) -> None:
+    sheet.write_string(0, 0, "Происхождение", formats["title"])
+    rows = [("openness-xl", __version__), ("Методика", methodology.path.rsplit("/", 1)[-1]),
+            ("Методика, SHA-256", methodology.sha256), *provenance]
+    for position, (key, value) in enumerate(rows):
+        sheet.write_string(2 + position, 0, key, formats["bold"])
+        sheet.write_string(2 + position, 1, value)
+    sheet.set_column(0, 0, 36)
+    sheet.set_column(1, 1, 90)
