@@ -85,6 +85,15 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_template(args) -> int:
+    from .workbooks.template import write_template
+
+    methodology = _methodology(args)
+    atomic_write(args.output, write_template(methodology, registry(args.year)))
+    print(f"wrote {args.output}: input template for {len(registry(args.year))} bodies, methodology {methodology.year}")
+    return 0
+
+
 def cmd_check(args) -> int:
     methodology = _methodology(args)
     loaded = load_inputs(args.input, methodology, registry(args.year))
@@ -128,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
     scores.add_argument("--strict", action="store_true", help="missing indicators are an error")
     scores.set_defaults(run=cmd_scores)
+
+    template = sub.add_parser("template", parents=[common], help="the input template (.xlsx) with validation")
+    template.add_argument("-o", "--output", required=True)
+    template.set_defaults(run=cmd_template)
 
     report = sub.add_parser("report", parents=[common], help="the report workbook (.xlsx) with live formulas")
     report.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")

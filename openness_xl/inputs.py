@@ -95,7 +95,8 @@ def read_csv_rows(path: Path) -> list[Row]:
 
 
 def read_xlsx_rows(path: Path, warnings: list[str]) -> list[Row]:
-    """The rows of the long table in an .xlsx: the sheet named `inputs`, else the first sheet."""
+    """The rows of an .xlsx: the long table on a sheet named `inputs`, a filled input template,
+    or else the long table on the first sheet."""
     from openpyxl.utils import get_column_letter
 
     from .safe_xlsx import UnsafeWorkbook, open_workbook
@@ -106,6 +107,12 @@ def read_xlsx_rows(path: Path, warnings: list[str]) -> list[Row]:
         raise InputErrors([Problem(str(path), "file", str(error))]) from None
     warnings.extend(notes)
     try:
+        if "inputs" not in workbook.sheetnames:
+            from .workbooks.template import read_template_rows
+
+            rows = read_template_rows(workbook, Row)
+            if rows is not None:
+                return rows
         sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
         header = [str(h).strip().lower() if h is not None else "" for h in next(lines, ())]

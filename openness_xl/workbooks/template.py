@@ -1,0 +1,196 @@
+"""The input template: one sheet per criterion, a row per body, a column per input.
+
+Everything comes from the methodology: the columns, their validation (type and range),
+the header comments (unit, meaning, what is allowed). Row 4 holds machine keys
+`indicator_id.field`, which is how `openness scores inputs.xlsx` reads the file back.
+A blank cell or «н/д» means "not submitted", which is different from 0.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from ..bodies import BodyRegistry
+from ..exact import plain
+from ..methodology import Indicator, InputSpec, Methodology
+from .common import NOT_SUBMITTED, cell, finish, new_workbook
+
+TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
+FIRST_INPUT_COL = 3
+DIRECT_SHEET = "Баллы напрямую"
+README_SHEET = "Инструкция"
+KEY = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$")
+
+
+def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -> dict:
+    """Excel data validation for one input column (or a direct score when spec is None)."""
+    marker = f'{top_left}="{NOT_SUBMITTED}"'
+    if spec is None:
+        rule = f"AND(ISNUMBER({top_left}),{top_left}>=0,{top_left}<={plain(maximum)})"
+        allowed = f"число от 0 до {plain(maximum)}"
+    elif spec.type == "boolean":
+        return {"validate": "list", "source": ["да", "нет", NOT_SUBMITTED],
+                "error_title": spec.name, "error_message": f"да, нет или {NOT_SUBMITTED}"}
+    elif spec.type == "choice":
+        rule = "OR(" + ",".join(f"{top_left}={plain(c)}" for c in spec.choices) + ")"
+        allowed = "одно из значений " + "; ".join(plain(c).replace(".", ",") for c in spec.choices)
+    else:
+        parts = [f"ISNUMBER({top_left})"]
+        if spec.min is not None:
+            parts.append(f"{top_left}>={plain(spec.min)}")
+        if spec.max is not None:
+            parts.append(f"{top_left}<={plain(spec.max)}")
+        if spec.type == "integer":
+            parts.append(f"{top_left}=INT({top_left})")
+        rule = "AND(" + ",".join(parts) + ")"
+        low = plain(spec.min) if spec.min is not None else None
+        kind = "целое число" if spec.type == "integer" else "число"
+        allowed = kind + (f" от {low}" if low is not None else "") + (f" до {plain(spec.max)}" if spec.max is not None else "")
+    return {"validate": "custom", "value": f"=OR({marker},{rule})", "ignore_blank": True,
+            "error_title": "Недопустимое значение", "error_message": f"{allowed} или {NOT_SUBMITTED}"[:255]}
+
+
+def _comment(indicator: Indicator, spec: InputSpec) -> str:
+    lines = [f"{indicator.name_ru}", f"{spec.description_ru} ({spec.unit})", f"Допустимо: {spec.allowed}"]
+    if spec.part_of:
+        lines.append(f"Не больше, чем «{spec.part_of}»")
+    if indicator.provisional:
+        lines.append("Формула индикатора предварительная.")
+    lines.append(f"Пусто или «{NOT_SUBMITTED}» — не представлено (не то же, что 0).")
+    return "\n".join(lines)
+
+
+def write_template(methodology: Methodology, bodies: BodyRegistry) -> bytes:
+    """The input template for all bodies, as bytes (deterministic)."""
+    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: исходные данные")
+    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
+    group = workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "center", "text_wrap": True})
+    key = workbook.add_format({"font_color": "#808080", "font_size": 8})
+    title = workbook.add_format({"bold": True, "font_size": 13})
+    entry = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0"})
+    _write_readme(workbook.add_worksheet(README_SHEET), methodology, title)
+    last_row = FIRST_BODY_ROW + len(bodies) - 1
+    for criterion in methodology.criteria:
+        sheet = workbook.add_worksheet(criterion.short_ru)
+        sheet.write_string(TITLE_ROW, 0, f"Критерий «{criterion.name_ru}» — исходные данные {methodology.year}", title)
+        _write_body_columns(sheet, bodies, head, key)
+        col = FIRST_INPUT_COL
+        for indicator_id in criterion.indicators:
+            indicator = methodology.indicator(indicator_id)
+            specs = list(indicator.inputs)
+            label = f"{indicator.order}. {indicator.name_ru}" + (" (предв.)" if indicator.provisional else "")
+            if len(specs) > 1:
+                sheet.merge_range(GROUP_ROW, col, GROUP_ROW, col + len(specs) - 1, label, group)
+            else:
+                sheet.write_string(GROUP_ROW, col, label, group)
+            for spec in specs:
+                sheet.write_string(HEAD_ROW, col, f"{spec.description_ru}, {spec.unit}", head)
+                sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
+                sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", key)
+                sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
+                                      validation_for(spec, top_left=cell(FIRST_BODY_ROW, col)))
+                sheet.set_column(col, col, 16, entry)
+                col += 1
+        sheet.set_row(GROUP_ROW, 45)
+        sheet.set_row(HEAD_ROW, 75)
+        sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
+    sheet = workbook.add_worksheet(DIRECT_SHEET)
+    sheet.write_string(TITLE_ROW, 0, "Баллы, рассчитанные уполномоченными органами (вместо исходных данных)", title)
+    _write_body_columns(sheet, bodies, head, key)
+    for offset, indicator in enumerate(methodology.indicators):
+        col = FIRST_INPUT_COL + offset
+        sheet.write_string(GROUP_ROW, col, indicator.short_ru, group)
+        sheet.write_string(HEAD_ROW, col, f"{indicator.name_ru}, балл 0–{plain(indicator.maximum)}", head)
+        sheet.write_string(KEY_ROW, col, f"{indicator.id}.score", key)
+        sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
+                              validation_for(None, indicator.maximum, top_left=cell(FIRST_BODY_ROW, col)))
+        sheet.set_column(col, col, 16, entry)
+    sheet.set_row(GROUP_ROW, 45)
+    sheet.set_row(HEAD_ROW, 90)
+    sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
+    return finish(workbook, buffer)
+
+
+def _write_body_columns(sheet, bodies: BodyRegistry, head, key) -> None:
+    for col, (label, name) in enumerate((("Код", "body"), ("Наименование", "name"), ("Тип", "body_type"))):
+        sheet.write_string(HEAD_ROW, col, label, head)
+        sheet.write_string(KEY_ROW, col, name, key)
+    for position, body in enumerate(bodies):
+        sheet.write_string(FIRST_BODY_ROW + position, 0, body.code)
+        sheet.write_string(FIRST_BODY_ROW + position, 1, body.name_ru)
+        sheet.write_string(FIRST_BODY_ROW + position, 2, body.type)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 46)
+    sheet.set_column(2, 2, 6)
+
+
+def _write_readme(sheet, methodology: Methodology, title) -> None:
+    lines = [
+        f"Индекс открытости {methodology.year}: шаблон исходных данных",
+        "",
+        "1. На листах критериев одна строка — один государственный орган, один столбец — одно исходное значение.",
+        "   Подсказка к каждому столбцу (единица, смысл, допустимые значения) — в примечании к заголовку.",
+        f"2. Пустая ячейка или «{NOT_SUBMITTED}» — данные не представлены. Это не то же, что 0: 0 означает «ноль случаев».",
+        "3. Индикатор считается, когда заполнены все его столбцы. Частично заполненный индикатор — ошибка с адресом ячейки.",
+        f"4. Если уполномоченный орган представил готовый балл, внесите его на лист «{DIRECT_SHEET}»",
+        "   и оставьте исходные данные этого индикатора пустыми.",
+        "5. Индикаторы с пометкой «(предв.)» считаются по предварительной формуле (методика не опубликована полностью).",
+        "6. Проверка и расчёт: openness check inputs.xlsx;  openness scores inputs.xlsx;  openness report inputs.xlsx -o report.xlsx",
+        "",
+        "Служебная строка 4 (ключи вида indicator.field) нужна программе: не меняйте её.",
+    ]
+    for row, line in enumerate(lines):
+        sheet.write_string(row, 0, line, title if row == 0 else None)
+    sheet.set_column(0, 0, 120)
+
+
+def read_template_rows(workbook, make_row) -> list | None:
+    """Rows (body, indicator, field, value) from a filled template, or None if this is not one.
+
+    An indicator whose cells are all blank or «н/д» is not submitted and yields nothing; one
+    with any value yields all its cells, so a blank among them is reported at its own cell.
+    """
+    from openpyxl.utils import get_column_letter
+
+    rows, found = [], False
+    for sheet in workbook.worksheets:
+        lines = list(sheet.iter_rows(values_only=True))
+        if len(lines) <= KEY_ROW:
+            continue
+        keys = {}
+        for col, value in enumerate(lines[KEY_ROW]):
+            match = KEY.match(str(value)) if isinstance(value, str) else None
+            if match and col >= FIRST_INPUT_COL:
+                keys[col] = match.groups()
+        if not keys:
+            continue
+        found = True
+        for number, line in enumerate(lines[FIRST_BODY_ROW:], start=FIRST_BODY_ROW + 1):
+            body = line[0] if line else None
+            if body is None or (isinstance(body, str) and not body.strip()):
+                continue
+            by_indicator: dict[str, list] = {}
+            for col, (indicator_id, field) in keys.items():
+                value = line[col] if col < len(line) else None
+                by_indicator.setdefault(indicator_id, []).append((col, field, value))
+            for indicator_id, cells in by_indicator.items():
+                if all(_not_submitted(v) for _, _, v in cells):
+                    continue
+                for col, field, value in cells:
+                    location = f"{sheet.title}!{get_column_letter(col + 1)}{number}"
+                    rows.append(make_row(location, body, indicator_id, field, value))
+    return rows if found else None
+
+
+def _not_submitted(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in ("", NOT_SUBMITTED))
+
+
+def template_keys(methodology: Methodology) -> Iterable[str]:
+    """Every key the template has, in column order: `indicator_id.field`, then direct scores."""
+    for criterion in methodology.criteria:
+        for indicator_id in criterion.indicators:
+            for spec in methodology.indicator(indicator_id).inputs:
+                yield f"{indicator_id}.{spec.name}"
+    for indicator in methodology.indicators:
+        yield f"{indicator.id}.score"
