@@ -94,6 +94,41 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_live(args) -> int:
+    from .workbooks.live import write_live
+
+    methodology = _methodology(args)
+    submissions, warnings = _submissions(args, methodology)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    atomic_write(args.output, write_live(methodology, registry(args.year), submissions),
+                 protect=[args.input] if args.input else [])
+    print(f"wrote {args.output}: live workbook calling the OPENNESS_… functions")
+    return 0
+
+
+def cmd_workbooks(args) -> int:
+    """Regenerate the downloadable workbooks of the embedded year in one go."""
+    from .scoring import evaluate
+    from .workbooks.live import write_live
+    from .workbooks.report import write_report
+    from .workbooks.template import write_template
+
+    methodology = _methodology(args)
+    folder = Path(args.dir)
+    submissions = published_submissions(args.year)
+    args.input, args.command = None, "report"
+    files = {
+        f"inputs-template-{args.year}.xlsx": write_template(methodology, registry(args.year)),
+        f"report-{args.year}.xlsx": write_report(methodology, evaluate(methodology, submissions), _provenance(args), args.year),
+        f"live-{args.year}.xlsx": write_live(methodology, registry(args.year), submissions),
+    }
+    for name, data in files.items():
+        atomic_write(folder / name, data)
+        print(f"wrote {folder / name}")
+    return 0
+
+
 def cmd_check(args) -> int:
     methodology = _methodology(args)
     loaded = load_inputs(args.input, methodology, registry(args.year))
@@ -146,6 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
     report.add_argument("-o", "--output", required=True)
     report.set_defaults(run=cmd_report)
+
+    live = sub.add_parser("live", parents=[common], help="the live workbook (.xlsx) calling the Excel functions")
+    live.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
+    live.add_argument("-o", "--output", required=True)
+    live.set_defaults(run=cmd_live)
+
+    books = sub.add_parser("workbooks", parents=[common], help="regenerate the template, report and live workbooks of the year")
+    books.add_argument("-d", "--dir", default="workbooks")
+    books.set_defaults(run=cmd_workbooks)
 
     check = sub.add_parser("check", parents=[common], help="validate an input file only")
     check.add_argument("input")

@@ -63,6 +63,13 @@ def _comment(indicator: Indicator, spec: InputSpec) -> str:
 def write_template(methodology: Methodology, bodies: BodyRegistry) -> bytes:
     """The input template for all bodies, as bytes (deterministic)."""
     workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: исходные данные")
+    write_input_sheets(workbook, methodology, bodies, {})
+    return finish(workbook, buffer)
+
+
+def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry, values: dict) -> dict[str, tuple[str, int]]:
+    """The README, one input sheet per criterion and the direct-score sheet, filled with
+    `values` {(body, indicator_id, field): value}; returns where each key's column is."""
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     group = workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "center", "text_wrap": True})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
@@ -70,6 +77,19 @@ def write_template(methodology: Methodology, bodies: BodyRegistry) -> bytes:
     entry = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0"})
     _write_readme(workbook.add_worksheet(README_SHEET), methodology, title)
     last_row = FIRST_BODY_ROW + len(bodies) - 1
+    columns: dict[str, tuple[str, int]] = {}
+
+    def fill(sheet, col, indicator_id, field):
+        columns[f"{indicator_id}.{field}"] = (sheet.get_name(), col)
+        for position, body in enumerate(bodies):
+            value = values.get((body.code, indicator_id, field))
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(FIRST_BODY_ROW + position, col, value)
+            else:
+                sheet.write_number(FIRST_BODY_ROW + position, col, float(value))
+
     for criterion in methodology.criteria:
         sheet = workbook.add_worksheet(criterion.short_ru)
         sheet.write_string(TITLE_ROW, 0, f"Критерий «{criterion.name_ru}» — исходные данные {methodology.year}", title)
@@ -90,6 +110,7 @@ def write_template(methodology: Methodology, bodies: BodyRegistry) -> bytes:
                 sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
                                       validation_for(spec, top_left=cell(FIRST_BODY_ROW, col)))
                 sheet.set_column(col, col, 16, entry)
+                fill(sheet, col, indicator.id, spec.name)
                 col += 1
         sheet.set_row(GROUP_ROW, 45)
         sheet.set_row(HEAD_ROW, 75)
@@ -105,10 +126,11 @@ def write_template(methodology: Methodology, bodies: BodyRegistry) -> bytes:
         sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
                               validation_for(None, indicator.maximum, top_left=cell(FIRST_BODY_ROW, col)))
         sheet.set_column(col, col, 16, entry)
+        fill(sheet, col, indicator.id, "score")
     sheet.set_row(GROUP_ROW, 45)
     sheet.set_row(HEAD_ROW, 90)
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
-    return finish(workbook, buffer)
+    return columns
 
 
 def _write_body_columns(sheet, bodies: BodyRegistry, head, key) -> None:

@@ -1,0 +1,168 @@
+"""The live workbook: the input template plus a «Расчёт» sheet whose cells call the project's
+Excel functions (xlwings UDFs), one array formula per column.
+
+Each formula cell is stored with the value `openness_xl.cells` gives for the input cells —
+the same code the Excel functions run — so the file shows numbers before the add-in
+recalculates, and a recalculation with the add-in gives the same numbers.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .. import cells
+from ..bodies import BodyRegistry
+from ..methodology import Methodology
+from ..scoring import DIRECT, RAW, Entry
+from .common import column_range, finish, new_workbook
+from .template import DIRECT_SHEET, FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_input_sheets
+
+CALC = "Расчёт"
+CONF = "xlwings.conf"
+UDF_MODULE = "openness_udfs"
+
+
+def _cell_value(spec, value):
+    """An input as a user would have typed it into the template."""
+    if spec is not None and spec.type == "boolean":
+        return "да" if value == 1 else "нет"
+    return float(value)
+
+
+def input_values(methodology: Methodology, submissions) -> dict:
+    """{(body, indicator_id, field): cell value} for the template's cells."""
+    values = {}
+    for body, _body_type, entries in submissions:
+        for indicator_id, entry in entries.items():
+            indicator = methodology.indicator(indicator_id)
+            if entry.source == DIRECT:
+                values[(body, indicator_id, "score")] = float(entry.score)
+            else:
+                for spec in indicator.inputs:
+                    values[(body, indicator_id, spec.name)] = _cell_value(spec, entry.values[spec.name])
+    return values
+
+
+def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence[tuple[str, str, dict[str, Entry]]]) -> bytes:
+    """The live workbook as bytes (deterministic)."""
+    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: расчёт функциями openness-xl")
+    values = input_values(methodology, submissions)
+    columns = write_input_sheets(workbook, methodology, bodies, values)
+    codes = [b.code for b in bodies]
+    types = [b.type for b in bodies]
+    first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(codes) - 1
+    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
+    key = workbook.add_format({"font_color": "#808080", "font_size": 8})
+    title = workbook.add_format({"bold": True, "font_size": 13})
+
+    sheet = workbook.add_worksheet(CALC)
+    sheet.write_string(TITLE_ROW, 0, "Расчёт функциями OPENNESS_… (нужна надстройка xlwings, см. лист xlwings.conf)", title)
+    for col, (label, name) in enumerate((("Код", "body"), ("Наименование", "name"), ("Тип", "body_type"))):
+        sheet.write_string(HEAD_ROW, col, label, head)
+        sheet.write_string(KEY_ROW, col, name, key)
+    for position, body in enumerate(bodies):
+        sheet.write_string(first + position, 0, body.code)
+        sheet.write_string(first + position, 1, body.name_ru)
+        sheet.write_string(first + position, 2, body.type)
+
+    def cell_column(field_key):
+        sheet_name, col = columns[field_key]
+        return [values.get((code, *field_key.split(".", 1))) for code in codes], column_range(sheet_name, first, last, col)
+
+    def write_column(col, formula, results):
+        """One legacy array formula over all bodies (works in every Excel and with xlwings),
+        with every cell of the range holding its cached value."""
+        sheet.write_array_formula(first, col, last, col, "{=" + formula + "}", None, results[0])
+        for offset, result in enumerate(results[1:], start=1):
+            if isinstance(result, str):
+                sheet.write_string(first + offset, col, result)
+            else:
+                sheet.write_number(first + offset, col, result)
+
+    type_range = column_range(CALC, first, last, 2)
+    col = 3
+    score_ranges: dict[str, str] = {}
+    score_values: dict[str, list] = {}
+    for indicator in methodology.indicators:
+        direct_values, direct_range = cell_column(f"{indicator.id}.score")
+        argument_values, argument_ranges = [], []
+        for name in cells.argument_names(indicator):
+            if name == "body_type":
+                argument_values.append(types)
+                argument_ranges.append(type_range)
+            else:
+                column_values, column_ref = cell_column(f"{indicator.id}.{name}")
+                argument_values.append(column_values)
+                argument_ranges.append(column_ref)
+        results = []
+        for row in range(len(codes)):
+            direct = direct_values[row]
+            if isinstance(direct, float):
+                results.append(direct)
+            else:
+                results.append(cells.indicator_cell(methodology, indicator, *(a[row] for a in argument_values)))
+        formula = f"IF(ISNUMBER({direct_range}),{direct_range},{indicator.udf}({','.join(argument_ranges)}))"
+        sheet.write_string(HEAD_ROW, col, indicator.name_ru, head)
+        sheet.write_string(KEY_ROW, col, indicator.id, key)
+        write_column(col, formula, results)
+        own = column_range(CALC, first, last, col)
+        score_ranges[indicator.id], score_values[indicator.id] = own, results
+        sheet.write_string(HEAD_ROW, col + 1, "Категория", head)
+        sheet.write_string(KEY_ROW, col + 1, f"{indicator.id}__tier", key)
+        write_column(col + 1, f'OPENNESS_TIER("{indicator.id}",{own})',
+                     [cells.tier_cell(methodology, indicator.id, v) for v in results])
+        col += 2
+
+    criterion_ranges, criterion_values = [], []
+    for criterion in methodology.criteria:
+        members = list(criterion.indicators)
+        totals = [cells.criterion_cell(methodology, criterion.id, *(score_values[i][row] for i in members))
+                  for row in range(len(codes))]
+        sheet.write_string(HEAD_ROW, col, criterion.name_ru, head)
+        sheet.write_string(KEY_ROW, col, criterion.id, key)
+        write_column(col, f'OPENNESS_CRITERION("{criterion.id}",{",".join(score_ranges[i] for i in members)})', totals)
+        own = column_range(CALC, first, last, col)
+        criterion_ranges.append(own)
+        criterion_values.append(totals)
+        sheet.write_string(HEAD_ROW, col + 1, "Категория", head)
+        sheet.write_string(KEY_ROW, col + 1, f"{criterion.id}__grade", key)
+        write_column(col + 1, f'OPENNESS_GRADE("{criterion.id}",{own})',
+                     [cells.grade_cell(methodology, criterion.id, t) for t in totals])
+        col += 2
+
+    index_values = [cells.index_cell(methodology, *(c[row] for c in criterion_values)) for row in range(len(codes))]
+    for offset, (label, name) in enumerate((("Индекс", "index"), ("Рейтинг", "rating"), ("Место", "rank"))):
+        sheet.write_string(HEAD_ROW, col + offset, label, head)
+        sheet.write_string(KEY_ROW, col + offset, name, key)
+    write_column(col, f"OPENNESS_INDEX({','.join(criterion_ranges)})", index_values)
+    index_range = column_range(CALC, first, last, col)
+    write_column(col + 1, f"OPENNESS_RATING({index_range})", [cells.rating_cell(methodology, v) for v in index_values])
+    # Ranks within ЦГО and within МИО: one array formula per contiguous block of a body type.
+    start = 0
+    while start < len(codes):
+        end = start
+        while end + 1 < len(codes) and types[end + 1] == types[start]:
+            end += 1
+        block = column_range(CALC, first + start, first + end, col)
+        group = [[v] for v in index_values[start:end + 1]]
+        ranks = [cells.rank_cell(v, group) for v in index_values[start:end + 1]]
+        sheet.write_array_formula(first + start, col + 2, first + end, col + 2,
+                                  f"{{=OPENNESS_RANK({block},{block})}}", None, ranks[0])
+        for offset, rank in enumerate(ranks[1:], start=1):
+            (sheet.write_string if isinstance(rank, str) else sheet.write_number)(first + start + offset, col + 2, rank)
+        start = end + 1
+    if len(set(types)) != len([t for n, t in enumerate(types) if n == 0 or types[n - 1] != t]):
+        raise ValueError("bodies of one type must be contiguous for the rank formulas")
+    sheet.set_column(1, 1, 40)
+    sheet.set_row(HEAD_ROW, 75)
+    sheet.freeze_panes(FIRST_BODY_ROW, 3)
+
+    conf = workbook.add_worksheet(CONF)
+    conf.write_string(0, 0, "UDF Modules")
+    conf.write_string(0, 1, UDF_MODULE)
+    conf.write_string(1, 0, "PYTHONPATH")
+    conf.write_string(1, 1, "udfs")
+    sheet.activate()
+    return finish(workbook, buffer)
+
+
+__all__ = ["write_live", "CALC", "CONF", "DIRECT_SHEET", "RAW"]

@@ -1,0 +1,326 @@
+"""Generated workbooks: structure, values against the core, and real engines recalculating them."""
+import re
+import zipfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from openness_xl import grading, reference
+from openness_xl.bodies import registry
+from openness_xl.cli import main
+from openness_xl.inputs import InputErrors, load_inputs
+from openness_xl.methodology import load
+from openness_xl.scoring import DIRECT, Entry, evaluate
+from openness_xl.workbooks.live import CALC, write_live
+from openness_xl.workbooks.report import DATA, write_report
+from openness_xl.workbooks.template import template_keys, write_template
+from tests.libreoffice import needs_libreoffice, recalculate
+
+METHODOLOGY = load(2025)
+BODIES = registry(2025)
+RESULTS = evaluate(METHODOLOGY, reference.published_submissions(2025))
+PROVENANCE = [("Входные данные", "test")]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def report_file(tmp_path, results=RESULTS, name="report.xlsx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(write_report(METHODOLOGY, results, PROVENANCE))
+    return path
+
+
+def formula_cells(path: Path):
+    """(sheet, coordinate) of every formula cell, with the value cached in the file."""
+    formulas_book = openpyxl.load_workbook(path)
+    values_book = openpyxl.load_workbook(path, data_only=True)
+    for sheet in formulas_book.worksheets:
+        for row in sheet.iter_rows():
+            for item in row:
+                if isinstance(item.value, str) and item.value.startswith("="):
+                    yield sheet.title, item.coordinate, values_book[sheet.title][item.coordinate].value
+
+
+def same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(float(a) - float(b)) <= 1e-9
+    return (a if a is not None else "") == (b if b is not None else "")
+
+
+def plant_stale_value(path: Path, sheet_number: int, coordinate: str, stale: str) -> None:
+    """Overwrite one cached value inside the file (a formula cell, or a cell of an array
+    formula's range), leaving the formula intact."""
+    member = f"xl/worksheets/sheet{sheet_number}.xml"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts[member].decode("utf-8")
+    pattern = re.compile(rf'(<c r="{coordinate}"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?)<v>[^<]*</v>')
+    xml, count = pattern.subn(rf"\g<1><v>{stale}</v>", xml)
+    assert count == 1, f"no cached value at {coordinate}"
+    parts[member] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+# ---------------------------------------------------------------- template
+
+def test_template_columns_come_from_the_methodology(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Инструкция", "АППК", "Открытое Правительство", "Обратная связь", "Внутренний контроль", "Баллы напрямую"]
+    keys = [c.value for s in book.worksheets[1:] for c in s[4] if isinstance(c.value, str) and "." in c.value]
+    assert keys == list(template_keys(METHODOLOGY))
+    for sheet in book.worksheets[1:]:
+        assert [sheet.cell(r, 1).value for r in range(5, 54)] == [b.code for b in BODIES]
+        validated = {str(ref).split(":")[0][:-1] for v in sheet.data_validations.dataValidation for ref in v.sqref.ranges}
+        key_columns = {c.column_letter for c in sheet[4] if isinstance(c.value, str) and "." in c.value}
+        assert key_columns <= validated, f"{sheet.title}: columns without validation {key_columns - validated}"
+    appk = book["АППК"]
+    assert "Допустимо: a whole number ≥ 0" in appk["D3"].comment.text
+    assert "н/д" in appk["D3"].comment.text
+
+
+def test_filled_template_is_read_back(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    appk = book["АППК"]
+    row = 5 + [b.code for b in BODIES].index("МЗ")
+    appk[f"D{row}"], appk[f"E{row}"] = 25, 48981
+    appk[f"F{row}"], appk[f"G{row}"] = "н/д", "н/д"  # redirect timeliness: not submitted
+    feedback = book["Обратная связь"]
+    key_col = {c.value: c.column_letter for c in feedback[4]}
+    feedback[f"{key_col['fb_knowledge_base.updated']}{row}"] = "да"
+    feedback[f"{key_col['fb_knowledge_base.bilingual']}{row}"] = "нет"
+    direct = book["Баллы напрямую"]
+    direct_col = {c.value: c.column_letter for c in direct[4]}
+    direct[f"{direct_col['fb_meetings.score']}{row}"] = 4.5
+    book.save(path)
+    loaded = load_inputs(path, METHODOLOGY, BODIES)
+    (body, _, entries), = loaded.submissions
+    assert body == "МЗ" and set(entries) == {"appk_review_timeliness", "fb_knowledge_base", "fb_meetings"}
+    result = evaluate(METHODOLOGY, loaded.submissions)[0]
+    assert result.indicators["appk_review_timeliness"].score == Fraction(196, 100)
+    assert result.indicators["fb_knowledge_base"].score == 5
+    assert result.indicators["fb_meetings"].source == DIRECT
+
+
+def test_template_errors_name_sheet_and_cell(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    book["АППК"]["D5"] = 7      # late given, reviewed left blank
+    book["АППК"]["F6"] = -2     # a negative count
+    book["АППК"]["G6"] = 10
+    book.save(path)
+    with pytest.raises(InputErrors) as caught:
+        load_inputs(path, METHODOLOGY, BODIES)
+    text = str(caught.value)
+    assert "АППК!E5" in text and "reviewed is blank" in text
+    assert "АППК!F6" in text and "late must be a whole number ≥ 0, got -2" in text
+
+
+# ---------------------------------------------------------------- report
+
+def test_report_has_all_50_published_tables(tmp_path):
+    book = openpyxl.load_workbook(report_file(tmp_path))
+    tables = 0
+    for sheet in book.worksheets:
+        texts = [c.value for row in sheet.iter_rows(max_row=3) for c in row if isinstance(c.value, str)]
+        if any(t.startswith("Распределение баллов в разрезе") for t in texts):
+            assert "Распределение баллов в разрезе ЦГО" in texts and "Распределение баллов в разрезе МИО" in texts
+            names = [sheet.cell(r, 1).value for r in range(5, 60) if sheet.cell(r, 1).value]
+            names_mio = [sheet.cell(r, 5).value for r in range(5, 60) if sheet.cell(r, 5).value]
+            assert (len(names), len(names_mio)) == (29, 20), sheet.title
+            tables += 2
+    final = book["Итог"]
+    headings = [c.value for c in final["A"] if isinstance(c.value, str) and c.value.startswith("Итоговые значения индекса")]
+    assert len(headings) == 2
+    assert tables + len(headings) == 50
+    assert {"Сводка", "Профиль", "Происхождение", "Методика", DATA} <= set(book.sheetnames)
+    charts = sum(len(sheet._charts) for sheet in openpyxl.load_workbook(report_file(tmp_path, name="r2.xlsx")).worksheets)
+    assert charts >= 4
+
+
+def test_report_tables_are_sorted_and_equal_the_core(tmp_path):
+    book = openpyxl.load_workbook(report_file(tmp_path), data_only=True)
+    sheet = book["1. Сроки рассмотрения"]
+    scores = [sheet.cell(r, 2).value for r in range(5, 34)]
+    assert scores == sorted(scores, reverse=True)
+    by_name = {b.name_ru: b.code for b in BODIES}
+    results = {r.body: r for r in RESULTS}
+    for r in range(5, 34):
+        result = results[by_name[sheet.cell(r, 1).value]]
+        assert sheet.cell(r, 2).value == float(result.indicators["appk_review_timeliness"].score)
+        assert sheet.cell(r, 3).value == result.indicators["appk_review_timeliness"].tier
+    data = book[DATA]
+    header = {c.value: c.column for c in data[2]}
+    for row in range(3, 52):
+        result = results[data.cell(row, 1).value]
+        assert data.cell(row, header["index"]).value == pytest.approx(float(result.index), abs=1e-12)
+        assert data.cell(row, header["rating"]).value == result.rating
+        assert data.cell(row, header["rank"]).value == result.rank
+        assert data.cell(row, header["appk__grade"]).value == result.criteria["appk"].grade
+
+
+def test_report_is_byte_identical_for_the_same_inputs(tmp_path):
+    assert report_file(tmp_path, name="a.xlsx").read_bytes() == report_file(tmp_path, name="b.xlsx").read_bytes()
+
+
+@needs_libreoffice
+def test_libreoffice_recalculates_every_formula_to_the_core_value(tmp_path):
+    path = report_file(tmp_path)
+    expected = list(formula_cells(path))
+    assert len(expected) > 4000
+    # Plant a stale cached value in МТ's index (Данные is the 2nd sheet): only a real recalculation fixes it.
+    header = {c.value: c.column_letter for c in openpyxl.load_workbook(path)[DATA][2]}
+    mt_row = 3 + [r.body for r in RESULTS].index("МТ")
+    stale = tmp_path / "stale.xlsx"
+    stale.write_bytes(path.read_bytes())
+    plant_stale_value(stale, 2, f"{header['index']}{mt_row}", "1")
+    assert openpyxl.load_workbook(stale, data_only=True)[DATA][f"{header['index']}{mt_row}"].value == 1
+    recalculated = openpyxl.load_workbook(recalculate(stale, tmp_path), data_only=True)
+    assert recalculated[DATA][f"{header['index']}{mt_row}"].value == pytest.approx(93.31)
+    mismatches = [(s, c, v, recalculated[s][c].value) for s, c, v in expected if not same(v, recalculated[s][c].value)]
+    assert mismatches == []
+
+
+def boundary_submissions():
+    """Bodies whose every indicator sits exactly on a tier edge, or one cent beside it."""
+    submissions = []
+    for slot, body in enumerate(list(BODIES)[:8]):
+        entries = {}
+        for indicator in METHODOLOGY.indicators:
+            points = []
+            for _tier, edge, operator in grading.tier_edges(METHODOLOGY, indicator):
+                points += [edge, edge - Fraction(1, 100)] if operator in (">=", "<") else [edge, edge + Fraction(1, 100)]
+            points += [indicator.maximum, Fraction(0)]
+            score = min(indicator.maximum, max(Fraction(0), points[slot % len(points)]))
+            entries[indicator.id] = Entry(DIRECT, score=score)
+        submissions.append((body.code, body.type, entries))
+    return submissions
+
+
+@needs_libreoffice
+def test_tier_boundaries_agree_between_python_and_libreoffice(tmp_path):
+    results = evaluate(METHODOLOGY, boundary_submissions())
+    path = report_file(tmp_path, results)
+    recalculated = openpyxl.load_workbook(recalculate(path, tmp_path), data_only=True)[DATA]
+    header = {c.value: c.column for c in recalculated[2]}
+    checked = 0
+    for row_offset, result in enumerate(results):
+        for indicator in METHODOLOGY.indicators:
+            cell = recalculated.cell(3 + row_offset, header[f"{indicator.id}__tier"]).value
+            assert cell == result.indicators[indicator.id].tier, (result.body, indicator.id, result.indicators[indicator.id].score)
+            checked += 1
+    assert checked == 160
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path, capsys):
+    source = tmp_path / "=HYPERLINK(1).csv"
+    source.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,4\n", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    assert main(["report", str(source), "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    values = [c.value for row in book["Происхождение"].iter_rows() for c in row]
+    assert "=HYPERLINK(1).csv" in values  # a string cell: openpyxl would show a formula as "=…" too, so check the type
+    cell = next(c for row in book["Происхождение"].iter_rows() for c in row if c.value == "=HYPERLINK(1).csv")
+    assert cell.data_type == "s"
+
+
+# ---------------------------------------------------------------- live workbook
+
+def live_file(tmp_path, submissions, name="live.xlsx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(write_live(METHODOLOGY, BODIES, submissions))
+    return path
+
+
+def raw_submissions():
+    examples = [e for e in reference.worked_examples(2025) if e.status == "match"]
+    bodies: dict[str, dict] = {}
+    from openness_xl.values import parse_inputs
+
+    for example in examples:
+        indicator = METHODOLOGY.indicator(example.indicator_id)
+        values, problems = parse_inputs(indicator, example.inputs)
+        assert not problems
+        bodies.setdefault(example.body, {})[indicator.id] = Entry("raw", values=values)
+    return [(b.code, b.type, bodies[b.code]) for b in BODIES if b.code in bodies]
+
+
+def compare_live(path: Path):
+    from tests.formula_engine import evaluate as evaluate_formulas
+
+    engine = evaluate_formulas(path)
+    sheet = openpyxl.load_workbook(path, data_only=True)[CALC]
+    formula_sheet = openpyxl.load_workbook(path)[CALC]
+    array_ranges = {item.value.ref for row in formula_sheet.iter_rows() for item in row
+                    if isinstance(item.value, openpyxl.worksheet.formula.ArrayFormula)}
+    assert {f"{CALC.upper()}!{r}" for r in array_ranges} <= set(engine), "a formula range was not evaluated"
+    compared = 0
+    for key, array in engine.items():
+        if key.split("!", 1)[0] != CALC.upper() or key.split("!", 1)[1] not in array_ranges:
+            continue
+        for row, values in zip(sheet[key.split("!")[1]], array):
+            for item, value in zip(row, values):
+                value = float(value) if isinstance(value, (int, float, np.integer, np.floating)) else value
+                assert same(item.value, value), (item.coordinate, item.value, value)
+                compared += 1
+    return compared, sheet
+
+
+def test_live_workbook_evaluated_with_the_functions_equals_the_core(tmp_path):
+    path = live_file(tmp_path, reference.published_submissions(2025))
+    compared, sheet = compare_live(path)
+    assert compared == 49 * (2 * 20 + 2 * 4 + 3)  # every formula cell of «Расчёт»
+    header = {c.value: c.column for c in sheet[4]}
+    results = {r.body: r for r in RESULTS}
+    for row in range(5, 54):
+        result = results[sheet.cell(row, 1).value]
+        assert sheet.cell(row, header["index"]).value == pytest.approx(float(result.index), abs=1e-9)
+        assert sheet.cell(row, header["rating"]).value == result.rating
+        assert sheet.cell(row, header["rank"]).value == result.rank
+    assert openpyxl.load_workbook(path)["xlwings.conf"]["B1"].value == "openness_udfs"
+
+
+def test_live_workbook_with_raw_inputs_and_a_stale_value(tmp_path):
+    submissions = raw_submissions()
+    path = live_file(tmp_path, submissions)
+    stale = tmp_path / "stale.xlsx"
+    stale.write_bytes(path.read_bytes())
+    calc_number = openpyxl.load_workbook(path).sheetnames.index(CALC) + 1
+    mf = [b.code for b in BODIES].index("МФ")
+    plant_stale_value(stale, calc_number, f"D{5 + mf}", "123")  # МФ's review timeliness: 3.78 in truth
+    assert openpyxl.load_workbook(stale, data_only=True)[CALC][f"D{5 + mf}"].value == 123
+    compared, _ = compare_live(path)
+    assert compared > 0
+    from tests.formula_engine import evaluate as evaluate_formulas
+
+    engine = evaluate_formulas(stale)
+    column = next(v for k, v in engine.items() if k.startswith(CALC.upper() + "!D5:"))
+    assert float(column[mf][0]) == 3.78
+    core = {r.body: r for r in evaluate(METHODOLOGY, submissions)}
+    sheet = openpyxl.load_workbook(path, data_only=True)[CALC]
+    header = {c.value: c.column for c in sheet[4]}
+    for row in range(5, 54):
+        result = core.get(sheet.cell(row, 1).value)
+        for indicator in METHODOLOGY.indicators:
+            value = sheet.cell(row, header[indicator.id]).value
+            if result and result.indicators[indicator.id].score is not None:
+                assert value == float(result.indicators[indicator.id].score)
+            else:
+                assert isinstance(value, str) and "missing" in value  # a blank is missing, never a score
+
+
+# ---------------------------------------------------------------- committed files
+
+@pytest.mark.parametrize("name", ["inputs-template-2025.xlsx", "report-2025.xlsx", "live-2025.xlsx"])
+def test_committed_workbooks_are_fresh(tmp_path, name, capsys):
+    assert main(["workbooks", "-d", str(tmp_path)]) == 0
+    committed = ROOT / "workbooks" / name
+    assert committed.read_bytes() == (tmp_path / name).read_bytes(), f"workbooks/{name} is stale: run `openness workbooks`"
