@@ -129,6 +129,52 @@ def cmd_workbooks(args) -> int:
     return 0
 
 
+def cmd_aggregate(args) -> int:
+    import time
+
+    from .records.pipeline import aggregate, explain
+    from .records.schema import load_mapping
+
+    methodology = _methodology(args)
+    bodies = registry(args.year)
+    mapping = load_mapping(args.mapping)
+    if args.explain:
+        body, indicator_id = args.explain
+        _emit(explain(args.appeals, args.receptions, methodology, bodies, mapping, body, indicator_id, args.limit), args,
+              protect=[args.appeals, args.receptions])
+        return 0
+    plans = None
+    if args.plans:
+        import csv as csv_module
+
+        with open(args.plans, encoding="utf-8-sig", newline="") as handle:
+            plans = {bodies.find(r["body"]).code: int(r["plan"]) for r in csv_module.DictReader(handle)}
+    started = time.perf_counter()
+    result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
+                       progress=sys.stderr.isatty())
+    elapsed = time.perf_counter() - started
+    problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
+    for line in problems:
+        print(("error: " if args.strict else "warning: ") + line, file=sys.stderr)
+    print(f"aggregated {result.records['appeals']:,} appeals and {result.records['receptions']:,} reception requests "
+          f"for {len(result.inputs)} bodies in {elapsed:.1f} s", file=sys.stderr)
+    if not plans:
+        print("note: reception intensity needs each body's plan (--plans body,plan CSV); left out", file=sys.stderr)
+    if args.strict and problems:
+        return 1
+    _emit(result.csv(methodology, bodies), args, protect=[args.appeals, args.receptions])
+    return 0
+
+
+def cmd_synthetic(args) -> int:
+    from .records.synthetic import generate
+
+    extract = generate(args.dir, _methodology(args), registry(args.year), appeals=args.appeals, seed=args.seed,
+                       inject_bad=args.bad, fmt=args.format, with_expected=False)
+    print(f"wrote {extract.appeals} and {extract.receptions}")
+    return 0
+
+
 def cmd_check(args) -> int:
     methodology = _methodology(args)
     loaded = load_inputs(args.input, methodology, registry(args.year))
@@ -191,6 +237,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     books.add_argument("-d", "--dir", default="workbooks")
     books.set_defaults(run=cmd_workbooks)
 
+    agg = sub.add_parser("aggregate", parents=[common], help="raw e-Otinish records → indicator inputs (long CSV)")
+    agg.add_argument("appeals", help="appeals extract (.parquet, .csv or .xlsx)")
+    agg.add_argument("receptions", help="reception requests extract (.parquet, .csv or .xlsx)")
+    agg.add_argument("-o", "--output")
+    agg.add_argument("--mapping", help="TOML mapping of the export's column names, date formats and codes")
+    agg.add_argument("--plans", help="CSV body,plan: minimum receptions per body, for reception intensity")
+    agg.add_argument("--strict", action="store_true", help="records with problems are an error")
+    agg.add_argument("--explain", nargs=2, metavar=("BODY", "INDICATOR"), help="list the records behind a count")
+    agg.add_argument("--limit", type=int, default=100, help="with --explain: at most this many records")
+    agg.set_defaults(run=cmd_aggregate)
+
+    synth = sub.add_parser("synthetic", parents=[common], help="write a seeded synthetic extract (for tests and benchmarks)")
+    synth.add_argument("-d", "--dir", required=True)
+    synth.add_argument("--appeals", type=int, default=200_000)
+    synth.add_argument("--seed", type=int, default=2025)
+    synth.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    synth.add_argument("--bad", action="store_true", help="inject a few records of each kind of bad data")
+    synth.set_defaults(run=cmd_synthetic)
+
     check = sub.add_parser("check", parents=[common], help="validate an input file only")
     check.add_argument("input")
     check.set_defaults(run=cmd_check)
@@ -209,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MethodologyError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -143,6 +143,7 @@ class Methodology:
     indicators: tuple[Indicator, ...]
     path: str
     sha256: str
+    records: Mapping[str, Any] = field(default_factory=dict)
     _by_id: Mapping[str, Indicator] = field(repr=False, default_factory=dict)
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -237,6 +238,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         indicators=tuple(indicators),
         path=path,
         sha256=sha256,
+        records=dict(data.get("records", {})),
         _by_id={i.id: i for i in indicators},
     )
 

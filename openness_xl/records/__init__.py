@@ -1,0 +1,1 @@
+"""From raw e-Otinish records (appeals, reception requests) to indicator inputs."""

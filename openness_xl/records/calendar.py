@@ -1,0 +1,89 @@
+"""Kazakhstan working days: weekends, public holidays and transferred days.
+
+A cumulative table — `cum[d]` = working days from the calendar's start up to and
+including `d` — makes "working days after a, up to and including b" a subtraction,
+exact with transferred working Sundays (which `numpy.busday_count` cannot express), and
+the same in numpy and in SQL (a join). Corrections the `holidays` package does not know
+yet live in `openness_xl/methodology/calendar.toml`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+OVERRIDES = Path(__file__).resolve().parent.parent / "methodology" / "calendar.toml"
+
+
+@dataclass(frozen=True)
+class Overrides:
+    days_off: frozenset[dt.date]
+    working_days: frozenset[dt.date]
+
+
+def load_overrides(path: Path = OVERRIDES) -> Overrides:
+    """The calendar corrections of the methodology data, all years together."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    off, working = set(), set()
+    for year, section in data.items():
+        for day in section.get("days_off", []):
+            off.add(dt.date.fromisoformat(str(day)))
+        for day in section.get("working_days", []):
+            working.add(dt.date.fromisoformat(str(day)))
+    return Overrides(frozenset(off), frozenset(working))
+
+
+class WorkingDays:
+    """The working-day calendar of Kazakhstan from `first` to `last` (inclusive)."""
+
+    def __init__(self, first: dt.date, last: dt.date, overrides: Overrides | None = None):
+        import holidays
+
+        overrides = overrides or load_overrides()
+        self.first, self.last = first, last
+        years = range(first.year, last.year + 1)
+        public = holidays.country_holidays("KZ", years=years)
+        transferred_working = {d for d in getattr(public, "weekend_workdays", set()) if first <= d <= last}
+        days = np.arange(np.datetime64(first), np.datetime64(last) + 1, dtype="datetime64[D]")
+        dates = days.astype(object)
+        weekday = np.array([d.weekday() for d in dates])
+        off = np.array([d in public or d in overrides.days_off for d in dates])
+        working = (weekday < 5) & ~off
+        extra = np.array([d in transferred_working or d in overrides.working_days for d in dates])
+        self.days = days
+        self.is_working = working | extra
+        self.cumulative = np.cumsum(self.is_working).astype(np.int32)
+
+    def _positions(self, dates) -> np.ndarray:
+        values = np.asarray(dates, dtype="datetime64[D]")
+        positions = (values - np.datetime64(self.first)).astype(np.int64)
+        if positions.size and (positions.min() < 0 or positions.max() >= len(self.days)):
+            raise ValueError(f"dates outside the calendar {self.first} … {self.last}")
+        return positions
+
+    def between(self, start, end) -> np.ndarray:
+        """Working days after `start` up to and including `end`, element-wise (vectorised)."""
+        return self.cumulative[self._positions(end)] - self.cumulative[self._positions(start)]
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return bool(self.is_working[self._positions([day])[0]])
+
+    def table(self):
+        """(day DATE, cum INT) as an Arrow table, for a join in SQL."""
+        import pyarrow as pa
+
+        return pa.table({"day": pa.array(self.days, type=pa.date32()), "cum": pa.array(self.cumulative)})
+
+
+def working_days_between(start, end, calendar: WorkingDays | None = None) -> np.ndarray:
+    """Working days after `start` up to and including `end` in Kazakhstan (arrays or dates)."""
+    starts = np.atleast_1d(np.asarray(start, dtype="datetime64[D]"))
+    ends = np.atleast_1d(np.asarray(end, dtype="datetime64[D]"))
+    if calendar is None:
+        low = min(starts.min(), ends.min()).astype(object)
+        high = max(starts.max(), ends.max()).astype(object)
+        calendar = WorkingDays(low, high)
+    return calendar.between(starts, ends)

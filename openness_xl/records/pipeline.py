@@ -1,0 +1,401 @@
+"""Aggregating raw records to indicator inputs with DuckDB, in one streaming pass per table.
+
+Each table is read (CSV, Parquet or .xlsx) into a normalising SQL view: columns renamed by
+the mapping, dates parsed (typed dates as they are, text by the mapping's formats), codes
+translated, bodies matched through the body registry, and every record classified: either
+usable, or with the first problem found (unknown body, a date that does not parse, an
+answer before registration, a duplicated id, a rating outside 1–5, …). One GROUP BY over
+that view gives both the per-body counts and the problem counts; problem records are
+counted, reported with example ids and left out of every count — never dropped silently.
+Working days come from a join with the cumulative calendar (`calendar.WorkingDays`).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from ..bodies import BodyRegistry, UnknownBody
+from ..exact import plain, round_half_away
+from ..methodology import Methodology
+from .calendar import WorkingDays
+from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
+                     RECEPTION_DATES, RECEPTION_REQUIRED, Mapping, TableMapping)
+
+CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
+EXAMPLES = 5
+
+
+class RecordError(ValueError):
+    """A source that cannot be read at all (missing file or column); the message says which."""
+
+
+@dataclass
+class Problems:
+    """Records left out, by kind: how many, and a few ids to look them up."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self, table: str) -> list[str]:
+        return [f"{table}: {count} record(s) left out — {kind} (e.g. {', '.join(self.examples.get(kind, []))})"
+                for kind, count in sorted(self.counts.items())]
+
+
+@dataclass
+class Aggregate:
+    """Indicator inputs per body, and what was left out."""
+
+    inputs: dict[str, dict[str, dict[str, Fraction]]]  # body → indicator → field → value
+    appeal_problems: Problems
+    reception_problems: Problems
+    records: dict[str, int]
+
+    def rows(self, methodology: Methodology, bodies: BodyRegistry) -> list[tuple[str, str, str, str]]:
+        """The long input table (body, indicator, field, value) in registry and methodology order."""
+        out = []
+        for body in bodies:
+            for indicator in methodology.indicators:
+                fields = self.inputs.get(body.code, {}).get(indicator.id)
+                if fields:
+                    for spec in indicator.inputs:
+                        out.append((body.code, indicator.id, spec.name, plain(fields[spec.name])))
+        return out
+
+    def csv(self, methodology: Methodology, bodies: BodyRegistry) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["body", "indicator", "field", "value"])
+        writer.writerows(self.rows(methodology, bodies))
+        return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ reading
+
+def _is_utf8(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as error:
+        return error.start > len(head) - 4  # a multi-byte character cut at the end of the sample
+
+
+def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
+    """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through Arrow."""
+    if not path.exists():
+        raise RecordError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet('{_quote(path)}')"
+    if suffix in (".xlsx", ".xlsm"):
+        return _register_xlsx(connection, path, name)
+    if not _is_utf8(path):
+        # DuckDB reads UTF-8 only without its encodings extension: transcode cp1251 once.
+        target = workdir / f"{name}.utf8.csv"
+        with open(path, encoding="cp1251", newline="") as source, open(target, "w", encoding="utf-8", newline="") as out:
+            while chunk := source.read(1 << 22):
+                out.write(chunk)
+        path = target
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        first = handle.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return (f"read_csv('{_quote(path)}', all_varchar=true, header=true, delim='{delimiter}', quote='\"', "
+            f"sample_size=-1)")
+
+
+def _register_xlsx(connection, path: Path, name: str) -> str:
+    import pyarrow as pa
+
+    from ..safe_xlsx import open_workbook
+
+    workbook, _warnings = open_workbook(path)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
+        columns = [[] for _ in header]
+        for row in rows:
+            for position in range(len(header)):
+                value = row[position] if position < len(row) else None
+                columns[position].append(None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value)))
+    finally:
+        workbook.close()
+    table = pa.table({h: pa.array(c, type=pa.string()) for h, c in zip(header, columns)})
+    connection.register(f"{name}_xlsx", table)
+    return f"{name}_xlsx"
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _date_sql(column: str, formats: tuple[str, ...]) -> str:
+    text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
+    fmts = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in formats) + "]"
+    return f"COALESCE(TRY_CAST({column} AS DATE), CAST(TRY_STRPTIME({text}, {fmts}) AS DATE))"
+
+
+def _present_sql(column: str) -> str:
+    return f"(NULLIF(TRIM(CAST({column} AS VARCHAR)), '') IS NOT NULL)"
+
+
+def _codes_sql(column: str, codes: dict[str, str]) -> str:
+    text = f"LOWER(TRIM(CAST({column} AS VARCHAR)))"
+    if not codes:
+        return text
+    cases = " ".join(f"WHEN '{k.lower().strip()}' THEN '{v}'" for k, v in codes.items())
+    return f"CASE {text} {cases} ELSE {text} END"
+
+
+def _columns(connection, source: str) -> list[str]:
+    return [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+
+
+def _body_table(connection, source: str, column: str, bodies: BodyRegistry, name: str) -> None:
+    """Raw body spellings → registry codes (unknown ones map to NULL), as a small join table."""
+    import pyarrow as pa
+
+    spellings = [row[0] for row in connection.execute(
+        f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM {source} WHERE {column} IS NOT NULL").fetchall()]
+    codes = []
+    for spelling in spellings:
+        try:
+            codes.append(bodies.find(spelling).code)
+        except UnknownBody:
+            codes.append(None)
+    connection.register(name, pa.table({"raw": pa.array(spellings, type=pa.string()),
+                                        "code": pa.array(codes, type=pa.string())}))
+
+
+def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
+                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> None:
+    source = _source_sql(connection, path, table, workdir)
+    available = set(_columns(connection, source))
+    missing = [f"{c} (header «{mapping.columns[c]}»)" for c in required if mapping.columns[c] not in available]
+    if missing:
+        raise RecordError(f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(sorted(available))}")
+
+    def raw(column):
+        header = mapping.columns[column]
+        return f"src.{_identifier(header)}" if header in available else "NULL"
+
+    _body_table(connection, source, raw("body").replace("src.", ""), bodies, f"{table}_bodies")
+    select = [f"CAST({raw(ours[0])} AS VARCHAR) AS id", f"b.code AS body",
+              f"CAST({raw('body')} AS VARCHAR) AS body_raw"]
+    checks = []
+    for column in ours[2:]:
+        if column in dates:
+            select.append(f"{_date_sql(raw(column), mapping.date_formats)} AS {column}")
+            checks.append(f"WHEN {_present_sql(raw(column))} AND {_date_sql(raw(column), mapping.date_formats)} IS NULL "
+                          f"THEN '{column}: date does not parse'")
+            checks.append(f"WHEN {_date_sql(raw(column), mapping.date_formats)} NOT BETWEEN DATE '{CALENDAR_FIRST}' "
+                          f"AND DATE '{CALENDAR_LAST}' THEN '{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}'")
+        elif column == "rating":
+            value = f"TRY_CAST(REPLACE(NULLIF(TRIM(CAST({raw(column)} AS VARCHAR)), ''), ',', '.') AS DOUBLE)"
+            select.append(f"{value} AS rating")
+            checks.append(f"WHEN {_present_sql(raw(column))} AND ({value} IS NULL OR {value} NOT IN (1, 2, 3, 4, 5)) "
+                          f"THEN 'rating outside 1–5'")
+        elif column == "declined":
+            select.append(f"COALESCE(LOWER(TRIM(CAST({raw(column)} AS VARCHAR))) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
+        else:
+            select.append(f"{_codes_sql(raw(column), mapping.codes.get(column, {}))} AS {column}")
+    for column in required:
+        checks.insert(0, f"WHEN NOT {_present_sql(raw(column))} THEN '{column} is blank'")
+    checks.insert(len(required), f"WHEN b.code IS NULL THEN 'unknown body'")
+    order = f"{_date_sql(raw('registered_on'), mapping.date_formats)}"
+    for column in dates[1:]:
+        checks.append(f"WHEN {_date_sql(raw(column), mapping.date_formats)} < {order} THEN '{column} before registered_on'")
+    if table == "appeals":
+        checks.append(f"WHEN {_codes_sql(raw('kind'), mapping.codes.get('kind', {}))} NOT IN "
+                      f"({', '.join(repr(k) for k in APPEAL_KINDS)}) THEN 'unknown kind'")
+    else:
+        checks.append(f"WHEN {_present_sql(raw('received_on'))} AND {_codes_sql(raw('received_by'), mapping.codes.get('received_by', {}))} "
+                      f"NOT IN ({', '.join(repr(r) for r in RECEIVERS)}) THEN 'unknown received_by'")
+    problem = "CASE " + " ".join(checks) + " ELSE NULL END"
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {table}_classified AS
+        SELECT {', '.join(select)}, {problem} AS problem
+        FROM {source} AS src LEFT JOIN {table}_bodies AS b ON b.raw = CAST({raw('body')} AS VARCHAR)
+    """)
+    # Duplicated ids: every copy is left out, since neither can be trusted over the other.
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table}_duplicates AS
+        SELECT id FROM {table}_classified WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1
+    """)
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {table}_records AS
+        SELECT c.* REPLACE (CASE WHEN c.problem IS NULL AND d.id IS NOT NULL THEN 'duplicated id' ELSE c.problem END AS problem)
+        FROM {table}_classified AS c LEFT JOIN {table}_duplicates AS d ON d.id = c.id
+    """)
+
+
+# ------------------------------------------------------------------ aggregation
+
+def _percent(part: int, whole: int, decimals: int) -> Fraction:
+    return round_half_away(Fraction(100 * part, whole), decimals)
+
+
+def _problems(connection, table: str, counted: dict[str, int]) -> Problems:
+    problems = Problems()
+    for kind, count in counted.items():
+        problems.counts[kind] = count
+        examples = connection.execute(
+            f"SELECT DISTINCT COALESCE(id, '(no id)') AS id FROM {table}_records WHERE problem = ? ORDER BY id LIMIT {EXAMPLES}", [kind]
+        ).fetchall()
+        problems.examples[kind] = [row[0] for row in examples]
+    return problems
+
+
+def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
+              mapping: Mapping, plans: dict[str, int] | None = None, progress: bool = False) -> Aggregate:
+    """Indicator inputs for every body with records, and the records left out."""
+    import duckdb
+
+    settings = methodology.records
+    waiting = methodology.indicator("appk_waiting_time")
+    notice_limit = int(waiting.params["limit_working_days"])
+    redirect_limit = int(settings["redirect_limit_working_days"])
+    decimals = int(settings["percent_decimals"])
+    late_kinds = ", ".join(repr(k) for k in settings["late_review_kinds"])
+    connection = duckdb.connect()
+    connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+    connection.register("calendar", WorkingDays(CALENDAR_FIRST, CALENDAR_LAST).table())
+    with tempfile.TemporaryDirectory() as workdir:
+        _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES,
+                         APPEAL_REQUIRED, bodies, Path(workdir))
+        _normalised_view(connection, Path(receptions), "receptions", mapping.receptions, RECEPTION_COLUMNS,
+                         RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir))
+        appeal_rows = connection.execute(f"""
+            SELECT a.body, a.problem, count(*) AS records,
+                   count(a.answered_on) AS reviewed,
+                   count(*) FILTER (WHERE a.kind IN ({late_kinds}) AND a.answered_on > a.deadline_on) AS late_review,
+                   count(*) FILTER (WHERE a.redirected_on IS NOT NULL AND c2.cum - c1.cum > {redirect_limit}) AS late_redirect,
+                   count(*) FILTER (WHERE a.kind = ?) AS requests,
+                   count(a.rating) AS rated,
+                   count(*) FILTER (WHERE a.rating >= ?) AS satisfied
+            FROM appeals_records AS a
+            LEFT JOIN calendar AS c1 ON c1.day = a.registered_on
+            LEFT JOIN calendar AS c2 ON c2.day = a.redirected_on
+            GROUP BY ALL
+        """, [settings["request_kind"], settings["satisfied_from"]]).fetchall()
+        reception_rows = connection.execute(f"""
+            SELECT r.body, r.problem, count(*) AS requests,
+                   count(*) FILTER (WHERE r.notified_on IS NOT NULL AND c2.cum - c1.cum <= {notice_limit}) AS notified_in_time,
+                   count(*) FILTER (WHERE NOT r.declined) AS registrants,
+                   count(*) FILTER (WHERE r.declined) AS declined,
+                   count(*) FILTER (WHERE NOT r.declined AND r.received_on <= r.appointment_on) AS on_date,
+                   count(*) FILTER (WHERE NOT r.declined AND r.received_on > r.appointment_on
+                                    AND r.received_on <= r.appointment_on + INTERVAL {int(settings['within_months'])} MONTH) AS within_month,
+                   count(r.received_on) AS received,
+                   count(*) FILTER (WHERE r.received_by = 'first_leader' AND r.received_on IS NOT NULL) AS by_first_leader,
+                   count(DISTINCT CASE WHEN r.received_on IS NOT NULL THEN r.received_on::VARCHAR || r.received_by END) AS held
+            FROM receptions_records AS r
+            LEFT JOIN calendar AS c1 ON c1.day = r.registered_on
+            LEFT JOIN calendar AS c2 ON c2.day = r.notified_on
+            GROUP BY ALL
+        """).fetchall()
+        appeal_problems = _problems(connection, "appeals", {row[1]: row[2] for row in _by_problem(appeal_rows)})
+        reception_problems = _problems(connection, "receptions", {row[1]: row[2] for row in _by_problem(reception_rows)})
+    inputs: dict[str, dict[str, dict[str, Fraction]]] = {}
+    for body, problem, records, reviewed, late_review, late_redirect, requests, rated, satisfied in appeal_rows:
+        if problem is not None:
+            continue
+        entry = inputs.setdefault(body, {})
+        F = Fraction
+        entry["appk_review_timeliness"] = {"late": F(late_review), "reviewed": F(reviewed)}
+        entry["appk_redirect_timeliness"] = {"late": F(late_redirect), "received": F(records)}
+        entry["fb_request_share"] = {"request_percent": _percent(requests, records, decimals)}
+        if rated:
+            entry["fb_satisfaction"] = {"satisfied_percent": _percent(satisfied, rated, decimals)}
+    for (body, problem, requests, notified, registrants, declined, on_date, within_month, received,
+         by_first_leader, held) in reception_rows:
+        if problem is not None:
+            continue
+        entry = inputs.setdefault(body, {})
+        F = Fraction
+        entry["appk_waiting_time"] = {"requests": F(requests), "notified_in_time": F(notified), "registrants": F(registrants),
+                                      "received_on_date": F(on_date), "received_within_month": F(within_month)}
+        entry["appk_first_leaders"] = {"by_first_leader": F(by_first_leader), "received": F(received)}
+        if plans and body in plans:
+            entry["appk_reception_intensity"] = {"registered": F(requests), "declined": F(declined), "received": F(received),
+                                                 "held": F(held), "plan": F(plans[body])}
+    totals = {"appeals": sum(r[2] for r in appeal_rows), "receptions": sum(r[2] for r in reception_rows)}
+    return Aggregate(inputs, appeal_problems, reception_problems, totals)
+
+
+def _by_problem(rows):
+    merged: dict[str, int] = {}
+    for row in rows:
+        if row[1] is not None:
+            merged[row[1]] = merged.get(row[1], 0) + row[2]
+    return [(None, kind, count) for kind, count in merged.items()]
+
+
+# ------------------------------------------------------------------ traceability
+
+EXPLAIN = {
+    "appk_review_timeliness": ("appeals", "late: {kinds} answered after the deadline",
+                               "SELECT id, kind, registered_on, deadline_on, answered_on FROM appeals_records "
+                               "WHERE problem IS NULL AND body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
+    "appk_redirect_timeliness": ("appeals", "late: redirected after more than {redirect} working days",
+                                 "SELECT a.id, a.registered_on, a.redirected_on, a.redirected_to, c2.cum - c1.cum AS working_days "
+                                 "FROM appeals_records a JOIN calendar c1 ON c1.day = a.registered_on "
+                                 "JOIN calendar c2 ON c2.day = a.redirected_on WHERE a.problem IS NULL AND a.body = ? "
+                                 "AND c2.cum - c1.cum > {redirect} ORDER BY a.id"),
+    "fb_request_share": ("appeals", "information requests",
+                         "SELECT id, kind, registered_on FROM appeals_records WHERE problem IS NULL AND body = ? "
+                         "AND kind = '{request}' ORDER BY id"),
+    "fb_satisfaction": ("appeals", "ratings below {satisfied} (not satisfied)",
+                        "SELECT id, rating, answered_on FROM appeals_records WHERE problem IS NULL AND body = ? "
+                        "AND rating < {satisfied} ORDER BY id"),
+    "appk_waiting_time": ("receptions", "requests not notified within {notice} working days",
+                          "SELECT r.id, r.registered_on, r.notified_on, c2.cum - c1.cum AS working_days FROM receptions_records r "
+                          "JOIN calendar c1 ON c1.day = r.registered_on LEFT JOIN calendar c2 ON c2.day = r.notified_on "
+                          "WHERE r.problem IS NULL AND r.body = ? AND (r.notified_on IS NULL OR c2.cum - c1.cum > {notice}) ORDER BY r.id"),
+    "appk_first_leaders": ("receptions", "citizens received by the first leader",
+                           "SELECT id, received_on, received_by FROM receptions_records WHERE problem IS NULL AND body = ? "
+                           "AND received_by = 'first_leader' AND received_on IS NOT NULL ORDER BY id"),
+}
+
+
+def explain(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
+            mapping: Mapping, body: str, indicator_id: str, limit: int = 100) -> str:
+    """The records behind an indicator's count for one body, as CSV text with a heading."""
+    import duckdb
+
+    if indicator_id not in EXPLAIN:
+        raise RecordError(f"--explain knows {', '.join(EXPLAIN)}; {indicator_id!r} is not computed from records")
+    code = bodies.find(body).code
+    settings = methodology.records
+    table, title, sql = EXPLAIN[indicator_id]
+    values = {"kinds": ", ".join(repr(k) for k in settings["late_review_kinds"]),
+              "redirect": int(settings["redirect_limit_working_days"]), "request": settings["request_kind"],
+              "satisfied": settings["satisfied_from"],
+              "notice": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
+    connection = duckdb.connect()
+    connection.register("calendar", WorkingDays(CALENDAR_FIRST, CALENDAR_LAST).table())
+    with tempfile.TemporaryDirectory() as workdir:
+        source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \
+            (receptions, mapping.receptions, RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED)
+        _normalised_view(connection, Path(source[0]), table, source[1], source[2], source[3], source[4], bodies, Path(workdir))
+        query = sql.format(**values)
+        total = connection.execute(f"SELECT count(*) FROM ({query})", [code]).fetchone()[0]
+        result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
+        header = [d[0] for d in result.description]
+        rows = result.fetchall()
+    buffer = io.StringIO()
+    buffer.write(f"# {code} / {indicator_id}: {title.format(**values)} — {total} record(s)"
+                 + (f", first {limit} shown" if total > limit else "") + "\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else str(v) for v in row] for row in rows])
+    return buffer.getvalue()

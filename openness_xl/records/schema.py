@@ -1,0 +1,73 @@
+"""The record schema of the raw extracts, and the column mapping that adapts a real export.
+
+Two tables:
+
+* appeals — `appeal_id, body, kind, registered_on, deadline_on, answered_on, redirected_to,
+  redirected_on, rating` (kind: заявление, жалоба, запрос, сообщение, предложение, отклик;
+  rating 1–5 or blank);
+* reception requests — `request_id, body, registered_on, notified_on, appointment_on,
+  received_on, received_by, declined` (received_by: first_leader, deputy, chief_of_staff).
+
+A mapping file (TOML) names, for each of our columns, the header of the export, the date
+format(s) of its dates, and translations of its codes (e.g. «Заявление» → заявление), so an
+export with Russian headers and dd.mm.yyyy dates is read without code changes.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
+                  "redirected_to", "redirected_on", "rating")
+RECEPTION_COLUMNS = ("request_id", "body", "registered_on", "notified_on", "appointment_on",
+                     "received_on", "received_by", "declined")
+APPEAL_DATES = ("registered_on", "deadline_on", "answered_on", "redirected_on")
+RECEPTION_DATES = ("registered_on", "notified_on", "appointment_on", "received_on")
+APPEAL_KINDS = ("заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик")
+RECEIVERS = ("first_leader", "deputy", "chief_of_staff")
+# Columns a record cannot do without; the others may be blank.
+APPEAL_REQUIRED = ("appeal_id", "body", "kind", "registered_on")
+RECEPTION_REQUIRED = ("request_id", "body", "registered_on")
+
+
+@dataclass(frozen=True)
+class TableMapping:
+    columns: dict[str, str]  # our column → the export's header
+    date_formats: tuple[str, ...]
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # column → {export value: ours}
+    decimal_comma: bool = True
+
+
+@dataclass(frozen=True)
+class Mapping:
+    appeals: TableMapping
+    receptions: TableMapping
+
+
+DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+
+
+def default_mapping() -> Mapping:
+    """Our own column names, ISO or dd.mm.yyyy dates."""
+    return Mapping(TableMapping({c: c for c in APPEAL_COLUMNS}, DEFAULT_DATE_FORMATS),
+                   TableMapping({c: c for c in RECEPTION_COLUMNS}, DEFAULT_DATE_FORMATS))
+
+
+def load_mapping(path: Path | str | None) -> Mapping:
+    """A mapping file, or the default; unknown columns in it are an error that names them."""
+    if path is None:
+        return default_mapping()
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    tables = {}
+    for name, ours in (("appeals", APPEAL_COLUMNS), ("receptions", RECEPTION_COLUMNS)):
+        section = data.get(name, {})
+        columns = dict(section.get("columns", {}))
+        unknown = sorted(set(columns) - set(ours))
+        if unknown:
+            raise ValueError(f"{path}: [{name}.columns] names unknown columns {unknown}; known: {', '.join(ours)}")
+        codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
+        tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
+                                    tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes,
+                                    bool(section.get("decimal_comma", True)))
+    return Mapping(tables["appeals"], tables["receptions"])

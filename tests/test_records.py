@@ -1,0 +1,200 @@
+"""Raw records → indicator inputs: the calendar, the aggregation against known answers, bad data."""
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openness_xl.bodies import registry
+from openness_xl.cli import main
+from openness_xl.methodology import load
+from openness_xl.records.calendar import Overrides, WorkingDays, working_days_between
+from openness_xl.records.pipeline import aggregate, explain
+from openness_xl.records.schema import default_mapping, load_mapping
+from openness_xl.records.synthetic import generate, working_day_list
+
+METHODOLOGY = load(2025)
+BODIES = registry(2025)
+CALENDAR = WorkingDays(dt.date(2024, 12, 1), dt.date(2026, 3, 31))
+
+
+@pytest.fixture(scope="module")
+def extract(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("extract"), METHODOLOGY, BODIES, appeals=60_000, seed=7)
+
+
+# ---------------------------------------------------------------- calendar
+
+@pytest.mark.parametrize("day, working", [
+    ("2025-01-01", False), ("2025-01-02", False), ("2025-01-03", False),  # New Year + the day moved from Sunday 5 Jan
+    ("2025-01-05", True),  # a transferred working Sunday
+    ("2025-01-06", True), ("2025-01-07", False),  # Orthodox Christmas
+    ("2025-03-10", False), ("2025-03-21", False), ("2025-03-24", False), ("2025-03-25", False),  # 8 March observed, Nowruz
+    ("2025-03-26", True), ("2025-05-01", False), ("2025-05-07", False), ("2025-05-09", False),
+    ("2025-07-07", False), ("2025-09-01", False), ("2025-10-27", False), ("2025-12-16", False),
+    ("2025-12-15", True), ("2025-12-13", False),
+])
+def test_known_2025_days(day, working):
+    assert CALENDAR.is_working_day(dt.date.fromisoformat(day)) is working
+
+
+def test_working_days_across_the_transferred_sunday():
+    # After Thu 2 Jan up to Mon 6 Jan 2025: Fri 3 off (moved), Sat 4 off, Sun 5 working, Mon 6 working.
+    assert working_days_between(dt.date(2025, 1, 2), dt.date(2025, 1, 6), CALENDAR).tolist() == [2]
+    # numpy's business-day count cannot know the working Sunday:
+    holidays = [d for d in np.arange("2025-01-01", "2025-01-08", dtype="datetime64[D]")
+                if not CALENDAR.is_working_day(d.astype(object)) and d.astype(object).weekday() < 5]
+    assert np.busday_count("2025-01-03", "2025-01-07", holidays=holidays) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(dt.date(2024, 12, 1), dt.date(2026, 3, 31)), st.dates(dt.date(2024, 12, 1), dt.date(2026, 3, 31)))
+def test_cumulative_table_equals_a_day_by_day_walk(a, b):
+    start, end = min(a, b), max(a, b)
+    walk = sum(1 for offset in range(1, (end - start).days + 1)
+               if CALENDAR.is_working_day(start + dt.timedelta(days=offset)))
+    assert CALENDAR.between([start], [end]).tolist() == [walk]
+
+
+def test_vectorised_over_arrays():
+    starts = np.array(["2025-01-02", "2025-03-20", "2025-12-31"], dtype="datetime64[D]")
+    ends = np.array(["2025-01-06", "2025-03-27", "2026-01-05"], dtype="datetime64[D]")
+    assert CALENDAR.between(starts, ends).tolist() == [2, 2, 1]  # 1–2 Jan 2026 are holidays
+
+
+def test_overrides_add_days_off_and_working_days():
+    overrides = Overrides(frozenset({dt.date(2026, 1, 5)}), frozenset({dt.date(2026, 1, 10)}))
+    calendar = WorkingDays(dt.date(2026, 1, 1), dt.date(2026, 1, 31), overrides)
+    assert not calendar.is_working_day(dt.date(2026, 1, 5))
+    assert calendar.is_working_day(dt.date(2026, 1, 10))
+
+
+def test_generator_calendar_agrees_with_the_pipeline_calendar():
+    walked = set(working_day_list(2025))
+    day = dt.date(2025, 1, 1)
+    while day <= dt.date(2025, 12, 31):
+        assert (day in walked) == CALENDAR.is_working_day(day), day
+        day += dt.timedelta(days=1)
+
+
+# ---------------------------------------------------------------- aggregation
+
+def test_parquet_extract_gives_the_known_inputs(extract):
+    result = aggregate(extract.appeals, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == extract.expected
+    assert result.records["appeals"] == 60_000
+    assert not result.appeal_problems.counts and not result.reception_problems.counts
+
+
+def test_the_skew_is_realistic(extract):
+    result = aggregate(extract.appeals, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    sizes = sorted(int(v["appk_redirect_timeliness"]["received"]) for v in result.inputs.values())
+    assert 0.12 <= sizes[-1] / sum(sizes) <= 0.16
+    assert sizes[0] < 0.001 * sum(sizes)
+
+
+def test_a_russian_csv_export_through_a_mapping(extract, tmp_path):
+    import pyarrow.parquet as pq
+
+    headers = {"appeal_id": "Номер", "body": "Орган", "kind": "Вид обращения", "registered_on": "Дата регистрации",
+               "deadline_on": "Срок", "answered_on": "Дата ответа", "redirected_to": "Кому направлено",
+               "redirected_on": "Дата направления", "rating": "Оценка"}
+    frame = pq.read_table(extract.appeals).to_pandas()
+    for column in ("registered_on", "deadline_on", "answered_on", "redirected_on"):
+        frame[column] = frame[column].map(lambda d: "" if d is None or d != d else d.strftime("%d.%m.%Y"))
+    frame["kind"] = frame["kind"].str.capitalize()
+    frame["rating"] = frame["rating"].map(lambda r: "" if r != r else f"{r:.1f}".replace(".", ","))
+    # A «г.» form, Latin look-alike letters, and a Russian spelling where cp1251 has no Kazakh letter.
+    spelling = {"Алматы": "г. Алматы", "МО": "MO", "Ұлытау": "Улытауская"}
+    frame["body"] = frame["body"].map(lambda b: spelling.get(b, b))
+    frame["redirected_to"] = frame["redirected_to"].map(lambda b: spelling.get(b, b))
+    frame = frame.rename(columns=headers)
+    path = tmp_path / "обращения.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="cp1251")
+    mapping_file = tmp_path / "mapping.toml"
+    mapping_file.write_text(
+        "[appeals]\ndate_formats = [\"%d.%m.%Y\"]\n[appeals.columns]\n"
+        + "".join(f'{ours} = "{theirs}"\n' for ours, theirs in headers.items())
+        + "[appeals.codes.kind]\n" + "".join(f'"{k.capitalize()}" = "{k}"\n' for k in
+                                              ["заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик"]),
+        encoding="utf-8")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping_file))
+    assert result.inputs == extract.expected
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # the input is never modified
+
+
+def test_xlsx_extract(tmp_path):
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=2_000, seed=3, fmt="csv")
+    import openpyxl
+    import pyarrow.csv as pacsv
+
+    for name in ("appeals", "receptions"):
+        table = pacsv.read_csv(getattr(small, name)).to_pylist()
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(list(table[0]))
+        for row in table:
+            sheet.append([None if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row.values()])
+        book.save(tmp_path / f"{name}.xlsx")
+    result = aggregate(tmp_path / "appeals.xlsx", tmp_path / "receptions.xlsx", METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == small.expected
+
+
+def test_bad_records_are_counted_reported_and_left_out(tmp_path):
+    bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=5_000, seed=11, inject_bad=True, with_expected=False)
+    result = aggregate(bad.appeals, bad.receptions, METHODOLOGY, BODIES, default_mapping())
+    counts = result.appeal_problems.counts
+    assert counts == {"unknown body": 5, "answered_on: date does not parse": 5, "answered_on before registered_on": 5,
+                      "rating outside 1–5": 5, "duplicated id": 10}
+    for kind, ids in bad.bad.items():
+        assert sorted(result.appeal_problems.examples[kind]) == ids, kind
+    counted = sum(int(v["appk_redirect_timeliness"]["received"]) for v in result.inputs.values())
+    assert counted == 5_005 - 30
+
+
+def test_strict_makes_bad_records_an_error(tmp_path, capsys):
+    bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=3_000, seed=5, inject_bad=True, with_expected=False)
+    code = main(["aggregate", str(bad.appeals), str(bad.receptions), "--strict", "-o", str(tmp_path / "in.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and "error: appeals: 5 record(s) left out — unknown body" in err
+    assert not (tmp_path / "in.csv").exists()
+
+
+def test_missing_column_is_named(tmp_path, extract):
+    path = tmp_path / "a.csv"
+    path.write_text("id,body\n1,МЗ\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing column\\(s\\) appeal_id"):
+        aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+
+
+def test_explain_lists_the_records_behind_a_count(extract):
+    result = aggregate(extract.appeals, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    body = max(result.inputs, key=lambda b: result.inputs[b]["appk_redirect_timeliness"]["late"])
+    text = explain(extract.appeals, extract.receptions, METHODOLOGY, BODIES, default_mapping(), body,
+                   "appk_redirect_timeliness", limit=10_000)
+    lines = text.splitlines()
+    late = int(result.inputs[body]["appk_redirect_timeliness"]["late"])
+    assert lines[0].startswith(f"# {body} / appk_redirect_timeliness") and f"{late} record(s)" in lines[0]
+    assert lines[1] == "id,registered_on,redirected_on,redirected_to,working_days"
+    assert len(lines) == 2 + late and all(int(line.rsplit(",", 1)[1]) > 3 for line in lines[2:])
+
+
+def test_end_to_end_aggregate_then_scores(extract, tmp_path, capsys):
+    inputs = tmp_path / "inputs.csv"
+    assert main(["aggregate", str(extract.appeals), str(extract.receptions), "-o", str(inputs)]) == 0
+    assert main(["scores", str(inputs), "-o", str(tmp_path / "scores.csv")]) == 0
+    import csv
+
+    rows = {r["body"]: r for r in csv.DictReader(open(tmp_path / "scores.csv", encoding="utf-8"))}
+    from openness_xl.exact import plain
+    from openness_xl.scoring import score_inputs
+
+    for body, indicators in extract.expected.items():
+        for indicator_id, values in indicators.items():
+            expected = score_inputs(METHODOLOGY, indicator_id, values, BODIES.find(body).type)
+            assert rows[body][indicator_id] == plain(expected), (body, indicator_id)
