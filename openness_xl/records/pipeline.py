@@ -28,6 +28,7 @@ from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED
 
 CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
 EXAMPLES = 5
+MEMORY_LIMIT = "500MB"
 
 
 class RecordError(ValueError):
@@ -156,85 +157,145 @@ def _codes_sql(column: str, codes: dict[str, str]) -> str:
     return f"CASE {text} {cases} ELSE {text} END"
 
 
-def _columns(connection, source: str) -> list[str]:
-    return [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+def _translation_sql(expression: str, translation: dict[str, str | None]) -> str:
+    """Rewrite only the values that need it (few distinct values), leaving the rest untouched."""
+    changes = {raw: new for raw, new in translation.items() if raw != new}
+    if not changes:
+        return expression
+    cases = " ".join(f"WHEN {_literal(raw)} THEN {_literal(new)}" for raw, new in sorted(changes.items()))
+    return f"CASE {expression} {cases} ELSE {expression} END"
 
 
-def _body_table(connection, source: str, column: str, bodies: BodyRegistry, name: str) -> None:
-    """Raw body spellings → registry codes (unknown ones map to NULL), as a small join table."""
-    import pyarrow as pa
-
-    spellings = [row[0] for row in connection.execute(
-        f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM {source} WHERE {column} IS NOT NULL").fetchall()]
-    codes = []
-    for spelling in spellings:
-        try:
-            codes.append(bodies.find(spelling).code)
-        except UnknownBody:
-            codes.append(None)
-    connection.register(name, pa.table({"raw": pa.array(spellings, type=pa.string()),
-                                        "code": pa.array(codes, type=pa.string())}))
+def _literal(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
 def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
                      dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> None:
+    """`{table}_records`: the source renamed, typed and classified (problem = NULL when usable).
+
+    Columns with few distinct values (body, kind, received_by) are profiled first, so the
+    per-record work is only what those values need: a clean, canonical extract is passed
+    through untouched, and a check that cannot fire is not run.
+    """
     source = _source_sql(connection, path, table, workdir)
-    available = set(_columns(connection, source))
-    missing = [f"{c} (header «{mapping.columns[c]}»)" for c in required if mapping.columns[c] not in available]
+    types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    missing = [f"{c} (header «{mapping.columns[c]}»)" for c in required if mapping.columns[c] not in types]
     if missing:
-        raise RecordError(f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(sorted(available))}")
+        raise RecordError(f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(sorted(types))}")
 
     def raw(column):
         header = mapping.columns[column]
-        return f"src.{_identifier(header)}" if header in available else "NULL"
+        return f"src.{_identifier(header)}" if header in types else "NULL"
 
-    _body_table(connection, source, raw("body").replace("src.", ""), bodies, f"{table}_bodies")
-    select = [f"CAST({raw(ours[0])} AS VARCHAR) AS id", f"b.code AS body",
-              f"CAST({raw('body')} AS VARCHAR) AS body_raw"]
-    checks = []
-    for column in ours[2:]:
+    def typed(column):
+        return types.get(mapping.columns[column], "VARCHAR")
+
+    def text(column):
+        return raw(column) if typed(column) == "VARCHAR" else f"CAST({raw(column)} AS VARCHAR)"
+
+    def present(column):
+        if raw(column) == "NULL":
+            return "false"
+        return f"({raw(column)} IS NOT NULL)" if typed(column) != "VARCHAR" else _present_sql(raw(column))
+
+    coded = ["body"] + [c for c in ("kind", "received_by") if c in ours and raw(c) != "NULL"]
+    typed_dates = [c for c in dates if raw(c) != "NULL" and (typed(c) == "DATE" or typed(c).startswith("TIMESTAMP"))]
+    profile_sql = ", ".join([f"list(DISTINCT {text(c)})" for c in coded]
+                            + [f"min({raw(c)})::DATE, max({raw(c)})::DATE" for c in typed_dates])
+    profile = connection.execute(f"SELECT {profile_sql} FROM {source} AS src").fetchone()
+    distinct = {c: [v for v in (profile[i] or []) if v is not None] for i, c in enumerate(coded)}
+    ranges = {c: profile[len(coded) + 2 * i: len(coded) + 2 * i + 2] for i, c in enumerate(typed_dates)}
+
+    # Few distinct values: translate them in Python; "?" marks a blank, "?value" an unknown value.
+    body_codes = {}
+    for spelling in distinct["body"]:
+        if not spelling.strip():
+            body_codes[spelling] = "?"
+            continue
+        try:
+            body_codes[spelling] = bodies.find(spelling).code
+        except UnknownBody:
+            body_codes[spelling] = f"?{spelling}"
+    allowed = {"kind": APPEAL_KINDS, "received_by": RECEIVERS}
+    translations = {"body": body_codes}
+    for column in coded[1:]:
+        codes = {k.lower().strip(): v for k, v in mapping.codes.get(column, {}).items()}
+        translation = {}
+        for value in distinct[column]:
+            canonical = codes.get(value.lower().strip(), value.lower().strip())
+            translation[value] = "?" if not value.strip() else canonical if canonical in allowed[column] else f"?{value}"
+        translations[column] = translation
+
+    inner = [f"{text(ours[0])} AS id"]
+    for column in ours[1:]:
         if column in dates:
-            select.append(f"{_date_sql(raw(column), mapping.date_formats)} AS {column}")
-            checks.append(f"WHEN {_present_sql(raw(column))} AND {_date_sql(raw(column), mapping.date_formats)} IS NULL "
-                          f"THEN '{column}: date does not parse'")
-            checks.append(f"WHEN {_date_sql(raw(column), mapping.date_formats)} NOT BETWEEN DATE '{CALENDAR_FIRST}' "
-                          f"AND DATE '{CALENDAR_LAST}' THEN '{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}'")
+            if column in typed_dates:
+                inner.append(f"CAST({raw(column)} AS DATE) AS {column}")
+            else:
+                parsed = _date_sql(raw(column), mapping.date_formats)
+                inner.append(f"{parsed} AS {column}")
+                inner.append(f"({present(column)} AND {parsed} IS NULL) AS {column}__bad")
         elif column == "rating":
-            value = f"TRY_CAST(REPLACE(NULLIF(TRIM(CAST({raw(column)} AS VARCHAR)), ''), ',', '.') AS DOUBLE)"
-            select.append(f"{value} AS rating")
-            checks.append(f"WHEN {_present_sql(raw(column))} AND ({value} IS NULL OR {value} NOT IN (1, 2, 3, 4, 5)) "
-                          f"THEN 'rating outside 1–5'")
+            value = (f"TRY_CAST(REPLACE(NULLIF(TRIM({raw(column)}), ''), ',', '.') AS DOUBLE)" if typed(column) == "VARCHAR"
+                     else f"TRY_CAST({raw(column)} AS DOUBLE)")
+            inner.append(f"{value} AS rating")
+            inner.append(f"({present(column)} AND ({value} IS NULL OR {value} NOT IN (1, 2, 3, 4, 5))) AS rating__bad")
         elif column == "declined":
-            select.append(f"COALESCE(LOWER(TRIM(CAST({raw(column)} AS VARCHAR))) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
+            inner.append(f"COALESCE(LOWER(TRIM({text(column)})) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
+        elif column in translations:
+            inner.append(f"{_translation_sql(text(column), translations[column])} AS {column}")
         else:
-            select.append(f"{_codes_sql(raw(column), mapping.codes.get(column, {}))} AS {column}")
+            inner.append(f"{text(column)} AS {column}")
+
+    checks = []
     for column in required:
-        checks.insert(0, f"WHEN NOT {_present_sql(raw(column))} THEN '{column} is blank'")
-    checks.insert(len(required), f"WHEN b.code IS NULL THEN 'unknown body'")
-    order = f"{_date_sql(raw('registered_on'), mapping.date_formats)}"
+        if column == ours[0]:
+            blank = "id IS NULL" if typed(column) != "VARCHAR" else "id IS NULL OR id = '' OR (prefix(id, ' ') AND trim(id) = '')"
+        elif column in translations:
+            blank = f"{column} IS NULL" + (f" OR {column} = '?'" if "?" in translations[column].values() else "")
+        elif column in dates:
+            blank = f"{column} IS NULL AND NOT {column}__bad" if column not in typed_dates else f"{column} IS NULL"
+        else:
+            blank = f"NOT {present(column)}"
+        checks.append(f"WHEN {blank} THEN '{column} is blank'")
+    for column, translation in translations.items():
+        if any(v.startswith("?") and v != "?" for v in translation.values()):
+            checks.append(f"WHEN {column} LIKE '?%' THEN 'unknown {column}'")
+    for column in dates:
+        if raw(column) == "NULL":
+            continue
+        if column not in typed_dates:
+            checks.append(f"WHEN {column}__bad THEN '{column}: date does not parse'")
+        low, high = ranges.get(column, (None, None))
+        if column not in typed_dates or (low is not None and (low < CALENDAR_FIRST or high > CALENDAR_LAST)):
+            checks.append(f"WHEN {column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}' "
+                          f"THEN '{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}'")
     for column in dates[1:]:
-        checks.append(f"WHEN {_date_sql(raw(column), mapping.date_formats)} < {order} THEN '{column} before registered_on'")
-    if table == "appeals":
-        checks.append(f"WHEN {_codes_sql(raw('kind'), mapping.codes.get('kind', {}))} NOT IN "
-                      f"({', '.join(repr(k) for k in APPEAL_KINDS)}) THEN 'unknown kind'")
-    else:
-        checks.append(f"WHEN {_present_sql(raw('received_on'))} AND {_codes_sql(raw('received_by'), mapping.codes.get('received_by', {}))} "
-                      f"NOT IN ({', '.join(repr(r) for r in RECEIVERS)}) THEN 'unknown received_by'")
-    problem = "CASE " + " ".join(checks) + " ELSE NULL END"
+        if raw(column) != "NULL":
+            checks.append(f"WHEN {column} < registered_on THEN '{column} before registered_on'")
+    if "rating" in ours and raw("rating") != "NULL":
+        checks.append("WHEN rating__bad THEN 'rating outside 1–5'")
+    # Duplicated ids: 64-bit hashes that occur twice first (one cheap pass); only when there are
+    # any, a second pass confirms them on the ids themselves (hashes may collide, ids may not).
     connection.execute(f"""
-        CREATE OR REPLACE TEMP VIEW {table}_classified AS
-        SELECT {', '.join(select)}, {problem} AS problem
-        FROM {source} AS src LEFT JOIN {table}_bodies AS b ON b.raw = CAST({raw('body')} AS VARCHAR)
+        CREATE OR REPLACE TEMP TABLE {table}_candidates AS
+        SELECT hash({text(ours[0])}) AS h FROM {source} AS src GROUP BY h HAVING count(*) > 1
     """)
-    # Duplicated ids: every copy is left out, since neither can be trusted over the other.
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table}_duplicates AS
-        SELECT id FROM {table}_classified WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1
-    """)
+    if connection.execute(f"SELECT count(*) FROM {table}_candidates").fetchone()[0]:
+        connection.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {table}_duplicates AS
+            SELECT {text(ours[0])} AS id FROM {source} AS src
+            WHERE hash({text(ours[0])}) IN (SELECT h FROM {table}_candidates)
+            GROUP BY id HAVING count(*) > 1
+        """)
+        if connection.execute(f"SELECT count(*) FROM {table}_duplicates").fetchone()[0]:
+            checks.append(f"WHEN id IN (SELECT id FROM {table}_duplicates) THEN 'duplicated id'")
+    problem = f"CASE {' '.join(checks)} ELSE NULL END" if checks else "NULL::VARCHAR"
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW {table}_records AS
-        SELECT c.* REPLACE (CASE WHEN c.problem IS NULL AND d.id IS NOT NULL THEN 'duplicated id' ELSE c.problem END AS problem)
-        FROM {table}_classified AS c LEFT JOIN {table}_duplicates AS d ON d.id = c.id
+        WITH parsed AS (SELECT {', '.join(inner)} FROM {source} AS src)
+        SELECT parsed.*, {problem} AS problem FROM parsed
     """)
 
 
@@ -270,6 +331,10 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     connection.register("calendar", WorkingDays(CALENDAR_FIRST, CALENDAR_LAST).table())
     with tempfile.TemporaryDirectory() as workdir:
+        # The duplicate check holds every id's hash: past this limit DuckDB spills to disk,
+        # so memory stays flat however large the extract.
+        connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        connection.execute(f"SET temp_directory = '{_quote(Path(workdir))}'")
         _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES,
                          APPEAL_REQUIRED, bodies, Path(workdir))
         _normalised_view(connection, Path(receptions), "receptions", mapping.receptions, RECEPTION_COLUMNS,
