@@ -198,3 +198,28 @@ def test_end_to_end_aggregate_then_scores(extract, tmp_path, capsys):
         for indicator_id, values in indicators.items():
             expected = score_inputs(METHODOLOGY, indicator_id, values, BODIES.find(body).type)
             assert rows[body][indicator_id] == plain(expected), (body, indicator_id)
+
+
+def test_the_example_mapping_loads():
+    from pathlib import Path
+
+    mapping = load_mapping(Path(__file__).resolve().parent.parent / "docs" / "mapping-example.toml")
+    assert mapping.appeals.columns["appeal_id"] == "Номер обращения"
+    assert mapping.receptions.codes["received_by"]["Первый руководитель"] == "first_leader"
+
+
+def test_unknown_column_in_a_mapping_is_named(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[appeals.columns]\nappeal = "Номер"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown columns \\['appeal'\\]"):
+        load_mapping(path)
+
+
+def test_cli_synthetic_and_explain(tmp_path, capsys):
+    assert main(["synthetic", "-d", str(tmp_path), "--appeals", "3000", "--seed", "4"]) == 0
+    capsys.readouterr()
+    assert main(["aggregate", str(tmp_path / "appeals.parquet"), str(tmp_path / "receptions.parquet"),
+                 "--explain", "г. Алматы", "appk_first_leaders", "--limit", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("# Алматы / appk_first_leaders: citizens received by the first leader")
+    assert out[1] == "id,received_on,received_by" and len(out) <= 5
