@@ -14,7 +14,7 @@ from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..scoring import DIRECT, RAW, Entry
 from .common import column_range, finish, new_workbook
-from .template import DIRECT_SHEET, FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_input_sheets
+from .template import DIRECT_SHEET, FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns, write_input_sheets
 
 CALC = "Расчёт"
 CONF = "xlwings.conf"
@@ -56,13 +56,7 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
 
     sheet = workbook.add_worksheet(CALC)
     sheet.write_string(TITLE_ROW, 0, "Расчёт функциями OPENNESS_… (нужна надстройка xlwings, см. лист xlwings.conf)", title)
-    for col, (label, name) in enumerate((("Код", "body"), ("Наименование", "name"), ("Тип", "body_type"))):
-        sheet.write_string(HEAD_ROW, col, label, head)
-        sheet.write_string(KEY_ROW, col, name, key)
-    for position, body in enumerate(bodies):
-        sheet.write_string(first + position, 0, body.code)
-        sheet.write_string(first + position, 1, body.name_ru)
-        sheet.write_string(first + position, 2, body.type)
+    write_body_columns(sheet, bodies, head, key)
 
     def cell_column(field_key):
         sheet_name, col = columns[field_key]
@@ -152,7 +146,6 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
         start = end + 1
     if len(set(types)) != len([t for n, t in enumerate(types) if n == 0 or types[n - 1] != t]):
         raise ValueError("bodies of one type must be contiguous for the rank formulas")
-    sheet.set_column(1, 1, 40)
     sheet.set_row(HEAD_ROW, 75)
     sheet.freeze_panes(FIRST_BODY_ROW, 3)
 

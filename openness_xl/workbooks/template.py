@@ -93,7 +93,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     for criterion in methodology.criteria:
         sheet = workbook.add_worksheet(criterion.short_ru)
         sheet.write_string(TITLE_ROW, 0, f"Критерий «{criterion.name_ru}» — исходные данные {methodology.year}", title)
-        _write_body_columns(sheet, bodies, head, key)
+        write_body_columns(sheet, bodies, head, key)
         col = FIRST_INPUT_COL
         for indicator_id in criterion.indicators:
             indicator = methodology.indicator(indicator_id)
@@ -117,7 +117,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
         sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
     sheet = workbook.add_worksheet(DIRECT_SHEET)
     sheet.write_string(TITLE_ROW, 0, "Баллы, рассчитанные уполномоченными органами (вместо исходных данных)", title)
-    _write_body_columns(sheet, bodies, head, key)
+    write_body_columns(sheet, bodies, head, key)
     for offset, indicator in enumerate(methodology.indicators):
         col = FIRST_INPUT_COL + offset
         sheet.write_string(GROUP_ROW, col, indicator.short_ru, group)
@@ -133,7 +133,8 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     return columns
 
 
-def _write_body_columns(sheet, bodies: BodyRegistry, head, key) -> None:
+def write_body_columns(sheet, bodies: BodyRegistry, head, key) -> None:
+    """Code, name and type of every body, under their headings and machine keys."""
     for col, (label, name) in enumerate((("Код", "body"), ("Наименование", "name"), ("Тип", "body_type"))):
         sheet.write_string(HEAD_ROW, col, label, head)
         sheet.write_string(KEY_ROW, col, name, key)
