@@ -98,6 +98,6 @@ def scores_table(methodology: Methodology, results: Sequence[BodyResult]) -> str
             cells += [plain(r.index), r.rating or "", "" if r.rank is None else str(r.rank), ", ".join(notes)]
             lines.append(cells)
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     out += ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
     return "\n".join(out) + "\n"
