@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -48,13 +49,15 @@ class WorkingDays:
         public = holidays.country_holidays("KZ", years=years)
         transferred_working = {d for d in getattr(public, "weekend_workdays", set()) if first <= d <= last}
         days = np.arange(np.datetime64(first), np.datetime64(last) + 1, dtype="datetime64[D]")
-        dates = days.astype(object)
-        weekday = np.array([d.weekday() for d in dates])
-        off = np.array([d in public or d in overrides.days_off for d in dates])
-        working = (weekday < 5) & ~off
-        extra = np.array([d in transferred_working or d in overrides.working_days for d in dates])
+        weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3, Monday = 0)
+
+        def as_days(dates):
+            return np.array(sorted(dates), dtype="datetime64[D]")
+
+        off = np.isin(days, as_days(set(public.keys()) | set(overrides.days_off)))
+        extra = np.isin(days, as_days(transferred_working | set(overrides.working_days)))
         self.days = days
-        self.is_working = working | extra
+        self.is_working = ((weekday < 5) & ~off) | extra
         self.cumulative = np.cumsum(self.is_working).astype(np.int32)
 
     def _positions(self, dates) -> np.ndarray:
@@ -76,6 +79,12 @@ class WorkingDays:
         import pyarrow as pa
 
         return pa.table({"day": pa.array(self.days, type=pa.date32()), "cum": pa.array(self.cumulative)})
+
+
+@lru_cache(maxsize=4)
+def calendar_between(first: dt.date, last: dt.date) -> WorkingDays:
+    """A shared calendar for a date range (built once per process)."""
+    return WorkingDays(first, last)
 
 
 def working_days_between(start, end, calendar: WorkingDays | None = None) -> np.ndarray:
