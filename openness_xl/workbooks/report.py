@@ -303,6 +303,7 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
             bars.set_size({"width": 620, "height": 22 * len(group) + 80})
             below = 6 + max(len([r for r in results if r.body_type == t]) for t in layout.methodology.body_types)
             sheet.insert_chart(below, left, bars)
+            sheet.set_h_pagebreaks([below])  # tables on the first printed page, charts on the next
 
 
 def _label_of(layout: Layout, result: BodyResult, score_col: int) -> str:
