@@ -13,7 +13,7 @@ from . import grading
 from .exact import round_half_away
 from .kinds import Context, InputProblem
 from .methodology import Criterion, Indicator, Methodology
-from .values import ValueProblem, parse_inputs, parse_score
+from .values import ValueProblem, parse_inputs
 
 RAW, DIRECT = "raw", "direct"
 

@@ -5,7 +5,6 @@ import io
 import subprocess
 import sys
 
-import pytest
 
 from openness_xl.cli import main
 from openness_xl.output import score_columns

@@ -6,7 +6,7 @@ indicator in the methodology file is covered the moment it is declared.
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from openness_xl import grading

@@ -1,7 +1,6 @@
 """Raw records → indicator inputs: the calendar, the aggregation against known answers, bad data."""
 import datetime as dt
 import hashlib
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -201,7 +200,6 @@ def test_end_to_end_aggregate_then_scores(extract, tmp_path, capsys):
 
 
 def test_the_example_mapping_loads():
-    from pathlib import Path
 
     mapping = load_mapping(Path(__file__).resolve().parent.parent / "docs" / "mapping-example.toml")
     assert mapping.appeals.columns["appeal_id"] == "Номер обращения"

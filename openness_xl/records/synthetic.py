@@ -62,7 +62,6 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
              seed: int = 2025, year: int = 2025, late_share: float = 0.002, inject_bad: bool = False,
              fmt: str = "parquet", with_expected: bool = True) -> Extract:
     """Write appeals and receptions files into `folder` and return them with the expected inputs."""
-    import pyarrow as pa
 
     rng = np.random.default_rng(seed)
     folder = Path(folder)

@@ -125,7 +125,6 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
     tiers = colour_formats(workbook, TIER_COLOURS)
     letters = colour_formats(workbook, GRADE_COLOURS)
     layout = Layout(methodology, tuple(r.body for r in results))
-    by_body = {r.body: r for r in results}
     names = {b.code: b.name_ru for b in registry(year)}
 
     final_sheet = workbook.add_worksheet(FINAL)

@@ -8,7 +8,7 @@ A blank cell or «н/д» means "not submitted", which is different from 0.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from ..bodies import BodyRegistry
 from ..exact import plain
