@@ -183,3 +183,33 @@ def test_competition_ranking(scores):
 
 def test_competition_ranking_example():
     assert grading.competition_ranks([90, 80, 80, 70, None]) == [1, 2, 2, 4, None]
+
+
+def band_cases():
+    """Every band edge of every band-table indicator, for each body type its bands depend on."""
+    from openness_xl.kinds import bands_for
+
+    for indicator in INDICATORS:
+        if indicator.kind.name != "band_table":
+            continue
+        body_types = list(indicator.params.get("bands_by_body_type", {"CGO": None}))
+        for body_type in body_types:
+            steps = bands_for(indicator.params, body_type)
+            for position, (edge, points) in enumerate(steps[1:], start=1):
+                yield pytest.param(indicator, body_type, edge, points, steps[position - 1][1],
+                                   id=f"{indicator.id}-{body_type}-{edge}")
+
+
+@pytest.mark.parametrize("indicator, body_type, edge, points, below", band_cases())
+def test_band_edges_are_inclusive_at_the_lower_end(indicator, body_type, edge, points, below):
+    # At the edge exactly the band's points; a hundredth of a percent below, the band before.
+    cent = Fraction(1, 100)
+    if "value" in indicator.params:
+        at = {indicator.params["value"]: edge}
+        under = {indicator.params["value"]: edge - cent}
+    else:
+        whole = Fraction(10_000)
+        at = {indicator.params["part"]: edge * whole / 100, indicator.params["whole"]: whole}
+        under = {indicator.params["part"]: (edge - cent) * whole / 100, indicator.params["whole"]: whole}
+    assert compute(METHODOLOGY, indicator, at, body_type) == points
+    assert compute(METHODOLOGY, indicator, under, body_type) == below
