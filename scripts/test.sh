@@ -8,7 +8,7 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 if ! command -v soffice >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null \
       || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc >/dev/null
   else
     echo "LibreOffice is missing: install the Debian package libreoffice-calc (the engine checks will be skipped)" >&2
