@@ -189,6 +189,23 @@ def test_libreoffice_recalculates_every_formula_to_the_core_value(tmp_path):
     assert mismatches == []
 
 
+@needs_libreoffice
+def test_libreoffice_agrees_where_data_is_missing(tmp_path):
+    # Some bodies with only part of their indicators: criteria, index, rating and rank stay
+    # empty in Python, and must be empty (not 0, not an error) after LibreOffice recalculates.
+    partial = []
+    for body, body_type, entries in reference.published_submissions(2025)[:6]:
+        kept = dict(list(entries.items())[: 20 if body in ("ААЭ", "ГП") else 12])
+        partial.append((body, body_type, kept))
+    results = evaluate(METHODOLOGY, partial)
+    assert sum(r.index is None for r in results) == 4
+    path = report_file(tmp_path, results)
+    expected = list(formula_cells(path))
+    recalculated = openpyxl.load_workbook(recalculate(path, tmp_path), data_only=True)
+    mismatches = [(s, c, v, recalculated[s][c].value) for s, c, v in expected if not same(v, recalculated[s][c].value)]
+    assert mismatches == []
+
+
 def boundary_submissions():
     """Bodies whose every indicator sits exactly on a tier edge, or one cent beside it."""
     submissions = []
