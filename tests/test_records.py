@@ -221,3 +221,15 @@ def test_cli_synthetic_and_explain(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("# Алматы / appk_first_leaders: citizens received by the first leader")
     assert out[1] == "id,received_on,received_by" and len(out) <= 5
+
+
+def test_plans_add_reception_intensity(extract, tmp_path, capsys):
+    plans = tmp_path / "plans.csv"
+    plans.write_text("body,plan\nг. Алматы,84\nМЗ,48\n", encoding="utf-8")
+    out = tmp_path / "inputs.csv"
+    assert main(["aggregate", str(extract.appeals), str(extract.receptions), "--plans", str(plans), "-o", str(out)]) == 0
+    rows = [line.split(",") for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    intensity = {(b, f): v for b, i, f, v in rows if i == "appk_reception_intensity"}
+    assert {b for b, _ in intensity} <= {"Алматы", "МЗ"} and ("Алматы", "plan") in intensity
+    assert intensity[("Алматы", "plan")] == "84"
+    assert main(["check", str(out)]) == 0
