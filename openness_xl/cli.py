@@ -19,11 +19,14 @@ def _methodology(args):
 
 
 def _submissions(args, methodology):
-    """The input file's submissions, or the embedded published scores of the year."""
+    """The input file's submissions, or the embedded published scores of the year; the
+    reader's warnings (macros, external links) go to standard error."""
     if args.input is None:
-        return published_submissions(args.year), []
+        return published_submissions(args.year)
     loaded = load_inputs(args.input, methodology, registry(args.year))
-    return loaded.submissions, loaded.warnings
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return loaded.submissions
 
 
 def _emit(text: str, args, protect: Sequence = ()) -> None:
@@ -34,17 +37,14 @@ def _emit(text: str, args, protect: Sequence = ()) -> None:
 
 
 def cmd_scores(args) -> int:
-    methodology = _methodology(args)
-    submissions, warnings = _submissions(args, methodology)
     from .scoring import evaluate
 
-    results = evaluate(methodology, submissions)
+    methodology = _methodology(args)
+    results = evaluate(methodology, _submissions(args, methodology))
     for result in results:
         if result.missing:
-            warnings.append(f"{result.body}: no data for {', '.join(result.missing)}; "
-                            f"criteria and index left empty where they need them")
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {result.body}: no data for {', '.join(result.missing)}; "
+                  f"criteria and index left empty where they need them", file=sys.stderr)
     if args.strict and any(r.missing for r in results):
         print("error: --strict and some indicators have no data (see the warnings above)", file=sys.stderr)
         return 2
@@ -75,10 +75,7 @@ def cmd_report(args) -> int:
     from .workbooks.report import write_report
 
     methodology = _methodology(args)
-    submissions, warnings = _submissions(args, methodology)
-    results = evaluate(methodology, submissions)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    results = evaluate(methodology, _submissions(args, methodology))
     data = write_report(methodology, results, _provenance(args), args.year)
     atomic_write(args.output, data, protect=[args.input] if args.input else [])
     print(f"wrote {args.output}: {len(results)} bodies")
@@ -98,10 +95,7 @@ def cmd_live(args) -> int:
     from .workbooks.live import write_live
 
     methodology = _methodology(args)
-    submissions, warnings = _submissions(args, methodology)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    atomic_write(args.output, write_live(methodology, registry(args.year), submissions),
+    atomic_write(args.output, write_live(methodology, registry(args.year), _submissions(args, methodology)),
                  protect=[args.input] if args.input else [])
     print(f"wrote {args.output}: live workbook calling the OPENNESS_… functions")
     return 0
