@@ -10,9 +10,6 @@ from typing import Iterable, Sequence
 from .exact import to_fraction
 from .methodology import Criterion, Indicator, Methodology
 
-GRADE_A, GRADE_B, GRADE_C = "А", "В", "С"  # Cyrillic, as printed in the report
-
-
 def tier(methodology: Methodology, indicator: Indicator, score) -> str:
     """Tier of an indicator score: высокий / средний / низкий / неэффективный."""
     value = to_fraction(score)
@@ -43,12 +40,13 @@ def tier_edges(methodology: Methodology, indicator: Indicator) -> list[tuple[str
 
 def grade(criterion: Criterion, total) -> str:
     """Letter of a criterion total: А from grade_a_from, С below grade_c_below, else В."""
+    best, middle, worst = criterion.grade_labels
     value = to_fraction(total)
     if value >= criterion.grade_a_from:
-        return GRADE_A
+        return best
     if criterion.grade_c_below is not None and value < criterion.grade_c_below:
-        return GRADE_C
-    return GRADE_B
+        return worst
+    return middle
 
 
 def rating(methodology: Methodology, index) -> tuple[str, bool]:

@@ -152,3 +152,15 @@ def test_unparseable_file_is_reported(tmp_path: Path):
 
     with pytest.raises(MethodologyError, match="not valid TOML"):
         load(path)
+
+
+def test_grade_letters_are_data():
+    def latin(d):
+        d["grades"]["labels"] = ["A", "B", "C"]
+    data = copy.deepcopy(RAW)
+    latin(data)
+    from openness_xl import grading
+
+    criterion = parse(data).criterion("appk")
+    assert grading.grade(criterion, 25) == "A" and grading.grade(criterion, 17) == "C"
+    assert any("three different letters" in p for p in problems_of(lambda d: d["grades"].update(labels=["А", "А", "С"])))

@@ -111,6 +111,7 @@ class Criterion:
     grade_a_from: Fraction
     grade_c_below: Fraction | None
     indicators: tuple[str, ...]
+    grade_labels: tuple[str, str, str] = ("А", "В", "С")
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     ratings = _parse_ratings(data.get("index", {}), problems)
     indicators = [_parse_indicator(raw, tier_schemes, body_types, problems) for raw in data.get("indicators", [])]
     indicators = [i for i in indicators if i is not None]
-    criteria = _parse_criteria(data.get("criteria", []), indicators, problems)
+    labels = tuple(data.get("grades", {}).get("labels", ()))
+    if len(labels) != 3 or len(set(labels)) != 3:
+        problems.append(f"grades.labels must name three different letters, best first; got {list(labels)}")
+        labels = ("А", "В", "С")
+    criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
 
     seen: dict[str, str] = {}
     for indicator in indicators:
@@ -412,7 +417,7 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
     )
 
 
-def _parse_criteria(raws, indicators: list[Indicator], problems: list[str]) -> list[Criterion]:
+def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labels: tuple) -> list[Criterion]:
     criteria = []
     known = {raw.get("id") for raw in raws}
     for indicator in indicators:
@@ -437,6 +442,6 @@ def _parse_criteria(raws, indicators: list[Indicator], problems: list[str]) -> l
             problems.append(f"{where}: grade_c_below {c_edge} must be below grade_a_from {a_edge}")
         criteria.append(
             Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
-                      maximum, a_edge, c_edge, tuple(i.id for i in members))
+                      maximum, a_edge, c_edge, tuple(i.id for i in members), labels)
         )
     return criteria

@@ -13,7 +13,7 @@ from .. import __version__
 # A fixed creation time: the same inputs must give the same bytes.
 FIXED_TIME = dt.datetime(2025, 1, 1)
 TIER_COLOURS = {"высокий": "#C6EFCE", "средний": "#FFEB9C", "низкий": "#FCD5B4", "неэффективный": "#FFC7CE"}
-GRADE_COLOURS = {"А": "#C6EFCE", "В": "#FFEB9C", "С": "#FFC7CE"}
+GRADE_COLOURS = ("#C6EFCE", "#FFEB9C", "#FFC7CE")  # best, middle, worst letter
 NOT_SUBMITTED = "н/д"
 
 

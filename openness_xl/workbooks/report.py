@@ -103,11 +103,12 @@ def criterion_formula(layout: Layout, criterion, row: int) -> str:
 
 
 def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
+    best, middle, worst = criterion.grade_labels
     row = layout.method_criterion_row(criterion.id)
-    inner = '"В"'
+    inner = f'"{middle}"'
     if criterion.grade_c_below is not None:
-        inner = f'IF({total_ref}<{ref(METHOD, row, 4)},"С","В")'
-    return f'=IF({total_ref}="","",IF({total_ref}>={ref(METHOD, row, 3)},"А",{inner}))'
+        inner = f'IF({total_ref}<{ref(METHOD, row, 4)},"{worst}","{middle}")'
+    return f'=IF({total_ref}="","",IF({total_ref}>={ref(METHOD, row, 3)},"{best}",{inner}))'
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
@@ -123,7 +124,7 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
         "mean": workbook.add_format({"num_format": "0.00"}),
     }
     tiers = colour_formats(workbook, TIER_COLOURS)
-    letters = colour_formats(workbook, GRADE_COLOURS)
+    letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
     layout = Layout(methodology, tuple(r.body for r in results))
     names = {b.code: b.name_ru for b in registry(year)}
 
