@@ -108,3 +108,36 @@ def test_all_49_bodies_are_scored_and_split_29_20():
     assert sum(r.body_type == "CGO" for r in RESULTS.values()) == 29
     assert all(r.index is not None and r.rating for r in RESULTS.values())
     assert all(r.direct and not r.missing for r in RESULTS.values())
+
+
+@pytest.mark.parametrize("indicator_id, inputs, expected, line", [
+    ("appk_reception_intensity", dict(registered=0, declined=0, received=0, held=0, plan=12), 4, "L998: ААЭ, nobody registered"),
+    ("appk_first_leaders", dict(by_first_leader=0, received=0), 4, "L1089: ААЭ, nobody registered"),
+    ("appk_waiting_time", dict(requests=0, notified_in_time=0, registrants=0, received_on_date=0, received_within_month=0), 3, "L151"),
+    ("appk_court_share", dict(court=0, reviewed=5000), 3, "L137: no court reversals"),
+    ("appk_hearing", dict(not_held=0, required=0), 3, "L133: no hearing required"),
+    ("appk_redirect_timeliness", dict(late=0, received=100), 4, "L428: no late redirects"),
+    ("og_open_data", dict(completeness=5, timeliness=5, coef_publication=0.5, coef_update=0.5), 10, "L1239: no requests → 0,5 each"),
+    ("fb_knowledge_base", dict(updated="нет", bilingual="да"), 0, "L1631: no update, nothing for languages"),
+    ("ic_hidden_services_bonus", dict(qualifying=28), 7, "L2547: МТ found 28, capped at 7"),
+])
+def test_special_cases_stated_in_the_report(indicator_id, inputs, expected, line):
+    body_type = "CGO"
+    assert score_inputs(METHODOLOGY, indicator_id, inputs, body_type) == expected, line
+
+
+def test_hearing_literal_reading_is_a_flag():
+    # M4: «если количество проведенных заслушиваний … равно 0» taken literally rewards holding none.
+    import copy
+
+    from openness_xl.methodology import parse
+    import tomllib
+    from decimal import Decimal
+    from openness_xl.methodology import HERE
+
+    data = tomllib.loads((HERE / "2025.toml").read_text(encoding="utf-8"), parse_float=Decimal)
+    literal = copy.deepcopy(data)
+    next(i for i in literal["indicators"] if i["id"] == "appk_hearing")["params"]["literal_zero_held"] = True
+    none_held = {"not_held": 40, "required": 40}
+    assert score_inputs(parse(data), "appk_hearing", none_held) == 0
+    assert score_inputs(parse(literal), "appk_hearing", none_held) == 3
