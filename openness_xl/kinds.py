@@ -46,7 +46,6 @@ class Kind:
     # +1: the score never falls when this input grows; -1: never rises.
     monotone: Callable[[Mapping], dict[str, int]]
     rounds_itself: bool = False
-    needs_body_type: bool = False
 
 
 def _clamp(value: Fraction, maximum: Fraction) -> Fraction:

@@ -43,8 +43,11 @@ def parse_input(spec: InputSpec, raw: Any) -> Fraction:
         if isinstance(raw, bool):
             return Fraction(int(raw))
         word = str(raw).strip().lower()
-        if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
-            word = plain(to_fraction(raw)) if _finite(raw) else word
+        if isinstance(raw, (int, float, Decimal)):
+            try:
+                word = plain(to_fraction(raw))  # 1.0 from Excel reads as "1"
+            except NotANumber:
+                pass
         if word in TRUE_WORDS:
             return Fraction(1)
         if word in FALSE_WORDS:
@@ -63,14 +66,6 @@ def parse_input(spec: InputSpec, raw: Any) -> Fraction:
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
         raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {_shown(raw)}")
     return value
-
-
-def _finite(raw: Any) -> bool:
-    try:
-        to_fraction(raw)
-        return True
-    except NotANumber:
-        return False
 
 
 def parse_score(indicator: Indicator, raw: Any) -> Fraction:

@@ -12,9 +12,9 @@ from typing import Sequence
 from .. import cells
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
-from ..scoring import DIRECT, RAW, Entry
+from ..scoring import DIRECT, Entry
 from .common import column_range, finish, new_workbook
-from .template import DIRECT_SHEET, FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns, write_input_sheets
+from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns, write_input_sheets
 
 CALC = "Расчёт"
 CONF = "xlwings.conf"
@@ -49,6 +49,8 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
     columns = write_input_sheets(workbook, methodology, bodies, values)
     codes = [b.code for b in bodies]
     types = [b.type for b in bodies]
+    if len(set(types)) != sum(1 for n, t in enumerate(types) if n == 0 or types[n - 1] != t):
+        raise ValueError("bodies of one type must be contiguous for the rank formulas")
     first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(codes) - 1
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
@@ -144,8 +146,6 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
         for offset, rank in enumerate(ranks[1:], start=1):
             (sheet.write_string if isinstance(rank, str) else sheet.write_number)(first + start + offset, col + 2, rank)
         start = end + 1
-    if len(set(types)) != len([t for n, t in enumerate(types) if n == 0 or types[n - 1] != t]):
-        raise ValueError("bodies of one type must be contiguous for the rank formulas")
     sheet.set_row(HEAD_ROW, 75)
     sheet.freeze_panes(FIRST_BODY_ROW, 3)
 
@@ -157,5 +157,3 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
     sheet.activate()
     return finish(workbook, buffer)
 
-
-__all__ = ["write_live", "CALC", "CONF", "DIRECT_SHEET", "RAW"]

@@ -137,12 +137,12 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
         sheet = workbook.add_worksheet(f"{indicator.order}. {indicator.short_ru}")
         title = indicator.name_ru + (" — предварительная формула" if indicator.provisional else "")
         _write_distribution(sheet, layout, results, names, formats, tiers, title, layout.score_col(indicator.id),
-                            lambda r: r.indicators[indicator.id].score, "Категория")
+                            lambda r: r.indicators[indicator.id].score, lambda r: r.indicators[indicator.id].tier)
     for criterion in methodology.criteria:
         sheet = workbook.add_worksheet(f"К{criterion.order}. {criterion.short_ru}")
         _write_distribution(sheet, layout, results, names, formats, letters, f"Критерий «{criterion.name_ru}»",
-                            layout.criterion_col(criterion.id), lambda r: r.criteria[criterion.id].score, "Категория",
-                            chart=(workbook, criterion.short_ru))
+                            layout.criterion_col(criterion.id), lambda r: r.criteria[criterion.id].score,
+                            lambda r: r.criteria[criterion.id].grade, chart=(workbook, criterion.short_ru))
     _write_summary(workbook.add_worksheet(SUMMARY), layout, results, names, formats)
     _write_profile(workbook.add_worksheet(PROFILE), layout, results[0], names, formats, tiers)
     _write_provenance(workbook.add_worksheet(PROVENANCE), methodology, provenance, formats)
@@ -266,13 +266,15 @@ def _sorted(results, body_type, value):
     return sorted(group, key=lambda r: (value(r) is None, -(value(r) or 0), r.body))
 
 
-def _write_distribution(sheet, layout: Layout, results, names, formats, colours, title, score_col, value, label_head,
+def _write_distribution(sheet, layout: Layout, results, names, formats, colours, title, score_col, value, label,
                         chart=None) -> None:
+    """A «Распределение баллов» table per body type: name, score and its label (tier or letter),
+    both read from «Данные»; `value` and `label` give the cached values."""
     sheet.write_string(0, 0, title, formats["title"])
     for block, body_type in enumerate(layout.methodology.body_types):
         left = block * 4
         sheet.write_string(2, left, f"Распределение баллов в разрезе {TYPE_NAMES.get(body_type, body_type)}", formats["bold"])
-        for offset, head in enumerate(("Наименование", "Балл", label_head)):
+        for offset, head in enumerate(("Наименование", "Балл", "Категория")):
             sheet.write_string(3, left + offset, head, formats["head"])
         group = _sorted(results, body_type, value)
         for position, result in enumerate(group):
@@ -282,8 +284,7 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
             score = value(result)
             sheet.write_formula(row, left + 1, f'=IF({ref(DATA, source, score_col)}="","",{ref(DATA, source, score_col)})',
                                 None, number(score))
-            label = _label_of(layout, result, score_col)
-            sheet.write_formula(row, left + 2, f"={ref(DATA, source, score_col + 1)}", None, label)
+            sheet.write_formula(row, left + 2, f"={ref(DATA, source, score_col + 1)}", None, label(result) or "")
         if group:
             tier_colour_rules(sheet, 4, 3 + len(group), left + 2, colours)
         sheet.set_column(left, left, 52)
@@ -304,16 +305,6 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
             below = 6 + max(len([r for r in results if r.body_type == t]) for t in layout.methodology.body_types)
             sheet.insert_chart(below, left, bars)
             sheet.set_h_pagebreaks([below])  # tables on the first printed page, charts on the next
-
-
-def _label_of(layout: Layout, result: BodyResult, score_col: int) -> str:
-    for indicator in layout.methodology.indicators:
-        if layout.score_col(indicator.id) == score_col:
-            return result.indicators[indicator.id].tier or ""
-    for criterion in layout.methodology.criteria:
-        if layout.criterion_col(criterion.id) == score_col:
-            return result.criteria[criterion.id].grade or ""
-    raise KeyError(score_col)
 
 
 def _write_final(sheet, layout: Layout, results, names, formats, letters) -> None:
