@@ -164,7 +164,7 @@ def cmd_synthetic(args) -> int:
     from .records.synthetic import generate
 
     extract = generate(args.dir, _methodology(args), registry(args.year), appeals=args.appeals, seed=args.seed,
-                       inject_bad=args.bad, fmt=args.format, with_expected=False)
+                       inject_bad=args.bad, fmt=args.format, with_expected=False, ids_in_order=not args.shuffled_ids)
     print(f"wrote {extract.appeals} and {extract.receptions}")
     return 0
 
@@ -248,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     synth.add_argument("--seed", type=int, default=2025)
     synth.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     synth.add_argument("--bad", action="store_true", help="inject a few records of each kind of bad data")
+    synth.add_argument("--shuffled-ids", action="store_true", help="appeal ids in random order instead of A1, A2, …")
     synth.set_defaults(run=cmd_synthetic)
 
     check = sub.add_parser("check", parents=[common], help="validate an input file only")

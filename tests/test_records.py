@@ -59,6 +59,20 @@ def test_cumulative_table_equals_a_day_by_day_walk(a, b):
     assert CALENDAR.between([start], [end]).tolist() == [walk]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.dates(dt.date(2024, 12, 1), dt.date(2026, 3, 31)), st.dates(dt.date(2024, 12, 1), dt.date(2026, 3, 31)),
+       st.integers(0, 20))
+def test_late_from_is_the_first_day_beyond_the_limit(start, day, limit):
+    late_from = CALENDAR.late_from(limit)[(np.datetime64(start) - np.datetime64(CALENDAR.first)).astype(int)]
+    beyond = CALENDAR.between([start], [day])[0] > limit
+    assert (np.datetime64(day) >= late_from) == beyond
+
+
+def test_late_from_past_the_calendar_end():
+    calendar = WorkingDays(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    assert calendar.late_from(30)[0] == np.datetime64("2026-01-01")  # no day of December is late
+
+
 def test_vectorised_over_arrays():
     starts = np.array(["2025-01-02", "2025-03-20", "2025-12-31"], dtype="datetime64[D]")
     ends = np.array(["2025-01-06", "2025-03-27", "2026-01-05"], dtype="datetime64[D]")

@@ -71,14 +71,29 @@ class WorkingDays:
         """Working days after `start` up to and including `end`, element-wise (vectorised)."""
         return self.cumulative[self._positions(end)] - self.cumulative[self._positions(start)]
 
+    def late_from(self, limit: int) -> np.ndarray:
+        """For each calendar day d, the first day e with more than `limit` working days after d.
+
+        `between(d, x) > limit` is then simply `x >= late_from[d]` (the cumulative count never
+        decreases), so SQL needs one join on d instead of two. Where the calendar ends first,
+        the answer is the day after its last day: no date inside the calendar is late.
+        """
+        wanted = self.cumulative.astype(np.int64) + limit + 1
+        position = np.searchsorted(self.cumulative, wanted, side="left")
+        beyond = np.append(self.days, self.days[-1] + 1)
+        return beyond[position]
+
     def is_working_day(self, day: dt.date) -> bool:
         return bool(self.is_working[self._positions([day])[0]])
 
-    def table(self):
-        """(day DATE, cum INT) as an Arrow table, for a join in SQL."""
+    def table(self, limits: dict[str, int] | None = None):
+        """(day DATE, cum INT, and a `late_from` DATE column per named limit) as an Arrow table, for a join in SQL."""
         import pyarrow as pa
 
-        return pa.table({"day": pa.array(self.days, type=pa.date32()), "cum": pa.array(self.cumulative)})
+        columns = {"day": pa.array(self.days, type=pa.date32()), "cum": pa.array(self.cumulative)}
+        for name, limit in (limits or {}).items():
+            columns[name] = pa.array(self.late_from(limit), type=pa.date32())
+        return pa.table(columns)
 
 
 @lru_cache(maxsize=4)

@@ -23,6 +23,7 @@ from ..bodies import BodyRegistry, UnknownBody
 from ..exact import plain, round_half_away
 from ..methodology import Methodology
 from .calendar import calendar_between
+from .duplicates import find_duplicates
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
                      RECEPTION_DATES, RECEPTION_REQUIRED, Mapping, TableMapping)
 
@@ -171,8 +172,10 @@ def _literal(value: str | None) -> str:
 
 
 def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
-                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> None:
-    """`{table}_records`: the source renamed, typed and classified (problem = NULL when usable).
+                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> list[str]:
+    """`{table}_records`: the source renamed, typed and classified; returns the problems in the order of their bits.
+
+    `flags` = 0 for a usable record; otherwise bit i is set when problem i was found.
 
     Columns with few distinct values (body, kind, received_by) are profiled first, so the
     per-record work is only what those values need: a clean, canonical extract is passed
@@ -257,7 +260,7 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
         else:
             inner.append(f"{text(column)} AS {column}")
 
-    checks = []
+    checks: list[tuple[str, str]] = []  # (problem, condition), in the order they are looked for
     for column in required:
         blank_code = column in translations and "?" in translations[column].values()
         if column not in may_be_blank and not blank_code:
@@ -271,49 +274,36 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
             blank = f"{column} IS NULL AND NOT {column}__bad" if column not in typed_dates else f"{column} IS NULL"
         else:
             blank = f"NOT {present(column)}"
-        checks.append(f"WHEN {blank} THEN '{column} is blank'")
+        checks.append((f"{column} is blank", blank))
     for column, translation in translations.items():
         if any(v.startswith("?") and v != "?" for v in translation.values()):
-            checks.append(f"WHEN {column} LIKE '?%' THEN 'unknown {column}'")
+            checks.append((f"unknown {column}", f"{column} LIKE '?%'"))
     for column in dates:
         if raw(column) == "NULL":
             continue
         if column not in typed_dates:
-            checks.append(f"WHEN {column}__bad THEN '{column}: date does not parse'")
+            checks.append((f"{column}: date does not parse", f"{column}__bad"))
         low, high = ranges.get(column, (None, None))
         if column not in typed_dates or (low is not None and (low < CALENDAR_FIRST or high > CALENDAR_LAST)):
-            checks.append(f"WHEN {column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}' "
-                          f"THEN '{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}'")
+            checks.append((f"{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}",
+                           f"{column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}'"))
     for column in dates[1:]:
         if raw(column) != "NULL":
-            checks.append(f"WHEN {column} < registered_on THEN '{column} before registered_on'")
+            checks.append((f"{column} before registered_on", f"{column} < registered_on"))
     if "rating" in ours and raw("rating") != "NULL":
-        checks.append("WHEN rating__bad THEN 'rating outside 1–5'")
-    # Duplicated ids: 64-bit hashes that occur twice first (one pass, sorted: cheaper than hashing
-    # 6 million keys into a table); only when there are
-    # any, a second pass confirms them on the ids themselves (hashes may collide, ids may not).
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table}_candidates AS
-        SELECT DISTINCT h FROM (
-            SELECT h, lag(h) OVER (ORDER BY h) AS previous
-            FROM (SELECT hash({text(ours[0])}) AS h FROM {source} AS src))
-        WHERE h = previous
-    """)
-    if connection.execute(f"SELECT count(*) FROM {table}_candidates").fetchone()[0]:
-        connection.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {table}_duplicates AS
-            SELECT {text(ours[0])} AS id FROM {source} AS src
-            WHERE hash({text(ours[0])}) IN (SELECT h FROM {table}_candidates)
-            GROUP BY id HAVING count(*) > 1
-        """)
-        if connection.execute(f"SELECT count(*) FROM {table}_duplicates").fetchone()[0]:
-            checks.append(f"WHEN id IN (SELECT id FROM {table}_duplicates) THEN 'duplicated id'")
-    problem = f"CASE {' '.join(checks)} ELSE NULL END" if checks else "NULL::VARCHAR"
+        checks.append(("rating outside 1–5", "rating__bad"))
+    if find_duplicates(connection, f"{source}", text(ours[0]), f"{table}_duplicates"):
+        checks.append(("duplicated id", f"id IN (SELECT id FROM {table}_duplicates)"))
+    # Every check is a bit: grouping by one integer is cheaper than building a text per record,
+    # and the lowest bit set is the first problem found.
+    flags = " | ".join(f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
+                       for bit, (_problem, condition) in enumerate(checks)) or "0"
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW {table}_records AS
         WITH parsed AS (SELECT {', '.join(inner)} FROM {source} AS src)
-        SELECT parsed.*, {problem} AS problem FROM parsed
+        SELECT parsed.*, ({flags})::UBIGINT AS flags FROM parsed
     """)
+    return [problem for problem, _condition in checks]
 
 
 # ------------------------------------------------------------------ aggregation
@@ -322,15 +312,27 @@ def _percent(part: int, whole: int, decimals: int) -> Fraction:
     return round_half_away(Fraction(100 * part, whole), decimals)
 
 
-def _problems(connection, table: str, counted: dict[str, int]) -> Problems:
-    problems = Problems()
+def _first_problem(flags: int, problems: list[str]) -> str | None:
+    return None if flags == 0 else problems[(flags & -flags).bit_length() - 1]
+
+
+def _problems(connection, table: str, problems: list[str], counted: dict[str, int]) -> Problems:
+    found = Problems()
     for kind, count in counted.items():
-        problems.counts[kind] = count
+        bit = 1 << problems.index(kind)
+        found.counts[kind] = count
         examples = connection.execute(
-            f"SELECT DISTINCT COALESCE(id, '(no id)') AS id FROM {table}_records WHERE problem = ? ORDER BY id LIMIT {EXAMPLES}", [kind]
-        ).fetchall()
-        problems.examples[kind] = [row[0] for row in examples]
-    return problems
+            f"SELECT DISTINCT COALESCE(id, '(no id)') AS id FROM {table}_records WHERE flags & {2 * bit - 1} = {bit} "
+            f"ORDER BY id LIMIT {EXAMPLES}").fetchall()
+        found.examples[kind] = [row[0] for row in examples]
+    return found
+
+
+def _calendar(connection, methodology: Methodology) -> None:
+    """Register `calendar` (day, cum, and the first late day after each day for both limits)."""
+    limits = {"redirect_late_from": int(methodology.records["redirect_limit_working_days"]),
+              "notice_late_from": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
+    connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST).table(limits))
 
 
 def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
@@ -339,39 +341,37 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     import duckdb
 
     settings = methodology.records
-    waiting = methodology.indicator("appk_waiting_time")
-    notice_limit = int(waiting.params["limit_working_days"])
-    redirect_limit = int(settings["redirect_limit_working_days"])
     decimals = int(settings["percent_decimals"])
     late_kinds = ", ".join(repr(k) for k in settings["late_review_kinds"])
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-    connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST).table())
+    _calendar(connection, methodology)
     with tempfile.TemporaryDirectory() as workdir:
         # The duplicate check holds every id's hash: past this limit DuckDB spills to disk,
         # so memory stays flat however large the extract.
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.execute(f"SET temp_directory = '{_quote(Path(workdir))}'")
-        _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES,
-                         APPEAL_REQUIRED, bodies, Path(workdir))
-        _normalised_view(connection, Path(receptions), "receptions", mapping.receptions, RECEPTION_COLUMNS,
-                         RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir))
+        appeal_checks = _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
+                                         APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir))
+        reception_checks = _normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
+                                            RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir))
+        # One join: "more than N working days after registration" is "on or after the day the
+        # calendar gives for the registration day" (calendar.WorkingDays.late_from).
         appeal_rows = connection.execute(f"""
-            SELECT a.body, a.problem, count(*) AS records,
+            SELECT a.body, a.flags, count(*) AS records,
                    count(a.answered_on) AS reviewed,
                    count(*) FILTER (WHERE a.kind IN ({late_kinds}) AND a.answered_on > a.deadline_on) AS late_review,
-                   count(*) FILTER (WHERE a.redirected_on IS NOT NULL AND c2.cum - c1.cum > {redirect_limit}) AS late_redirect,
+                   count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
                    count(*) FILTER (WHERE a.kind = ?) AS requests,
                    count(a.rating) AS rated,
                    count(*) FILTER (WHERE a.rating >= ?) AS satisfied
             FROM appeals_records AS a
-            LEFT JOIN calendar AS c1 ON c1.day = a.registered_on
-            LEFT JOIN calendar AS c2 ON c2.day = a.redirected_on
+            LEFT JOIN calendar AS c ON c.day = a.registered_on
             GROUP BY ALL
         """, [settings["request_kind"], settings["satisfied_from"]]).fetchall()
         reception_rows = connection.execute(f"""
-            SELECT r.body, r.problem, count(*) AS requests,
-                   count(*) FILTER (WHERE r.notified_on IS NOT NULL AND c2.cum - c1.cum <= {notice_limit}) AS notified_in_time,
+            SELECT r.body, r.flags, count(*) AS requests,
+                   count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
                    count(*) FILTER (WHERE NOT r.declined) AS registrants,
                    count(*) FILTER (WHERE r.declined) AS declined,
                    count(*) FILTER (WHERE NOT r.declined AND r.received_on <= r.appointment_on) AS on_date,
@@ -381,29 +381,28 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                    count(*) FILTER (WHERE r.received_by = 'first_leader' AND r.received_on IS NOT NULL) AS by_first_leader,
                    count(DISTINCT CASE WHEN r.received_on IS NOT NULL THEN r.received_on::VARCHAR || r.received_by END) AS held
             FROM receptions_records AS r
-            LEFT JOIN calendar AS c1 ON c1.day = r.registered_on
-            LEFT JOIN calendar AS c2 ON c2.day = r.notified_on
+            LEFT JOIN calendar AS c ON c.day = r.registered_on
             GROUP BY ALL
         """).fetchall()
-        appeal_problems = _problems(connection, "appeals", {row[1]: row[2] for row in _by_problem(appeal_rows)})
-        reception_problems = _problems(connection, "receptions", {row[1]: row[2] for row in _by_problem(reception_rows)})
+        appeal_problems = _problems(connection, "appeals", appeal_checks, _by_problem(appeal_rows, appeal_checks))
+        reception_problems = _problems(connection, "receptions", reception_checks,
+                                       _by_problem(reception_rows, reception_checks))
     inputs: dict[str, dict[str, dict[str, Fraction]]] = {}
-    for body, problem, records, reviewed, late_review, late_redirect, requests, rated, satisfied in appeal_rows:
-        if problem is not None:
+    F = Fraction
+    for body, flags, records, reviewed, late_review, late_redirect, requests, rated, satisfied in appeal_rows:
+        if flags:
             continue
         entry = inputs.setdefault(body, {})
-        F = Fraction
         entry["appk_review_timeliness"] = {"late": F(late_review), "reviewed": F(reviewed)}
         entry["appk_redirect_timeliness"] = {"late": F(late_redirect), "received": F(records)}
         entry["fb_request_share"] = {"request_percent": _percent(requests, records, decimals)}
         if rated:
             entry["fb_satisfaction"] = {"satisfied_percent": _percent(satisfied, rated, decimals)}
-    for (body, problem, requests, notified, registrants, declined, on_date, within_month, received,
+    for (body, flags, requests, notified, registrants, declined, on_date, within_month, received,
          by_first_leader, held) in reception_rows:
-        if problem is not None:
+        if flags:
             continue
         entry = inputs.setdefault(body, {})
-        F = Fraction
         entry["appk_waiting_time"] = {"requests": F(requests), "notified_in_time": F(notified), "registrants": F(registrants),
                                       "received_on_date": F(on_date), "received_within_month": F(within_month)}
         entry["appk_first_leaders"] = {"by_first_leader": F(by_first_leader), "received": F(received)}
@@ -414,12 +413,14 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     return Aggregate(inputs, appeal_problems, reception_problems, totals)
 
 
-def _by_problem(rows):
+def _by_problem(rows, problems: list[str]) -> dict[str, int]:
+    """Records left out per problem (the first one found in each)."""
     merged: dict[str, int] = {}
     for row in rows:
-        if row[1] is not None:
-            merged[row[1]] = merged.get(row[1], 0) + row[2]
-    return [(None, kind, count) for kind, count in merged.items()]
+        problem = _first_problem(row[1], problems)
+        if problem is not None:
+            merged[problem] = merged.get(problem, 0) + row[2]
+    return merged
 
 
 # ------------------------------------------------------------------ traceability
@@ -427,24 +428,24 @@ def _by_problem(rows):
 EXPLAIN = {
     "appk_review_timeliness": ("appeals", "late: {kinds} answered after the deadline",
                                "SELECT id, kind, registered_on, deadline_on, answered_on FROM appeals_records "
-                               "WHERE problem IS NULL AND body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
+                               "WHERE flags = 0 AND body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
     "appk_redirect_timeliness": ("appeals", "late: redirected after more than {redirect} working days",
                                  "SELECT a.id, a.registered_on, a.redirected_on, a.redirected_to, c2.cum - c1.cum AS working_days "
                                  "FROM appeals_records a JOIN calendar c1 ON c1.day = a.registered_on "
-                                 "JOIN calendar c2 ON c2.day = a.redirected_on WHERE a.problem IS NULL AND a.body = ? "
+                                 "JOIN calendar c2 ON c2.day = a.redirected_on WHERE a.flags = 0 AND a.body = ? "
                                  "AND c2.cum - c1.cum > {redirect} ORDER BY a.id"),
     "fb_request_share": ("appeals", "information requests",
-                         "SELECT id, kind, registered_on FROM appeals_records WHERE problem IS NULL AND body = ? "
+                         "SELECT id, kind, registered_on FROM appeals_records WHERE flags = 0 AND body = ? "
                          "AND kind = '{request}' ORDER BY id"),
     "fb_satisfaction": ("appeals", "ratings below {satisfied} (not satisfied)",
-                        "SELECT id, rating, answered_on FROM appeals_records WHERE problem IS NULL AND body = ? "
+                        "SELECT id, rating, answered_on FROM appeals_records WHERE flags = 0 AND body = ? "
                         "AND rating < {satisfied} ORDER BY id"),
     "appk_waiting_time": ("receptions", "requests not notified within {notice} working days",
                           "SELECT r.id, r.registered_on, r.notified_on, c2.cum - c1.cum AS working_days FROM receptions_records r "
                           "JOIN calendar c1 ON c1.day = r.registered_on LEFT JOIN calendar c2 ON c2.day = r.notified_on "
-                          "WHERE r.problem IS NULL AND r.body = ? AND (r.notified_on IS NULL OR c2.cum - c1.cum > {notice}) ORDER BY r.id"),
+                          "WHERE r.flags = 0 AND r.body = ? AND (r.notified_on IS NULL OR c2.cum - c1.cum > {notice}) ORDER BY r.id"),
     "appk_first_leaders": ("receptions", "citizens received by the first leader",
-                           "SELECT id, received_on, received_by FROM receptions_records WHERE problem IS NULL AND body = ? "
+                           "SELECT id, received_on, received_by FROM receptions_records WHERE flags = 0 AND body = ? "
                            "AND received_by = 'first_leader' AND received_on IS NOT NULL ORDER BY id"),
 }
 
@@ -464,7 +465,7 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
               "satisfied": settings["satisfied_from"],
               "notice": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
     connection = duckdb.connect()
-    connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST).table())
+    _calendar(connection, methodology)
     with tempfile.TemporaryDirectory() as workdir:
         source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \
             (receptions, mapping.receptions, RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED)

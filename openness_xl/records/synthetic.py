@@ -60,8 +60,12 @@ def body_weights(count: int, largest_share: float = 0.14, smallest_to_largest: f
 
 def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry, appeals: int = 200_000,
              seed: int = 2025, year: int = 2025, late_share: float = 0.002, inject_bad: bool = False,
-             fmt: str = "parquet", with_expected: bool = True) -> Extract:
-    """Write appeals and receptions files into `folder` and return them with the expected inputs."""
+             fmt: str = "parquet", with_expected: bool = True, ids_in_order: bool = True) -> Extract:
+    """Write appeals and receptions files into `folder` and return them with the expected inputs.
+
+    Appeal ids are A1, A2, … in file order, as a register exports them; `ids_in_order=False`
+    shuffles them (still unique), which costs the duplicate check a sort.
+    """
 
     rng = np.random.default_rng(seed)
     folder = Path(folder)
@@ -110,7 +114,8 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
     redirected_on = np.where(redirected, redirected_on, np.datetime64("NaT"))
     rated = rng.random(n) < 0.3
     rating = np.where(rated, rng.integers(1, 6, size=n), 0)
-    ids = np.char.add("A", np.arange(1, n + 1).astype(str)).astype(object)
+    numbers = np.arange(1, n + 1) if ids_in_order else rng.permutation(n) + 1
+    ids = np.char.add("A", numbers.astype(str)).astype(object)
 
     table = {
         "appeal_id": ids, "body": codes[body], "kind": KINDS[kind],
