@@ -170,6 +170,40 @@ def test_bad_records_are_counted_reported_and_left_out(tmp_path):
     assert counted == 5_005 - 30
 
 
+def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
+    header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+    rows = [
+        "a1,МЗ,заявление,2025-03-03,2025-03-18,2025-03-10,,,5",  # usable
+        "a2,,заявление,2025-03-03,2025-03-18,2025-03-10,,,5",  # body is blank
+        "a3,   ,жалоба,2025-03-03,2025-03-18,2025-03-10,,,",  # body of spaces is blank too
+        "a4,МЗ,,2025-03-03,2025-03-18,2025-03-10,,,",  # kind is blank
+        "a5,Министерство магии,заявление,2025-03-03,2025-03-18,2025-03-01,,,9",  # unknown body comes first
+        "a6,МЗ,петиция,2025-03-03,2025-03-18,2025-03-10,,,",  # unknown kind
+        "a7,МЗ,петиция,,2025-03-18,2025-03-10,,,",  # a blank registration comes before the unknown kind
+        ",МЗ,заявление,2025-03-03,2025-03-18,2025-03-10,,,",  # no id
+        "a9,МЗ,запрос,2025-03-03,2025-03-18,2025-03-01,,,7",  # answered before registration, before the rating
+        "a10,Министерство здравоохранения,запрос,2025-03-03,2025-03-18,2025-03-10,,,4.5",  # rating not whole
+        "a10,МЗ,запрос,2025-03-03,2025-03-18,2025-03-10,,,4",  # duplicated id (with the one above: a rating problem)
+        "a12,МЗ,Запрос,2025-03-05,2025-03-20,2025-03-12,МФ,2025-03-12,4",  # usable, redirected on the 4th working day
+    ]
+    path = tmp_path / "appeals.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    problems = result.appeal_problems
+    assert problems.counts == {"body is blank": 2, "kind is blank": 1, "unknown body": 1, "unknown kind": 1,
+                               "registered_on is blank": 1, "appeal_id is blank": 1,
+                               "answered_on before registered_on": 1, "rating outside 1–5": 1, "duplicated id": 1}
+    assert problems.examples == {"body is blank": ["a2", "a3"], "kind is blank": ["a4"], "unknown body": ["a5"],
+                                 "unknown kind": ["a6"], "registered_on is blank": ["a7"], "appeal_id is blank": ["(no id)"],
+                                 "answered_on before registered_on": ["a9"], "rating outside 1–5": ["a10"],
+                                 "duplicated id": ["a10"]}
+    assert result.records["appeals"] == 12
+    mz = result.inputs["МЗ"]
+    # 5 → 12 March: 6, 7, 11, 12 (Mon 10 March is the day off for Saturday 8 March) = 4 working days > 3
+    assert mz["appk_redirect_timeliness"] == {"late": 1, "received": 2}
+    assert mz["fb_request_share"] == {"request_percent": 50}
+
+
 def test_strict_makes_bad_records_an_error(tmp_path, capsys):
     bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=3_000, seed=5, inject_bad=True, with_expected=False)
     code = main(["aggregate", str(bad.appeals), str(bad.receptions), "--strict", "-o", str(tmp_path / "in.csv")])
@@ -247,3 +281,26 @@ def test_plans_add_reception_intensity(extract, tmp_path, capsys):
     assert {b for b, _ in intensity} <= {"Алматы", "МЗ"} and ("Алматы", "plan") in intensity
     assert intensity[("Алматы", "plan")] == "84"
     assert main(["check", str(out)]) == 0
+
+
+def test_receivers_spelled_two_ways_are_one_receiver(extract, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(extract.receptions)
+    frame = table.to_pandas()
+    first = frame.index[frame["received_by"] == "first_leader"]
+    frame.loc[first[::2], "received_by"] = "Первый руководитель"
+    path = tmp_path / "receptions.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False), path)
+    mapping_file = tmp_path / "mapping.toml"
+    mapping_file.write_text('[receptions.codes.received_by]\n"Первый руководитель" = "first_leader"\n', encoding="utf-8")
+    plans = {body.code: 10 for body in BODIES}
+    result = aggregate(extract.appeals, path, METHODOLOGY, BODIES, load_mapping(mapping_file), plans=plans)
+    original = pq.read_table(extract.receptions).to_pandas()
+    received = original.dropna(subset=["received_on", "received_by"])
+    held = received.drop_duplicates(["body", "received_on", "received_by"]).groupby("body").size()
+    for body, fields in result.inputs.items():
+        if "appk_reception_intensity" in fields:
+            assert fields["appk_reception_intensity"]["held"] == held.get(body, 0), body
+            assert fields["appk_first_leaders"] == extract.expected[body]["appk_first_leaders"], body

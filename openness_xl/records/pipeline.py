@@ -150,14 +150,6 @@ def _present_sql(column: str) -> str:
     return f"(NULLIF(TRIM(CAST({column} AS VARCHAR)), '') IS NOT NULL)"
 
 
-def _codes_sql(column: str, codes: dict[str, str]) -> str:
-    text = f"LOWER(TRIM(CAST({column} AS VARCHAR)))"
-    if not codes:
-        return text
-    cases = " ".join(f"WHEN '{k.lower().strip()}' THEN '{v}'" for k, v in codes.items())
-    return f"CASE {text} {cases} ELSE {text} END"
-
-
 def _translation_sql(expression: str, translation: dict[str, str | None]) -> str:
     """Rewrite only the values that need it (few distinct values), leaving the rest untouched."""
     changes = {raw: new for raw, new in translation.items() if raw != new}
@@ -171,15 +163,103 @@ def _literal(value: str | None) -> str:
     return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
+def _in_sql(column: str, values) -> str:
+    """`column` is one of `values` (None meaning NULL), never NULL itself."""
+    listed = sorted(v for v in values if v is not None)
+    parts = ([f"{column} IS NULL"] if None in values else []) + ([f"{column} IN ({', '.join(map(_literal, listed))})"] if listed else [])
+    return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+
+# ------------------------------------------------------------------ classification
+
+@dataclass(frozen=True)
+class Check:
+    """One problem a record can have: found by a bit of `flags` (SQL), or by a coded column's value (Python)."""
+
+    problem: str
+    bit: int | None = None
+    column: str | None = None
+    blank: bool = False  # for a column: blank (else: a value that is not known)
+
+
+@dataclass
+class View:
+    """`{table}_records` — the source renamed and typed, with `flags` — and how to judge its records.
+
+    Coded columns (body, kind, received_by) keep their raw values: the aggregation groups by
+    them and they are translated per group in Python, so no record pays for a translation.
+    """
+
+    table: str
+    checks: list[Check]
+    translators: dict[str, "Translator"]
+
+    def problem(self, flags: int, values: dict[str, str | None]) -> str | None:
+        """The first problem of a group of records (same flags, same raw coded values), or None."""
+        for check in self.checks:
+            if check.bit is not None:
+                if flags >> check.bit & 1:
+                    return check.problem
+            elif self.translators[check.column].fails(values[check.column], check.blank):
+                return check.problem
+        return None
+
+    def condition(self, check: Check, seen: dict[str, set]) -> str:
+        """SQL for the records that fail `check`, given the raw values seen in each coded column."""
+        if check.bit is not None:
+            return f"(flags & {1 << check.bit}) <> 0"
+        translator = self.translators[check.column]
+        return _in_sql(check.column, {v for v in seen[check.column] if translator.fails(v, check.blank)})
+
+    def first_problem_sql(self, check: Check, seen: dict[str, set]) -> str:
+        """SQL for the records whose first problem is `check`."""
+        earlier = [self.condition(c, seen) for c in self.checks[:self.checks.index(check)]]
+        return self.condition(check, seen) + "".join(f" AND NOT {c}" for c in earlier if c != "false")
+
+
+class Translator:
+    """A coded column's raw values → our codes, memoised (a column has few distinct values)."""
+
+    def __init__(self, lookup, required: bool):
+        self.lookup, self.required, self.memo = lookup, required, {}
+
+    def __call__(self, raw: str | None) -> str | None:
+        """Our code, None when blank, or "?" + raw when the value is not known."""
+        if raw not in self.memo:
+            self.memo[raw] = None if raw is None or not raw.strip() else self.lookup(raw)
+        return self.memo[raw]
+
+    def fails(self, raw: str | None, blank: bool) -> bool:
+        code = self(raw)
+        return (code is None and self.required) if blank else (code is not None and code.startswith("?"))
+
+
+def _translators(mapping: TableMapping, coded: list[str], required: tuple[str, ...], bodies: BodyRegistry) -> dict[str, Translator]:
+    def body(raw: str) -> str:
+        try:
+            return bodies.find(raw).code
+        except UnknownBody:
+            return f"?{raw}"
+
+    def coded_value(column: str, allowed: tuple[str, ...]):
+        codes = {k.lower().strip(): v for k, v in mapping.codes.get(column, {}).items()}
+
+        def lookup(raw: str) -> str:
+            canonical = codes.get(raw.lower().strip(), raw.lower().strip())
+            return canonical if canonical in allowed else f"?{raw}"
+        return lookup
+
+    lookups = {"body": body, "kind": coded_value("kind", APPEAL_KINDS), "received_by": coded_value("received_by", RECEIVERS)}
+    return {c: Translator(lookups[c], c in required) for c in coded}
+
+
 def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
-                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> list[str]:
-    """`{table}_records`: the source renamed, typed and classified; returns the problems in the order of their bits.
+                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> View:
+    """Create `{table}_records`: the source renamed, typed, and classified in `flags`.
 
-    `flags` = 0 for a usable record; otherwise bit i is set when problem i was found.
-
-    Columns with few distinct values (body, kind, received_by) are profiled first, so the
-    per-record work is only what those values need: a clean, canonical extract is passed
-    through untouched, and a check that cannot fire is not run.
+    `flags` = 0 when no SQL check fails; otherwise bit i is set when the check with bit i
+    failed. Checks that cannot fail (blank columns, where the file's statistics show none;
+    dates outside the calendar, where typed dates' statistics show none) are not run.
     """
     source = _source_sql(connection, path, table, workdir)
     types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
@@ -202,42 +282,21 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
             return "false"
         return f"({raw(column)} IS NOT NULL)" if typed(column) != "VARCHAR" else _present_sql(raw(column))
 
-    coded = ["body"] + [c for c in ("kind", "received_by") if c in ours and raw(c) != "NULL"]
+    coded = [c for c in ("body", "kind", "received_by") if c in ours]
     typed_dates = [c for c in dates if raw(c) != "NULL" and (typed(c) == "DATE" or typed(c).startswith("TIMESTAMP"))]
-    # Two queries, not one: alone, min/max of typed columns come from the file's statistics.
-    profile = connection.execute(f"SELECT {', '.join(f'list(DISTINCT {text(c)})' for c in coded)} FROM {source} AS src").fetchone()
-    distinct = {c: [v for v in (profile[i] or []) if v is not None] for i, c in enumerate(coded)}
     ranges = {}
     if typed_dates:
+        # Alone in their query, min/max of typed columns come from the file's statistics.
         bounds = connection.execute("SELECT " + ", ".join(f"min({raw(c)})::DATE, max({raw(c)})::DATE" for c in typed_dates)
                                     + f" FROM {source} AS src").fetchone()
         ranges = {c: bounds[2 * i: 2 * i + 2] for i, c in enumerate(typed_dates)}
     # Required columns that can have no blank at all (no NULLs; for text, the smallest value is
     # not empty) need no per-record check: for Parquet both answers come from its statistics.
+    sql_required = [c for c in required if c not in coded]
     counts = connection.execute("SELECT " + ", ".join(
         f"count(*) - count({raw(c)}), " + (f"min({raw(c)}) = ''" if typed(c) == "VARCHAR" else "false")
-        for c in required) + f" FROM {source} AS src").fetchone()
-    may_be_blank = {c for i, c in enumerate(required) if counts[2 * i] or counts[2 * i + 1]}
-
-    # Few distinct values: translate them in Python; "?" marks a blank, "?value" an unknown value.
-    body_codes = {}
-    for spelling in distinct["body"]:
-        if not spelling.strip():
-            body_codes[spelling] = "?"
-            continue
-        try:
-            body_codes[spelling] = bodies.find(spelling).code
-        except UnknownBody:
-            body_codes[spelling] = f"?{spelling}"
-    allowed = {"kind": APPEAL_KINDS, "received_by": RECEIVERS}
-    translations = {"body": body_codes}
-    for column in coded[1:]:
-        codes = {k.lower().strip(): v for k, v in mapping.codes.get(column, {}).items()}
-        translation = {}
-        for value in distinct[column]:
-            canonical = codes.get(value.lower().strip(), value.lower().strip())
-            translation[value] = "?" if not value.strip() else canonical if canonical in allowed[column] else f"?{value}"
-        translations[column] = translation
+        for c in sql_required) + f" FROM {source} AS src").fetchone()
+    may_be_blank = {c for i, c in enumerate(sql_required) if counts[2 * i] or counts[2 * i + 1]}
 
     inner = [f"{text(ours[0])} AS id"]
     for column in ours[1:]:
@@ -249,61 +308,63 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
                 inner.append(f"{parsed} AS {column}")
                 inner.append(f"({present(column)} AND {parsed} IS NULL) AS {column}__bad")
         elif column == "rating":
-            value = (f"TRY_CAST(REPLACE(NULLIF(TRIM({raw(column)}), ''), ',', '.') AS DOUBLE)" if typed(column) == "VARCHAR"
-                     else f"TRY_CAST({raw(column)} AS DOUBLE)")
-            inner.append(f"{value} AS rating")
-            inner.append(f"({present(column)} AND ({value} IS NULL OR {value} NOT IN (1, 2, 3, 4, 5))) AS rating__bad")
+            if typed(column) == "VARCHAR":
+                value = f"TRY_CAST(REPLACE(NULLIF(TRIM({raw(column)}), ''), ',', '.') AS DOUBLE)"
+                inner.append(f"{value} AS rating")
+                inner.append(f"({present(column)} AND ({value} IS NULL OR {value} NOT IN (1, 2, 3, 4, 5))) AS rating__bad")
+            else:
+                inner.append(f"TRY_CAST({raw(column)} AS DOUBLE) AS rating")
+                inner.append(f"({raw(column)} < 1 OR {raw(column)} > 5 OR {raw(column)} <> floor({raw(column)})) AS rating__bad")
         elif column == "declined":
             inner.append(f"COALESCE(LOWER(TRIM({text(column)})) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
-        elif column in translations:
-            inner.append(f"{_translation_sql(text(column), translations[column])} AS {column}")
         else:
             inner.append(f"{text(column)} AS {column}")
 
-    checks: list[tuple[str, str]] = []  # (problem, condition), in the order they are looked for
+    sql_checks: list[tuple[str, str]] = []  # (problem, condition)
+    checks: list[Check] = []  # all, in the order they are looked for
+
+    def add_sql(problem, condition):
+        checks.append(Check(problem, bit=len(sql_checks)))
+        sql_checks.append((problem, condition))
+
     for column in required:
-        blank_code = column in translations and "?" in translations[column].values()
-        if column not in may_be_blank and not blank_code:
-            continue
-        if column == ours[0]:
-            # An id of spaces only counts as an id (trimming 6 M ids would double the check's cost).
-            blank = "id IS NULL" if typed(column) != "VARCHAR" else "id IS NULL OR strlen(id) = 0"
-        elif column in translations:
-            blank = f"{column} IS NULL" + (f" OR {column} = '?'" if "?" in translations[column].values() else "")
-        elif column in dates:
-            blank = f"{column} IS NULL AND NOT {column}__bad" if column not in typed_dates else f"{column} IS NULL"
-        else:
-            blank = f"NOT {present(column)}"
-        checks.append((f"{column} is blank", blank))
-    for column, translation in translations.items():
-        if any(v.startswith("?") and v != "?" for v in translation.values()):
-            checks.append((f"unknown {column}", f"{column} LIKE '?%'"))
+        if column in coded:
+            checks.append(Check(f"{column} is blank", column=column, blank=True))
+        elif column in may_be_blank:
+            if column == ours[0]:
+                # An id of spaces only counts as an id (trimming 6 M ids would double the check's cost).
+                blank = "id IS NULL" if typed(column) != "VARCHAR" else "id IS NULL OR strlen(id) = 0"
+            elif column in dates:
+                blank = f"{column} IS NULL AND NOT {column}__bad" if column not in typed_dates else f"{column} IS NULL"
+            else:
+                blank = f"NOT {present(column)}"
+            add_sql(f"{column} is blank", blank)
+    checks.extend(Check(f"unknown {column}", column=column) for column in coded)
     for column in dates:
         if raw(column) == "NULL":
             continue
         if column not in typed_dates:
-            checks.append((f"{column}: date does not parse", f"{column}__bad"))
+            add_sql(f"{column}: date does not parse", f"{column}__bad")
         low, high = ranges.get(column, (None, None))
         if column not in typed_dates or (low is not None and (low < CALENDAR_FIRST or high > CALENDAR_LAST)):
-            checks.append((f"{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}",
-                           f"{column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}'"))
+            add_sql(f"{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}",
+                    f"{column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}'")
     for column in dates[1:]:
         if raw(column) != "NULL":
-            checks.append((f"{column} before registered_on", f"{column} < registered_on"))
+            add_sql(f"{column} before registered_on", f"{column} < registered_on")
     if "rating" in ours and raw("rating") != "NULL":
-        checks.append(("rating outside 1–5", "rating__bad"))
-    if find_duplicates(connection, f"{source}", text(ours[0]), f"{table}_duplicates"):
-        checks.append(("duplicated id", f"id IN (SELECT id FROM {table}_duplicates)"))
-    # Every check is a bit: grouping by one integer is cheaper than building a text per record,
-    # and the lowest bit set is the first problem found.
+        add_sql("rating outside 1–5", "rating__bad")
+    if find_duplicates(connection, source, text(ours[0]), f"{table}_duplicates"):
+        add_sql("duplicated id", f"id IN (SELECT id FROM {table}_duplicates)")
+    # Grouping by one integer is cheaper than building a text per record.
     flags = " | ".join(f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
-                       for bit, (_problem, condition) in enumerate(checks)) or "0"
+                       for bit, (_problem, condition) in enumerate(sql_checks)) or "0"
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW {table}_records AS
         WITH parsed AS (SELECT {', '.join(inner)} FROM {source} AS src)
         SELECT parsed.*, ({flags})::UBIGINT AS flags FROM parsed
     """)
-    return [problem for problem, _condition in checks]
+    return View(table, checks, _translators(mapping, coded, required, bodies))
 
 
 # ------------------------------------------------------------------ aggregation
@@ -312,18 +373,14 @@ def _percent(part: int, whole: int, decimals: int) -> Fraction:
     return round_half_away(Fraction(100 * part, whole), decimals)
 
 
-def _first_problem(flags: int, problems: list[str]) -> str | None:
-    return None if flags == 0 else problems[(flags & -flags).bit_length() - 1]
-
-
-def _problems(connection, table: str, problems: list[str], counted: dict[str, int]) -> Problems:
+def _problems(connection, view: View, counted: dict[str, int], seen: dict[str, set]) -> Problems:
     found = Problems()
+    checks = {check.problem: check for check in view.checks}
     for kind, count in counted.items():
-        bit = 1 << problems.index(kind)
         found.counts[kind] = count
         examples = connection.execute(
-            f"SELECT DISTINCT COALESCE(id, '(no id)') AS id FROM {table}_records WHERE flags & {2 * bit - 1} = {bit} "
-            f"ORDER BY id LIMIT {EXAMPLES}").fetchall()
+            f"SELECT DISTINCT COALESCE(id, '(no id)') AS id FROM {view.table}_records "
+            f"WHERE {view.first_problem_sql(checks[kind], seen)} ORDER BY id LIMIT {EXAMPLES}").fetchall()
         found.examples[kind] = [row[0] for row in examples]
     return found
 
@@ -335,6 +392,32 @@ def _calendar(connection, methodology: Methodology) -> None:
     connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST).table(limits))
 
 
+class _Groups:
+    """Per-group rows of one table: judged, counted per problem, summed per body."""
+
+    def __init__(self, view: View, coded: tuple[str, ...]):
+        self.view, self.coded = view, coded
+        self.problems: dict[str, int] = {}
+        self.seen: dict[str, set] = {c: set() for c in coded}
+        self.records = 0
+
+    def usable(self, rows):
+        """(body, {coded column: our code}, counts) of the groups without a problem."""
+        width = len(self.coded)
+        for row in rows:
+            values = dict(zip(self.coded, row[:width]))
+            flags, counts = row[width], row[width + 1:]
+            self.records += counts[0]
+            for column, value in values.items():
+                self.seen[column].add(value)
+            problem = self.view.problem(flags, values)
+            if problem is not None:
+                self.problems[problem] = self.problems.get(problem, 0) + counts[0]
+                continue
+            codes = {c: self.view.translators[c](v) for c, v in values.items()}
+            yield codes.pop("body"), codes, counts
+
+
 def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
               mapping: Mapping, plans: dict[str, int] | None = None, progress: bool = False) -> Aggregate:
     """Indicator inputs for every body with records, and the records left out."""
@@ -342,7 +425,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
 
     settings = methodology.records
     decimals = int(settings["percent_decimals"])
-    late_kinds = ", ".join(repr(k) for k in settings["late_review_kinds"])
+    late_kinds = set(settings["late_review_kinds"])
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     _calendar(connection, methodology)
@@ -351,26 +434,26 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         # so memory stays flat however large the extract.
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.execute(f"SET temp_directory = '{_quote(Path(workdir))}'")
-        appeal_checks = _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
-                                         APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir))
-        reception_checks = _normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
-                                            RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir))
+        appeal_view = _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
+                                       APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir))
+        reception_view = _normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
+                                          RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir))
+        # Grouped by the raw body and kind: the kind-dependent counts are summed in Python.
         # One join: "more than N working days after registration" is "on or after the day the
         # calendar gives for the registration day" (calendar.WorkingDays.late_from).
-        appeal_rows = connection.execute(f"""
-            SELECT a.body, a.flags, count(*) AS records,
+        appeal_rows = connection.execute("""
+            SELECT a.body, a.kind, a.flags, count(*) AS records,
                    count(a.answered_on) AS reviewed,
-                   count(*) FILTER (WHERE a.kind IN ({late_kinds}) AND a.answered_on > a.deadline_on) AS late_review,
+                   count(*) FILTER (WHERE a.answered_on > a.deadline_on) AS answered_late,
                    count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
-                   count(*) FILTER (WHERE a.kind = ?) AS requests,
                    count(a.rating) AS rated,
                    count(*) FILTER (WHERE a.rating >= ?) AS satisfied
             FROM appeals_records AS a
             LEFT JOIN calendar AS c ON c.day = a.registered_on
             GROUP BY ALL
-        """, [settings["request_kind"], settings["satisfied_from"]]).fetchall()
+        """, [settings["satisfied_from"]]).fetchall()
         reception_rows = connection.execute(f"""
-            SELECT r.body, r.flags, count(*) AS requests,
+            SELECT r.body, r.received_by, r.flags, count(*) AS requests,
                    count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
                    count(*) FILTER (WHERE NOT r.declined) AS registrants,
                    count(*) FILTER (WHERE r.declined) AS declined,
@@ -378,74 +461,95 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                    count(*) FILTER (WHERE NOT r.declined AND r.received_on > r.appointment_on
                                     AND r.received_on <= r.appointment_on + INTERVAL {int(settings['within_months'])} MONTH) AS within_month,
                    count(r.received_on) AS received,
-                   count(*) FILTER (WHERE r.received_by = 'first_leader' AND r.received_on IS NOT NULL) AS by_first_leader,
-                   count(DISTINCT CASE WHEN r.received_on IS NOT NULL THEN r.received_on::VARCHAR || r.received_by END) AS held
+                   list(DISTINCT r.received_on) FILTER (WHERE r.received_on IS NOT NULL) AS days
             FROM receptions_records AS r
             LEFT JOIN calendar AS c ON c.day = r.registered_on
             GROUP BY ALL
         """).fetchall()
-        appeal_problems = _problems(connection, "appeals", appeal_checks, _by_problem(appeal_rows, appeal_checks))
-        reception_problems = _problems(connection, "receptions", reception_checks,
-                                       _by_problem(reception_rows, reception_checks))
+
+        appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
+        appeal_counts: dict[str, list[int]] = {}
+        for body, codes, (records, reviewed, answered_late, late_redirect, rated, satisfied) in appeal_groups.usable(appeal_rows):
+            total = appeal_counts.setdefault(body, [0] * 7)
+            kind = codes["kind"]
+            for i, value in enumerate((records, reviewed, answered_late if kind in late_kinds else 0, late_redirect,
+                                       records if kind == settings["request_kind"] else 0, rated, satisfied)):
+                total[i] += value
+        reception_counts: dict[str, list] = {}
+        for body, codes, (requests, notified, registrants, declined, on_date, within_month, received, days) in \
+                reception_groups.usable(reception_rows):
+            total = reception_counts.setdefault(body, [0] * 8 + [set()])
+            receiver = codes["received_by"]
+            for i, value in enumerate((requests, notified, registrants, declined, on_date, within_month, received,
+                                       received if receiver == "first_leader" else 0)):
+                total[i] += value
+            if receiver is not None:
+                total[8].update((day, receiver) for day in days or ())
+        appeal_problems = _problems(connection, appeal_view, appeal_groups.problems, appeal_groups.seen)
+        reception_problems = _problems(connection, reception_view, reception_groups.problems, reception_groups.seen)
+
     inputs: dict[str, dict[str, dict[str, Fraction]]] = {}
     F = Fraction
-    for body, flags, records, reviewed, late_review, late_redirect, requests, rated, satisfied in appeal_rows:
-        if flags:
-            continue
+    for body, (records, reviewed, late_review, late_redirect, requests, rated, satisfied) in appeal_counts.items():
         entry = inputs.setdefault(body, {})
         entry["appk_review_timeliness"] = {"late": F(late_review), "reviewed": F(reviewed)}
         entry["appk_redirect_timeliness"] = {"late": F(late_redirect), "received": F(records)}
         entry["fb_request_share"] = {"request_percent": _percent(requests, records, decimals)}
         if rated:
             entry["fb_satisfaction"] = {"satisfied_percent": _percent(satisfied, rated, decimals)}
-    for (body, flags, requests, notified, registrants, declined, on_date, within_month, received,
-         by_first_leader, held) in reception_rows:
-        if flags:
-            continue
+    for body, (requests, notified, registrants, declined, on_date, within_month, received, by_first_leader,
+               held) in reception_counts.items():
         entry = inputs.setdefault(body, {})
         entry["appk_waiting_time"] = {"requests": F(requests), "notified_in_time": F(notified), "registrants": F(registrants),
                                       "received_on_date": F(on_date), "received_within_month": F(within_month)}
         entry["appk_first_leaders"] = {"by_first_leader": F(by_first_leader), "received": F(received)}
         if plans and body in plans:
             entry["appk_reception_intensity"] = {"registered": F(requests), "declined": F(declined), "received": F(received),
-                                                 "held": F(held), "plan": F(plans[body])}
-    totals = {"appeals": sum(r[2] for r in appeal_rows), "receptions": sum(r[2] for r in reception_rows)}
+                                                 "held": F(len(held)), "plan": F(plans[body])}
+    totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
     return Aggregate(inputs, appeal_problems, reception_problems, totals)
 
 
-def _by_problem(rows, problems: list[str]) -> dict[str, int]:
-    """Records left out per problem (the first one found in each)."""
-    merged: dict[str, int] = {}
-    for row in rows:
-        problem = _first_problem(row[1], problems)
-        if problem is not None:
-            merged[problem] = merged.get(problem, 0) + row[2]
-    return merged
+def _usable_view(connection, view: View) -> None:
+    """`{table}_usable`: the records without a problem, coded columns translated (for --explain)."""
+    columns = list(view.translators)
+    seen = {c: set() for c in columns}
+    for row in connection.execute(f"SELECT DISTINCT {', '.join(columns)} FROM {view.table}_records").fetchall():
+        for column, value in zip(columns, row):
+            seen[column].add(value)
+    failing = [view.condition(c, seen) for c in view.checks if c.bit is None]
+    translated = ", ".join(f"{_translation_sql(c, {v: view.translators[c](v) for v in seen[c] if v is not None})} AS {c}"
+                           for c in columns)
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {view.table}_usable AS
+        SELECT * REPLACE ({translated}) FROM {view.table}_records
+        WHERE flags = 0{''.join(f' AND NOT {f}' for f in failing if f != 'false')}
+    """)
 
 
 # ------------------------------------------------------------------ traceability
 
 EXPLAIN = {
     "appk_review_timeliness": ("appeals", "late: {kinds} answered after the deadline",
-                               "SELECT id, kind, registered_on, deadline_on, answered_on FROM appeals_records "
-                               "WHERE flags = 0 AND body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
+                               "SELECT id, kind, registered_on, deadline_on, answered_on FROM appeals_usable "
+                               "WHERE body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
     "appk_redirect_timeliness": ("appeals", "late: redirected after more than {redirect} working days",
                                  "SELECT a.id, a.registered_on, a.redirected_on, a.redirected_to, c2.cum - c1.cum AS working_days "
-                                 "FROM appeals_records a JOIN calendar c1 ON c1.day = a.registered_on "
-                                 "JOIN calendar c2 ON c2.day = a.redirected_on WHERE a.flags = 0 AND a.body = ? "
+                                 "FROM appeals_usable a JOIN calendar c1 ON c1.day = a.registered_on "
+                                 "JOIN calendar c2 ON c2.day = a.redirected_on WHERE a.body = ? "
                                  "AND c2.cum - c1.cum > {redirect} ORDER BY a.id"),
     "fb_request_share": ("appeals", "information requests",
-                         "SELECT id, kind, registered_on FROM appeals_records WHERE flags = 0 AND body = ? "
+                         "SELECT id, kind, registered_on FROM appeals_usable WHERE body = ? "
                          "AND kind = '{request}' ORDER BY id"),
     "fb_satisfaction": ("appeals", "ratings below {satisfied} (not satisfied)",
-                        "SELECT id, rating, answered_on FROM appeals_records WHERE flags = 0 AND body = ? "
+                        "SELECT id, rating, answered_on FROM appeals_usable WHERE body = ? "
                         "AND rating < {satisfied} ORDER BY id"),
     "appk_waiting_time": ("receptions", "requests not notified within {notice} working days",
-                          "SELECT r.id, r.registered_on, r.notified_on, c2.cum - c1.cum AS working_days FROM receptions_records r "
+                          "SELECT r.id, r.registered_on, r.notified_on, c2.cum - c1.cum AS working_days FROM receptions_usable r "
                           "JOIN calendar c1 ON c1.day = r.registered_on LEFT JOIN calendar c2 ON c2.day = r.notified_on "
-                          "WHERE r.flags = 0 AND r.body = ? AND (r.notified_on IS NULL OR c2.cum - c1.cum > {notice}) ORDER BY r.id"),
+                          "WHERE r.body = ? AND (r.notified_on IS NULL OR c2.cum - c1.cum > {notice}) ORDER BY r.id"),
     "appk_first_leaders": ("receptions", "citizens received by the first leader",
-                           "SELECT id, received_on, received_by FROM receptions_records WHERE flags = 0 AND body = ? "
+                           "SELECT id, received_on, received_by FROM receptions_usable WHERE body = ? "
                            "AND received_by = 'first_leader' AND received_on IS NOT NULL ORDER BY id"),
 }
 
@@ -469,7 +573,8 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
     with tempfile.TemporaryDirectory() as workdir:
         source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \
             (receptions, mapping.receptions, RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED)
-        _normalised_view(connection, Path(source[0]), table, source[1], source[2], source[3], source[4], bodies, Path(workdir))
+        _usable_view(connection, _normalised_view(connection, Path(source[0]), table, source[1], source[2], source[3],
+                                                  source[4], bodies, Path(workdir)))
         query = sql.format(**values)
         total = connection.execute(f"SELECT count(*) FROM ({query})", [code]).fetchone()[0]
         result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
