@@ -1,13 +1,14 @@
 """Aggregating raw records to indicator inputs with DuckDB, in one streaming pass per table.
 
 Each table is read (CSV, Parquet or .xlsx) into a normalising SQL view: columns renamed by
-the mapping, dates parsed (typed dates as they are, text by the mapping's formats), codes
-translated, bodies matched through the body registry, and every record classified: either
-usable, or with the first problem found (unknown body, a date that does not parse, an
-answer before registration, a duplicated id, a rating outside 1–5, …). One GROUP BY over
-that view gives both the per-body counts and the problem counts; problem records are
-counted, reported with example ids and left out of every count — never dropped silently.
-Working days come from a join with the cumulative calendar (`calendar.WorkingDays`).
+the mapping, dates parsed (typed dates as they are, text by the mapping's formats), and the
+record-level checks (a date that does not parse, an answer before registration, a rating
+outside 1–5, a duplicated id, …) set as bits of one integer, `flags`. One GROUP BY over the
+raw body, the raw kind (or receiver) and `flags` gives every count; the few distinct codes
+are then translated in Python (bodies through the body registry), so blank and unknown codes
+are judged per group, not per record. A record's problem is the first one found; problem
+records are counted, reported with example ids and left out of every count — never dropped
+silently. Working days come from one join with the calendar (`calendar.WorkingDays`).
 """
 from __future__ import annotations
 
