@@ -103,6 +103,17 @@ def test_parquet_extract_gives_the_known_inputs(extract):
     assert not result.appeal_problems.counts and not result.reception_problems.counts
 
 
+def test_shuffled_ids_give_the_same_answers(tmp_path):
+    # Ids out of order take the hash sort instead of the one-pass order proof: same answers.
+    shuffled = generate(tmp_path, METHODOLOGY, BODIES, appeals=20_000, seed=7, ids_in_order=False)
+    import pyarrow.parquet as pq
+
+    ids = pq.read_table(shuffled.appeals, columns=["appeal_id"]).column(0).to_pylist()
+    assert ids != sorted(ids, key=lambda i: (len(i), i)) and len(set(ids)) == len(ids)
+    result = aggregate(shuffled.appeals, shuffled.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == shuffled.expected and not result.appeal_problems.counts
+
+
 def test_the_skew_is_realistic(extract):
     result = aggregate(extract.appeals, extract.receptions, METHODOLOGY, BODIES, default_mapping())
     sizes = sorted(int(v["appk_redirect_timeliness"]["received"]) for v in result.inputs.values())
@@ -262,7 +273,7 @@ def test_unknown_column_in_a_mapping_is_named(tmp_path):
 
 
 def test_cli_synthetic_and_explain(tmp_path, capsys):
-    assert main(["synthetic", "-d", str(tmp_path), "--appeals", "3000", "--seed", "4"]) == 0
+    assert main(["synthetic", "-d", str(tmp_path), "--appeals", "3000", "--seed", "4", "--shuffled-ids"]) == 0
     capsys.readouterr()
     assert main(["aggregate", str(tmp_path / "appeals.parquet"), str(tmp_path / "receptions.parquet"),
                  "--explain", "г. Алматы", "appk_first_leaders", "--limit", "3"]) == 0
