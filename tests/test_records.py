@@ -315,3 +315,21 @@ def test_receivers_spelled_two_ways_are_one_receiver(extract, tmp_path):
         if "appk_reception_intensity" in fields:
             assert fields["appk_reception_intensity"]["held"] == held.get(body, 0), body
             assert fields["appk_first_leaders"] == extract.expected[body]["appk_first_leaders"], body
+
+
+def test_numeric_ids_in_order_and_a_repeated_one(extract, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(extract.appeals)
+    numbers = pa.array(range(1, table.num_rows + 1), type=pa.int64())
+    in_order = table.set_column(0, "appeal_id", numbers)
+    pq.write_table(in_order, tmp_path / "numbers.parquet")
+    result = aggregate(tmp_path / "numbers.parquet", extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == extract.expected and not result.appeal_problems.counts
+    repeated = numbers.to_pylist()
+    repeated[40_000] = 7  # id 7 twice, far apart
+    pq.write_table(table.set_column(0, "appeal_id", pa.array(repeated, type=pa.int64())), tmp_path / "repeated.parquet")
+    result = aggregate(tmp_path / "repeated.parquet", extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.appeal_problems.counts == {"duplicated id": 2}
+    assert result.appeal_problems.examples == {"duplicated id": ["7"]}
