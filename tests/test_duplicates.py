@@ -13,7 +13,7 @@ from openness_xl.records.duplicates import find_duplicates, ids_in_order
 
 def batches(ids, size):
     array = pa.array(ids, type=pa.string())
-    return [pa.record_batch([array.slice(start, size)], names=["id"]) for start in range(0, len(ids), size)] or []
+    return [pa.record_batch([array.slice(start, size)], names=["id"]) for start in range(0, len(ids), size)]
 
 
 @pytest.mark.parametrize("ids, expected", [

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import tempfile
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -469,44 +470,46 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         """).fetchall()
 
         appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
-        appeal_counts: dict[str, list[int]] = {}
+        appeal_counts: dict[str, Counter] = defaultdict(Counter)
         for body, codes, (records, reviewed, answered_late, late_redirect, rated, satisfied) in appeal_groups.usable(appeal_rows):
-            total = appeal_counts.setdefault(body, [0] * 7)
             kind = codes["kind"]
-            for i, value in enumerate((records, reviewed, answered_late if kind in late_kinds else 0, late_redirect,
-                                       records if kind == settings["request_kind"] else 0, rated, satisfied)):
-                total[i] += value
-        reception_counts: dict[str, list] = {}
+            appeal_counts[body].update(
+                records=records, reviewed=reviewed, late_review=answered_late if kind in late_kinds else 0,
+                late_redirect=late_redirect, requests=records if kind == settings["request_kind"] else 0,
+                rated=rated, satisfied=satisfied)
+        reception_counts: dict[str, Counter] = defaultdict(Counter)
+        held: dict[str, set] = defaultdict(set)  # distinct (date, receiver) pairs, whatever the spelling
         for body, codes, (requests, notified, registrants, declined, on_date, within_month, received, days) in \
                 reception_groups.usable(reception_rows):
-            total = reception_counts.setdefault(body, [0] * 8 + [set()])
             receiver = codes["received_by"]
-            for i, value in enumerate((requests, notified, registrants, declined, on_date, within_month, received,
-                                       received if receiver == "first_leader" else 0)):
-                total[i] += value
+            reception_counts[body].update(
+                requests=requests, notified=notified, registrants=registrants, declined=declined, on_date=on_date,
+                within_month=within_month, received=received,
+                by_first_leader=received if receiver == "first_leader" else 0)
             if receiver is not None:
-                total[8].update((day, receiver) for day in days or ())
+                held[body].update((day, receiver) for day in days or ())
         appeal_problems = _problems(connection, appeal_view, appeal_groups.problems, appeal_groups.seen)
         reception_problems = _problems(connection, reception_view, reception_groups.problems, reception_groups.seen)
 
     inputs: dict[str, dict[str, dict[str, Fraction]]] = {}
     F = Fraction
-    for body, (records, reviewed, late_review, late_redirect, requests, rated, satisfied) in appeal_counts.items():
+    for body, n in appeal_counts.items():
         entry = inputs.setdefault(body, {})
-        entry["appk_review_timeliness"] = {"late": F(late_review), "reviewed": F(reviewed)}
-        entry["appk_redirect_timeliness"] = {"late": F(late_redirect), "received": F(records)}
-        entry["fb_request_share"] = {"request_percent": _percent(requests, records, decimals)}
-        if rated:
-            entry["fb_satisfaction"] = {"satisfied_percent": _percent(satisfied, rated, decimals)}
-    for body, (requests, notified, registrants, declined, on_date, within_month, received, by_first_leader,
-               held) in reception_counts.items():
+        entry["appk_review_timeliness"] = {"late": F(n["late_review"]), "reviewed": F(n["reviewed"])}
+        entry["appk_redirect_timeliness"] = {"late": F(n["late_redirect"]), "received": F(n["records"])}
+        entry["fb_request_share"] = {"request_percent": _percent(n["requests"], n["records"], decimals)}
+        if n["rated"]:
+            entry["fb_satisfaction"] = {"satisfied_percent": _percent(n["satisfied"], n["rated"], decimals)}
+    for body, n in reception_counts.items():
         entry = inputs.setdefault(body, {})
-        entry["appk_waiting_time"] = {"requests": F(requests), "notified_in_time": F(notified), "registrants": F(registrants),
-                                      "received_on_date": F(on_date), "received_within_month": F(within_month)}
-        entry["appk_first_leaders"] = {"by_first_leader": F(by_first_leader), "received": F(received)}
+        entry["appk_waiting_time"] = {"requests": F(n["requests"]), "notified_in_time": F(n["notified"]),
+                                      "registrants": F(n["registrants"]), "received_on_date": F(n["on_date"]),
+                                      "received_within_month": F(n["within_month"])}
+        entry["appk_first_leaders"] = {"by_first_leader": F(n["by_first_leader"]), "received": F(n["received"])}
         if plans and body in plans:
-            entry["appk_reception_intensity"] = {"registered": F(requests), "declined": F(declined), "received": F(received),
-                                                 "held": F(len(held)), "plan": F(plans[body])}
+            entry["appk_reception_intensity"] = {"registered": F(n["requests"]), "declined": F(n["declined"]),
+                                                 "received": F(n["received"]), "held": F(len(held[body])),
+                                                 "plan": F(plans[body])}
     totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
     return Aggregate(inputs, appeal_problems, reception_problems, totals)
 
