@@ -14,8 +14,9 @@ from typing import Any, Callable, Sequence
 from . import grading
 from .exact import NotANumber, plain, to_fraction
 from .methodology import Indicator, Methodology
-from .scoring import ScoreError, score_inputs
-from .values import ValueProblem, is_blank, parse_score
+from .scoring import ScoreError, parse_for_scoring, score_inputs
+from .values import (EXCEL_ERRORS, invalid_message, is_not_submitted, missing_message, score_allowed,
+                     shown)
 
 Cell = Any  # float | str | bool | None, or a 2-D list of them for a range
 
@@ -61,45 +62,81 @@ def _number(value: Fraction) -> float:
 def _score(methodology: Methodology, indicator: Indicator, names: Sequence[str], values: Sequence[Cell]):
     raw = dict(zip(names, values))
     body_type = raw.pop("body_type", None)
-    if isinstance(body_type, str):
-        body_type = body_type.strip().upper()
     try:
-        return _number(score_inputs(methodology, indicator.id, raw, body_type))
+        return _number(score_inputs(methodology, indicator.id, raw, body_type, text_is_number=False))
     except ScoreError as error:
         return "; ".join(str(p) for p in error.problems)
 
 
-def _score_or_message(indicator: Indicator, score: Cell):
-    try:
-        return parse_score(indicator, score), None
-    except ValueProblem as problem:
-        return None, str(problem)
+def problems_cell(methodology: Methodology, indicator: Indicator, *args: Cell) -> str:
+    """What is wrong with one row of an indicator's input cells ("" when it can be scored);
+    the problems an indicator's formula reports before it scores."""
+    raw = dict(zip(argument_names(indicator), args))
+    body_type = raw.pop("body_type", None)
+    _values, _code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
+    return "; ".join(str(p) for p in problems)
 
 
-def _exact(name: str, value: Cell):
-    if is_blank(value):
-        return None, f"{name} is blank"
-    if isinstance(value, bool):
-        return None, f"{name} must be a number, got {value}"
+def direct_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell):
+    """A directly given score where one was typed, else the score from the inputs (one row)."""
+    if is_not_submitted(direct):
+        return indicator_cell(methodology, indicator, *args)
+    allowed = score_allowed(indicator)
+    if isinstance(direct, (bool, str)):
+        return invalid_message("score", allowed, shown(direct))
+    exact = to_fraction(direct)
+    if not 0 <= exact <= indicator.maximum:
+        return invalid_message("score", allowed, shown(direct))
+    return _number(exact)
+
+
+def checked_number(name: str, allowed: str, low: Fraction | None, high: Fraction | None, value: Cell):
+    """(exact number, None), or (None, message) for a cell that should hold a number.
+
+    Text that is not an error value is a message from the cell the value came from and is
+    passed on unchanged, so a chain of formulas shows the innermost cause only once."""
+    if is_not_submitted(value):
+        return None, missing_message(name, allowed)
+    if isinstance(value, str) and value not in EXCEL_ERRORS:
+        return None, value
+    if isinstance(value, (bool, str)):
+        return None, invalid_message(name, allowed, shown(value))
     try:
-        return to_fraction(value), None
+        exact = to_fraction(value)
     except NotANumber:
-        return None, f"{name} must be a number, got {value!r}"
+        return None, invalid_message(name, allowed, shown(value))
+    if (low is not None and exact < low) or (high is not None and exact > high):
+        return None, invalid_message(name, allowed, shown(value))
+    return exact, None
+
+
+def bounds_allowed(low: Fraction, high: Fraction) -> str:
+    return f"a number from {plain(low)} to {plain(high)}"
+
+
+def key_text(raw: Cell) -> str:
+    """An id typed into a cell as the formulas read it: text trimmed, numbers as shown."""
+    return raw.strip() if isinstance(raw, str) else ("" if raw is None else shown(raw))
+
+
+def unknown_message(kind: str, key: str, known: Sequence[str]) -> str:
+    return f"unknown {kind} '{key}'; known: {', '.join(known)}"
 
 
 def _indicator(methodology: Methodology, indicator_id: Cell) -> Indicator | str:
+    key = key_text(indicator_id)
     try:
-        return methodology.indicator(str(indicator_id).strip())
-    except KeyError as error:
-        return str(error.args[0])
+        return methodology.indicator(key.lower())  # a formula compares ids without case
+    except KeyError:
+        return unknown_message("indicator", key, [i.id for i in methodology.indicators])
 
 
 def _criterion(methodology: Methodology, criterion_id: Cell):
+    key = key_text(criterion_id)
     try:
-        return methodology.criterion(str(criterion_id).strip())
-    except KeyError as error:
-        return str(error.args[0])
-
+        return methodology.criterion(key.lower())
+    except KeyError:
+        return unknown_message("criterion", key, [c.id for c in methodology.criteria])
 
 
 def argument_names(indicator: Indicator) -> list[str]:
@@ -124,18 +161,20 @@ def score_cell(methodology: Methodology, indicator_id: Cell, *inputs: Cell):
 
 
 def tier_cell(methodology: Methodology, indicator_id: Cell, score: Cell):
+    """The tier of a score; a message for a score outside 0…maximum; a message passed on."""
     indicator = _indicator(methodology, indicator_id)
     if isinstance(indicator, str):
         return indicator
 
     def one(value):
-        exact, message = _score_or_message(indicator, value)
+        exact, message = checked_number("score", score_allowed(indicator), Fraction(0), indicator.maximum, value)
         return message or grading.tier(methodology, indicator, exact)
 
     return _vectorised(one, [score], ["score"])
 
 
 def criterion_cell(methodology: Methodology, criterion_id: Cell, *scores: Cell):
+    """A criterion total; the first indicator without a valid score is named instead."""
     criterion = _criterion(methodology, criterion_id)
     if isinstance(criterion, str):
         return criterion
@@ -146,7 +185,7 @@ def criterion_cell(methodology: Methodology, criterion_id: Cell, *scores: Cell):
         total = Fraction(0)
         for indicator_id, value in zip(criterion.indicators, row):
             indicator = methodology.indicator(indicator_id)
-            exact, message = _score_or_message(indicator, value)
+            exact, message = checked_number("score", score_allowed(indicator), Fraction(0), indicator.maximum, value)
             if message:
                 return f"{indicator_id}: {message}"
             total += -exact if indicator.role == "penalty" else exact
@@ -156,26 +195,30 @@ def criterion_cell(methodology: Methodology, criterion_id: Cell, *scores: Cell):
 
 
 def grade_cell(methodology: Methodology, criterion_id: Cell, total: Cell):
+    """The letter of a criterion total; a message for a total the criterion cannot have."""
     criterion = _criterion(methodology, criterion_id)
     if isinstance(criterion, str):
         return criterion
+    low, high = grading.criterion_bounds(methodology, criterion)
 
     def one(value):
-        exact, message = _exact("total", value)
+        exact, message = checked_number("total", bounds_allowed(low, high), low, high, value)
         return message or grading.grade(criterion, exact)
 
     return _vectorised(one, [total], ["total"])
 
 
 def index_cell(methodology: Methodology, *criteria: Cell):
+    """The index: the sum of the four criteria; a criterion's message is passed on."""
     names = [c.id for c in methodology.criteria]
     if len(criteria) != len(names):
         return f"the index takes {len(names)} criteria ({', '.join(names)}), got {len(criteria)}"
 
     def one(*row):
         total = Fraction(0)
-        for name, value in zip(names, row):
-            exact, message = _exact(name, value)
+        for criterion, value in zip(methodology.criteria, row):
+            low, high = grading.criterion_bounds(methodology, criterion)
+            exact, message = checked_number(criterion.id, bounds_allowed(low, high), low, high, value)
             if message:
                 return message
             total += exact
@@ -185,35 +228,42 @@ def index_cell(methodology: Methodology, *criteria: Cell):
 
 
 def rating_cell(methodology: Methodology, index: Cell):
+    """The rating of an index total; a message for a total the index cannot have."""
+    low, high = grading.index_bounds(methodology)
+
     def one(value):
-        exact, message = _exact("index", value)
+        exact, message = checked_number("index", bounds_allowed(low, high), low, high, value)
         return message or grading.rating(methodology, exact)[0]
 
     return _vectorised(one, [index], ["index"])
 
 
 def rank_cell(score: Cell, scores: Cell):
+    """Rank among the numbers of `scores` (text, blanks and messages in the group are ignored)."""
     cells = [cell for row in (scores if isinstance(scores, (list, tuple)) else [[scores]])
              for cell in (row if isinstance(row, (list, tuple)) else [row])]
     group = []
     for cell in cells:
-        if is_blank(cell):
-            continue
-        exact, message = _exact("scores", cell)
-        if message:
-            return message
-        group.append(exact)
+        if isinstance(cell, (int, float, Fraction)) and not isinstance(cell, bool):
+            try:
+                group.append(to_fraction(cell))
+            except NotANumber:
+                continue
 
     def one(value):
-        exact, message = _exact("score", value)
+        exact, message = checked_number("score", "a number", None, None, value)
         return message or grading.rank_of(exact, group + ([] if exact in group else [exact]))
 
     return _vectorised(one, [score], ["score"])
 
 
 def max_cell(methodology: Methodology, item_id: Cell):
+    """The maximum of an indicator, a criterion or the index."""
+    key = key_text(item_id)
+    if key == "index":
+        return _number(sum((c.maximum for c in methodology.criteria), Fraction(0)))
     try:
-        return _number(methodology.indicator(str(item_id).strip()).maximum)
+        return _number(methodology.indicator(key).maximum)
     except KeyError:
         criterion = _criterion(methodology, item_id)
         return criterion if isinstance(criterion, str) else _number(criterion.maximum)

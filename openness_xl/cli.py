@@ -86,8 +86,15 @@ def cmd_template(args) -> int:
     from .workbooks.template import write_template
 
     methodology = _methodology(args)
-    atomic_write(args.output, write_template(methodology, registry(args.year)))
-    print(f"wrote {args.output}: input template for {len(registry(args.year))} bodies, methodology {methodology.year}")
+    if Path(args.output).exists() and not args.force:
+        print(f"error: {args.output} exists (it may be a filled template); give --force to replace it", file=sys.stderr)
+        return 1
+    submissions = _submissions(args, methodology) if args.input else ()
+    atomic_write(args.output, write_template(methodology, registry(args.year), submissions),
+                 protect=[args.input] if args.input else [])
+    filled = f", prefilled from {args.input}" if args.input else ""
+    print(f"wrote {args.output}: input template for {len(registry(args.year))} bodies{filled}, "
+          f"computed on the «Расчёт» sheet, methodology {methodology.year}")
     return 0
 
 
@@ -213,8 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores.add_argument("--strict", action="store_true", help="missing indicators are an error")
     scores.set_defaults(run=cmd_scores)
 
-    template = sub.add_parser("template", parents=[common], help="the input template (.xlsx) with validation")
+    template = sub.add_parser("template", parents=[common],
+                              help="the input template (.xlsx): validation, and the index computed by native formulas")
+    template.add_argument("input", nargs="?", help="prefill from this input file (a long table or a filled template)")
     template.add_argument("-o", "--output", required=True)
+    template.add_argument("--force", action="store_true", help="replace an existing output file")
     template.set_defaults(run=cmd_template)
 
     report = sub.add_parser("report", parents=[common], help="the report workbook (.xlsx) with live formulas")

@@ -49,6 +49,25 @@ def grade(criterion: Criterion, total) -> str:
     return middle
 
 
+def criterion_bounds(methodology: Methodology, criterion: Criterion) -> tuple[Fraction, Fraction]:
+    """The lowest and highest total a criterion can have: a penalty takes off up to its
+    maximum, a bonus adds up to its maximum (so a total may exceed the criterion's maximum)."""
+    low = high = Fraction(0)
+    for indicator_id in criterion.indicators:
+        indicator = methodology.indicator(indicator_id)
+        if indicator.role == "penalty":
+            low -= indicator.maximum
+        else:
+            high += indicator.maximum
+    return low, high
+
+
+def index_bounds(methodology: Methodology) -> tuple[Fraction, Fraction]:
+    """The lowest and highest index a body can have."""
+    pairs = [criterion_bounds(methodology, c) for c in methodology.criteria]
+    return sum((p[0] for p in pairs), Fraction(0)), sum((p[1] for p in pairs), Fraction(0))
+
+
 def rating(methodology: Methodology, index) -> tuple[str, bool]:
     """Rating of an index total (ААА … С) and whether that band is provisional."""
     value = to_fraction(index)

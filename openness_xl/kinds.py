@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Mapping
 
+from . import formula_text as ft
 from .exact import round_half_away, to_fraction
 
 Values = Mapping[str, Fraction]
+# Excel expressions of the (validated) input values, by input name.
+Expressions = Mapping[str, str]
 
 
 class InputProblem(ValueError):
@@ -35,6 +38,17 @@ class Context:
 
 
 @dataclass(frozen=True)
+class ExcelContext:
+    """What a kind's Excel form may know: the maximum, a test of the body type, and how
+    many decimals each input can have (None when it is not a choice of a few values)."""
+
+    maximum: Fraction
+    decimals: int
+    body_type_is: Callable[[str], str]
+    input_decimals: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     summary: str
@@ -45,6 +59,11 @@ class Kind:
     check: Callable[[Mapping, Fraction], list[str]]
     # +1: the score never falls when this input grows; -1: never rises.
     monotone: Callable[[Mapping], dict[str, int]]
+    # The Excel expression of the unrounded score over valid inputs (see formula_text for
+    # why coefficients are integer ratios and the division comes last).
+    excel: Callable[[Mapping, Expressions, ExcelContext], str]
+    # (Excel condition, message) pairs for inputs the kind itself refuses (InputProblem).
+    excel_guards: Callable[[Mapping, Expressions], list[tuple[str, str]]] = lambda params, v: []
     rounds_itself: bool = False
 
 
@@ -68,6 +87,18 @@ def _ratio_deduction(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return _clamp(ctx.maximum * (1 - factor * part / whole), ctx.maximum)
 
 
+def _ratio_deduction_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    part, whole = v[params["part"]], v[params["whole"]]
+    f, m = to_fraction(params["factor"]), ctx.maximum
+    # max · (1 − f·part/whole) = Mn·(fd·whole − fn·part) / (Md·fd·whole)
+    kept = f"({ft.scaled(Fraction(f.denominator), whole)}-{ft.scaled(Fraction(f.numerator), part)})"
+    score = ft.ratio(ft.scaled(Fraction(m.numerator), kept), ft.scaled(Fraction(m.denominator * f.denominator), whole))
+    floored = ft.if_(f"{ft.scaled(Fraction(f.numerator), part)}>={ft.scaled(Fraction(f.denominator), whole)}", "0", score)
+    if params.get("literal_zero_held"):
+        floored = ft.if_(f"{part}={whole}", ft.number(m), floored)
+    return ft.if_(f"{whole}=0", ft.number(m), floored)
+
+
 def _check_factor(params: Mapping, maximum: Fraction) -> list[str]:
     problems = []
     if to_fraction(params.get("factor", 0)) <= 0:
@@ -85,6 +116,7 @@ RATIO_DEDUCTION = Kind(
     score=_ratio_deduction,
     check=_check_factor,
     monotone=lambda p: {p["part"]: -1},
+    excel=_ratio_deduction_excel,
 )
 
 
@@ -92,6 +124,15 @@ RATIO_DEDUCTION = Kind(
 
 def _per_fact(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return _clamp(ctx.maximum - to_fraction(params["per_fact"]) * v[params["count"]], ctx.maximum)
+
+
+def _per_fact_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    count, per, m = v[params["count"]], to_fraction(params["per_fact"]), ctx.maximum
+    # max − per·count = (Mn·pd − pn·Md·count) / (Md·pd)
+    taken = ft.scaled(Fraction(per.numerator * m.denominator), count)
+    full = ft.number(Fraction(m.numerator * per.denominator))
+    score = ft.ratio(f"{full}-{taken}", m.denominator * per.denominator)
+    return ft.if_(f"{taken}>={full}", "0", score)
 
 
 PER_FACT_DEDUCTION = Kind(
@@ -102,6 +143,7 @@ PER_FACT_DEDUCTION = Kind(
     score=_per_fact,
     check=lambda p, m: [] if to_fraction(p.get("per_fact", 0)) > 0 else ["per_fact must be positive"],
     monotone=lambda p: {p["count"]: -1},
+    excel=_per_fact_excel,
 )
 
 
@@ -138,6 +180,33 @@ def _band_table(params: Mapping, v: Values, ctx: Context) -> Fraction:
         if value >= edge:
             points = step_points
     return points
+
+
+def _band_chain(steps: list[tuple[Fraction, Fraction]], reaches: Callable[[Fraction], str]) -> str:
+    """Nested IFs, highest edge outermost: the points of the highest edge the value reaches."""
+    expression = ft.number(steps[0][1])
+    for edge, points in steps[1:]:
+        expression = ft.if_(reaches(edge), ft.number(points), expression)
+    return expression
+
+
+def _band_table_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    if "value" in params:
+        value = v[params["value"]]
+        reaches = lambda edge: f"{value}>={ft.number(edge)}"  # noqa: E731
+    else:
+        part, whole = v[params["part"]], v[params["whole"]]
+        reaches = lambda edge: ft.at_least_ratio(part, whole, edge)  # noqa: E731
+    if "bands_by_body_type" in params:
+        codes = list(params["bands_by_body_type"])
+        expression = _band_chain(bands_for(params, codes[-1]), reaches)
+        for code in reversed(codes[:-1]):
+            expression = ft.if_(ctx.body_type_is(code), _band_chain(bands_for(params, code), reaches), expression)
+    else:
+        expression = _band_chain(bands_for(params, None), reaches)
+    if "value" in params:
+        return expression
+    return ft.if_(f"{v[params['whole']]}=0", ft.number(ctx.maximum), expression)
 
 
 def _band_tables(params: Mapping) -> list[list]:
@@ -191,6 +260,7 @@ BAND_TABLE = Kind(
     score=_band_table,
     check=_check_bands,
     monotone=_band_monotone,
+    excel=_band_table_excel,
 )
 
 
@@ -201,6 +271,16 @@ def _count_points(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return min(ctx.maximum, steps * to_fraction(params["points"]))
 
 
+def _count_points_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    count, per, points = v[params["count"]], to_fraction(params["per"]), to_fraction(params["points"])
+    # full steps k = floor(count·pd/pn); the cap is reached from k = ceil(max/points) on.
+    steps = f"INT({ft.ratio(ft.scaled(Fraction(per.denominator), count), per.numerator)})"
+    cap_steps = math.ceil(ctx.maximum / points)
+    reached = f"{ft.scaled(Fraction(per.denominator), count)}>={ft.number(Fraction(cap_steps * per.numerator))}"
+    score = ft.ratio(ft.scaled(Fraction(points.numerator), steps), points.denominator)
+    return ft.if_(reached, ft.number(ctx.maximum), score)
+
+
 COUNT_POINTS = Kind(
     name="count_points",
     summary="points for each full `per` counted, capped at the maximum",
@@ -209,6 +289,7 @@ COUNT_POINTS = Kind(
     score=_count_points,
     check=lambda p, m: [] if to_fraction(p.get("per", 0)) > 0 and to_fraction(p.get("points", 0)) > 0 else ["per and points must be positive"],
     monotone=lambda p: {p["count"]: 1},
+    excel=_count_points_excel,
 )
 
 
@@ -227,6 +308,13 @@ def _check_components(params: Mapping, maximum: Fraction) -> list[str]:
     return [] if total == maximum else [f"component points add up to {total}, not the maximum {maximum}"]
 
 
+def _boolean_points_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    # No cap is written: the load check makes the components add up to the maximum exactly.
+    terms = [f"{ft.number(to_fraction(c['points']))}*({ft.all_of([f'{v[name]}=1' for name in c['when']])})"
+             for c in params["components"]]
+    return "(" + "+".join(terms) + ")"
+
+
 BOOLEAN_POINTS = Kind(
     name="boolean_points",
     summary="sum of the components whose conditions (yes/no inputs) all hold",
@@ -235,6 +323,7 @@ BOOLEAN_POINTS = Kind(
     score=_boolean_points,
     check=_check_components,
     monotone=lambda p: {name: 1 for c in p["components"] for name in c["when"]},
+    excel=_boolean_points_excel,
 )
 
 
@@ -249,6 +338,11 @@ def _check_weights(params: Mapping, maximum: Fraction) -> list[str]:
     return [] if total == maximum else [f"weights add up to {total}, not the maximum {maximum}"]
 
 
+def _weighted_shares_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    # No cap is written: shares are at most 1 and the weights add up to the maximum.
+    return "(" + "+".join(f"{ft.number(to_fraction(w))}*{v[name]}" for name, w in params["weights"].items()) + ")"
+
+
 WEIGHTED_SHARES = Kind(
     name="weighted_shares",
     summary="Σ weight · share over the sub-indicators (each share 0–1)",
@@ -257,14 +351,25 @@ WEIGHTED_SHARES = Kind(
     score=_weighted_shares,
     check=_check_weights,
     monotone=lambda p: {name: 1 for name in p["weights"]},
+    excel=_weighted_shares_excel,
 )
+
+
+def _zero_whole(name: str) -> str:
+    return f"{name} must be greater than 0"
 
 
 def _proportional(params: Mapping, v: Values, ctx: Context) -> Fraction:
     whole = v[params["whole"]]
     if whole == 0:
-        raise InputProblem(params["whole"], f"{params['whole']} must be greater than 0")
+        raise InputProblem(params["whole"], _zero_whole(params["whole"]))
     return _clamp(ctx.maximum * v[params["part"]] / whole, ctx.maximum)
+
+
+def _proportional_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    # The part is never above its whole (part_of is checked first), so no clamp is written.
+    m = ctx.maximum
+    return ft.ratio(ft.scaled(Fraction(m.numerator), v[params["part"]]), ft.scaled(Fraction(m.denominator), v[params["whole"]]))
 
 
 PROPORTIONAL = Kind(
@@ -275,6 +380,8 @@ PROPORTIONAL = Kind(
     score=_proportional,
     check=_no_check,
     monotone=lambda p: {p["part"]: 1},
+    excel=_proportional_excel,
+    excel_guards=lambda p, v: [(f"{v[p['whole']]}=0", _zero_whole(p["whole"]))],
 )
 
 
@@ -287,6 +394,19 @@ def _open_data(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return min(ctx.maximum, round_half_away(parts, ctx.decimals) * coefficient)
 
 
+def _open_data_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    decimals = ctx.decimals
+    parts = "+".join(v[name] for name in params["parts"])
+    coefficient = "+".join(v[name] for name in params["coefficients"])
+    product = ft.capped(f"ROUND({parts},{decimals})*({coefficient})", ctx.maximum)
+    # The exact product has at most decimals + the coefficients' decimals places: rounding
+    # there only removes binary noise (9,03 · 0,75 lands on 6,7725 exactly).
+    places = [ctx.input_decimals.get(name) for name in params["coefficients"]]
+    if all(p is not None for p in places):
+        return f"ROUND({product},{decimals + max(places)})"
+    return product
+
+
 OPEN_DATA = Kind(
     name="open_data",
     summary="ROUND(Σ parts; 2) · Σ coefficients, not rounded again",
@@ -295,6 +415,7 @@ OPEN_DATA = Kind(
     score=_open_data,
     check=_no_check,
     monotone=lambda p: {name: 1 for name in [*p["parts"], *p["coefficients"]]},
+    excel=_open_data_excel,
     rounds_itself=True,
 )
 
@@ -315,6 +436,25 @@ def _reception_intensity(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return _clamp(ctx.maximum * blend * to_fraction(params["coefficient"]), ctx.maximum)
 
 
+def _common_denominator(*values: Fraction) -> tuple[int, list[int]]:
+    denominator = math.lcm(*(v.denominator for v in values))
+    return denominator, [int(v * denominator) for v in values]
+
+
+def _reception_intensity_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    m, coefficient = ctx.maximum, to_fraction(params["coefficient"])
+    weights, (a, b) = _common_denominator(to_fraction(params["coverage_weight"]), to_fraction(params["plan_weight"]))
+    cov_n, cov_d = ft.share_parts(v["received"], f"({v['registered']}-{v['declined']})")
+    ful_n, ful_d = ft.share_parts(v["held"], v["plan"])
+    # max · c · (a·cov + b·ful)/D with cov = cov_n/cov_d, ful = ful_n/ful_d, divided once.
+    numerator = ft.scaled(Fraction(m.numerator * coefficient.numerator),
+                          f"({ft.scaled(Fraction(a), f'{cov_n}*{ful_d}')}+{ft.scaled(Fraction(b), f'{ful_n}*{cov_d}')})")
+    score = ft.ratio(numerator, f"{m.denominator * coefficient.denominator * weights}*{cov_d}*{ful_d}")
+    if coefficient > 1:
+        score = ft.capped(score, m)
+    return ft.if_(f"{v['registered']}=0", ft.number(m), score)
+
+
 def _check_intensity(params: Mapping, maximum: Fraction) -> list[str]:
     total = to_fraction(params.get("coverage_weight", 0)) + to_fraction(params.get("plan_weight", 0))
     return [] if total == 1 else [f"coverage_weight + plan_weight must be 1, got {total}"]
@@ -328,6 +468,7 @@ RECEPTION_INTENSITY = Kind(
     score=_reception_intensity,
     check=_check_intensity,
     monotone=lambda p: {"received": 1, "held": 1},
+    excel=_reception_intensity_excel,
 )
 
 
@@ -342,6 +483,19 @@ def _waiting_time(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return _clamp(ctx.maximum * timely * coefficient, ctx.maximum)
 
 
+def _waiting_time_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    m = ctx.maximum
+    on_date, within_month = to_fraction(params["on_date_coefficient"]), to_fraction(params["within_month_coefficient"])
+    weights, (a, b) = _common_denominator(on_date, within_month)
+    timely_n, timely_d = ft.share_parts(v["notified_in_time"], v["requests"])
+    attended = f"({ft.scaled(Fraction(a), v['received_on_date'])}+{ft.scaled(Fraction(b), v['received_within_month'])})"
+    score = ft.ratio(ft.scaled(Fraction(m.numerator), f"{timely_n}*{attended}"),
+                     f"{m.denominator * weights}*{timely_d}*{v['registrants']}")
+    if on_date > 1 or within_month > 1:
+        score = ft.capped(score, m)
+    return ft.if_(f"{v['registrants']}=0", ft.number(m), score)
+
+
 WAITING_TIME = Kind(
     name="waiting_time",
     summary="max · (share notified in time) · (mean attendance coefficient); no registrants → max",
@@ -350,6 +504,7 @@ WAITING_TIME = Kind(
     score=_waiting_time,
     check=_no_check,
     monotone=lambda p: {"notified_in_time": 1, "received_on_date": 1},
+    excel=_waiting_time_excel,
 )
 
 # Inputs the custom kinds read by name: the methodology must declare them.

@@ -13,7 +13,7 @@ from . import grading
 from .exact import round_half_away
 from .kinds import Context, InputProblem
 from .methodology import Criterion, Indicator, Methodology
-from .values import ValueProblem, parse_inputs
+from .values import ValueProblem, invalid_message, is_not_submitted, missing_message, parse_inputs, shown
 
 RAW, DIRECT = "raw", "direct"
 
@@ -37,15 +37,33 @@ def compute(methodology: Methodology, indicator: Indicator, values: Mapping[str,
     return exact if indicator.kind.rounds_itself else round_half_away(exact, methodology.decimals)
 
 
-def score_inputs(methodology: Methodology, indicator_id: str, raw: Mapping[str, Any], body_type: str | None = None) -> Fraction:
-    """Parse raw inputs (numbers or text) for one indicator and score them; ScoreError lists every problem."""
+def score_inputs(methodology: Methodology, indicator_id: str, raw: Mapping[str, Any], body_type: Any = None,
+                 text_is_number: bool = True) -> Fraction:
+    """Parse raw inputs (numbers or text) for one indicator and score them; ScoreError lists every problem.
+    `body_type` may be a code (CGO) or a label (ЦГО) in any case."""
     indicator = methodology.indicator(indicator_id)
-    values, problems = parse_inputs(indicator, raw)
-    if indicator.needs_body_type and body_type not in methodology.body_types:
-        problems.append(ValueProblem("body_type", f"body_type must be one of {', '.join(methodology.body_types)}, got {body_type!r}"))
+    values, code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number)
     if problems:
         raise ScoreError(indicator, problems)
-    return compute(methodology, indicator, values, body_type)
+    return compute(methodology, indicator, values, code)
+
+
+def parse_for_scoring(methodology: Methodology, indicator: Indicator, raw: Mapping[str, Any], body_type: Any = None,
+                      text_is_number: bool = True) -> tuple[dict[str, Fraction], str | None, list[ValueProblem]]:
+    """The exact inputs, the body type code, and every problem with them, in the order a
+    message lists them: each input in turn, then relations between them, then the body type."""
+    values, problems = parse_inputs(indicator, raw, text_is_number)
+    code = methodology.body_type_code(body_type)
+    if indicator.needs_body_type and code is None:
+        problems.append(body_type_problem(methodology, body_type))
+    return values, code, problems
+
+
+def body_type_problem(methodology: Methodology, raw: Any) -> ValueProblem:
+    """The problem with a body type that is not one of the methodology's."""
+    if is_not_submitted(raw):
+        return ValueProblem("body_type", missing_message("body_type", methodology.body_type_allowed))
+    return ValueProblem("body_type", invalid_message("body_type", methodology.body_type_allowed, shown(raw)))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,14 @@ from .exact import NotANumber, plain, to_fraction
 from .kinds import InputProblem
 from .methodology import Indicator, InputSpec
 
-TRUE_WORDS = {"1", "true", "yes", "да", "иә", "y", "истина"}
-FALSE_WORDS = {"0", "false", "no", "нет", "жоқ", "n", "ложь"}
+# Ordered so that generated spreadsheet formulas list them the same way every time.
+TRUE_WORDS = ("1", "true", "yes", "да", "иә", "y", "истина")
+FALSE_WORDS = ("0", "false", "no", "нет", "жоқ", "n", "ложь")
+# Typed into a cell, this means "not submitted", which is not the same as 0.
+NOT_SUBMITTED = "н/д"
+# The error values a spreadsheet cell can hold, as xlwings hands them over (err_to_str) and
+# as ERROR.TYPE numbers them (1…7).
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 
 class ValueProblem(ValueError):
@@ -29,14 +35,50 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def _shown(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return repr(raw) if isinstance(raw, str) else str(raw)
+def is_not_submitted(raw: Any) -> bool:
+    """Blank, or the «н/д» marker: the value was not submitted."""
+    return is_blank(raw) or (isinstance(raw, str) and raw.strip().lower() == NOT_SUBMITTED)
 
 
-def parse_input(spec: InputSpec, raw: Any) -> Fraction:
-    """An input value as an exact number, or ValueProblem naming the input and what is allowed."""
+def shown(raw: Any) -> str:
+    """A cell value quoted in a message, the way a spreadsheet formula can quote it too:
+    text in single quotes as typed, TRUE/FALSE, numbers to 15 significant digits."""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, str):
+        return f"'{raw}'"
+    if isinstance(raw, float):
+        if raw.is_integer() and abs(raw) < 1e15:
+            return str(int(raw))
+        return f"{raw:.15g}"
+    if isinstance(raw, (Fraction, Decimal)):
+        try:
+            return plain(to_fraction(raw))
+        except (NotANumber, ValueError):
+            return str(raw)
+    return str(raw)
+
+
+# The sentences below exist once: the Excel formula compiler (openness_xl.native) fills the
+# same functions with formula pieces, so a native formula says exactly what the core says.
+
+def missing_message(name: str, allowed: str) -> str:
+    return f"{name} is missing; it must be {allowed}"
+
+
+def invalid_message(name: str, allowed: str, shown_value: str) -> str:
+    return f"{name} must be {allowed}, got {shown_value}"
+
+
+def exceeds_message(part: str, part_value: str, whole: str, whole_value: str) -> str:
+    return f"{part} ({part_value}) must not exceed {whole} ({whole_value})"
+
+
+def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fraction:
+    """An input value as an exact number, or ValueProblem naming the input and what is allowed.
+
+    `text_is_number=False` is the spreadsheet rule: in a cell, a number must be a number, and
+    text such as '25 is refused (Excel's own SUM skips it), except the yes/no words."""
     if is_blank(raw):
         raise ValueProblem(spec.name, f"{spec.name} is blank; it must be {spec.allowed}")
     if spec.type == "boolean":
@@ -52,36 +94,45 @@ def parse_input(spec: InputSpec, raw: Any) -> Fraction:
             return Fraction(1)
         if word in FALSE_WORDS:
             return Fraction(0)
-        raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {_shown(raw)}")
-    if isinstance(raw, bool):
-        raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {raw}")
+        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
+    if isinstance(raw, bool) or (isinstance(raw, str) and not text_is_number):
+        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
     try:
         value = to_fraction(raw)
     except NotANumber:
-        raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {_shown(raw)}") from None
+        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw))) from None
     if spec.type == "integer" and value.denominator != 1:
-        raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {_shown(raw)}")
+        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
     if spec.type == "choice" and value not in spec.choices:
-        raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {_shown(raw)}")
+        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
-        raise ValueProblem(spec.name, f"{spec.name} must be {spec.allowed}, got {_shown(raw)}")
+        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
     return value
 
 
 def parse_score(indicator: Indicator, raw: Any) -> Fraction:
     """A directly given score, checked against [0, maximum]."""
-    allowed = f"a score from 0 to {plain(indicator.maximum)}"
+    allowed = score_allowed(indicator)
     if is_blank(raw):
         raise ValueProblem("score", f"score is blank; it must be {allowed}")
     if isinstance(raw, bool):
-        raise ValueProblem("score", f"score must be {allowed}, got {raw}")
+        raise ValueProblem("score", invalid_message("score", allowed, shown(raw)))
     try:
         value = to_fraction(raw)
     except NotANumber:
-        raise ValueProblem("score", f"score must be {allowed}, got {_shown(raw)}") from None
+        raise ValueProblem("score", invalid_message("score", allowed, shown(raw))) from None
     if not 0 <= value <= indicator.maximum:
-        raise ValueProblem("score", f"score must be {allowed}, got {_shown(raw)}")
+        raise ValueProblem("score", invalid_message("score", allowed, shown(raw)))
     return value
+
+
+def score_allowed(indicator: Indicator) -> str:
+    """What a directly given score of the indicator may be, in words."""
+    return score_range(plain(indicator.maximum))
+
+
+def score_range(maximum: str) -> str:
+    return f"a score from 0 to {maximum}"
 
 
 def check_relations(indicator: Indicator, values: Mapping[str, Fraction]) -> list[ValueProblem]:
@@ -90,31 +141,28 @@ def check_relations(indicator: Indicator, values: Mapping[str, Fraction]) -> lis
     for spec in indicator.inputs:
         if spec.part_of and spec.name in values and spec.part_of in values:
             if values[spec.name] > values[spec.part_of]:
-                problems.append(ValueProblem(
-                    spec.name,
-                    f"{spec.name} ({plain(values[spec.name])}) must not exceed {spec.part_of} ({plain(values[spec.part_of])})",
-                ))
+                problems.append(ValueProblem(spec.name, exceeds_message(
+                    spec.name, plain(values[spec.name]), spec.part_of, plain(values[spec.part_of]))))
     for parts, whole in indicator.sums_at_most:
         if all(name in values for name in (*parts, whole)):
             total = sum(values[name] for name in parts)
             if total > values[whole]:
-                problems.append(ValueProblem(
-                    parts[-1],
-                    f"{' + '.join(parts)} ({plain(total)}) must not exceed {whole} ({plain(values[whole])})",
-                ))
+                problems.append(ValueProblem(parts[-1], exceeds_message(
+                    " + ".join(parts), plain(total), whole, plain(values[whole]))))
     return problems
 
 
-def parse_inputs(indicator: Indicator, raw: Mapping[str, Any]) -> tuple[dict[str, Fraction], list[ValueProblem]]:
-    """All inputs of an indicator parsed, and every problem found (missing, invalid, contradictory)."""
+def parse_inputs(indicator: Indicator, raw: Mapping[str, Any], text_is_number: bool = True) -> tuple[dict[str, Fraction], list[ValueProblem]]:
+    """All inputs of an indicator parsed, and every problem found (missing, invalid, contradictory).
+    Blank and «н/д» are missing; relations are checked only when every input is valid."""
     values: dict[str, Fraction] = {}
     problems: list[ValueProblem] = []
     for spec in indicator.inputs:
-        if spec.name not in raw or is_blank(raw[spec.name]):
-            problems.append(ValueProblem(spec.name, f"{spec.name} is missing; it must be {spec.allowed}"))
+        if spec.name not in raw or is_not_submitted(raw[spec.name]):
+            problems.append(ValueProblem(spec.name, missing_message(spec.name, spec.allowed)))
             continue
         try:
-            values[spec.name] = parse_input(spec, raw[spec.name])
+            values[spec.name] = parse_input(spec, raw[spec.name], text_is_number)
         except ValueProblem as problem:
             problems.append(problem)
     if not problems:
@@ -122,4 +170,5 @@ def parse_inputs(indicator: Indicator, raw: Mapping[str, Any]) -> tuple[dict[str
     return values, problems
 
 
-__all__ = ["ValueProblem", "InputProblem", "parse_input", "parse_score", "parse_inputs", "check_relations", "is_blank"]
+__all__ = ["ValueProblem", "InputProblem", "parse_input", "parse_score", "parse_inputs", "check_relations", "is_blank",
+           "is_not_submitted", "shown", "NOT_SUBMITTED"]

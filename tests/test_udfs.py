@@ -95,7 +95,7 @@ def test_tier_edges_through_the_excel_layer(indicator):
     ((None, 100.0), "late is missing"),
     (("#N/A", 100.0), "late must be a whole number ≥ 0, got '#N/A'"),
     (("пять", 100.0), "got 'пять'"),
-    ((True, 100.0), "late must be a whole number ≥ 0, got True"),
+    ((True, 100.0), "late must be a whole number ≥ 0, got TRUE"),
     ((5.0, 4.0), "late (5) must not exceed reviewed (4)"),
     ((float("nan"), 4.0), "late must be a whole number ≥ 0, got nan"),
 ])
@@ -111,7 +111,10 @@ def test_whole_numbers_may_arrive_as_floats():
 def test_body_type_is_required_where_the_steps_differ():
     assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "mio") == 1.0
     assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "CGO") == 2.0  # 24,3 %: the 20–25 % step for ЦГО
-    assert "body_type must be one of CGO, MIO" in udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, None)
+    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, " МИО ") == 1.0  # the report's spelling
+    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "цго") == 2.0
+    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, None) == "body_type is missing; it must be one of CGO, MIO, ЦГО, МИО"
+    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "ГО") == "body_type must be one of CGO, MIO, ЦГО, МИО, got 'ГО'"
 
 
 def test_a_range_of_49_rows_equals_49_single_calls():
@@ -155,4 +158,32 @@ def test_general_functions_report_bad_ids_and_counts():
     assert "score must be a score from 0 to 4, got 4.5" in udfs.OPENNESS_TIER("appk_hearing".replace("hearing", "review_timeliness"), 4.5)
     assert udfs.OPENNESS_MAX("og_open_budget") == 12.0 and udfs.OPENNESS_MAX("feedback") == 25.0
     assert "provisional" in udfs.OPENNESS_INFO("ic_website") and "not provisional" in udfs.OPENNESS_INFO("fb_satisfaction")
-    assert udfs.OPENNESS_RATING("abc") == "index must be a number, got 'abc'"
+    # A message arriving from another cell is passed on as it is, never wrapped.
+    assert udfs.OPENNESS_RATING("appk_hearing: not_held is missing") == "appk_hearing: not_held is missing"
+    assert udfs.OPENNESS_TIER("fb_meetings", "late is missing") == "late is missing"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: udfs.OPENNESS_GRADE("appk", 31.0), "total must be a number from 0 to 30, got 31"),
+    (lambda: udfs.OPENNESS_GRADE("feedback", -5.5), "total must be a number from -5 to 25, got -5.5"),
+    (lambda: udfs.OPENNESS_RATING(120.0), "index must be a number from -5 to 107, got 120"),
+    (lambda: udfs.OPENNESS_RATING(-5.01), "index must be a number from -5 to 107, got -5.01"),
+    (lambda: udfs.OPENNESS_RATING(True), "index must be a number from -5 to 107, got TRUE"),
+    (lambda: udfs.OPENNESS_RATING(None), "index is missing; it must be a number from -5 to 107"),
+    (lambda: udfs.OPENNESS_TIER("appk_hearing", "#N/A"), "score must be a score from 0 to 3, got '#N/A'"),
+    (lambda: udfs.OPENNESS_TIMELINESS("н/д", 10.0), "late is missing; it must be a whole number ≥ 0"),
+    (lambda: udfs.OPENNESS_TIMELINESS("25", 100.0), "late must be a whole number ≥ 0, got '25'"),
+])
+def test_values_a_criterion_or_the_index_cannot_have_are_refused(call, message):
+    assert call() == message
+
+
+def test_range_ends_are_accepted():
+    assert udfs.OPENNESS_GRADE("internal_control", 22.0) == "А"  # 6 + 9 + the bonus 7
+    assert udfs.OPENNESS_RATING(107.0) == "ААА" and udfs.OPENNESS_RATING(-5.0) == "С"
+    assert udfs.OPENNESS_MAX("index") == 100.0
+
+
+def test_rank_ignores_text_in_the_group():
+    group = [[90.0], ["appk: late is missing"], [80.0], [None], [90.0]]
+    assert udfs.OPENNESS_RANK(group, group) == [[1], ["appk: late is missing"], [3], ["score is missing; it must be a number"], [1]]

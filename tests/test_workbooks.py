@@ -71,10 +71,12 @@ def test_template_columns_come_from_the_methodology(tmp_path):
     path = tmp_path / "t.xlsx"
     path.write_bytes(write_template(METHODOLOGY, BODIES))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Инструкция", "АППК", "Открытое Правительство", "Обратная связь", "Внутренний контроль", "Баллы напрямую"]
-    keys = [c.value for s in book.worksheets[1:] for c in s[4] if isinstance(c.value, str) and "." in c.value]
+    assert book.sheetnames == ["Инструкция", "АППК", "Открытое Правительство", "Обратная связь", "Внутренний контроль",
+                               "Баллы напрямую", "Расчёт", "Проверка"]
+    inputs = book.worksheets[1:6]
+    keys = [c.value for s in inputs for c in s[4] if isinstance(c.value, str) and "." in c.value]
     assert keys == list(template_keys(METHODOLOGY))
-    for sheet in book.worksheets[1:]:
+    for sheet in inputs:
         assert [sheet.cell(r, 1).value for r in range(5, 54)] == [b.code for b in BODIES]
         validated = {str(ref).split(":")[0][:-1] for v in sheet.data_validations.dataValidation for ref in v.sqref.ranges}
         key_columns = {c.column_letter for c in sheet[4] if isinstance(c.value, str) and "." in c.value}

@@ -146,6 +146,29 @@ class Methodology:
     sha256: str
     records: Mapping[str, Any] = field(default_factory=dict)
     _by_id: Mapping[str, Indicator] = field(repr=False, default_factory=dict)
+    # Other spellings of each body type a person may type: {"CGO": ("ЦГО",), …}.
+    body_type_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def body_type_spellings(self) -> list[tuple[str, str]]:
+        """(spelling, code) for every accepted spelling of every body type, codes first."""
+        pairs = [(code, code) for code in self.body_types]
+        pairs += [(label, code) for code in self.body_types for label in self.body_type_labels.get(code, ())]
+        return pairs
+
+    @property
+    def body_type_allowed(self) -> str:
+        """What a body type may be, in words, for messages and help."""
+        return "one of " + ", ".join(spelling for spelling, _ in self.body_type_spellings())
+
+    def body_type_code(self, raw: Any) -> str | None:
+        """The body type code a cell's text stands for (any case, spaces around), or None."""
+        if not isinstance(raw, str):
+            return None
+        text = raw.strip().upper()
+        for spelling, code in self.body_type_spellings():
+            if text == spelling.upper():
+                return code
+        return None
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError names the known ids."""
@@ -205,6 +228,10 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     problems: list[str] = []
     head = data.get("methodology", {})
     body_types = tuple(head.get("body_types", ("CGO", "MIO")))
+    body_type_labels = {code: tuple(labels) for code, labels in head.get("body_type_labels", {}).items()}
+    for code in body_type_labels:
+        if code not in body_types:
+            problems.append(f"methodology.body_type_labels names {code!r}, not one of {', '.join(body_types)}")
     decimals = int(data.get("rounding", {}).get("decimals", 2))
 
     tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
@@ -245,6 +272,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         sha256=sha256,
         records=dict(data.get("records", {})),
         _by_id={i.id: i for i in indicators},
+        body_type_labels=body_type_labels,
     )
 
 

@@ -9,12 +9,12 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
+from ..values import NOT_SUBMITTED
 
 # A fixed creation time: the same inputs must give the same bytes.
 FIXED_TIME = dt.datetime(2025, 1, 1)
 TIER_COLOURS = {"высокий": "#C6EFCE", "средний": "#FFEB9C", "низкий": "#FCD5B4", "неэффективный": "#FFC7CE"}
 GRADE_COLOURS = ("#C6EFCE", "#FFEB9C", "#FFC7CE")  # best, middle, worst letter
-NOT_SUBMITTED = "н/д"
 
 
 def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:

@@ -12,34 +12,13 @@ from typing import Sequence
 from .. import cells
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
-from ..scoring import DIRECT, Entry
+from ..scoring import Entry
 from .common import column_range, finish, new_workbook
-from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns, write_input_sheets
+from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, input_values, write_body_columns, write_input_sheets
 
 CALC = "Расчёт"
 CONF = "xlwings.conf"
 UDF_MODULE = "openness_udfs"
-
-
-def _cell_value(spec, value):
-    """An input as a user would have typed it into the template."""
-    if spec is not None and spec.type == "boolean":
-        return "да" if value == 1 else "нет"
-    return float(value)
-
-
-def input_values(methodology: Methodology, submissions) -> dict:
-    """{(body, indicator_id, field): cell value} for the template's cells."""
-    values = {}
-    for body, _body_type, entries in submissions:
-        for indicator_id, entry in entries.items():
-            indicator = methodology.indicator(indicator_id)
-            if entry.source == DIRECT:
-                values[(body, indicator_id, "score")] = float(entry.score)
-            else:
-                for spec in indicator.inputs:
-                    values[(body, indicator_id, spec.name)] = _cell_value(spec, entry.values[spec.name])
-    return values
 
 
 def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence[tuple[str, str, dict[str, Entry]]]) -> bytes:

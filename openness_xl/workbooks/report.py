@@ -26,6 +26,8 @@ from ..bodies import registry
 from ..exact import plain
 from ..methodology import Methodology
 from ..scoring import BodyResult
+from ..native import SUM_DECIMALS
+from .calculation import define_lambdas
 from .common import (GRADE_COLOURS, TIER_COLOURS, cell, colour_formats, column_range, finish,
                      new_workbook, number, ref, tier_colour_rules)
 
@@ -98,8 +100,7 @@ def criterion_formula(layout: Layout, criterion, row: int) -> str:
         cells.append(reference)
         sign = "-" if m.indicator(indicator_id).role == "penalty" else "+"
         terms += f"{sign}{reference}"
-    # ROUND(…; 6) only removes binary noise from the sum: the scores have at most 4 decimals.
-    return f'=IF(COUNT({",".join(cells)})<{len(cells)},"",ROUND({terms.lstrip("+")},6))'
+    return f'=IF(COUNT({",".join(cells)})<{len(cells)},"",ROUND({terms.lstrip("+")},{SUM_DECIMALS}))'
 
 
 def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
@@ -146,6 +147,7 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
     _write_summary(workbook.add_worksheet(SUMMARY), layout, results, names, formats)
     _write_profile(workbook.add_worksheet(PROFILE), layout, results[0], names, formats, tiers)
     _write_provenance(workbook.add_worksheet(PROVENANCE), methodology, provenance, formats)
+    define_lambdas(workbook, methodology)
     final_sheet.activate()
     return finish(workbook, buffer)
 
@@ -248,7 +250,7 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) 
             sheet.write_formula(row, col, criterion_formula(layout, criterion, row), None, number(item.score))
             sheet.write_formula(row, col + 1, grade_formula(layout, criterion, cell(row, col)), None, item.grade or "")
         totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
-        index_formula = f'=IF(COUNT({",".join(totals)})<{len(totals)},"",ROUND({"+".join(totals)},6))'
+        index_formula = f'=IF(COUNT({",".join(totals)})<{len(totals)},"",ROUND({"+".join(totals)},{SUM_DECIMALS}))'
         sheet.write_formula(row, layout.index_col, index_formula, None, number(result.index))
         sheet.write_formula(row, layout.index_col + 1, rating_formula(layout, cell(row, layout.index_col)), None, result.rating or "")
         sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row), None, "" if result.rank is None else result.rank)

@@ -13,6 +13,7 @@ from typing import Iterable
 from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
+from ..values import is_not_submitted
 from .common import NOT_SUBMITTED, cell, finish, new_workbook
 
 TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
@@ -60,11 +61,46 @@ def _comment(indicator: Indicator, spec: InputSpec) -> str:
     return "\n".join(lines)
 
 
-def write_template(methodology: Methodology, bodies: BodyRegistry) -> bytes:
-    """The input template for all bodies, as bytes (deterministic)."""
-    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: исходные данные")
-    write_input_sheets(workbook, methodology, bodies, {})
+def write_template(methodology: Methodology, bodies: BodyRegistry, submissions=()) -> bytes:
+    """The input template for all bodies, as bytes (deterministic): prefilled with
+    `submissions` (raw inputs on the criterion sheets, direct scores on «Баллы напрямую»),
+    computing the index itself on «Расчёт», with the named LAMBDA functions."""
+    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: исходные данные и расчёт")
+    values = input_values(methodology, submissions)
+    return finish_template(workbook, buffer, methodology, bodies, values)
+
+
+def finish_template(workbook, buffer, methodology: Methodology, bodies: BodyRegistry, values: dict) -> bytes:
+    """The template's sheets over `values` {(body, indicator_id, field): cell value}, as bytes."""
+    from .calculation import define_lambdas, write_calculation
+
+    columns = write_input_sheets(workbook, methodology, bodies, values)
+    write_calculation(workbook, methodology, bodies, columns, values)
+    define_lambdas(workbook, methodology)
     return finish(workbook, buffer)
+
+
+def _cell_value(spec: InputSpec | None, value):
+    """An input as a user would have typed it into the template."""
+    if spec is not None and spec.type == "boolean":
+        return "да" if value == 1 else "нет"
+    return float(value)
+
+
+def input_values(methodology: Methodology, submissions) -> dict:
+    """{(body, indicator_id, field): cell value} for the template's cells."""
+    from ..scoring import DIRECT
+
+    values = {}
+    for body, _body_type, entries in submissions:
+        for indicator_id, entry in entries.items():
+            indicator = methodology.indicator(indicator_id)
+            if entry.source == DIRECT:
+                values[(body, indicator_id, "score")] = float(entry.score)
+            else:
+                for spec in indicator.inputs:
+                    values[(body, indicator_id, spec.name)] = _cell_value(spec, entry.values[spec.name])
+    return values
 
 
 def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry, values: dict) -> dict[str, tuple[str, int]]:
@@ -85,10 +121,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
             value = values.get((body.code, indicator_id, field))
             if value is None:
                 continue
-            if isinstance(value, str):
-                sheet.write_string(FIRST_BODY_ROW + position, col, value)
-            else:
-                sheet.write_number(FIRST_BODY_ROW + position, col, float(value))
+            write_value(sheet, FIRST_BODY_ROW + position, col, value)
 
     for criterion in methodology.criteria:
         sheet = workbook.add_worksheet(criterion.short_ru)
@@ -131,6 +164,25 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     sheet.set_row(HEAD_ROW, 90)
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
     return columns
+
+
+class CellError(str):
+    """An error value (#N/A …) to put in a cell, as a formula that gives it."""
+
+    FORMULAS = {"#N/A": "=NA()", "#DIV/0!": "=1/0", "#VALUE!": '=1+"x"', "#NUM!": "=SQRT(-1)", "#REF!": "=#REF!",
+                "#NAME?": "=NAME_THAT_DOES_NOT_EXIST()", "#NULL!": "=A1 B1"}
+
+
+def write_value(sheet, row: int, col: int, value) -> None:
+    """A cell value as a person would have typed it: text, a number, TRUE/FALSE or an error."""
+    if isinstance(value, CellError):
+        sheet.write_formula(row, col, CellError.FORMULAS[str(value)], None, str(value))
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    else:
+        sheet.write_number(row, col, float(value))
 
 
 def write_body_columns(sheet, bodies: BodyRegistry, head, key) -> None:
@@ -206,7 +258,7 @@ def read_template_rows(workbook, make_row) -> list | None:
 
 
 def _not_submitted(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in ("", NOT_SUBMITTED))
+    return is_not_submitted(value)
 
 
 def template_keys(methodology: Methodology) -> Iterable[str]:

@@ -1,0 +1,382 @@
+"""The methodology compiled to native Excel formulas: no add-in, no Python, Excel 2010 on.
+
+Every expression here is derived from the methodology data and the formula kinds
+(`Kind.excel`); nothing is written by hand per indicator. The expressions reproduce the
+cell semantics of `openness_xl.cells` exactly: the same score, and for a blank, «н/д», text,
+an error value, a negative or fractional count, or a part above its whole, the same message
+text — the sentences come from `openness_xl.values` with formula pieces in their holes.
+
+Two forms are produced from one compiler:
+* cell formulas for the template's «Расчёт» sheet, over the input sheets' cells, using only
+  functions of Excel 2010 and LibreOffice 7.4 (IF, ISNUMBER, TRIM, MID, ROUND, SUMPRODUCT …);
+* named LAMBDA functions (`_xlfn.LAMBDA` with `_xlpm.` parameters, Excel 2024 and 365),
+  with the same names and arguments as the xlwings functions.
+
+Plain text only: the workbook modules write it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Mapping, Sequence
+
+from . import formula_text as ft
+from . import grading
+from .cells import bounds_allowed, unknown_message
+from .exact import plain
+from .kinds import ExcelContext
+from .methodology import Criterion, Indicator, InputSpec, Methodology
+from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, exceeds_message, invalid_message,
+                     missing_message, score_allowed, score_range)
+
+# Criterion totals and the index are sums of scores with at most a few decimals; rounding
+# the sum at 10 places removes the binary noise of the addition and nothing else.
+SUM_DECIMALS = 10
+# Excel's limits for one formula: a longer or deeper one is refused when the file opens.
+MAX_FORMULA_LENGTH = 8192
+MAX_NESTING = 64
+SEPARATOR = "; "
+HOLE = "\x00"
+# LET names the compiler uses inside LAMBDAs: they must not clash with an argument.
+PROBLEMS, KEY, VALUE, MAXIMUM = "problems_found", "key_found", "value_found", "maximum_found"
+
+
+def param(name: str) -> str:
+    """A LAMBDA or LET parameter as a workbook stores it."""
+    return f"_xlpm.{name}"
+
+
+def fill(sentence: str, *pieces: str) -> str:
+    """A sentence from `values` with formula pieces in its holes, as one Excel text expression."""
+    parts = sentence.split(HOLE)
+    assert len(parts) == len(pieces) + 1, (sentence, pieces)
+    items = [ft.text(parts[0])] if parts[0] else []
+    for piece, after in zip(pieces, parts[1:]):
+        items.append(piece)
+        if after:
+            items.append(ft.text(after))
+    return "&".join(items) if items else '""'
+
+
+# ------------------------------------------------------------------ cell values
+
+def error_name(x: str) -> str:
+    """The text of an error value (#N/A …), as xlwings would hand it over."""
+    return f'IFERROR(CHOOSE(ERROR.TYPE({x}),{",".join(ft.text(e) for e in EXCEL_ERRORS)}),"#ERROR")'
+
+
+def quoted(expression: str) -> str:
+    return f"\"'\"&{expression}&\"'\""
+
+
+def shown_other(x: str) -> str:
+    """How a message quotes a cell that is neither a number nor an error: TRUE/FALSE or 'text'."""
+    return ft.if_(f"ISLOGICAL({x})", ft.if_(x, '"TRUE"', '"FALSE"'), quoted(x))
+
+
+def not_submitted(x: str) -> str:
+    """Blank, spaces or «н/д» (any case): not submitted. Only for a cell that is not an error."""
+    return ft.any_of([f'TRIM({x})=""', f"TRIM({x})={ft.text(NOT_SUBMITTED)}"])
+
+
+def _number_is_bad(spec: InputSpec, x: str) -> str | None:
+    conditions = []
+    if spec.type == "integer":
+        conditions.append(f"{x}<>INT({x})")
+    if spec.type == "choice":
+        conditions.append(ft.any_of([f"{x}={ft.number(c)}" for c in spec.choices]) + "=FALSE")
+    if spec.min is not None:
+        conditions.append(f"{x}<{ft.number(spec.min)}")
+    if spec.max is not None:
+        conditions.append(f"{x}>{ft.number(spec.max)}")
+    return ft.any_of(conditions) if conditions else None
+
+
+def _is_yes_no_word(x: str, words: Sequence[str]) -> str:
+    return ft.any_of([f"TRIM({x})={ft.text(w)}" for w in words])
+
+
+def input_problem(spec: InputSpec, x: str) -> str:
+    """"" for a valid input, else "; " and the core's sentence about it."""
+    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(spec.name, spec.allowed, HOLE), shown)  # noqa: E731
+    missing = ft.text(SEPARATOR + missing_message(spec.name, spec.allowed))
+    if spec.type == "boolean":
+        valid_number = f"({x}=0)+({x}=1)>0"
+        inner = ft.if_(f"ISLOGICAL({x})", '""',
+                       ft.if_(f"ISNUMBER({x})", ft.if_(valid_number, '""', invalid(x)),
+                              ft.if_(_is_yes_no_word(x, TRUE_WORDS + FALSE_WORDS), '""', invalid(quoted(x)))))
+    else:
+        bad = _number_is_bad(spec, x)
+        number_branch = ft.if_(bad, invalid(x), '""') if bad else '""'
+        inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(shown_other(x)))
+    return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(not_submitted(x), missing, inner))
+
+
+def input_valid(spec: InputSpec, x: str) -> str:
+    """TRUE when the input is valid (what input_problem says nothing about)."""
+    if spec.type == "boolean":
+        return (f"IF(ISLOGICAL({x}),TRUE,IF(ISNUMBER({x}),({x}=0)+({x}=1)>0,"
+                f"IF(ISTEXT({x}),{_is_yes_no_word(x, TRUE_WORDS + FALSE_WORDS)},FALSE)))")
+    bad = _number_is_bad(spec, x)
+    return ft.if_(f"ISNUMBER({x})", f"{bad}=FALSE", "FALSE") if bad else f"ISNUMBER({x})"
+
+
+def input_value(spec: InputSpec, x: str) -> str:
+    """The exact value of a valid input: the number, or 1/0 for yes/no."""
+    if spec.type != "boolean":
+        return x
+    return ft.if_(f"ISLOGICAL({x})", ft.if_(x, "1", "0"),
+                  ft.if_(f"ISNUMBER({x})", x, ft.if_(_is_yes_no_word(x, TRUE_WORDS), "1", "0")))
+
+
+# ------------------------------------------------------------------ indicators
+
+@dataclass(frozen=True)
+class Cells:
+    """Where an indicator's formula finds its values: an expression per input, and the
+    body type's (a cell or a LAMBDA parameter)."""
+
+    inputs: Mapping[str, str]
+    body_type: str | None = None
+
+
+def _body_type_is(methodology: Methodology, body_type: str) -> Callable[[str], str]:
+    def test(code: str) -> str:
+        return ft.any_of([f"TRIM({body_type})={ft.text(s)}" for s, c in methodology.body_type_spellings() if c == code])
+    return test
+
+
+def _body_type_problem(methodology: Methodology, x: str) -> str:
+    allowed = methodology.body_type_allowed
+    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message("body_type", allowed, HOLE), shown)  # noqa: E731
+    known = ft.any_of([f"TRIM({x})={ft.text(s)}" for s, _ in methodology.body_type_spellings()])
+    other = ft.if_(not_submitted(x), ft.text(SEPARATOR + missing_message("body_type", allowed)),
+                   invalid(ft.if_(f"ISNUMBER({x})", x, shown_other(x))))
+    return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(known, '""', other))
+
+
+def _relations(indicator: Indicator, cells: Cells) -> list[str]:
+    x = cells.inputs
+    pieces = []
+    for spec in indicator.inputs:
+        if spec.part_of:
+            message = fill(exceeds_message(spec.name, HOLE, spec.part_of, HOLE), x[spec.name], x[spec.part_of])
+            pieces.append(ft.if_(f"{x[spec.name]}>{x[spec.part_of]}", ft.text(SEPARATOR) + "&" + message, '""'))
+    for parts, whole in indicator.sums_at_most:
+        total = "(" + "+".join(x[p] for p in parts) + ")"
+        message = fill(exceeds_message(" + ".join(parts), HOLE, whole, HOLE), total, x[whole])
+        pieces.append(ft.if_(f"{total}>{x[whole]}", ft.text(SEPARATOR) + "&" + message, '""'))
+    return pieces
+
+
+def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
+    """"" when the inputs can be scored, else the core's message (problems joined by "; ")."""
+    pieces = [input_problem(spec, cells.inputs[spec.name]) for spec in indicator.inputs]
+    relations = _relations(indicator, cells)
+    if relations:
+        every_input_valid = ft.all_of([input_valid(s, cells.inputs[s.name]) for s in indicator.inputs])
+        pieces.append(ft.if_(every_input_valid, "&".join(relations), '""'))
+    if indicator.needs_body_type:
+        pieces.append(_body_type_problem(methodology, cells.body_type))
+    return f"MID({'&'.join(pieces)},{len(SEPARATOR) + 1},32767)"
+
+
+def _input_decimals(spec: InputSpec) -> int | None:
+    if spec.type != "choice":
+        return None
+    return max(len(plain(c).partition(".")[2]) for c in spec.choices)
+
+
+def score_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
+    """The rounded score over inputs that are valid (see problems_formula)."""
+    values = {s.name: input_value(s, cells.inputs[s.name]) for s in indicator.inputs}
+    context = ExcelContext(
+        maximum=indicator.maximum,
+        decimals=methodology.decimals,
+        body_type_is=_body_type_is(methodology, cells.body_type or '""'),
+        input_decimals={s.name: _input_decimals(s) for s in indicator.inputs},
+    )
+    expression = indicator.kind.excel(indicator.params, values, context)
+    if not indicator.kind.rounds_itself:
+        expression = f"ROUND({expression},{methodology.decimals})"
+    for condition, message in reversed(indicator.kind.excel_guards(indicator.params, values)):
+        expression = ft.if_(condition, ft.text(message), expression)
+    return expression
+
+
+def indicator_lambda(methodology: Methodology, indicator: Indicator) -> str:
+    """The named LAMBDA of an indicator, as the workbook stores it (with its leading =)."""
+    from .cells import argument_names
+
+    names = argument_names(indicator)
+    assert PROBLEMS not in names, f"{indicator.id}: an input may not be called {PROBLEMS}"
+    cells = Cells({n: param(n) for n in indicator.input_names},
+                  param("body_type") if indicator.needs_body_type else None)
+    problems = param(PROBLEMS)
+    body = (f"_xlfn.LET({problems},{problems_formula(methodology, indicator, cells)},"
+            f'IF({problems}="",{score_formula(methodology, indicator, cells)},{problems}))')
+    return f"=_xlfn.LAMBDA({','.join(param(n) for n in names)},{body})"
+
+
+def direct_or(indicator: Indicator, direct: str, otherwise: str) -> str:
+    """A directly given score where one was typed (checked against 0…maximum), else `otherwise`."""
+    allowed = score_allowed(indicator)
+    invalid = lambda shown: fill(invalid_message("score", allowed, HOLE), shown)  # noqa: E731
+    number = ft.if_(f"({direct}<0)+({direct}>{ft.number(indicator.maximum)})>0", invalid(direct), direct)
+    return ft.if_(f"ISERROR({direct})", invalid(quoted(error_name(direct))),
+                  ft.if_(not_submitted(direct), otherwise,
+                         ft.if_(f"ISNUMBER({direct})", number, invalid(shown_other(direct)))))
+
+
+# ------------------------------------------------------------------ tiers, letters, ratings
+
+def tier_chain(methodology: Methodology, indicator: Indicator, score: str) -> str:
+    """The tier of a valid score, comparing with the edges written as exact decimals."""
+    edges = grading.tier_edges(methodology, indicator)
+    _, fallback = methodology.tier_schemes[indicator.tier_scheme]
+    expression = ft.text(fallback)
+    for tier, edge, operator in reversed(edges):
+        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", ft.text(tier), expression)
+    return expression
+
+
+def grade_chain(criterion: Criterion, total: str) -> str:
+    best, middle, worst = criterion.grade_labels
+    inner = ft.text(middle)
+    if criterion.grade_c_below is not None:
+        inner = ft.if_(f"{total}<{ft.number(criterion.grade_c_below)}", ft.text(worst), inner)
+    return ft.if_(f"{total}>={ft.number(criterion.grade_a_from)}", ft.text(best), inner)
+
+
+def rating_chain(methodology: Methodology, index: str) -> str:
+    expression = None
+    for band in reversed(methodology.ratings):
+        if band.lower is None:
+            expression = ft.text(band.rating)
+        else:
+            expression = ft.if_(f"{index}>={ft.number(band.lower)}", ft.text(band.rating), expression)
+    return expression
+
+
+def passed_on(value: str, then: str) -> str:
+    """`then` for a number; a message from the cell before is passed on unchanged."""
+    return ft.if_(f"ISNUMBER({value})", then, value)
+
+
+def checked_number(x: str, then: str, name: str, allowed: str, low: str | None, high: str | None) -> str:
+    """`then` for a number within [low, high]; the sentence of `cells.checked_number` otherwise;
+    text that is not an error (a message from another cell) is passed on unchanged.
+    `allowed` is an Excel text expression; `low` and `high` are Excel expressions."""
+    invalid = lambda shown: fill(invalid_message(name, HOLE, HOLE), allowed, shown)  # noqa: E731
+    outside = [c for c in ((low is not None and f"{x}<{low}"), (high is not None and f"{x}>{high}")) if c]
+    number = ft.if_(ft.any_of(outside), invalid(x), then) if outside else then
+    return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))),
+                  ft.if_(not_submitted(x), fill(missing_message(name, HOLE), allowed),
+                         ft.if_(f"ISNUMBER({x})", number,
+                                ft.if_(f"ISLOGICAL({x})", invalid(shown_other(x)), x))))
+
+
+def _key(x: str) -> str:
+    return ft.if_(f"ISERROR({x})", error_name(x), f"TRIM({x})")
+
+
+def _by_key(key: str, groups: list[tuple[list[str], str]], unknown: str) -> str:
+    expression = unknown
+    for ids, then in reversed(groups):
+        expression = ft.if_(ft.any_of([f"{key}={ft.text(i)}" for i in ids]), then, expression)
+    return expression
+
+
+def tier_lambda(methodology: Methodology) -> str:
+    """OPENNESS_TIER(indicator_id, score). The id picks the maximum once; indicators with the
+    same maximum and tier scheme share one chain of exact edges."""
+    key, value, maximum = param(KEY), param(VALUE), param(MAXIMUM)
+    by_maximum: dict[Fraction, list[str]] = {}
+    by_scheme: dict[tuple, list[Indicator]] = {}
+    for indicator in methodology.indicators:
+        by_maximum.setdefault(indicator.maximum, []).append(indicator.id)
+        by_scheme.setdefault((indicator.maximum, indicator.tier_scheme), []).append(indicator)
+    maximum_of = _by_key(key, [(ids, ft.number(m)) for m, ids in by_maximum.items()], "-1")
+    tiers = _by_key(key, [([i.id for i in members], tier_chain(methodology, members[0], value))
+                          for members in by_scheme.values()], '""')
+    unknown = fill(unknown_message("indicator", HOLE, [i.id for i in methodology.indicators]), key)
+    allowed = fill(score_range(HOLE), maximum)
+    checked = checked_number(value, tiers, "score", allowed, "0", maximum)
+    return (f"=_xlfn.LAMBDA({param('indicator_id')},{param('score')},"
+            f"_xlfn.LET({key},{_key(param('indicator_id'))},{value},{param('score')},{maximum},{maximum_of},"
+            f"IF({maximum}<0,{unknown},{checked})))")
+
+
+def grade_lambda(methodology: Methodology) -> str:
+    """OPENNESS_GRADE(criterion_id, total)."""
+    key, value = param(KEY), param(VALUE)
+    branches = []
+    for criterion in methodology.criteria:
+        low, high = grading.criterion_bounds(methodology, criterion)
+        branches.append(([criterion.id], checked_number(value, grade_chain(criterion, value), "total",
+                                                        ft.text(bounds_allowed(low, high)), ft.number(low), ft.number(high))))
+    unknown = fill(unknown_message("criterion", HOLE, [c.id for c in methodology.criteria]), key)
+    body = _by_key(key, branches, unknown)
+    return (f"=_xlfn.LAMBDA({param('criterion_id')},{param('total')},"
+            f"_xlfn.LET({key},{_key(param('criterion_id'))},{value},{param('total')},{body}))")
+
+
+def rating_lambda(methodology: Methodology) -> str:
+    """OPENNESS_RATING(index)."""
+    low, high = grading.index_bounds(methodology)
+    x = param("index")
+    checked = checked_number(x, rating_chain(methodology, x), "index", ft.text(bounds_allowed(low, high)),
+                             ft.number(low), ft.number(high))
+    return f"=_xlfn.LAMBDA({x},{checked})"
+
+
+def lambdas(methodology: Methodology) -> dict[str, str]:
+    """Every named LAMBDA function: the 20 indicators, then OPENNESS_TIER, _GRADE and _RATING."""
+    names = {i.udf: indicator_lambda(methodology, i) for i in methodology.indicators}
+    names["OPENNESS_TIER"] = tier_lambda(methodology)
+    names["OPENNESS_GRADE"] = grade_lambda(methodology)
+    names["OPENNESS_RATING"] = rating_lambda(methodology)
+    return names
+
+
+# ------------------------------------------------------------------ sums and ranks
+
+def criterion_formula(methodology: Methodology, criterion: Criterion, scores: Mapping[str, str]) -> str:
+    """The criterion total over score cells that hold a number or a message; the first
+    message is passed on, prefixed with its indicator, as `cells.criterion_cell` does."""
+    terms = ""
+    for indicator_id in criterion.indicators:
+        sign = "-" if methodology.indicator(indicator_id).role == "penalty" else "+"
+        terms += f"{sign}{scores[indicator_id]}"
+    expression = f"ROUND({terms.lstrip('+')},{SUM_DECIMALS})"
+    for indicator_id in reversed(criterion.indicators):
+        score = scores[indicator_id]
+        expression = ft.if_(f"ISNUMBER({score})", expression, f"{ft.text(indicator_id + ': ')}&{score}")
+    return expression
+
+
+def index_formula(totals: Sequence[str]) -> str:
+    expression = f"ROUND({'+'.join(totals)},{SUM_DECIMALS})"
+    for total in reversed(totals):
+        expression = passed_on(total, expression)
+    return expression
+
+
+def rank_formula(index: str, indices: str, body_type: str, body_types: str) -> str:
+    """Rank among the bodies of the same type with a number for an index (text is ignored)."""
+    return passed_on(index, f"1+SUMPRODUCT(({body_types}={body_type})*ISNUMBER({indices})*({indices}>{index}))")
+
+
+def nesting(formula: str) -> int:
+    """How deeply the functions of a formula nest (Excel allows 64)."""
+    depth = deepest = 0
+    in_text = False
+    for char in formula:
+        if char == '"':
+            in_text = not in_text
+        elif not in_text and char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif not in_text and char == ")":
+            depth -= 1
+    return deepest
