@@ -6,6 +6,8 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from decimal import Decimal
+from fractions import Fraction
 from typing import Iterable, Sequence
 
 from .exact import plain
@@ -18,6 +20,30 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def safe_text(text: str) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_cell(value) -> str:
+    """One CSV cell: numbers as plain numbers (a negative total stays a number), None as
+    empty, and any text escaped so that a spreadsheet opening the file never runs it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (Fraction, Decimal)):
+        return plain(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return safe_text(str(value))
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence], preface: str = "") -> str:
+    """The one CSV writer of the project: every file it writes goes through here."""
+    buffer = io.StringIO()
+    buffer.write(preface)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
 
 
 def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = ()) -> None:
@@ -54,28 +80,24 @@ def score_columns(methodology: Methodology) -> list[str]:
     return columns + ["index", "rating", "rank"]
 
 
-def score_rows(methodology: Methodology, results: Sequence[BodyResult]) -> list[list[str]]:
+def score_rows(methodology: Methodology, results: Sequence[BodyResult]) -> list[list]:
+    """One row per body in the order of score_columns: exact numbers, labels, None for empty."""
     rows = []
     for result in results:
         row = [result.body, result.body_type]
         for indicator in methodology.indicators:
             item = result.indicators[indicator.id]
-            row += [plain(item.score), item.tier or ""]
+            row += [item.score, item.tier]
         for criterion in methodology.criteria:
             item = result.criteria[criterion.id]
-            row += [plain(item.score), item.grade or ""]
-        row += [plain(result.index), result.rating or "", "" if result.rank is None else str(result.rank)]
+            row += [item.score, item.grade]
+        row += [result.index, result.rating, result.rank]
         rows.append(row)
     return rows
 
 
 def scores_csv(methodology: Methodology, results: Sequence[BodyResult]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(score_columns(methodology))
-    for row in score_rows(methodology, results):
-        writer.writerow([safe_text(cell) for cell in row])
-    return buffer.getvalue()
+    return csv_text(score_columns(methodology), score_rows(methodology, results))
 
 
 def scores_table(methodology: Methodology, results: Sequence[BodyResult]) -> str:

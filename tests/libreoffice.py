@@ -36,3 +36,27 @@ def recalculate(source: Path, workdir: Path, to: str = "xlsx") -> Path:
     converted = out / (source.stem + "." + to.split(":")[0])
     assert converted.exists(), f"LibreOffice did not convert {source}: {result.stdout} {result.stderr}"
     return converted
+
+
+def strip_cached_values(source: Path, target: Path, sheets: tuple[str, ...]) -> int:
+    """Copy `source` with the cached value of every formula cell of `sheets` removed, so that a
+    value read back after LibreOffice can only have come from recalculation. Returns how many."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    order = openpyxl.load_workbook(source, read_only=True).sheetnames
+    members = {f"xl/worksheets/sheet{order.index(name) + 1}.xml" for name in sheets}
+    formula_cell = re.compile(r'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)(?: t="(?:str|b|e)")?(><f>[^<]*</f>)<v>[^<]*</v>')
+    removed = 0
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name in members:
+        xml, count = formula_cell.subn(r"\1\2", parts[name].decode("utf-8"))
+        parts[name] = xml.encode("utf-8")
+        removed += count
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return removed

@@ -12,9 +12,7 @@ silently. Working days come from one join with the calendar (`calendar.WorkingDa
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from pathlib import Path
 from ..bodies import BodyRegistry, UnknownBody
 from ..exact import plain, round_half_away
 from ..methodology import Methodology
+from ..output import csv_text
 from .calendar import calendar_between
 from .duplicates import find_duplicates
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
@@ -71,11 +70,7 @@ class Aggregate:
         return out
 
     def csv(self, methodology: Methodology, bodies: BodyRegistry) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["body", "indicator", "field", "value"])
-        writer.writerows(self.rows(methodology, bodies))
-        return buffer.getvalue()
+        return csv_text(["body", "indicator", "field", "value"], self.rows(methodology, bodies))
 
 
 # ------------------------------------------------------------------ reading
@@ -584,10 +579,6 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
         result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
         header = [d[0] for d in result.description]
         rows = result.fetchall()
-    buffer = io.StringIO()
-    buffer.write(f"# {code} / {indicator_id}: {title.format(**values)} — {total} record(s)"
-                 + (f", first {limit} shown" if total > limit else "") + "\n")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else str(v) for v in row] for row in rows])
-    return buffer.getvalue()
+    preface = (f"# {code} / {indicator_id}: {title.format(**values)} — {total} record(s)"
+               + (f", first {limit} shown" if total > limit else "") + "\n")
+    return csv_text(header, rows, preface)

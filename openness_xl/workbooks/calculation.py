@@ -12,13 +12,16 @@ recalculation and a recalculation changes nothing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
+
+from xlsxwriter.utility import xl_col_to_name
 
 from .. import cells, native
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..output import score_columns
-from .common import GRADE_COLOURS, TIER_COLOURS, cell, colour_formats, column_range, ref, tier_colour_rules
+from .common import GRADE_COLOURS, TIER_COLOURS, colour_formats, column_range, tier_colour_rules
 from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
 CALC = "Расчёт"
@@ -31,6 +34,36 @@ def define_lambdas(workbook, methodology: Methodology) -> None:
     """The named LAMBDA functions (Excel 2024 and 365): OPENNESS_TIMELINESS(late, reviewed) …"""
     for name, formula in native.lambdas(methodology).items():
         workbook.define_name(name, formula)
+
+
+def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Mapping[tuple, object]):
+    """What every cell of «Расчёт» and «Проверка» shows for these input cells, by the cell
+    semantics of `openness_xl.cells`: ([{column id: value}], [{indicator id: problems}]) per body."""
+    rows, problems = [], []
+    for body in bodies:
+        row: dict[str, object] = {}
+        checks: dict[str, str] = {}
+        for indicator in methodology.indicators:
+            raw = [body.type if n == "body_type" else values.get((body.code, indicator.id, n))
+                   for n in cells.argument_names(indicator)]
+            checks[indicator.id] = cells.problems_cell(methodology, indicator, *raw)
+            score = cells.direct_cell(methodology, indicator, values.get((body.code, indicator.id, "score")), *raw)
+            row[indicator.id] = score
+            row[f"{indicator.id}__tier"] = cells.tier_cell(methodology, indicator.id, score)
+        for criterion in methodology.criteria:
+            total = cells.criterion_cell(methodology, criterion.id, *(row[i] for i in criterion.indicators))
+            row[criterion.id] = total
+            row[f"{criterion.id}__grade"] = cells.grade_cell(methodology, criterion.id, total)
+        row["index"] = cells.index_cell(methodology, *(row[c.id] for c in methodology.criteria))
+        row["rating"] = cells.rating_cell(methodology, row["index"])
+        rows.append(row)
+        problems.append(checks)
+    for body_type in {b.type for b in bodies}:
+        group = [[row["index"]] for row, b in zip(rows, bodies) if b.type == body_type]
+        ranks = cells.rank_cell(group, group)
+        for row, rank in zip((r for r, b in zip(rows, bodies) if b.type == body_type), ranks):
+            row["rank"] = rank[0]
+    return rows, problems
 
 
 def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
@@ -57,59 +90,21 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     for name, col in col_of.items():
         sheet.write_string(KEY_ROW, col, name, key)
     first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(bodies) - 1
-    types = [b.type for b in bodies]
-    codes = [b.code for b in bodies]
-    index_values: list = []
-
-    for position, code in enumerate(codes):
-        row = first + position
-        body_type = cell(row, TYPE_COL)
-        scores: dict[str, str] = {}
-        score_values: dict[str, object] = {}
-        for number, indicator in enumerate(methodology.indicators):
-            names = cells.argument_names(indicator)
-            inputs = {}
-            for name in indicator.input_names:
-                input_sheet, input_col = columns[f"{indicator.id}.{name}"]
-                inputs[name] = ref(input_sheet, row, input_col, absolute=False)
-            raw = [types[position] if n == "body_type" else values.get((code, indicator.id, n)) for n in names]
-            check_col = FIRST_COL + number
-            problems = native.problems_formula(methodology, indicator, native.Cells(inputs, ref(CALC, row, TYPE_COL, absolute=False)))
-            checks.write_formula(row, check_col, "=" + problems, None, cells.problems_cell(methodology, indicator, *raw))
-            check = ref(CHECKS, row, check_col, absolute=False)
-            direct_sheet, direct_col = columns[f"{indicator.id}.score"]
-            direct = ref(direct_sheet, row, direct_col, absolute=False)
-            own = native.score_formula(methodology, indicator, native.Cells(inputs, body_type))
-            formula = native.direct_or(indicator, direct, f'IF({check}="",{own},{check})')
-            value = cells.direct_cell(methodology, indicator, values.get((code, indicator.id, "score")), *raw)
-            col = col_of[indicator.id]
-            sheet.write_formula(row, col, "=" + formula, score_format, value)
-            scores[indicator.id], score_values[indicator.id] = cell(row, col), value
-            sheet.write_formula(row, col + 1, "=" + native.passed_on(cell(row, col), native.tier_chain(methodology, indicator, cell(row, col))),
-                                None, cells.tier_cell(methodology, indicator.id, value))
-        totals, total_values = [], []
-        for criterion in methodology.criteria:
-            col = col_of[criterion.id]
-            total = cells.criterion_cell(methodology, criterion.id, *(score_values[i] for i in criterion.indicators))
-            sheet.write_formula(row, col, "=" + native.criterion_formula(methodology, criterion, scores), score_format, total)
-            sheet.write_formula(row, col + 1, "=" + native.passed_on(cell(row, col), native.grade_chain(criterion, cell(row, col))),
-                                None, cells.grade_cell(methodology, criterion.id, total))
-            totals.append(cell(row, col))
-            total_values.append(total)
-        index = cells.index_cell(methodology, *total_values)
-        index_values.append(index)
-        sheet.write_formula(row, col_of["index"], "=" + native.index_formula(totals), score_format, index)
-        sheet.write_formula(row, col_of["rating"], "=" + native.passed_on(cell(row, col_of["index"]), native.rating_chain(methodology, cell(row, col_of["index"]))),
-                            None, cells.rating_cell(methodology, index))
-
+    formulas = _row_formulas(methodology, columns, col_of)
     index_range = column_range(CALC, first, last, col_of["index"]).split("!", 1)[1]
     type_range = column_range(CALC, first, last, TYPE_COL).split("!", 1)[1]
-    for position, index in enumerate(index_values):
+    formulas.cell["rank"] = "=" + native.rank_formula(_at(col_of["index"]), index_range, _at(TYPE_COL), type_range)
+    numeric = {name for name in ids if not name.endswith(("__tier", "__grade")) and name not in ("rating", "rank")}
+    rows, problems = calculated_values(methodology, bodies, values)
+    for position, (row_values, row_problems) in enumerate(zip(rows, problems)):
         row = first + position
-        group = [[v] for v, t in zip(index_values, types) if t == types[position]]
-        sheet.write_formula(row, col_of["rank"], "=" + native.rank_formula(cell(row, col_of["index"]), index_range,
-                                                                          cell(row, TYPE_COL), type_range),
-                            None, cells.rank_cell(index, group))
+        at_row = str(row + 1)
+        for indicator_id, text in row_problems.items():
+            checks.write_formula(row, formulas.check_col[indicator_id], formulas.check[indicator_id].replace(ROW, at_row),
+                                 None, text)
+        for name in ids:
+            sheet.write_formula(row, col_of[name], formulas.cell[name].replace(ROW, at_row),
+                                score_format if name in numeric else None, row_values[name])
 
     _headings(sheet, checks, methodology, col_of, head, key)
     for indicator in methodology.indicators:
@@ -122,6 +117,52 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators), 30)
     checks.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
     checks.hide()
+
+
+# Formulas are compiled once per column with this in place of the row number, then the row
+# is put in: compiling 2,000 rows one by one took most of the time of a large template.
+ROW = "\x01"
+
+
+def _at(col: int, sheet: str | None = None) -> str:
+    """A relative reference to column `col` of the row being written."""
+    reference = xl_col_to_name(col) + ROW
+    return f"'{sheet}'!{reference}" if sheet else reference
+
+
+@dataclass
+class _RowFormulas:
+    check: dict[str, str]
+    check_col: dict[str, int]
+    cell: dict[str, str]
+
+
+def _row_formulas(methodology: Methodology, columns: Mapping[str, tuple[str, int]], col_of: Mapping[str, int]) -> _RowFormulas:
+    """Every formula of a body row on «Проверка» and «Расчёт», the row left open."""
+    result = _RowFormulas({}, {}, {})
+    body_type = _at(TYPE_COL)
+    for number, indicator in enumerate(methodology.indicators):
+        inputs = {name: _at(columns[f"{indicator.id}.{name}"][1], columns[f"{indicator.id}.{name}"][0])
+                  for name in indicator.input_names}
+        result.check_col[indicator.id] = FIRST_COL + number
+        result.check[indicator.id] = "=" + native.problems_formula(
+            methodology, indicator, native.Cells(inputs, _at(TYPE_COL, CALC)))
+        check = _at(FIRST_COL + number, CHECKS)
+        direct_sheet, direct_col = columns[f"{indicator.id}.score"]
+        own = native.score_formula(methodology, indicator, native.Cells(inputs, body_type))
+        score = _at(col_of[indicator.id])
+        result.cell[indicator.id] = "=" + native.direct_or(indicator, _at(direct_col, direct_sheet),
+                                                           f'IF({check}="",{own},{check})')
+        result.cell[f"{indicator.id}__tier"] = "=" + native.passed_on(score, native.tier_chain(methodology, indicator, score))
+    scores = {i.id: _at(col_of[i.id]) for i in methodology.indicators}
+    for criterion in methodology.criteria:
+        total = _at(col_of[criterion.id])
+        result.cell[criterion.id] = "=" + native.criterion_formula(methodology, criterion, scores)
+        result.cell[f"{criterion.id}__grade"] = "=" + native.passed_on(total, native.grade_chain(criterion, total))
+    result.cell["index"] = "=" + native.index_formula([_at(col_of[c.id]) for c in methodology.criteria])
+    index = _at(col_of["index"])
+    result.cell["rating"] = "=" + native.passed_on(index, native.rating_chain(methodology, index))
+    return result
 
 
 def _verbatim_formulas(sheet) -> None:

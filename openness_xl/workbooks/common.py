@@ -9,7 +9,6 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
-from ..values import NOT_SUBMITTED
 
 # A fixed creation time: the same inputs must give the same bytes.
 FIXED_TIME = dt.datetime(2025, 1, 1)

@@ -14,7 +14,8 @@ from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
 from ..values import is_not_submitted
-from .common import NOT_SUBMITTED, cell, finish, new_workbook
+from ..values import NOT_SUBMITTED
+from .common import cell, finish, new_workbook
 
 TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
 FIRST_INPUT_COL = 3

@@ -1,0 +1,407 @@
+"""Native Excel formulas: the template's «Расчёт» sheet and the named LAMBDA functions,
+checked by real engines — LibreOffice recalculating the template from scratch, IronCalc
+evaluating the LAMBDA names — on the report's worked examples and 2,000 generated bodies
+with ROUND ties, tier, letter and rating edges, zero bases, missing and invalid inputs.
+"""
+import csv
+import io
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from openness_xl import cells, native, reference
+from openness_xl.bodies import registry
+from openness_xl.cli import main
+from openness_xl.exact import to_fraction
+from openness_xl.kinds import KINDS
+from openness_xl.methodology import load
+from openness_xl.output import score_columns
+from openness_xl.scoring import DIRECT, RAW, Entry, evaluate
+from openness_xl.values import parse_input
+from openness_xl.workbooks.calculation import CALC, CHECKS, FIRST_COL, calculated_values
+from openness_xl.workbooks.common import new_workbook
+from openness_xl.workbooks.template import CellError, FIRST_BODY_ROW, KEY_ROW, finish_template, write_template
+from tests import native_cases as nc
+from tests.libreoffice import needs_libreoffice, recalculate, strip_cached_values
+
+METHODOLOGY = load(2025)
+BODIES = registry(2025)
+GENERATED = 2000
+# Functions «Расчёт» may use: all of them exist in Excel 2010 and LibreOffice 7.4.
+EXCEL_2010 = {"IF", "ISNUMBER", "ISERROR", "ISLOGICAL", "ISTEXT", "TRIM", "MID", "ROUND", "INT", "IFERROR",
+              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT"}
+FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
+
+
+def functions_in(formula: str) -> set[str]:
+    without_text = re.sub(r'"(?:[^"]|"")*"', '""', formula)
+    return set(FUNCTION.findall(without_text))
+
+
+def same(expected, got) -> bool:
+    if isinstance(expected, float):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and abs(expected - got) <= 1e-9
+    return (expected if expected is not None else "") == (got if got is not None else "")
+
+
+# ---------------------------------------------------------------- structure
+
+def test_every_formula_kind_writes_an_excel_form():
+    used = {i.kind.name for i in METHODOLOGY.indicators}
+    assert used == set(KINDS), f"kinds no indicator exercises: {set(KINDS) - used}"
+    for indicator in METHODOLOGY.indicators:
+        refs = native.Cells({n: f"X{k + 1}" for k, n in enumerate(indicator.input_names)}, "Z1")
+        assert native.score_formula(METHODOLOGY, indicator, refs)
+        assert native.problems_formula(METHODOLOGY, indicator, refs).startswith("MID(")
+
+
+def test_formulas_fit_excel_limits_and_use_only_excel_2010_functions(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    formulas = [c.value for name in (CALC, CHECKS) for row in book[name].iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    assert len(formulas) == len(BODIES) * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators))
+    used = set().union(*(functions_in(f) for f in formulas))
+    assert used <= EXCEL_2010, f"not in Excel 2010: {used - EXCEL_2010}"
+    assert not any("OPENNESS_" in f for f in formulas)
+    assert max(len(f) for f in formulas) <= native.MAX_FORMULA_LENGTH
+    assert max(native.nesting(f) for f in formulas) <= native.MAX_NESTING
+    for name, text in native.lambdas(METHODOLOGY).items():
+        assert len(text) <= native.MAX_FORMULA_LENGTH and native.nesting(text) <= native.MAX_NESTING, name
+
+
+def test_calculation_sheet_has_the_scores_column_ids_and_body_codes(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    sheet = openpyxl.load_workbook(path)[CALC]
+    keys = [c.value for c in sheet[KEY_ROW + 1]][FIRST_COL:]
+    assert keys == score_columns(METHODOLOGY)[2:]
+    assert [sheet.cell(FIRST_BODY_ROW + 1 + n, 1).value for n in range(len(BODIES))] == [b.code for b in BODIES]
+
+
+def test_named_lambdas_have_the_excel_functions_names_and_arguments(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "udfs"))
+    import inspect
+
+    import openness_udfs as udfs
+
+    lambdas = native.lambdas(METHODOLOGY)
+    assert set(lambdas) == set(udfs.INDICATOR_FUNCTIONS) | {"OPENNESS_TIER", "OPENNESS_GRADE", "OPENNESS_RATING"}
+    for name, text in lambdas.items():
+        function = udfs.INDICATOR_FUNCTIONS.get(name) or udfs.GENERAL_FUNCTIONS[name]
+        arguments = [f"_xlpm.{p}" for p in inspect.signature(function).parameters]
+        assert text.startswith("=_xlfn.LAMBDA(" + ",".join(arguments) + ","), name
+    for writer in ("template", "report"):
+        path = tmp_path / f"{writer}.xlsx"
+        main([writer, "-o", str(path)])
+        assert set(openpyxl.load_workbook(path).defined_names) >= set(lambdas), writer
+
+
+# ---------------------------------------------------------------- values against the core
+
+def test_cached_values_of_the_published_2025_scores_equal_the_core(tmp_path):
+    """The embedded 2025 scores as direct scores: «Расчёт» before any recalculation."""
+    submissions = reference.published_submissions(2025)
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES, submissions))
+    rows = list(openpyxl.load_workbook(path, data_only=True)[CALC].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
+    compare_with_core(evaluate(METHODOLOGY, submissions), {r[0]: r for r in rows})
+
+
+def compare_with_core(results, rows_by_code, ids=None):
+    """Every column of «Расчёт» against the exact core; an empty core value is a message."""
+    ids = ids or score_columns(METHODOLOGY)[2:]
+    mismatches = []
+    for result in results:
+        line = dict(zip(ids, rows_by_code[result.body][FIRST_COL:]))
+        expected = core_row(result)
+        for name in ids:
+            want, got = expected[name], line[name]
+            ok = isinstance(got, str) and got != "" if want is None else same(want, got)
+            if not ok:
+                mismatches.append((result.body, name, want, got))
+    assert not mismatches, mismatches[:10]
+
+
+def core_row(result) -> dict:
+    row = {}
+    for indicator_id, item in result.indicators.items():
+        row[indicator_id] = None if item.score is None else float(item.score)
+        row[f"{indicator_id}__tier"] = item.tier
+    for criterion_id, item in result.criteria.items():
+        row[criterion_id] = None if item.score is None else float(item.score)
+        row[f"{criterion_id}__grade"] = item.grade
+    row["index"] = None if result.index is None else float(result.index)
+    row["rating"], row["rank"] = result.rating, result.rank
+    return row
+
+
+def entries_of(case) -> dict | None:
+    """The core's entries for a generated body, or None when any of its cells is invalid."""
+    entries = {}
+    for indicator in METHODOLOGY.indicators:
+        direct = case.cells.get((indicator.id, "score"))
+        if direct is not None and direct != "н/д":
+            if isinstance(direct, (str, bool)) or not 0 <= direct <= indicator.maximum:
+                return None
+            entries[indicator.id] = Entry(DIRECT, score=to_fraction(direct))
+            continue
+        raw = {s.name: case.cells.get((indicator.id, s.name)) for s in indicator.inputs}
+        if all(v is None or v == "н/д" for v in raw.values()):
+            continue
+        if isinstance(cells.indicator_cell(METHODOLOGY, indicator, *raw.values()), str):
+            return None
+        entries[indicator.id] = Entry(RAW, values={s.name: parse_input(s, raw[s.name], text_is_number=False)
+                                                   for s in indicator.inputs})
+    return entries
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """The worked examples of the report, each a body of its own, then 2,000 generated bodies."""
+    cases = []
+    for number, example in enumerate(reference.worked_examples(2025), start=1):
+        indicator = METHODOLOGY.indicator(example.indicator_id)
+        case = nc.Case(f"W{number:03d}", BODIES.find(example.body).type)
+        for spec in indicator.inputs:
+            case.cells[(indicator.id, spec.name)] = float(parse_input(spec, example.inputs[spec.name]))
+        case.kinds[indicator.id] = f"worked example {example.line}"
+        cases.append(case)
+    return cases + nc.generate(METHODOLOGY, GENERATED)
+
+
+def test_generated_bodies_cover_ties_edges_and_bad_input(generated):
+    drawn = [what for case in generated for what in case.kinds.values()]
+    for what in ("tie", "edge", "zero", "invalid", "relation", "blank", "direct", "direct_bad", "direct_edge"):
+        assert drawn.count(what) >= 200, (what, drawn.count(what))
+    assert sum(1 for c in generated if c.code.startswith("T")) >= 2000
+
+
+def test_cell_semantics_equal_the_core_on_every_valid_generated_body(generated):
+    """The reference the engines are held to (`cells`) is itself the exact core wherever the
+    inputs are valid; ranks are compared among the bodies of a type that all are valid."""
+    valid = [(case, entries) for case in generated if (entries := entries_of(case)) is not None]
+    assert len(valid) >= 300
+    reg = nc.registry_of([case for case, _ in valid])
+    rows, _problems = calculated_values(METHODOLOGY, reg, nc.template_values([c for c, _ in valid]))
+    results = evaluate(METHODOLOGY, [(case.code, case.body_type, entries) for case, entries in valid])
+    by_code = {case.code: [None] * FIRST_COL + [row[name] for name in score_columns(METHODOLOGY)[2:]]
+               for (case, _), row in zip(valid, rows)}
+    compare_with_core(results, by_code)
+
+
+def libreoffice_reads(value):
+    """LibreOffice has no logical cell type: TRUE in a cell is the number 1 there."""
+    return float(value) if isinstance(value, bool) else value
+
+
+@needs_libreoffice
+def test_libreoffice_recalculates_the_template_like_the_core(generated, tmp_path):
+    values = nc.template_values(generated)
+    reg = nc.registry_of(generated)
+    workbook, buffer = new_workbook("engine check")
+    source = tmp_path / "generated.xlsx"
+    source.write_bytes(finish_template(workbook, buffer, METHODOLOGY, reg, values))
+    blank = tmp_path / "blank" / "generated.xlsx"
+    blank.parent.mkdir()
+    removed = strip_cached_values(source, blank, (CALC, CHECKS))
+    assert removed == len(generated) * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators))
+    book = openpyxl.load_workbook(recalculate(blank, tmp_path), data_only=True)
+
+    excel_rows, excel_problems = calculated_values(METHODOLOGY, reg, values)
+    lo_values = {k: libreoffice_reads(v) for k, v in values.items()}
+    rows, problems = calculated_values(METHODOLOGY, reg, lo_values)
+    ids = score_columns(METHODOLOGY)[2:]
+    mismatches, engine_difference, compared = [], 0, 0
+    for case, row, line in zip(generated, rows, book[CALC].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True)):
+        assert line[0] == case.code
+        for name, got in zip(ids, line[FIRST_COL:]):
+            compared += 1
+            if not same(row[name], got):
+                indicator = name.split("__")[0]
+                mismatches.append((case.code, name, case.kinds.get(indicator),
+                                   {k[1]: v for k, v in case.cells.items() if k[0] == indicator}, row[name], got))
+    for case, expected, line in zip(generated, problems, book[CHECKS].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True)):
+        for indicator, got in zip(expected, line[FIRST_COL:]):
+            compared += 1
+            if not same(expected[indicator], got):
+                mismatches.append((case.code, f"{indicator} (check)", case.kinds.get(indicator), expected[indicator], got))
+    for excel_row, row in zip(excel_rows, rows):
+        engine_difference += sum(1 for name in ids if not same(excel_row[name], row[name]))
+    print(f"\nLibreOffice: {compared} cells of {len(generated)} bodies recalculated from scratch, "
+          f"{len(mismatches)} differ from the core; {engine_difference} cells differ between Excel and "
+          f"LibreOffice because a TRUE/FALSE cell is a number in LibreOffice")
+    assert not mismatches, mismatches[:10]
+    assert engine_difference > 0  # the generated cases do put TRUE where a number belongs
+
+
+# ---------------------------------------------------------------- the command line, end to end
+
+@needs_libreoffice
+def test_template_from_an_input_file_recalculates_to_openness_scores(tmp_path):
+    """The issue's done-when: `openness template INPUT -o t.xlsx`, recalculated, equals
+    `openness scores INPUT` cell by cell (raw inputs, direct scores, and missing indicators)."""
+    import random
+
+    rng = random.Random(9)
+    rows = [("body", "indicator", "field", "value")]
+    for body in BODIES:
+        for indicator in METHODOLOGY.indicators:
+            choice = rng.random()
+            if choice < 0.08 and body.code not in ("МФ", "Абай"):
+                continue  # not submitted
+            if choice < 0.25:
+                rows.append((body.code, indicator.id, "score", str(rng.randint(0, int(indicator.maximum * 100)) / 100)))
+                continue
+            values = nc._random_inputs(indicator, rng, rng.choice([10, 100, 5000]))
+            for spec in indicator.inputs:
+                shown = ("да" if values[spec.name] else "нет") if spec.type == "boolean" else str(float(values[spec.name]))
+                rows.append((body.code, indicator.id, spec.name, shown))
+    inputs = tmp_path / "inputs.csv"
+    with inputs.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    template = tmp_path / "t.xlsx"
+    scores = tmp_path / "scores.csv"
+    assert main(["template", str(inputs), "-o", str(template)]) == 0
+    assert main(["scores", str(inputs), "-o", str(scores)]) == 0
+    blank = tmp_path / "blank" / "t.xlsx"
+    blank.parent.mkdir()
+    strip_cached_values(template, blank, (CALC, CHECKS))
+    sheet = openpyxl.load_workbook(recalculate(blank, tmp_path), data_only=True)[CALC]
+    got = {r[0]: r for r in sheet.iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True)}
+    ids = score_columns(METHODOLOGY)[2:]
+    mismatches = []
+    for line in csv.DictReader(io.StringIO(scores.read_text(encoding="utf-8"))):
+        for name, value in zip(ids, got[line["body"]][FIRST_COL:]):
+            want = line[name]
+            if want == "":
+                ok = isinstance(value, str) and value != ""
+            elif name in ("rank",):
+                ok = value == int(want)
+            else:
+                ok = same(float(want), value) if re.fullmatch(r"-?[0-9.]+", want) else value == want
+            if not ok:
+                mismatches.append((line["body"], name, want, value))
+    assert not mismatches, mismatches[:10]
+    assert sum(1 for line in got.values() for v in line[FIRST_COL:] if isinstance(v, str) and "missing" in v) > 0
+
+
+def test_template_input_prefills_the_sheets_and_reads_back(tmp_path):
+    source = tmp_path / "inputs.csv"
+    source.write_text("body,indicator,field,value\n"
+                      "МЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n"
+                      "г. Алматы,fb_satisfaction,score,3\nАбай,fb_knowledge_base,updated,да\n"
+                      "Абай,fb_knowledge_base,bilingual,нет\nАбай,appk_first_leaders,by_first_leader,262\n"
+                      "Абай,appk_first_leaders,received,1078\n", encoding="utf-8")
+    template = tmp_path / "t.xlsx"
+    assert main(["template", str(source), "-o", str(template)]) == 0
+    again = tmp_path / "again.csv"
+    first = tmp_path / "first.csv"
+    main(["scores", str(source), "-o", str(first)])
+    main(["scores", str(template), "-o", str(again)])
+    assert first.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
+
+
+def test_template_does_not_replace_an_existing_file_without_force(tmp_path, capsys):
+    target = tmp_path / "t.xlsx"
+    target.write_bytes(b"filled by hand")
+    assert main(["template", "-o", str(target)]) == 1
+    assert target.read_bytes() == b"filled by hand"
+    assert "--force" in capsys.readouterr().err
+    assert main(["template", "-o", str(target), "--force"]) == 0
+    assert target.read_bytes()[:2] == b"PK"
+
+
+# ---------------------------------------------------------------- IronCalc: the named LAMBDAs
+
+BODY_TYPE_CELLS = ["CGO", "mio", " ЦГО ", "МИО", None, "ГО", 5.0, "н/д"]
+
+
+def lambda_calls(generated) -> list[tuple[str, list]]:
+    """(function, arguments) for every raw entry of the generated bodies, and tier, letter
+    and rating calls on their scores, on every edge, a cent away, and outside the range."""
+    calls = []
+    rows, _ = calculated_values(METHODOLOGY, nc.registry_of(generated), nc.template_values(generated))
+    for number, (case, row) in enumerate(zip(generated, rows)):
+        for indicator in METHODOLOGY.indicators:
+            args = [case.cells.get((indicator.id, n)) for n in indicator.input_names]
+            if any(a is not None for a in args):
+                if indicator.needs_body_type:
+                    args.append(BODY_TYPE_CELLS[number % len(BODY_TYPE_CELLS)])
+                calls.append((indicator.udf, args))
+            if number % 4 == 0:
+                calls.append(("OPENNESS_TIER", [indicator.id, row[indicator.id]]))
+        for criterion in METHODOLOGY.criteria:
+            calls.append(("OPENNESS_GRADE", [criterion.id, row[criterion.id]]))
+        calls.append(("OPENNESS_RATING", [row["index"]]))
+    from openness_xl import grading
+
+    for indicator in METHODOLOGY.indicators:
+        for _tier, edge, _op in grading.tier_edges(METHODOLOGY, indicator):
+            for value in (edge, edge - Fraction(1, 100), edge + Fraction(1, 100)):
+                calls.append(("OPENNESS_TIER", [indicator.id, float(value)]))
+        for bad in (-0.01, float(indicator.maximum) + 0.01, True, "", "н/д", CellError("#N/A")):
+            calls.append(("OPENNESS_TIER", [indicator.id.upper(), bad]))
+    for criterion in METHODOLOGY.criteria:
+        low, high = grading.criterion_bounds(METHODOLOGY, criterion)
+        edges = [criterion.grade_a_from] + ([criterion.grade_c_below] if criterion.grade_c_below is not None else [])
+        for value in [*edges, *(e - Fraction(1, 100) for e in edges), low, high, low - 1, high + 1]:
+            calls.append(("OPENNESS_GRADE", [criterion.id, float(value)]))
+    for band in METHODOLOGY.ratings:
+        if band.lower is not None:
+            for value in (band.lower, band.lower - Fraction(1, 100)):
+                calls.append(("OPENNESS_RATING", [float(value)]))
+    calls += [("OPENNESS_RATING", [v]) for v in (120.0, -5.5, 107.0, -5.0, False, CellError("#DIV/0!"))]
+    calls += [("OPENNESS_TIER", ["nope", 1.0]), ("OPENNESS_GRADE", [" appk ", 20.0]), ("OPENNESS_GRADE", [7.0, 1.0])]
+    return calls
+
+
+def core_of(name: str, args: list):
+    """What the xlwings function of that name gives (cells semantics) for these cells."""
+    args = [str(a) if isinstance(a, CellError) else a for a in args]
+    if name == "OPENNESS_TIER":
+        return cells.tier_cell(METHODOLOGY, *args)
+    if name == "OPENNESS_GRADE":
+        return cells.grade_cell(METHODOLOGY, *args)
+    if name == "OPENNESS_RATING":
+        return cells.rating_cell(METHODOLOGY, *args)
+    return cells.indicator_cell(METHODOLOGY, METHODOLOGY.by_udf(name), *args)
+
+
+def test_ironcalc_evaluates_the_named_lambdas_like_the_core(generated, tmp_path):
+    ironcalc = pytest.importorskip("ironcalc")
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    model = ironcalc.load_from_xlsx(str(path), "en", "UTC")
+    model.new_sheet()
+    sheet = len(model.get_worksheets_properties()) - 1
+    calls = lambda_calls(generated)
+    for row, (name, args) in enumerate(calls, start=1):
+        for col, value in enumerate(args, start=1):
+            if value is None:
+                continue
+            if isinstance(value, CellError):
+                model.update_cell_with_formula(sheet, row, col, CellError.FORMULAS[str(value)])
+            elif isinstance(value, bool):
+                model.update_cell_with_bool(sheet, row, col, value)
+            elif isinstance(value, str):
+                model.update_cell_with_text(sheet, row, col, value)
+            else:
+                model.update_cell_with_number(sheet, row, col, float(value))
+        refs = ",".join(f"{ironcalc.column_name_from_number(c)}{row}" for c in range(1, len(args) + 1))
+        model.update_cell_with_formula(sheet, row, 8, f"={name}({refs})")
+    model.evaluate()
+    mismatches = []
+    for row, (name, args) in enumerate(calls, start=1):
+        got, want = model.get_cell_value(sheet, row, 8), core_of(name, args)
+        if not same(want, got):
+            mismatches.append((name, args, want, got))
+    print(f"\nIronCalc: {len(calls)} LAMBDA calls, {len(mismatches)} differ from the core")
+    assert len(calls) >= 20_000
+    assert not mismatches, mismatches[:10]
