@@ -25,7 +25,7 @@ from .common import GRADE_COLOURS, TIER_COLOURS, colour_formats, column_range, t
 from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
 CALC = "Расчёт"
-CHECKS = "Проверка"
+CHECKS = "Проверка"  # visible: the one place where a whole message can be read
 FIRST_COL = 3
 TYPE_COL = 2
 
@@ -82,7 +82,8 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
         _verbatim_formulas(formula_sheet)
     sheet.write_string(TITLE_ROW, 0, f"Расчёт индекса {methodology.year} формулами Excel (без надстроек): "
                        "заполните листы критериев, результат пересчитывается сам", title)
-    checks.write_string(TITLE_ROW, 0, "Служебный лист: что не так с исходными данными индикатора (пусто — всё в порядке)", title)
+    checks.write_string(TITLE_ROW, 0, "Проверка: что не так с исходными данными индикатора (пусто — всё в порядке; "
+                        "ячейки «Расчёта» показывают то же сообщение)", title)
     write_body_columns(sheet, bodies, head, key)
     write_body_columns(checks, bodies, head, key)
     ids = score_columns(methodology)[2:]
@@ -111,12 +112,16 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
         tier_colour_rules(sheet, first, last, col_of[f"{indicator.id}__tier"], tiers)
     for criterion in methodology.criteria:
         tier_colour_rules(sheet, first, last, col_of[f"{criterion.id}__grade"], letters)
-    sheet.set_column(FIRST_COL, FIRST_COL + len(ids), 13)
+    sheet.set_column(FIRST_COL, FIRST_COL + len(ids) - 1, 13)
     sheet.set_row(HEAD_ROW, 75)
-    sheet.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
-    checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators), 30)
-    checks.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
-    checks.hide()
+    checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators) - 1, 45)
+    checks.set_row(HEAD_ROW, 45)
+    for target, width in ((sheet, len(ids)), (checks, len(methodology.indicators))):
+        target.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
+        # Too wide for one page: print at full size across pages, headings and codes repeated.
+        target.print_area(0, 0, last, FIRST_COL + width - 1)
+        target.repeat_rows(HEAD_ROW, KEY_ROW)
+        target.repeat_columns(0, 0)
 
 
 # Formulas are compiled once per column with this in place of the row number, then the row

@@ -31,12 +31,14 @@ def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:
     return workbook, buffer
 
 
-def finish(workbook: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
-    """Print set-up for every sheet (A4 landscape, one page wide), then the file's bytes."""
+def finish(workbook: xlsxwriter.Workbook, buffer: io.BytesIO, natural_size: tuple[str, ...] = ()) -> bytes:
+    """Print set-up for every sheet (A4 landscape, one page wide, except the `natural_size`
+    sheets, too wide to shrink onto one page), then the file's bytes."""
     for sheet in workbook.worksheets():
         sheet.set_landscape()
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+        if sheet.get_name() not in natural_size:
+            sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     workbook.close()
     return buffer.getvalue()

@@ -73,12 +73,12 @@ def write_template(methodology: Methodology, bodies: BodyRegistry, submissions=(
 
 def finish_template(workbook, buffer, methodology: Methodology, bodies: BodyRegistry, values: dict) -> bytes:
     """The template's sheets over `values` {(body, indicator_id, field): cell value}, as bytes."""
-    from .calculation import define_lambdas, write_calculation
+    from .calculation import CALC, CHECKS, define_lambdas, write_calculation
 
     columns = write_input_sheets(workbook, methodology, bodies, values)
     write_calculation(workbook, methodology, bodies, columns, values)
     define_lambdas(workbook, methodology)
-    return finish(workbook, buffer)
+    return finish(workbook, buffer, natural_size=(CALC, CHECKS))
 
 
 def _cell_value(spec: InputSpec | None, value):
@@ -211,7 +211,11 @@ def _write_readme(sheet, methodology: Methodology, title) -> None:
         f"4. Если уполномоченный орган представил готовый балл, внесите его на лист «{DIRECT_SHEET}»",
         "   и оставьте исходные данные этого индикатора пустыми.",
         "5. Индикаторы с пометкой «(предв.)» считаются по предварительной формуле (методика не опубликована полностью).",
-        "6. Проверка и расчёт: openness check inputs.xlsx;  openness scores inputs.xlsx;  openness report inputs.xlsx -o report.xlsx",
+        "6. Лист «Расчёт» считает всё сам, обычными формулами Excel (Excel 2010 и новее, LibreOffice; надстройки не нужны):",
+        "   баллы и категории индикаторов, критерии и оценки А/В/С, индекс, рейтинг и место среди ЦГО или МИО.",
+        "   Вместо балла там, где данных нет или они неверны, стоит сообщение; целиком его видно на листе «Проверка».",
+        "7. В Excel 2024 и 365 в книге есть и функции OPENNESS_TIMELINESS(late; reviewed) и другие (именованные LAMBDA).",
+        "8. С Python: openness check inputs.xlsx;  openness scores inputs.xlsx;  openness report inputs.xlsx -o report.xlsx",
         "",
         "Служебная строка 4 (ключи вида indicator.field) нужна программе: не меняйте её.",
     ]
