@@ -56,6 +56,9 @@ class Row:
     indicator: Any
     field: Any
     value: Any
+    # From a typed template cell: there a number must be a number ('25 stored as text is
+    # refused), as the template's own «Расчёт» formulas and the Excel functions refuse it.
+    typed: bool = False
 
 
 @dataclass
@@ -110,7 +113,7 @@ def read_xlsx_rows(path: Path, warnings: list[str]) -> list[Row]:
         if "inputs" not in workbook.sheetnames:
             from .workbooks.template import read_template_rows
 
-            rows = read_template_rows(workbook, Row)
+            rows = read_template_rows(workbook, lambda *cells: Row(*cells, typed=True))
             if rows is not None:
                 return rows
         sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
@@ -180,7 +183,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
                     body.code, indicator_id, field)
             continue
         seen[key] = row.location
-        grouped.setdefault(body.code, {}).setdefault(indicator_id, {})[field] = (row.value, row.location)
+        grouped.setdefault(body.code, {}).setdefault(indicator_id, {})[field] = (row.value, row.location, row.typed)
 
     submissions = []
     for body in bodies:
@@ -200,14 +203,14 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
     def problem(location, message, field=""):
         problems.append(Problem(source, location, message, body.code, indicator.id, field))
 
-    first_location = min((loc for _, loc in fields.values()), key=_sort_key)
+    first_location = min((loc for _, loc, _ in fields.values()), key=_sort_key)
     if SCORE_FIELD in fields:
-        raw, location = fields[SCORE_FIELD]
+        raw, location, typed = fields[SCORE_FIELD]
         if len(fields) > 1:
             problem(location, f"give either a score or the inputs ({', '.join(indicator.input_names)}), not both", SCORE_FIELD)
             return None
         try:
-            return Entry(DIRECT, score=parse_score(indicator, raw))
+            return Entry(DIRECT, score=parse_score(indicator, raw, text_is_number=not typed))
         except ValueProblem as error:
             problem(location, str(error), SCORE_FIELD)
             return None
@@ -218,9 +221,9 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
             problem(first_location, f"{spec.name} is missing; it must be {spec.allowed}", spec.name)
             failed = True
             continue
-        raw, location = fields[spec.name]
+        raw, location, typed = fields[spec.name]
         try:
-            values[spec.name] = parse_input(spec, raw)
+            values[spec.name] = parse_input(spec, raw, text_is_number=not typed)
         except ValueProblem as error:
             problem(location, str(error), spec.name)
             failed = True
@@ -233,7 +236,7 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
     except ScoreError as error:
         relation_problems = error.problems
     for issue in relation_problems:
-        problem(fields.get(issue.field, (None, first_location))[1], str(issue), issue.field)
+        problem(fields.get(issue.field, (None, first_location, False))[1], str(issue), issue.field)
     return None if relation_problems else Entry(RAW, values=values)
 
 

@@ -110,12 +110,12 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fract
     return value
 
 
-def parse_score(indicator: Indicator, raw: Any) -> Fraction:
-    """A directly given score, checked against [0, maximum]."""
+def parse_score(indicator: Indicator, raw: Any, text_is_number: bool = True) -> Fraction:
+    """A directly given score, checked against [0, maximum] (text refused if not `text_is_number`)."""
     allowed = score_allowed(indicator)
     if is_blank(raw):
         raise ValueProblem("score", f"score is blank; it must be {allowed}")
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or (isinstance(raw, str) and not text_is_number):
         raise ValueProblem("score", invalid_message("score", allowed, shown(raw)))
     try:
         value = to_fraction(raw)

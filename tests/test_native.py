@@ -405,3 +405,18 @@ def test_ironcalc_evaluates_the_named_lambdas_like_the_core(generated, tmp_path)
     print(f"\nIronCalc: {len(calls)} LAMBDA calls, {len(mismatches)} differ from the core")
     assert len(calls) >= 20_000
     assert not mismatches, mismatches[:10]
+
+
+def test_a_number_stored_as_text_is_refused_by_the_template_reader_as_by_its_formulas(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    row = FIRST_BODY_ROW + 1 + [b.code for b in BODIES].index("МЗ")
+    book["АППК"][f"D{row}"], book["АППК"][f"E{row}"] = "25", 48981
+    book.save(path)
+    with pytest.raises(Exception) as caught:
+        from openness_xl.inputs import load_inputs
+        load_inputs(path, METHODOLOGY, BODIES)
+    assert f"АППК!D{row}" in str(caught.value) and "late must be a whole number ≥ 0, got '25'" in str(caught.value)
+    assert cells.indicator_cell(METHODOLOGY, METHODOLOGY.indicator("appk_review_timeliness"), "25", 48981.0) == \
+        "late must be a whole number ≥ 0, got '25'"
