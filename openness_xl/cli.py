@@ -10,7 +10,7 @@ from . import __version__
 from .bodies import registry
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
-from .output import atomic_write, scores_csv, scores_table
+from .output import OutputRefused, atomic_write, scores_csv, scores_table
 from .reference import published_submissions
 
 
@@ -29,9 +29,32 @@ def _submissions(args, methodology):
     return loaded.submissions
 
 
-def _emit(text: str, args, protect: Sequence = ()) -> None:
+def read_files(args) -> list:
+    """Every file the command reads: an output may be none of them, however it is spelled."""
+    names = ("input", "methodology", "mapping", "plans", "appeals", "receptions")
+    return [getattr(args, name) for name in names if getattr(args, name, None)]
+
+
+# What each output format may be called: a file named otherwise is refused, never written
+# in a format its name does not say.
+SUFFIXES = {"csv": (".csv", ".txt"), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv")}
+
+
+def output_format(path, wanted: str, also: Sequence[str] = ()) -> str:
+    """The format to write `path` in: `wanted`, or one of `also` its suffix names; else an error."""
+    suffix = Path(path).suffix.lower()
+    for name in (wanted, *also):
+        if suffix in SUFFIXES[name]:
+            return name
+    allowed = sorted({s for name in (wanted, *also) for s in SUFFIXES[name]})
+    raise OutputRefused(f"{path}: this command writes {' or '.join((wanted, *also))}; "
+                        f"give the output a name ending in {', '.join(allowed)}")
+
+
+def _emit(text: str, args, kind: str = "text") -> None:
     if args.output:
-        atomic_write(args.output, text.encode("utf-8"), protect=protect)
+        output_format(args.output, kind)
+        atomic_write(args.output, text.encode("utf-8"), protect=read_files(args))
     else:
         sys.stdout.write(text)
 
@@ -48,8 +71,13 @@ def cmd_scores(args) -> int:
     if args.strict and any(r.missing for r in results):
         print("error: --strict and some indicators have no data (see the warnings above)", file=sys.stderr)
         return 2
+    if args.output and output_format(args.output, args.format, also=("xlsx",)) == "xlsx":
+        from .workbooks.scores import write_scores
+
+        atomic_write(args.output, write_scores(methodology, results), protect=read_files(args))
+        return 0
     text = scores_csv(methodology, results) if args.format == "csv" else scores_table(methodology, results)
-    _emit(text, args, protect=[args.input] if args.input else [])
+    _emit(text, args, args.format)
     return 0
 
 
@@ -76,8 +104,9 @@ def cmd_report(args) -> int:
 
     methodology = _methodology(args)
     results = evaluate(methodology, _submissions(args, methodology))
+    output_format(args.output, "xlsx")
     data = write_report(methodology, results, _provenance(args), args.year)
-    atomic_write(args.output, data, protect=[args.input] if args.input else [])
+    atomic_write(args.output, data, protect=read_files(args))
     print(f"wrote {args.output}: {len(results)} bodies")
     return 0
 
@@ -86,12 +115,12 @@ def cmd_template(args) -> int:
     from .workbooks.template import write_template
 
     methodology = _methodology(args)
+    output_format(args.output, "xlsx")
     if Path(args.output).exists() and not args.force:
         print(f"error: {args.output} exists (it may be a filled template); give --force to replace it", file=sys.stderr)
         return 1
     submissions = _submissions(args, methodology) if args.input else ()
-    atomic_write(args.output, write_template(methodology, registry(args.year), submissions),
-                 protect=[args.input] if args.input else [])
+    atomic_write(args.output, write_template(methodology, registry(args.year), submissions), protect=read_files(args))
     filled = f", prefilled from {args.input}" if args.input else ""
     print(f"wrote {args.output}: input template for {len(registry(args.year))} bodies{filled}, "
           f"computed on the «Расчёт» sheet, methodology {methodology.year}")
@@ -102,8 +131,9 @@ def cmd_live(args) -> int:
     from .workbooks.live import write_live
 
     methodology = _methodology(args)
+    output_format(args.output, "xlsx")
     atomic_write(args.output, write_live(methodology, registry(args.year), _submissions(args, methodology)),
-                 protect=[args.input] if args.input else [])
+                 protect=read_files(args))
     print(f"wrote {args.output}: live workbook calling the OPENNESS_… functions")
     return 0
 
@@ -125,7 +155,7 @@ def cmd_workbooks(args) -> int:
         f"live-{args.year}.xlsx": write_live(methodology, registry(args.year), submissions),
     }
     for name, data in files.items():
-        atomic_write(folder / name, data)
+        atomic_write(folder / name, data, protect=read_files(args))
         print(f"wrote {folder / name}")
     return 0
 
@@ -141,8 +171,7 @@ def cmd_aggregate(args) -> int:
     mapping = load_mapping(args.mapping)
     if args.explain:
         body, indicator_id = args.explain
-        _emit(explain(args.appeals, args.receptions, methodology, bodies, mapping, body, indicator_id, args.limit), args,
-              protect=[args.appeals, args.receptions])
+        _emit(explain(args.appeals, args.receptions, methodology, bodies, mapping, body, indicator_id, args.limit), args, "csv")
         return 0
     plans = None
     if args.plans:
@@ -163,7 +192,7 @@ def cmd_aggregate(args) -> int:
         print("note: reception intensity needs each body's plan (--plans body,plan CSV); left out", file=sys.stderr)
     if args.strict and problems:
         return 1
-    _emit(result.csv(methodology, bodies), args, protect=[args.appeals, args.receptions])
+    _emit(result.csv(methodology, bodies), args, "csv")
     return 0
 
 
@@ -281,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (FileNotFoundError, ValueError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        print(f"error:{where}: {error.strerror or error}", file=sys.stderr)
         return 1
 
 

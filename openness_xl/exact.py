@@ -8,6 +8,7 @@ is all Excel itself keeps.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,6 +17,15 @@ Number = int | float | str | Decimal | Fraction
 
 class NotANumber(ValueError):
     """A value that cannot be read as a finite number."""
+
+
+PLAIN_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+MAX_NUMBER_TEXT = 40
+MAX_EXPONENT = 30
+
+
+def _clip(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 def to_fraction(value: Number) -> Fraction:
@@ -39,12 +49,15 @@ def to_fraction(value: Number) -> Fraction:
         text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         if not text:
             raise NotANumber("empty text is not a number")
-        try:
-            parsed = Decimal(text)
-        except ArithmeticError:
-            raise NotANumber(f"{value!r} is not a number") from None
+        # Decimal() alone would take Arabic-Indic digits and 1_0, and 1e100000000 would
+        # then take minutes to become a Fraction: only plain ASCII decimals, bounded.
+        if len(text) > MAX_NUMBER_TEXT or not PLAIN_DECIMAL.match(text):
+            raise NotANumber(f"{_clip(value)} is not a number written with the digits 0-9")
+        parsed = Decimal(text)
         if not parsed.is_finite():
-            raise NotANumber(f"{value!r} is not a finite number")
+            raise NotANumber(f"{_clip(value)} is not a finite number")
+        if parsed and abs(parsed.adjusted()) > MAX_EXPONENT:
+            raise NotANumber(f"{_clip(value)} is out of range (at most 10^{MAX_EXPONENT})")
         return Fraction(parsed)
     raise NotANumber(f"{value!r} is not a number")
 

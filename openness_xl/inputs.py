@@ -97,40 +97,56 @@ def read_csv_rows(path: Path) -> list[Row]:
     return rows
 
 
-def read_xlsx_rows(path: Path, warnings: list[str]) -> list[Row]:
-    """The rows of an .xlsx: the long table on a sheet named `inputs`, a filled input template,
-    or else the long table on the first sheet."""
+def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
+    """The rows of an .xlsx: a filled input template, or the long table on a sheet named
+    `inputs` (else on the first sheet). InputErrors for a template that lost data."""
     from openpyxl.utils import get_column_letter
 
-    from .safe_xlsx import UnsafeWorkbook, open_workbook
+    from .safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
+    from .workbooks.template import read_template_rows
 
+    source = str(path)
     try:
         workbook, notes = open_workbook(path)
+        formulas, _ = open_workbook(path, formulas=True)
     except UnsafeWorkbook as error:
-        raise InputErrors([Problem(str(path), "file", str(error))]) from None
+        raise InputErrors([Problem(source, "file", str(error))]) from None
     warnings.extend(notes)
     try:
-        if "inputs" not in workbook.sheetnames:
-            from .workbooks.template import read_template_rows
-
-            rows = read_template_rows(workbook, lambda *cells: Row(*cells, typed=True))
-            if rows is not None:
-                return rows
+        template = read_template_rows(workbook, lambda *cells: Row(*cells, typed=True), methodology, bodies, formulas)
+        if template is not None:
+            rows, problems = template
+            if "inputs" in workbook.sheetnames:
+                problems.append(("inputs", "the file is a filled template and also has a sheet named inputs (a long "
+                                 "table): which one holds the data is not clear; remove or rename one"))
+            if problems:
+                raise InputErrors([Problem(source, location, message) for location, message in problems])
+            return rows
         sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = [str(h).strip().lower() if h is not None else "" for h in next(lines, ())]
-        _check_header(header, str(path), f"{sheet.title}!1")
+        lines = present_rows(sheet)
+        first = next(lines, (1, ()))
+        header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
+        _check_header(header, source, f"{sheet.title}!{first[0]}")
         positions = [header.index(c) for c in COLUMNS]
-        rows = []
-        for number, cells in enumerate(lines, start=2):
-            if not any(not is_blank(c) for c in cells):
-                continue
+        stored = dict(present_rows(formulas[sheet.title]))
+        rows, problems = [], []
+        for number, cells in lines:
             cells = tuple(cells) + (None,) * (len(header) - len(cells))
+            if all(is_blank(cells[p]) for p in positions):
+                continue  # nothing in the table's columns (a stray cell beside it is not data)
             value_cell = f"{sheet.title}!{get_column_letter(positions[3] + 1)}{number}"
+            formula = (tuple(stored.get(number, ())) + (None,) * len(header))[positions[3]]
+            if cells[positions[3]] is None and isinstance(formula, str) and formula.startswith("="):
+                problems.append(Problem(source, value_cell, "a formula with no stored value: open the file in Excel "
+                                        "or LibreOffice and save it, so that its value is stored"))
+                continue
             rows.append(Row(value_cell, *(cells[p] for p in positions)))
+        if problems:
+            raise InputErrors(problems)
         return rows
     finally:
         workbook.close()
+        formulas.close()
 
 
 def _check_header(header: list[str], source: str, where: str) -> None:
@@ -140,12 +156,12 @@ def _check_header(header: list[str], source: str, where: str) -> None:
                                                   f"missing {', '.join(missing)} (found {', '.join(h for h in header if h) or 'nothing'})")])
 
 
-def read_rows(path: Path | str, warnings: list[str]) -> list[Row]:
+def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
     path = Path(path)
     if not path.exists():
         raise InputErrors([Problem(str(path), "file", "does not exist")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx_rows(path, warnings)
+        return read_xlsx_rows(path, warnings, methodology, bodies)
     return read_csv_rows(path)
 
 
@@ -248,7 +264,7 @@ def _sort_key(location: str):
 def load_inputs(path: Path | str, methodology: Methodology, bodies: BodyRegistry) -> LoadedInputs:
     """Read and validate an input file; InputErrors lists every problem found."""
     warnings: list[str] = []
-    rows = read_rows(path, warnings)
+    rows = read_rows(path, warnings, methodology, bodies)
     submissions, problems = build_submissions(methodology, bodies, rows, str(path))
     if problems:
         raise InputErrors(problems)

@@ -46,15 +46,48 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence], preface: str = "")
     return buffer.getvalue()
 
 
+class OutputRefused(ValueError):
+    """An output that would destroy an input, or that cannot be written where asked."""
+
+
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether two spellings (relative, .., a symlink, a hard link) name one existing file."""
+    a, b = Path(a), Path(b)
+    if not a.exists() or not b.exists():
+        return Path(os.path.abspath(a)).resolve() == Path(os.path.abspath(b)).resolve()
+    return os.path.samefile(a, b)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files a killed earlier write left beside `target` (their process is gone)."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = stale.name[len(target.name) + 2:].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # another user's live process
+
+
 def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = ()) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename it into
-    place: a failed write leaves nothing half-written. Refuses to write over any `protect` path."""
-    target = Path(path).resolve()
+    place: a failed write leaves nothing half-written, and a killed one's leftover is removed
+    by the next write. Refuses to write over any `protect` path, however it is spelled."""
     for other in protect:
-        if Path(other).exists() and Path(other).resolve() == target:
-            raise ValueError(f"refusing to overwrite the input file {other}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        if other is not None and same_file(other, path):
+            raise OutputRefused(f"refusing to write {path}: it is the input file {other}; choose another output")
+    target = Path(os.path.abspath(path))
+    if target.is_dir():
+        raise OutputRefused(f"cannot write {path}: it is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(target)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise OutputRefused(f"cannot write {path}: {error.strerror or error}") from None
     umask = os.umask(0)
     os.umask(umask)
     # mkstemp makes the file private; give it the mode a plain open() would have.

@@ -59,8 +59,9 @@ def inspect(path: Path | str, max_members: int = MAX_MEMBERS, max_uncompressed: 
     return Inspection(len(infos), total, tuple(warnings))
 
 
-def open_workbook(path: Path | str, **limits):
-    """Open an .xlsx for reading values only, after the archive checks; returns (workbook, warnings)."""
+def open_workbook(path: Path | str, formulas: bool = False, **limits):
+    """Open an .xlsx for reading values only (or, with `formulas`, the formulas' text), after
+    the archive checks; returns (workbook, warnings)."""
     import openpyxl
     from openpyxl import xml as openpyxl_xml
 
@@ -68,10 +69,20 @@ def open_workbook(path: Path | str, **limits):
         raise UnsafeWorkbook("defusedxml is not active in openpyxl; refusing to parse untrusted XML")
     inspection = inspect(path, **limits)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=not formulas, keep_links=False)
     except Exception as error:  # defusedxml's EntitiesForbidden and friends, or a broken file
         root = error
         while root.__cause__ or root.__context__:
             root = root.__cause__ or root.__context__
         raise UnsafeWorkbook(f"{path}: refused while parsing ({type(root).__name__}: {root})") from None
     return workbook, list(inspection.warnings)
+
+
+def present_rows(sheet):
+    """(row number, values) of the rows that hold any cell, in order, at a cost that follows
+    the cells in the file and not the size the sheet declares: one stray cell at XFD1048576
+    would otherwise make every row 16,384 cells wide and a million rows long."""
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if values and any(v is not None for v in values):
+            yield number, values

@@ -3,7 +3,7 @@
 # Used by the README and by CI (.ci/run), so the two can never drift apart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+bash scripts/setup.sh test
 # LibreOffice is the real spreadsheet engine that recalculates the generated workbooks.
 if ! command -v soffice >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -14,4 +14,4 @@ if ! command -v soffice >/dev/null 2>&1; then
     echo "LibreOffice is missing: install the Debian package libreoffice-calc (the engine checks will be skipped)" >&2
   fi
 fi
-python3 -m pytest -q "$@"
+.venv/bin/python -m pytest -q "$@"

@@ -23,9 +23,32 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
 def test_refuses_to_overwrite_an_input(tmp_path):
     source = tmp_path / "inputs.xlsx"
     source.write_bytes(b"input")
-    with pytest.raises(ValueError, match="refusing to overwrite the input file"):
-        atomic_write(tmp_path / "." / "inputs.xlsx", b"x", protect=[source])
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.xlsx").symlink_to(source)
+    os.link(source, tmp_path / "hard.xlsx")
+    for spelling in (tmp_path / "." / "inputs.xlsx", tmp_path / "sub" / ".." / "inputs.xlsx",
+                     tmp_path / "link.xlsx", tmp_path / "hard.xlsx"):
+        with pytest.raises(ValueError, match="it is the input file"):
+            atomic_write(spelling, b"x", protect=[source])
     assert source.read_bytes() == b"input"
+
+
+def test_a_killed_write_leaves_nothing_behind_after_the_next_one(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".scores.csv.{dead.stdout.strip()}.abc123.tmp"
+    stale.write_bytes(b"half")
+    mine = tmp_path / f".scores.csv.{os.getpid()}.live.tmp"  # a write still under way
+    mine.write_bytes(b"busy")
+    atomic_write(tmp_path / "scores.csv", b"whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, "scores.csv"])
+
+
+def test_a_folder_is_not_an_output(tmp_path):
+    with pytest.raises(ValueError, match="it is a folder"):
+        atomic_write(tmp_path, b"x")
 
 
 def test_new_files_get_ordinary_permissions(tmp_path):

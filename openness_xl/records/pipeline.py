@@ -111,11 +111,11 @@ def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
 def _register_xlsx(connection, path: Path, name: str) -> str:
     import pyarrow as pa
 
-    from ..safe_xlsx import open_workbook
+    from ..safe_xlsx import open_workbook, present_rows
 
     workbook, _warnings = open_workbook(path)
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = (values for _number, values in present_rows(workbook.worksheets[0]))
         header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
         columns = [[] for _ in header]
         for row in rows:

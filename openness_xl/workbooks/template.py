@@ -224,42 +224,96 @@ def _write_readme(sheet, methodology: Methodology, title) -> None:
     sheet.set_column(0, 0, 120)
 
 
-def read_template_rows(workbook, make_row) -> list | None:
-    """Rows (body, indicator, field, value) from a filled template, or None if this is not one.
+def read_template_rows(workbook, make_row, methodology: Methodology, bodies: BodyRegistry, formulas=None):
+    """(rows, problems) from a filled template, or None if the workbook is not one.
 
-    An indicator whose cells are all blank or «н/д» is not submitted and yields nothing; one
-    with any value yields all its cells, so a blank among them is reported at its own cell.
+    Rows are (location, body, indicator, field, value). An indicator whose cells are all blank
+    or «н/д» is not submitted and yields nothing; one with any value yields all its cells, so
+    a blank among them is reported at its own cell. Problems are (location, message): a
+    template sheet whose key row is gone, a row with values but no body code, a row whose
+    code, name and type do not name the same body, a formula cell with no stored value
+    (`formulas` is the same workbook opened with formulas, to tell those from blanks).
+    The key row is found where it is, so rows inserted above it lose nothing.
     """
     from openpyxl.utils import get_column_letter
 
-    rows, found = [], False
+    from ..safe_xlsx import present_rows
+
+    rows, problems, keyed = [], [], []
+    expected = {c.short_ru for c in methodology.criteria} | {DIRECT_SHEET}
     for sheet in workbook.worksheets:
-        lines = list(sheet.iter_rows(values_only=True))
-        if len(lines) <= KEY_ROW:
+        lines = list(present_rows(sheet))
+        key_at, keys = None, {}
+        for number, line in lines[:20]:
+            found = {col: KEY.match(value).groups() for col, value in enumerate(line)
+                     if col >= FIRST_INPUT_COL and isinstance(value, str) and KEY.match(value)}
+            if found:
+                key_at, keys = number, found
+                break
+        if key_at is None:
+            if sheet.title in expected and len(lines) > 3:
+                problems.append((f"{sheet.title}!{KEY_ROW + 1}", "this template sheet has lost its key row (the grey "
+                                 "indicator.field keys above the first body); copy the row back from a fresh "
+                                 "template (openness template -o new.xlsx): without it no value here can be read"))
             continue
-        keys = {}
-        for col, value in enumerate(lines[KEY_ROW]):
-            match = KEY.match(str(value)) if isinstance(value, str) else None
-            if match and col >= FIRST_INPUT_COL:
-                keys[col] = match.groups()
-        if not keys:
-            continue
-        found = True
-        for number, line in enumerate(lines[FIRST_BODY_ROW:], start=FIRST_BODY_ROW + 1):
-            body = line[0] if line else None
-            if body is None or (isinstance(body, str) and not body.strip()):
+        keyed.append(sheet.title)
+        formula_lines = dict(present_rows(formulas[sheet.title])) if formulas is not None else {}
+        for number, line in lines:
+            if number <= key_at:
                 continue
+            code = line[0] if line else None
+            cells_of = {col: (line[col] if col < len(line) else None) for col in keys}
+            if code is None or (isinstance(code, str) and not code.strip()):
+                filled = [f"{get_column_letter(c + 1)}{number}" for c, v in cells_of.items() if not _not_submitted(v)]
+                if filled:
+                    problems.append((f"{sheet.title}!A{number}", f"row {number} has values ({', '.join(filled[:3])}"
+                                     f"{', …' if len(filled) > 3 else ''}) but no body code in column A"))
+                continue
+            mismatch = _body_row_mismatch(methodology, bodies, line)
+            if mismatch:
+                problems.append((f"{sheet.title}!A{number}", mismatch))
+                continue
+            stored = formula_lines.get(number, ())
             by_indicator: dict[str, list] = {}
             for col, (indicator_id, field) in keys.items():
-                value = line[col] if col < len(line) else None
-                by_indicator.setdefault(indicator_id, []).append((col, field, value))
-            for indicator_id, cells in by_indicator.items():
-                if all(_not_submitted(v) for _, _, v in cells):
+                value = cells_of[col]
+                location = f"{sheet.title}!{get_column_letter(col + 1)}{number}"
+                formula = stored[col] if col < len(stored) else None
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    problems.append((location, f"a formula ({formula[:40]}) with no stored value: open the file in "
+                                     "Excel or LibreOffice and save it, so that its value is stored"))
                     continue
-                for col, field, value in cells:
-                    location = f"{sheet.title}!{get_column_letter(col + 1)}{number}"
-                    rows.append(make_row(location, body, indicator_id, field, value))
-    return rows if found else None
+                by_indicator.setdefault(indicator_id, []).append((location, field, value))
+            for indicator_id, items in by_indicator.items():
+                if all(_not_submitted(v) for _, _, v in items):
+                    continue
+                for location, field, value in items:
+                    rows.append(make_row(location, code, indicator_id, field, value))
+    if not keyed:
+        return None
+    return rows, problems
+
+
+def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> str | None:
+    """Why a template row's code, name and type do not name one body (None when they do)."""
+    from ..bodies import UnknownBody
+
+    code, name, body_type = (tuple(line) + (None, None, None))[:3]
+    try:
+        body = bodies.find(str(code))
+    except UnknownBody:
+        return None  # reported as an unknown body, with suggestions, where the rows are read
+    if name is not None and str(name).strip():
+        try:
+            named = bodies.find(str(name))
+        except UnknownBody:
+            named = None
+        if named is not body:
+            return (f"the code says {body.code} ({body.name_ru}) but the name says {str(name).strip()!r}: "
+                    "correct whichever is wrong; the row is not read")
+    if body_type is not None and str(body_type).strip() and methodology.body_type_code(str(body_type)) != body.type:
+        return f"the code says {body.code}, a {body.type} body, but the type column says {str(body_type).strip()!r}"
+    return None
 
 
 def _not_submitted(value) -> bool:

@@ -1,0 +1,28 @@
+"""`openness scores -o FILE.xlsx`: the scores table as a workbook, numbers as numbers."""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+from ..methodology import Methodology
+from ..output import score_columns, score_rows
+from ..scoring import BodyResult
+from .common import finish, new_workbook
+
+
+def write_scores(methodology: Methodology, results: Sequence[BodyResult]) -> bytes:
+    """One sheet «Баллы»: the columns of the scores CSV, a row per body (deterministic bytes)."""
+    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: баллы")
+    sheet = workbook.add_worksheet("Баллы")
+    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    columns = score_columns(methodology)
+    sheet.write_row(0, 0, columns, head)
+    for row, values in enumerate(score_rows(methodology, results), start=1):
+        for col, value in enumerate(values):
+            if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
+                sheet.write_number(row, col, float(value))
+            elif value is not None:
+                sheet.write_string(row, col, str(value))
+    sheet.freeze_panes(1, 2)
+    sheet.set_column(0, len(columns) - 1, 12)
+    return finish(workbook, buffer)

@@ -1,0 +1,163 @@
+"""Bad input, as a new user or an attacker would give it, through the real command line.
+
+Every case runs `openness` in a subprocess with a time limit (a hang fails instead of
+blocking CI) and checks four things: the exit code, a message naming the place, every input
+file's SHA-256 unchanged, and no partial output or temporary file left behind.
+"""
+import hashlib
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+import pytest
+
+from openness_xl.bodies import registry
+from openness_xl.methodology import load
+from openness_xl.workbooks.template import FIRST_BODY_ROW, write_template
+
+METHODOLOGY = load(2025)
+BODIES = registry(2025)
+TIME_LIMIT = 60
+GOOD_CSV = "body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n"
+
+
+@dataclass
+class Case:
+    name: str
+    make: Callable[[Path], list[str]]  # writes the inputs into the folder, returns the arguments
+    code: int
+    says: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = field(default=())  # files the command may leave
+
+
+def run_case(case: Case, folder: Path):
+    args = case.make(folder)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
+    result = subprocess.run([sys.executable, "-m", "openness_xl.cli", *args], cwd=folder, capture_output=True,
+                            text=True, timeout=TIME_LIMIT)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
+    return result, before, after
+
+
+def template_file(folder: Path, edit=None, name="t.xlsx") -> Path:
+    path = folder / name
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    row = FIRST_BODY_ROW + 1
+    book["АППК"][f"D{row}"], book["АППК"][f"E{row}"] = 3, 3000
+    if edit:
+        edit(book)
+    book.save(path)
+    return path
+
+
+def csv_file(folder: Path, text: str, name="in.csv") -> str:
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def stray_cell(folder: Path) -> list[str]:
+    def edit(book):
+        book["АППК"]["XFD1048576"] = 1
+    template_file(folder, edit)
+    return ["check", "t.xlsx"]
+
+
+def long_table_with_stray_cell(folder: Path) -> list[str]:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "inputs"
+    for line in GOOD_CSV.strip().splitlines():
+        sheet.append([int(v) if v.isdigit() else v for v in line.split(",")])
+    sheet["XFD1048576"] = "x"
+    book.save(folder / "long.xlsx")
+    return ["scores", "long.xlsx"]
+
+
+def key_row_deleted(folder):
+    template_file(folder, lambda book: book["Обратная связь"].delete_rows(4))
+    return ["check", "t.xlsx"]
+
+
+def row_inserted_above_the_key_row(folder):
+    def edit(book):
+        book["АППК"].insert_rows(2)
+    template_file(folder, edit)
+    return ["check", "t.xlsx"]
+
+
+def extra_inputs_sheet(folder):
+    def edit(book):
+        book.create_sheet("inputs").append(["body", "indicator", "field", "value"])
+    template_file(folder, edit)
+    return ["check", "t.xlsx"]
+
+
+def code_cleared(folder):
+    def edit(book):
+        book["АППК"][f"A{FIRST_BODY_ROW + 1}"] = None
+    template_file(folder, edit)
+    return ["scores", "t.xlsx"]
+
+
+def formula_without_value(folder):
+    def edit(book):
+        book["АППК"][f"D{FIRST_BODY_ROW + 2}"] = "=2+3"  # openpyxl stores no cached value
+        book["АППК"][f"E{FIRST_BODY_ROW + 2}"] = 100
+    template_file(folder, edit)
+    return ["scores", "t.xlsx"]
+
+
+def wrong_body_in_row(folder):
+    def edit(book):
+        row = FIRST_BODY_ROW + 1 + [b.code for b in BODIES].index("Шымкент")
+        book["АППК"][f"B{row}"], book["АППК"][f"C{row}"] = "Министерство здравоохранения", "CGO"
+        book["АППК"][f"D{row}"], book["АППК"][f"E{row}"] = 1, 100
+    template_file(folder, edit)
+    return ["scores", "t.xlsx"]
+
+
+CASES = [
+    Case("stray cell at XFD1048576 in a template", stray_cell, 0, ("OK",)),
+    Case("stray cell at XFD1048576 in a long table", long_table_with_stray_cell, 0),
+    Case("huge exponent in a CSV value", lambda f: ["scores", csv_file(f, GOOD_CSV.replace("48981", "1e100000000"))],
+         1, ("row 3", "reviewed", "1e100000000")),
+    Case("Arabic-Indic digits", lambda f: ["check", csv_file(f, GOOD_CSV.replace("48981", "١٠٠"))], 1, ("row 3", "reviewed")),
+    Case("underscore in a number", lambda f: ["check", csv_file(f, GOOD_CSV.replace("48981", "48_981"))], 1, ("row 3",)),
+    Case("template sheet lost its key row", key_row_deleted, 1, ("Обратная связь!4", "key row")),
+    Case("row inserted above the key row", row_inserted_above_the_key_row, 0, ("1 bodies, 1 indicator entries",)),
+    Case("extra sheet named inputs in a template", extra_inputs_sheet, 1, ("inputs", "remove or rename")),
+    Case("values in a row whose code was cleared", code_cleared, 1, (f"АППК!A{FIRST_BODY_ROW + 1}", "no body code")),
+    Case("formula with no stored value", formula_without_value, 1, (f"АППК!D{FIRST_BODY_ROW + 2}", "open the file")),
+    Case("row whose code and name disagree", wrong_body_in_row, 1, ("Шымкент", "Министерство здравоохранения")),
+    Case("output over the input", lambda f: ["scores", csv_file(f, GOOD_CSV), "-o", "in.csv"], 1, ("in.csv", "input file")),
+    Case("output over the input through ..", lambda f: (Path(f / "sub").mkdir(),
+                                                         ["scores", csv_file(f, GOOD_CSV), "-o", "sub/../in.csv"])[1],
+         1, ("input file",)),
+    Case("output over the methodology", lambda f: (csv_file(f, (Path(METHODOLOGY.path)).read_text(encoding="utf-8"), "m.csv"),
+                                                  ["scores", "--methodology", "m.csv", "-o", "m.csv"])[1],
+         1, ("m.csv", "input file")),
+    Case("scores -o with a foreign extension", lambda f: ["scores", "-o", "scores.json"], 1, ("scores.json", ".xlsx")),
+    Case("template -o t.csv", lambda f: ["template", "-o", "t.csv"], 1, ("t.csv", ".xlsx")),
+    Case("output is a folder", lambda f: (Path(f / "out").mkdir(), ["report", "-o", "out"])[1], 1, ("out",)),
+    Case("scores -o FILE.xlsx writes a workbook", lambda f: ["scores", "-o", "scores.xlsx"], 0, outputs=("scores.xlsx",)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(case, tmp_path):
+    result, before, after = run_case(case, tmp_path)
+    message = result.stdout + result.stderr
+    assert result.returncode == case.code, message
+    assert "Traceback" not in message, message
+    for fragment in case.says:
+        assert fragment in message, (fragment, message)
+    for name, digest in before.items():
+        assert after.get(name) == digest, f"{name} was changed"
+    left = set(after) - set(before)
+    assert left <= set(case.outputs), f"left behind: {left - set(case.outputs)}"
+    if case.outputs:
+        assert all(o in after for o in case.outputs)
