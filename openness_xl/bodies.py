@@ -23,7 +23,13 @@ LOOKALIKES = str.maketrans({
 })
 # Kazakh letters folded to their nearest Russian ones, so «Қарағандынская» meets «Карагандинская».
 KAZAKH_FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е"})
-NOISE = re.compile(r"\b(г|город|города|акимат|область|области|обл|облысы|қаласы|республики казахстан)\b\.?", re.IGNORECASE)
+# Words around a name that do not tell bodies apart (compared after KAZAKH_FOLD).
+NOISE = re.compile(r"\b(г|город|города|акимат|акимдиги|область|области|обл|облысы|облысынын|каласы|каласынын"
+                   r"|республики казахстан|казакстан республикасынын)\b\.?", re.IGNORECASE)
+# Words that say whether a name means a region or a city: «Алматы облысы» is Алматинская,
+# «Алматы қаласы» and «г. Алматы» are the city.
+REGION_WORDS = re.compile(r"\b(область|области|обл|облысы|облысынын)\b", re.IGNORECASE)
+CITY_WORDS = re.compile(r"\b(г|город|города|каласы|каласынын)\b", re.IGNORECASE)
 
 
 class UnknownBody(KeyError):
@@ -31,6 +37,16 @@ class UnknownBody(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def place_of(name: str) -> str | None:
+    """"region" or "city" when the words of a name say so, else None."""
+    text = str(name).translate(LOOKALIKES).lower().translate(KAZAKH_FOLD)
+    if REGION_WORDS.search(text):
+        return "region"
+    if CITY_WORDS.search(text):
+        return "city"
+    return None
 
 
 def normalise(name: str) -> str:
@@ -48,26 +64,45 @@ class Body:
     type: str
     name_ru: str
     spellings: tuple[str, ...]
+    name_kk: str = ""
+
+    @property
+    def place(self) -> str | None:
+        """"region" or "city" for a local body, None for a central one."""
+        return place_of(self.name_ru)
 
 
 class BodyRegistry:
     def __init__(self, bodies: list[Body]):
         self.bodies = bodies
-        self._keys: dict[str, Body] = {}
+        self._keys: dict[str, list[Body]] = {}
         for body in bodies:
-            for spelling in (body.code, body.name_ru, *body.spellings):
-                self._keys.setdefault(normalise(spelling), body)
-            # «Акмолинская» also as «Акмолинская область» and the adjective stem.
-            stem = normalise(body.name_ru)
-            self._keys.setdefault(stem, body)
+            for spelling in (body.code, body.name_ru, *body.spellings, *body.name_kk.split("|")):
+                if spelling:
+                    found = self._keys.setdefault(normalise(spelling), [])
+                    if body not in found:
+                        found.append(body)
+        self._codes = {body.code.casefold(): body for body in bodies}
 
     def find(self, name: str) -> Body:
-        """The body a name refers to; UnknownBody names the nearest codes otherwise."""
-        key = normalise(name)
-        if key in self._keys:
-            return self._keys[key]
+        """The body a name refers to: a code, a Russian or Kazakh name or a spelling of the
+        report. A name two bodies share is refused (UnknownBody), never guessed; so is an
+        unknown one, with the nearest codes."""
+        text = str(name).strip()
+        if text.casefold() in self._codes:
+            return self._codes[text.casefold()]
+        key = normalise(text)
+        candidates = self._keys.get(key, [])
+        place = place_of(text)
+        if place and len(candidates) > 1:
+            candidates = [b for b in candidates if b.place == place] or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            named = ", ".join(f"{b.code} ({b.name_ru})" for b in candidates)
+            raise UnknownBody(f"ambiguous body {name!r}: it could be {named}; write the code")
         nearest = difflib.get_close_matches(key, list(self._keys), n=5, cutoff=0.5)
-        codes = list(dict.fromkeys(self._keys[k].code for k in nearest))
+        codes = list(dict.fromkeys(b.code for k in nearest for b in self._keys[k]))
         hint = f"; nearest: {', '.join(codes)}" if codes else ""
         raise UnknownBody(f"unknown body {name!r}{hint}")
 
@@ -86,7 +121,14 @@ def registry(year: int = 2025) -> BodyRegistry:
     """The bodies assessed in `year`, in the order of the bundled list."""
     with open(DATA / str(year) / "bodies.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    kazakh: dict[str, str] = {}
+    kk_path = DATA / str(year) / "bodies_kk.csv"
+    if kk_path.exists():
+        with open(kk_path, encoding="utf-8", newline="") as handle:
+            for r in csv.DictReader(handle):
+                kazakh[r["code"]] = "|".join(n for n in (r["name_kk"], r["akimat_kk"], r["abbrev_kk"]) if n)
     return BodyRegistry([
-        Body(r["code"], r["type"], r["name_ru"], tuple(s for s in r["spellings_in_report"].split("|") if s))
+        Body(r["code"], r["type"], r["name_ru"], tuple(s for s in r["spellings_in_report"].split("|") if s),
+             kazakh.get(r["code"], ""))
         for r in rows
     ])

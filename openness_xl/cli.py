@@ -68,8 +68,9 @@ def cmd_scores(args) -> int:
         if result.missing:
             print(f"warning: {result.body}: no data for {', '.join(result.missing)}; "
                   f"criteria and index left empty where they need them", file=sys.stderr)
-    if args.strict and any(r.missing for r in results):
-        print("error: --strict and some indicators have no data (see the warnings above)", file=sys.stderr)
+    absent = _absent_bodies(args, results)
+    if args.strict and (absent or any(r.missing for r in results)):
+        print("error: --strict and some bodies or indicators have no data (see the warnings above)", file=sys.stderr)
         return 2
     if args.output and output_format(args.output, args.format, also=("xlsx",)) == "xlsx":
         from .workbooks.scores import write_scores
@@ -79,6 +80,17 @@ def cmd_scores(args) -> int:
     text = scores_csv(methodology, results) if args.format == "csv" else scores_table(methodology, results)
     _emit(text, args, args.format)
     return 0
+
+
+def _absent_bodies(args, results) -> list:
+    """Warn of the assessed bodies the input does not mention: the ranks leave them out."""
+    given = {r.body for r in results}
+    absent = [b for b in registry(args.year) if b.code not in given]
+    for body_type in sorted({b.type for b in absent}):
+        names = [b.code for b in absent if b.type == body_type]
+        print(f"warning: no data at all for {len(names)} {body_type} bodies ({', '.join(names)}): "
+              f"ranks among the {body_type} bodies are among those given only", file=sys.stderr)
+    return absent
 
 
 def _provenance(args) -> list[tuple[str, str]]:
@@ -103,8 +115,12 @@ def cmd_report(args) -> int:
     from .workbooks.report import write_report
 
     methodology = _methodology(args)
-    results = evaluate(methodology, _submissions(args, methodology))
     output_format(args.output, "xlsx")
+    results = evaluate(methodology, _submissions(args, methodology))
+    if not results:
+        print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
+        return 1
+    _absent_bodies(args, results)
     data = write_report(methodology, results, _provenance(args), args.year)
     atomic_write(args.output, data, protect=read_files(args))
     print(f"wrote {args.output}: {len(results)} bodies")

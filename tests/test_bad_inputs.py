@@ -144,6 +144,14 @@ CASES = [
     Case("template -o t.csv", lambda f: ["template", "-o", "t.csv"], 1, ("t.csv", ".xlsx")),
     Case("output is a folder", lambda f: (Path(f / "out").mkdir(), ["report", "-o", "out"])[1], 1, ("out",)),
     Case("scores -o FILE.xlsx writes a workbook", lambda f: ["scores", "-o", "scores.xlsx"], 0, outputs=("scores.xlsx",)),
+    Case("an empty template given to report", lambda f: ((f / "e.xlsx").write_bytes(write_template(METHODOLOGY, BODIES)),
+                                                         ["report", "e.xlsx", "-o", "r.xlsx"])[1],
+         1, ("e.xlsx", "nothing to report")),
+    Case("Kazakh name of Almaty Region goes to Алматинская",
+         lambda f: ["scores", csv_file(f, "body,indicator,field,value\nАлматы облысы,fb_meetings,score,4\n"), "--format", "table"],
+         0, ("Алматинская",)),
+    Case("bodies absent from the input with --strict",
+         lambda f: ["scores", csv_file(f, GOOD_CSV), "--strict"], 2, ("no data at all for 28 CGO bodies", "ranks")),
 ]
 
 
