@@ -120,6 +120,23 @@ def wrong_body_in_row(folder):
     return ["scores", "t.xlsx"]
 
 
+def extract_without(column: str, table: str = "appeals"):
+    """A small synthetic extract as CSV, with one column of one table left out."""
+    def make(folder: Path) -> list[str]:
+        import csv
+
+        subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(folder), "--appeals", "2000",
+                        "--format", "csv"], check=True, capture_output=True, timeout=TIME_LIMIT)
+        path = folder / f"{table}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        drop = rows[0].index(column)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([r[:drop] + r[drop + 1:] for r in rows])
+        return ["aggregate", "appeals.csv", "receptions.csv", "-o", "inputs.csv"]
+    return make
+
+
 CASES = [
     Case("stray cell at XFD1048576 in a template", stray_cell, 0, ("OK",)),
     Case("stray cell at XFD1048576 in a long table", long_table_with_stray_cell, 0),
@@ -150,6 +167,14 @@ CASES = [
     Case("Kazakh name of Almaty Region goes to Алматинская",
          lambda f: ["scores", csv_file(f, "body,indicator,field,value\nАлматы облысы,fb_meetings,score,4\n"), "--format", "table"],
          0, ("Алматинская",)),
+    *[Case(f"records without the column {column}", extract_without(column, table), 1,
+           (f"{table}.csv", column, uses.split(",")[0].split(" ")[0], "--mapping"))
+      for column, table, uses in (("answered_on", "appeals", "appk_review_timeliness"),
+                                  ("redirected_on", "appeals", "appk_redirect_timeliness"),
+                                  ("deadline_on", "appeals", "appk_review_timeliness"),
+                                  ("rating", "appeals", "fb_satisfaction"),
+                                  ("notified_on", "receptions", "appk_waiting_time"),
+                                  ("declined", "receptions", "appk_waiting_time"))],
     Case("bodies absent from the input with --strict",
          lambda f: ["scores", csv_file(f, GOOD_CSV), "--strict"], 2, ("no data at all for 28 CGO bodies", "ranks")),
 ]

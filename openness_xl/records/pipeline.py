@@ -25,7 +25,7 @@ from ..methodology import Methodology
 from ..output import csv_text
 from .calendar import calendar_between
 from .duplicates import find_duplicates
-from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
+from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS, USES,
                      RECEPTION_DATES, RECEPTION_REQUIRED, Mapping, TableMapping)
 
 CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
@@ -260,9 +260,12 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
     """
     source = _source_sql(connection, path, table, workdir)
     types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-    missing = [f"{c} (header «{mapping.columns[c]}»)" for c in required if mapping.columns[c] not in types]
+    missing = [f"{c} (header «{mapping.columns[c]}», used by {USES.get(c, 'the counts')})"
+               for c in ours if mapping.columns[c] not in types]
     if missing:
-        raise RecordError(f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(sorted(types))}")
+        raise RecordError(f"{path}: missing column(s) {'; '.join(missing)}. Found: {', '.join(sorted(types))}. "
+                          "If the export calls a column otherwise, name its header in a --mapping file "
+                          "(see docs/mapping-example.toml); a column is never read as empty")
 
     def raw(column):
         header = mapping.columns[column]

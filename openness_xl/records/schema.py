@@ -26,7 +26,18 @@ APPEAL_DATES = ("registered_on", "deadline_on", "answered_on", "redirected_on")
 RECEPTION_DATES = ("registered_on", "notified_on", "appointment_on", "received_on")
 APPEAL_KINDS = ("заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик")
 RECEIVERS = ("first_leader", "deputy", "chief_of_staff")
-# Columns a record cannot do without; the others may be blank.
+# What each column feeds: a column missing from an export would silently read as "no late
+# cases" for these, so every column must be found (the mapping names its header).
+USES = {
+    "appeal_id": "every appeal count (duplicates)", "body": "every indicator", "kind": "appk_review_timeliness, fb_request_share",
+    "registered_on": "every appeal count", "deadline_on": "appk_review_timeliness",
+    "answered_on": "appk_review_timeliness, fb_satisfaction", "redirected_to": "appk_redirect_timeliness (--explain)",
+    "redirected_on": "appk_redirect_timeliness", "rating": "fb_satisfaction",
+    "request_id": "every reception count (duplicates)", "notified_on": "appk_waiting_time",
+    "appointment_on": "appk_waiting_time", "received_on": "appk_waiting_time, appk_reception_intensity, appk_first_leaders",
+    "received_by": "appk_first_leaders, appk_reception_intensity", "declined": "appk_waiting_time, appk_reception_intensity",
+}
+# Columns a record cannot do without; the others may be blank in a record, never absent.
 APPEAL_REQUIRED = ("appeal_id", "body", "kind", "registered_on")
 RECEPTION_REQUIRED = ("request_id", "body", "registered_on")
 
