@@ -67,13 +67,34 @@ class LoadedInputs:
     warnings: list[str]
 
 
+ACCEPTED_ENCODINGS = "save it as UTF-8 or Windows-1251 (cp1251) text"
+
+
 def _decode(data: bytes, source: str) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputErrors([Problem(source, "file", "is neither UTF-8 nor cp1251 text")])
+    """UTF-8 or cp1251 text; other encodings and binary files are named, never misread."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputErrors([Problem(source, "file", f"is UTF-16 text (it starts with a byte order mark); {ACCEPTED_ENCODINGS}")])
+    if b"\x00" in data[:65536]:
+        raise InputErrors([Problem(source, "file", f"holds NUL bytes: it is not a text table (a binary file, or UTF-16 without "
+                                                   f"a byte order mark); {ACCEPTED_ENCODINGS}")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1251", errors="replace")
+    if _looks_like_koi8(text):
+        raise InputErrors([Problem(source, "file", f"looks like KOI8-R text (its Russian letters read as capitals in "
+                                                   f"cp1251); {ACCEPTED_ENCODINGS}")])
+    if "\ufffd" in text:
+        raise InputErrors([Problem(source, "file", f"is neither UTF-8 nor cp1251 text; {ACCEPTED_ENCODINGS}")])
+    return text
+
+
+def _looks_like_koi8(text: str) -> bool:
+    """KOI8-R puts lowercase Russian letters where cp1251 has capitals: text read with the
+    wrong one is nearly all capitals, which real names and words are not."""
+    letters = [c for c in text if "\u0410" <= c <= "\u044f"]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
 def read_csv_rows(path: Path) -> list[Row]:
@@ -89,11 +110,22 @@ def read_csv_rows(path: Path) -> list[Row]:
     _check_header(header, source, "row 1")
     positions = [header.index(c) for c in COLUMNS]
     rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        cells = cells + [""] * (len(header) - len(cells))
-        rows.append(Row(f"row {number}", *(cells[p] for p in positions)))
+    rows, problems = [], []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                problems.append(Problem(source, f"row {number}", f"has {len(cells)} fields but the header has {len(header)}: "
+                                        f"a decimal comma in an unquoted value ({delimiter.join(cells)})? Quote the value, "
+                                        f"or separate the columns with ;"))
+                continue
+            cells = cells + [""] * (len(header) - len(cells))
+            rows.append(Row(f"row {number}", *(cells[p] for p in positions)))
+    except csv.Error as error:
+        raise InputErrors([Problem(source, f"row {reader.line_num}", f"is not valid CSV ({error})")]) from None
+    if problems:
+        raise InputErrors(problems)
     return rows
 
 
@@ -157,11 +189,18 @@ def _check_header(header: list[str], source: str, where: str) -> None:
 
 
 def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
+    from .safe_xlsx import NOT_XLSX, sniff
+
     path = Path(path)
     if not path.exists():
         raise InputErrors([Problem(str(path), "file", "does not exist")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.is_dir():
+        raise InputErrors([Problem(str(path), "file", "is a folder; give the input file inside it")])
+    kind = sniff(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm") or kind == "zip":
         return read_xlsx_rows(path, warnings, methodology, bodies)
+    if kind in ("ods", "ole"):
+        raise InputErrors([Problem(str(path), "file", NOT_XLSX[kind])])
     return read_csv_rows(path)
 
 

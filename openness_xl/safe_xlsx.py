@@ -18,6 +18,27 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 
 
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NOT_XLSX = {
+    "ole": "a password-protected (encrypted) workbook or an old .xls file: remove the password, or save it "
+           "as .xlsx (Excel Workbook), then try again",
+    "ods": "an OpenDocument spreadsheet (.ods): save it as .xlsx (Excel 2007–365) in LibreOffice, then try again",
+    "other": "not an .xlsx workbook (its first bytes are not those of a zip archive)",
+}
+
+
+def sniff(path: Path | str) -> str:
+    """What a file is by its first bytes: "zip" (an .xlsx), "ods", "ole" (encrypted or .xls), "other"."""
+    with open(path, "rb") as handle:
+        head = handle.read(80)
+    if head.startswith(OLE_SIGNATURE):
+        return "ole"
+    if head.startswith(b"PK"):
+        # An OpenDocument file names its type in a first, uncompressed member.
+        return "ods" if b"mimetypeapplication/vnd.oasis.opendocument" in head else "zip"
+    return "other"
+
+
 class UnsafeWorkbook(ValueError):
     """A workbook refused before parsing; the message says which limit it broke."""
 
@@ -33,10 +54,14 @@ def inspect(path: Path | str, max_members: int = MAX_MEMBERS, max_uncompressed: 
             max_ratio: int = MAX_RATIO) -> Inspection:
     """Check an .xlsx archive against the limits without parsing any of its XML."""
     path = Path(path)
+    kind = sniff(path)
+    if kind != "zip":
+        raise UnsafeWorkbook(f"{path}: {NOT_XLSX[kind]}")
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise UnsafeWorkbook(f"{path}: not an .xlsx file (not a zip archive)") from None
+        raise UnsafeWorkbook(f"{path}: damaged or cut short (not a complete zip archive); send it again, "
+                             "or open it in Excel and save it anew") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > max_members:
@@ -74,7 +99,8 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
         root = error
         while root.__cause__ or root.__context__:
             root = root.__cause__ or root.__context__
-        raise UnsafeWorkbook(f"{path}: refused while parsing ({type(root).__name__}: {root})") from None
+        raise UnsafeWorkbook(f"{path}: damaged or refused while reading ({type(root).__name__}: {root}); "
+                             "open it in Excel or LibreOffice and save it anew") from None
     return workbook, list(inspection.warnings)
 
 

@@ -54,6 +54,11 @@ def template_file(folder: Path, edit=None, name="t.xlsx") -> Path:
     return path
 
 
+def write_bytes(folder: Path, name: str, data: bytes) -> str:
+    (folder / name).write_bytes(data)
+    return name
+
+
 def csv_file(folder: Path, text: str, name="in.csv") -> str:
     (folder / name).write_text(text, encoding="utf-8")
     return name
@@ -175,6 +180,30 @@ CASES = [
                                   ("rating", "appeals", "fb_satisfaction"),
                                   ("notified_on", "receptions", "appk_waiting_time"),
                                   ("declined", "receptions", "appk_waiting_time"))],
+    Case("unquoted decimal comma", lambda f: ["check", csv_file(f, GOOD_CSV + "МЗ,fb_satisfaction,satisfied_percent,12,5\n")],
+         1, ("row 4", "5 fields", "decimal comma")),
+    Case("KOI8-R text", lambda f: ["check", write_bytes(f, "k.csv", (GOOD_CSV + "Министерство финансов,fb_meetings,score,4\n"
+                                                                   "Министерство здравоохранения,fb_meetings,score,4\n").encode("koi8-r"))],
+         1, ("k.csv", "KOI8-R")),
+    Case("UTF-16 text", lambda f: ["check", write_bytes(f, "u.csv", GOOD_CSV.encode("utf-16"))], 1, ("u.csv", "UTF-16")),
+    Case("random bytes as a CSV", lambda f: ["check", write_bytes(f, "r.csv", bytes(range(256)) * 20)], 1, ("r.csv", "not a text")),
+    Case("random bytes as appeals", lambda f: (extract_without("rating")(f), write_bytes(f, "appeals.csv", bytes(range(256)) * 20),
+                                               ["aggregate", "appeals.csv", "receptions.csv"])[2], 1, ("appeals.csv",)),
+    *[Case(f"{what} Parquet appeals", (lambda data: lambda f: (
+            subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(f), "--appeals", "500"],
+                           check=True, capture_output=True, timeout=TIME_LIMIT),
+            write_bytes(f, "appeals.parquet", data(f / "appeals.parquet")),
+            ["aggregate", "appeals.parquet", "receptions.parquet"])[2])(data), 1, ("appeals.parquet", "cannot be read"))
+      for what, data in (("a truncated", lambda p: p.read_bytes()[:3000]), ("an empty", lambda p: b""),
+                         ("a random", lambda p: bytes(range(256)) * 30))],
+    Case("a folder as input", lambda f: ((f / "dir").mkdir(), ["check", "dir"])[1], 1, ("dir", "folder")),
+    Case("a truncated workbook", lambda f: ["check", write_bytes(f, "t.xlsx", write_template(METHODOLOGY, BODIES)[:20000])],
+         1, ("t.xlsx", "cut short")),
+    Case("an encrypted workbook", lambda f: ["check", write_bytes(f, "e.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000))],
+         1, ("e.xlsx", "password")),
+    Case("an .ods spreadsheet", lambda f: ["check", write_bytes(f, "x.ods", b"PK\x03\x04" + bytes(26)
+                                                                + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet")],
+         1, ("x.ods", "OpenDocument")),
     Case("bodies absent from the input with --strict",
          lambda f: ["scores", csv_file(f, GOOD_CSV), "--strict"], 2, ("no data at all for 28 CGO bodies", "ranks")),
 ]

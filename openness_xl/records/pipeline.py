@@ -94,12 +94,21 @@ def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
         return f"read_parquet('{_quote(path)}')"
     if suffix in (".xlsx", ".xlsm"):
         return _register_xlsx(connection, path, name)
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        raise RecordError(f"{path}: not a UTF-8 or cp1251 CSV (UTF-16 text or a binary file); "
+                          "export the extract as CSV in UTF-8 or Windows-1251, or as Parquet")
     if not _is_utf8(path):
         # DuckDB reads UTF-8 only without its encodings extension: transcode cp1251 once.
         target = workdir / f"{name}.utf8.csv"
-        with open(path, encoding="cp1251", newline="") as source, open(target, "w", encoding="utf-8", newline="") as out:
-            while chunk := source.read(1 << 22):
-                out.write(chunk)
+        try:
+            with open(path, encoding="cp1251", newline="") as source, open(target, "w", encoding="utf-8", newline="") as out:
+                while chunk := source.read(1 << 22):
+                    out.write(chunk)
+        except UnicodeDecodeError as error:
+            raise RecordError(f"{path}: neither UTF-8 nor cp1251 text (byte {error.object[error.start]:#04x} cannot be "
+                              "read); export the extract as CSV in UTF-8 or Windows-1251, or as Parquet") from None
         path = target
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         first = handle.readline()
@@ -258,8 +267,15 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
     failed. Checks that cannot fail (blank columns, where the file's statistics show none;
     dates outside the calendar, where typed dates' statistics show none) are not run.
     """
+    import duckdb
+
     source = _source_sql(connection, path, table, workdir)
-    types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    try:
+        types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0]
+        raise RecordError(f"{path}: cannot be read as a {path.suffix.lstrip('.') or 'CSV'} extract "
+                          f"(damaged, cut short or another kind of file): {first}") from None
     missing = [f"{c} (header «{mapping.columns[c]}», used by {USES.get(c, 'the counts')})"
                for c in ours if mapping.columns[c] not in types]
     if missing:
