@@ -10,7 +10,7 @@ from . import __version__
 from .bodies import registry
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
-from .output import OutputRefused, atomic_write, scores_csv, scores_table
+from .output import OutputRefused, atomic_write, same_file, scores_csv, scores_table
 from .reference import published_submissions
 
 
@@ -51,6 +51,18 @@ def output_format(path, wanted: str, also: Sequence[str] = ()) -> str:
                         f"give the output a name ending in {', '.join(allowed)}")
 
 
+def check_output(args, kind: str, also: Sequence[str] = ()) -> str | None:
+    """Refuse a wrong output before any work is done: its name must fit the format, and it
+    may be none of the inputs. The format to write, or None when printing to the terminal."""
+    if not getattr(args, "output", None):
+        return None
+    chosen = output_format(args.output, kind, also)
+    for other in read_files(args):
+        if same_file(other, args.output):
+            raise OutputRefused(f"refusing to write {args.output}: it is the input file {other}; choose another output")
+    return chosen
+
+
 def _emit(text: str, args, kind: str = "text") -> None:
     if args.output:
         output_format(args.output, kind)
@@ -63,6 +75,7 @@ def cmd_scores(args) -> int:
     from .scoring import evaluate
 
     methodology = _methodology(args)
+    check_output(args, args.format, also=("xlsx",))
     results = evaluate(methodology, _submissions(args, methodology))
     for result in results:
         if result.missing:
@@ -115,7 +128,7 @@ def cmd_report(args) -> int:
     from .workbooks.report import write_report
 
     methodology = _methodology(args)
-    output_format(args.output, "xlsx")
+    check_output(args, "xlsx")
     results = evaluate(methodology, _submissions(args, methodology))
     if not results:
         print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
@@ -131,7 +144,7 @@ def cmd_template(args) -> int:
     from .workbooks.template import write_template
 
     methodology = _methodology(args)
-    output_format(args.output, "xlsx")
+    check_output(args, "xlsx")
     if Path(args.output).exists() and not args.force:
         print(f"error: {args.output} exists (it may be a filled template); give --force to replace it", file=sys.stderr)
         return 1
@@ -147,7 +160,7 @@ def cmd_live(args) -> int:
     from .workbooks.live import write_live
 
     methodology = _methodology(args)
-    output_format(args.output, "xlsx")
+    check_output(args, "xlsx")
     atomic_write(args.output, write_live(methodology, registry(args.year), _submissions(args, methodology)),
                  protect=read_files(args))
     print(f"wrote {args.output}: live workbook calling the OPENNESS_… functions")
@@ -179,6 +192,7 @@ def cmd_workbooks(args) -> int:
 def cmd_aggregate(args) -> int:
     import time
 
+    check_output(args, "csv")
     from .records.pipeline import aggregate, explain
     from .records.schema import load_mapping
 
@@ -191,10 +205,9 @@ def cmd_aggregate(args) -> int:
         return 0
     plans = None
     if args.plans:
-        import csv as csv_module
+        from .records.plans import read_plans
 
-        with open(args.plans, encoding="utf-8-sig", newline="") as handle:
-            plans = {bodies.find(r["body"]).code: int(r["plan"]) for r in csv_module.DictReader(handle)}
+        plans = read_plans(args.plans, bodies)
     started = time.perf_counter()
     result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
                        progress=sys.stderr.isatty())

@@ -125,13 +125,19 @@ def wrong_body_in_row(folder):
     return ["scores", "t.xlsx"]
 
 
+def extract(folder: Path) -> list[str]:
+    """A small synthetic extract as CSV (appeals.csv, receptions.csv); the aggregate arguments."""
+    subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(folder), "--appeals", "2000",
+                    "--format", "csv"], check=True, capture_output=True, timeout=TIME_LIMIT)
+    return ["aggregate", "appeals.csv", "receptions.csv"]
+
+
 def extract_without(column: str, table: str = "appeals"):
     """A small synthetic extract as CSV, with one column of one table left out."""
     def make(folder: Path) -> list[str]:
         import csv
 
-        subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(folder), "--appeals", "2000",
-                        "--format", "csv"], check=True, capture_output=True, timeout=TIME_LIMIT)
+        extract(folder)
         path = folder / f"{table}.csv"
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
@@ -187,8 +193,8 @@ CASES = [
          1, ("k.csv", "KOI8-R")),
     Case("UTF-16 text", lambda f: ["check", write_bytes(f, "u.csv", GOOD_CSV.encode("utf-16"))], 1, ("u.csv", "UTF-16")),
     Case("random bytes as a CSV", lambda f: ["check", write_bytes(f, "r.csv", bytes(range(256)) * 20)], 1, ("r.csv", "not a text")),
-    Case("random bytes as appeals", lambda f: (extract_without("rating")(f), write_bytes(f, "appeals.csv", bytes(range(256)) * 20),
-                                               ["aggregate", "appeals.csv", "receptions.csv"])[2], 1, ("appeals.csv",)),
+    Case("random bytes as appeals", lambda f: (extract(f), write_bytes(f, "appeals.csv", bytes(range(256)) * 20))[0],
+         1, ("appeals.csv",)),
     *[Case(f"{what} Parquet appeals", (lambda data: lambda f: (
             subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(f), "--appeals", "500"],
                            check=True, capture_output=True, timeout=TIME_LIMIT),
@@ -196,6 +202,17 @@ CASES = [
             ["aggregate", "appeals.parquet", "receptions.parquet"])[2])(data), 1, ("appeals.parquet", "cannot be read"))
       for what, data in (("a truncated", lambda p: p.read_bytes()[:3000]), ("an empty", lambda p: b""),
                          ("a random", lambda p: bytes(range(256)) * 30))],
+    *[Case(f"--plans {what}", (lambda text, enc: lambda f: [*extract(f), "--plans", write_bytes(f, "plans.csv", text.encode(enc)),
+                                                           "-o", "out.csv"])(text, enc), 1, says)
+      for what, text, enc, says in (
+          ("with text and a blank", "body;plan\nМЗ;abc\nМЮ;\n", "cp1251", ("plans.csv, row 2", "got 'abc'", "row 3", "blank")),
+          ("without the plan column", "body,plans\nМЗ,1\n", "utf-8", ("plans.csv", "missing plan")),
+          ("with an unknown body", "body,plan\nЗЗЗ,4\n", "utf-8", ("plans.csv, row 2", "unknown body")))],
+    Case("output over --plans", lambda f: [*extract(f), "--plans", write_bytes(f, "plans.csv", "body,plan\nМЗ,1\n".encode()),
+                                           "-o", "./plans.csv"], 1, ("plans.csv", "input file")),
+    Case("output over --mapping", lambda f: [*extract(f), "--mapping", write_bytes(f, "m.csv", b"[appeals]\n"), "-o", "m.csv"],
+         1, ("m.csv", "input file")),
+    Case("output over the appeals", lambda f: [*extract(f), "-o", "appeals.csv"], 1, ("appeals.csv", "input file")),
     Case("a folder as input", lambda f: ((f / "dir").mkdir(), ["check", "dir"])[1], 1, ("dir", "folder")),
     Case("a truncated workbook", lambda f: ["check", write_bytes(f, "t.xlsx", write_template(METHODOLOGY, BODIES)[:20000])],
          1, ("t.xlsx", "cut short")),

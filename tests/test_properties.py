@@ -200,7 +200,7 @@ def band_cases():
                                    id=f"{indicator.id}-{body_type}-{edge}")
 
 
-@pytest.mark.parametrize("indicator, body_type, edge, points, below", band_cases())
+@pytest.mark.parametrize("indicator, body_type, edge, points, below", list(band_cases()))
 def test_band_edges_are_inclusive_at_the_lower_end(indicator, body_type, edge, points, below):
     # At the edge exactly the band's points; a hundredth of a percent below, the band before.
     cent = Fraction(1, 100)

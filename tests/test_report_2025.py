@@ -33,7 +33,7 @@ def example_params():
         yield pytest.param(example, id=f"{example.name}-{example.line}", marks=marks)
 
 
-@pytest.mark.parametrize("example", example_params())
+@pytest.mark.parametrize("example", list(example_params()))
 def test_worked_example(example):
     body_type = BODIES.find(example.body).type
     computed = score_inputs(METHODOLOGY, example.indicator_id, example.inputs, body_type)
@@ -51,7 +51,7 @@ def criterion_params():
         yield pytest.param(printed, id=f"{printed.key}-{printed.body}", marks=known("criterion-sum", printed.body, printed.key))
 
 
-@pytest.mark.parametrize("printed", criterion_params())
+@pytest.mark.parametrize("printed", list(criterion_params()))
 def test_criterion_is_the_sum_of_its_printed_indicators(printed):
     assert RESULTS[printed.body].criteria[printed.key].score == printed.score
 
@@ -67,18 +67,18 @@ def index_params(check):
         yield pytest.param(printed, id=printed.body, marks=known(check, printed.body, "index"))
 
 
-@pytest.mark.parametrize("printed", index_params("index-recomputed"))
+@pytest.mark.parametrize("printed", list(index_params("index-recomputed")))
 def test_index_from_the_printed_indicators(printed):
     assert RESULTS[printed.body].index == printed.score
 
 
-@pytest.mark.parametrize("printed", index_params("index-sum"))
+@pytest.mark.parametrize("printed", list(index_params("index-sum")))
 def test_index_is_the_sum_of_the_printed_criteria(printed):
     total = sum((p.score for p in reference.published_criteria(2025) if p.body == printed.body), Fraction(0))
     assert total == printed.score
 
 
-@pytest.mark.parametrize("printed", index_params("rating"))
+@pytest.mark.parametrize("printed", list(index_params("rating")))
 def test_rating(printed):
     assert grading.rating(METHODOLOGY, printed.score)[0] == printed.label
 
