@@ -26,7 +26,7 @@ from .cells import bounds_allowed, unknown_message
 from .exact import plain
 from .kinds import ExcelContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
-from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, exceeds_message, invalid_message,
+from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, ceiling_message, exceeds_message, invalid_message,
                      missing_message, score_allowed, score_range)
 
 # Criterion totals and the index are sums of scores with at most a few decimals; rounding
@@ -107,7 +107,12 @@ def input_problem(spec: InputSpec, x: str) -> str:
                               ft.if_(_is_yes_no_word(x, TRUE_WORDS + FALSE_WORDS), '""', invalid(quoted(x)))))
     else:
         bad = _number_is_bad(spec, x)
-        number_branch = ft.if_(bad, invalid(x), '""') if bad else '""'
+        number_branch = '""'
+        if spec.ceiling is not None:
+            too_large = ft.text(SEPARATOR) + "&" + fill(ceiling_message(spec.name, HOLE, plain(spec.ceiling)), x)
+            number_branch = ft.if_(f"{x}>{ft.number(spec.ceiling)}", too_large, number_branch)
+        if bad:
+            number_branch = ft.if_(bad, invalid(x), number_branch)
         inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(shown_other(x)))
     return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(not_submitted(x), missing, inner))
 
@@ -118,6 +123,8 @@ def input_valid(spec: InputSpec, x: str) -> str:
         return (f"IF(ISLOGICAL({x}),TRUE,IF(ISNUMBER({x}),({x}=0)+({x}=1)>0,"
                 f"IF(ISTEXT({x}),{_is_yes_no_word(x, TRUE_WORDS + FALSE_WORDS)},FALSE)))")
     bad = _number_is_bad(spec, x)
+    if spec.ceiling is not None:
+        bad = ft.any_of([bad, f"{x}>{ft.number(spec.ceiling)}"] if bad else [f"{x}>{ft.number(spec.ceiling)}"])
     return ft.if_(f"ISNUMBER({x})", f"{bad}=FALSE", "FALSE") if bad else f"ISNUMBER({x})"
 
 

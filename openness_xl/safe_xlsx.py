@@ -99,8 +99,8 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
         root = error
         while root.__cause__ or root.__context__:
             root = root.__cause__ or root.__context__
-        raise UnsafeWorkbook(f"{path}: damaged or refused while reading ({type(root).__name__}: {root}); "
-                             "open it in Excel or LibreOffice and save it anew") from None
+        raise UnsafeWorkbook(f"{path}: refused while reading ({type(root).__name__}: {root}): the file is damaged "
+                             "or unsafe; open it in Excel or LibreOffice and save it anew") from None
     return workbook, list(inspection.warnings)
 
 

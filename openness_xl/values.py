@@ -74,6 +74,10 @@ def exceeds_message(part: str, part_value: str, whole: str, whole_value: str) ->
     return f"{part} ({part_value}) must not exceed {whole} ({whole_value})"
 
 
+def ceiling_message(name: str, shown_value: str, ceiling: str) -> str:
+    return f"{name} is implausibly large ({shown_value}); the methodology allows at most {ceiling}"
+
+
 def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fraction:
     """An input value as an exact number, or ValueProblem naming the input and what is allowed.
 
@@ -107,6 +111,8 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fract
         raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
         raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
+    if spec.ceiling is not None and value > spec.ceiling:
+        raise ValueProblem(spec.name, ceiling_message(spec.name, shown(raw), plain(spec.ceiling)))
     return value
 
 

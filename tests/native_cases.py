@@ -219,6 +219,8 @@ def bad_cells(spec: InputSpec) -> list:
         bad.append(3.5)
     if spec.max is not None:
         bad.append(float(spec.max) + 1)
+    if spec.ceiling is not None:
+        bad.append(float(spec.ceiling) * 10)  # implausibly large
     if spec.type == "choice":
         bad.append(0.3)
     return bad

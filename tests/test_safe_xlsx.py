@@ -67,7 +67,7 @@ def test_entity_expansion_is_refused(tmp_path):
         from openness_xl.methodology import load
 
         load_inputs(evil, load(), registry())
-    assert "refused while parsing (EntitiesForbidden" in str(caught.value)
+    assert "refused while reading (EntitiesForbidden" in str(caught.value)
 
 
 def test_macros_and_external_links_are_ignored_with_a_warning(tmp_path):
@@ -79,5 +79,5 @@ def test_macros_and_external_links_are_ignored_with_a_warning(tmp_path):
 def test_not_a_zip(tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_text("body,indicator\n", encoding="utf-8")
-    with pytest.raises(UnsafeWorkbook, match="not a zip archive"):
+    with pytest.raises(UnsafeWorkbook, match="not those of a zip archive"):
         inspect(path)

@@ -47,6 +47,8 @@ class InputSpec:
     max: Fraction | None = None
     choices: tuple[Fraction, ...] = ()
     part_of: str | None = None
+    # For a number with no stated maximum: above this it is a typing error, not a count.
+    ceiling: Fraction | None = None
 
     @property
     def allowed(self) -> str:
@@ -236,7 +238,8 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
 
     tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
     ratings = _parse_ratings(data.get("index", {}), problems)
-    indicators = [_parse_indicator(raw, tier_schemes, body_types, problems) for raw in data.get("indicators", [])]
+    ceiling = _fraction(data["inputs"]["at_most"], "inputs.at_most", problems) if "at_most" in data.get("inputs", {}) else None
+    indicators = [_parse_indicator(raw, tier_schemes, body_types, problems, ceiling) for raw in data.get("indicators", [])]
     indicators = [i for i in indicators if i is not None]
     labels = tuple(data.get("grades", {}).get("labels", ()))
     if len(labels) != 3 or len(set(labels)) != 3:
@@ -328,7 +331,7 @@ def _parse_ratings(raw: Mapping, problems: list[str]) -> tuple[RatingBand, ...]:
     return tuple(bands)
 
 
-def _parse_input(raw: Mapping, where: str, problems: list[str]) -> InputSpec | None:
+def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fraction | None = None) -> InputSpec | None:
     name = raw.get("name")
     if not name or not re.match(r"^[a-z][a-z0-9_]*$", str(name)):
         problems.append(f"{where}: input name {name!r} must be lower_snake_case")
@@ -358,10 +361,11 @@ def _parse_input(raw: Mapping, where: str, problems: list[str]) -> InputSpec | N
         max=high,
         choices=choices,
         part_of=raw.get("part_of"),
+        ceiling=ceiling if high is None and kind in ("integer", "decimal") else None,
     )
 
 
-def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]) -> Indicator | None:
+def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str], ceiling: Fraction | None = None) -> Indicator | None:
     ident = raw.get("id", "?")
     where = f"indicator {ident}"
     missing = [k for k in ("id", "criterion", "order", "role", "maximum", "name_ru", "short_ru", "udf", "kind", "inputs") if k not in raw]
@@ -383,7 +387,7 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
     udf = str(raw["udf"])
     if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
         problems.append(f"{where}: udf {udf!r} is not a valid Excel function name (capital letters, digits, _ or ., starting with a letter, not a cell reference)")
-    inputs = tuple(i for i in (_parse_input(r, where, problems) for r in raw["inputs"]) if i is not None)
+    inputs = tuple(i for i in (_parse_input(r, where, problems, ceiling) for r in raw["inputs"]) if i is not None)
     names = [i.name for i in inputs]
     if len(set(names)) != len(names):
         problems.append(f"{where}: input names repeat: {names}")
