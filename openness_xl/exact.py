@@ -19,6 +19,10 @@ class NotANumber(ValueError):
     """A value that cannot be read as a finite number."""
 
 
+class NumberOutOfRange(NotANumber):
+    """Written correctly, but far beyond any value an input can have."""
+
+
 PLAIN_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 MAX_NUMBER_TEXT = 40
 MAX_EXPONENT = 30
@@ -57,7 +61,7 @@ def to_fraction(value: Number) -> Fraction:
         if not parsed.is_finite():
             raise NotANumber(f"{_clip(value)} is not a finite number")
         if parsed and abs(parsed.adjusted()) > MAX_EXPONENT:
-            raise NotANumber(f"{_clip(value)} is out of range (at most 10^{MAX_EXPONENT})")
+            raise NumberOutOfRange(f"{_clip(value)} is out of range (at most 10^{MAX_EXPONENT})")
         return Fraction(parsed)
     raise NotANumber(f"{value!r} is not a number")
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping
 
-from .exact import NotANumber, plain, to_fraction
+from .exact import NotANumber, NumberOutOfRange, plain, to_fraction
 from .kinds import InputProblem
 from .methodology import Indicator, InputSpec
 
@@ -103,6 +103,9 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fract
         raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
     try:
         value = to_fraction(raw)
+    except NumberOutOfRange:
+        limit = plain(spec.ceiling if spec.ceiling is not None else spec.max or 0)
+        raise ValueProblem(spec.name, ceiling_message(spec.name, shown(raw), limit)) from None
     except NotANumber:
         raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw))) from None
     if spec.type == "integer" and value.denominator != 1:
