@@ -104,11 +104,16 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
     return workbook, list(inspection.warnings)
 
 
-def present_rows(sheet):
+def present_rows(sheet, formats: bool = False):
     """(row number, values) of the rows that hold any cell, in order, at a cost that follows
     the cells in the file and not the size the sheet declares: one stray cell at XFD1048576
-    would otherwise make every row 16,384 cells wide and a million rows long."""
+    would otherwise make every row 16,384 cells wide and a million rows long. With
+    `formats`, each value comes as (value, number format)."""
     sheet.reset_dimensions()
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if values and any(v is not None for v in values):
-            yield number, values
+    for number, row in enumerate(sheet.iter_rows(values_only=not formats), start=1):
+        if formats:
+            row = tuple((c.value, getattr(c, "number_format", None)) for c in row)
+            if row and any(v is not None for v, _ in row):
+                yield number, row
+        elif row and any(v is not None for v in row):
+            yield number, row

@@ -148,7 +148,19 @@ def extract_without(column: str, table: str = "appeals"):
     return make
 
 
+def percent_formatted(folder):
+    def edit(book):
+        sheet = book["Обратная связь"]
+        col = next(c.column_letter for c in sheet[4] if c.value == "fb_satisfaction.satisfied_percent")
+        sheet[f"{col}{FIRST_BODY_ROW + 1}"] = 0.85
+        sheet[f"{col}{FIRST_BODY_ROW + 1}"].number_format = "0%"
+    template_file(folder, edit)
+    return ["scores", "t.xlsx"]
+
+
 CASES = [
+    Case("a percent shown as 85 % stored as 0.85", percent_formatted, 1,
+         (f"Обратная связь!", f"{FIRST_BODY_ROW + 1}", "85 %", "type 85")),
     Case("stray cell at XFD1048576 in a template", stray_cell, 0, ("OK",)),
     Case("stray cell at XFD1048576 in a long table", long_table_with_stray_cell, 0),
     Case("huge exponent in a CSV value", lambda f: ["scores", csv_file(f, GOOD_CSV.replace("48981", "1e100000000"))],

@@ -242,7 +242,9 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
     rows, problems, keyed = [], [], []
     expected = {c.short_ru for c in methodology.criteria} | {DIRECT_SHEET}
     for sheet in workbook.worksheets:
-        lines = list(present_rows(sheet))
+        formatted = list(present_rows(sheet, formats=True))
+        lines = [(number, tuple(v for v, _ in row)) for number, row in formatted]
+        number_formats = {number: tuple(f for _, f in row) for number, row in formatted}
         key_at, keys = None, {}
         for number, line in lines[:20]:
             found = {col: KEY.match(value).groups() for col, value in enumerate(line)
@@ -275,9 +277,15 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
                 continue
             stored = formula_lines.get(number, ())
             by_indicator: dict[str, list] = {}
+            shown_as = number_formats.get(number, ())
             for col, (indicator_id, field) in keys.items():
                 value = cells_of[col]
                 location = f"{sheet.title}!{get_column_letter(col + 1)}{number}"
+                percent = _percent_problem(methodology, indicator_id, field, value,
+                                           shown_as[col] if col < len(shown_as) else None)
+                if percent:
+                    problems.append((location, percent))
+                    continue
                 formula = stored[col] if col < len(stored) else None
                 if value is None and isinstance(formula, str) and formula.startswith("="):
                     problems.append((location, f"a formula ({formula[:40]}) with no stored value: open the file in "
@@ -292,6 +300,24 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
     if not keyed:
         return None
     return rows, problems
+
+
+def _percent_problem(methodology: Methodology, indicator_id: str, field: str, value, number_format) -> str | None:
+    """A number shown as a percentage: Excel stores 85 % as 0.85. That is right for a share
+    (0–1) and wrong for anything else, which would be scored a hundred times too small."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or "%" not in str(number_format or ""):
+        return None
+    try:
+        spec = methodology.indicator(indicator_id).input(field)
+    except KeyError:
+        spec = None  # a direct score
+    if spec is not None and spec.unit == "share":
+        return None
+    seen = f"{value * 100:g} %"
+    if spec is not None and spec.unit == "percent":
+        return (f"the cell shows {seen} (a percentage format), so it holds {value:g}; {field} is a number of "
+                f"percent: type {value * 100:g} in a cell formatted as a number")
+    return f"the cell shows {seen} (a percentage format), so it holds {value:g}; type the {field} as a plain number"
 
 
 def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> str | None:
