@@ -158,7 +158,23 @@ def percent_formatted(folder):
     return ["scores", "t.xlsx"]
 
 
+def record_of_another_year(folder):
+    import csv
+
+    args = extract(folder)
+    path = folder / "appeals.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    head = rows[0]
+    for name in ("registered_on", "deadline_on", "answered_on"):
+        rows[1][head.index(name)] = {"registered_on": "2034-03-03", "deadline_on": "2034-03-20"}.get(name, "2034-03-10")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return [*args, "--strict", "-o", "inputs.csv"]
+
+
 CASES = [
+    Case("a record of 2034 in a 2025 extract", record_of_another_year, 1, ("outside the assessment year 2025", "A1")),
     Case("a percent shown as 85 % stored as 0.85", percent_formatted, 1,
          (f"Обратная связь!", f"{FIRST_BODY_ROW + 1}", "85 %", "type 85")),
     Case("stray cell at XFD1048576 in a template", stray_cell, 0, ("OK",)),

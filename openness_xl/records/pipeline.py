@@ -260,7 +260,8 @@ def _translators(mapping: TableMapping, coded: list[str], required: tuple[str, .
 
 
 def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
-                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path) -> View:
+                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path,
+                     year: int) -> View:
     """Create `{table}_records`: the source renamed, typed, and classified in `flags`.
 
     `flags` = 0 when no SQL check fails; otherwise bit i is set when the check with bit i
@@ -368,6 +369,12 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
     for column in dates[1:]:
         if raw(column) != "NULL":
             add_sql(f"{column} before registered_on", f"{column} < registered_on")
+    # A record of another year is not this assessment's: counting it would move a score.
+    add_sql(f"registered_on outside the assessment year {year}",
+            f"registered_on NOT BETWEEN DATE '{year}-01-01' AND DATE '{year}-12-31'")
+    for column in dates[1:]:
+        if raw(column) != "NULL":
+            add_sql(f"{column} after {year + 1}", f"{column} > DATE '{year + 1}-12-31'")
     if "rating" in ours and raw("rating") != "NULL":
         add_sql("rating outside 1–5", "rating__bad")
     if find_duplicates(connection, source, text(ours[0]), f"{table}_duplicates"):
@@ -451,9 +458,10 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.execute(f"SET temp_directory = '{_quote(Path(workdir))}'")
         appeal_view = _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
-                                       APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir))
+                                       APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir), methodology.year)
         reception_view = _normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
-                                          RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir))
+                                          RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir),
+                                          methodology.year)
         # Grouped by the raw body and kind: the kind-dependent counts are summed in Python.
         # One join: "more than N working days after registration" is "on or after the day the
         # calendar gives for the registration day" (calendar.WorkingDays.late_from).
@@ -592,7 +600,7 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
         source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \
             (receptions, mapping.receptions, RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED)
         _usable_view(connection, _normalised_view(connection, Path(source[0]), table, source[1], source[2], source[3],
-                                                  source[4], bodies, Path(workdir)))
+                                                  source[4], bodies, Path(workdir), methodology.year))
         query = sql.format(**values)
         total = connection.execute(f"SELECT count(*) FROM ({query})", [code]).fetchone()[0]
         result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
