@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,6 +23,9 @@ from .values import ValueProblem, check_relations, is_blank, parse_input, parse_
 COLUMNS = ("body", "indicator", "field", "value")
 SCORE_FIELD = "score"
 MAX_CSV_BYTES = 100 * 1024 * 1024
+# What a damaged .xlsx raises while its parts are read: a lying CRC or size, broken deflate
+# data, a part cut short, XML that does not parse.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError)
 
 
 @dataclass(frozen=True)
@@ -132,10 +137,7 @@ def read_csv_rows(path: Path) -> list[Row]:
 def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
     """The rows of an .xlsx: a filled input template, or the long table on a sheet named
     `inputs` (else on the first sheet). InputErrors for a template that lost data."""
-    from openpyxl.utils import get_column_letter
-
-    from .safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
-    from .workbooks.template import read_template_rows
+    from .safe_xlsx import UnsafeWorkbook, open_workbook
 
     source = str(path)
     try:
@@ -145,40 +147,54 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
         raise InputErrors([Problem(source, "file", str(error))]) from None
     warnings.extend(notes)
     try:
-        template = read_template_rows(workbook, lambda *cells: Row(*cells, typed=True), methodology, bodies, formulas)
-        if template is not None:
-            rows, problems = template
-            if "inputs" in workbook.sheetnames:
-                problems.append(("inputs", "the file is a filled template and also has a sheet named inputs (a long "
-                                 "table): which one holds the data is not clear; remove or rename one"))
-            if problems:
-                raise InputErrors([Problem(source, location, message) for location, message in problems])
-            return rows
-        sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
-        lines = present_rows(sheet)
-        first = next(lines, (1, ()))
-        header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
-        _check_header(header, source, f"{sheet.title}!{first[0]}")
-        positions = [header.index(c) for c in COLUMNS]
-        stored = dict(present_rows(formulas[sheet.title]))
-        rows, problems = [], []
-        for number, cells in lines:
-            cells = tuple(cells) + (None,) * (len(header) - len(cells))
-            if all(is_blank(cells[p]) for p in positions):
-                continue  # nothing in the table's columns (a stray cell beside it is not data)
-            value_cell = f"{sheet.title}!{get_column_letter(positions[3] + 1)}{number}"
-            formula = (tuple(stored.get(number, ())) + (None,) * len(header))[positions[3]]
-            if cells[positions[3]] is None and isinstance(formula, str) and formula.startswith("="):
-                problems.append(Problem(source, value_cell, "a formula with no stored value: open the file in Excel "
-                                        "or LibreOffice and save it, so that its value is stored"))
-                continue
-            rows.append(Row(value_cell, *(cells[p] for p in positions)))
-        if problems:
-            raise InputErrors(problems)
-        return rows
+        return _xlsx_rows(source, workbook, formulas, methodology, bodies)
+    except DAMAGED as error:
+        # openpyxl reads sheets lazily, so a damaged part only shows while its rows are read.
+        raise InputErrors([Problem(source, "file", f"is damaged ({type(error).__name__}: {error}); open it in Excel or "
+                                                   "LibreOffice and save it anew, or send it again")]) from None
     finally:
         workbook.close()
         formulas.close()
+
+
+def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
+    """The rows of an opened workbook (see read_xlsx_rows)."""
+    from openpyxl.utils import get_column_letter
+
+    from .safe_xlsx import present_rows
+    from .workbooks.template import read_template_rows
+
+    template = read_template_rows(workbook, lambda *cells: Row(*cells, typed=True), methodology, bodies, formulas)
+    if template is not None:
+        rows, problems = template
+        if "inputs" in workbook.sheetnames:
+            problems.append(("inputs", "the file is a filled template and also has a sheet named inputs (a long "
+                             "table): which one holds the data is not clear; remove or rename one"))
+        if problems:
+            raise InputErrors([Problem(source, location, message) for location, message in problems])
+        return rows
+    sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
+    lines = present_rows(sheet)
+    first = next(lines, (1, ()))
+    header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
+    _check_header(header, source, f"{sheet.title}!{first[0]}")
+    positions = [header.index(c) for c in COLUMNS]
+    stored = dict(present_rows(formulas[sheet.title]))
+    rows, problems = [], []
+    for number, cells in lines:
+        cells = tuple(cells) + (None,) * (len(header) - len(cells))
+        if all(is_blank(cells[p]) for p in positions):
+            continue  # nothing in the table's columns (a stray cell beside it is not data)
+        value_cell = f"{sheet.title}!{get_column_letter(positions[3] + 1)}{number}"
+        formula = (tuple(stored.get(number, ())) + (None,) * len(header))[positions[3]]
+        if cells[positions[3]] is None and isinstance(formula, str) and formula.startswith("="):
+            problems.append(Problem(source, value_cell, "a formula with no stored value: open the file in Excel "
+                                    "or LibreOffice and save it, so that its value is stored"))
+            continue
+        rows.append(Row(value_cell, *(cells[p] for p in positions)))
+    if problems:
+        raise InputErrors(problems)
+    return rows
 
 
 def _check_header(header: list[str], source: str, where: str) -> None:

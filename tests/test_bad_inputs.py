@@ -173,7 +173,21 @@ def record_of_another_year(folder):
     return [*args, "--strict", "-o", "inputs.csv"]
 
 
+def lying_crc(folder: Path) -> list[str]:
+    """A template whose zip headers give a wrong CRC for one sheet (read only when its rows are)."""
+    import zipfile
+
+    source = template_file(folder, name="good.xlsx")
+    with zipfile.ZipFile(source) as archive:
+        crc = archive.getinfo("xl/worksheets/sheet2.xml").CRC.to_bytes(4, "little")
+    data = source.read_bytes().replace(crc, bytes(b ^ 0xFF for b in crc))
+    source.unlink()
+    write_bytes(folder, "t.xlsx", data)
+    return ["check", "t.xlsx"]
+
+
 CASES = [
+    Case("a zip whose headers lie about a CRC", lying_crc, 1, ("t.xlsx", "damaged", "CRC")),
     Case("a record of 2034 in a 2025 extract", record_of_another_year, 1, ("outside the assessment year 2025", "A1")),
     Case("a percent shown as 85 % stored as 0.85", percent_formatted, 1,
          (f"Обратная связь!", f"{FIRST_BODY_ROW + 1}", "85 %", "type 85")),

@@ -120,9 +120,13 @@ def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
 def _register_xlsx(connection, path: Path, name: str) -> str:
     import pyarrow as pa
 
-    from ..safe_xlsx import open_workbook, present_rows
+    from ..inputs import DAMAGED
+    from ..safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
 
-    workbook, _warnings = open_workbook(path)
+    try:
+        workbook, _warnings = open_workbook(path)
+    except UnsafeWorkbook as error:
+        raise RecordError(str(error)) from None
     try:
         rows = (values for _number, values in present_rows(workbook.worksheets[0]))
         header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
@@ -131,6 +135,8 @@ def _register_xlsx(connection, path: Path, name: str) -> str:
             for position in range(len(header)):
                 value = row[position] if position < len(row) else None
                 columns[position].append(None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value)))
+    except DAMAGED as error:
+        raise RecordError(f"{path}: is damaged ({type(error).__name__}: {error}); export it again") from None
     finally:
         workbook.close()
     table = pa.table({h: pa.array(c, type=pa.string()) for h, c in zip(header, columns)})
