@@ -186,7 +186,20 @@ def lying_crc(folder: Path) -> list[str]:
     return ["check", "t.xlsx"]
 
 
+def boolean_rating(folder: Path) -> list[str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(folder), "--appeals", "500"],
+                   check=True, capture_output=True, timeout=TIME_LIMIT)
+    table = pq.read_table(folder / "appeals.parquet")
+    flags = pa.array([n % 3 == 0 for n in range(table.num_rows)], type=pa.bool_())
+    pq.write_table(table.set_column(table.schema.get_field_index("rating"), "rating", flags), folder / "appeals.parquet")
+    return ["aggregate", "appeals.parquet", "receptions.parquet"]
+
+
 CASES = [
+    Case("a boolean rating column", boolean_rating, 1, ("appeals.parquet", "rating", "BOOLEAN")),
     Case("a zip whose headers lie about a CRC", lying_crc, 1, ("t.xlsx", "damaged", "CRC")),
     Case("a record of 2034 in a 2025 extract", record_of_another_year, 1, ("outside the assessment year 2025", "A1")),
     Case("a percent shown as 85 % stored as 0.85", percent_formatted, 1,

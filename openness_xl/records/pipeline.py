@@ -13,6 +13,7 @@ silently. Working days come from one join with the calendar (`calendar.WorkingDa
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -265,6 +266,23 @@ def _translators(mapping: TableMapping, coded: list[str], required: tuple[str, .
     return {c: Translator(lookups[c], c in required) for c in coded}
 
 
+_INTEGER = r"(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|UHUGEINT)"
+# The column types each kind of column may have in a typed file (Parquet): anything else
+# (a boolean rating, a date stored as a number) would be read as something it is not.
+_EXPECTED = {
+    "date": (re.compile(r"^(DATE|TIMESTAMP.*|VARCHAR)$"), "a date or text"),
+    "rating": (re.compile(rf"^({_INTEGER}|FLOAT|DOUBLE|REAL|DECIMAL.*|VARCHAR)$"), "a number 1–5 or text"),
+    "declined": (re.compile(rf"^(BOOLEAN|{_INTEGER}|VARCHAR)$"), "yes/no (boolean), 1/0 or text"),
+    "code": (re.compile(rf"^({_INTEGER}|VARCHAR)$"), "text (or whole numbers, for ids)"),
+}
+
+
+def _column_kind(column: str, dates: tuple[str, ...]) -> str:
+    if column in dates:
+        return "date"
+    return column if column in ("rating", "declined") else "code"
+
+
 def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
                      dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path,
                      year: int) -> View:
@@ -283,6 +301,11 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
         first = str(error).strip().splitlines()[0]
         raise RecordError(f"{path}: cannot be read as a {path.suffix.lstrip('.') or 'CSV'} extract "
                           f"(damaged, cut short or another kind of file): {first}") from None
+    wrong = [f"{c} (header «{mapping.columns[c]}») is {types[mapping.columns[c]]}, but must be {_EXPECTED[_column_kind(c, dates)][1]}"
+             for c in ours if mapping.columns[c] in types
+             and not _EXPECTED[_column_kind(c, dates)][0].match(types[mapping.columns[c]])]
+    if wrong:
+        raise RecordError(f"{path}: column(s) of the wrong type: {'; '.join(wrong)}; a value is never read as something else")
     missing = [f"{c} (header «{mapping.columns[c]}», used by {USES.get(c, 'the counts')})"
                for c in ours if mapping.columns[c] not in types]
     if missing:
