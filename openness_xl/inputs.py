@@ -148,9 +148,13 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
     warnings.extend(notes)
     try:
         return _xlsx_rows(source, workbook, formulas, methodology, bodies)
-    except DAMAGED as error:
-        # openpyxl reads sheets lazily, so a damaged part only shows while its rows are read.
-        raise InputErrors([Problem(source, "file", f"is damaged ({type(error).__name__}: {error}); open it in Excel or "
+    except InputErrors:
+        raise
+    except (*DAMAGED, ValueError) as error:
+        # openpyxl reads sheets lazily, so a damaged part (or a value such as NaN that no
+        # spreadsheet writes) only shows while its rows are read.
+        raise InputErrors([Problem(source, "file", f"is damaged or holds a value no spreadsheet writes "
+                                                   f"({type(error).__name__}: {error}); open it in Excel or "
                                                    "LibreOffice and save it anew, or send it again")]) from None
     finally:
         workbook.close()

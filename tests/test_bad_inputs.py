@@ -198,7 +198,25 @@ def boolean_rating(folder: Path) -> list[str]:
     return ["aggregate", "appeals.parquet", "receptions.parquet"]
 
 
+def nan_in_a_cell(folder: Path) -> list[str]:
+    """NaN stored in a numeric cell (Excel cannot, a script can)."""
+    import re
+    import zipfile
+
+    source = template_file(folder, name="good.xlsx")
+    with zipfile.ZipFile(source) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    name = "xl/worksheets/sheet2.xml"
+    parts[name] = re.sub(rb'(<c r="D5"[^>]*>)<v>[^<]*</v>', rb"\1<v>NaN</v>", parts[name], count=1)
+    with zipfile.ZipFile(folder / "t.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    source.unlink()
+    return ["check", "t.xlsx"]
+
+
 CASES = [
+    Case("NaN in a numeric cell", nan_in_a_cell, 1, ("t.xlsx", "NaN", "no spreadsheet writes")),
     Case("a boolean rating column", boolean_rating, 1, ("appeals.parquet", "rating", "BOOLEAN")),
     Case("a zip whose headers lie about a CRC", lying_crc, 1, ("t.xlsx", "damaged", "CRC")),
     Case("a record of 2034 in a 2025 extract", record_of_another_year, 1, ("outside the assessment year 2025", "A1")),

@@ -60,3 +60,26 @@ def test_new_files_get_ordinary_permissions(tmp_path):
 def test_csv_text_that_looks_like_a_formula_is_neutralised(text):
     assert safe_text(text) == "'" + text
     assert safe_text("МЗ") == "МЗ"
+
+
+def test_the_one_csv_writer_escapes_formula_text_and_keeps_numbers():
+    from fractions import Fraction
+
+    from openness_xl.output import csv_text
+
+    text = csv_text(["id", "redirected_to", "total", "count", "empty"],
+                    [["=HYPERLINK(1)", "+A3", Fraction(-5), -3, None], ["@SUM(A1)", "-x", Fraction(1, 4), 0, ""]])
+    assert text.splitlines() == ["id,redirected_to,total,count,empty",
+                                 "'=HYPERLINK(1),'+A3,-5,-3,", "'@SUM(A1),'-x,0.25,0,"]
+
+
+def test_negative_criterion_totals_stay_numbers_in_the_scores_csv():
+    from openness_xl import reference
+    from openness_xl.methodology import load
+    from openness_xl.output import scores_csv
+    from openness_xl.scoring import DIRECT, Entry, evaluate
+
+    methodology = load(2025)
+    entries = {i.id: Entry(DIRECT, score=(i.maximum if i.role == "penalty" else 0)) for i in methodology.indicators}
+    line = scores_csv(methodology, evaluate(methodology, [("МЗ", "CGO", entries)])).splitlines()[1]
+    assert ",-5," in line and "'-" not in line
