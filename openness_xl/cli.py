@@ -219,7 +219,11 @@ def cmd_aggregate(args) -> int:
           f"for {len(result.inputs)} bodies in {elapsed:.1f} s", file=sys.stderr)
     if not plans:
         print("note: reception intensity needs each body's plan (--plans body,plan CSV); left out", file=sys.stderr)
-    if args.strict and problems:
+    unplanned = [code for code in result.inputs if plans and code not in plans]
+    if unplanned:
+        print(f"{'error' if args.strict else 'warning'}: {args.plans} gives no plan for {', '.join(unplanned)}: "
+              f"their reception intensity is left out, not scored", file=sys.stderr)
+    if args.strict and (problems or unplanned):
         return 1
     _emit(result.csv(methodology, bodies), args, "csv")
     return 0

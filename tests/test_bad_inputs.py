@@ -215,7 +215,31 @@ def nan_in_a_cell(folder: Path) -> list[str]:
     return ["check", "t.xlsx"]
 
 
+def appeals_edited(edit):
+    """A synthetic CSV extract whose appeals file is changed by `edit(lines)`."""
+    def make(folder: Path) -> list[str]:
+        args = extract(folder)
+        path = folder / "appeals.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        edit(lines)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return [*args, "-o", "inputs.csv"]
+    return make
+
+
+def _break_quote(lines):
+    lines[3] = lines[3].replace('"A3"', '"A3')
+
+
+def _cut_row(lines):
+    lines[4] = ",".join(lines[4].split(",")[:4])
+
+
 CASES = [
+    Case("appeals CSV with a broken quote", appeals_edited(_break_quote), 1, ("appeals.csv, row 4", "quote")),
+    Case("appeals CSV with a short row", appeals_edited(_cut_row), 1, ("appeals.csv, row 5", "4 fields")),
+    Case("plans for some bodies only", lambda f: [*extract(f), "--plans", write_bytes(f, "plans.csv", "body,plan\nМЗ,5\n".encode()),
+                                                  "--strict", "-o", "inputs.csv"], 1, ("plans.csv gives no plan for", "left out")),
     Case("NaN in a numeric cell", nan_in_a_cell, 1, ("t.xlsx", "NaN", "no spreadsheet writes")),
     Case("a boolean rating column", boolean_rating, 1, ("appeals.parquet", "rating", "BOOLEAN")),
     Case("a zip whose headers lie about a CRC", lying_crc, 1, ("t.xlsx", "damaged", "CRC")),

@@ -86,6 +86,28 @@ def _is_utf8(path: Path) -> bool:
         return error.start > len(head) - 4  # a multi-byte character cut at the end of the sample
 
 
+def _first_bad_csv_row(path: Path) -> str | None:
+    """Where a CSV that DuckDB could not read goes wrong: the first row with a broken quote
+    or another number of fields than the header (only looked for once reading has failed)."""
+    import csv
+
+    encoding = "utf-8-sig" if _is_utf8(path) else "cp1251"
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        first = handle.readline()
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    return (f"row {reader.line_num}: has {len(row)} fields but the header has {len(header)}; "
+                            "a short row, or a separator inside an unquoted value")
+        except csv.Error as error:
+            return f"row {reader.line_num}: not valid CSV ({error}); a quote is not closed or stands inside a value"
+    return None
+
+
 def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
     """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through Arrow."""
     if not path.exists():
@@ -299,6 +321,9 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
         types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     except duckdb.Error as error:
         first = str(error).strip().splitlines()[0]
+        where = _first_bad_csv_row(path) if path.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") else None
+        if where:
+            raise RecordError(f"{path}, {where}") from None
         raise RecordError(f"{path}: cannot be read as a {path.suffix.lstrip('.') or 'CSV'} extract "
                           f"(damaged, cut short or another kind of file): {first}") from None
     wrong = [f"{c} (header «{mapping.columns[c]}») is {types[mapping.columns[c]]}, but must be {_EXPECTED[_column_kind(c, dates)][1]}"
