@@ -271,6 +271,8 @@ CASES = [
          1, ("m.csv", "input file")),
     Case("scores -o with a foreign extension", lambda f: ["scores", "-o", "scores.json"], 1, ("scores.json", ".xlsx")),
     Case("template -o t.csv", lambda f: ["template", "-o", "t.csv"], 1, ("t.csv", ".xlsx")),
+    Case("output where nothing may be written", lambda f: ["scores", "-o", "/proc/openness-scores.csv"], 1,
+         ("/proc/openness-scores.csv", "cannot write")),
     Case("output is a folder", lambda f: (Path(f / "out").mkdir(), ["report", "-o", "out"])[1], 1, ("out",)),
     Case("scores -o FILE.xlsx writes a workbook", lambda f: ["scores", "-o", "scores.xlsx"], 0, outputs=("scores.xlsx",)),
     Case("an empty template given to report", lambda f: ((f / "e.xlsx").write_bytes(write_template(METHODOLOGY, BODIES)),
