@@ -266,7 +266,9 @@ def indicator_entry(draw, methodology: Methodology, indicator: Indicator):
         if parts:
             spec = draw(st.sampled_from(parts))
             whole = cells[(indicator.id, spec.part_of)]
-            cells[(indicator.id, spec.name)] = float(whole) + draw(st.sampled_from([1.0, 0.5, 250.0]))
+            # The decimal a person would type (2.47), not the float sum 1.47 + 1.0 = 2.4699999999999998.
+            excess = draw(st.sampled_from([Fraction(1), Fraction(1, 2), Fraction(250)]))
+            cells[(indicator.id, spec.name)] = float(to_fraction(whole) + excess)
         return "relation", cells
     if choice == "blank":
         return "blank", draw(st.sampled_from([{}, {(indicator.id, s.name): "н/д" for s in indicator.inputs}]))

@@ -245,7 +245,7 @@ CASES = [
     Case("a zip whose headers lie about a CRC", lying_crc, 1, ("t.xlsx", "damaged", "CRC")),
     Case("a record of 2034 in a 2025 extract", record_of_another_year, 1, ("outside the assessment year 2025", "A1")),
     Case("a percent shown as 85 % stored as 0.85", percent_formatted, 1,
-         (f"Обратная связь!", f"{FIRST_BODY_ROW + 1}", "85 %", "type 85")),
+         ("Обратная связь!", f"{FIRST_BODY_ROW + 1}", "85 %", "type 85")),
     Case("stray cell at XFD1048576 in a template", stray_cell, 0, ("OK",)),
     Case("stray cell at XFD1048576 in a long table", long_table_with_stray_cell, 0),
     Case("huge exponent in a CSV value", lambda f: ["scores", csv_file(f, GOOD_CSV.replace("48981", "1e100000000"))],

@@ -362,6 +362,12 @@ def lambda_calls(generated) -> list[tuple[str, list]]:
     return calls
 
 
+def fifteen_digits(text: str) -> str:
+    """A message with every number written to 15 significant digits, as Excel writes numbers
+    into text (IronCalc writes the shortest exact form, up to 17 digits)."""
+    return re.sub(r"-?[0-9]+\.[0-9]{12,}", lambda m: f"{float(m.group()):.15g}", text)
+
+
 def core_of(name: str, args: list):
     """What the xlwings function of that name gives (cells semantics) for these cells."""
     args = [str(a) if isinstance(a, CellError) else a for a in args]
@@ -397,12 +403,17 @@ def test_ironcalc_evaluates_the_named_lambdas_like_the_core(generated, tmp_path)
         refs = ",".join(f"{ironcalc.column_name_from_number(c)}{row}" for c in range(1, len(args) + 1))
         model.update_cell_with_formula(sheet, row, 8, f"={name}({refs})")
     model.evaluate()
-    mismatches = []
+    mismatches, long_numbers = [], 0
     for row, (name, args) in enumerate(calls, start=1):
         got, want = model.get_cell_value(sheet, row, 8), core_of(name, args)
-        if not same(want, got):
-            mismatches.append((name, args, want, got))
-    print(f"\nIronCalc: {len(calls)} LAMBDA calls, {len(mismatches)} differ from the core")
+        if same(want, got):
+            continue
+        if isinstance(got, str) and same(want, fifteen_digits(got)):
+            long_numbers += 1  # IronCalc writes 2.4699999999999998 where Excel writes 2.47
+            continue
+        mismatches.append((name, args, want, got))
+    print(f"\nIronCalc: {len(calls)} LAMBDA calls, {len(mismatches)} differ from the core; {long_numbers} messages "
+          "quote a number with IronCalc's 17 digits where Excel and the core use 15")
     assert len(calls) >= 20_000
     assert not mismatches, mismatches[:10]
 

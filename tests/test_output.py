@@ -74,7 +74,6 @@ def test_the_one_csv_writer_escapes_formula_text_and_keeps_numbers():
 
 
 def test_negative_criterion_totals_stay_numbers_in_the_scores_csv():
-    from openness_xl import reference
     from openness_xl.methodology import load
     from openness_xl.output import scores_csv
     from openness_xl.scoring import DIRECT, Entry, evaluate
