@@ -16,6 +16,7 @@ Plain text only: the workbook modules write it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Mapping, Sequence
@@ -27,7 +28,7 @@ from .exact import plain
 from .kinds import ExcelContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
 from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, ceiling_message, exceeds_message, invalid_message,
-                     missing_message, score_allowed, score_range)
+                     missing_message, percent_format_message, score_allowed, score_range)
 
 # Criterion totals and the index are sums of scores with at most a few decimals; rounding
 # the sum at 10 places removes the binary noise of the addition and nothing else.
@@ -96,8 +97,10 @@ def _is_yes_no_word(x: str, words: Sequence[str]) -> str:
     return ft.any_of([f"TRIM({x})={ft.text(w)}" for w in words])
 
 
-def input_problem(spec: InputSpec, x: str) -> str:
-    """"" for a valid input, else "; " and the core's sentence about it."""
+def input_problem(spec: InputSpec, x: str, x_is_cell: bool = False) -> str:
+    """"" for a valid input, else "; " and the core's sentence about it. Where `x` is a cell
+    reference (not a LAMBDA argument), a number shown as a percentage is refused as the
+    template reader refuses it: CELL("format") starts with P for a percentage format."""
     invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(spec.name, spec.allowed, HOLE), shown)  # noqa: E731
     missing = ft.text(SEPARATOR + missing_message(spec.name, spec.allowed))
     if spec.type == "boolean":
@@ -113,6 +116,12 @@ def input_problem(spec: InputSpec, x: str) -> str:
             number_branch = ft.if_(f"{x}>{ft.number(spec.ceiling)}", too_large, number_branch)
         if bad:
             number_branch = ft.if_(bad, invalid(x), number_branch)
+        if x_is_cell and spec.unit != "share":
+            # The shown percent may stand twice in the sentence: fill each hole by what it holds.
+            sentence = percent_format_message(spec.name, spec.unit, HOLE, "\x02")
+            pieces = [f"{x}*100" if marker == HOLE else x for marker in re.findall("[\x00\x02]", sentence)]
+            as_percent = ft.text(SEPARATOR) + "&" + fill(sentence.replace("\x02", HOLE), *pieces)
+            number_branch = ft.if_(f'LEFT(CELL("format",{x}),1)="P"', as_percent, number_branch)
         inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(shown_other(x)))
     return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(not_submitted(x), missing, inner))
 
@@ -141,10 +150,11 @@ def input_value(spec: InputSpec, x: str) -> str:
 @dataclass(frozen=True)
 class Cells:
     """Where an indicator's formula finds its values: an expression per input, and the
-    body type's (a cell or a LAMBDA parameter)."""
+    body type's (a cell or a LAMBDA parameter); `references` when they are cells."""
 
     inputs: Mapping[str, str]
     body_type: str | None = None
+    references: bool = False
 
 
 def _body_type_is(methodology: Methodology, body_type: str) -> Callable[[str], str]:
@@ -178,7 +188,7 @@ def _relations(indicator: Indicator, cells: Cells) -> list[str]:
 
 def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
     """"" when the inputs can be scored, else the core's message (problems joined by "; ")."""
-    pieces = [input_problem(spec, cells.inputs[spec.name]) for spec in indicator.inputs]
+    pieces = [input_problem(spec, cells.inputs[spec.name], cells.references) for spec in indicator.inputs]
     relations = _relations(indicator, cells)
     if relations:
         every_input_valid = ft.all_of([input_valid(s, cells.inputs[s.name]) for s in indicator.inputs])

@@ -74,6 +74,14 @@ def exceeds_message(part: str, part_value: str, whole: str, whole_value: str) ->
     return f"{part} ({part_value}) must not exceed {whole} ({whole_value})"
 
 
+def percent_format_message(name: str, unit: str, shown_percent: str, shown_value: str) -> str:
+    """A number shown as a percentage where the input is not a share: Excel stores 85 % as 0.85."""
+    if unit == "percent":
+        return (f"{name} is shown as {shown_percent} % (a percentage format), so the cell holds {shown_value}; "
+                f"type {shown_percent} in a cell formatted as a number")
+    return f"{name} is shown as {shown_percent} % (a percentage format), so the cell holds {shown_value}; type it as a plain number"
+
+
 def ceiling_message(name: str, shown_value: str, ceiling: str) -> str:
     return f"{name} is implausibly large ({shown_value}); the methodology allows at most {ceiling}"
 

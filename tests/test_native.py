@@ -32,7 +32,7 @@ BODIES = registry(2025)
 GENERATED = 2000
 # Functions «Расчёт» may use: all of them exist in Excel 2010 and LibreOffice 7.4.
 EXCEL_2010 = {"IF", "ISNUMBER", "ISERROR", "ISLOGICAL", "ISTEXT", "TRIM", "MID", "ROUND", "INT", "IFERROR",
-              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT"}
+              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT", "LEFT", "CELL"}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
 
 
@@ -431,3 +431,28 @@ def test_a_number_stored_as_text_is_refused_by_the_template_reader_as_by_its_for
     assert f"АППК!D{row}" in str(caught.value) and "late must be a whole number ≥ 0, got '25'" in str(caught.value)
     assert cells.indicator_cell(METHODOLOGY, METHODOLOGY.indicator("appk_review_timeliness"), "25", 48981.0) == \
         "late must be a whole number ≥ 0, got '25'"
+
+
+@needs_libreoffice
+def test_a_percent_typed_as_85_percent_is_refused_by_the_formulas_as_by_the_reader(tmp_path):
+    """Excel stores 85 % as 0.85: «Расчёт» must not score it as 0.85 %."""
+    from openness_xl.inputs import InputErrors, load_inputs
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    sheet = book["Обратная связь"]
+    col = next(c.column for c in sheet[KEY_ROW + 1] if c.value == "fb_satisfaction.satisfied_percent")
+    row = FIRST_BODY_ROW + 1
+    sheet.cell(row, col, 0.85).number_format = "0%"
+    sheet.cell(row + 1, col, 85)
+    book.save(path)
+    with pytest.raises(InputErrors) as caught:
+        load_inputs(path, METHODOLOGY, BODIES)
+    (problem,) = caught.value.problems
+    recalculated = openpyxl.load_workbook(recalculate(path, tmp_path), data_only=True)
+    calc = {c.value: c.column for c in recalculated[CALC][KEY_ROW + 1] if c.value}
+    check_col = next(c.column for c in recalculated[CHECKS][KEY_ROW + 1] if c.value == "fb_satisfaction")
+    assert recalculated[CHECKS].cell(row, check_col).value == problem.message
+    assert recalculated[CALC].cell(row, calc["fb_satisfaction"]).value == problem.message
+    assert recalculated[CALC].cell(row + 1, calc["fb_satisfaction"]).value == 6  # 85, typed as a number: the 80 % step

@@ -151,7 +151,7 @@ def _row_formulas(methodology: Methodology, columns: Mapping[str, tuple[str, int
                   for name in indicator.input_names}
         result.check_col[indicator.id] = FIRST_COL + number
         result.check[indicator.id] = "=" + native.problems_formula(
-            methodology, indicator, native.Cells(inputs, _at(TYPE_COL, CALC)))
+            methodology, indicator, native.Cells(inputs, _at(TYPE_COL, CALC), references=True))
         check = _at(FIRST_COL + number, CHECKS)
         direct_sheet, direct_col = columns[f"{indicator.id}.score"]
         own = native.score_formula(methodology, indicator, native.Cells(inputs, body_type))

@@ -13,7 +13,7 @@ from typing import Iterable
 from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
-from ..values import is_not_submitted
+from ..values import is_not_submitted, percent_format_message, shown
 from ..values import NOT_SUBMITTED
 from .common import cell, finish, new_workbook
 
@@ -313,11 +313,7 @@ def _percent_problem(methodology: Methodology, indicator_id: str, field: str, va
         spec = None  # a direct score
     if spec is not None and spec.unit == "share":
         return None
-    seen = f"{value * 100:g} %"
-    if spec is not None and spec.unit == "percent":
-        return (f"the cell shows {seen} (a percentage format), so it holds {value:g}; {field} is a number of "
-                f"percent: type {value * 100:g} in a cell formatted as a number")
-    return f"the cell shows {seen} (a percentage format), so it holds {value:g}; type the {field} as a plain number"
+    return percent_format_message(field, spec.unit if spec else "points", shown(value * 100), shown(value))
 
 
 def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> str | None:
