@@ -10,7 +10,7 @@ from . import __version__
 from .bodies import registry
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
-from .output import OutputRefused, atomic_write, same_file, scores_csv, scores_table
+from .output import OutputRefused, atomic_write, refuse_inputs, scores_csv, scores_table
 from .reference import published_submissions
 
 
@@ -57,9 +57,7 @@ def check_output(args, kind: str, also: Sequence[str] = ()) -> str | None:
     if not getattr(args, "output", None):
         return None
     chosen = output_format(args.output, kind, also)
-    for other in read_files(args):
-        if same_file(other, args.output):
-            raise OutputRefused(f"refusing to write {args.output}: it is the input file {other}; choose another output")
+    refuse_inputs(args.output, read_files(args))
     return chosen
 
 
@@ -75,7 +73,7 @@ def cmd_scores(args) -> int:
     from .scoring import evaluate
 
     methodology = _methodology(args)
-    check_output(args, args.format, also=("xlsx",))
+    chosen = check_output(args, args.format, also=("xlsx",))
     results = evaluate(methodology, _submissions(args, methodology))
     for result in results:
         if result.missing:
@@ -85,7 +83,7 @@ def cmd_scores(args) -> int:
     if args.strict and (absent or any(r.missing for r in results)):
         print("error: --strict and some bodies or indicators have no data (see the warnings above)", file=sys.stderr)
         return 2
-    if args.output and output_format(args.output, args.format, also=("xlsx",)) == "xlsx":
+    if chosen == "xlsx":
         from .workbooks.scores import write_scores
 
         atomic_write(args.output, write_scores(methodology, results), protect=read_files(args))

@@ -72,13 +72,18 @@ def _remove_stale_temporaries(target: Path) -> None:
             pass  # another user's live process
 
 
+def refuse_inputs(path: Path | str, protect: Iterable[Path | str]) -> None:
+    """OutputRefused when `path` is any of the `protect` files, however it is spelled."""
+    for other in protect:
+        if other is not None and same_file(other, path):
+            raise OutputRefused(f"refusing to write {path}: it is the input file {other}; choose another output")
+
+
 def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = ()) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename it into
     place: a failed write leaves nothing half-written, and a killed one's leftover is removed
     by the next write. Refuses to write over any `protect` path, however it is spelled."""
-    for other in protect:
-        if other is not None and same_file(other, path):
-            raise OutputRefused(f"refusing to write {path}: it is the input file {other}; choose another output")
+    refuse_inputs(path, protect)
     target = Path(os.path.abspath(path))
     if target.is_dir():
         raise OutputRefused(f"cannot write {path}: it is a folder; give a file name")

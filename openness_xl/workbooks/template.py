@@ -13,8 +13,7 @@ from typing import Iterable
 from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
-from ..values import is_not_submitted, percent_format_message, shown
-from ..values import NOT_SUBMITTED
+from ..values import NOT_SUBMITTED, is_not_submitted, percent_format_message, shown
 from .common import cell, finish, new_workbook
 
 TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
@@ -266,7 +265,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
             code = line[0] if line else None
             cells_of = {col: (line[col] if col < len(line) else None) for col in keys}
             if code is None or (isinstance(code, str) and not code.strip()):
-                filled = [f"{get_column_letter(c + 1)}{number}" for c, v in cells_of.items() if not _not_submitted(v)]
+                filled = [f"{get_column_letter(c + 1)}{number}" for c, v in cells_of.items() if not is_not_submitted(v)]
                 if filled:
                     problems.append((f"{sheet.title}!A{number}", f"row {number} has values ({', '.join(filled[:3])}"
                                      f"{', …' if len(filled) > 3 else ''}) but no body code in column A"))
@@ -293,7 +292,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
                     continue
                 by_indicator.setdefault(indicator_id, []).append((location, field, value))
             for indicator_id, items in by_indicator.items():
-                if all(_not_submitted(v) for _, _, v in items):
+                if all(is_not_submitted(v) for _, _, v in items):
                     continue
                 for location, field, value in items:
                     rows.append(make_row(location, code, indicator_id, field, value))
@@ -336,10 +335,6 @@ def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> 
     if body_type is not None and str(body_type).strip() and methodology.body_type_code(str(body_type)) != body.type:
         return f"the code says {body.code}, a {body.type} body, but the type column says {str(body_type).strip()!r}"
     return None
-
-
-def _not_submitted(value) -> bool:
-    return is_not_submitted(value)
 
 
 def template_keys(methodology: Methodology) -> Iterable[str]:
