@@ -32,7 +32,10 @@ def _submissions(args, methodology):
 def read_files(args) -> list:
     """Every file the command reads: an output may be none of them, however it is spelled."""
     names = ("input", "methodology", "mapping", "plans", "appeals", "receptions")
-    return [getattr(args, name) for name in names if getattr(args, name, None)]
+    files = [getattr(args, name) for name in names if getattr(args, name, None)]
+    if getattr(args, "published", None) and Path(args.published).is_dir():
+        files += [str(p) for p in sorted(Path(args.published).rglob("*")) if p.is_file()]
+    return files
 
 
 # What each output format may be called: a file named otherwise is refused, never written
@@ -247,22 +250,21 @@ def cmd_check(args) -> int:
 
 
 def cmd_reconcile(args) -> int:
-    from .reconcile import reconcile, summary
+    from .output import csv_text
+    from .reconcile import CSV_COLUMNS, finding_rows, reconcile, render_text
 
     methodology = _methodology(args)
-    findings = reconcile(methodology, args.year)
-    if not args.all:
-        shown = [f for f in findings if f.check != "tier-label"]
+    check_output(args, args.format)
+    source = Path(args.published) if args.published else args.year
+    result = reconcile(methodology, source)
+    if args.format == "csv":
+        text = csv_text(CSV_COLUMNS, finding_rows(result))
     else:
-        shown = findings
-    lines = [f"Reconciliation of the published {args.year} tables with methodology {Path(methodology.path).name}", ""]
-    lines += [str(f) for f in shown]
-    hidden = len(findings) - len(shown)
-    if hidden:
-        lines += ["", f"({hidden} printed tier labels disagree with the percent rule: see --all)"]
-    lines += ["", summary(findings)]
-    _emit("\n".join(lines) + "\n", args)
-    return 0
+        tables = f"the tables in {args.published}" if args.published else f"the published {args.year} tables"
+        text = render_text(result, tables, Path(methodology.path).name, new_only=args.new)
+    _emit(text, args, args.format)
+    # A new finding fails the run; --strict fails on documented report errors too.
+    return 1 if result.new or (args.strict and result.findings) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -326,7 +328,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.set_defaults(run=cmd_check)
 
     rec = sub.add_parser("reconcile", parents=[common], help="published tables against the recomputation")
-    rec.add_argument("--all", action="store_true", help="also list every printed tier label that disagrees")
+    rec.add_argument("--published", metavar="DIR",
+                     help="check these tables (the layout of openness_xl/data/2025/) instead of the embedded ones")
+    rec.add_argument("--format", choices=["text", "csv"], default="text")
+    rec.add_argument("--new", action="store_true", help="list only the new findings, not the documented errors")
+    rec.add_argument("--strict", action="store_true", help="exit 1 on documented report errors too")
     rec.add_argument("-o", "--output")
     rec.set_defaults(run=cmd_reconcile)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import grading
 from .exact import plain
+from .known_errors import RECORDED, documented
 from .methodology import Methodology, load
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -42,6 +43,7 @@ def render(methodology: Methodology) -> str:
         "Index ratings: " + ", ".join(
             f"{b.rating} ≥ {plain(b.lower)}" + (" (provisional)" if b.provisional else "") for b in methodology.ratings if b.lower is not None
         ) + f", else {methodology.ratings[-1].rating}.",
+        *_conflicts(methodology, "index"),
         "",
         "| criterion | maximum | А from | С below | indicators |",
         "|---|---|---|---|---|",
@@ -57,6 +59,8 @@ def render(methodology: Methodology) -> str:
         lines += ["", f"## {i.order}. {i.name_ru}", "", f"*{i.name_en}* — `{i.id}`, criterion `{i.criterion}`, "
                   f"maximum {plain(i.maximum)}" + (" (subtracted)" if i.role == "penalty" else " (bonus)" if i.role == "bonus" else "")
                   + f"; report {i.source}."]
+        named = "" if i.supplier_named else " — our reading"
+        lines += ["", f"Data supplier: {i.supplier}{named} ({i.supplier_source})."]
         if i.provisional:
             lines += ["", "**Provisional**: part of this formula is inferred from the report, not stated; its "
                           "uncertain numbers are parameters in the methodology file. Give the score directly where "
@@ -75,7 +79,25 @@ def render(methodology: Methodology) -> str:
             extra = f" (≤ {spec.part_of})" if spec.part_of else ""
             lines.append(f"| `{spec.name}` | {spec.unit} | {spec.allowed}{extra} | {spec.description_ru} — {spec.description_en} |")
         lines.append(f"| `score` | points | a score from 0 to {plain(i.maximum)} | the score given directly instead of the inputs |")
+        lines += _conflicts(methodology, i.id)
     return "\n".join(lines) + "\n"
+
+
+def _conflicts(methodology: Methodology, item: str) -> list[str]:
+    """What the report states in words against what the methodology does, and the printed
+    values it cannot explain: the documented errors that no computation finds."""
+    entries = [e for e in documented(methodology.year) if e.item == item and e.check in (*RECORDED, "unreachable-score")]
+    if not entries:
+        return []
+    lines = ["", "Report conflicts (`openness reconcile` lists them too):", ""]
+    for e in entries:
+        note = f"{e.note[:1].upper()}{e.note[1:]}."
+        if e.check == "stated-rule":
+            lines.append(f"- **{e.ref}** ({e.line}) the report states {e.published}; the methodology reads: "
+                         f"{e.expected}. {note}")
+        else:
+            lines.append(f"- **{e.ref}** ({e.line}) {e.body} printed {e.published}: {note}")
+    return lines
 
 
 def _show_param(value) -> str:

@@ -1,115 +1,269 @@
-"""Reconciliation: the published tables against the recomputation, finding by finding.
+"""Reconciliation: a report's published tables against the recomputation, finding by finding.
 
-Checks, for any year whose tables are bundled: every criterion against the sum of its
-printed indicators, every index against the sum of its criteria, letters and ratings
-against the stated bands, printed tier labels against the percent rule, and the report's
-worked examples (raw inputs quoted in its text) against the formulas. Known report errors
-are annotated from `data/<year>/report_errors.csv`; anything else is news.
+Checks every criterion against the sum of its printed indicators, every index against the
+sum of its criteria and against the recomputation, letters, ratings and ranks against the
+stated bands, printed tier labels against the percent rule, the report's worked examples and
+the raw quantities of its narrative against the formulas, and every checkable statement of
+the narrative against the tables. Each finding names the report line of the row it comes
+from. A finding is *documented* when `report_errors.csv` holds it with the same values;
+anything else is new.
 """
 from __future__ import annotations
 
-import csv
+import textwrap
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import grading, reference
+from . import grading, narrative, reference
 from .bodies import registry
 from .exact import plain
+from .known_errors import RECORDED, Register, documented
 from .methodology import Methodology
 from .scoring import ScoreError, evaluate, score_inputs
 
-SUM_TOLERANCE = Fraction(0)  # sums are exact: any difference is a finding
+# The report prints criterion letters in Latin in most rows (A, B, C); they mean А, В, С.
+LATIN_TO_CYRILLIC = str.maketrans("ABC", "АВС")
+
+
+
+SCOPE_WORDS = {"CGO": "ЦГО", "MIO": "МИО", "ALL": "all"}
 
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # criterion-sum, index-sum, grade, rating, tier-label, worked-example, print-correction
+    check: str
     body: str
-    item: str  # indicator or criterion id, or "index"
+    item: str  # indicator or criterion id, "index", or a statement's subject
     published: str
     computed: str
     line: str
     note: str = ""
-    known: str = ""  # report-error id (R1 …) when the finding is a documented report error
+    known: str = ""  # the documented report error (R1 …) this finding is; "" when new
+    was: str = ""  # for a new finding where an error was documented: what was documented
+
+    @property
+    def new(self) -> bool:
+        return not self.known
+
+    def lines(self, width: int = 80, note: bool = True) -> list[str]:
+        """The finding as a terminal reads it: line, check, where, both values, then the note."""
+        tag = self.known or "NEW"
+        head = f"{self.line:<6} {self.check} · {self.body} · {self.item}: {self.published} → {self.computed} [{tag}]"
+        text = [*textwrap.wrap(head, width, subsequent_indent=" " * 7, break_on_hyphens=False)]
+        for extra in (self.note if note else "", f"documented there: {self.was}" if self.was else ""):
+            if extra:
+                text += textwrap.wrap(extra, width, initial_indent=" " * 7, subsequent_indent=" " * 7,
+                                      break_on_hyphens=False)
+        return text
 
     def __str__(self) -> str:
-        tag = f" [{self.known}]" if self.known else ""
-        note = f" — {self.note}" if self.note else ""
-        return (f"{self.check:15} {self.body:15} {self.item:33} published {self.published:>8}  "
-                f"computed {self.computed:>8}  {self.line}{tag}{note}")
+        return "\n".join(self.lines(10_000))
 
 
-def known_errors(year: int) -> dict[tuple[str, str, str], tuple[str, str]]:
-    path = reference.DATA / str(year) / "report_errors.csv"
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {(r["check"], r["body"], r["item"]): (r["ref"], r["note"]) for r in csv.DictReader(handle)}
+@dataclass(frozen=True)
+class Reconciliation:
+    findings: list[Finding]
+    statements: list[narrative.Verdict]
+    quantities: list[narrative.QuantityCheck]
+    no_longer_found: list  # documented errors that no finding matched
+
+    @property
+    def new(self) -> list[Finding]:
+        return [f for f in self.findings if f.new]
 
 
-def reconcile(methodology: Methodology, year: int = 2025) -> list[Finding]:
+def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
+    register = Register(documented(source))
     findings: list[Finding] = []
-    known = known_errors(year)
-    bodies = registry(year)
 
     def add(check, body, item, published, computed, line, note=""):
-        ref, known_note = known.get((check, body, item)) or known.get((check, "*", "*"), ("", ""))
-        findings.append(Finding(check, body, item, published, computed, line, note or known_note, ref))
+        entry, elsewhere = register.find(check, body, item, published, computed)
+        was = "; ".join(f"{e.ref} {e.published} → {e.expected}" for e in elsewhere)
+        # A documented error carries its curated explanation; a new one what the check saw.
+        explanation = (entry.note or note) if entry else note
+        findings.append(Finding(check, body, item, published, computed, line or "—", explanation,
+                                entry.ref if entry else "", was))
 
-    for fix in reference.corrections(year):
+    for fix in reference.corrections(source):
         add("print-correction", fix.body, fix.indicator_id, plain(fix.printed), plain(fix.used), fix.line, fix.reason)
 
-    results = {r.body: r for r in evaluate(methodology, reference.published_submissions(year))}
-    printed_criteria = {(p.key, p.body): p for p in reference.published_criteria(year)}
+    results = {r.body: r for r in evaluate(methodology, reference.published_submissions(source))}
+    printed_criteria = {(p.key, p.body): p for p in reference.published_criteria(source)}
     for (criterion_id, body), printed in printed_criteria.items():
         computed = results[body].criteria[criterion_id].score
-        table = f"table {criterion_id} ({printed.body_type})"
-        if abs(computed - printed.score) > SUM_TOLERANCE:
-            add("criterion-sum", body, criterion_id, printed.text, plain(computed), table,
+        if computed != printed.score:
+            add("criterion-sum", body, criterion_id, printed.text, plain(computed), printed.line,
                 f"sum of the printed indicators differs by {plain(computed - printed.score)}")
         letter = grading.grade(methodology.criterion(criterion_id), printed.score)
-        if printed.label and letter != printed.label:
-            add("grade", body, criterion_id, printed.label, letter, table, f"for the printed total {printed.text}")
+        label = printed.label.translate(LATIN_TO_CYRILLIC)
+        if label and label != letter:
+            add("grade", body, criterion_id, printed.label, letter, printed.line, f"for the printed total {printed.text}")
+        elif label != printed.label:
+            add("letter-script", body, criterion_id, printed.label, letter, printed.line,
+                "the letter is printed in Latin")
 
-    for printed in reference.published_index(year):
+    printed_index = list(reference.published_index(source))
+    for printed in printed_index:
         criteria_sum = sum((printed_criteria[(c.id, printed.body)].score for c in methodology.criteria), Fraction(0))
-        table = f"index table ({printed.body_type})"
         if criteria_sum != printed.score:
-            add("index-sum", printed.body, "index", printed.text, plain(criteria_sum), table,
+            add("index-sum", printed.body, "index", printed.text, plain(criteria_sum), printed.line,
                 "sum of the printed criteria differs")
         computed_index = results[printed.body].index
         if computed_index != printed.score:
-            add("index-recomputed", printed.body, "index", printed.text, plain(computed_index), table,
+            add("index-recomputed", printed.body, "index", printed.text, plain(computed_index), printed.line,
                 "index from the printed indicators differs")
         label, _ = grading.rating(methodology, printed.score)
         if printed.label and label != printed.label:
-            add("rating", printed.body, "index", printed.label, label, table, f"for the printed index {printed.text}")
+            add("rating", printed.body, "index", printed.label, label, printed.line,
+                f"for the printed index {printed.text}")
+    for body_type in sorted({p.body_type for p in printed_index}):
+        group = [p for p in printed_index if p.body_type == body_type]
+        printed_ranks = grading.competition_ranks([p.score for p in group])
+        computed_ranks = grading.competition_ranks([results[p.body].index for p in group])
+        for p, shown, computed in zip(group, printed_ranks, computed_ranks):
+            if shown != computed:
+                add("rank-recomputed", p.body, "index", str(shown), str(computed), p.line,
+                    f"rank among the {body_type} bodies by the index recomputed from the printed indicators")
 
-    for printed in reference.published_indicators(year):
+    reachable = {i.id: attainable_scores(methodology, i) for i in methodology.indicators}
+    for printed in reference.published_indicators(source):
         indicator = methodology.indicator(printed.key)
+        if reachable[indicator.id] is not None and printed.score not in reachable[indicator.id]:
+            nearest = min(reachable[indicator.id], key=lambda s: (abs(s - printed.score), s))
+            add("unreachable-score", printed.body, printed.key, printed.text, f"~{plain(nearest)}", printed.line,
+                f"no whole {indicator.inputs[0].name} count gives this score; the nearest is {plain(nearest)}")
         computed_tier = grading.tier(methodology, indicator, printed.score)
         if printed.label and computed_tier != printed.label:
-            add("tier-label", printed.body, printed.key, printed.label, computed_tier,
-                f"table {printed.key} ({printed.body_type})", f"for the printed score {printed.text}")
+            add("tier-label", printed.body, printed.key, printed.label, computed_tier, printed.line,
+                f"for the printed score {printed.text}")
 
-    for example in reference.worked_examples(year):
-        body_type = bodies.find(example.body).type
+    bodies = registry(2025)
+    used = {(c.indicator_id, c.body): c.used for c in reference.corrections(source)}
+    tabled = {(p.key, p.body): p for p in reference.published_indicators(source)}
+    for example in reference.worked_examples(source):
+        table_row = tabled.get((example.indicator_id, example.body))
+        if table_row and used.get((table_row.key, table_row.body), table_row.score) != example.printed:
+            add("example-vs-table", example.body, example.indicator_id, table_row.text, plain(example.printed),
+                table_row.line, f"the table prints another score than the text quotes at {example.line}")
         try:
-            computed = plain(score_inputs(methodology, example.indicator_id, example.inputs, body_type))
+            computed = plain(score_inputs(methodology, example.indicator_id, example.inputs,
+                                          bodies.find(example.body).type))
         except ScoreError as error:
             computed = f"error: {error}"
         if computed != plain(example.printed):
             inputs = ", ".join(f"{k}={v}" for k, v in example.inputs.items())
-            findings.append(Finding("worked-example", example.body, example.indicator_id, plain(example.printed),
-                                    computed, example.line, f"{inputs}; {example.note}".rstrip("; "),
-                                    "" if example.status == "match" else example.status))
-    return findings
+            add("worked-example", example.body, example.indicator_id, plain(example.printed), computed, example.line,
+                f"{inputs}; {example.note}".rstrip("; "))
+
+    quantities = narrative.check_quantities(methodology, source)
+    for q in quantities:
+        computed = plain(q.computed) if q.computed is not None else f"error: {q.error}"
+        if q.computed != q.printed:
+            inputs = ", ".join(f"{k}={v}" for k, v in q.inputs.items())
+            add("narrative-quantity", q.body, q.indicator, plain(q.printed), computed, q.lines,
+                f"the narrative's {inputs} scored by the methodology")
+
+    statements = narrative.check(methodology, source)
+    for verdict in statements:
+        fact = verdict.fact
+        if verdict.status == "fails":
+            subject = fact.named if fact.kind == "value" else SCOPE_WORDS[fact.spec.get("scope", "ALL")]
+            published = fact.stated or ", ".join(fact.bodies)
+            add("narrative", subject, fact.item, published, verdict.computed.replace("|", ", ") or "—", fact.line,
+                f"{fact.gloss}; {verdict.detail}".rstrip("; "))
+
+    for entry in documented(source):
+        if entry.check in RECORDED:
+            register.find(*entry.key)
+            findings.append(Finding(entry.check, entry.body, entry.item, entry.published, entry.expected,
+                                    entry.line, entry.note, entry.ref))
+    return Reconciliation(findings, statements, quantities, register.unused())
 
 
-def summary(findings: list[Finding]) -> str:
+def attainable_scores(methodology: Methodology, indicator, steps: int = 100_000) -> set[Fraction] | None:
+    """Every score a one-count indicator can give (a deduction per fact, points per count):
+    counted up from 0 until the score reaches its far end. None for other indicators."""
+    if len(indicator.inputs) != 1 or indicator.inputs[0].type != "integer":
+        return None
+    name = indicator.inputs[0].name
+    first = score_inputs(methodology, indicator.id, {name: 0})
+    end = Fraction(0) if first == indicator.maximum else indicator.maximum
+    scores = {first}
+    for count in range(1, steps):
+        score = score_inputs(methodology, indicator.id, {name: count})
+        scores.add(score)
+        if score == end:
+            return scores
+    return None
+
+
+def summary(result: Reconciliation) -> list[str]:
+    """Counts by check, new and documented."""
     counts: dict[str, list[int]] = {}
-    for f in findings:
+    for f in result.findings:
         entry = counts.setdefault(f.check, [0, 0])
         entry[0] += 1
-        entry[1] += bool(f.known)
-    return "\n".join(f"{check}: {total} finding(s), {known} of them documented report errors"
-                     for check, (total, known) in counts.items())
+        entry[1] += f.new
+    lines = [f"{check}: {total} finding(s), {new} new" for check, (total, new) in counts.items()]
+    statuses = [v.status for v in result.statements]
+    if statuses:
+        lines.append(f"narrative statements: {len(statuses)} checkable, {statuses.count('holds')} hold, "
+                     f"{statuses.count('fails')} do not, {statuses.count('unverifiable')} cannot be checked "
+                     "from the tables")
+    if result.quantities:
+        matching = sum(q.computed == q.printed for q in result.quantities)
+        lines.append(f"narrative quantities: {len(result.quantities)} complete input sets, {matching} give the "
+                     "printed score")
+    return lines
+
+
+CSV_COLUMNS = ("status", "ref", "line", "check", "body", "item", "published", "computed", "note", "documented_there")
+
+
+def finding_rows(result: Reconciliation) -> list[tuple[str, ...]]:
+    """The findings as table rows (CSV), new first."""
+    ordered = sorted(result.findings, key=lambda f: not f.new)
+    return [("new" if f.new else "documented", f.known, f.line, f.check, f.body, f.item, f.published, f.computed,
+             f.note, f.was) for f in ordered]
+
+
+def render_text(result: Reconciliation, tables: str, methodology_name: str, new_only: bool = False,
+                width: int = 80) -> str:
+    """The reconciliation as a reader wants it: new findings first, then every documented
+    error with its line, then what the narrative could not check, then the counts."""
+    out = [f"Reconciliation of {tables} with methodology {methodology_name}", ""]
+    new = result.new
+    out.append(f"New findings: {len(new)}" + ("" if new else " — every finding is a documented report error"))
+    for finding in new:
+        out += finding.lines(width)
+    documented_findings = [f for f in result.findings if not f.new]
+    if not new_only:
+        out += ["", f"Documented report errors: {len(documented_findings)}"]
+        for check in dict.fromkeys(f.check for f in documented_findings):
+            group = [f for f in documented_findings if f.check == check]
+            out += ["", f"{check} ({len(group)})"]
+            shared = {f.note for f in group}
+            if len(group) > 1 and len(shared) == 1:  # one explanation for all: say it once
+                out += textwrap.wrap(shared.pop(), width, break_on_hyphens=False)
+                for finding in group:
+                    out += finding.lines(width, note=False)
+            else:
+                for finding in group:
+                    out += finding.lines(width)
+    unchecked = [v for v in result.statements if v.status == "unverifiable"]
+    if unchecked:
+        out += ["", f"Narrative statements the tables cannot check: {len(unchecked)}"]
+        for verdict in unchecked:
+            out += textwrap.wrap(f"{verdict.fact.line:<6} {verdict.fact.item}: {verdict.fact.gloss} — {verdict.detail}",
+                                 width, subsequent_indent=" " * 7)
+    if result.no_longer_found:
+        out += ["", f"Documented errors no longer found: {len(result.no_longer_found)} (corrected, or the file "
+                "is out of date)"]
+        for entry in result.no_longer_found:
+            out += textwrap.wrap(f"{entry.line or '—':<6} {entry.check} · {entry.body} · {entry.item}: "
+                                 f"{entry.published} → {entry.expected} [{entry.ref}]", width, subsequent_indent=" " * 7)
+    out += ["", "Summary"]
+    for line in summary(result):
+        out += textwrap.wrap(line, width, subsequent_indent="  ")
+    return "\n".join(out) + "\n"

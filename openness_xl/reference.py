@@ -1,8 +1,12 @@
-"""The published 2025 figures bundled with the package, and the report's worked examples.
+"""A report's published tables, as data: the 2025 set bundled with the package, or any
+directory in the same layout (`openness reconcile --published DIR`).
 
 `data/<year>/` holds the report's tables as printed (indicator, criterion and index scores,
-the printed categories), the worked examples the report quotes with their raw inputs, and
-the documented corrections applied when the printed tables are used as input.
+the printed categories, the report line of every row), the worked examples the report quotes
+with their raw inputs, the documented corrections applied when the printed tables are used as
+input, the documented report errors, and the narrative's checkable statements. Every file is
+read strictly: a row with more or fewer fields than the header, a missing column or a number
+that does not read is an error naming the file and the row, never a silent guess.
 """
 from __future__ import annotations
 
@@ -18,22 +22,77 @@ from .scoring import DIRECT, Entry
 
 DATA = Path(__file__).parent / "data"
 
+# The published tables a directory must hold; everything else is optional.
+TABLES = ("indicator_scores.csv", "criterion_scores.csv", "index_scores.csv")
+MAX_BYTES = 20_000_000  # a report's tables are a few hundred kilobytes
 
-def _rows(year: int, name: str) -> list[dict[str, str]]:
-    with open(DATA / str(year) / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+
+class PublishedError(ValueError):
+    """A published table that cannot be read as printed."""
+
+
+def directory(source: int | str | Path) -> Path:
+    """The directory of a year's bundled tables, or the given directory."""
+    return DATA / str(source) if isinstance(source, int) else Path(source)
+
+
+def has(source: int | str | Path, name: str) -> bool:
+    return (directory(source) / name).is_file()
+
+
+def read_rows(source: int | str | Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of one file as (file row number, fields), checked field by field."""
+    path = directory(source) / name
+    if path.stat().st_size > MAX_BYTES:
+        raise PublishedError(f"{path}: {path.stat().st_size} bytes, more than a report's tables ({MAX_BYTES})")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PublishedError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    try:
+        records = list(csv.reader(text.splitlines(), strict=True))
+    except csv.Error as error:
+        raise PublishedError(f"{path}: {error}") from None
+    if not records:
+        raise PublishedError(f"{path}: empty, expected the header {','.join(columns)}")
+    header = [h.strip() for h in records[0]]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise PublishedError(f"{path}, row 1: missing column(s) {', '.join(missing)}; the header is {','.join(header)}")
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(field.strip() for field in record):
+            continue
+        if len(record) != len(header):
+            raise PublishedError(f"{path}, row {number}: {len(record)} fields, the header has {len(header)}"
+                                 " (an unquoted comma?)")
+        rows.append((number, dict(zip(header, record))))
+    return rows
+
+
+def number(source, name: str, row: int, column: str, text: str) -> Fraction:
+    try:
+        return to_fraction(text)
+    except (ValueError, ArithmeticError) as error:
+        raise PublishedError(f"{directory(source) / name}, row {row}, column {column}: {text!r} is not a number"
+                             f" ({error})") from None
 
 
 @dataclass(frozen=True)
 class Published:
-    """One printed score: what the table says, and what it labelled it."""
+    """One printed score: what the table says, what it labelled it, and where."""
 
     key: str  # indicator or criterion id, or "index"
     body: str
     body_type: str
     score: Fraction
-    label: str
+    label: str  # as printed, Latin letters included
     text: str  # the printed digits, e.g. "2.90"
+    line: str = ""  # the report line of the row, e.g. "L290"
+
+    @property
+    def where(self) -> str:
+        return self.line or "line not given"
 
 
 @dataclass(frozen=True)
@@ -53,7 +112,7 @@ class WorkedExample:
     line: str
     inputs: dict[str, str]
     printed: Fraction
-    status: str  # "match", or the report-error id (R1 …) that explains the difference
+    status: str  # "match", or the documented report error (R1 …) that explains the difference
     note: str
 
     @property
@@ -61,45 +120,73 @@ class WorkedExample:
         return f"{self.indicator_id}-{self.body}"
 
 
-@lru_cache(maxsize=4)
-def published_indicators(year: int = 2025) -> tuple[Published, ...]:
-    return tuple(Published(r["indicator_id"], r["body"], r["body_type"], to_fraction(r["score"]),
-                           r["category_as_printed"], r["score"]) for r in _rows(year, "indicator_scores.csv"))
+def _published(source, name: str, key_column: str | None, label_column: str) -> tuple[Published, ...]:
+    columns = tuple(c for c in (key_column, "body", "body_type", "score", label_column) if c)
+    codes = {body.code: body.type for body in registry(2025)}
+    out = []
+    for row, r in read_rows(source, name, columns):
+        if r["body"] not in codes:
+            raise PublishedError(f"{directory(source) / name}, row {row}: unknown body {r['body']!r}")
+        if codes[r["body"]] != r["body_type"]:
+            raise PublishedError(f"{directory(source) / name}, row {row}: {r['body']} is a {codes[r['body']]} body,"
+                                 f" not {r['body_type']}")
+        out.append(Published(r[key_column] if key_column else "index", r["body"], r["body_type"],
+                             number(source, name, row, "score", r["score"]), r[label_column], r["score"],
+                             r.get("line", "")))
+    return tuple(out)
 
 
-@lru_cache(maxsize=4)
-def published_criteria(year: int = 2025) -> tuple[Published, ...]:
-    return tuple(Published(r["criterion_id"], r["body"], r["body_type"], to_fraction(r["score"]),
-                           r["category_as_printed"], r["score"]) for r in _rows(year, "criterion_scores.csv"))
+@lru_cache(maxsize=8)
+def published_indicators(source: int | str | Path = 2025) -> tuple[Published, ...]:
+    return _published(source, "indicator_scores.csv", "indicator_id", "category_as_printed")
 
 
-@lru_cache(maxsize=4)
-def published_index(year: int = 2025) -> tuple[Published, ...]:
-    return tuple(Published("index", r["body"], r["body_type"], to_fraction(r["score"]),
-                           r["rating_as_printed"], r["score"]) for r in _rows(year, "index_scores.csv"))
+@lru_cache(maxsize=8)
+def published_criteria(source: int | str | Path = 2025) -> tuple[Published, ...]:
+    return _published(source, "criterion_scores.csv", "criterion_id", "category_as_printed")
 
 
-@lru_cache(maxsize=4)
-def corrections(year: int = 2025) -> tuple[Correction, ...]:
-    return tuple(Correction(r["indicator_id"], r["body"], to_fraction(r["printed"]), to_fraction(r["used"]),
-                            r["line"], r["reason"]) for r in _rows(year, "corrections.csv"))
+@lru_cache(maxsize=8)
+def published_index(source: int | str | Path = 2025) -> tuple[Published, ...]:
+    return _published(source, "index_scores.csv", None, "rating_as_printed")
 
 
-@lru_cache(maxsize=4)
-def worked_examples(year: int = 2025) -> tuple[WorkedExample, ...]:
+@lru_cache(maxsize=8)
+def corrections(source: int | str | Path = 2025) -> tuple[Correction, ...]:
+    name = "corrections.csv"
+    if not has(source, name):
+        return ()
+    return tuple(Correction(r["indicator_id"], r["body"], number(source, name, n, "printed", r["printed"]),
+                            number(source, name, n, "used", r["used"]), r["line"], r["reason"])
+                 for n, r in read_rows(source, name, ("indicator_id", "body", "printed", "used", "line", "reason")))
+
+
+@lru_cache(maxsize=8)
+def worked_examples(source: int | str | Path = 2025) -> tuple[WorkedExample, ...]:
+    """The report's quoted raw inputs with the score it printed; `status` names the
+    documented report error (from `report_errors.csv`) where they disagree."""
+    from .known_errors import documented
+
+    name = "worked_examples.csv"
+    if not has(source, name):
+        return ()
+    explained = {(e.body, e.item): e.ref for e in documented(source) if e.check == "worked-example"}
     examples = []
-    for r in _rows(year, "worked_examples.csv"):
-        inputs = dict(pair.split("=", 1) for pair in r["inputs"].split(";"))
-        examples.append(WorkedExample(r["indicator_id"], r["body"], r["line"], inputs,
-                                      to_fraction(r["printed"]), r["status"], r["note"]))
+    for n, r in read_rows(source, name, ("indicator_id", "body", "line", "inputs", "printed", "note")):
+        pairs = [pair.split("=", 1) for pair in r["inputs"].split(";")]
+        if any(len(pair) != 2 for pair in pairs):
+            raise PublishedError(f"{directory(source) / name}, row {n}: inputs {r['inputs']!r} are not name=value;…")
+        examples.append(WorkedExample(r["indicator_id"], r["body"], r["line"], dict(pairs),
+                                      number(source, name, n, "printed", r["printed"]),
+                                      explained.get((r["body"], r["indicator_id"]), "match"), r["note"]))
     return tuple(examples)
 
 
-def published_submissions(year: int = 2025) -> list[tuple[str, str, dict[str, Entry]]]:
+def published_submissions(source: int | str | Path = 2025) -> list[tuple[str, str, dict[str, Entry]]]:
     """The printed indicator scores as direct-score submissions, with the documented corrections."""
-    fixes = {(c.indicator_id, c.body): c.used for c in corrections(year)}
+    fixes = {(c.indicator_id, c.body): c.used for c in corrections(source)}
     by_body: dict[str, tuple[str, dict[str, Entry]]] = {}
-    for row in published_indicators(year):
+    for row in published_indicators(source):
         score = fixes.get((row.key, row.body), row.score)
         by_body.setdefault(row.body, (row.body_type, {}))[1][row.key] = Entry(DIRECT, score=score)
-    return [(body.code, body.type, by_body[body.code][1]) for body in registry(year) if body.code in by_body]
+    return [(body.code, body.type, by_body[body.code][1]) for body in registry(2025) if body.code in by_body]

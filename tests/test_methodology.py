@@ -164,3 +164,75 @@ def test_grade_letters_are_data():
     criterion = parse(data).criterion("appk")
     assert grading.grade(criterion, 25) == "A" and grading.grade(criterion, 17) == "C"
     assert any("three different letters" in p for p in problems_of(lambda d: d["grades"].update(labels=["А", "А", "С"])))
+
+
+# ------------------------------------------------------------------ data suppliers (L56–L58, L109–L117)
+
+def test_every_indicator_names_its_data_supplier(methodology):
+    for i in methodology.indicators:
+        assert i.supplier in ("КПСиСУ ГП", "МКИ", "МИИЦР"), i.id
+        assert "L" in i.supplier_source, i.id
+        if not i.supplier_named:
+            assert i.supplier_source.startswith("not named by the report"), i.id
+
+
+def test_the_suppliers_agree_with_the_report(methodology):
+    # L115: КПСиСУ gives the appeals data, i.e. every АППК indicator; L117: МИИЦР gives
+    # satisfaction, hidden services, request share and the knowledge base; L58: МКИ openness.
+    by_supplier = {}
+    for i in methodology.indicators:
+        if i.supplier_named:
+            by_supplier.setdefault(i.supplier, set()).add(i.id)
+    assert by_supplier["КПСиСУ ГП"] == set(methodology.criterion("appk").indicators)
+    assert by_supplier["МИИЦР"] == {"fb_satisfaction", "ic_hidden_services_bonus", "fb_request_share", "fb_knowledge_base"}
+    assert by_supplier["МКИ"] == set(methodology.criterion("open_government").indicators)
+
+
+def test_the_miiicr_list_is_the_narratives():
+    import csv
+
+    from openness_xl.reference import DATA
+
+    rows = list(csv.DictReader((DATA / "2025" / "narrative" / "process.csv").open(encoding="utf-8")))
+    stated = next(r for r in rows if r["line"] == "117" and r["fact"].startswith("data supplier: МИИЦР"))
+    named = {word.strip(" ,") for word in stated["fact"].split("for ", 1)[1].split(",")}
+    assert named == {"fb_satisfaction", "ic_hidden_services_bonus", "fb_request_share", "fb_knowledge_base"}
+
+
+def test_a_missing_supplier_is_a_problem():
+    problems = problems_of(lambda d: indicator(d, "fb_meetings").pop("supplier"))
+    assert any("fb_meetings: missing supplier" in p for p in problems)
+
+
+# ------------------------------------------------------------------ rules the report states in words
+
+def literal(ident, **changes):
+    data = copy.deepcopy(RAW)
+    indicator(data, ident).update(changes)
+    return parse(data)
+
+
+def test_statistics_quality_taken_literally_gives_nb_nothing():
+    # R4 (L135): «за каждый факт … вычитается 0,1»: НБ's 1 320 facts leave 0, the table prints 1,5.
+    from openness_xl.scoring import score_inputs
+
+    from fractions import Fraction
+
+    stated_inputs = [{k: v for k, v in i.items() if k != "part_of"}
+                     for i in indicator(RAW, "appk_statistics_quality")["inputs"] if i["name"] == "distortions"]
+    as_stated = literal("appk_statistics_quality", kind="per_fact_deduction", inputs=stated_inputs,
+                        params={"count": "distortions", "per_fact": Decimal("0.1")})
+    assert score_inputs(as_stated, "appk_statistics_quality", {"distortions": 1320}) == 0
+    assert score_inputs(parse(copy.deepcopy(RAW)), "appk_statistics_quality",
+                        {"distortions": 1320, "reviewed": 3909}) == Fraction(3, 2)
+
+
+def test_internal_control_taken_proportionally_contradicts_the_print():
+    # R8 (L2429): «пропорционально»: 9 × share gives МВД 5,47 and МТС 7,36; printed 4 and 0.
+    from fractions import Fraction
+
+    from openness_xl.scoring import score_inputs
+
+    as_stated = literal("ic_internal_control", kind="proportional", params={"part": "punished", "whole": "violations"})
+    assert score_inputs(as_stated, "ic_internal_control", {"punished": 684, "violations": 1126}) == Fraction("5.47")
+    assert score_inputs(as_stated, "ic_internal_control", {"punished": 27, "violations": 33}) == Fraction("7.36")

@@ -84,6 +84,14 @@ def test_template_columns_come_from_the_methodology(tmp_path):
     appk = book["АППК"]
     assert "Допустимо: a whole number ≥ 0" in appk["D3"].comment.text
     assert "н/д" in appk["D3"].comment.text
+    # Who supplies each indicator's data (L56–L58, L109–L117) is on the sheet and in the note.
+    assert "Данные: КПСиСУ ГП" in appk["D3"].comment.text
+    assert appk["D2"].value.endswith("— данные: КПСиСУ ГП")
+    groups = [c.value for sheet in inputs[:4] for c in sheet[2] if isinstance(c.value, str) and "— данные: " in c.value]
+    assert len(groups) == 20
+    assert any(g.endswith("данные: МКИ (в отчёте не назван)") for g in groups)
+    direct = book["Баллы напрямую"]
+    assert all("рассчитывает " in c.value for c in direct[3][3:23])
 
 
 def test_filled_template_is_read_back(tmp_path):
@@ -144,6 +152,10 @@ def test_report_has_all_50_published_tables(tmp_path):
     assert len(headings) == 2
     assert tables + len(headings) == 50
     assert {"Сводка", "Профиль", "Происхождение", "Методика", DATA} <= set(book.sheetnames)
+    method = book["Методика"]
+    assert (method["J2"].value, method["K2"].value) == ("Поставщик данных", "Источник")
+    suppliers = {method.cell(r, 1).value: method.cell(r, 10).value for r in range(3, 23)}
+    assert suppliers == {i.id: i.supplier_ru for i in METHODOLOGY.indicators}
     charts = sum(len(sheet._charts) for sheet in openpyxl.load_workbook(report_file(tmp_path, name="r2.xlsx")).worksheets)
     assert charts >= 4
 

@@ -157,7 +157,7 @@ def _write_method(workbook, layout: Layout, formats) -> None:
     sheet = workbook.add_worksheet(METHOD)
     sheet.write_string(0, 0, f"Параметры методики {m.year} ({m.path.rsplit('/', 1)[-1]}); формулы книги ссылаются на эти ячейки", formats["title"])
     for col, head in enumerate(["Индикатор", "Наименование", "Максимум", "Роль", "Предварительная",
-                                "Граница 1", "Граница 2", "Граница 3", "Правило"]):
+                                "Граница 1", "Граница 2", "Граница 3", "Правило", "Поставщик данных", "Источник"]):
         sheet.write_string(1, col, head, formats["head"])
     for indicator in m.indicators:
         row = layout.method_indicator_row(indicator.id)
@@ -170,6 +170,8 @@ def _write_method(workbook, layout: Layout, formats) -> None:
         for position, (_tier, edge, _op) in enumerate(edges):
             sheet.write_number(row, 5 + position, float(edge))
         sheet.write_string(row, 8, "; ".join(f"{tier} {op} {plain(edge)}" for tier, edge, op in edges))
+        sheet.write_string(row, 9, indicator.supplier_ru)
+        sheet.write_string(row, 10, indicator.supplier_source)
     start = layout.method_criteria_start
     for col, head in enumerate(["Критерий", "Наименование", "Максимум", "А от", "С ниже"]):
         sheet.write_string(start - 1, col, head, formats["head"])
@@ -194,6 +196,8 @@ def _write_method(workbook, layout: Layout, formats) -> None:
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 60)
     sheet.set_column(8, 8, 60)
+    sheet.set_column(9, 9, 30)
+    sheet.set_column(10, 10, 60)
 
 
 def rating_formula(layout: Layout, index_ref: str) -> str:

@@ -52,7 +52,8 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
 
 
 def _comment(indicator: Indicator, spec: InputSpec) -> str:
-    lines = [f"{indicator.name_ru}", f"{spec.description_ru} ({spec.unit})", f"Допустимо: {spec.allowed}"]
+    lines = [f"{indicator.name_ru}", f"{spec.description_ru} ({spec.unit})", f"Допустимо: {spec.allowed}",
+             f"Данные: {indicator.supplier_ru}"]
     if spec.part_of:
         lines.append(f"Не больше, чем «{spec.part_of}»")
     if indicator.provisional:
@@ -131,7 +132,8 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
         for indicator_id in criterion.indicators:
             indicator = methodology.indicator(indicator_id)
             specs = list(indicator.inputs)
-            label = f"{indicator.order}. {indicator.name_ru}" + (" (предв.)" if indicator.provisional else "")
+            label = (f"{indicator.order}. {indicator.name_ru}" + (" (предв.)" if indicator.provisional else "")
+                     + f" — данные: {indicator.supplier_ru}")
             if len(specs) > 1:
                 sheet.merge_range(GROUP_ROW, col, GROUP_ROW, col + len(specs) - 1, label, group)
             else:
@@ -154,7 +156,8 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     for offset, indicator in enumerate(methodology.indicators):
         col = FIRST_INPUT_COL + offset
         sheet.write_string(GROUP_ROW, col, indicator.short_ru, group)
-        sheet.write_string(HEAD_ROW, col, f"{indicator.name_ru}, балл 0–{plain(indicator.maximum)}", head)
+        sheet.write_string(HEAD_ROW, col, f"{indicator.name_ru}, балл 0–{plain(indicator.maximum)}; "
+                           f"рассчитывает {indicator.supplier_ru}", head)
         sheet.write_string(KEY_ROW, col, f"{indicator.id}.score", key)
         sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
                               validation_for(None, indicator.maximum, top_left=cell(FIRST_BODY_ROW, col)))

@@ -1,0 +1,76 @@
+"""The report's documented errors (`report_errors.csv`), each matched exactly.
+
+A documented error is keyed by its check, body, item *and* the published and expected
+values: a finding documents nothing unless all five agree. A finding on a documented row
+with other values is new (the table changed, or the methodology did), and says what was
+documented there before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import reference
+
+FILE = "report_errors.csv"
+RECORDED = ("stated-rule", "recorded")  # documented, not computed: listed as they stand
+COLUMNS = ("ref", "check", "body", "item", "published", "expected", "line", "note")
+
+
+@dataclass(frozen=True)
+class Documented:
+    ref: str  # R1 …, M1 …, N1 … (shared/methodology.md §8)
+    check: str
+    body: str
+    item: str
+    published: str
+    expected: str
+    line: str
+    note: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.check, self.body, self.item, self.published, self.expected)
+
+
+@lru_cache(maxsize=8)
+def documented(source=2025) -> tuple[Documented, ...]:
+    if not reference.has(source, FILE):
+        return ()
+    rows = reference.read_rows(source, FILE, COLUMNS)
+    out, seen = [], {}
+    for number, r in rows:
+        entry = Documented(*(r[c].strip() for c in COLUMNS))
+        if "*" in (entry.body, entry.item):
+            raise reference.PublishedError(f"{reference.directory(source) / FILE}, row {number}: a wildcard documents"
+                                           " nothing; list each error with its values")
+        if entry.key in seen:
+            raise reference.PublishedError(f"{reference.directory(source) / FILE}, row {number}: the same error as "
+                                           f"row {seen[entry.key]}")
+        seen[entry.key] = number
+        out.append(entry)
+    return tuple(out)
+
+
+class Register:
+    """Looks findings up among the documented errors."""
+
+    def __init__(self, entries: tuple[Documented, ...]):
+        self.exact = {e.key: e for e in entries}
+        self.by_place: dict[tuple[str, str, str], list[Documented]] = {}
+        for e in entries:
+            self.by_place.setdefault(e.key[:3], []).append(e)
+        self.used: set[tuple] = set()
+
+    def find(self, check: str, body: str, item: str, published: str, expected: str
+             ) -> tuple[Documented | None, list[Documented]]:
+        """The documented error this finding is, or None and the ones documented at its place."""
+        entry = self.exact.get((check, body, item, published, expected))
+        if entry:
+            self.used.add(entry.key)
+            return entry, []
+        return None, self.by_place.get((check, body, item), [])
+
+    def unused(self) -> list[Documented]:
+        """Documented errors no finding matched: fixed in the tables, or mistyped in the file."""
+        return [e for key, e in self.exact.items() if key not in self.used and e.check not in RECORDED]

@@ -1,0 +1,305 @@
+"""Load a year's methodology TOML file and validate it.
+
+Validation collects every problem and reports them together, one precise sentence each,
+so a methodologist editing the file sees all mistakes at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..exact import to_fraction
+from ..kinds import FIXED_INPUTS, KINDS
+from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Indicator, InputSpec,
+                    Methodology, MethodologyError, RatingBand, TierBand)
+
+
+def _fraction(value: Any, where: str, problems: list[str]) -> Fraction | None:
+    try:
+        return to_fraction(value)
+    except (ValueError, TypeError):
+        problems.append(f"{where}: {value!r} is not a number")
+        return None
+
+
+def available_years() -> list[int]:
+    """Years for which a methodology file ships with the package."""
+    return sorted(int(p.stem) for p in HERE.glob("*.toml") if p.stem.isdigit())
+
+
+@lru_cache(maxsize=8)
+def load(year_or_path: int | str | Path = 2025) -> Methodology:
+    """Load and validate a methodology: a year shipped with the package, or a TOML path."""
+    path = Path(year_or_path) if not isinstance(year_or_path, int) else HERE / f"{year_or_path}.toml"
+    if not path.exists():
+        raise FileNotFoundError(f"no methodology file {path}; shipped years: {available_years()}")
+    raw_bytes = path.read_bytes()
+    try:
+        data = tomllib.loads(raw_bytes.decode("utf-8"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise MethodologyError(path, [f"not valid TOML: {error}"]) from None
+    return parse(data, path=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
+
+
+def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> Methodology:
+    """Build a Methodology from already-parsed TOML data, raising MethodologyError with every problem."""
+    problems: list[str] = []
+    head = data.get("methodology", {})
+    body_types = tuple(head.get("body_types", ("CGO", "MIO")))
+    body_type_labels = {code: tuple(labels) for code, labels in head.get("body_type_labels", {}).items()}
+    for code in body_type_labels:
+        if code not in body_types:
+            problems.append(f"methodology.body_type_labels names {code!r}, not one of {', '.join(body_types)}")
+    decimals = int(data.get("rounding", {}).get("decimals", 2))
+
+    tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
+    ratings = _parse_ratings(data.get("index", {}), problems)
+    ceiling = _fraction(data["inputs"]["at_most"], "inputs.at_most", problems) if "at_most" in data.get("inputs", {}) else None
+    indicators = [_parse_indicator(raw, tier_schemes, body_types, problems, ceiling) for raw in data.get("indicators", [])]
+    indicators = [i for i in indicators if i is not None]
+    labels = tuple(data.get("grades", {}).get("labels", ()))
+    if len(labels) != 3 or len(set(labels)) != 3:
+        problems.append(f"grades.labels must name three different letters, best first; got {list(labels)}")
+        labels = ("А", "В", "С")
+    criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
+
+    seen: dict[str, str] = {}
+    for indicator in indicators:
+        for key, label in ((indicator.id, "id"), (indicator.udf, "udf")):
+            if key in seen:
+                problems.append(f"indicator {indicator.id}: {label} {key!r} is used twice")
+            seen[key] = indicator.id
+    orders = [i.order for i in indicators]
+    if len(set(orders)) != len(orders):
+        problems.append(f"indicator orders must be unique, got {sorted(orders)}")
+    if problems:
+        raise MethodologyError(path, problems)
+    indicators.sort(key=lambda i: i.order)
+    return Methodology(
+        year=int(head.get("year", 0)),
+        title_ru=head.get("title_ru", ""),
+        title_en=head.get("title_en", ""),
+        source=head.get("source", ""),
+        body_types=body_types,
+        decimals=decimals,
+        tier_order=tier_order,
+        tier_schemes=tier_schemes,
+        ratings=ratings,
+        criteria=tuple(sorted(criteria, key=lambda c: c.order)),
+        indicators=tuple(indicators),
+        path=path,
+        sha256=sha256,
+        records=dict(data.get("records", {})),
+        _by_id={i.id: i for i in indicators},
+        body_type_labels=body_type_labels,
+    )
+
+
+def _parse_tiers(raw: Mapping, problems: list[str]):
+    order = tuple(raw.get("order", ()))
+    if len(order) < 2:
+        problems.append("tiers.order must name the tiers, best first")
+    schemes: dict[str, tuple[tuple[TierBand, ...], str]] = {}
+    percent = []
+    previous = None
+    for band in raw.get("percent", []):
+        share = _fraction(band.get("at_least_share"), f"tiers.percent {band.get('tier')}", problems)
+        if share is not None and not (0 < share <= 1):
+            problems.append(f"tiers.percent {band.get('tier')}: at_least_share must lie in (0, 1], got {share}")
+        if share is not None and previous is not None and share >= previous:
+            problems.append(f"tiers.percent bands must descend, but {band.get('tier')} ({share}) is not below {previous}")
+        previous = share
+        percent.append(TierBand(tier=band.get("tier"), at_least_share=share))
+    schemes["percent"] = (tuple(percent), raw.get("fallback", ""))
+    for name, scheme in raw.items():
+        if isinstance(scheme, Mapping) and "bands" in scheme:
+            bands = []
+            for band in scheme["bands"]:
+                keys = [k for k in ("below", "at_most") if k in band]
+                if len(keys) != 1:
+                    problems.append(f"tiers.{name} {band.get('tier')}: give exactly one of below / at_most")
+                    continue
+                value = _fraction(band[keys[0]], f"tiers.{name} {band.get('tier')}", problems)
+                bands.append(TierBand(tier=band.get("tier"), **{keys[0]: value}))
+            edges = [b.below if b.below is not None else b.at_most for b in bands]
+            if None not in edges and edges != sorted(edges):
+                problems.append(f"tiers.{name}: point edges must rise, got {[str(e) for e in edges]}")
+            schemes[name] = (tuple(bands), scheme.get("fallback", ""))
+    for name, (bands, fallback) in schemes.items():
+        for tier in [b.tier for b in bands] + [fallback]:
+            if tier not in order:
+                problems.append(f"tiers.{name}: tier {tier!r} is not one of tiers.order {list(order)}")
+    return order, schemes
+
+
+def _parse_ratings(raw: Mapping, problems: list[str]) -> tuple[RatingBand, ...]:
+    bands = []
+    previous = None
+    for band in raw.get("ratings", []):
+        lower = _fraction(band.get("from"), f"index rating {band.get('rating')}", problems)
+        if lower is not None and previous is not None and lower >= previous:
+            problems.append(f"index ratings must descend, but {band.get('rating')} from {lower} is not below {previous}")
+        previous = lower
+        bands.append(RatingBand(band.get("rating", ""), lower, bool(band.get("provisional", False))))
+    if not bands:
+        problems.append("index.ratings is empty")
+    bands.append(RatingBand(raw.get("fallback", ""), None, bool(raw.get("fallback_provisional", False))))
+    return tuple(bands)
+
+
+def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fraction | None = None) -> InputSpec | None:
+    name = raw.get("name")
+    if not name or not re.match(r"^[a-z][a-z0-9_]*$", str(name)):
+        problems.append(f"{where}: input name {name!r} must be lower_snake_case")
+        return None
+    where = f"{where} input {name}"
+    kind = raw.get("type")
+    if kind not in INPUT_TYPES:
+        problems.append(f"{where}: type {kind!r} must be one of {', '.join(INPUT_TYPES)}")
+    low = _fraction(raw["min"], where, problems) if "min" in raw else None
+    high = _fraction(raw["max"], where, problems) if "max" in raw else None
+    if low is not None and high is not None and low >= high:
+        problems.append(f"{where}: min {low} must be below max {high}")
+    choices = tuple(c for c in (_fraction(c, where, problems) for c in raw.get("choices", [])) if c is not None)
+    if kind == "choice" and not choices:
+        problems.append(f"{where}: a choice input needs choices")
+    if not raw.get("unit"):
+        problems.append(f"{where}: unit is missing")
+    if not raw.get("description_ru"):
+        problems.append(f"{where}: description_ru is missing")
+    return InputSpec(
+        name=name,
+        type=kind,
+        unit=raw.get("unit", ""),
+        description_ru=raw.get("description_ru", ""),
+        description_en=raw.get("description_en", ""),
+        min=low,
+        max=high,
+        choices=choices,
+        part_of=raw.get("part_of"),
+        ceiling=ceiling if high is None and kind in ("integer", "decimal") else None,
+    )
+
+
+def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str], ceiling: Fraction | None = None) -> Indicator | None:
+    ident = raw.get("id", "?")
+    where = f"indicator {ident}"
+    missing = [k for k in ("id", "criterion", "order", "role", "maximum", "name_ru", "short_ru", "udf", "kind", "inputs",
+                                "supplier", "supplier_source") if k not in raw]
+    if missing:
+        problems.append(f"{where}: missing {', '.join(missing)}")
+        return None
+    kind = KINDS.get(raw["kind"])
+    if kind is None:
+        problems.append(f"{where}: unknown formula kind {raw['kind']!r}; known: {', '.join(KINDS)}")
+        return None
+    maximum = _fraction(raw["maximum"], where, problems)
+    if maximum is None or maximum <= 0:
+        problems.append(f"{where}: maximum must be positive")
+        return None
+    if raw["role"] not in ROLES:
+        problems.append(f"{where}: role {raw['role']!r} must be one of {', '.join(ROLES)}")
+    if len(f"{raw['order']}. {raw['short_ru']}") > 31 or re.search(r"[\[\]:*?/\\]", raw["short_ru"]):
+        problems.append(f"{where}: short_ru {raw['short_ru']!r} must fit an Excel sheet name (31 characters with its number, no []:*?/\\)")
+    udf = str(raw["udf"])
+    if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
+        problems.append(f"{where}: udf {udf!r} is not a valid Excel function name (capital letters, digits, _ or ., starting with a letter, not a cell reference)")
+    inputs = tuple(i for i in (_parse_input(r, where, problems, ceiling) for r in raw["inputs"]) if i is not None)
+    names = [i.name for i in inputs]
+    if len(set(names)) != len(names):
+        problems.append(f"{where}: input names repeat: {names}")
+    if "score" in names or "body_type" in names:
+        problems.append(f"{where}: 'score' and 'body_type' are reserved and cannot be input names")
+    for spec in inputs:
+        if spec.part_of is not None and spec.part_of not in names:
+            problems.append(f"{where} input {spec.name}: part_of names unknown input {spec.part_of!r}")
+    sums_at_most = tuple((tuple(r.get("parts", ())), r.get("whole", "")) for r in raw.get("sums_at_most", []))
+    for parts, whole in sums_at_most:
+        for name in (*parts, whole):
+            if name not in names:
+                problems.append(f"{where}: sums_at_most names unknown input {name!r}")
+    params = raw.get("params", {})
+    for key in kind.required:
+        if key not in params:
+            problems.append(f"{where}: kind {kind.name} needs parameter {key!r}")
+    referenced = [params[p] for p in kind.input_params if p in params]
+    referenced += list(FIXED_INPUTS.get(kind.name, ()))
+    referenced += list(params.get("weights", {}) if kind.name == "weighted_shares" else [])
+    referenced += [n for c in params.get("components", []) for n in c.get("when", [])]
+    referenced += list(params.get("parts", [])) + list(params.get("coefficients", []))
+    for name in referenced:
+        if name not in names:
+            problems.append(f"{where}: parameters refer to unknown input {name!r}; declared inputs: {', '.join(names)}")
+    for name in names:
+        if referenced and name not in referenced:
+            problems.append(f"{where}: input {name!r} is declared but the formula never reads it")
+    if not problems or all(not p.startswith(where) for p in problems):
+        try:
+            problems.extend(f"{where}: {p}" for p in kind.check(params, maximum))
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(f"{where}: parameters are malformed ({error})")
+    for body_type in params.get("bands_by_body_type", {}):
+        if body_type not in body_types:
+            problems.append(f"{where}: bands_by_body_type names {body_type!r}, not one of {', '.join(body_types)}")
+    tier_scheme = raw.get("tiers", "percent")
+    if tier_scheme not in tier_schemes:
+        problems.append(f"{where}: tiers {tier_scheme!r} is not a tier scheme; known: {', '.join(tier_schemes)}")
+    return Indicator(
+        id=ident,
+        criterion=raw["criterion"],
+        order=int(raw["order"]),
+        role=raw["role"],
+        maximum=maximum,
+        name_ru=raw["name_ru"],
+        name_en=raw.get("name_en", ""),
+        name_kk=raw.get("name_kk", ""),
+        short_ru=raw.get("short_ru", ""),
+        udf=udf,
+        confidence=raw.get("confidence", ""),
+        provisional=bool(raw.get("provisional", False)),
+        source=raw.get("source", ""),
+        kind=kind,
+        params=params,
+        inputs=inputs,
+        tier_scheme=tier_scheme,
+        sums_at_most=sums_at_most,
+        supplier=str(raw["supplier"]),
+        supplier_source=str(raw["supplier_source"]),
+        supplier_named=bool(raw.get("supplier_named", True)),
+    )
+
+
+def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labels: tuple) -> list[Criterion]:
+    criteria = []
+    known = {raw.get("id") for raw in raws}
+    for indicator in indicators:
+        if indicator.criterion not in known:
+            problems.append(f"indicator {indicator.id}: criterion {indicator.criterion!r} is not declared; known: {', '.join(sorted(map(str, known)))}")
+    for raw in raws:
+        ident = raw.get("id", "?")
+        where = f"criterion {ident}"
+        members = sorted((i for i in indicators if i.criterion == ident), key=lambda i: i.order)
+        maximum = _fraction(raw.get("maximum"), where, problems) or Fraction(0)
+        scored = sum((i.maximum for i in members if i.role == "score"), Fraction(0))
+        if scored != maximum:
+            problems.append(
+                f"{where}: maximum is {maximum}, but its scored indicators add up to {scored} "
+                f"({' + '.join(f'{i.id} {i.maximum}' for i in members if i.role == 'score')})"
+            )
+        a_edge = _fraction(raw.get("grade_a_from"), where, problems) or Fraction(0)
+        c_edge = _fraction(raw["grade_c_below"], where, problems) if "grade_c_below" in raw else None
+        if a_edge > maximum:
+            problems.append(f"{where}: grade_a_from {a_edge} is above the maximum {maximum}")
+        if c_edge is not None and c_edge >= a_edge:
+            problems.append(f"{where}: grade_c_below {c_edge} must be below grade_a_from {a_edge}")
+        criteria.append(
+            Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
+                      maximum, a_edge, c_edge, tuple(i.id for i in members), labels)
+        )
+    return criteria

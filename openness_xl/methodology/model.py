@@ -1,0 +1,197 @@
+"""The methodology's objects: inputs, indicators, criteria, tier and rating bands.
+
+Built by `loader.py` from a year's TOML file; everything the rest of openness-xl knows
+about indicators, criteria, tiers and ratings it reads from these.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..exact import plain as _show
+from ..kinds import Kind
+
+HERE = Path(__file__).parent
+INPUT_TYPES = ("integer", "decimal", "boolean", "choice")
+ROLES = ("score", "penalty", "bonus")
+# Excel function names: a letter, then letters, digits, dots or underscores; not a cell reference.
+EXCEL_NAME = re.compile(r"^[A-Z][A-Z0-9_.]{0,254}$")
+CELL_REFERENCE = re.compile(r"^[A-Z]{1,3}[0-9]+$")
+
+
+class MethodologyError(ValueError):
+    """The methodology file is inconsistent; `problems` lists every sentence."""
+
+    def __init__(self, path: Path | str, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s) in the methodology:\n{lines}")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str
+    unit: str
+    description_ru: str
+    description_en: str
+    min: Fraction | None = None
+    max: Fraction | None = None
+    choices: tuple[Fraction, ...] = ()
+    part_of: str | None = None
+    # For a number with no stated maximum: above this it is a typing error, not a count.
+    ceiling: Fraction | None = None
+
+    @property
+    def allowed(self) -> str:
+        """What a valid value looks like, in words, for error messages and help."""
+        if self.type == "boolean":
+            return "1/0 (да/нет, true/false)"
+        if self.type == "choice":
+            return "one of " + ", ".join(_show(c) for c in self.choices)
+        kind = "a whole number" if self.type == "integer" else "a number"
+        if self.min is not None and self.max is not None:
+            return f"{kind} from {_show(self.min)} to {_show(self.max)}"
+        if self.min is not None:
+            return f"{kind} ≥ {_show(self.min)}"
+        return kind
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    criterion: str
+    order: int
+    role: str
+    maximum: Fraction
+    name_ru: str
+    name_en: str
+    name_kk: str
+    short_ru: str
+    udf: str
+    confidence: str
+    provisional: bool
+    source: str
+    kind: Kind
+    params: Mapping[str, Any]
+    inputs: tuple[InputSpec, ...]
+    tier_scheme: str
+    # Groups of inputs whose sum may not exceed another input: ((parts…), whole).
+    sums_at_most: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # Who gives the body its data (L56–L58, L109–L117), the lines that say so, and whether
+    # the report names the supplier at all or the name is our reading.
+    supplier: str = ""
+    supplier_source: str = ""
+    supplier_named: bool = True
+
+    @property
+    def supplier_ru(self) -> str:
+        """The supplier as the workbooks show it."""
+        return self.supplier if self.supplier_named else f"{self.supplier} (в отчёте не назван)"
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs)
+
+    def input(self, name: str) -> InputSpec:
+        for spec in self.inputs:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def needs_body_type(self) -> bool:
+        return "bands_by_body_type" in self.params
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    order: int
+    short_ru: str
+    name_ru: str
+    name_en: str
+    maximum: Fraction
+    grade_a_from: Fraction
+    grade_c_below: Fraction | None
+    indicators: tuple[str, ...]
+    grade_labels: tuple[str, str, str] = ("А", "В", "С")
+
+
+@dataclass(frozen=True)
+class TierBand:
+    tier: str
+    at_least_share: Fraction | None = None
+    below: Fraction | None = None
+    at_most: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class RatingBand:
+    rating: str
+    lower: Fraction | None  # None for the fallback
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class Methodology:
+    year: int
+    title_ru: str
+    title_en: str
+    source: str
+    body_types: tuple[str, ...]
+    decimals: int
+    tier_order: tuple[str, ...]
+    tier_schemes: Mapping[str, tuple[tuple[TierBand, ...], str]]
+    ratings: tuple[RatingBand, ...]
+    criteria: tuple[Criterion, ...]
+    indicators: tuple[Indicator, ...]
+    path: str
+    sha256: str
+    records: Mapping[str, Any] = field(default_factory=dict)
+    _by_id: Mapping[str, Indicator] = field(repr=False, default_factory=dict)
+    # Other spellings of each body type a person may type: {"CGO": ("ЦГО",), …}.
+    body_type_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def body_type_spellings(self) -> list[tuple[str, str]]:
+        """(spelling, code) for every accepted spelling of every body type, codes first."""
+        pairs = [(code, code) for code in self.body_types]
+        pairs += [(label, code) for code in self.body_types for label in self.body_type_labels.get(code, ())]
+        return pairs
+
+    @property
+    def body_type_allowed(self) -> str:
+        """What a body type may be, in words, for messages and help."""
+        return "one of " + ", ".join(spelling for spelling, _ in self.body_type_spellings())
+
+    def body_type_code(self, raw: Any) -> str | None:
+        """The body type code a cell's text stands for (any case, spaces around), or None."""
+        if not isinstance(raw, str):
+            return None
+        text = raw.strip().upper()
+        for spelling, code in self.body_type_spellings():
+            if text == spelling.upper():
+                return code
+        return None
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; KeyError names the known ids."""
+        try:
+            return self._by_id[indicator_id]
+        except KeyError:
+            raise KeyError(f"unknown indicator {indicator_id!r}; known: {', '.join(self._by_id)}") from None
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(f"unknown criterion {criterion_id!r}; known: {', '.join(c.id for c in self.criteria)}")
+
+    def by_udf(self, udf_name: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.udf == udf_name:
+                return indicator
+        raise KeyError(udf_name)
