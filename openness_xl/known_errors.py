@@ -8,7 +8,6 @@ documented there before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from . import reference
 
@@ -33,7 +32,7 @@ class Documented:
         return (self.check, self.body, self.item, self.published, self.expected)
 
 
-@lru_cache(maxsize=8)
+@reference.bundled_cache
 def documented(source=2025) -> tuple[Documented, ...]:
     if not reference.has(source, FILE):
         return ()

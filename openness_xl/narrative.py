@@ -24,6 +24,7 @@ from .methodology import Methodology
 from .scoring import ScoreError, score_inputs
 
 FACTS = "narrative/facts_checkable.csv"
+PREVIOUS_YEAR = "narrative/facts_previous_year.csv"
 QUANTITIES = "narrative/raw_quantities.csv"
 GROUPS = {"CGO": "CGO", "MIO": "MIO", "ALL": None}
 GROUP_WORDS = {"ЦГО": "CGO", "МИО": "MIO", "МИО (all)": "MIO"}
@@ -45,6 +46,8 @@ class Fact:
     item: str
     stated: str
     quote: str
+
+    origin: str = "2025"  # "2024" for the 2025 side of a comparison with an earlier period
 
     @property
     def named(self) -> str:
@@ -79,12 +82,47 @@ def facts(source) -> tuple[Fact, ...]:
     return tuple(out)
 
 
+TIERS = ("высокий", "средний", "низкий", "неэффективный")
+
+
+def previous_year_facts(source) -> tuple[Fact, ...]:
+    """The 2025 half of the comparisons with 2024 (or with the first half of 2025): «МЗ kept
+    its неэффективный level» says МЗ is неэффективный now, which the tables can check. The
+    2024 half waits for the 2024 tables."""
+    if not reference.has(source, PREVIOUS_YEAR):
+        return ()
+    out = []
+    for _, r in reference.read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
+                                                            "quantity", "value_2025", "unit", "quote")):
+        body, item, now, unit = r["group_or_body"], r["indicator_or_criterion"], r["value_2025"].strip(), r["unit"]
+        if body in GROUP_WORDS or body == "all":
+            scope = {"ЦГО": "CGO", "МИО": "MIO"}.get(body, "ALL")
+            if unit == "tier" and now in TIERS:
+                spec = {"scope": scope, "pred": f"tier:{now}", "mode": "all"}
+            else:
+                continue
+        elif unit == "tier" and now in TIERS:
+            spec = {"pred": f"tier:{now}", "mode": "subset"}
+        elif unit == "direction" and now.startswith("эффективный"):
+            spec = {"pred": "notier:неэффективный", "mode": "subset"}
+        elif unit == "баллы" and now.replace(".", "", 1).isdigit():
+            out.append(Fact(f"L{r['line']}", "value", {"cmp": "eq"}, r["quantity"], (body,), item, now, r["quote"],
+                            "2024"))
+            continue
+        else:
+            continue
+        out.append(Fact(f"L{r['line']}", "list", spec, r["quantity"], (body,) if body not in GROUP_WORDS else (),
+                        item, "", r["quote"], "2024"))
+    return tuple(out)
+
+
 class Tables:
     """The printed scores by item and body, with what the methodology makes of them."""
 
     def __init__(self, methodology: Methodology, source):
         self.methodology = methodology
         self.facts = facts(source)  # a statement may point at another («the others»)
+        self.previous_year = previous_year_facts(source)
         self.scores: dict[str, dict[str, Fraction]] = defaultdict(dict)
         self.types: dict[str, str] = {}
         for rows in (reference.published_indicators(source), reference.published_criteria(source),
@@ -328,7 +366,7 @@ def _worst_indicators(tables: Tables, fact: Fact) -> Verdict:
 def check(methodology: Methodology, source) -> list[Verdict]:
     """Every checkable statement of the narrative, evaluated on the printed tables."""
     tables = Tables(methodology, source)
-    return [evaluate(tables, fact) for fact in tables.facts]
+    return [evaluate(tables, fact) for fact in tables.facts + tables.previous_year]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ anything else is new.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -74,6 +75,8 @@ class Reconciliation:
 
 def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
+    reference.check_layout(source)
+    _check_complete(methodology, source)
     register = Register(documented(source))
     findings: list[Finding] = []
 
@@ -168,10 +171,12 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
     for verdict in statements:
         fact = verdict.fact
         if verdict.status == "fails":
-            subject = fact.named if fact.kind == "value" else SCOPE_WORDS[fact.spec.get("scope", "ALL")]
+            one = len(fact.bodies) == 1 or fact.kind == "value"
+            subject = fact.named if one else SCOPE_WORDS[fact.spec.get("scope", "ALL")]
             published = fact.stated or ", ".join(fact.bodies)
+            gloss = fact.gloss if fact.origin == "2025" else f"{fact.gloss} (its 2025 side)"
             add("narrative", subject, fact.item, published, verdict.computed.replace("|", ", ") or "—", fact.line,
-                f"{fact.gloss}; {verdict.detail}".rstrip("; "))
+                f"{gloss}; {verdict.detail}".rstrip("; "))
 
     for entry in documented(source):
         if entry.check in RECORDED:
@@ -179,6 +184,33 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
             findings.append(Finding(entry.check, entry.body, entry.item, entry.published, entry.expected,
                                     entry.line, entry.note, entry.ref))
     return Reconciliation(findings, statements, quantities, register.unused())
+
+
+def _check_complete(methodology: Methodology, source) -> None:
+    """Every row names an item of the methodology, and every body has every item once:
+    a reconciliation of half a table would report the missing half as errors."""
+    where = reference.directory(source)
+    expected = {"indicator_scores.csv": [i.id for i in methodology.indicators],
+                "criterion_scores.csv": [c.id for c in methodology.criteria], "index_scores.csv": ["index"]}
+    tables = {"indicator_scores.csv": reference.published_indicators(source),
+              "criterion_scores.csv": reference.published_criteria(source),
+              "index_scores.csv": reference.published_index(source)}
+    bodies = sorted({p.body for p in tables["index_scores.csv"]})
+    for name, rows in tables.items():
+        seen: dict[tuple[str, str], int] = {}
+        for p in rows:
+            if p.key not in expected[name]:
+                raise reference.PublishedError(f"{where / name}, row {p.row}: {p.key!r} is not an item of "
+                                               f"methodology {Path(methodology.path).name}")
+            if (p.key, p.body) in seen:
+                raise reference.PublishedError(f"{where / name}, row {p.row}: {p.body} {p.key} again "
+                                               f"(first at row {seen[(p.key, p.body)]})")
+            seen[(p.key, p.body)] = p.row
+        missing = [f"{body} {key}" for body in bodies for key in expected[name] if (key, body) not in seen]
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            raise reference.PublishedError(f"{where / name}: no row for {shown} (every body of index_scores.csv "
+                                           "needs every item)")
 
 
 def attainable_scores(methodology: Methodology, indicator, steps: int = 100_000) -> set[Fraction] | None:
@@ -208,7 +240,9 @@ def summary(result: Reconciliation) -> list[str]:
     lines = [f"{check}: {total} finding(s), {new} new" for check, (total, new) in counts.items()]
     statuses = [v.status for v in result.statements]
     if statuses:
-        lines.append(f"narrative statements: {len(statuses)} checkable, {statuses.count('holds')} hold, "
+        earlier = sum(v.fact.origin != "2025" for v in result.statements)
+        lines.append(f"narrative statements: {len(statuses)} checkable ({len(statuses) - earlier} about 2025, {earlier} "
+                     f"the 2025 side of a comparison with an earlier period), {statuses.count('holds')} hold, "
                      f"{statuses.count('fails')} do not, {statuses.count('unverifiable')} cannot be checked "
                      "from the tables")
     if result.quantities:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from .bodies import registry
@@ -34,6 +34,30 @@ class PublishedError(ValueError):
 def directory(source: int | str | Path) -> Path:
     """The directory of a year's bundled tables, or the given directory."""
     return DATA / str(source) if isinstance(source, int) else Path(source)
+
+
+def bundled_cache(read):
+    """Remember what was read from the package's own data, which cannot change; a directory
+    given by the user is read afresh each time, so an edited table is never served stale."""
+    remembered = lru_cache(maxsize=4)(read)
+
+    @wraps(read)
+    def reader(source: int | str | Path = 2025):
+        return remembered(source) if isinstance(source, int) else read(source)
+
+    reader.cache_clear = remembered.cache_clear
+    return reader
+
+
+def check_layout(source: int | str | Path) -> None:
+    """A directory of published tables must exist and hold the three score tables."""
+    where = directory(source)
+    if not where.is_dir():
+        raise PublishedError(f"{where}: no such directory of published tables")
+    missing = [name for name in TABLES if not (where / name).is_file()]
+    if missing:
+        raise PublishedError(f"{where}: missing {', '.join(missing)}; a set of published tables holds "
+                             f"{', '.join(TABLES)} (the layout of openness_xl/data/2025/)")
 
 
 def has(source: int | str | Path, name: str) -> bool:
@@ -89,6 +113,7 @@ class Published:
     label: str  # as printed, Latin letters included
     text: str  # the printed digits, e.g. "2.90"
     line: str = ""  # the report line of the row, e.g. "L290"
+    row: int = 0  # the row of the CSV file it was read from
 
     @property
     def where(self) -> str:
@@ -132,26 +157,26 @@ def _published(source, name: str, key_column: str | None, label_column: str) -> 
                                  f" not {r['body_type']}")
         out.append(Published(r[key_column] if key_column else "index", r["body"], r["body_type"],
                              number(source, name, row, "score", r["score"]), r[label_column], r["score"],
-                             r.get("line", "")))
+                             r.get("line", ""), row))
     return tuple(out)
 
 
-@lru_cache(maxsize=8)
+@bundled_cache
 def published_indicators(source: int | str | Path = 2025) -> tuple[Published, ...]:
     return _published(source, "indicator_scores.csv", "indicator_id", "category_as_printed")
 
 
-@lru_cache(maxsize=8)
+@bundled_cache
 def published_criteria(source: int | str | Path = 2025) -> tuple[Published, ...]:
     return _published(source, "criterion_scores.csv", "criterion_id", "category_as_printed")
 
 
-@lru_cache(maxsize=8)
+@bundled_cache
 def published_index(source: int | str | Path = 2025) -> tuple[Published, ...]:
     return _published(source, "index_scores.csv", None, "rating_as_printed")
 
 
-@lru_cache(maxsize=8)
+@bundled_cache
 def corrections(source: int | str | Path = 2025) -> tuple[Correction, ...]:
     name = "corrections.csv"
     if not has(source, name):
@@ -161,7 +186,7 @@ def corrections(source: int | str | Path = 2025) -> tuple[Correction, ...]:
                  for n, r in read_rows(source, name, ("indicator_id", "body", "printed", "used", "line", "reason")))
 
 
-@lru_cache(maxsize=8)
+@bundled_cache
 def worked_examples(source: int | str | Path = 2025) -> tuple[WorkedExample, ...]:
     """The report's quoted raw inputs with the score it printed; `status` names the
     documented report error (from `report_errors.csv`) where they disagree."""

@@ -60,14 +60,7 @@ def row(name: str, **match) -> dict:
 
 
 def new_findings(directory):
-    reference_caches_clear()
     return reconcile(METHODOLOGY, directory).new
-
-
-def reference_caches_clear():
-    for cached in (reference.published_indicators, reference.published_criteria, reference.published_index,
-                   reference.corrections, reference.worked_examples, documented):
-        cached.cache_clear()
 
 
 # ------------------------------------------------------------------ the embedded tables
@@ -240,7 +233,22 @@ def test_a_score_that_is_not_a_number_names_the_file_row_and_column(capsys, tabl
 def test_a_missing_table_is_an_error(capsys, tables):
     (tables / "index_scores.csv").unlink()
     code, _, err = run(capsys, "reconcile", "--published", str(tables))
-    assert code == 1 and "index_scores.csv" in err
+    assert code == 1 and "missing index_scores.csv; a set of published tables holds" in err
+    code, _, err = run(capsys, "reconcile", "--published", str(tables / "nowhere"))
+    assert code == 1 and "nowhere: no such directory of published tables" in err
+
+
+def test_an_unknown_item_or_a_missing_row_is_an_error(capsys, tables):
+    edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meetings", "body": "МЗ"}, indicator_id="fb_meeting")
+    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    assert code == 1 and "indicator_scores.csv, row" in err and "'fb_meeting' is not an item of methodology" in err
+    edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meeting", "body": "МЗ"}, indicator_id="fb_satisfaction")
+    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    assert code == 1 and "МЗ fb_satisfaction again (first at row" in err
+    rows = (tables / "indicator_scores.csv").read_text(encoding="utf-8").split("\n")
+    (tables / "indicator_scores.csv").write_text("\n".join(r for r in rows if ",МЗ," not in r), encoding="utf-8")
+    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    assert code == 1 and "no row for МЗ appk_review_timeliness" in err
 
 
 def test_a_wildcard_documents_nothing(capsys, tables):
@@ -320,9 +328,17 @@ def test_worked_example_lines_hold_their_inputs():
 
 def test_the_narrative_verdicts_on_the_2025_tables():
     verdicts = narrative.check(METHODOLOGY, 2025)
-    assert len(verdicts) == 215
-    statuses = [v.status for v in verdicts]
-    assert (statuses.count("holds"), statuses.count("fails"), statuses.count("unverifiable")) == (199, 11, 5)
+    for origin, total, counts in (("2025", 215, (199, 11, 5)), ("2024", 101, (99, 2, 0))):
+        statuses = [v.status for v in verdicts if v.fact.origin == origin]
+        assert len(statuses) == total
+        assert (statuses.count("holds"), statuses.count("fails"), statuses.count("unverifiable")) == counts
+
+
+def test_a_kept_tier_is_checked_on_its_2025_side(tables):
+    # L364: МЗ «сохранили неэффективные оценки по сравнению с 2024 годом»; 1,96 is неэффективный.
+    edit(tables, "indicator_scores.csv", {"indicator_id": "appk_review_timeliness", "body": "МЗ"}, score="3.96")
+    found = {(f.check, f.body, f.line) for f in new_findings(tables)}
+    assert ("narrative", "МЗ", "L364") in found
 
 
 @pytest.mark.parametrize("stated, value, holds", [
