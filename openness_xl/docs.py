@@ -59,7 +59,7 @@ def render(methodology: Methodology) -> str:
         lines += ["", f"## {i.order}. {i.name_ru}", "", f"*{i.name_en}* — `{i.id}`, criterion `{i.criterion}`, "
                   f"maximum {plain(i.maximum)}" + (" (subtracted)" if i.role == "penalty" else " (bonus)" if i.role == "bonus" else "")
                   + f"; report {i.source}."]
-        named = "" if i.supplier_named else " — our reading"
+        named = "" if i.supplier_named else " — not named by the report; МКИ collects the final data, our reading"
         lines += ["", f"Data supplier: {i.supplier}{named} ({i.supplier_source})."]
         if i.provisional:
             lines += ["", "**Provisional**: part of this formula is inferred from the report, not stated; its "

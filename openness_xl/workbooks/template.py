@@ -147,7 +147,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
                 sheet.set_column(col, col, 16, entry)
                 fill(sheet, col, indicator.id, spec.name)
                 col += 1
-        sheet.set_row(GROUP_ROW, 45)
+        sheet.set_row(GROUP_ROW, 80)  # a one-column group holds a long name and its supplier
         sheet.set_row(HEAD_ROW, 75)
         sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
     sheet = workbook.add_worksheet(DIRECT_SHEET)
