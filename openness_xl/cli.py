@@ -8,6 +8,7 @@ from typing import Sequence
 
 from . import __version__
 from .bodies import registry
+from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
 from .output import OutputRefused, atomic_write, refuse_inputs, scores_csv, scores_table
@@ -190,6 +191,15 @@ def cmd_workbooks(args) -> int:
     return 0
 
 
+def cmd_lite(args) -> int:
+    from . import lite
+
+    methodology = _methodology(args)
+    for path in lite.write(Path(args.dir), lite.files(methodology, args.wheel_url, __version__), read_files(args)):
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_aggregate(args) -> int:
     import time
 
@@ -303,6 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     books.add_argument("-d", "--dir", default="workbooks")
     books.set_defaults(run=cmd_workbooks)
 
+    lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
+    lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")
+    lite.add_argument("--wheel-url", required=True, help="https address where the openness-xl wheel is served")
+    lite.set_defaults(run=cmd_lite)
+
     agg = sub.add_parser("aggregate", parents=[common], help="raw e-Otinish records → indicator inputs (long CSV)")
     agg.add_argument("appeals", help="appeals extract (.parquet, .csv or .xlsx)")
     agg.add_argument("receptions", help="reception requests extract (.parquet, .csv or .xlsx)")
@@ -345,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MethodologyError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, ValueError, KeyError) as error:
+    except (FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:

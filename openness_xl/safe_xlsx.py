@@ -11,7 +11,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import defusedxml  # noqa: F401  (imported so openpyxl switches to its safe parser)
 
 MAX_MEMBERS = 2_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -87,6 +86,9 @@ def inspect(path: Path | str, max_members: int = MAX_MEMBERS, max_uncompressed: 
 def open_workbook(path: Path | str, formulas: bool = False, **limits):
     """Open an .xlsx for reading values only (or, with `formulas`, the formulas' text), after
     the archive checks; returns (workbook, warnings)."""
+    from .extras import require
+
+    require("workbooks", "Reading .xlsx files")  # defusedxml too: openpyxl parses with it when present
     import openpyxl
     from openpyxl import xml as openpyxl_xml
 

@@ -2,9 +2,10 @@
 # Install openness-xl into a virtual environment (.venv) beside this repository.
 # A virtual environment works on Debian's and Ubuntu's own Python as well, where a plain
 # `pip install` is refused (externally-managed-environment). Usage: setup.sh [EXTRAS]
+# (default: all — workbooks, records and the Excel functions; see pyproject.toml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${1:-}"
+extras="${1:-all}"
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   # Debian splits venv support into its own package.
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -12,9 +12,3 @@ def methodology():
 @pytest.fixture(scope="session")
 def bodies():
     return registry(2025)
-
-import sys
-from pathlib import Path
-
-# The Excel functions live outside the package, as xlwings loads them: a plain module on the path.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "udfs"))

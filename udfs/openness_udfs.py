@@ -18,16 +18,31 @@ Excel way:
 from __future__ import annotations
 
 import inspect
+import os
+from pathlib import Path
 from typing import Callable
 
 import xlwings as xw
 
 from openness_xl import cells
 from openness_xl.exact import plain
-from openness_xl.methodology import Indicator, load
+from openness_xl.methodology import Indicator, Methodology, available_years, load
 
-METHODOLOGY = load(2025)
+SETTING = "OPENNESS_METHODOLOGY"
 CATEGORY = "Openness Index"
+
+
+def configured_methodology() -> Methodology:
+    """The methodology the functions compute: the environment variable OPENNESS_METHODOLOGY
+    names a year shipped with the package (2025) or a methodology TOML file; unset, the
+    newest shipped year."""
+    setting = os.environ.get(SETTING, "").strip()
+    if not setting:
+        return load(available_years()[-1])
+    return load(int(setting) if setting.isdigit() else Path(setting))
+
+
+METHODOLOGY = configured_methodology()
 
 
 # ------------------------------------------------------------------ one function per indicator

@@ -4,3 +4,6 @@ Written with XlsxWriter so that every formula cell carries the value the core co
 (the file reads correctly in any viewer and before recalculation) and so that the same
 inputs give byte-identical files.
 """
+from ..extras import require
+
+require("workbooks", "Workbooks (.xlsx templates, reports and outputs)")

@@ -128,11 +128,10 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
     sheet.set_row(HEAD_ROW, 75)
     sheet.freeze_panes(FIRST_BODY_ROW, 3)
 
+    # The module is installed with the package, so xlwings finds it without a PYTHONPATH.
     conf = workbook.add_worksheet(CONF)
     conf.write_string(0, 0, "UDF Modules")
     conf.write_string(0, 1, UDF_MODULE)
-    conf.write_string(1, 0, "PYTHONPATH")
-    conf.write_string(1, 1, "udfs")
     sheet.activate()
     return finish(workbook, buffer)
 

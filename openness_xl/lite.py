@@ -1,0 +1,54 @@
+"""`openness lite`: the two files an xlwings Lite workbook needs, `main.py` and `requirements.txt`.
+
+xlwings Lite (Excel 365 and Excel on the web) runs Python in the browser (Pyodide) and
+registers the functions it finds in the workbook's `main.py`; it installs what
+`requirements.txt` names with micropip. openness-xl is not on a public index, so the
+requirement is the URL where the IT department serves the project's wheel.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .methodology import Methodology
+
+MAIN = '''"""Openness Index functions for xlwings Lite, written by `openness lite` (openness-xl {version}).
+
+Paste this into the workbook's main.py. The functions are the package's own (openness_udfs);
+blank cells: see docs/excel.md, «xlwings Lite» — write «н/д» where a value was not submitted.
+"""
+import os
+
+# The methodology the functions compute (a year shipped with the package).
+os.environ.setdefault("OPENNESS_METHODOLOGY", "{year}")
+
+from openness_udfs import *  # noqa: E402,F401,F403  every OPENNESS_… function, registered by xlwings
+'''
+
+REQUIREMENTS = '''# openness-xl is not on PyPI: put its wheel where Excel can fetch it (https, with CORS allowed)
+# and keep this line pointing at it. It has no dependencies; xlwings Lite brings xlwings.
+{wheel_url}
+'''
+
+
+def files(methodology: Methodology, wheel_url: str, version: str) -> dict[str, str]:
+    """main.py and requirements.txt for a Lite workbook computing `methodology`."""
+    from .methodology import HERE
+
+    if Path(methodology.path).resolve() != (HERE / f"{methodology.year}.toml").resolve():
+        raise ValueError(f"xlwings Lite computes a methodology shipped in the wheel; {methodology.path} is not one "
+                         "(add it to openness_xl/methodology/ and build the wheel again)")
+    if not wheel_url.startswith(("https://", "http://")) or not wheel_url.endswith(".whl"):
+        raise ValueError(f"--wheel-url must be the http(s) address of the openness-xl wheel (…/openness_xl-{version}-"
+                         f"py3-none-any.whl), got {wheel_url!r}")
+    return {"main.py": MAIN.format(version=version, year=methodology.year),
+            "requirements.txt": REQUIREMENTS.format(wheel_url=wheel_url)}
+
+
+def write(directory: Path, texts: dict[str, str], protect=()) -> list[Path]:
+    from .output import atomic_write
+
+    written = []
+    for name, text in texts.items():
+        atomic_write(directory / name, text.encode("utf-8"), protect=protect)
+        written.append(directory / name)
+    return written
