@@ -14,4 +14,6 @@ if ! command -v soffice >/dev/null 2>&1; then
     echo "LibreOffice is missing: install the Debian package libreoffice-calc (the engine checks will be skipped)" >&2
   fi
 fi
-.venv/bin/python -m pytest -q "$@"
+# Pyodide (node) runs the core's tests as xlwings Lite would; fetched now, run offline.
+bash scripts/pyodide.sh
+OPENNESS_REQUIRE_PYODIDE=1 .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,56 @@
+"""The core's tests inside Pyodide, the Python of xlwings Lite, against the same tests in CPython.
+
+`scripts/pyodide.sh` (run by scripts/test.sh) fetches Pyodide and the pure-Python wheels into
+.cache/pyodide; here the project's wheel is built, installed inside Pyodide with micropip from
+local files (no network), and the core's pure-Python test modules run there and here with the
+same Hypothesis seed. Every test must end the same way in both.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "pyodide"
+PYODIDE = CACHE / "node_modules" / "pyodide"
+WHEELS = CACHE / "wheels"
+# The core's tests that need neither spreadsheets, subprocesses nor compiled packages.
+CORE_TESTS = ["test_exact.py", "test_bodies.py", "test_methodology.py", "test_properties.py",
+              "test_report_2025.py", "test_reconcile.py"]
+
+
+def outcomes(output: str) -> dict:
+    line = [line for line in output.splitlines() if line.startswith("OUTCOMES ")][-1]
+    return json.loads(line[len("OUTCOMES "):])
+
+
+@pytest.fixture(scope="module")
+def pyodide_ready():
+    if not (PYODIDE / "pyodide.mjs").is_file() or not list(WHEELS.glob("micropip-*.whl")):
+        message = "Pyodide is not fetched: run scripts/pyodide.sh (scripts/test.sh does)"
+        if os.environ.get("OPENNESS_REQUIRE_PYODIDE"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_the_core_tests_end_the_same_in_pyodide_and_cpython(pyodide_ready, tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("openness_xl-*.whl")
+    inside = subprocess.run(["node", str(ROOT / "tests" / "pyodide" / "run.mjs"), str(PYODIDE), str(WHEELS),
+                             str(wheel), str(ROOT / "tests"), *CORE_TESTS],
+                            capture_output=True, text=True, timeout=1200, cwd=tmp_path)
+    assert inside.returncode == 0, inside.stderr[-3000:]
+    here = subprocess.run([sys.executable, str(ROOT / "tests" / "pyodide" / "outcomes.py"),
+                           *[f"tests/{name}" for name in CORE_TESTS]],
+                          capture_output=True, text=True, timeout=1200, cwd=ROOT)
+    pyodide_result, cpython_result = outcomes(inside.stdout), outcomes(here.stdout)
+    python = next(line for line in inside.stdout.splitlines() if line.startswith("PYTHON "))
+    counts = {o: list(pyodide_result["outcomes"].values()).count(o) for o in ("passed", "xfailed", "failed")}
+    print(f"Pyodide ({python}): {counts}")
+    assert pyodide_result["exit"] == cpython_result["exit"] == 0
+    assert len(pyodide_result["outcomes"]) > 900
+    assert pyodide_result["outcomes"] == cpython_result["outcomes"]
