@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || bash scripts/setup.sh
+.venv/bin/python -c "import packaging" 2>/dev/null || .venv/bin/python -m pip install --quiet packaging
 .venv/bin/python scripts/windows_bundle.py "$@"
