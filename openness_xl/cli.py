@@ -8,6 +8,7 @@ from typing import Sequence
 
 from . import __version__
 from .bodies import registry
+from .appeal import AppealErrors
 from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
@@ -32,7 +33,7 @@ def _submissions(args, methodology):
 
 def read_files(args) -> list:
     """Every file the command reads: an output may be none of them, however it is spelled."""
-    names = ("input", "methodology", "mapping", "plans", "appeals", "receptions")
+    names = ("input", "methodology", "mapping", "plans", "appeals", "receptions", "old", "new", "log", "source")
     files = [getattr(args, name) for name in names if getattr(args, name, None)]
     if getattr(args, "published", None) and Path(args.published).is_dir():
         files += [str(p) for p in sorted(Path(args.published).rglob("*")) if p.is_file()]
@@ -136,7 +137,15 @@ def cmd_report(args) -> int:
         print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
         return 1
     _absent_bodies(args, results)
-    data = write_report(methodology, results, _provenance(args), args.year)
+    provenance, changes = _provenance(args), None
+    if args.source or args.appeals:
+        from .appeal import version_chain
+
+        if not (args.source and args.appeals and args.input):
+            raise ValueError("--source and --appeals go together, with the final input as INPUT")
+        chain, changes = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
+        provenance = [*provenance, *chain]
+    data = write_report(methodology, results, provenance, args.year, changes)
     atomic_write(args.output, data, protect=read_files(args))
     print(f"wrote {args.output}: {len(results)} bodies")
     return 0
@@ -188,6 +197,87 @@ def cmd_workbooks(args) -> int:
     for name, data in files.items():
         atomic_write(folder / name, data, protect=read_files(args))
         print(f"wrote {folder / name}")
+    return 0
+
+
+def _version(path: str, methodology, args):
+    """An input file's submissions, or the score table of a file written by `openness scores`."""
+    from .diff import read_score_file
+
+    table = read_score_file(path, methodology)
+    if table is not None:
+        return None, table
+    loaded = load_inputs(path, methodology, registry(args.year))
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return loaded.submissions, None
+
+
+def cmd_diff(args) -> int:
+    from . import diff
+
+    methodology = _methodology(args)
+    chosen = check_output(args, args.format, also=("xlsx",))
+    old_inputs, old_table = _version(args.old, methodology, args)
+    new_inputs, new_table = _version(args.new, methodology, args)
+    if old_inputs is not None and new_inputs is not None:
+        result = diff.diff(methodology, old_inputs, new_inputs)
+    else:
+        from .scoring import evaluate
+
+        tables = [t if t is not None else diff.score_table(methodology, evaluate(methodology, s))
+                  for s, t in ((old_inputs, old_table), (new_inputs, new_table))]
+        result = diff.diff_scores(methodology, *tables)
+    if chosen == "xlsx":
+        from .workbooks.table import write_table
+
+        data = write_table(f"{Path(args.old).name} → {Path(args.new).name}", "Изменения", diff.CSV_COLUMNS,
+                           diff.rows(result))
+        atomic_write(args.output, data, protect=read_files(args))
+    else:
+        text = diff.render_csv(result) if args.format == "csv" else diff.render_text(
+            result, Path(args.old).name, Path(args.new).name)
+        _emit(text, args, args.format)
+    return 1 if result.changed else 0  # like diff(1): 1 means the versions differ
+
+
+def cmd_appeal(args) -> int:
+    from . import appeal
+
+    methodology = _methodology(args)
+    bodies = registry(args.year)
+    if args.action == "template":
+        chosen = check_output(args, "csv", also=("xlsx",))
+        if chosen == "xlsx":
+            from .workbooks.appeal_log import write_appeal_log
+
+            atomic_write(args.output, write_appeal_log(methodology, bodies), protect=read_files(args))
+        else:
+            atomic_write(args.output, appeal.template_csv().encode("utf-8"), protect=read_files(args))
+        print(f"wrote {args.output}")
+        return 0
+    chosen = check_output(args, "csv" if args.action == "apply" else args.format, also=("xlsx",))
+    submissions = _submissions(args, methodology)
+    appeals = appeal.read_log(args.log)
+    if args.action == "apply":
+        final, applied = appeal.apply(methodology, bodies, submissions, appeals, str(args.log))
+        if chosen == "xlsx":
+            from .workbooks.template import write_template
+
+            data = write_template(methodology, bodies, final)
+        else:
+            data = appeal.final_csv(methodology, final).encode("utf-8")
+        atomic_write(args.output, data, protect=read_files(args))
+        print(f"wrote {args.output}: {len(applied)} of {len(appeals)} appeal(s) applied", file=sys.stderr)
+        return 0
+    effects = appeal.effects(methodology, bodies, submissions, appeals, str(args.log))
+    if chosen == "xlsx":
+        from .workbooks.table import write_table
+
+        atomic_write(args.output, write_table("Обжалования: эффект", "Обжалования", appeal.REPORT_COLUMNS,
+                                              appeal.report_rows(effects)), protect=read_files(args))
+        return 0
+    _emit(appeal.report_csv(effects) if args.format == "csv" else appeal.render_report(effects), args, args.format)
     return 0
 
 
@@ -302,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = sub.add_parser("report", parents=[common], help="the report workbook (.xlsx) with live formulas")
     report.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
     report.add_argument("-o", "--output", required=True)
+    report.add_argument("--source", help="the source data INPUT was made from (with --appeals): the version chain")
+    report.add_argument("--appeals", help="the appeal log applied to --source to give INPUT")
     report.set_defaults(run=cmd_report)
 
     live = sub.add_parser("live", parents=[common], help="the live workbook (.xlsx) calling the Excel functions")
@@ -312,6 +404,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     books = sub.add_parser("workbooks", parents=[common], help="regenerate the template, report and live workbooks of the year")
     books.add_argument("-d", "--dir", default="workbooks")
     books.set_defaults(run=cmd_workbooks)
+
+    changes = sub.add_parser("diff", parents=[common],
+                             help="what changed between two input versions (or two score files), and what it moved")
+    changes.add_argument("old", help="the earlier version: an input file or a scores CSV")
+    changes.add_argument("new", help="the later version")
+    changes.add_argument("--format", choices=["text", "csv"], default="text")
+    changes.add_argument("-o", "--output", help="write here (.txt, .csv or .xlsx) instead of standard output")
+    changes.set_defaults(run=cmd_diff)
+
+    appeals = sub.add_parser("appeal", help="the appeal log: a template, the final input version, each appeal's effect")
+    actions = appeals.add_subparsers(dest="action", required=True)
+    log_template = actions.add_parser("template", parents=[common], help="an empty appeal log (.xlsx or .csv)")
+    log_template.add_argument("-o", "--output", required=True)
+    apply_log = actions.add_parser("apply", parents=[common],
+                                   help="apply the accepted appeals to the source data: the final input version")
+    apply_log.add_argument("input", help="the source data (an input file)")
+    apply_log.add_argument("log", help="the appeal log (.csv or .xlsx)")
+    apply_log.add_argument("-o", "--output", required=True, help="the final input (.csv, or .xlsx for a template)")
+    report_log = actions.add_parser("report", parents=[common], help="each appeal's effect if accepted")
+    report_log.add_argument("input", help="the source data (an input file)")
+    report_log.add_argument("log", help="the appeal log (.csv or .xlsx)")
+    report_log.add_argument("--format", choices=["text", "csv"], default="text")
+    report_log.add_argument("-o", "--output")
+    for parser_ in (log_template, apply_log, report_log):
+        parser_.set_defaults(run=cmd_appeal)
 
     lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
     lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")
@@ -355,6 +472,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except InputErrors as errors:
+        print(f"error: {errors}", file=sys.stderr)
+        return 1
+    except AppealErrors as errors:
         print(f"error: {errors}", file=sys.stderr)
         return 1
     except MethodologyError as error:

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from .exact import plain
 from .methodology import Methodology
-from .scoring import BodyResult
+from .scoring import DIRECT, BodyResult
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -106,6 +106,31 @@ def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = 
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+INPUT_COLUMNS = ("body", "indicator", "field", "value")
+
+
+def input_rows(methodology: Methodology, submissions: Sequence) -> list[tuple[str, str, str, str]]:
+    """Submissions as the long input table, in body and methodology order: one row per raw
+    input, or one `score` row for a score given directly. The canonical form of an input
+    version: the same submissions give the same rows, whatever file they were read from."""
+    rows = []
+    for body, _type, entries in submissions:
+        for indicator in methodology.indicators:
+            entry = entries.get(indicator.id)
+            if entry is None:
+                continue
+            if entry.source == DIRECT:
+                rows.append((body, indicator.id, "score", plain(entry.score)))
+            else:
+                rows += [(body, indicator.id, name, plain(entry.values[name])) for name in indicator.input_names]
+    return rows
+
+
+def inputs_csv(methodology: Methodology, submissions: Sequence) -> str:
+    """The long input table (body,indicator,field,value) that `openness scores` reads back."""
+    return csv_text(INPUT_COLUMNS, input_rows(methodology, submissions))
 
 
 def score_columns(methodology: Methodology) -> list[str]:

@@ -5,6 +5,7 @@ so a methodologist editing the file sees all mistakes at once.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -16,7 +17,7 @@ from typing import Any, Mapping
 
 from ..exact import to_fraction
 from ..kinds import FIXED_INPUTS, KINDS
-from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Indicator, InputSpec,
+from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Cycle, Indicator, InputSpec,
                     Methodology, MethodologyError, RatingBand, TierBand)
 
 
@@ -68,6 +69,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         problems.append(f"grades.labels must name three different letters, best first; got {list(labels)}")
         labels = ("А", "В", "С")
     criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
+    cycle = _parse_cycle(data.get("cycle"), problems)
 
     seen: dict[str, str] = {}
     for indicator in indicators:
@@ -98,7 +100,25 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         records=dict(data.get("records", {})),
         _by_id={i.id: i for i in indicators},
         body_type_labels=body_type_labels,
+        cycle=cycle,
     )
+
+
+def _parse_cycle(raw: Mapping | None, problems: list[str]) -> Cycle | None:
+    if raw is None:
+        return None
+    names = ("source_data_by", "appeals_until", "final_by")
+    dates = []
+    for name in names:
+        value = raw.get(name)
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            problems.append(f"cycle.{name} must be a date such as 2026-01-27, got {value!r}")
+            return None
+        dates.append(value)
+    if not dates[0] <= dates[1] <= dates[2]:
+        problems.append(f"cycle dates must not go backwards: {', '.join(f'{n} {d}' for n, d in zip(names, dates))}")
+        return None
+    return Cycle(*dates)
 
 
 def _parse_tiers(raw: Mapping, problems: list[str]):

@@ -5,6 +5,7 @@ about indicators, criteria, tiers and ratings it reads from these.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -137,6 +138,16 @@ class RatingBand:
 
 
 @dataclass(frozen=True)
+class Cycle:
+    """The year's dates (L107–L117): source data handed over, the last day to appeal them
+    (an appeal filed that day is in time), the final data fixed."""
+
+    source_data_by: dt.date
+    appeals_until: dt.date
+    final_by: dt.date
+
+
+@dataclass(frozen=True)
 class Methodology:
     year: int
     title_ru: str
@@ -155,6 +166,7 @@ class Methodology:
     _by_id: Mapping[str, Indicator] = field(repr=False, default_factory=dict)
     # Other spellings of each body type a person may type: {"CGO": ("ЦГО",), …}.
     body_type_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cycle: Cycle | None = None
 
     def body_type_spellings(self) -> list[tuple[str, str]]:
         """(spelling, code) for every accepted spelling of every body type, codes first."""

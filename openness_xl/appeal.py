@@ -1,0 +1,385 @@
+"""`openness appeal`: the appeal log of the cycle, applied to the source data, and its effect.
+
+Until the appeal deadline (the methodology's `[cycle]`, L111) an assessed body may dispute
+its source data indicator by indicator. The log holds one appeal a row:
+
+    body,indicator,field,source_value,claimed_value,grounds,filed_on,decision,accepted_value
+
+`field` is an input of the indicator, or `score` for a score given directly; `filed_on` an
+ISO date; `decision` accepted, rejected or partly (ru: принято/удовлетворено, отклонено/
+отказано, частично), with the accepted value for partly (accepted takes the claimed value
+when it is left blank).
+
+`apply` writes the final input version from the accepted rows only, and refuses the whole
+log — nothing written — when any row is late, disputes a value the source data do not hold,
+names an unknown body or field, repeats another row, or is undecided; every refusal names
+its row. `report` shows each appeal's effect as if accepted, through `openness diff`.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import diff
+from .bodies import BodyRegistry, UnknownBody
+from .inputs import MAX_CSV_BYTES, InputErrors, Problem, Row, _decode, build_submissions
+from .methodology import Methodology
+from .output import csv_text, input_rows
+from .values import is_not_submitted
+
+COLUMNS = ("body", "indicator", "field", "source_value", "claimed_value", "grounds", "filed_on", "decision",
+           "accepted_value")
+DECISIONS = {
+    "accepted": ("accepted", "принято", "удовлетворено", "удовлетворить", "принять"),
+    "rejected": ("rejected", "отклонено", "отказано", "не удовлетворено", "отклонить", "отказать"),
+    "partly": ("partly", "частично", "частично удовлетворено", "partly accepted"),
+}
+SCORE = "score"
+
+
+class AppealErrors(ValueError):
+    """Every row of an appeal log that cannot be taken."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the appeal log:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Appeal:
+    location: str  # "row 7" or "appeals!A7"
+    body: str
+    indicator: str
+    field: str
+    source_value: str
+    claimed_value: str
+    grounds: str
+    filed_on: dt.date | None
+    decision: str  # accepted, rejected, partly, or "" when not decided yet
+    accepted_value: str
+
+    @property
+    def outcome(self) -> str | None:
+        """The value that goes into the final data, or None when nothing changes."""
+        if self.decision == "accepted":
+            return self.accepted_value or self.claimed_value
+        if self.decision == "partly":
+            return self.accepted_value
+        return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(value: Any) -> dt.date | None | str:
+    """A date, None when blank, or the text that is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def _decision(value: Any) -> str | None:
+    text = _text(value).lower()
+    if not text:
+        return ""
+    return next((code for code, spellings in DECISIONS.items() if text in spellings), None)
+
+
+def read_log(path: Path | str) -> list[Appeal]:
+    """The appeal log (CSV or .xlsx, a sheet named «appeals» or the first); AppealErrors lists
+    every row that cannot be read."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise AppealErrors([Problem(source, "file", "does not exist")])
+    records = _xlsx_records(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_records(path)
+    if not records:
+        raise AppealErrors([Problem(source, "row 1", f"no header; the columns are {','.join(COLUMNS)}")])
+    header_location, header = records[0]
+    header = [_text(h).lower() for h in header]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise AppealErrors([Problem(source, header_location, f"missing column(s) {', '.join(missing)}; the columns "
+                                                             f"are {','.join(COLUMNS)}")])
+    appeals, problems = [], []
+    for location, cells in records[1:]:
+        cells = list(cells) + [None] * (len(header) - len(cells))
+        value = {c: cells[header.index(c)] for c in COLUMNS}
+        if not any(_text(v) for v in value.values()):
+            continue
+        filed = _date(value["filed_on"])
+        decision = _decision(value["decision"])
+        if isinstance(filed, str):
+            problems.append(Problem(source, location, f"filed_on {filed!r} is not a date (write it as 2026-01-27)"))
+        if decision is None:
+            problems.append(Problem(source, location, f"decision {_text(value['decision'])!r} is not one of accepted, "
+                                                      "rejected, partly (принято, отклонено, частично)"))
+        appeals.append(Appeal(location, _text(value["body"]), _text(value["indicator"]), _text(value["field"]),
+                              _text(value["source_value"]), _text(value["claimed_value"]), _text(value["grounds"]),
+                              filed if isinstance(filed, dt.date) else None, decision or "",
+                              _text(value["accepted_value"])))
+    if problems:
+        raise AppealErrors(problems)
+    return appeals
+
+
+def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise AppealErrors([Problem(str(path), "file", f"is larger than {MAX_CSV_BYTES:,} bytes")])
+    try:
+        text = _decode(path.read_bytes(), str(path))
+    except InputErrors as error:
+        raise AppealErrors(error.problems) from None
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise AppealErrors([Problem(str(path), "file", f"is not valid CSV ({error})")]) from None
+    too_wide = [n for n, r in enumerate(rows[1:], start=2) if rows and len(r) > len(rows[0])]
+    if too_wide:
+        raise AppealErrors([Problem(str(path), f"row {n}", f"has more fields than the header ({len(rows[0])}): an "
+                                    "unquoted comma? Quote the value, or separate the columns with ;")
+                            for n in too_wide])
+    return [(f"row {n}", r) for n, r in enumerate(rows, start=1)]
+
+
+def _xlsx_records(path: Path) -> list[tuple[str, list[Any]]]:
+    from .safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
+
+    try:
+        workbook, _ = open_workbook(path)
+    except UnsafeWorkbook as error:
+        raise AppealErrors([Problem(str(path), "file", str(error))]) from None
+    try:
+        sheet = workbook["appeals"] if "appeals" in workbook.sheetnames else workbook.worksheets[0]
+        return [(f"{sheet.title}!A{n}", list(values)) for n, values in present_rows(sheet)]
+    finally:
+        workbook.close()
+
+
+def _current(methodology: Methodology, submissions: Sequence) -> dict[tuple[str, str, str], str]:
+    return {(b, i, f): v for b, i, f, v in input_rows(methodology, submissions)}
+
+
+def _same(a: str, b: str) -> bool:
+    """Two values as the data mean them: «н/д» and blank alike, 25 and 25.0 alike."""
+    if is_not_submitted(a) or is_not_submitted(b):
+        return is_not_submitted(a) and is_not_submitted(b)
+    from .exact import to_fraction
+
+    try:
+        return to_fraction(a.replace(",", ".")) == to_fraction(b.replace(",", "."))
+    except (ValueError, ArithmeticError):
+        return a.strip().lower() == b.strip().lower()
+
+
+def check(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence, appeals: Sequence[Appeal],
+          source: str, decided: bool = True) -> list[Appeal]:
+    """The appeals with canonical body codes; AppealErrors with a sentence per refused row."""
+    cycle = methodology.cycle
+    current = _current(methodology, submissions)
+    problems, seen, good = [], {}, []
+    for a in appeals:
+        def refuse(message):
+            problems.append(Problem(source, a.location, message, a.body, a.indicator, a.field))
+
+        try:
+            body = bodies.find(a.body).code
+        except UnknownBody as error:
+            refuse(str(error) if a.body else "body is blank")
+            continue
+        try:
+            indicator = methodology.indicator(a.indicator)
+        except KeyError:
+            refuse(f"unknown indicator {a.indicator!r}")
+            continue
+        if a.field != SCORE and a.field not in indicator.input_names:
+            refuse(f"unknown field {a.field!r}; {indicator.id} takes {', '.join(indicator.input_names)} or score")
+            continue
+        key = (body, indicator.id, a.field)
+        if key in seen:
+            refuse(f"duplicate: {body} / {indicator.id} / {a.field} is already appealed at {seen[key]}")
+            continue
+        seen[key] = a.location
+        if a.filed_on is None:
+            refuse("filed_on is blank")
+        elif cycle is not None and a.filed_on > cycle.appeals_until:
+            refuse(f"filed on {a.filed_on}, after the appeal deadline {cycle.appeals_until} (methodology [cycle])")
+        in_data = current.get(key, "")
+        if not _same(a.source_value, in_data):
+            refuse(f"source_value {a.source_value or '(blank)'!r} is not what the source data hold "
+                   f"({in_data or 'not submitted'!r})")
+        direct = (body, indicator.id, SCORE) in current
+        if a.field != SCORE and direct:
+            refuse(f"{indicator.id} is given as a score in the source data; appeal its score")
+        if decided and not a.decision:
+            refuse("decision is blank: decide every appeal before the final version")
+        if a.decision == "partly" and not a.accepted_value:
+            refuse("decision partly needs the accepted_value")
+        good.append(Appeal(a.location, body, indicator.id, a.field, a.source_value, a.claimed_value, a.grounds,
+                           a.filed_on, a.decision, a.accepted_value))
+    if problems:
+        raise AppealErrors(problems)
+    return good
+
+
+def _changed_rows(methodology: Methodology, submissions: Sequence, changes: dict[tuple[str, str, str], str]):
+    """The long rows of the source data with the given values put in; a score takes the
+    place of the indicator's raw inputs."""
+    rows = input_rows(methodology, submissions)
+    scored = {(b, i) for (b, i, f) in changes if f == SCORE}
+    out = [r for r in rows if (r[0], r[1]) not in scored or r[2] == SCORE]
+    present = {(b, i, f) for b, i, f, _ in out}
+    out = [(b, i, f, changes.get((b, i, f), v)) for b, i, f, v in out]
+    out += [(b, i, f, v) for (b, i, f), v in changes.items() if (b, i, f) not in present]
+    return [r for r in out if not is_not_submitted(r[3])]
+
+
+def _submissions(methodology, bodies, rows, source):
+    submissions, problems = build_submissions(methodology, bodies, [Row(f"{b}/{i}/{f}", b, i, f, v)
+                                                                    for b, i, f, v in rows], source)
+    if problems:
+        raise AppealErrors([Problem(p.source, "after the appeals", p.message, p.body, p.indicator, p.field)
+                            for p in problems])
+    return submissions
+
+
+def apply(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence, appeals: Sequence[Appeal],
+          source: str = "appeal log") -> tuple[list, list[Appeal]]:
+    """The final submissions with every accepted appeal applied, and the appeals applied."""
+    checked = check(methodology, bodies, submissions, appeals, source)
+    applied = [a for a in checked if a.outcome is not None]
+    changes = {(a.body, a.indicator, a.field): a.outcome for a in applied}
+    return _submissions(methodology, bodies, _changed_rows(methodology, submissions, changes), source), applied
+
+
+def final_csv(methodology: Methodology, final_submissions: Sequence) -> str:
+    from .output import inputs_csv
+
+    return inputs_csv(methodology, final_submissions)
+
+
+@dataclass(frozen=True)
+class AppealEffect:
+    appeal: Appeal
+    value: str  # the value it would put in
+    result: diff.Diff | None
+    error: str = ""
+
+
+def effects(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence, appeals: Sequence[Appeal],
+            source: str = "appeal log") -> list[AppealEffect]:
+    """Each appeal's effect on its own, as if granted: the accepted value where decided,
+    else the claimed one."""
+    checked = check(methodology, bodies, submissions, appeals, source, decided=False)
+    out = []
+    for a in checked:
+        value = a.outcome if a.outcome is not None else a.claimed_value
+        try:
+            changed = _submissions(methodology, bodies,
+                                   _changed_rows(methodology, submissions, {(a.body, a.indicator, a.field): value}),
+                                   source)
+        except AppealErrors as error:
+            out.append(AppealEffect(a, value, None, "; ".join(p.message for p in error.problems)))
+            continue
+        out.append(AppealEffect(a, value, diff.diff(methodology, submissions, changed)))
+    return out
+
+
+def render_report(effects_: Sequence[AppealEffect], width: int = 80) -> str:
+    out = [f"Appeals: {len(effects_)}", ""]
+    for effect in effects_:
+        a = effect.appeal
+        status = {"accepted": "accepted", "rejected": "rejected", "partly": "partly accepted", "": "not decided"}[
+            a.decision]
+        out.append(f"{a.location}: {a.body} · {a.indicator} · {a.field}: {a.source_value or '—'} → {effect.value} "
+                   f"({status}; filed {a.filed_on})")
+        if effect.error:
+            out.append(f"  would not score: {effect.error}")
+        else:
+            text = diff.render_text(effect.result, "source", "granted", width - 2).rstrip("\n").split("\n")
+            start = next(n for n, line in enumerate(text) if line.startswith("Effect"))
+            out += [f"  {line}" if line else "" for line in text[start:]]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+REPORT_COLUMNS = ("row", "body", "indicator", "field", "source_value", "value", "decision", "filed_on", "effect_body",
+                  "item", "old", "new", "old_label", "new_label")
+
+
+def report_rows(effects_: Sequence[AppealEffect]) -> list[tuple]:
+    rows = []
+    for e in effects_:
+        a = e.appeal
+        head = (a.location, a.body, a.indicator, a.field, a.source_value, e.value, a.decision, str(a.filed_on or ""))
+        if e.error:
+            rows.append((*head, a.body, "error", "", e.error, "", ""))
+        for m in (e.result.effects if e.result else ()):
+            rows.append((*head, m.body, m.item, m.old, m.new, m.label_old, m.label_new))
+    return rows
+
+
+def report_csv(effects_: Sequence[AppealEffect]) -> str:
+    return csv_text(REPORT_COLUMNS, report_rows(effects_))
+
+
+def template_csv() -> str:
+    """An empty log with its header, for a spreadsheet-less office."""
+    return csv_text(COLUMNS, [])
+
+
+def log_csv(appeals: Sequence[Appeal]) -> str:
+    return csv_text(COLUMNS, [(a.body, a.indicator, a.field, a.source_value, a.claimed_value, a.grounds,
+                               str(a.filed_on or ""), a.decision, a.accepted_value) for a in appeals])
+
+
+def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, log_path, final_path):
+    """The version chain for the report's «Происхождение» — source data, appeal log, final
+    input, each with its SHA-256 — after checking that the log applied to the source gives
+    the final input byte for byte; and «Изменения»: the accepted appeals and their effect."""
+    import hashlib
+
+    from .inputs import load_inputs
+
+    source = load_inputs(source_path, methodology, bodies).submissions
+    final, applied = apply(methodology, bodies, source, read_log(log_path), str(log_path))
+    given = Path(final_path).read_bytes()
+    if given != final_csv(methodology, final).encode("utf-8"):
+        raise ValueError(f"{final_path} is not {source_path} with the accepted appeals of {log_path} applied "
+                         f"(openness appeal apply {source_path} {log_path} -o FINAL writes it)")
+
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    chain = [("Версии данных", "исходные данные → журнал обжалований → итоговые данные"),
+             ("Исходные данные", Path(source_path).name),
+             ("Исходные данные, SHA-256", sha(Path(source_path).read_bytes())),
+             ("Журнал обжалований", Path(log_path).name),
+             ("Журнал обжалований, SHA-256", sha(Path(log_path).read_bytes())),
+             ("Принято обжалований", f"{len(applied)}"),
+             ("Итоговые данные", Path(final_path).name),
+             ("Итоговые данные, SHA-256", sha(given)),
+             ("Проверка", "журнал, применённый к исходным данным, даёт итоговые данные байт в байт")]
+    where = {(a.body, a.indicator, a.field): a.location for a in applied}
+    changes = diff.diff(methodology, source, final)
+    rows = [(where.get((r[1], r[2], r[3]), "") if r[0] == "input" else "", *r) for r in diff.rows(changes)]
+    return chain, (("appeal", *diff.CSV_COLUMNS), rows)

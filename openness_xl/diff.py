@@ -1,0 +1,171 @@
+"""`openness diff OLD NEW`: what changed between two versions of the inputs, and what it moved.
+
+Two input files give the changed inputs and direct scores (body, indicator, field, old → new)
+and then their effect: each body's indicator scores and tiers, criteria and letters, index,
+rating and rank. Ranks are within ЦГО or МИО, so one body's appeal can move others: every
+body whose rank moved is listed, with nothing of its own changed. Two score files (the CSV
+of `openness scores`) give the effect only.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Sequence
+
+from .exact import plain
+from .methodology import Methodology
+from .output import csv_text, score_columns, score_rows
+from .scoring import DIRECT, Entry, evaluate
+
+NOT_SUBMITTED = "—"
+
+
+@dataclass(frozen=True)
+class InputChange:
+    body: str
+    indicator: str
+    field: str  # an input's name, or "score" for a direct score
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Moved:
+    body: str
+    item: str  # an indicator or criterion id, "index", "rating" or "rank"
+    old: str
+    new: str
+    label_old: str = ""  # tier, letter: what the score means
+    label_new: str = ""
+
+
+@dataclass(frozen=True)
+class Diff:
+    inputs: list[InputChange]
+    effects: list[Moved]
+    of_inputs: bool  # False when both sides were score files
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inputs or self.effects)
+
+
+def entry_fields(entry: Entry | None) -> dict[str, str]:
+    """What one indicator's entry says, field by field, as text."""
+    if entry is None:
+        return {}
+    if entry.source == DIRECT:
+        return {"score": plain(entry.score)}
+    return {name: plain(value) for name, value in entry.values.items()}
+
+
+def input_changes(methodology: Methodology, old: Sequence, new: Sequence) -> list[InputChange]:
+    """Every input or direct score that differs, in body and methodology order."""
+    old_by_body = {body: entries for body, _, entries in old}
+    new_by_body = {body: entries for body, _, entries in new}
+    bodies = list(dict.fromkeys([b for b, _, _ in old] + [b for b, _, _ in new]))
+    changes = []
+    for body in bodies:
+        for indicator in methodology.indicators:
+            before = entry_fields(old_by_body.get(body, {}).get(indicator.id))
+            after = entry_fields(new_by_body.get(body, {}).get(indicator.id))
+            for field in ["score", *indicator.input_names]:
+                a, b = before.get(field, NOT_SUBMITTED), after.get(field, NOT_SUBMITTED)
+                if a != b:
+                    changes.append(InputChange(body, indicator.id, field, a, b))
+    return changes
+
+
+def score_table(methodology: Methodology, results) -> dict[str, dict[str, str]]:
+    """Results as text by body and column, as `openness scores` writes them."""
+    columns = score_columns(methodology)
+    return {row[0]: dict(zip(columns, ("" if v is None else plain(v) if isinstance(v, Fraction) else str(v)
+                                       for v in row)))
+            for row in score_rows(methodology, results)}
+
+
+def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dict[str, str]] | None:
+    """A CSV written by `openness scores` for this methodology, or None if the file is not one."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        return None
+    text = path.read_text(encoding="utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)), [])
+    if header != score_columns(methodology):
+        return None
+    return {row["body"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def effects(methodology: Methodology, old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[Moved]:
+    """What moved, body by body: indicator scores (with tiers), criteria (with letters), the
+    index, the rating and the rank."""
+    moved = []
+    for body in dict.fromkeys([*old, *new]):
+        a, b = old.get(body, {}), new.get(body, {})
+        for item, label in [*((i.id, f"{i.id}__tier") for i in methodology.indicators),
+                            *((c.id, f"{c.id}__grade") for c in methodology.criteria), ("index", None),
+                            ("rating", None), ("rank", None)]:
+            before, after = a.get(item, ""), b.get(item, "")
+            labels = (a.get(label, ""), b.get(label, "")) if label else ("", "")
+            if before != after or labels[0] != labels[1]:
+                moved.append(Moved(body, item, before or NOT_SUBMITTED, after or NOT_SUBMITTED, *labels))
+    return moved
+
+
+def diff(methodology: Methodology, old_submissions: Sequence, new_submissions: Sequence) -> Diff:
+    """The changed inputs of two versions and everything they move."""
+    before = score_table(methodology, evaluate(methodology, old_submissions))
+    after = score_table(methodology, evaluate(methodology, new_submissions))
+    return Diff(input_changes(methodology, old_submissions, new_submissions), effects(methodology, before, after), True)
+
+
+def diff_scores(methodology: Methodology, old: dict, new: dict) -> Diff:
+    return Diff([], effects(methodology, old, new), False)
+
+
+def _label(old: str, new: str) -> str:
+    if not old and not new:
+        return ""
+    return f" ({old})" if old == new else f" ({old or NOT_SUBMITTED} → {new or NOT_SUBMITTED})"
+
+
+def render_text(result: Diff, old_name: str, new_name: str, width: int = 80) -> str:
+    """The changes, then their effect body by body; the bodies moved only by others' changes last."""
+    out = [f"{old_name} → {new_name}", ""]
+    if result.of_inputs:
+        out.append(f"Changed inputs: {len(result.inputs)}")
+        for c in result.inputs:
+            out.append(f"  {c.body} · {c.indicator} · {c.field}: {c.old} → {c.new}")
+        out.append("")
+    changed_bodies = {c.body for c in result.inputs}
+    bodies = list(dict.fromkeys(m.body for m in result.effects))
+    own = [b for b in bodies if b in changed_bodies or not result.of_inputs]
+    others = [b for b in bodies if b not in own]
+    out.append(f"Effect: {len(bodies)} bodies" if bodies else "Effect: none")
+    for title, group in (("", own), ("moved by other bodies' changes", others)):
+        if title and group:
+            out += ["", f"  {title}:"]
+        for body in group:
+            parts = [f"{m.item} {m.old} → {m.new}{_label(m.label_old, m.label_new)}" for m in result.effects
+                     if m.body == body]
+            out += textwrap.wrap(f"{body}: " + "; ".join(parts), width, initial_indent="  ",
+                                 subsequent_indent="      ")
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = ("kind", "body", "item", "field", "old", "new", "old_label", "new_label")
+
+
+def rows(result: Diff) -> list[tuple[str, ...]]:
+    """The diff as one table: the input changes, then the effects."""
+    table = [("input", c.body, c.indicator, c.field, c.old, c.new, "", "") for c in result.inputs]
+    table += [("effect", m.body, m.item, "", m.old, m.new, m.label_old, m.label_new) for m in result.effects]
+    return table
+
+
+def render_csv(result: Diff) -> str:
+    return csv_text(CSV_COLUMNS, rows(result))

@@ -1,0 +1,230 @@
+"""`openness diff` and `openness appeal`: input versions, their differences, appeals and their effect."""
+import csv
+import io
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openness_xl import appeal, diff, reference
+from openness_xl.bodies import registry
+from openness_xl.exact import plain, round_half_away
+from openness_xl.cli import main
+from openness_xl.inputs import load_inputs
+from openness_xl.methodology import load
+from openness_xl.output import input_rows, inputs_csv
+
+METHODOLOGY = load(2025)
+BODIES = registry(2025)
+SOURCE = reference.published_submissions(2025)  # the published scores as the source data
+HEADER = ",".join(appeal.COLUMNS)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "source.csv"
+    path.write_text(inputs_csv(METHODOLOGY, SOURCE), encoding="utf-8")
+    return path
+
+
+def log(tmp_path, *rows, name="log.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def printed_index(body):
+    return next(p.score for p in reference.published_index(2025) if p.body == body)
+
+
+# ------------------------------------------------------------------ diff
+
+def test_one_bodys_appeal_moves_another_bodys_rank(capsys, tmp_path, source):
+    # МЗ satisfaction 3 → 5: feedback 12 → 14 (С → В), index 81,13 → 83,13; МВРИ (81,57)
+    # falls from 17th to 18th among the ЦГО without a change of its own.
+    assert printed_index("МЗ") == Fraction("81.13") and Fraction("81.13") < printed_index("МВРИ") < Fraction("83.13")
+    changed = tmp_path / "changed.csv"
+    changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",
+                                                                  "МЗ,fb_satisfaction,score,5\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "diff", str(source), str(changed))
+    assert code == 1
+    assert "МЗ · fb_satisfaction · score: 3 → 5" in out
+    assert "МЗ: fb_satisfaction 3 → 5 (неэффективный → средний); feedback 12 → 14 (С → В); index 81.13 → 83.13;" in \
+        out.replace("\n      ", " ").replace("\n        ", " ")
+    assert "rank 18 → 17" in out
+    assert "moved by other bodies' changes:" in out and "МВРИ: rank 17 → 18" in out
+    result = diff.diff(METHODOLOGY, SOURCE, load_inputs(changed, METHODOLOGY, BODIES).submissions)
+    assert {(m.body, m.item) for m in result.effects} == {("МЗ", "fb_satisfaction"), ("МЗ", "feedback"),
+                                                          ("МЗ", "index"), ("МЗ", "rank"), ("МВРИ", "rank")}
+
+
+def test_no_change_exits_0(capsys, source, tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(source.read_bytes())
+    code, out, _ = run(capsys, "diff", str(source), str(copy))
+    assert code == 0 and "Changed inputs: 0" in out and "Effect: none" in out
+
+
+def test_diff_of_score_files_and_its_csv_and_xlsx(capsys, tmp_path, source):
+    changed = tmp_path / "changed.csv"
+    changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",
+                                                                  "МЗ,fb_satisfaction,score,5\n"), encoding="utf-8")
+    for version in ("source", "changed"):
+        assert run(capsys, "scores", str(tmp_path / f"{version}.csv"), "-o", str(tmp_path / f"{version}-scores.csv"))[0] == 0
+    code, out, _ = run(capsys, "diff", str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv"),
+                       "--format", "csv")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["kind"] for r in rows} == {"effect"}
+    assert {(r["body"], r["item"], r["old"], r["new"]) for r in rows} >= {("МЗ", "index", "81.13", "83.13"),
+                                                                         ("МВРИ", "rank", "17", "18")}
+    target = tmp_path / "diff.xlsx"
+    assert run(capsys, "diff", str(source), str(changed), "-o", str(target))[0] == 1
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(target)["Изменения"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert values[0][:6] == ["input", "МЗ", "fb_satisfaction", "score", 3, 5]
+
+
+# ------------------------------------------------------------------ appeal apply
+
+GOOD = [
+    "Ұлытау,appk_waiting_time,score,2.86,2.95,пересчёт,2026-01-27,accepted,",  # on the deadline day: in time
+    "МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,rejected,",
+    "МВД,appk_first_leaders,score,4,4,,2026-01-20,частично,4",
+]
+
+
+def test_apply_takes_only_the_accepted_rows(capsys, tmp_path, source):
+    final = tmp_path / "final.csv"
+    code, _, err = run(capsys, "appeal", "apply", str(source), str(log(tmp_path, *GOOD)), "-o", str(final))
+    assert code == 0 and "2 of 3 appeal(s) applied" in err
+    result = diff.diff(METHODOLOGY, SOURCE, load_inputs(final, METHODOLOGY, BODIES).submissions)
+    assert [(c.body, c.indicator, c.field, c.old, c.new) for c in result.inputs] == [
+        ("Ұлытау", "appk_waiting_time", "score", "2.86", "2.95")]
+
+
+def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(capsys, tmp_path, source):
+    first, second = tmp_path / "final1.csv", tmp_path / "final2.csv"
+    path = log(tmp_path, *GOOD)
+    assert run(capsys, "appeal", "apply", str(source), str(path), "-o", str(first))[0] == 0
+    assert run(capsys, "appeal", "apply", str(source), str(path), "-o", str(second))[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+    # and the report records the chain only when it holds
+    report = tmp_path / "report.xlsx"
+    assert run(capsys, "report", str(first), "--source", str(source), "--appeals", str(path), "-o", str(report))[0] == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook(report)
+    provenance = {r[0]: r[1] for r in book["Происхождение"].iter_rows(values_only=True) if r[0]}
+    import hashlib
+
+    assert provenance["Итоговые данные, SHA-256"] == hashlib.sha256(first.read_bytes()).hexdigest()
+    assert provenance["Журнал обжалований, SHA-256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert provenance["Принято обжалований"] == "2"
+    changes = [r for r in book["Изменения"].iter_rows(min_row=4, values_only=True)]
+    assert changes[0][:5] == ("row 2", "input", "Ұлытау", "appk_waiting_time", "score")
+    tampered = tmp_path / "tampered.csv"
+    tampered.write_text(first.read_text(encoding="utf-8").replace("Ұлытау,appk_waiting_time,score,2.95",
+                                                                  "Ұлытау,appk_waiting_time,score,3"), encoding="utf-8")
+    code, _, err = run(capsys, "report", str(tampered), "--source", str(source), "--appeals", str(path), "-o",
+                       str(tmp_path / "r2.xlsx"))
+    assert code == 1 and "is not" in err and "with the accepted appeals" in err
+
+
+@pytest.mark.parametrize("row, message", [
+    ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-28,accepted,", "filed on 2026-01-28, after the appeal deadline 2026-01-27"),
+    ("МЗ,fb_satisfaction,score,4,5,опрос,2026-01-25,accepted,", "source_value '4' is not what the source data hold ('3')"),
+    ("ЗЗЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,accepted,", "unknown body 'ЗЗЗ'"),
+    ("МЗ,fb_satisfaction,percent,3,5,опрос,2026-01-25,accepted,", "unknown field 'percent'"),
+    ("МЗ,fb_satisfactoin,score,3,5,опрос,2026-01-25,accepted,", "unknown indicator 'fb_satisfactoin'"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,,", "decision is blank"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,partly,", "decision partly needs the accepted_value"),
+    ("МЗ,fb_satisfaction,satisfied_percent,,70,опрос,2026-01-25,accepted,", "given as a score in the source data"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,25.01.2026,accepted,", "filed_on '25.01.2026' is not a date"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,может быть,", "decision 'может быть' is not one of"),
+    ("МЗ,fb_satisfaction,score,3,9,опрос,2026-01-25,accepted,", "after the appeals"),
+])
+def test_every_refusal_names_its_row_and_writes_nothing(capsys, tmp_path, source, row, message):
+    final = tmp_path / "final.csv"
+    code, _, err = run(capsys, "appeal", "apply", str(source), str(log(tmp_path, GOOD[0], row)), "-o", str(final))
+    assert code == 1 and message in err, err
+    assert "row 3" in err or "after the appeals" in err
+    assert not final.exists()
+
+
+def test_a_duplicate_appeal_is_refused(capsys, tmp_path, source):
+    code, _, err = run(capsys, "appeal", "apply", str(source), str(log(tmp_path, GOOD[1], GOOD[1])), "-o",
+                       str(tmp_path / "f.csv"))
+    assert code == 1 and "log.csv, row 3" in err and "duplicate: МЗ / fb_satisfaction / score is already appealed at row 2" in err
+
+
+def test_an_appeal_of_a_raw_input(capsys, tmp_path):
+    inputs = tmp_path / "raw.csv"
+    inputs.write_text("body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\n"
+                      "МЗ,appk_review_timeliness,reviewed,48981\n", encoding="utf-8")
+    path = log(tmp_path, "Министерство здравоохранения,appk_review_timeliness,late,25,20,ошибка учёта,2026-01-22,принято,")
+    final = tmp_path / "final.csv"
+    assert run(capsys, "appeal", "apply", str(inputs), str(path), "-o", str(final))[0] == 0
+    assert final.read_text(encoding="utf-8") == ("body,indicator,field,value\nМЗ,appk_review_timeliness,late,20\n"
+                                                 "МЗ,appk_review_timeliness,reviewed,48981\n")
+    code, out, _ = run(capsys, "appeal", "report", str(inputs), str(path))
+    assert code == 0 and "appk_review_timeliness 1.96 → 2.37 (неэффективный → низкий)" in out
+
+
+def test_report_shows_each_appeals_effect_if_accepted(capsys, tmp_path, source):
+    code, out, _ = run(capsys, "appeal", "report", str(source), str(log(tmp_path, *GOOD)))
+    assert code == 0
+    assert "row 3: МЗ · fb_satisfaction · score: 3 → 5 (rejected; filed 2026-01-25)" in out
+    assert "МВРИ: rank 17 → 18" in out  # the rejected appeal's effect, had it been accepted
+
+
+def test_the_log_template(capsys, tmp_path):
+    target = tmp_path / "log.xlsx"
+    assert run(capsys, "appeal", "template", "-o", str(target))[0] == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook(target)
+    assert [c.value for c in book["appeals"][1]] == list(appeal.COLUMNS)
+    assert any("2026-01-27" in (c.value or "") for c in book["Инструкция"]["A"])
+    sheet = book["appeals"]
+    sheet.append(GOOD[0].split(",")[:6] + ["2026-01-27", "accepted", None])
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    assert [a.body for a in appeal.read_log(filled)] == ["Ұлытау"]
+
+
+# ------------------------------------------------------------------ properties
+
+def test_an_empty_log_changes_nothing(tmp_path):
+    final, applied = appeal.apply(METHODOLOGY, BODIES, SOURCE, [])
+    assert applied == [] and inputs_csv(METHODOLOGY, final) == inputs_csv(METHODOLOGY, SOURCE)
+
+
+SCORED = [(b, i, v) for b, i, f, v in input_rows(METHODOLOGY, SOURCE)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(range(len(SCORED))), st.sampled_from(["accepted", "rejected", "partly"]),
+                          st.integers(0, 100)), max_size=8, unique_by=lambda t: t[0]))
+def test_applying_a_log_then_diffing_shows_exactly_the_accepted_rows(picks):
+    appeals = []
+    for number, (position, decision, percent) in enumerate(picks, start=2):
+        body, indicator_id, value = SCORED[position]
+        new = plain(round_half_away(METHODOLOGY.indicator(indicator_id).maximum * percent / 100, 2))
+        appeals.append(appeal.Appeal(f"row {number}", body, indicator_id, "score", value, new, "",
+                                     METHODOLOGY.cycle.appeals_until, decision, new if decision == "partly" else ""))
+    final, applied = appeal.apply(METHODOLOGY, BODIES, SOURCE, appeals)
+    changes = {(c.body, c.indicator, c.field, c.new) for c in diff.input_changes(METHODOLOGY, SOURCE, final)}
+    expected = {(a.body, a.indicator, "score", a.claimed_value) for a in appeals
+                if a.decision != "rejected" and Fraction(a.claimed_value) != Fraction(a.source_value)}
+    assert changes == expected
+    assert len(applied) == sum(a.decision != "rejected" for a in appeals)
