@@ -33,7 +33,8 @@ def _submissions(args, methodology):
 
 def read_files(args) -> list:
     """Every file the command reads: an output may be none of them, however it is spelled."""
-    names = ("input", "methodology", "mapping", "plans", "appeals", "receptions", "old", "new", "log", "source")
+    names = ("input", "methodology", "mapping", "plans", "appeals", "receptions", "old", "new", "log", "source",
+             "previous_methodology", "current_methodology")
     files = [getattr(args, name) for name in names if getattr(args, name, None)]
     if getattr(args, "published", None) and Path(args.published).is_dir():
         files += [str(p) for p in sorted(Path(args.published).rglob("*")) if p.is_file()]
@@ -137,15 +138,26 @@ def cmd_report(args) -> int:
         print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
         return 1
     _absent_bodies(args, results)
-    provenance, changes = _provenance(args), None
+    provenance, tables = _provenance(args), []
     if args.source or args.appeals:
         from .appeal import version_chain
+        from .workbooks.report import CHANGES
 
         if not (args.source and args.appeals and args.input):
             raise ValueError("--source and --appeals go together, with the final input as INPUT")
-        chain, changes = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
+        chain, (columns, rows) = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
         provenance = [*provenance, *chain]
-    data = write_report(methodology, results, provenance, args.year, changes)
+        tables.append((CHANGES, "Принятые обжалования и их эффект (openness diff)", columns, rows))
+    if args.previous:
+        from . import compare
+        from .workbooks.report import DYNAMICS
+
+        previous = _year_side(args.previous, args.previous_methodology, args)
+        changes = compare.compare(previous, compare.from_results(f"{methodology.year}", methodology, results))
+        tables.append((DYNAMICS, f"Динамика: {previous.name} → {methodology.year} (openness compare)",
+                       compare.CSV_COLUMNS, compare.rows(changes)))
+        provenance = [*provenance, ("Предыдущий год", previous.name)]
+    data = write_report(methodology, results, provenance, args.year, tables)
     atomic_write(args.output, data, protect=read_files(args))
     print(f"wrote {args.output}: {len(results)} bodies")
     return 0
@@ -281,6 +293,42 @@ def cmd_appeal(args) -> int:
     return 0
 
 
+def _year_side(name: str, methodology_file: str | None, args):
+    """One side of `compare`: «2024» (the 2025 report's statements about 2024), a year whose
+    published tables are bundled, a directory of published tables, a scores CSV or an input file."""
+    from . import compare
+    from .diff import read_score_file
+    from .methodology import load as load_methodology
+    from .scoring import evaluate
+
+    if name == "2024" and not methodology_file:
+        return compare.narrative_2024()
+    if name.isdigit() and not Path(name).exists():
+        methodology = load_methodology(Path(methodology_file) if methodology_file else int(name))
+        return compare.from_results(f"{name} (published)", methodology,
+                                    evaluate(methodology, published_submissions(int(name))))
+    methodology = load_methodology(Path(methodology_file) if methodology_file else args.year)
+    if Path(name).is_dir():
+        return compare.from_results(Path(name).name, methodology, evaluate(methodology, published_submissions(name)))
+    table = read_score_file(name, methodology)
+    if table is not None:
+        return compare.from_table(Path(name).name, methodology, table)
+    loaded = load_inputs(name, methodology, registry(args.year))
+    return compare.from_results(Path(name).name, methodology, evaluate(methodology, loaded.submissions))
+
+
+def cmd_compare(args) -> int:
+    from . import compare
+
+    check_output(args, args.format)
+    previous = _year_side(args.previous, args.previous_methodology, args)
+    current = _year_side(args.current, args.current_methodology, args)
+    changes = compare.compare(previous, current)
+    text = compare.render_csv(changes) if args.format == "csv" else compare.render_text(changes, previous, current)
+    _emit(text, args, args.format)
+    return 0
+
+
 def cmd_lite(args) -> int:
     from . import lite
 
@@ -394,6 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.add_argument("-o", "--output", required=True)
     report.add_argument("--source", help="the source data INPUT was made from (with --appeals): the version chain")
     report.add_argument("--appeals", help="the appeal log applied to --source to give INPUT")
+    report.add_argument("--previous", help="the previous year for the sheet «Динамика» (as for openness compare)")
+    report.add_argument("--previous-methodology", help="the previous year's methodology TOML")
     report.set_defaults(run=cmd_report)
 
     live = sub.add_parser("live", parents=[common], help="the live workbook (.xlsx) calling the Excel functions")
@@ -429,6 +479,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_log.add_argument("-o", "--output")
     for parser_ in (log_template, apply_log, report_log):
         parser_.set_defaults(run=cmd_appeal)
+
+    years = sub.add_parser("compare", help="year-over-year change: improved, declined or kept, per body and item")
+    years.add_argument("previous", help="2024 (the 2025 report's statements about 2024), a year of published tables "
+                                        "(2025), a directory of published tables, a scores CSV or an input file")
+    years.add_argument("current", help="the same kinds, for the later year")
+    years.add_argument("--previous-methodology", help="the earlier year's methodology TOML")
+    years.add_argument("--current-methodology", help="the later year's methodology TOML")
+    years.add_argument("--year", type=int, default=2025, help="methodology year for files without one (default 2025)")
+    years.add_argument("--format", choices=["text", "csv"], default="text")
+    years.add_argument("-o", "--output")
+    years.set_defaults(run=cmd_compare)
 
     lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
     lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")

@@ -32,7 +32,7 @@ from .common import (GRADE_COLOURS, TIER_COLOURS, cell, colour_formats, column_r
                      new_workbook, number, ref, tier_colour_rules)
 
 DATA, METHOD, FINAL, SUMMARY, PROFILE, PROVENANCE = "Данные", "Методика", "Итог", "Сводка", "Профиль", "Происхождение"
-CHANGES = "Изменения"
+CHANGES, DYNAMICS = "Изменения", "Динамика"
 FIRST = 2  # first data row (0-based) on «Данные»
 TYPE_NAMES = {"CGO": "ЦГО", "MIO": "МИО"}
 RATING_FLOOR = -1000  # the fallback rating's lower edge in the LOOKUP table
@@ -114,9 +114,10 @@ def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
-                 year: int = 2025, changes: tuple[Sequence[str], Sequence[Sequence]] | None = None) -> bytes:
-    """The report workbook as bytes (deterministic for the same results and provenance);
-    `changes` (columns, rows) adds the sheet «Изменения»: the accepted appeals and their effect."""
+                 year: int = 2025, tables: Sequence[tuple[str, str, Sequence[str], Sequence[Sequence]]] = ()) -> bytes:
+    """The report workbook as bytes (deterministic for the same results and provenance).
+    `tables` adds sheets of (name, title, columns, rows): «Изменения» (the accepted appeals and
+    their effect), «Динамика» (year-over-year change)."""
     workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}")
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
@@ -149,10 +150,10 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
     _write_summary(workbook.add_worksheet(SUMMARY), layout, results, names, formats)
     _write_profile(workbook.add_worksheet(PROFILE), layout, results[0], names, formats, tiers)
     _write_provenance(workbook.add_worksheet(PROVENANCE), methodology, provenance, formats)
-    if changes is not None:
+    for name, title, columns, rows in tables:
         from .table import add_table_sheet
 
-        add_table_sheet(workbook, CHANGES, *changes, title="Принятые обжалования и их эффект (openness diff)")
+        add_table_sheet(workbook, name, columns, rows, title=title)
     define_lambdas(workbook, methodology)
     final_sheet.activate()
     return finish(workbook, buffer)
