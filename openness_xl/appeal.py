@@ -41,12 +41,8 @@ DECISIONS = {
 SCORE = "score"
 
 
-class AppealErrors(ValueError):
+class AppealErrors(InputErrors):
     """Every row of an appeal log that cannot be taken."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the appeal log:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 @dataclass(frozen=True)

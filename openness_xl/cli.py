@@ -8,7 +8,6 @@ from typing import Sequence
 
 from . import __version__
 from .bodies import registry
-from .appeal import AppealErrors
 from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
@@ -152,7 +151,7 @@ def cmd_report(args) -> int:
         from . import compare
         from .workbooks.report import DYNAMICS
 
-        previous = _year_side(args.previous, args.previous_methodology, args)
+        previous = compare.side(args.previous, args.previous_methodology, args.year)
         changes = compare.compare(previous, compare.from_results(f"{methodology.year}", methodology, results))
         tables.append((DYNAMICS, f"Динамика: {previous.name} → {methodology.year} (openness compare)",
                        compare.CSV_COLUMNS, compare.rows(changes)))
@@ -212,34 +211,12 @@ def cmd_workbooks(args) -> int:
     return 0
 
 
-def _version(path: str, methodology, args):
-    """An input file's submissions, or the score table of a file written by `openness scores`."""
-    from .diff import read_score_file
-
-    table = read_score_file(path, methodology)
-    if table is not None:
-        return None, table
-    loaded = load_inputs(path, methodology, registry(args.year))
-    for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return loaded.submissions, None
-
-
 def cmd_diff(args) -> int:
     from . import diff
 
     methodology = _methodology(args)
     chosen = check_output(args, args.format, also=("xlsx",))
-    old_inputs, old_table = _version(args.old, methodology, args)
-    new_inputs, new_table = _version(args.new, methodology, args)
-    if old_inputs is not None and new_inputs is not None:
-        result = diff.diff(methodology, old_inputs, new_inputs)
-    else:
-        from .scoring import evaluate
-
-        tables = [t if t is not None else diff.score_table(methodology, evaluate(methodology, s))
-                  for s, t in ((old_inputs, old_table), (new_inputs, new_table))]
-        result = diff.diff_scores(methodology, *tables)
+    result = diff.between_files(methodology, registry(args.year), args.old, args.new)
     if chosen == "xlsx":
         from .workbooks.table import write_table
 
@@ -293,36 +270,12 @@ def cmd_appeal(args) -> int:
     return 0
 
 
-def _year_side(name: str, methodology_file: str | None, args):
-    """One side of `compare`: «2024» (the 2025 report's statements about 2024), a year whose
-    published tables are bundled, a directory of published tables, a scores CSV or an input file."""
-    from . import compare
-    from .diff import read_score_file
-    from .methodology import load as load_methodology
-    from .scoring import evaluate
-
-    if name == "2024" and not methodology_file:
-        return compare.narrative_2024()
-    if name.isdigit() and not Path(name).exists():
-        methodology = load_methodology(Path(methodology_file) if methodology_file else int(name))
-        return compare.from_results(f"{name} (published)", methodology,
-                                    evaluate(methodology, published_submissions(int(name))))
-    methodology = load_methodology(Path(methodology_file) if methodology_file else args.year)
-    if Path(name).is_dir():
-        return compare.from_results(Path(name).name, methodology, evaluate(methodology, published_submissions(name)))
-    table = read_score_file(name, methodology)
-    if table is not None:
-        return compare.from_table(Path(name).name, methodology, table)
-    loaded = load_inputs(name, methodology, registry(args.year))
-    return compare.from_results(Path(name).name, methodology, evaluate(methodology, loaded.submissions))
-
-
 def cmd_compare(args) -> int:
     from . import compare
 
     check_output(args, args.format)
-    previous = _year_side(args.previous, args.previous_methodology, args)
-    current = _year_side(args.current, args.current_methodology, args)
+    previous = compare.side(args.previous, args.previous_methodology, args.year)
+    current = compare.side(args.current, args.current_methodology, args.year)
     changes = compare.compare(previous, current)
     text = compare.render_csv(changes) if args.format == "csv" else compare.render_text(changes, previous, current)
     _emit(text, args, args.format)
@@ -533,9 +486,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except InputErrors as errors:
-        print(f"error: {errors}", file=sys.stderr)
-        return 1
-    except AppealErrors as errors:
         print(f"error: {errors}", file=sys.stderr)
         return 1
     except MethodologyError as error:

@@ -262,3 +262,32 @@ def render_text(changes: Sequence[Change], previous: Year, current: Year, width:
                 out += textwrap.wrap(f"{WORDS[verdict]}: " + ", ".join(items), width, initial_indent="  ",
                                      subsequent_indent="    ")
     return "\n".join(out) + "\n"
+
+
+def side(name: str, methodology_file: str | None = None, year: int = 2025) -> Year:
+    """One side of a comparison: «2024» (the 2025 report's statements about 2024), a year whose
+    published tables are bundled («2025»), a directory of published tables, a scores CSV or an
+    input file; scored with `methodology_file`, else the year's methodology."""
+    from pathlib import Path
+
+    from .bodies import registry
+    from .diff import read_score_file
+    from .inputs import load_inputs
+    from .methodology import load
+    from .scoring import evaluate
+
+    if name == "2024" and not methodology_file:
+        return narrative_2024()
+    if name.isdigit() and not Path(name).exists():
+        methodology = load(Path(methodology_file) if methodology_file else int(name))
+        return from_results(f"{name} (published)", methodology,
+                            evaluate(methodology, reference.published_submissions(int(name))))
+    methodology = load(Path(methodology_file) if methodology_file else year)
+    if Path(name).is_dir():
+        return from_results(Path(name).name, methodology, evaluate(methodology, reference.published_submissions(name)))
+    table = read_score_file(name, methodology)
+    if table is not None:
+        return from_table(Path(name).name, methodology, table)
+    loaded = load_inputs(name, methodology, registry(year))
+    return from_results(Path(name).name, methodology, evaluate(methodology, loaded.submissions))
+

@@ -127,6 +127,30 @@ def diff_scores(methodology: Methodology, old: dict, new: dict) -> Diff:
     return Diff([], effects(methodology, old, new), False)
 
 
+def between_files(methodology: Methodology, bodies, old: Path | str, new: Path | str) -> Diff:
+    """The diff of two files: input files give their changed inputs and the effect, a scores
+    CSV on either side gives the effect only. Warnings of the readers go to standard error."""
+    import sys
+
+    from .inputs import load_inputs
+
+    sides = []
+    for path in (old, new):
+        table = read_score_file(path, methodology)
+        if table is None:
+            loaded = load_inputs(path, methodology, bodies)
+            for warning in loaded.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            sides.append((loaded.submissions, None))
+        else:
+            sides.append((None, table))
+    (old_inputs, old_table), (new_inputs, new_table) = sides
+    if old_inputs is not None and new_inputs is not None:
+        return diff(methodology, old_inputs, new_inputs)
+    tables = [t if t is not None else score_table(methodology, evaluate(methodology, s)) for s, t in sides]
+    return diff_scores(methodology, *tables)
+
+
 def _label(old: str, new: str) -> str:
     if not old and not new:
         return ""
