@@ -374,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--year", type=int, default=2025, help="methodology year shipped with the package (default 2025)")
     common.add_argument("--methodology", help="a methodology TOML file instead of the shipped year")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     scores = sub.add_parser("scores", parents=[common], help="score bodies (default: the embedded published scores)")
     scores.add_argument("input", nargs="?", help="long table body,indicator,field,value (.csv or .xlsx)")
@@ -417,7 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     changes.set_defaults(run=cmd_diff)
 
     appeals = sub.add_parser("appeal", help="the appeal log: a template, the final input version, each appeal's effect")
-    actions = appeals.add_subparsers(dest="action", required=True)
+    actions = appeals.add_subparsers(dest="action", required=True, metavar="ACTION")
     log_template = actions.add_parser("template", parents=[common], help="an empty appeal log (.xlsx or .csv)")
     log_template.add_argument("-o", "--output", required=True)
     apply_log = actions.add_parser("apply", parents=[common],
