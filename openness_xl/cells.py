@@ -160,6 +160,39 @@ def score_cell(methodology: Methodology, indicator_id: Cell, *inputs: Cell):
     return indicator_cell(methodology, indicator, *inputs)
 
 
+def target_cell(methodology: Methodology, indicator_id: Cell, input_name: Cell, goal: Cell, *inputs: Cell):
+    """The value of one input that reaches a target score, the others unchanged."""
+    from .targets import target
+
+    indicator = _indicator(methodology, indicator_id)
+    if isinstance(indicator, str):
+        return indicator
+    name = key_text(input_name)
+    if name not in indicator.input_names:
+        return unknown_message("input", name, list(indicator.input_names))
+    names = argument_names(indicator)
+    if len(inputs) != len(names):
+        return f"{indicator.id} takes {len(names)} inputs ({', '.join(names)}), got {len(inputs)}"
+
+    def one(wanted, *row):
+        exact_goal, message = checked_number("target_score", score_allowed(indicator), Fraction(0), indicator.maximum,
+                                             wanted)
+        if message:
+            return message
+        raw = dict(zip(names, row))
+        body_type = raw.pop("body_type", None)
+        values, code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
+        if problems:
+            return "; ".join(str(p) for p in problems)
+        try:
+            found = target(methodology, indicator, values, name, exact_goal, code)
+        except ScoreError as error:
+            return "; ".join(str(p) for p in error.problems)
+        return _number(found.value) if found.value is not None else str(found)
+
+    return _vectorised(one, [goal, *inputs], ["target_score", *names])
+
+
 def tier_cell(methodology: Methodology, indicator_id: Cell, score: Cell):
     """The tier of a score; a message for a score outside 0…maximum; a message passed on."""
     indicator = _indicator(methodology, indicator_id)

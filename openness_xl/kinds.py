@@ -115,7 +115,7 @@ RATIO_DEDUCTION = Kind(
     required=("part", "whole", "factor"),
     score=_ratio_deduction,
     check=_check_factor,
-    monotone=lambda p: {p["part"]: -1},
+    monotone=lambda p: {p["part"]: -1, p["whole"]: 1},
     excel=_ratio_deduction_excel,
 )
 
@@ -249,7 +249,7 @@ def _band_monotone(params: Mapping) -> dict[str, int]:
     direction = 1 if points[-1] >= points[0] else -1
     if "value" in params:
         return {params["value"]: direction}
-    return {params["part"]: direction}
+    return {params["part"]: direction, params["whole"]: -direction}  # a larger whole is a smaller share
 
 
 BAND_TABLE = Kind(

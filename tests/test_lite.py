@@ -45,9 +45,9 @@ def results(main_py, *calls):
     return lite(main_py, *calls)["results"]
 
 
-def test_lite_registers_the_29_functions_with_the_methodologys_arguments(main_py):
+def test_lite_registers_the_30_functions_with_the_methodologys_arguments(main_py):
     meta = {f["name"]: f for f in lite(main_py)["meta"]["functions"]}
-    assert set(meta) == set(classic.__all__) and len(meta) == 29
+    assert set(meta) == set(classic.__all__) and len(meta) == 30
     for indicator in METHODOLOGY.indicators:
         function = meta[indicator.udf]
         assert [p["name"] for p in function["parameters"]] == cells.argument_names(indicator)

@@ -46,14 +46,14 @@ def signatures(vba: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in re.finditer(r"^Function (\w+)\((.*)\)$", vba, re.M)}
 
 
-def test_all_29_functions_are_generated(registered):
+def test_all_30_functions_are_generated(registered):
     names = set(signatures(registered["vba"]))
     indicator_names = {i.udf for i in METHODOLOGY.indicators}
     assert len(indicator_names) == 20 and indicator_names <= names
-    assert names - indicator_names == {"OPENNESS_SCORE", "OPENNESS_TIER", "OPENNESS_CRITERION", "OPENNESS_GRADE",
+    assert names - indicator_names == {"OPENNESS_SCORE", "OPENNESS_TARGET", "OPENNESS_TIER", "OPENNESS_CRITERION", "OPENNESS_GRADE",
                                        "OPENNESS_INDEX", "OPENNESS_RATING", "OPENNESS_RANK", "OPENNESS_MAX",
                                        "OPENNESS_INFO"}
-    assert registered["vba"].count("End Function") == 29
+    assert registered["vba"].count("End Function") == 30
 
 
 def test_each_indicator_function_takes_the_methodologys_arguments_in_order(registered):
@@ -66,6 +66,7 @@ def test_the_variadic_functions_use_a_paramarray(registered):
     vba = signatures(registered["vba"])
     assert vba["OPENNESS_SCORE"] == "indicator_id, ParamArray inputs()"
     assert vba["OPENNESS_CRITERION"] == "criterion_id, ParamArray scores()"
+    assert vba["OPENNESS_TARGET"] == "indicator_id, input_name, target_score, ParamArray inputs()"
     assert "argsArray = Array(indicator_id)" in registered["vba"]
 
 
@@ -82,7 +83,7 @@ def test_insert_function_shows_our_category_and_help(registered):
     import openness_udfs
 
     options = {o["macro"].split("!")[1]: o for o in registered["options"]}
-    assert len(options) == 29
+    assert len(options) == 30
     for name, option in options.items():
         function = getattr(openness_udfs, name)
         assert option["macro"] == f"'live-2025.xlsm'!{name}"
@@ -101,5 +102,5 @@ def test_insert_function_shows_our_category_and_help(registered):
 def test_every_value_argument_reads_excel_errors_as_text(registered):
     # err_to_str: an error cell reaches the function as "#N/A", never as None (a blank).
     for name, info in registered["functions"].items():
-        values = [a for a in info["args"] if a not in ("indicator_id", "criterion_id")]
+        values = [a for a in info["args"] if a not in ("indicator_id", "criterion_id", "input_name")]
         assert info["err_to_str"] == values, name

@@ -95,6 +95,16 @@ def OPENNESS_SCORE(indicator_id, *inputs):
 
 @xw.func(category=CATEGORY)
 @xw.arg("indicator_id", doc="indicator id, e.g. appk_review_timeliness")
+@xw.arg("input_name", doc="the input to change, e.g. late")
+@xw.arg("target_score", doc="the score to reach (for the penalty: to come down to)", err_to_str=True)
+@xw.arg("inputs", doc="the indicator's inputs in the methodology's order, as for OPENNESS_SCORE", err_to_str=True)
+def OPENNESS_TARGET(indicator_id, input_name, target_score, *inputs):
+    """The value of one input that reaches a target score, the other inputs unchanged (a message if it cannot)."""
+    return cells.target_cell(METHODOLOGY, indicator_id, input_name, target_score, *inputs)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("indicator_id", doc="indicator id, e.g. appk_review_timeliness")
 @xw.arg("score", doc="the indicator's score", err_to_str=True)
 def OPENNESS_TIER(indicator_id, score):
     """Tier of an indicator score: высокий, средний, низкий or неэффективный (90/70/50 % of the maximum)."""
@@ -157,7 +167,7 @@ def OPENNESS_INFO(indicator_id):
 
 
 GENERAL_FUNCTIONS = {
-    f.__name__: f for f in (OPENNESS_SCORE, OPENNESS_TIER, OPENNESS_CRITERION, OPENNESS_GRADE, OPENNESS_INDEX,
+    f.__name__: f for f in (OPENNESS_SCORE, OPENNESS_TARGET, OPENNESS_TIER, OPENNESS_CRITERION, OPENNESS_GRADE, OPENNESS_INDEX,
                             OPENNESS_RATING, OPENNESS_RANK, OPENNESS_MAX, OPENNESS_INFO)
 }
 __all__ = [*INDICATOR_FUNCTIONS, *GENERAL_FUNCTIONS]

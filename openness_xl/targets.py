@@ -1,0 +1,138 @@
+"""Targets: the smallest change of one input that reaches a score, all else unchanged.
+
+Every formula kind declares which way each input moves its score (`Kind.monotone`), so the
+answer is found exactly by a search over the input's own steps — whole numbers for counts,
+hundredths for percents and shares, the listed values for a choice — from the current value
+in the direction that helps: the first step that reaches the target, with the step before
+it not reaching it. For a penalty «reaching» means coming down to the target. The answer
+respects the input's range and its relations (a part never above its whole, a whole never
+below its parts); where even the far end of that range does not reach the target, the answer
+says so and what the far end gives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+from .exact import plain
+from .methodology import Indicator, Methodology
+from .scoring import ScoreError, compute
+
+DECIMAL_STEP = Fraction(1, 100)  # percents and shares are given to two decimals
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    input: str
+    goal: Fraction
+    current: Fraction
+    current_score: Fraction
+    value: Fraction | None  # the input value that reaches the goal; None when it cannot
+    score: Fraction | None  # the score at that value (or at the far end when it cannot)
+    reason: str = ""
+
+    @property
+    def change(self) -> Fraction | None:
+        return None if self.value is None else self.value - self.current
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.input}: not reachable by this input ({self.reason})"
+        if self.change == 0:
+            return f"{self.input}: already reached ({plain(self.current_score)})"
+        relation = "≤" if self.change < 0 else "≥"
+        return f"{self.input} {relation} {plain(self.value)} (now {plain(self.current)}) gives {plain(self.score)}"
+
+
+def reaches(indicator: Indicator, score: Fraction, goal: Fraction) -> bool:
+    return score <= goal if indicator.role == "penalty" else score >= goal
+
+
+def _bounds(indicator: Indicator, values: Mapping[str, Fraction], name: str) -> tuple[Fraction, Fraction]:
+    """The range the input may take with the others fixed."""
+    spec = indicator.input(name)
+    low = spec.min if spec.min is not None else Fraction(0)
+    high = spec.max if spec.max is not None else (spec.ceiling if spec.ceiling is not None else Fraction(10 ** 8))
+    if spec.part_of:
+        high = min(high, values[spec.part_of])
+    parts = [s.name for s in indicator.inputs if s.part_of == name]
+    if parts:
+        low = max([low, *(values[p] for p in parts)])
+    for group, whole in indicator.sums_at_most:
+        if name in group:
+            high = min(high, values[whole] - sum(values[p] for p in group if p != name))
+        if name == whole:
+            low = max(low, sum(values[p] for p in group))
+    return low, high
+
+
+def _score(methodology: Methodology, indicator: Indicator, values: Mapping[str, Fraction], body_type: str | None):
+    try:
+        return compute(methodology, indicator, values, body_type)
+    except ScoreError:
+        return None
+
+
+def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, Fraction], name: str,
+           goal: Fraction, body_type: str | None = None) -> Target:
+    """The value of input `name` nearest to its current one that reaches `goal`."""
+    values = dict(values)
+    current = values[name]
+    now = compute(methodology, indicator, values, body_type)
+    if reaches(indicator, now, goal):
+        return Target(indicator.id, name, goal, current, now, current, now)
+    direction = indicator.kind.monotone(indicator.params).get(name)
+    if direction is None:
+        return Target(indicator.id, name, goal, current, now, None, now, "this input does not move the score")
+    helps = -direction if indicator.role == "penalty" else direction  # +1: raise the input
+    spec = indicator.input(name)
+    if spec.type in ("boolean", "choice"):
+        options = [Fraction(0), Fraction(1)] if spec.type == "boolean" else sorted(spec.choices)
+        for option in sorted((o for o in options if (o - current) * helps > 0), key=lambda o: abs(o - current)):
+            score = _score(methodology, indicator, {**values, name: option}, body_type)
+            if score is not None and reaches(indicator, score, goal):
+                return Target(indicator.id, name, goal, current, now, option, score)
+        return Target(indicator.id, name, goal, current, now, None, now, "no other value of it reaches the target")
+    step = Fraction(1) if spec.type == "integer" else DECIMAL_STEP
+    low, high = _bounds(indicator, values, name)
+    end = high if helps > 0 else low
+    steps = int(abs(end - current) / step)  # whole steps that stay inside the range
+
+    def at(k: int) -> Fraction:
+        return current + helps * k * step
+
+    far = _score(methodology, indicator, {**values, name: at(steps)}, body_type)
+    if far is None or not reaches(indicator, far, goal):
+        limit = f"at {plain(at(steps))} the score is {plain(far) if far is not None else 'not defined'}"
+        return Target(indicator.id, name, goal, current, now, None, far, limit)
+    lo, hi = 0, steps  # at(lo) does not reach, at(hi) does
+    while hi - lo > 1:
+        middle = (lo + hi) // 2
+        score = _score(methodology, indicator, {**values, name: at(middle)}, body_type)
+        if score is not None and reaches(indicator, score, goal):
+            hi = middle
+        else:
+            lo = middle
+    value = at(hi)
+    return Target(indicator.id, name, goal, current, now, value,
+                  _score(methodology, indicator, {**values, name: value}, body_type))
+
+
+def next_tier_goal(methodology: Methodology, indicator: Indicator, score: Fraction) -> tuple[str, Fraction] | None:
+    """The next better tier than the score's and the score that enters it; None at the top."""
+    from . import grading
+
+    edges = grading.tier_edges(methodology, indicator)  # best first: (tier, edge, ">=" | "<" | "<=")
+    current = grading.tier(methodology, indicator, score)
+    names = [t for t, _, _ in edges]
+    position = names.index(current) if current in names else len(names)
+    if position == 0:
+        return None
+    tier, edge, operator = edges[position - 1]
+    if operator == ">=":
+        return tier, edge
+    # a penalty's bands: «below 2» is entered at the highest score under 2
+    quantum = Fraction(1, 10 ** methodology.decimals)
+    return tier, edge - quantum if operator == "<" else edge
