@@ -282,6 +282,23 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_whatif(args) -> int:
+    from . import whatif
+
+    methodology = _methodology(args)
+    check_output(args, args.format)
+    body = registry(args.year).find(args.body).code
+    submissions = _submissions(args, methodology)
+    if body not in {b for b, _, _ in submissions}:
+        raise ValueError(f"{args.body}: no data for this body in {args.input or 'the embedded scores'}")
+    rows = whatif.indicator_rows(methodology, submissions, body)
+    plans = whatif.plan(methodology, submissions, body, *args.to) if args.to else []
+    text = whatif.render_csv(body, rows, plans) if args.format == "csv" else whatif.render_text(
+        methodology, body, rows, plans)
+    _emit(text, args, args.format)
+    return 0
+
+
 def cmd_lite(args) -> int:
     from . import lite
 
@@ -443,6 +460,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     years.add_argument("--format", choices=["text", "csv"], default="text")
     years.add_argument("-o", "--output")
     years.set_defaults(run=cmd_compare)
+
+    what = sub.add_parser("whatif", parents=[common], help="what it takes a body: per indicator and to a target")
+    what.add_argument("body", help="the body's code or name, e.g. МЗ or «Акимат г. Алматы»")
+    what.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
+    what.add_argument("--to", nargs=2, metavar=("KIND", "VALUE"),
+                      help="tier высокий | letter А | rating АА | rank 5: the fewest points that reach it")
+    what.add_argument("--format", choices=["text", "csv"], default="text")
+    what.add_argument("-o", "--output")
+    what.set_defaults(run=cmd_whatif)
 
     lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
     lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")

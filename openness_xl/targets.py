@@ -120,19 +120,22 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
                   _score(methodology, indicator, {**values, name: value}, body_type))
 
 
+def tier_entry(methodology: Methodology, indicator: Indicator, tier: str) -> Fraction:
+    """The score that enters `tier` from below: its lower edge, or for a penalty's point band
+    («below 2») the highest score inside it."""
+    from . import grading
+
+    _, edge, operator = next(e for e in grading.tier_edges(methodology, indicator) if e[0] == tier)
+    return edge - Fraction(1, 10 ** methodology.decimals) if operator == "<" else edge
+
+
 def next_tier_goal(methodology: Methodology, indicator: Indicator, score: Fraction) -> tuple[str, Fraction] | None:
     """The next better tier than the score's and the score that enters it; None at the top."""
     from . import grading
 
-    edges = grading.tier_edges(methodology, indicator)  # best first: (tier, edge, ">=" | "<" | "<=")
+    names = [t for t, _, _ in grading.tier_edges(methodology, indicator)]  # best first
     current = grading.tier(methodology, indicator, score)
-    names = [t for t, _, _ in edges]
     position = names.index(current) if current in names else len(names)
     if position == 0:
         return None
-    tier, edge, operator = edges[position - 1]
-    if operator == ">=":
-        return tier, edge
-    # a penalty's bands: «below 2» is entered at the highest score under 2
-    quantum = Fraction(1, 10 ** methodology.decimals)
-    return tier, edge - quantum if operator == "<" else edge
+    return names[position - 1], tier_entry(methodology, indicator, names[position - 1])

@@ -1,0 +1,287 @@
+"""`openness whatif BODY`: what it takes a body to climb — per indicator and to a target.
+
+Per indicator: the score, the points lost, the next tier and the change of each input that
+reaches it on its own (`targets.py`). To a target (`--to`):
+
+* `tier T` — every indicator below tier T raised to it;
+* `letter L` — every criterion below letter L raised to L's lower edge;
+* `rating R` — the index raised to R's lower edge;
+* `rank N` — the index raised to that of the body now N-th in its group (ЦГО or МИО), every
+  other body held fixed (ties share a rank, so equal is enough).
+
+A gain of G points is made where the methodology gives no cost by the fewest points: the
+indicators that lost the most points are raised first, each just as far as still needed,
+to the nearest score its formula can give (a whole count, a band). So the total is G, or a
+little more where the formulas move in steps. Each proposal is checked by scoring the body
+again with every change applied.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+from . import grading
+from .exact import plain
+from .methodology import Methodology
+from .output import csv_text
+from .scoring import DIRECT, RAW, Entry, evaluate
+from .targets import next_tier_goal, target, tier_entry
+
+
+
+@dataclass(frozen=True)
+class Step:
+    """One indicator raised: from a score to another, and how."""
+
+    indicator: str
+    score: Fraction
+    goal: Fraction
+    reached: Fraction | None  # the score the change gives; None when no single input can
+    how: str  # "late ≤ 14 (now 25)", or "score 2.8 (given directly)"
+    change: tuple[str, Fraction] | None = None  # (input, new value) or ("score", new score)
+
+
+@dataclass(frozen=True)
+class Plan:
+    goal: str  # what was asked, e.g. "rating АА"
+    need: Fraction  # points the body must gain
+    steps: list[Step]
+    before: object  # BodyResult
+    after: object  # BodyResult with every step applied
+
+    @property
+    def reached(self) -> bool:
+        return self.need <= self.gained
+
+    @property
+    def gained(self) -> Fraction:
+        return (self.after.index or 0) - (self.before.index or 0)
+
+
+def _entries(submissions, body):
+    return next(e for b, _, e in submissions if b == body)
+
+
+def _body_type(submissions, body):
+    return next(t for b, t, _ in submissions if b == body)
+
+
+def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id: str, goal: Fraction,
+                    body_type: str) -> Step:
+    """The cheapest single change of one indicator's inputs that reaches `goal` (or the score
+    itself where it was given directly)."""
+    indicator = methodology.indicator(indicator_id)
+    if entry is None:
+        return Step(indicator_id, Fraction(0), goal, None, "no data submitted")
+    score = entry.score if entry.source == DIRECT else None
+    if entry.source == DIRECT:
+        goal = min(goal, indicator.maximum) if indicator.role != "penalty" else max(goal, Fraction(0))
+        return Step(indicator_id, score, goal, goal, f"score → {plain(goal)} (a score given directly)",
+                    ("score", goal))
+    from .scoring import compute
+
+    score = compute(methodology, indicator, entry.values, body_type)
+    options = []
+    for name in indicator.kind.monotone(indicator.params):
+        if name not in indicator.input_names:
+            continue
+        found = target(methodology, indicator, entry.values, name, goal, body_type)
+        if found.value is not None:
+            options.append(found)
+    if not options:
+        return Step(indicator_id, score, goal, None, "no single input reaches it")
+    # the nearest score to the goal, then the smallest relative change of the input
+    best = min(options, key=lambda t: (abs(t.score - goal), abs(t.change) / max(abs(t.current), 1)))
+    relation = "≤" if best.change < 0 else "≥"
+    return Step(indicator_id, score, goal, best.score,
+                f"{best.input} {relation} {plain(best.value)} (now {plain(best.current)})", (best.input, best.value))
+
+
+def apply_steps(submissions, body: str, steps: Sequence[Step]):
+    """The submissions with the body's entries changed as the steps say."""
+    out = []
+    for b, body_type, entries in submissions:
+        if b == body:
+            entries = dict(entries)
+            for step in steps:
+                if step.change is None:
+                    continue
+                name, value = step.change
+                if name == "score":
+                    entries[step.indicator] = Entry(DIRECT, score=value)
+                else:
+                    old = entries[step.indicator]
+                    entries[step.indicator] = Entry(RAW, values={**old.values, name: value})
+        out.append((b, body_type, entries))
+    return out
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: str
+    score: Fraction | None
+    tier: str | None
+    lost: Fraction | None
+    next_tier: str
+    next_goal: Fraction | None
+    steps: list[Step]  # one per input that reaches the next tier alone
+
+
+def indicator_rows(methodology: Methodology, submissions, body: str) -> list[IndicatorRow]:
+    """Per indicator: where the body stands and what reaches the next tier."""
+    result = next(r for r in evaluate(methodology, submissions) if r.body == body)
+    entries, body_type = _entries(submissions, body), _body_type(submissions, body)
+    rows = []
+    for indicator in methodology.indicators:
+        item = result.indicators[indicator.id]
+        if item.score is None:
+            rows.append(IndicatorRow(indicator.id, None, None, None, "", None, []))
+            continue
+        lost = item.score if indicator.role == "penalty" else indicator.maximum - item.score
+        upward = next_tier_goal(methodology, indicator, item.score)
+        steps = []
+        if upward:
+            entry = entries[indicator.id]
+            if entry.source == DIRECT:
+                steps = [raise_indicator(methodology, entry, indicator.id, upward[1], body_type)]
+            else:
+                for name in indicator.kind.monotone(indicator.params):
+                    if name in indicator.input_names:
+                        found = target(methodology, indicator, entry.values, name, upward[1], body_type)
+                        how = str(found) if found.value is None else (
+                            f"{name} {'≤' if found.change < 0 else '≥'} {plain(found.value)} (now {plain(found.current)})")
+                        steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
+                                          else None, how, (name, found.value) if found.value is not None else None))
+        rows.append(IndicatorRow(indicator.id, item.score, item.tier, lost, upward[0] if upward else "",
+                                 upward[1] if upward else None, steps))
+    return rows
+
+
+def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indicators: Sequence[str], goal: str):
+    """Raise the given indicators, most points lost first, until `need` points are gained."""
+    before = next(r for r in evaluate(methodology, submissions) if r.body == body)
+    entries, body_type = _entries(submissions, body), _body_type(submissions, body)
+    steps, remaining = [], need
+    order = sorted(indicators, key=lambda i: -_lost(methodology, before, i))
+    for indicator_id in order:
+        if remaining <= 0:
+            break
+        indicator = methodology.indicator(indicator_id)
+        score = before.indicators[indicator_id].score
+        if score is None or _lost(methodology, before, indicator_id) <= 0:
+            continue
+        take = min(remaining, _lost(methodology, before, indicator_id))
+        wanted = score - take if indicator.role == "penalty" else score + take
+        step = raise_indicator(methodology, entries.get(indicator_id), indicator_id, wanted, body_type)
+        if step.reached is None:  # no single input reaches that far: take what the best input gives
+            continue
+        steps.append(step)
+        remaining -= abs(step.reached - score)
+    after_submissions = apply_steps(submissions, body, steps)
+    after = next(r for r in evaluate(methodology, after_submissions) if r.body == body)
+    return Plan(goal, need, steps, before, after)
+
+
+def _lost(methodology: Methodology, result, indicator_id: str) -> Fraction:
+    indicator = methodology.indicator(indicator_id)
+    score = result.indicators[indicator_id].score
+    if score is None:
+        return Fraction(0)
+    return score if indicator.role == "penalty" else indicator.maximum - score
+
+
+def plan(methodology: Methodology, submissions, body: str, kind: str, value: str) -> list[Plan]:
+    """The proposals that reach `kind value` (tier, letter, rating or rank)."""
+    results = evaluate(methodology, submissions)
+    me = next(r for r in results if r.body == body)
+    if kind == "rating":
+        band = next((b for b in methodology.ratings if b.rating == value), None)
+        if band is None or band.lower is None:
+            raise ValueError(f"rating {value!r}: one of {', '.join(b.rating for b in methodology.ratings)}")
+        need = max(band.lower - me.index, Fraction(0))
+        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}")]
+    if kind == "rank":
+        rank = int(value)
+        others = sorted((r.index for r in results if r.body_type == me.body_type and r.body != body
+                         and r.index is not None), reverse=True)
+        if not 1 <= rank <= len(others) + 1:
+            raise ValueError(f"rank {value}: from 1 to {len(others) + 1} among the {me.body_type} bodies")
+        need = max(others[rank - 1] - me.index, Fraction(0)) if rank <= len(others) else Fraction(0)
+        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rank {rank}")]
+    if kind == "letter":
+        plans = []
+        for criterion in methodology.criteria:
+            best, middle, worst = criterion.grade_labels
+            if value not in criterion.grade_labels:
+                raise ValueError(f"letter {value!r}: one of {', '.join(criterion.grade_labels)}")
+            edge = criterion.grade_a_from if value == best else (criterion.grade_c_below or Fraction(0))
+            score = me.criteria[criterion.id].score
+            if value == worst or score is None or score >= edge:
+                continue
+            plans.append(_gain(methodology, submissions, body, edge - score, criterion.indicators,
+                               f"{criterion.id} letter {value}"))
+        return plans
+    if kind == "tier":
+        if value not in methodology.tier_order:
+            raise ValueError(f"tier {value!r}: one of {', '.join(methodology.tier_order)}")
+        wanted = methodology.tier_order.index(value)  # 0 is the best tier
+        entries, body_type = _entries(submissions, body), _body_type(submissions, body)
+        steps = []
+        for indicator in methodology.indicators:
+            score = me.indicators[indicator.id].score
+            if score is None or methodology.tier_order.index(grading.tier(methodology, indicator, score)) <= wanted:
+                continue
+            goal = tier_entry(methodology, indicator, value)
+            steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
+        after = next(r for r in evaluate(methodology, apply_steps(submissions, body, steps)) if r.body == body)
+        return [Plan(f"every indicator {value}", Fraction(0), steps, me, after)]
+    raise ValueError(f"--to {kind!r}: tier, letter, rating or rank")
+
+
+def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan],
+                width: int = 80) -> str:
+    out = []
+    for row in rows:
+        if row.score is None:
+            out.append(f"{row.indicator}: no data")
+            continue
+        head = f"{row.indicator}: {plain(row.score)} ({row.tier}), {plain(row.lost)} lost"
+        if not row.next_tier:
+            out.append(head + "; top tier")
+            continue
+        out.append(f"{head}; {row.next_tier} from {plain(row.next_goal)}:")
+        for step in row.steps:
+            out += textwrap.wrap(step.how, width, initial_indent="    ", subsequent_indent="      ")
+    for p in plans:
+        out += ["", f"To {p.goal}: {plain(p.need)} points to gain"]
+        for step in p.steps:
+            out += textwrap.wrap(f"{step.indicator} {plain(step.score)} → {plain(step.reached)}: {step.how}", width,
+                                 initial_indent="  ", subsequent_indent="      ")
+        after = p.after
+        out.append(f"  then: index {plain(p.before.index)} → {plain(after.index)}, rating {p.before.rating} → "
+                   f"{after.rating}, rank {p.before.rank} → {after.rank}"
+                   + ("" if p.reached or p.goal.startswith("every") else " — NOT reached with single-input changes"))
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = ("body", "goal", "indicator", "score", "tier", "lost", "target_tier", "target_score", "change", "reached")
+
+
+def rows_for_csv(body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan]) -> list[tuple]:
+    table = []
+    for row in rows:
+        for step in row.steps or [None]:
+            table.append((body, "next tier", row.indicator, plain(row.score), row.tier or "", plain(row.lost),
+                          row.next_tier, plain(row.next_goal), step.how if step else "",
+                          plain(step.reached) if step and step.reached is not None else ""))
+    for p in plans:
+        for step in p.steps:
+            table.append((body, p.goal, step.indicator, plain(step.score), "", "", "", plain(step.goal), step.how,
+                          plain(step.reached) if step.reached is not None else ""))
+    return table
+
+
+def render_csv(body: str, rows, plans) -> str:
+    return csv_text(CSV_COLUMNS, rows_for_csv(body, rows, plans))

@@ -1,0 +1,82 @@
+"""`openness whatif`: each proposal is checked by scoring the body again with its changes."""
+from fractions import Fraction
+
+import pytest
+
+from openness_xl import grading, reference, whatif
+from openness_xl.cli import main
+from openness_xl.inputs import load_inputs
+from openness_xl.bodies import registry
+from openness_xl.methodology import load
+from openness_xl.scoring import evaluate
+
+METHODOLOGY = load(2025)
+PUBLISHED = reference.published_submissions(2025)
+
+
+def result(submissions, body):
+    return next(r for r in evaluate(METHODOLOGY, submissions) if r.body == body)
+
+
+@pytest.fixture
+def raw(tmp_path):
+    path = tmp_path / "raw.csv"
+    path.write_text("body,indicator,field,value\n"
+                    "МЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n"
+                    "МЗ,fb_unaccredited_channels_penalty,unaccredited,12\n"
+                    "МЗ,ic_hidden_services_bonus,qualifying,2\n", encoding="utf-8")
+    return load_inputs(path, METHODOLOGY, registry(2025)).submissions
+
+
+def test_each_input_change_reaches_the_next_tier_when_rescored(raw):
+    rows = {r.indicator: r for r in whatif.indicator_rows(METHODOLOGY, raw, "МЗ")}
+    timeliness = rows["appk_review_timeliness"]
+    assert (timeliness.score, timeliness.next_tier, timeliness.next_goal) == (Fraction("1.96"), "низкий", 2)
+    # 4·(1 − 25 000/49 876) = 1,99503… rounds to 2,00: the rounded score is what counts
+    assert [s.how for s in timeliness.steps] == ["late ≤ 24 (now 25)", "reviewed ≥ 49876 (now 48981)"]
+    for row in rows.values():
+        for step in row.steps:
+            if step.change is None:
+                continue
+            after = result(whatif.apply_steps(raw, "МЗ", [step]), "МЗ").indicators[row.indicator]
+            assert after.tier == row.next_tier, (row.indicator, step.how)
+    penalty = rows["fb_unaccredited_channels_penalty"]
+    assert (penalty.score, penalty.tier, penalty.next_tier) == (2, "средний", "высокий")
+    assert [s.how for s in penalty.steps] == ["unaccredited ≤ 9 (now 12)"]
+
+
+@pytest.mark.parametrize("body, kind, value", [("Алматы", "rating", "ВВВ"), ("МЗ", "rank", "10"),
+                                               ("Ұлытау", "rank", "1"), ("Алматы", "letter", "В"),
+                                               ("МТИ", "tier", "высокий")])
+def test_a_plan_reaches_its_target_when_rescored(body, kind, value):
+    plans = whatif.plan(METHODOLOGY, PUBLISHED, body, kind, value)
+    assert plans
+    for p in plans:
+        after = result(whatif.apply_steps(PUBLISHED, body, p.steps), body)
+        assert after.index == p.after.index
+        if kind == "rating":
+            assert grading.rating(METHODOLOGY, after.index)[0] == value and p.reached
+        if kind == "rank":
+            assert after.rank <= int(value) and p.reached
+        if kind == "letter":
+            criterion = p.goal.split()[0]
+            assert after.criteria[criterion].grade in ("А", value)
+        if kind == "tier":
+            assert all(i.tier == value for i in after.indicators.values() if i.score is not None)
+        # the fewest points: the gain overshoots the need by less than the last step taken
+        if p.need:
+            assert p.gained >= p.need and p.gained - p.need < max(abs(s.reached - s.score) for s in p.steps)
+
+
+def test_rank_1_of_the_leader_needs_nothing():
+    (p,) = whatif.plan(METHODOLOGY, PUBLISHED, "Жамбылская", "rank", "1")
+    assert p.need == 0 and p.steps == []
+
+
+def test_the_command(capsys):
+    assert main(["whatif", "Акимат города Алматы", "--to", "rating", "ВВВ"]) == 0
+    out = capsys.readouterr().out
+    assert "To rating ВВВ: 18.94 points to gain" in out and "rating В → ВВВ" in out
+    assert main(["whatif", "МЗ", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("body,goal,indicator,score,tier,lost")
+    assert main(["whatif", "МЗ", "--to", "rating", "Z"]) == 1
