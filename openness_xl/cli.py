@@ -148,7 +148,7 @@ def cmd_report(args) -> int:
         provenance = [*provenance, *chain]
         tables.append((CHANGES, "Принятые обжалования и их эффект (openness diff)", columns, rows))
     if args.previous:
-        from . import compare
+        from . import year_over_year as compare
         from .workbooks.report import DYNAMICS
 
         previous = compare.side(args.previous, args.previous_methodology, args.year)
@@ -271,7 +271,7 @@ def cmd_appeal(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from . import compare
+    from . import year_over_year as compare
 
     check_output(args, args.format)
     previous = compare.side(args.previous, args.previous_methodology, args.year)
@@ -283,7 +283,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_whatif(args) -> int:
-    from . import whatif
+    from . import what_it_takes as whatif
 
     methodology = _methodology(args)
     check_output(args, args.format)

@@ -12,6 +12,7 @@ EXTRAS = {
     "workbooks": ("xlsxwriter", "openpyxl", "defusedxml"),
     "records": ("duckdb", "pyarrow", "numpy", "holidays"),
     "excel": ("xlwings",),
+    "pandas": ("pandas",),
 }
 
 

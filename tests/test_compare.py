@@ -7,7 +7,8 @@ import tomllib
 from decimal import Decimal
 from fractions import Fraction
 
-from openness_xl import compare, reference
+from openness_xl import reference
+from openness_xl import year_over_year as compare
 from openness_xl.cli import main
 from openness_xl.methodology import HERE, load, parse
 from openness_xl.scoring import DIRECT, Entry, evaluate

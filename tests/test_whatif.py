@@ -3,7 +3,8 @@ from fractions import Fraction
 
 import pytest
 
-from openness_xl import grading, reference, whatif
+from openness_xl import grading, reference
+from openness_xl import what_it_takes as whatif
 from openness_xl.cli import main
 from openness_xl.inputs import load_inputs
 from openness_xl.bodies import registry

@@ -1,0 +1,127 @@
+"""The pandas face of openness-xl, for notebooks: DataFrames in, DataFrames out.
+
+    import openness_xl as ox
+    ox.score(frame)          # the columns of `openness scores --format csv`
+    ox.whatif("МЗ", frame)   # per indicator: points lost, next tier, the change that reaches it
+    ox.compare("2024", "2025")
+
+`frame` is the long input table (columns body, indicator, field, value) or a wide one (a row
+per body: a `body` column and one column per `indicator.field`, e.g.
+`appk_review_timeliness.late`). Values are read as the input files' are: every problem is an
+error naming the frame's row and column, nothing is guessed.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from .extras import require
+
+require("pandas", "The pandas API (openness_xl.score, whatif, compare)")
+
+import pandas as pd  # noqa: E402
+
+from .bodies import registry  # noqa: E402
+from .inputs import COLUMNS, InputErrors, Row, build_submissions  # noqa: E402
+from .methodology import Methodology, load  # noqa: E402
+from .output import score_columns, score_rows  # noqa: E402
+from .scoring import evaluate  # noqa: E402
+
+
+def _methodology(methodology: Methodology | int | str | None) -> Methodology:
+    return methodology if isinstance(methodology, Methodology) else load(methodology or 2025)
+
+
+def _cell(value: Any) -> Any:
+    """A frame's cell as the readers take it: NaN and NA are blank."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def rows_of(frame: pd.DataFrame) -> list[Row]:
+    """The frame as input rows, long or wide, each located by its row label and column."""
+    columns = [str(c) for c in frame.columns]
+    if set(COLUMNS) <= set(columns):
+        return [Row(f"row {label}", *(_cell(record[c]) for c in COLUMNS))
+                for label, record in frame.iterrows()]
+    if "body" not in columns:
+        raise InputErrors([_problem("columns", "needs body,indicator,field,value (long) or body and "
+                                               "indicator.field columns (wide)")])
+    fields = [c for c in columns if "." in c]
+    if not fields:
+        raise InputErrors([_problem("columns", "no indicator.field column (e.g. appk_review_timeliness.late)")])
+    out = []
+    for label, record in frame.iterrows():
+        for column in fields:
+            value = _cell(record[column])
+            if value is None:
+                continue
+            indicator, field = column.split(".", 1)
+            out.append(Row(f"row {label}, column {column}", _cell(record["body"]), indicator, field, value))
+    return out
+
+
+def _problem(location: str, message: str):
+    from .inputs import Problem
+
+    return Problem("frame", location, message)
+
+
+def submissions(frame: pd.DataFrame, methodology: Methodology | int | str | None = None, year: int = 2025):
+    m = _methodology(methodology)
+    subs, problems = build_submissions(m, registry(year), rows_of(frame), "frame")
+    if problems:
+        raise InputErrors(problems)
+    return subs
+
+
+def results_frame(methodology: Methodology, results) -> pd.DataFrame:
+    """Results with the CSV's columns: numbers as Float64 (NA where missing), labels as text."""
+    columns = score_columns(methodology)
+    frame = pd.DataFrame(score_rows(methodology, results), columns=columns)
+    labels = {"body", "body_type", "rating"} | {c for c in columns if c.endswith(("__tier", "__grade"))}
+    for column in columns:
+        if column == "rank":
+            frame[column] = pd.array([None if v is None else int(v) for v in frame[column]], dtype="Int64")
+        elif column in labels:
+            frame[column] = frame[column].astype("string")
+        else:
+            frame[column] = pd.array([None if v is None else float(v) for v in frame[column]], dtype="Float64")
+    return frame
+
+
+def score(frame: pd.DataFrame | None = None, methodology: Methodology | int | str | None = None,
+          year: int = 2025) -> pd.DataFrame:
+    """Every body's scores, tiers, criteria, letters, index, rating and rank; without a frame,
+    the published scores of the year."""
+    from .reference import published_submissions
+
+    m = _methodology(methodology)
+    subs = published_submissions(year) if frame is None else submissions(frame, m, year)
+    return results_frame(m, evaluate(m, subs))
+
+
+def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | None = None,
+           methodology: Methodology | int | str | None = None, year: int = 2025) -> pd.DataFrame:
+    """`openness whatif` as a frame: a row per indicator and step (and per step of the plan)."""
+    from . import what_it_takes as verb
+    from .reference import published_submissions
+
+    m = _methodology(methodology)
+    subs = published_submissions(year) if frame is None else submissions(frame, m, year)
+    code = registry(year).find(body).code
+    rows = verb.indicator_rows(m, subs, code)
+    plans = verb.plan(m, subs, code, *to) if to else []
+    table = pd.DataFrame(verb.rows_for_csv(code, rows, plans), columns=verb.CSV_COLUMNS)
+    for column in ("score", "lost", "target_score", "reached"):
+        table[column] = pd.array([None if v == "" else float(Fraction(v)) for v in table[column]], dtype="Float64")
+    return table
+
+
+def compare(previous: str, current: str, previous_methodology: str | None = None,
+            current_methodology: str | None = None, year: int = 2025) -> pd.DataFrame:
+    """`openness compare` as a frame: improved, declined or kept per body and item."""
+    from . import year_over_year as verb
+
+    changes = verb.compare(verb.side(previous, previous_methodology, year),
+                           verb.side(current, current_methodology, year))
+    return pd.DataFrame(verb.rows(changes), columns=verb.CSV_COLUMNS)
