@@ -42,7 +42,8 @@ def read_files(args) -> list:
 
 # What each output format may be called: a file named otherwise is refused, never written
 # in a format its name does not say.
-SUFFIXES = {"csv": (".csv", ".txt"), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv")}
+SUFFIXES = {"csv": (".csv", ".txt"), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv"),
+            "docx": (".docx",)}
 
 
 def output_format(path, wanted: str, also: Sequence[str] = ()) -> str:
@@ -299,6 +300,31 @@ def cmd_whatif(args) -> int:
     return 0
 
 
+def cmd_roadmap(args) -> int:
+    from . import roadmap
+    from .roadmap_document import write_roadmap
+    from .scoring import evaluate
+
+    methodology = _methodology(args)
+    bodies = registry(args.year)
+    submissions = _submissions(args, methodology)
+    if args.all_low:
+        if not args.dir:
+            raise ValueError("--all-low writes one document per body: give the folder with -d")
+        chosen = roadmap.low_bodies(methodology, evaluate(methodology, submissions))
+        targets = [(code, Path(args.dir) / f"roadmap-{code}.docx") for code in chosen]
+    else:
+        if not args.body or not args.output:
+            raise ValueError("give BODY and -o roadmap.docx, or --all-low -d DIR")
+        output_format(args.output, "docx")
+        targets = [(bodies.find(args.body).code, Path(args.output))]
+    names = {b.code: b.name_ru for b in bodies}
+    for code, path in targets:
+        atomic_write(path, write_roadmap(roadmap.build(methodology, submissions, code, names)), protect=read_files(args))
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_lite(args) -> int:
     from . import lite
 
@@ -469,6 +495,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--format", choices=["text", "csv"], default="text")
     what.add_argument("-o", "--output")
     what.set_defaults(run=cmd_whatif)
+
+    road = sub.add_parser("roadmap", parents=[common], help="the draft «Дорожная карта» of a body (.docx, Russian)")
+    road.add_argument("body", nargs="?", help="the body's code or name")
+    road.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
+    road.add_argument("-o", "--output", help="the document (.docx)")
+    road.add_argument("--all-low", action="store_true",
+                      help="one document per body rated below the methodology's [roadmap] threshold, into -d")
+    road.add_argument("-d", "--dir", help="the folder for --all-low")
+    road.set_defaults(run=cmd_roadmap)
 
     lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
     lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")

@@ -13,6 +13,7 @@ EXTRAS = {
     "records": ("duckdb", "pyarrow", "numpy", "holidays"),
     "excel": ("xlwings",),
     "pandas": ("pandas",),
+    "documents": ("docx", "matplotlib"),
 }
 
 

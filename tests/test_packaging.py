@@ -121,7 +121,8 @@ def test_a_changed_methodology_file_changes_the_functions(installed, tmp_path):
     assert result.stdout.split() == ["2026", "3.55"]  # 4 · (1 − 2000 · 22 / 391 954)
 
 
-HEAVY = ["xlsxwriter", "openpyxl", "defusedxml", "duckdb", "pyarrow", "numpy", "holidays", "pandas"]
+HEAVY = ["xlsxwriter", "openpyxl", "defusedxml", "duckdb", "pyarrow", "numpy", "holidays", "pandas", "docx",
+         "matplotlib"]
 
 
 @pytest.mark.parametrize("argv, extra", [
@@ -131,6 +132,7 @@ HEAVY = ["xlsxwriter", "openpyxl", "defusedxml", "duckdb", "pyarrow", "numpy", "
     (["check", "{xlsx}"], "workbooks"),
     (["synthetic", "-d", "{tmp}/x"], "records"),
     (["aggregate", "{tmp}/a.csv", "{tmp}/b.csv"], "records"),
+    (["roadmap", "МЗ", "-o", "{tmp}/r.docx"], "documents"),
 ])
 def test_a_command_without_its_extra_says_which_to_install(argv, extra, tmp_path):
     xlsx = ROOT / "workbooks" / "inputs-template-2025.xlsx"

@@ -70,6 +70,10 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         labels = ("А", "В", "С")
     criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
     cycle = _parse_cycle(data.get("cycle"), problems)
+    roadmap_below = data.get("roadmap", {}).get("required_below_rating")
+    rating_names = [b.rating for b in ratings] + [data.get("index", {}).get("fallback", "")]
+    if roadmap_below is not None and roadmap_below not in rating_names:
+        problems.append(f"roadmap.required_below_rating {roadmap_below!r} is not a rating ({', '.join(rating_names)})")
 
     seen: dict[str, str] = {}
     for indicator in indicators:
@@ -101,6 +105,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         _by_id={i.id: i for i in indicators},
         body_type_labels=body_type_labels,
         cycle=cycle,
+        roadmap_below_rating=roadmap_below,
     )
 
 

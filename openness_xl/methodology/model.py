@@ -167,6 +167,8 @@ class Methodology:
     # Other spellings of each body type a person may type: {"CGO": ("ЦГО",), …}.
     body_type_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     cycle: Cycle | None = None
+    # Bodies rated below this must publish a roadmap (L62); None where the file says nothing.
+    roadmap_below_rating: str | None = None
 
     def body_type_spellings(self) -> list[tuple[str, str]]:
         """(spelling, code) for every accepted spelling of every body type, codes first."""

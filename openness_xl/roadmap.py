@@ -1,0 +1,101 @@
+"""`openness roadmap BODY -o roadmap.docx`: the draft of the «Дорожная карта» a body with a
+low rating must approve and publish (L62).
+
+The draft holds the body's standing (rank, rating, criteria and letters), a table of its
+weak indicators — every indicator below «высокий» — with the current value, the target (the
+next tier), the input change that reaches it (`what_it_takes`) and blank columns for the
+measure, the responsible unit and the deadline, which the body fills in; and a chart of its
+profile against its group's average. `--all-low` writes one per body rated below the
+methodology's `[roadmap] required_below_rating`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+from . import what_it_takes
+from .exact import plain
+from .methodology import Methodology
+from .scoring import BodyResult, evaluate
+
+GROUP_RU = {"CGO": "центральных государственных органов", "MIO": "местных исполнительных органов"}
+
+
+@dataclass(frozen=True)
+class WeakIndicator:
+    indicator: str
+    name_ru: str
+    score: Fraction
+    tier: str
+    maximum: Fraction
+    target_tier: str
+    target: Fraction
+    changes: tuple[str, ...]  # e.g. "late ≤ 14 (now 25)"; the direct score where no inputs were given
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    body: str
+    name_ru: str
+    body_type: str
+    year: int
+    result: BodyResult
+    group_size: int
+    weak: list[WeakIndicator]
+    profile: list[tuple[str, Fraction, Fraction]]  # (short name, body's share, group's mean share)
+    methodology: Methodology
+
+
+def _ru(value: Fraction) -> str:
+    return plain(value).replace(".", ",")
+
+
+def _in_russian(indicator, entry, change) -> str:
+    """«заявления … с нарушением срока: не более 14 (сейчас 25)», or the score to be given."""
+    name, value = change
+    if name == "score":
+        return f"балл {_ru(value)} (балл выставляет {indicator.supplier})"
+    current = entry.values[name]
+    relation = "не более" if value < current else "не менее"
+    return f"{indicator.input(name).description_ru}: {relation} {_ru(value)} (сейчас {_ru(current)})"
+
+
+def low_bodies(methodology: Methodology, results: Sequence[BodyResult]) -> list[str]:
+    """The bodies rated below the methodology's roadmap threshold."""
+    if methodology.roadmap_below_rating is None:
+        raise ValueError("the methodology has no [roadmap] required_below_rating")
+    order = [b.rating for b in methodology.ratings]
+    limit = order.index(methodology.roadmap_below_rating)
+    return [r.body for r in results if r.rating is not None and order.index(r.rating) > limit]
+
+
+def build(methodology: Methodology, submissions, body: str, names: dict[str, str]) -> Roadmap:
+    """The roadmap's content for one body of the submissions."""
+    results = evaluate(methodology, submissions)
+    result = next(r for r in results if r.body == body)
+    group = [r for r in results if r.body_type == result.body_type]
+    entries = next(e for b, _, e in submissions if b == body)
+    weak = []
+    for row in what_it_takes.indicator_rows(methodology, submissions, body):
+        if row.score is None or row.tier == "высокий":
+            continue
+        indicator = methodology.indicator(row.indicator)
+        changes = tuple(_in_russian(indicator, entries[row.indicator], s.change) for s in row.steps
+                        if s.change is not None) or ("—",)
+        weak.append(WeakIndicator(row.indicator, indicator.name_ru, row.score, row.tier, indicator.maximum,
+                                  row.next_tier, row.next_goal, changes))
+    profile = []
+    for indicator in methodology.indicators:
+        def share(r):
+            score = r.indicators[indicator.id].score
+            if score is None:
+                return None
+            value = score / indicator.maximum
+            return 1 - value if indicator.role == "penalty" else value
+        mine = share(result)
+        others = [s for s in (share(r) for r in group) if s is not None]
+        if mine is not None and others:
+            profile.append((f"{indicator.order}. {indicator.short_ru}", mine, sum(others) / len(others)))
+    return Roadmap(body, names.get(body, body), result.body_type, methodology.year, result, len(group), weak, profile,
+                   methodology)

@@ -1,0 +1,138 @@
+"""The roadmap draft as a Word document in Russian (python-docx), with its profile chart
+(matplotlib). The same roadmap gives the same bytes: fixed document dates, no chart metadata."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from .extras import require
+
+require("documents", "The roadmap document (openness roadmap)")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")  # headless: no display on servers
+import matplotlib.pyplot as plt  # noqa: E402
+from docx import Document  # noqa: E402
+from docx.enum.section import WD_ORIENT  # noqa: E402
+from docx.shared import Cm, Pt  # noqa: E402
+
+from .exact import plain  # noqa: E402
+from .roadmap import GROUP_RU, Roadmap  # noqa: E402
+
+FIXED = dt.datetime(2025, 1, 1)
+COLUMNS = ("Индикатор", "Текущий балл", "Цель", "Что нужно изменить", "Мероприятие", "Ответственное подразделение",
+           "Срок")
+WIDTHS_CM = (5.0, 3.6, 2.6, 5.8, 4.4, 3.4, 1.9)  # 26,7 cm: the landscape page inside its margins
+
+
+def _number(value) -> str:
+    return plain(value).replace(".", ",")
+
+
+def profile_chart(roadmap: Roadmap) -> bytes:
+    """Bars of the body's share of each indicator's maximum against its group's mean."""
+    labels = [label for label, _, _ in roadmap.profile]
+    mine = [float(share) * 100 for _, share, _ in roadmap.profile]
+    mean = [float(share) * 100 for _, _, share in roadmap.profile]
+    figure, axes = plt.subplots(figsize=(9, 5.5), dpi=120)
+    positions = range(len(labels))
+    axes.barh([p + 0.2 for p in positions], mine, height=0.4, label=roadmap.body, color="#2F5597")
+    axes.barh([p - 0.2 for p in positions], mean, height=0.4, label=f"среднее по группе ({roadmap.group_size})",
+              color="#A6A6A6")
+    axes.set_yticks(list(positions), labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("% от максимального балла (штраф: % не снятых баллов)")
+    axes.axvline(90, color="#70AD47", linewidth=0.8, linestyle="--")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    axes.set_title(f"Профиль: {roadmap.body} и среднее {GROUP_RU[roadmap.body_type]}", fontsize=10)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def write_roadmap(roadmap: Roadmap) -> bytes:
+    """The draft: standing, criteria, the table of weak indicators with blank columns to fill
+    in, and the profile chart."""
+    document = Document()
+    properties = document.core_properties
+    properties.created = properties.modified = FIXED
+    properties.last_printed = FIXED
+    properties.author = properties.last_modified_by = "openness-xl"
+    properties.title = f"Дорожная карта: {roadmap.name_ru}"
+    properties.revision = 1
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+    document.styles["Normal"].font.size = Pt(10)
+
+    r = roadmap.result
+    document.add_heading("Дорожная карта по улучшению показателей Индекса открытости", level=1)
+    document.add_paragraph(f"{roadmap.name_ru} ({roadmap.body}) — проект, по итогам оценки {roadmap.year} года")
+    document.add_paragraph(
+        f"Итоговый балл: {_number(r.index)}; рейтинг «{r.rating}»; место {r.rank} среди {roadmap.group_size} "
+        f"{GROUP_RU[roadmap.body_type]}. Дорожная карта утверждается и публикуется на официальном интернет-ресурсе "
+        "государственного органа (отчёт, L62).")
+
+    document.add_heading("Критерии", level=2)
+    criteria = document.add_table(rows=1, cols=3)
+    criteria.style = "Table Grid"
+    for cell, text in zip(criteria.rows[0].cells, ("Критерий", "Балл", "Оценка")):
+        cell.text = text
+    for criterion in roadmap.methodology.criteria:
+        item = r.criteria[criterion.id]
+        cells = criteria.add_row().cells
+        cells[0].text = criterion.name_ru
+        cells[1].text = f"{_number(item.score)} из {_number(criterion.maximum)}" if item.score is not None else "—"
+        cells[2].text = item.grade or "—"
+
+    document.add_heading("Индикаторы ниже высокого уровня", level=2)
+    document.add_paragraph("Цель — следующий уровень оценки индикатора. «Что нужно изменить» — наименьшее изменение "
+                           "одного показателя исходных данных, при котором цель достигается (остальные без изменений); "
+                           "балл, выставленный уполномоченным органом напрямую, указан как балл. Графы «Мероприятие», "
+                           "«Ответственное подразделение» и «Срок» заполняет государственный орган.")
+    table = document.add_table(rows=1, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, COLUMNS):
+        cell.text = text
+    for weak in roadmap.weak:
+        cells = table.add_row().cells
+        cells[0].text = weak.name_ru
+        cells[1].text = f"{_number(weak.score)} из {_number(weak.maximum)} ({weak.tier})"
+        cells[2].text = f"{_number(weak.target)} ({weak.target_tier})"
+        cells[3].text = "; ".join(weak.changes)
+        for blank in cells[4:]:
+            blank.text = ""
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS_CM):  # the grid LibreOffice reads
+        column.width = Cm(width)
+    for row in table.rows:  # and the cells Word reads
+        for cell, width in zip(row.cells, WIDTHS_CM):
+            cell.width = Cm(width)
+    if not roadmap.weak:
+        document.add_paragraph("Все индикаторы на высоком уровне.")
+
+    document.add_heading("Профиль", level=2)
+    document.add_picture(io.BytesIO(profile_chart(roadmap)), width=Cm(22))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The .docx with every member dated the same, so that equal content is equal bytes."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
