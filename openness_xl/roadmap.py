@@ -78,7 +78,7 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
     entries = next(e for b, _, e in submissions if b == body)
     weak = []
     for row in what_it_takes.indicator_rows(methodology, submissions, body):
-        if row.score is None or row.tier == "высокий":
+        if row.score is None or row.tier == methodology.tier_order[0]:
             continue
         indicator = methodology.indicator(row.indicator)
         changes = tuple(_in_russian(indicator, entries[row.indicator], s.change) for s in row.steps
