@@ -33,7 +33,7 @@ def _submissions(args, methodology):
 def read_files(args) -> list:
     """Every file the command reads: an output may be none of them, however it is spelled."""
     names = ("input", "methodology", "mapping", "plans", "appeals", "receptions", "old", "new", "log", "source",
-             "previous_methodology", "current_methodology")
+             "previous", "current", "previous_methodology", "current_methodology")
     files = [getattr(args, name) for name in names if getattr(args, name, None)]
     if getattr(args, "published", None) and Path(args.published).is_dir():
         files += [str(p) for p in sorted(Path(args.published).rglob("*")) if p.is_file()]
