@@ -236,6 +236,13 @@ def cmd_appeal(args) -> int:
 
     methodology = _methodology(args)
     bodies = registry(args.year)
+    # One command with three actions: what each needs is checked here, with the usage in words.
+    if args.action == "template" and (args.input or args.log or not args.output):
+        raise ValueError("openness appeal template -o LOG.xlsx (or .csv) takes no other file")
+    if args.action != "template" and not (args.input and args.log):
+        raise ValueError(f"openness appeal {args.action} needs the source data and the appeal log: SOURCE LOG")
+    if args.action == "apply" and not args.output:
+        raise ValueError("openness appeal apply SOURCE LOG -o FINAL.csv: give the final input's file with -o")
     if args.action == "template":
         chosen = check_output(args, "csv", also=("xlsx",))
         if chosen == "xlsx":
@@ -459,22 +466,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     changes.add_argument("-o", "--output", help="write here (.txt, .csv or .xlsx) instead of standard output")
     changes.set_defaults(run=cmd_diff)
 
-    appeals = sub.add_parser("appeal", help="the appeal log: a template, the final input version, each appeal's effect")
-    actions = appeals.add_subparsers(dest="action", required=True, metavar="ACTION")
-    log_template = actions.add_parser("template", parents=[common], help="an empty appeal log (.xlsx or .csv)")
-    log_template.add_argument("-o", "--output", required=True)
-    apply_log = actions.add_parser("apply", parents=[common],
-                                   help="apply the accepted appeals to the source data: the final input version")
-    apply_log.add_argument("input", help="the source data (an input file)")
-    apply_log.add_argument("log", help="the appeal log (.csv or .xlsx)")
-    apply_log.add_argument("-o", "--output", required=True, help="the final input (.csv, or .xlsx for a template)")
-    report_log = actions.add_parser("report", parents=[common], help="each appeal's effect if accepted")
-    report_log.add_argument("input", help="the source data (an input file)")
-    report_log.add_argument("log", help="the appeal log (.csv or .xlsx)")
-    report_log.add_argument("--format", choices=["text", "csv"], default="text")
-    report_log.add_argument("-o", "--output")
-    for parser_ in (log_template, apply_log, report_log):
-        parser_.set_defaults(run=cmd_appeal)
+    appeals = sub.add_parser("appeal", parents=[common],
+                             help="the appeal log: a template, the final input version, each appeal's effect",
+                             description="template -o LOG: an empty appeal log (.xlsx or .csv). "
+                                         "apply SOURCE LOG -o FINAL: the accepted appeals applied, the final input. "
+                                         "report SOURCE LOG: each appeal's effect if accepted.")
+    appeals.add_argument("action", choices=["template", "apply", "report"])
+    appeals.add_argument("input", nargs="?", help="apply, report: the source data (an input file)")
+    appeals.add_argument("log", nargs="?", help="apply, report: the appeal log (.csv or .xlsx)")
+    appeals.add_argument("--format", choices=["text", "csv"], default="text", help="report: text or CSV")
+    appeals.add_argument("-o", "--output", help="template: the log; apply: the final input (.csv, or .xlsx for a "
+                                                "template); report: instead of standard output")
+    appeals.set_defaults(run=cmd_appeal)
 
     years = sub.add_parser("compare", help="year-over-year change: improved, declined or kept, per body and item")
     years.add_argument("previous", help="2024 (the 2025 report's statements about 2024), a year of published tables "

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from openness_xl import appeal, diff, reference
 from openness_xl.bodies import registry
 from openness_xl.exact import plain, round_half_away
-from openness_xl.cli import main
 from openness_xl.inputs import load_inputs
 from openness_xl.methodology import load
 from openness_xl.output import input_rows, inputs_csv
@@ -20,11 +19,6 @@ BODIES = registry(2025)
 SOURCE = reference.published_submissions(2025)  # the published scores as the source data
 HEADER = ",".join(appeal.COLUMNS)
 
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -46,14 +40,14 @@ def printed_index(body):
 
 # ------------------------------------------------------------------ diff
 
-def test_one_bodys_appeal_moves_another_bodys_rank(capsys, tmp_path, source):
+def test_one_bodys_appeal_moves_another_bodys_rank(cli, tmp_path, source):
     # МЗ satisfaction 3 → 5: feedback 12 → 14 (С → В), index 81,13 → 83,13; МВРИ (81,57)
     # falls from 17th to 18th among the ЦГО without a change of its own.
     assert printed_index("МЗ") == Fraction("81.13") and Fraction("81.13") < printed_index("МВРИ") < Fraction("83.13")
     changed = tmp_path / "changed.csv"
     changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",
                                                                   "МЗ,fb_satisfaction,score,5\n"), encoding="utf-8")
-    code, out, _ = run(capsys, "diff", str(source), str(changed))
+    code, out, _ = cli("diff", str(source), str(changed))
     assert code == 1
     assert "МЗ · fb_satisfaction · score: 3 → 5" in out
     assert "МЗ: fb_satisfaction 3 → 5 (неэффективный → средний); feedback 12 → 14 (С → В); index 81.13 → 83.13;" in \
@@ -65,20 +59,20 @@ def test_one_bodys_appeal_moves_another_bodys_rank(capsys, tmp_path, source):
                                                           ("МЗ", "index"), ("МЗ", "rank"), ("МВРИ", "rank")}
 
 
-def test_no_change_exits_0(capsys, source, tmp_path):
+def test_no_change_exits_0(cli, source, tmp_path):
     copy = tmp_path / "copy.csv"
     copy.write_bytes(source.read_bytes())
-    code, out, _ = run(capsys, "diff", str(source), str(copy))
+    code, out, _ = cli("diff", str(source), str(copy))
     assert code == 0 and "Changed inputs: 0" in out and "Effect: none" in out
 
 
-def test_diff_of_score_files_and_its_csv_and_xlsx(capsys, tmp_path, source):
+def test_diff_of_score_files_and_its_csv_and_xlsx(cli, tmp_path, source):
     changed = tmp_path / "changed.csv"
     changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",
                                                                   "МЗ,fb_satisfaction,score,5\n"), encoding="utf-8")
     for version in ("source", "changed"):
-        assert run(capsys, "scores", str(tmp_path / f"{version}.csv"), "-o", str(tmp_path / f"{version}-scores.csv"))[0] == 0
-    code, out, _ = run(capsys, "diff", str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv"),
+        assert cli("scores", str(tmp_path / f"{version}.csv"), "-o", str(tmp_path / f"{version}-scores.csv"))[0] == 0
+    code, out, _ = cli("diff", str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv"),
                        "--format", "csv")
     assert code == 1
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -86,7 +80,7 @@ def test_diff_of_score_files_and_its_csv_and_xlsx(capsys, tmp_path, source):
     assert {(r["body"], r["item"], r["old"], r["new"]) for r in rows} >= {("МЗ", "index", "81.13", "83.13"),
                                                                          ("МВРИ", "rank", "17", "18")}
     target = tmp_path / "diff.xlsx"
-    assert run(capsys, "diff", str(source), str(changed), "-o", str(target))[0] == 1
+    assert cli("diff", str(source), str(changed), "-o", str(target))[0] == 1
     import openpyxl
 
     sheet = openpyxl.load_workbook(target)["Изменения"]
@@ -103,24 +97,24 @@ GOOD = [
 ]
 
 
-def test_apply_takes_only_the_accepted_rows(capsys, tmp_path, source):
+def test_apply_takes_only_the_accepted_rows(cli, tmp_path, source):
     final = tmp_path / "final.csv"
-    code, _, err = run(capsys, "appeal", "apply", str(source), str(log(tmp_path, *GOOD)), "-o", str(final))
+    code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, *GOOD)), "-o", str(final))
     assert code == 0 and "2 of 3 appeal(s) applied" in err
     result = diff.diff(METHODOLOGY, SOURCE, load_inputs(final, METHODOLOGY, BODIES).submissions)
     assert [(c.body, c.indicator, c.field, c.old, c.new) for c in result.inputs] == [
         ("Ұлытау", "appk_waiting_time", "score", "2.86", "2.95")]
 
 
-def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(capsys, tmp_path, source):
+def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(cli, tmp_path, source):
     first, second = tmp_path / "final1.csv", tmp_path / "final2.csv"
     path = log(tmp_path, *GOOD)
-    assert run(capsys, "appeal", "apply", str(source), str(path), "-o", str(first))[0] == 0
-    assert run(capsys, "appeal", "apply", str(source), str(path), "-o", str(second))[0] == 0
+    assert cli("appeal", "apply", str(source), str(path), "-o", str(first))[0] == 0
+    assert cli("appeal", "apply", str(source), str(path), "-o", str(second))[0] == 0
     assert first.read_bytes() == second.read_bytes()
     # and the report records the chain only when it holds
     report = tmp_path / "report.xlsx"
-    assert run(capsys, "report", str(first), "--source", str(source), "--appeals", str(path), "-o", str(report))[0] == 0
+    assert cli("report", str(first), "--source", str(source), "--appeals", str(path), "-o", str(report))[0] == 0
     import openpyxl
 
     book = openpyxl.load_workbook(report)
@@ -135,7 +129,7 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(capsys,
     tampered = tmp_path / "tampered.csv"
     tampered.write_text(first.read_text(encoding="utf-8").replace("Ұлытау,appk_waiting_time,score,2.95",
                                                                   "Ұлытау,appk_waiting_time,score,3"), encoding="utf-8")
-    code, _, err = run(capsys, "report", str(tampered), "--source", str(source), "--appeals", str(path), "-o",
+    code, _, err = cli("report", str(tampered), "--source", str(source), "--appeals", str(path), "-o",
                        str(tmp_path / "r2.xlsx"))
     assert code == 1 and "is not" in err and "with the accepted appeals" in err
 
@@ -153,43 +147,43 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(capsys,
     ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,может быть,", "decision 'может быть' is not one of"),
     ("МЗ,fb_satisfaction,score,3,9,опрос,2026-01-25,accepted,", "after the appeals"),
 ])
-def test_every_refusal_names_its_row_and_writes_nothing(capsys, tmp_path, source, row, message):
+def test_every_refusal_names_its_row_and_writes_nothing(cli, tmp_path, source, row, message):
     final = tmp_path / "final.csv"
-    code, _, err = run(capsys, "appeal", "apply", str(source), str(log(tmp_path, GOOD[0], row)), "-o", str(final))
+    code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, GOOD[0], row)), "-o", str(final))
     assert code == 1 and message in err, err
     assert "row 3" in err or "after the appeals" in err
     assert not final.exists()
 
 
-def test_a_duplicate_appeal_is_refused(capsys, tmp_path, source):
-    code, _, err = run(capsys, "appeal", "apply", str(source), str(log(tmp_path, GOOD[1], GOOD[1])), "-o",
+def test_a_duplicate_appeal_is_refused(cli, tmp_path, source):
+    code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, GOOD[1], GOOD[1])), "-o",
                        str(tmp_path / "f.csv"))
     assert code == 1 and "log.csv, row 3" in err and "duplicate: МЗ / fb_satisfaction / score is already appealed at row 2" in err
 
 
-def test_an_appeal_of_a_raw_input(capsys, tmp_path):
+def test_an_appeal_of_a_raw_input(cli, tmp_path):
     inputs = tmp_path / "raw.csv"
     inputs.write_text("body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\n"
                       "МЗ,appk_review_timeliness,reviewed,48981\n", encoding="utf-8")
     path = log(tmp_path, "Министерство здравоохранения,appk_review_timeliness,late,25,20,ошибка учёта,2026-01-22,принято,")
     final = tmp_path / "final.csv"
-    assert run(capsys, "appeal", "apply", str(inputs), str(path), "-o", str(final))[0] == 0
+    assert cli("appeal", "apply", str(inputs), str(path), "-o", str(final))[0] == 0
     assert final.read_text(encoding="utf-8") == ("body,indicator,field,value\nМЗ,appk_review_timeliness,late,20\n"
                                                  "МЗ,appk_review_timeliness,reviewed,48981\n")
-    code, out, _ = run(capsys, "appeal", "report", str(inputs), str(path))
+    code, out, _ = cli("appeal", "report", str(inputs), str(path))
     assert code == 0 and "appk_review_timeliness 1.96 → 2.37 (неэффективный → низкий)" in out
 
 
-def test_report_shows_each_appeals_effect_if_accepted(capsys, tmp_path, source):
-    code, out, _ = run(capsys, "appeal", "report", str(source), str(log(tmp_path, *GOOD)))
+def test_report_shows_each_appeals_effect_if_accepted(cli, tmp_path, source):
+    code, out, _ = cli("appeal", "report", str(source), str(log(tmp_path, *GOOD)))
     assert code == 0
     assert "row 3: МЗ · fb_satisfaction · score: 3 → 5 (rejected; filed 2026-01-25)" in out
     assert "МВРИ: rank 17 → 18" in out  # the rejected appeal's effect, had it been accepted
 
 
-def test_the_log_template(capsys, tmp_path):
+def test_the_log_template(cli, tmp_path):
     target = tmp_path / "log.xlsx"
-    assert run(capsys, "appeal", "template", "-o", str(target))[0] == 0
+    assert cli("appeal", "template", "-o", str(target))[0] == 0
     import openpyxl
 
     book = openpyxl.load_workbook(target)

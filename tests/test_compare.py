@@ -9,7 +9,6 @@ from fractions import Fraction
 
 from openness_xl import reference
 from openness_xl import year_over_year as compare
-from openness_xl.cli import main
 from openness_xl.methodology import HERE, load, parse
 from openness_xl.scoring import DIRECT, Entry, evaluate
 
@@ -17,11 +16,6 @@ METHODOLOGY = load(2025)
 CURRENT = compare.from_results("2025", METHODOLOGY, evaluate(METHODOLOGY, reference.published_submissions(2025)))
 NARRATIVE = reference.DATA / "2025" / "narrative" / "facts_previous_year.csv"
 
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def stated(row) -> str:
@@ -106,20 +100,20 @@ def test_the_penalty_compares_by_what_was_spared():
     assert spared.share == 0  # 5 of 5 points taken off
 
 
-def test_the_command_table_csv_and_report_sheet(capsys, tmp_path):
-    code, out, _ = run(capsys, "compare", "2024", "2025")
+def test_the_command_table_csv_and_report_sheet(cli, tmp_path):
+    code, out, _ = cli("compare", "2024", "2025")
     assert code == 0 and "улучшили (improved)" in out and "снизили (declined)" in out
-    code, out, _ = run(capsys, "compare", "2024", "2025", "--format", "csv")
+    code, out, _ = cli("compare", "2024", "2025", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {"body", "item", "verdict", "verdict_ru", "previous_basis"} <= set(rows[0])
     assert any(r["body"] == "МТИ" and r["item"] == "appk_court_share" and r["verdict"] == "declined"
                and r["previous_basis"] == "L788" for r in rows)  # «опустившись с высокого уровня до неэффективного»
     scores = tmp_path / "2025.csv"
-    assert run(capsys, "scores", "-o", str(scores))[0] == 0
-    code, out, _ = run(capsys, "compare", str(scores), "2025")
+    assert cli("scores", "-o", str(scores))[0] == 0
+    code, out, _ = cli("compare", str(scores), "2025")
     assert code == 0 and "сохранили (kept) " in out and "улучшили (improved) 0" in out
     report = tmp_path / "report.xlsx"
-    assert run(capsys, "report", "-o", str(report), "--previous", "2024")[0] == 0
+    assert cli("report", "-o", str(report), "--previous", "2024")[0] == 0
     import openpyxl
 
     sheet = openpyxl.load_workbook(report)["Динамика"]

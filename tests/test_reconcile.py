@@ -13,7 +13,6 @@ import pytest
 
 from openness_xl import narrative, reference
 from openness_xl.bodies import registry
-from openness_xl.cli import main
 from openness_xl.exact import plain
 from openness_xl.known_errors import documented
 from openness_xl.methodology import load
@@ -23,11 +22,6 @@ METHODOLOGY = load(2025)
 DATA = reference.DATA / "2025"
 REPORT = (DATA / "report.txt").read_text(encoding="utf-8").split("\n")
 
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -65,8 +59,8 @@ def new_findings(directory):
 
 # ------------------------------------------------------------------ the embedded tables
 
-def test_the_embedded_tables_have_no_new_finding_and_every_documented_error_is_found(capsys):
-    code, out, _ = run(capsys, "reconcile")
+def test_the_embedded_tables_have_no_new_finding_and_every_documented_error_is_found(cli):
+    code, out, _ = cli("reconcile")
     assert code == 0
     assert "New findings: 0" in out
     result = reconcile(METHODOLOGY, 2025)
@@ -88,8 +82,8 @@ def test_every_misprinted_tier_label_is_listed_one_by_one_with_its_line():
         assert (entry.published, entry.line) == (p.label, p.line)
 
 
-def test_the_known_errors_keep_their_values_and_lines(capsys):
-    code, out, _ = run(capsys, "reconcile")
+def test_the_known_errors_keep_their_values_and_lines(cli):
+    code, out, _ = cli("reconcile")
     assert "L249   criterion-sum · Алматы · appk: 16.87 → 17.86 [R6]" in out
     assert "L248   criterion-sum · Карагандинская · appk: 21.88 → 21.79 [R7]" in out
     assert "L350   worked-example · МНВО · appk_review_timeliness: 1.6 → 0.4 [R1]" in out
@@ -99,13 +93,13 @@ def test_the_known_errors_keep_their_values_and_lines(capsys):
     assert "L2688  narrative · all · all indicators" in out
 
 
-def test_strict_fails_on_documented_errors(capsys):
-    assert run(capsys, "reconcile", "--strict")[0] == 1
+def test_strict_fails_on_documented_errors(cli):
+    assert cli("reconcile", "--strict")[0] == 1
 
 
-def test_csv_output_lists_every_finding(capsys, tmp_path):
+def test_csv_output_lists_every_finding(cli, tmp_path):
     target = tmp_path / "findings.csv"
-    code, _, _ = run(capsys, "reconcile", "--format", "csv", "-o", str(target))
+    code, _, _ = cli("reconcile", "--format", "csv", "-o", str(target))
     assert code == 0
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert len(rows) == len(documented(2025))
@@ -121,51 +115,51 @@ def test_every_stated_rule_is_recorded_with_its_line():
 
 # ------------------------------------------------------------------ planted errors
 
-def planted(capsys, directory):
-    code, out, _ = run(capsys, "reconcile", "--published", str(directory), "--new")
+def planted(cli, directory):
+    code, out, _ = cli("reconcile", "--published", str(directory), "--new")
     return code, out
 
 
-def test_a_swapped_criterion_sum_is_new(capsys, tables):
+def test_a_swapped_criterion_sum_is_new(cli, tables):
     original = row("criterion_scores.csv", criterion_id="appk", body="МНВО")
     swapped = original["score"][:-2] + original["score"][-1] + original["score"][-2]  # 25.16 → 25.61
     edit(tables, "criterion_scores.csv", {"criterion_id": "appk", "body": "МНВО"}, score=swapped)
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert f"{original['line']:<6} criterion-sum · МНВО · appk: {swapped} → {original['score']} [NEW]" in out
     index_line = row("index_scores.csv", body="МНВО")["line"]
     assert f"{index_line:<6} index-sum · МНВО · index:" in out
 
 
-def test_an_index_changed_by_half_a_point_is_new(capsys, tables):
+def test_an_index_changed_by_half_a_point_is_new(cli, tables):
     original = row("index_scores.csv", body="МЭ")
     changed = plain(Fraction(original["score"]) + Fraction(1, 2))
     edit(tables, "index_scores.csv", {"body": "МЭ"}, score=changed)
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert f"{original['line']:<6} index-sum · МЭ · index: {changed} → {original['score']} [NEW]" in out
     assert f"{original['line']:<6} index-recomputed · МЭ · index: {changed}" in out
 
 
-def test_a_changed_tier_label_is_new(capsys, tables):
+def test_a_changed_tier_label_is_new(cli, tables):
     target = row("indicator_scores.csv", indicator_id="fb_satisfaction", body="ААЭ")
     assert target["category_as_printed"] == "высокий"
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_satisfaction", "body": "ААЭ"},
          category_as_printed="средний")
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert f"{target['line']:<6} tier-label · ААЭ · fb_satisfaction: средний → высокий [NEW]" in out
 
 
-def test_a_changed_rating_letter_is_new(capsys, tables):
+def test_a_changed_rating_letter_is_new(cli, tables):
     target = row("index_scores.csv", body="Жамбылская")
     edit(tables, "index_scores.csv", {"body": "Жамбылская"}, rating_as_printed="АА")
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert f"{target['line']:<6} rating · Жамбылская · index: АА → ААА [NEW]" in out
 
 
-def test_a_misprint_that_keeps_the_sums_is_caught_where_the_narrative_quotes_it(capsys, tables):
+def test_a_misprint_that_keeps_the_sums_is_caught_where_the_narrative_quotes_it(cli, tables):
     # МФ's review timeliness 3,78 → 3,87, with its criterion and index moved by the same 0,09:
     # every sum still holds, but the narrative's 22 late of 391 954 (L340) gives 3,78.
     edit(tables, "indicator_scores.csv", {"indicator_id": "appk_review_timeliness", "body": "МФ"}, score="3.87")
@@ -174,7 +168,7 @@ def test_a_misprint_that_keeps_the_sums_is_caught_where_the_narrative_quotes_it(
          score=plain(Fraction(appk["score"]) + Fraction(9, 100)))
     index = row("index_scores.csv", body="МФ")
     edit(tables, "index_scores.csv", {"body": "МФ"}, score=plain(Fraction(index["score"]) + Fraction(9, 100)))
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert {f.check for f in new_findings(tables)} == {"narrative-quantity", "example-vs-table"}  # the sums hold
     assert "L340   narrative-quantity · МФ · appk_review_timeliness: 3.87 → 3.78 [NEW]" in out
@@ -188,80 +182,80 @@ def test_a_narrative_value_catches_a_consistent_misprint_too(tables):
     assert ("narrative", "L346") in found
 
 
-def test_a_new_value_on_a_documented_row_is_new_and_says_what_was_documented(capsys, tables):
+def test_a_new_value_on_a_documented_row_is_new_and_says_what_was_documented(cli, tables):
     edit(tables, "criterion_scores.csv", {"criterion_id": "appk", "body": "Алматы"}, score="16.97")
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert "L249   criterion-sum · Алматы · appk: 16.97 → 17.86 [NEW]" in out
     assert "documented there: R6 16.87 → 17.86" in out
 
 
-def test_a_corrected_table_leaves_its_documented_error_unmatched(capsys, tables):
+def test_a_corrected_table_leaves_its_documented_error_unmatched(cli, tables):
     edit(tables, "index_scores.csv", {"body": "ВКО"}, rating_as_printed="АА")
-    code, out, _ = run(capsys, "reconcile", "--published", str(tables))
+    code, out, _ = cli("reconcile", "--published", str(tables))
     assert code == 0
     assert "Documented errors no longer found: 1" in out
     assert "rating · ВКО · index: А → АА [§6.3]" in out.split("no longer found")[1]
 
 
-def test_tables_without_documented_errors_are_all_new(capsys, tables):
+def test_tables_without_documented_errors_are_all_new(cli, tables):
     (tables / "report_errors.csv").unlink()
-    code, out = planted(capsys, tables)
+    code, out = planted(cli, tables)
     assert code == 1
     assert f"New findings: {len(documented(2025)) - 8}" in out  # all but the 8 recorded-only rows
 
 
 # ------------------------------------------------------------------ bad published tables
 
-def test_an_unquoted_comma_names_the_file_and_row(capsys, tables):
+def test_an_unquoted_comma_names_the_file_and_row(cli, tables):
     path = tables / "worked_examples.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[5] += ",oops"
     path.write_text("\n".join(lines), encoding="utf-8")
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1
     assert "worked_examples.csv, row 6: 7 fields, the header has 6" in err
 
 
-def test_a_score_that_is_not_a_number_names_the_file_row_and_column(capsys, tables):
+def test_a_score_that_is_not_a_number_names_the_file_row_and_column(cli, tables):
     edit(tables, "index_scores.csv", {"body": "МЭ"}, score="8O,1")
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1
     assert "index_scores.csv, row" in err and "column score: '8O,1' is not a number" in err
 
 
-def test_a_missing_table_is_an_error(capsys, tables):
+def test_a_missing_table_is_an_error(cli, tables):
     (tables / "index_scores.csv").unlink()
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "missing index_scores.csv; a set of published tables holds" in err
-    code, _, err = run(capsys, "reconcile", "--published", str(tables / "nowhere"))
+    code, _, err = cli("reconcile", "--published", str(tables / "nowhere"))
     assert code == 1 and "nowhere: no such directory of published tables" in err
 
 
-def test_an_unknown_item_or_a_missing_row_is_an_error(capsys, tables):
+def test_an_unknown_item_or_a_missing_row_is_an_error(cli, tables):
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meetings", "body": "МЗ"}, indicator_id="fb_meeting")
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "indicator_scores.csv, row" in err and "'fb_meeting' is not an item of methodology" in err
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meeting", "body": "МЗ"}, indicator_id="fb_satisfaction")
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "МЗ fb_satisfaction again (first at row" in err
     rows = (tables / "indicator_scores.csv").read_text(encoding="utf-8").split("\n")
     (tables / "indicator_scores.csv").write_text("\n".join(r for r in rows if ",МЗ," not in r), encoding="utf-8")
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "no row for МЗ appk_review_timeliness" in err
 
 
-def test_a_wildcard_documents_nothing(capsys, tables):
+def test_a_wildcard_documents_nothing(cli, tables):
     with (tables / "report_errors.csv").open("a", encoding="utf-8") as handle:
         handle.write("N14,tier-label,*,*,,,L1,every label\n")
-    code, _, err = run(capsys, "reconcile", "--published", str(tables))
+    code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "a wildcard documents nothing" in err
 
 
-def test_the_output_may_not_overwrite_a_published_table(capsys, tables):
+def test_the_output_may_not_overwrite_a_published_table(cli, tables):
     target = tables / "report_errors.csv"
     before = target.read_bytes()
-    code, _, err = run(capsys, "reconcile", "--published", str(tables), "--format", "csv", "-o", str(target))
+    code, _, err = cli("reconcile", "--published", str(tables), "--format", "csv", "-o", str(target))
     assert code == 1 and target.read_bytes() == before
 
 
