@@ -43,7 +43,7 @@ def read_files(args) -> list:
 # What each output format may be called: a file named otherwise is refused, never written
 # in a format its name does not say.
 SUFFIXES = {"csv": (".csv", ".txt"), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv"),
-            "docx": (".docx",)}
+            "docx": (".docx",), "png": (".png",)}
 
 
 def output_format(path, wanted: str, also: Sequence[str] = ()) -> str:
@@ -133,7 +133,8 @@ def cmd_report(args) -> int:
 
     methodology = _methodology(args)
     check_output(args, "xlsx")
-    results = evaluate(methodology, _submissions(args, methodology))
+    submissions = _submissions(args, methodology)
+    results = evaluate(methodology, submissions)
     if not results:
         print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
         return 1
@@ -157,9 +158,42 @@ def cmd_report(args) -> int:
         tables.append((DYNAMICS, f"Динамика: {previous.name} → {methodology.year} (openness compare)",
                        compare.CSV_COLUMNS, compare.rows(changes)))
         provenance = [*provenance, ("Предыдущий год", previous.name)]
+    tables += report_analyses(methodology, submissions, {b.code: b.name_ru for b in registry(args.year)})
     data = write_report(methodology, results, provenance, args.year, tables)
     atomic_write(args.output, data, protect=read_files(args))
     print(f"wrote {args.output}: {len(results)} bodies")
+    return 0
+
+
+def report_analyses(methodology, submissions, names) -> list[tuple]:
+    """The report's roadmap and robustness sheets: (sheet, title, columns, rows) each."""
+    from . import rank_robustness as robustness
+    from . import roadmap
+    from .workbooks.report import ROADMAPS, ROBUSTNESS
+
+    title, columns, rows = roadmap.sheet_table(methodology, submissions, names)
+    sheets = [(ROADMAPS, title, columns, rows)]
+    labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
+    title, columns, rows = robustness.sheet_table(methodology, robustness.analyse(methodology, submissions), labels)
+    return sheets + [(ROBUSTNESS, title, columns, rows)]
+
+
+def cmd_robustness(args) -> int:
+    from . import rank_robustness as robustness
+
+    methodology = _methodology(args)
+    check_output(args, args.format)
+    if args.plot:
+        output_format(args.plot, "png")
+    result = robustness.analyse(methodology, _submissions(args, methodology), args.samples, args.seed)
+    labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
+    text = robustness.render_csv(result) if args.format == "csv" else robustness.render_text(methodology, result, labels)
+    _emit(text, args, args.format)
+    if args.plot:
+        from .rank_robustness_plot import rank_intervals
+
+        atomic_write(args.plot, rank_intervals(methodology, result), protect=read_files(args))
+        print(f"wrote {args.plot}", file=sys.stderr)
     return 0
 
 
@@ -507,6 +541,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                       help="one document per body rated below the methodology's [roadmap] threshold, into -d")
     road.add_argument("-d", "--dir", help="the folder for --all-low")
     road.set_defaults(run=cmd_roadmap)
+
+    robust = sub.add_parser("robustness", parents=[common],
+                            help="how ranks and ratings move under the plausible readings of the methodology")
+    robust.add_argument("input", nargs="?", help="long table body,indicator,field,value (default: the embedded scores)")
+    robust.add_argument("--samples", type=int, help="how many samples (default: the methodology's, 10000)")
+    robust.add_argument("--seed", type=int, help="seed of the sampling (default: the methodology's, 2025)")
+    robust.add_argument("--format", choices=["text", "csv"], default="text", help="text (default) or csv")
+    robust.add_argument("-o", "--output", help="write the table to this file instead of the screen")
+    robust.add_argument("--plot", metavar="PNG", help="also draw the rank intervals into this .png")
+    robust.set_defaults(run=cmd_robustness)
 
     lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
     lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 
 EXTRAS = {
-    "workbooks": ("xlsxwriter", "openpyxl", "defusedxml"),
+    "workbooks": ("xlsxwriter", "openpyxl", "defusedxml", "numpy"),
     "records": ("duckdb", "pyarrow", "numpy", "holidays"),
     "excel": ("xlwings",),
     "pandas": ("pandas",),
     "documents": ("docx", "matplotlib"),
+    "robustness": ("numpy", "matplotlib"),
 }
 
 
@@ -21,10 +22,10 @@ class MissingExtra(ImportError):
     """A feature whose optional dependencies are not installed."""
 
 
-def require(extra: str, feature: str) -> None:
-    """Stop with the install command when `extra`'s packages are missing."""
+def require(extra: str, feature: str, modules: tuple[str, ...] | None = None) -> None:
+    """Stop with the install command when `extra`'s packages (or the named few of them) are missing."""
     missing = []
-    for module in EXTRAS[extra]:
+    for module in modules or EXTRAS[extra]:
         try:
             importlib.import_module(module)
         except ImportError:

@@ -117,6 +117,25 @@ def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | N
     return table
 
 
+def robustness(frame: pd.DataFrame | None = None, samples: int | None = None, seed: int | None = None,
+               methodology: Methodology | int | str | None = None, year: int = 2025) -> pd.DataFrame:
+    """`openness robustness` as a frame: a row per body with its declared rank and rating, the
+    median and 5–95 % interval of its sampled rank, the share of each rating and what moves it."""
+    from . import rank_robustness as verb
+    from .reference import published_submissions
+
+    m = _methodology(methodology)
+    subs = published_submissions(year) if frame is None else submissions(frame, m, year)
+    result = verb.analyse(m, subs, samples, seed)
+    table = pd.DataFrame(verb.csv_rows(result), columns=verb.csv_columns(result))
+    for column in ("rank", "rank_p5", "rank_p95"):
+        table[column] = pd.array([None if v == "" else int(v) for v in table[column]], dtype="Int64")
+    numbers = ["median_rank", "rank_share", "rating_share", *(c for c in table.columns if c.startswith("share_"))]
+    for column in numbers:
+        table[column] = pd.array([None if v == "" else float(v) for v in table[column]], dtype="Float64")
+    return table
+
+
 def compare(previous: str, current: str, previous_methodology: str | None = None,
             current_methodology: str | None = None, year: int = 2025) -> pd.DataFrame:
     """`openness compare` as a frame: improved, declined or kept per body and item."""

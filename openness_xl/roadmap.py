@@ -99,3 +99,30 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
             profile.append((f"{indicator.order}. {indicator.short_ru}", mine, sum(others) / len(others)))
     return Roadmap(body, names.get(body, body), result.body_type, methodology.year, result, len(group), weak, profile,
                    methodology)
+
+
+SHEET_COLUMNS = ("Орган", "Тип", "Место", "Рейтинг", "Дорожная карта обязательна", "Индикатор", "Балл", "Уровень",
+                 "Цель: уровень", "Цель: балл", "Что нужно изменить")
+
+
+def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
+    """(title, columns, rows) of the report's roadmap sheet: every body's indicators below
+    «высокий», with the target and the input change, bodies that must publish a roadmap first."""
+    results = evaluate(methodology, submissions)
+    required = set(low_bodies(methodology, results)) if methodology.roadmap_below_rating else set()
+    order = sorted(results, key=lambda r: (r.body not in required, methodology.body_types.index(r.body_type),
+                                           r.rank or 10**6, r.body))
+    rows = []
+    for result in order:
+        if result.index is None:
+            continue
+        for weak in build(methodology, submissions, result.body, names).weak:
+            rows.append((result.body, methodology.body_type_label(result.body_type), result.rank, result.rating,
+                         "да" if result.body in required else "нет", f"{methodology.indicator(weak.indicator).order}. "
+                         f"{weak.name_ru}", plain(weak.score), weak.tier, weak.target_tier, plain(weak.target),
+                         "; ".join(weak.changes)))
+    below = methodology.roadmap_below_rating
+    title = (f"Что нужно для следующего уровня (openness whatif, openness roadmap). Дорожная карта обязательна "
+             f"при рейтинге ниже «{below}» (наше прочтение L62): {len(required)} органов" if below else
+             "Что нужно для следующего уровня (openness whatif)")
+    return title, SHEET_COLUMNS, rows

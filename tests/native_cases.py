@@ -48,7 +48,8 @@ def is_tie(value: Fraction, decimals: int) -> bool:
 
 # ------------------------------------------------------------------ ties and edges, by search
 
-def _random_inputs(indicator: Indicator, rng: random.Random, scale: int) -> dict[str, Fraction]:
+def random_inputs(indicator: Indicator, rng: random.Random, scale: int) -> dict[str, Fraction]:
+    """Valid inputs of one indicator, each drawn in its declared range (`scale` for no maximum)."""
     values: dict[str, Fraction] = {}
     specs = sorted(indicator.inputs, key=lambda s: s.part_of is not None)
     for spec in specs:
@@ -158,12 +159,12 @@ def _search_special(methodology: Methodology, indicator: Indicator) -> tuple[tup
     if kind == "count_points":
         candidates += _count_edges(indicator)
     for scale in (6, 20, 60, 400):
-        candidates += [_random_inputs(indicator, rng, scale) for _ in range(500)]
+        candidates += [random_inputs(indicator, rng, scale) for _ in range(500)]
     edges = {edge for _t, edge, _o in grading.tier_edges(methodology, indicator)}
     found: dict[str, list] = {"tie": [], "edge": [], "zero": [], "band": []}
     for values in candidates:
         if any(v.name not in values for v in indicator.inputs):
-            base = _random_inputs(indicator, rng, 1000)
+            base = random_inputs(indicator, rng, 1000)
             values = {**base, **values}
             if any(values[s.name] > values[s.part_of] for s in indicator.inputs if s.part_of):
                 continue

@@ -207,8 +207,13 @@ def test_a_missing_supplier_is_a_problem():
 # ------------------------------------------------------------------ rules the report states in words
 
 def literal(ident, **changes):
+    """The methodology with one indicator read another way; its declared alternative readings
+    belong to the formula it replaces, so they go."""
     data = copy.deepcopy(RAW)
-    indicator(data, ident).update(changes)
+    target = indicator(data, ident)
+    for key in ("alternatives", "ranges"):
+        target.pop(key, None)
+    target.update(changes)
     return parse(data)
 
 

@@ -259,7 +259,7 @@ def test_template_from_an_input_file_recalculates_to_openness_scores(tmp_path):
             if choice < 0.25:
                 rows.append((body.code, indicator.id, "score", str(rng.randint(0, int(indicator.maximum * 100)) / 100)))
                 continue
-            values = nc._random_inputs(indicator, rng, rng.choice([10, 100, 5000]))
+            values = nc.random_inputs(indicator, rng, rng.choice([10, 100, 5000]))
             for spec in indicator.inputs:
                 shown = ("да" if values[spec.name] else "нет") if spec.type == "boolean" else str(float(values[spec.name]))
                 rows.append((body.code, indicator.id, spec.name, shown))

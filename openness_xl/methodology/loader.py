@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..exact import to_fraction
+from ..exact import plain, to_fraction
 from ..kinds import FIXED_INPUTS, KINDS
 from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Cycle, Indicator, InputSpec,
-                    Methodology, MethodologyError, RatingBand, TierBand)
+                    Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)
 
 
 def _fraction(value: Any, where: str, problems: list[str]) -> Fraction | None:
@@ -61,6 +61,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
 
     tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
     ratings = _parse_ratings(data.get("index", {}), problems)
+    rating_uncertainties = _parse_rating_ranges(data.get("index", {}), ratings, problems)
+    robustness = dict(data.get("robustness", {}))
+    for key in ("samples", "seed"):
+        if not isinstance(robustness.get(key, 1), int) or robustness.get(key, 1) < (1 if key == "samples" else 0):
+            problems.append(f"robustness.{key} must be a whole number{' ≥ 1' if key == 'samples' else ' ≥ 0'}")
     ceiling = _fraction(data["inputs"]["at_most"], "inputs.at_most", problems) if "at_most" in data.get("inputs", {}) else None
     indicators = [_parse_indicator(raw, tier_schemes, body_types, problems, ceiling) for raw in data.get("indicators", [])]
     indicators = [i for i in indicators if i is not None]
@@ -106,6 +111,8 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         body_type_labels=body_type_labels,
         cycle=cycle,
         roadmap_below_rating=roadmap_below,
+        rating_uncertainties=rating_uncertainties,
+        robustness=robustness,
     )
 
 
@@ -272,6 +279,7 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
     for body_type in params.get("bands_by_body_type", {}):
         if body_type not in body_types:
             problems.append(f"{where}: bands_by_body_type names {body_type!r}, not one of {', '.join(body_types)}")
+    uncertainties = _parse_uncertainties(raw, ident, kind, maximum, params, problems)
     tier_scheme = raw.get("tiers", "percent")
     if tier_scheme not in tier_schemes:
         problems.append(f"{where}: tiers {tier_scheme!r} is not a tier scheme; known: {', '.join(tier_schemes)}")
@@ -297,7 +305,108 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
         supplier=str(raw["supplier"]),
         supplier_source=str(raw["supplier_source"]),
         supplier_named=bool(raw.get("supplier_named", True)),
+        uncertainties=uncertainties,
+        robustness_note=str(raw.get("robustness_note", "")),
     )
+
+
+def _grid(raw: Mapping, where: str, problems: list[str]) -> list[Fraction]:
+    """The values of a declared range: from, from + step, …, up to and including to."""
+    low, high, step = (_fraction(raw.get(key), f"{where} {key}", problems) for key in ("from", "to", "step"))
+    if low is None or high is None or step is None:
+        return []
+    if step <= 0 or high < low or (high - low) / step > 1000 or ((high - low) / step).denominator != 1:
+        problems.append(f"{where}: from {plain(low)} to {plain(high)} must be whole steps of {plain(step)} (at most 1000)")
+        return []
+    return [low + k * step for k in range(int((high - low) / step) + 1)]
+
+
+def _labels(raw: Mapping, where: str, problems: list[str]) -> tuple[str, str]:
+    if not raw.get("label_ru"):
+        problems.append(f"{where}: label_ru is missing")
+    return str(raw.get("label_ru", "")), str(raw.get("label_en", ""))
+
+
+def _parse_uncertainties(raw: Mapping, ident: str, kind, maximum: Fraction, params: Mapping,
+                         problems: list[str]) -> tuple[Uncertainty, ...]:
+    """An indicator's `alternatives` (other readings of its parameters) and `ranges` (one
+    parameter over a grid), each checked by the kind like the declared parameters."""
+    where = f"indicator {ident}"
+    found: list[Uncertainty] = []
+
+    def checked(changes: Mapping, label: str) -> bool:
+        unknown = [key for key in changes if key not in params]
+        if unknown:
+            problems.append(f"{where} {label}: {', '.join(unknown)} is not a declared parameter (an alternative replaces one)")
+            return False
+        moved = [p for p in kind.input_params if p in changes and changes[p] != params.get(p)]
+        if moved:
+            problems.append(f"{where} {label}: an alternative cannot change which inputs are read ({', '.join(moved)})")
+            return False
+        try:
+            problems.extend(f"{where} {label}: {p}" for p in kind.check({**params, **changes}, maximum))
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(f"{where} {label}: parameters are malformed ({error})")
+        return True
+
+    if "alternatives" in raw:
+        table = raw["alternatives"]
+        label_ru, label_en = _labels(table, f"{where} alternatives", problems)
+        options = [Option("как в методике", "as declared", {})]
+        for number, option in enumerate(table.get("options", []), start=1):
+            label = f"alternative {number}"
+            if checked(option.get("params", {}), label):
+                options.append(Option(*_labels(option, f"{where} {label}", problems), dict(option.get("params", {}))))
+        if len(options) < 2:
+            problems.append(f"{where}: alternatives lists no option")
+        found.append(Uncertainty(ident, ident, label_ru, label_en, tuple(options)))
+    for spec in raw.get("ranges", []):
+        name = spec.get("param", "")
+        label = f"range of {name!r}"
+        grid = _grid(spec, f"{where} {label}", problems)
+        if name not in params:
+            problems.append(f"{where} {label}: {name!r} is not a declared parameter")
+            continue
+        declared = to_fraction(params[name])
+        if grid and declared not in grid:
+            problems.append(f"{where} {label}: the declared value {plain(declared)} is not one of its steps")
+            continue
+        options = [Option(f"{name} = {plain(value).replace('.', ',')}", f"{name} = {plain(value)}", {name: value})
+                   for value in grid]
+        if grid and all(checked(o.changes, f"{label} at {plain(o.changes[name])}") for o in options):
+            found.append(Uncertainty(f"{ident}:{name}", ident, *_labels(spec, f"{where} {label}", problems),
+                                     tuple(options), grid.index(declared)))
+    return tuple(found)
+
+
+def _parse_rating_ranges(raw: Mapping, ratings: tuple[RatingBand, ...], problems: list[str]) -> tuple[Uncertainty, ...]:
+    """`index.rating_ranges`: the lower edge of a provisional rating over a grid. Every choice of
+    every range must keep the bands descending, so a sample can never give an impossible scale."""
+    found = []
+    declared = {b.rating: b.lower for b in ratings if b.lower is not None}
+    spans = dict((rating, (lower, lower)) for rating, lower in declared.items())
+    for spec in raw.get("rating_ranges", []):
+        rating = spec.get("rating", "")
+        where = f"index.rating_ranges {rating!r}"
+        if rating not in declared:
+            problems.append(f"{where}: not a rating with a lower edge ({', '.join(declared)})")
+            continue
+        grid = _grid(spec, where, problems)
+        if grid and declared[rating] not in grid:
+            problems.append(f"{where}: the declared edge {plain(declared[rating])} is not one of its steps")
+            continue
+        if grid:
+            spans[rating] = (grid[0], grid[-1])
+            options = tuple(Option(f"{rating} от {plain(v).replace('.', ',')}", f"{rating} from {plain(v)}", {rating: v})
+                            for v in grid)
+            found.append(Uncertainty(f"index:{rating}", "index", *_labels(spec, where, problems), options,
+                                     grid.index(declared[rating])))
+    names = [b.rating for b in ratings if b.lower is not None]
+    for upper, lower in zip(names, names[1:]):
+        if spans[lower][1] >= spans[upper][0]:
+            problems.append(f"index.rating_ranges: {lower} may reach {plain(spans[lower][1])} while {upper} may start at "
+                            f"{plain(spans[upper][0])}; the bands must descend in every sample")
+    return tuple(found)
 
 
 def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labels: tuple) -> list[Criterion]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
@@ -62,6 +62,29 @@ class InputSpec:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One reading of an uncertain part of the methodology: the values that replace the declared
+    ones (an indicator's parameters, or {rating: lower edge} for the index)."""
+
+    label_ru: str
+    label_en: str
+    changes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """A provisional part of the methodology and its plausible readings, sampled by robustness.
+    `target` is an indicator id or "index"; options[declared] is what the file declares."""
+
+    id: str
+    target: str
+    label_ru: str
+    label_en: str
+    options: tuple[Option, ...]
+    declared: int = 0
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     criterion: str
@@ -87,6 +110,13 @@ class Indicator:
     supplier: str = ""
     supplier_source: str = ""
     supplier_named: bool = True
+    # Plausible readings of a provisional formula, or why it has none (robustness).
+    uncertainties: tuple[Uncertainty, ...] = ()
+    robustness_note: str = ""
+
+    def with_changes(self, changes: Mapping[str, Any]) -> "Indicator":
+        """The same indicator with some parameters read another way."""
+        return replace(self, params={**self.params, **changes}) if changes else self
 
     @property
     def supplier_ru(self) -> str:
@@ -169,12 +199,36 @@ class Methodology:
     cycle: Cycle | None = None
     # Bodies rated below this must publish a roadmap (L62); None where the file says nothing.
     roadmap_below_rating: str | None = None
+    # Readings of the provisional rating bands, and [robustness] (samples, seed).
+    rating_uncertainties: tuple[Uncertainty, ...] = ()
+    robustness: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def uncertainties(self) -> tuple[Uncertainty, ...]:
+        """Every uncertain part the file declares: indicators in order, then the rating bands."""
+        return tuple(u for i in self.indicators for u in i.uncertainties) + self.rating_uncertainties
+
+    def variant(self, choices: Mapping[str, int]) -> "Methodology":
+        """The methodology with some uncertainties read another way: {uncertainty id: option}."""
+        by_id = {u.id: u for u in self.uncertainties}
+        changes: dict[str, dict[str, Any]] = {}
+        for ident, option in choices.items():
+            uncertainty = by_id[ident]
+            changes.setdefault(uncertainty.target, {}).update(uncertainty.options[option].changes)
+        indicators = tuple(i.with_changes(changes.get(i.id, {})) for i in self.indicators)
+        edges = changes.get("index", {})
+        ratings = tuple(replace(b, lower=Fraction(edges[b.rating])) if b.rating in edges else b for b in self.ratings)
+        return replace(self, indicators=indicators, ratings=ratings, _by_id={i.id: i for i in indicators})
 
     def body_type_spellings(self) -> list[tuple[str, str]]:
         """(spelling, code) for every accepted spelling of every body type, codes first."""
         pairs = [(code, code) for code in self.body_types]
         pairs += [(label, code) for code in self.body_types for label in self.body_type_labels.get(code, ())]
         return pairs
+
+    def body_type_label(self, code: str) -> str:
+        """How the report writes a body type (ЦГО), or the code where the file gives no label."""
+        return (self.body_type_labels.get(code) or (code,))[0]
 
     @property
     def body_type_allowed(self) -> str:

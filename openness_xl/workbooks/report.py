@@ -33,6 +33,7 @@ from .common import (GRADE_COLOURS, TIER_COLOURS, cell, colour_formats, column_r
 
 DATA, METHOD, FINAL, SUMMARY, PROFILE, PROVENANCE = "Данные", "Методика", "Итог", "Сводка", "Профиль", "Происхождение"
 CHANGES, DYNAMICS = "Изменения", "Динамика"
+ROADMAPS, ROBUSTNESS = "Что нужно", "Устойчивость"
 FIRST = 2  # first data row (0-based) on «Данные»
 TYPE_NAMES = {"CGO": "ЦГО", "MIO": "МИО"}
 RATING_FLOOR = -1000  # the fallback rating's lower edge in the LOOKUP table

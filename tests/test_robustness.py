@@ -1,0 +1,233 @@
+"""`openness robustness`: the declared readings, the sampling against single evaluations,
+reproducibility, influence, the outputs (text, CSV, PNG, the report's sheets) and the frame."""
+import copy
+import io
+import random
+import tomllib
+from decimal import Decimal
+from fractions import Fraction
+
+import openpyxl
+import pytest
+
+import openness_xl as ox
+from openness_xl import rank_robustness as rb
+from openness_xl import reference
+from openness_xl.methodology import HERE, MethodologyError, load, parse
+from openness_xl.scoring import DIRECT, RAW, Entry, evaluate
+from tests.native_cases import random_inputs
+
+METHODOLOGY = load(2025)
+PUBLISHED = reference.published_submissions(2025)
+RAW_DATA = tomllib.loads((HERE / "2025.toml").read_text("utf-8"), parse_float=Decimal)
+
+
+def raw_submissions(seed: int, only: tuple[str, ...] | None = None):
+    """The 49 bodies with seeded raw inputs (each in its declared range) for every indicator,
+    or only for `only`, the published scores given directly for the rest."""
+    rng = random.Random(seed)
+    out = []
+    for code, body_type, entries in PUBLISHED:
+        entries = dict(entries)
+        for indicator in METHODOLOGY.indicators:
+            if only is None or indicator.id in only:
+                entries[indicator.id] = Entry(RAW, values=random_inputs(indicator, rng, 60))
+        out.append((code, body_type, entries))
+    return out
+
+
+def test_every_provisional_indicator_declares_its_readings_or_says_why_not():
+    for indicator in METHODOLOGY.indicators:
+        if indicator.provisional:
+            assert indicator.uncertainties or indicator.robustness_note, indicator.id
+        else:
+            assert not indicator.uncertainties, f"{indicator.id} is not provisional: nothing to sample"
+    ids = [u.id for u in METHODOLOGY.uncertainties]
+    assert len(ids) == len(set(ids))
+    assert {"index:ВВ", "index:В", "fb_unaccredited_channels_penalty:per"} <= set(ids)
+    per = next(u for u in METHODOLOGY.uncertainties if u.id == "fb_unaccredited_channels_penalty:per")
+    assert [o.changes["per"] for o in per.options] == [3, 4, 5] and per.options[per.declared].changes["per"] == 5
+
+
+def test_the_declared_option_of_every_uncertainty_is_the_methodology_itself():
+    declared = METHODOLOGY.variant({u.id: u.declared for u in METHODOLOGY.uncertainties})
+    for indicator in METHODOLOGY.indicators:
+        assert {k: Fraction(str(v)) if isinstance(v, (int, Decimal)) and not isinstance(v, bool) else v
+                for k, v in declared.indicator(indicator.id).params.items()} == {
+            k: Fraction(str(v)) if isinstance(v, (int, Decimal)) and not isinstance(v, bool) else v
+            for k, v in indicator.params.items()}
+    assert [(b.rating, b.lower) for b in declared.ratings] == [(b.rating, b.lower) for b in METHODOLOGY.ratings]
+
+
+def _with(change) -> dict:
+    data = copy.deepcopy(RAW_DATA)
+    change(data)
+    return data
+
+
+def _indicator(data, ident):
+    return next(i for i in data["indicators"] if i["id"] == ident)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: _indicator(d, "fb_request_share")["alternatives"]["options"][0]["params"].update(step=3),
+     "fb_request_share alternative 1: step is not a declared parameter"),
+    (lambda d: _indicator(d, "appk_hearing")["alternatives"]["options"][0]["params"].update(part="required"),
+     "appk_hearing alternative 1: an alternative cannot change which inputs are read (part)"),
+    (lambda d: _indicator(d, "ic_internal_control")["alternatives"]["options"][0]["params"]["bands"][1].update(
+        points=Decimal(12)), "ic_internal_control alternative 1: band points must lie in [0, 9]"),
+    (lambda d: _indicator(d, "fb_meetings")["ranges"][0].update({"from": Decimal("0.2"), "to": Decimal("0.4")}),
+     "range of 'per_fact': the declared value 0.1 is not one of its steps"),
+    (lambda d: d["index"]["rating_ranges"][1].update(to=Decimal(70)),
+     "В may reach 70 while ВВ may start at 65; the bands must descend in every sample"),
+    (lambda d: d["index"]["rating_ranges"][0].update(rating="ЯЯ"), "index.rating_ranges 'ЯЯ': not a rating"),
+    (lambda d: d["robustness"].update(samples=0), "robustness.samples must be a whole number ≥ 1"),
+])
+def test_a_wrong_reading_is_refused_when_the_file_is_loaded(change, message):
+    with pytest.raises(MethodologyError) as error:
+        parse(_with(change))
+    assert message in str(error.value)
+
+
+def test_samples_agree_with_one_full_evaluation_each():
+    submissions = raw_submissions(11)
+    result = rb.analyse(METHODOLOGY, submissions, samples=60, seed=3)
+    for n in range(60):
+        plain = rb.evaluate_sample(METHODOLOGY, submissions, result.choices[n])
+        assert [r.rank for r in plain] == result.ranks[n].tolist(), n
+        assert [result.rating_labels.index(r.rating) for r in plain] == result.ratings[n].tolist(), n
+    declared = {r.body: r for r in evaluate(METHODOLOGY, submissions)}
+    for body in result.bodies:
+        assert (body.rank, body.rating) == (declared[body.body].rank, declared[body.body].rating)
+        assert body.rank_low <= body.median_rank <= body.rank_high
+        assert sum(body.rating_shares.values()) == pytest.approx(1.0)
+
+
+def test_rating_edges_are_drawn_per_sample():
+    # Indices set on and next to the sampled ВВ edges: each sample rates them by its own edge.
+    edges = next(u for u in METHODOLOGY.uncertainties if u.id == "index:ВВ")
+    submissions = []
+    for n, option in enumerate(edges.options):
+        edge = option.changes["ВВ"]
+        for offset, suffix in ((Fraction(0), "on"), (Fraction(-1, 100), "below")):
+            entries = {i.id: Entry(DIRECT, score=Fraction(0)) for i in METHODOLOGY.indicators}
+            entries["fb_satisfaction"] = Entry(DIRECT, score=Fraction(0))
+            entries["og_open_data"] = Entry(DIRECT, score=edge + offset)
+            submissions.append((f"B{n}{suffix}", "CGO", entries))
+    result = rb.analyse(METHODOLOGY, submissions, samples=300, seed=1)
+    for n in range(300):
+        plain = rb.evaluate_sample(METHODOLOGY, submissions, result.choices[n])
+        assert [result.rating_labels.index(r.rating) for r in plain] == result.ratings[n].tolist()
+    assert len({tuple(row) for row in result.ratings.tolist()}) > 1
+
+
+def test_the_same_seed_gives_the_same_samples_and_another_seed_others():
+    submissions = raw_submissions(5)
+    one, two = (rb.analyse(METHODOLOGY, submissions, samples=400, seed=9) for _ in range(2))
+    assert (one.choices == two.choices).all() and (one.ranks == two.ranks).all()
+    assert rb.render_csv(one) == rb.render_csv(two)
+    other = rb.analyse(METHODOLOGY, submissions, samples=400, seed=10)
+    assert not (other.choices == one.choices).all()
+
+
+def test_every_option_is_drawn_about_equally_often():
+    result = rb.analyse(METHODOLOGY, PUBLISHED, samples=6000, seed=4)
+    for k, u in enumerate(result.uncertainties):
+        counts = [int((result.choices[:, k] == option).sum()) for option in range(len(u.options))]
+        expected = 6000 / len(u.options)
+        assert all(abs(c - expected) < 5 * expected ** 0.5 for c in counts), (u.id, counts)
+
+
+def test_the_only_acting_reading_takes_all_the_rank_variance():
+    # Raw inputs only for the channels penalty: its step is the one thing that moves ranks.
+    submissions = raw_submissions(2, only=("fb_unaccredited_channels_penalty",))
+    result = rb.analyse(METHODOLOGY, submissions, samples=3000, seed=2)
+    assert set(result.inactive) == {u.id for u in result.uncertainties
+                                    if u.target not in ("index", "fb_unaccredited_channels_penalty")}
+    moved = [b for b in result.bodies if b.rank_low != b.rank_high]
+    assert moved, "some rank must move with the penalty step"
+    for body in moved:
+        assert body.rank_moved_by[0] == "fb_unaccredited_channels_penalty:per"
+        assert body.rank_moved_by[1] == pytest.approx(1.0)
+
+
+def test_the_published_2025_ranks_and_ratings_hold_under_every_reading():
+    # The 2025 scores are given directly, so only the rating edges vary, and their ranges are
+    # exactly what the printed ratings allow (§6.3): nothing moves. A finding, not a given:
+    # widening a range past the tables makes this fail.
+    result = rb.analyse(METHODOLOGY, PUBLISHED)
+    assert result.samples == 10000 and result.seed == 2025
+    assert set(result.inactive) == {u.id for u in result.uncertainties if u.target != "index"}
+    declared = {r.body: r for r in evaluate(METHODOLOGY, PUBLISHED)}
+    for body in result.bodies:
+        assert body.rank_low == body.rank_high == body.rank == declared[body.body].rank
+        assert body.rating_shares[body.rating] == 1.0
+
+
+def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
+    inputs = tmp_path / "raw.csv"
+    from openness_xl.output import inputs_csv
+
+    inputs.write_text(inputs_csv(METHODOLOGY, raw_submissions(8)), encoding="utf-8")
+    code, out, _ = cli("robustness", inputs, "--samples", 800, "--seed", 5)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Robustness: 800 samples, seed 5" in out and "U8  fb_unaccredited_channels_penalty:per: 3 options\n" in out
+    assert "inactive" not in out
+    plot = tmp_path / "ranks.png"
+    code, _, err = cli("robustness", inputs, "--samples", 800, "--seed", 5, "--format", "csv",
+                       "-o", tmp_path / "r.csv", "--plot", plot)
+    assert code == 0 and f"wrote {plot}" in err
+    first = plot.read_bytes()
+    assert first.startswith(b"\x89PNG")
+    cli("robustness", inputs, "--samples", 800, "--seed", 5, "--plot", plot)
+    assert plot.read_bytes() == first
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("body,body_type,rank,median_rank,rank_p5,rank_p95,rating,share_ААА")
+    assert len(text.splitlines()) == 50
+    code, _, err = cli("robustness", inputs, "-o", inputs)
+    assert code == 1 and "raw.csv" in err
+    assert inputs.read_text(encoding="utf-8").startswith("body,indicator,field,value")
+
+
+def test_on_the_embedded_scores_the_command_says_only_the_edges_vary(cli):
+    code, out, _ = cli("robustness", "--samples", 500)
+    assert code == 0
+    assert "49 of 49 bodies keep their rank and rating in every sample." in out
+    assert "only the rating edges vary" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_the_frame_is_the_csv_with_numbers(cli):
+    code, out, _ = cli("robustness", "--samples", 300, "--seed", 8, "--format", "csv")
+    frame = ox.robustness(samples=300, seed=8)
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(frame.columns) == list(rows[0])
+    for row, (_, record) in zip(rows, frame.iterrows()):
+        assert record["body"] == row["body"] and int(record["rank"]) == int(row["rank"])
+        assert float(record["median_rank"]) == float(row["median_rank"])
+        assert float(record["share_ВВ"]) == float(row["share_ВВ"])
+    assert str(frame["rank"].dtype) == "Int64" and str(frame["share_ВВ"].dtype) == "Float64"
+
+
+def test_the_report_workbook_has_the_roadmap_and_robustness_sheets(cli, tmp_path):
+    output = tmp_path / "report.xlsx"
+    assert cli("report", "-o", output)[0] == 0
+    book = openpyxl.load_workbook(output, read_only=True)
+    assert {"Что нужно", "Устойчивость"} <= set(book.sheetnames)
+    roadmap = list(book["Что нужно"].iter_rows(values_only=True))
+    assert "Дорожная карта обязательна при рейтинге ниже «ВВВ»" in roadmap[0][0] and ": 16 органов" in roadmap[0][0]
+    header = roadmap[2]
+    assert header[:5] == ("Орган", "Тип", "Место", "Рейтинг", "Дорожная карта обязательна")
+    body_rows = [r for r in roadmap[3:] if r[0]]
+    must = [r for r in body_rows if r[4] == "да"]
+    assert len({r[0] for r in must}) == 16 and body_rows[:len(must)] == must
+    almaty = [r for r in body_rows if r[0] == "Алматы"]
+    assert almaty[0][5] == "1. Соблюдение сроков рассмотрения заявлений и жалоб"
+    assert almaty[0][10] == "балл 2 (балл выставляет КПСиСУ ГП)"
+    robust = list(book["Устойчивость"].iter_rows(values_only=True))
+    assert "10000 выборок, зерно 2025" in robust[0][0] and "Не действуют (балл дан напрямую)" in robust[0][0]
+    assert robust[2][:7] == ("Орган", "Тип", "Место", "Медиана места", "Место: 5 %", "Место: 95 %", "Рейтинг")
+    assert len([r for r in robust[3:] if r[0]]) == 49
