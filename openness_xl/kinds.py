@@ -115,7 +115,9 @@ RATIO_DEDUCTION = Kind(
     required=("part", "whole", "factor"),
     score=_ratio_deduction,
     check=_check_factor,
-    monotone=lambda p: {p["part"]: -1, p["whole"]: 1},
+    # The literal reading jumps back to the maximum when the part is the whole (no hearing
+    # held at all), so neither input moves the score one way there.
+    monotone=lambda p: {} if p.get("literal_zero_held") else {p["part"]: -1, p["whole"]: 1},
     excel=_ratio_deduction_excel,
 )
 

@@ -19,6 +19,13 @@ from tests.strategies import inputs_for
 METHODOLOGY = load(2025)
 INDICATORS = METHODOLOGY.indicators
 IDS = [i.id for i in INDICATORS]
+# Every other reading the methodology declares for robustness is a formula too: the same
+# caps, floors, directions and band edges hold for it.
+READINGS = [indicator.with_changes(option.changes) for indicator in INDICATORS for u in indicator.uncertainties
+            for number, option in enumerate(u.options) if number != u.declared]
+READING_IDS = [f"{i.id}~{u.id.split(':')[-1]}{n}" for i in INDICATORS for u in i.uncertainties
+               for n, _ in enumerate(u.options) if n != u.declared]
+ALL, ALL_IDS = [*INDICATORS, *READINGS], [*IDS, *READING_IDS]
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -30,7 +37,7 @@ def score(indicator, values, body_type):
         assume(False)
 
 
-@pytest.mark.parametrize("indicator", INDICATORS, ids=IDS)
+@pytest.mark.parametrize("indicator", ALL, ids=ALL_IDS)
 @SETTINGS
 @given(data=st.data(), body_type=st.sampled_from(["CGO", "MIO"]))
 def test_score_stays_within_zero_and_the_maximum(indicator, data, body_type):
@@ -44,7 +51,7 @@ def test_score_stays_within_zero_and_the_maximum(indicator, data, body_type):
         assert (value * 10**METHODOLOGY.decimals).denominator == 1
 
 
-@pytest.mark.parametrize("indicator", INDICATORS, ids=IDS)
+@pytest.mark.parametrize("indicator", ALL, ids=ALL_IDS)
 @SETTINGS
 @given(data=st.data(), body_type=st.sampled_from(["CGO", "MIO"]))
 def test_score_moves_in_the_declared_direction(indicator, data, body_type):
@@ -194,7 +201,7 @@ def band_cases():
     """Every band edge of every band-table indicator, for each body type its bands depend on."""
     from openness_xl.kinds import bands_for
 
-    for indicator in INDICATORS:
+    for indicator, ident in zip(ALL, ALL_IDS):
         if indicator.kind.name != "band_table":
             continue
         body_types = list(indicator.params.get("bands_by_body_type", {"CGO": None}))
@@ -202,7 +209,7 @@ def band_cases():
             steps = bands_for(indicator.params, body_type)
             for position, (edge, points) in enumerate(steps[1:], start=1):
                 yield pytest.param(indicator, body_type, edge, points, steps[position - 1][1],
-                                   id=f"{indicator.id}-{body_type}-{edge}")
+                                   id=f"{ident}-{body_type}-{edge}")
 
 
 @pytest.mark.parametrize("indicator, body_type, edge, points, below", list(band_cases()))
