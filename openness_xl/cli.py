@@ -130,6 +130,7 @@ def _provenance(args) -> list[tuple[str, str]]:
 def cmd_report(args) -> int:
     from .scoring import evaluate
     from .workbooks.report import write_report
+    from .workbooks.table import Table
 
     methodology = _methodology(args)
     check_output(args, "xlsx")
@@ -148,34 +149,23 @@ def cmd_report(args) -> int:
             raise ValueError("--source and --appeals go together, with the final input as INPUT")
         chain, (columns, rows) = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
         provenance = [*provenance, *chain]
-        tables.append((CHANGES, "Принятые обжалования и их эффект (openness diff)", columns, rows))
+        tables.append(Table(CHANGES, "Принятые обжалования и их эффект (openness diff)", columns, rows))
     if args.previous:
         from . import year_over_year as compare
         from .workbooks.report import DYNAMICS
 
         previous = compare.side(args.previous, args.previous_methodology, args.year)
         changes = compare.compare(previous, compare.from_results(f"{methodology.year}", methodology, results))
-        tables.append((DYNAMICS, f"Динамика: {previous.name} → {methodology.year} (openness compare)",
-                       compare.CSV_COLUMNS, compare.rows(changes)))
+        tables.append(Table(DYNAMICS, f"Динамика: {previous.name} → {methodology.year} (openness compare)",
+                            compare.CSV_COLUMNS, compare.rows(changes)))
         provenance = [*provenance, ("Предыдущий год", previous.name)]
-    tables += report_analyses(methodology, submissions, {b.code: b.name_ru for b in registry(args.year)})
+    from .workbooks.analyses import analysis_sheets
+
+    tables += analysis_sheets(methodology, submissions, {b.code: b.name_ru for b in registry(args.year)})
     data = write_report(methodology, results, provenance, args.year, tables)
     atomic_write(args.output, data, protect=read_files(args))
     print(f"wrote {args.output}: {len(results)} bodies")
     return 0
-
-
-def report_analyses(methodology, submissions, names) -> list[tuple]:
-    """The report's roadmap and robustness sheets: (sheet, title, columns, rows) each."""
-    from . import rank_robustness as robustness
-    from . import roadmap
-    from .workbooks.report import ROADMAPS, ROBUSTNESS
-
-    title, columns, rows = roadmap.sheet_table(methodology, submissions, names)
-    sheets = [(ROADMAPS, title, columns, rows)]
-    labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
-    title, columns, rows = robustness.sheet_table(methodology, robustness.analyse(methodology, submissions), labels)
-    return sheets + [(ROBUSTNESS, title, columns, rows)]
 
 
 def cmd_robustness(args) -> int:
@@ -227,6 +217,7 @@ def cmd_live(args) -> int:
 def cmd_workbooks(args) -> int:
     """Regenerate the downloadable workbooks of the embedded year in one go."""
     from .scoring import evaluate
+    from .workbooks.analyses import analysis_sheets
     from .workbooks.live import write_live
     from .workbooks.report import write_report
     from .workbooks.template import write_template
@@ -234,10 +225,12 @@ def cmd_workbooks(args) -> int:
     methodology = _methodology(args)
     folder = Path(args.dir)
     submissions = published_submissions(args.year)
+    names = {b.code: b.name_ru for b in registry(args.year)}
     args.input, args.command = None, "report"
     files = {
         f"inputs-template-{args.year}.xlsx": write_template(methodology, registry(args.year)),
-        f"report-{args.year}.xlsx": write_report(methodology, evaluate(methodology, submissions), _provenance(args), args.year),
+        f"report-{args.year}.xlsx": write_report(methodology, evaluate(methodology, submissions), _provenance(args),
+                                                 args.year, analysis_sheets(methodology, submissions, names)),
         f"live-{args.year}.xlsx": write_live(methodology, registry(args.year), submissions),
     }
     for name, data in files.items():

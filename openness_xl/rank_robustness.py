@@ -307,7 +307,7 @@ SHEET_COLUMNS_TAIL = ("Сильнее всего влияет на место", 
 
 
 def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str]):
-    """(title, columns, rows) of the «Устойчивость» sheet, in Russian; shares as numbers 0–1."""
+    """(title, notes, columns, rows) of the «Устойчивость» sheet, in Russian; shares as numbers 0–1."""
     labels = {u.id: u.label_ru for u in result.uncertainties}
     columns = SHEET_COLUMNS_HEAD + tuple(f"Доля «{label}»" for label in result.rating_labels) + SHEET_COLUMNS_TAIL
     rows = []
@@ -317,7 +317,10 @@ def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mappi
                      "" if b.median_rank is None else f"{b.median_rank:g}", b.rank_low or "", b.rank_high or "",
                      b.rating or "", *(_share(b.rating_shares[label]) if b.rating_shares else ""
                                        for label in result.rating_labels), *moved[0], *moved[1]))
-    inactive = ", ".join(labels[i] for i in result.inactive)
-    title = (f"Устойчивость мест и рейтингов к прочтениям методики: {result.samples} выборок, зерно {result.seed} "
-             f"(openness robustness)" + (f". Не действуют (балл дан напрямую): {inactive}" if inactive else ""))
-    return title, columns, rows
+    title = "Устойчивость мест и рейтингов к прочтениям методики (openness robustness)"
+    notes = [f"{result.samples} выборок, зерно {result.seed}; каждое прочтение равновероятно. Влияние — доля "
+             "дисперсии места (рейтинга), объяснённая одним прочтением (первый порядок)."]
+    if result.inactive:
+        notes.append(f"Не действуют (балл дан напрямую): {len(result.inactive)} из {len(result.uncertainties)} — "
+                     + "; ".join(labels[i] for i in result.inactive) + ".")
+    return title, notes, columns, rows

@@ -106,7 +106,7 @@ SHEET_COLUMNS = ("Орган", "Тип", "Место", "Рейтинг", "Дор
 
 
 def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
-    """(title, columns, rows) of the report's roadmap sheet: every body's indicators below
+    """(title, notes, columns, rows) of the report's roadmap sheet: every body's indicators below
     «высокий», with the target and the input change, bodies that must publish a roadmap first."""
     results = evaluate(methodology, submissions)
     required = set(low_bodies(methodology, results)) if methodology.roadmap_below_rating else set()
@@ -122,7 +122,8 @@ def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
                          f"{weak.name_ru}", plain(weak.score), weak.tier, weak.target_tier, plain(weak.target),
                          "; ".join(weak.changes)))
     below = methodology.roadmap_below_rating
-    title = (f"Что нужно для следующего уровня (openness whatif, openness roadmap). Дорожная карта обязательна "
-             f"при рейтинге ниже «{below}» (наше прочтение L62): {len(required)} органов" if below else
-             "Что нужно для следующего уровня (openness whatif)")
-    return title, SHEET_COLUMNS, rows
+    title = "Что нужно для следующего уровня (openness whatif, openness roadmap)"
+    notes = [f"Дорожная карта обязательна при рейтинге ниже «{below}» (наше прочтение L62): {len(required)} органов; "
+             "они идут первыми."] if below else []
+    notes.append("Изменение одного входного значения, при прочих равных; для балла, данного напрямую, — сам балл.")
+    return title, notes, SHEET_COLUMNS, rows

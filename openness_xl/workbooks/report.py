@@ -115,10 +115,10 @@ def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
-                 year: int = 2025, tables: Sequence[tuple[str, str, Sequence[str], Sequence[Sequence]]] = ()) -> bytes:
+                 year: int = 2025, tables: Sequence = ()) -> bytes:
     """The report workbook as bytes (deterministic for the same results and provenance).
-    `tables` adds sheets of (name, title, columns, rows): «Изменения» (the accepted appeals and
-    their effect), «Динамика» (year-over-year change)."""
+    `tables` adds sheets of plain rows (`table.Table`): «Изменения» (the accepted appeals and
+    their effect), «Динамика» (year-over-year change), «Что нужно», «Устойчивость»."""
     workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}")
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
@@ -151,10 +151,10 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
     _write_summary(workbook.add_worksheet(SUMMARY), layout, results, names, formats)
     _write_profile(workbook.add_worksheet(PROFILE), layout, results[0], names, formats, tiers)
     _write_provenance(workbook.add_worksheet(PROVENANCE), methodology, provenance, formats)
-    for name, title, columns, rows in tables:
-        from .table import add_table_sheet
+    from .table import add_table_sheet
 
-        add_table_sheet(workbook, name, columns, rows, title=title)
+    for table in tables:
+        add_table_sheet(workbook, table)
     define_lambdas(workbook, methodology)
     final_sheet.activate()
     return finish(workbook, buffer)

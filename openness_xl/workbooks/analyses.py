@@ -1,0 +1,23 @@
+"""The report workbook's analysis sheets: «Что нужно» (what reaches each indicator's next tier,
+the bodies that must publish a roadmap first) and «Устойчивость» (ranks and ratings under the
+methodology's plausible readings)."""
+from __future__ import annotations
+
+from .. import rank_robustness, roadmap
+from ..methodology import Methodology
+from .report import ROADMAPS, ROBUSTNESS
+from .table import Table
+
+
+def analysis_sheets(methodology: Methodology, submissions, names: dict[str, str]) -> list[Table]:
+    """The analysis sheets, for `write_report`'s tables."""
+    title, notes, columns, rows = roadmap.sheet_table(methodology, submissions, names)
+    sheets = [Table(ROADMAPS, title, columns, rows, notes, widths=(14, 6, 7, 8, 12, 38, 8, 14, 14, 9, 60),
+                    wrap=(5, 10))]
+    labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
+    result = rank_robustness.analyse(methodology, submissions)
+    title, notes, columns, rows = rank_robustness.sheet_table(methodology, result, labels)
+    shares = len(result.rating_labels)
+    widths = (14, 6, 7, 9, 8, 8, 8, *([8] * shares), 30, 10, 30, 10)
+    return sheets + [Table(ROBUSTNESS, title, columns, rows, notes, widths=widths,
+                           wrap=(7 + shares, 9 + shares))]
