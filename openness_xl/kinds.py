@@ -65,6 +65,41 @@ class Kind:
     # (Excel condition, message) pairs for inputs the kind itself refuses (InputProblem).
     excel_guards: Callable[[Mapping, Expressions], list[tuple[str, str]]] = lambda params, v: []
     rounds_itself: bool = False
+    # The inverse in Excel form (what-if): the value of one input that reaches a goal score,
+    # the others unchanged, for inputs whose score does not reach it yet (see TargetContext);
+    # None where the kind has no closed form (OPENNESS_TARGET searches instead).
+    excel_target: Callable[[Mapping, Expressions, "TargetContext", str], str] | None = None
+
+
+@dataclass(frozen=True)
+class TargetContext:
+    """What a kind's Excel inverse may know: the score's context, the goal as a whole number of
+    hundredths (10^decimals) — an expression —, whether the goal is a ceiling (a penalty) and the
+    input's grid (1 for counts, 100 for values given to the hundredth)."""
+
+    excel: ExcelContext
+    goal_units: str
+    penalty: bool
+    grid: int
+
+    def reach_bound(self, upward: bool) -> tuple[int, str]:
+        """The exact unrounded score that still rounds to the goal, as (denominator, numerator
+        expression): ROUND(x) ≥ g ⟺ x ≥ (2G − 1)/(2·10^d); ROUND(x) ≤ g ⟺ x < (2G + 1)/(2·10^d)."""
+        return 2 * 10 ** self.excel.decimals, f"(2*{self.goal_units}{'-' if upward else '+'}1)"
+
+
+def _past(bound: str, current: str, t: TargetContext, up: bool, strict: bool = False) -> str:
+    """The input value nearest its current one, on its grid (current + k/grid), at or past
+    `bound` — above it when `up`, below it otherwise; strictly past it when `strict`. The
+    core's search (targets.py) steps the same way. A count's grid is 1 and its bound an
+    integer ratio, exact in a double; a value given to the hundredth is rounded at 9 places
+    first, so that binary noise cannot tip a whole step."""
+    gap = f"(({bound})-{current})" if up else f"({current}-({bound}))"
+    if t.grid != 1:
+        gap = f"ROUND({gap}*{t.grid},9)"
+    steps = f"(INT({gap})+1)" if strict else f"(-INT(-{gap}))"
+    step = steps if t.grid == 1 else f"{steps}/{t.grid}"
+    return f"({current}{'+' if up else '-'}{step})"
 
 
 def _clamp(value: Fraction, maximum: Fraction) -> Fraction:
@@ -99,6 +134,18 @@ def _ratio_deduction_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -
     return ft.if_(f"{whole}=0", ft.number(m), floored)
 
 
+def _ratio_deduction_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
+    # max·(1 − f·part/whole) ≥ (2G−1)/(2D) with max = Mn/Md, f = fn/fd:
+    #   part ≤ whole·(2D·Mn − (2G−1)·Md)·fd / (2D·Mn·fn);  whole ≥ part·2D·Mn·fn / ((2D·Mn − (2G−1)·Md)·fd)
+    m, f = t.excel.maximum, to_fraction(params["factor"])
+    two_d, bound = t.reach_bound(True)
+    kept = f"({two_d * m.numerator}-{bound}*{m.denominator})"
+    part, whole = v[params["part"]], v[params["whole"]]
+    if name == params["part"]:
+        return _past(f"{whole}*{kept}*{f.denominator}/{two_d * m.numerator * f.numerator}", part, t, up=False)
+    return _past(f"{part}*{two_d * m.numerator * f.numerator}/({kept}*{f.denominator})", whole, t, up=True)
+
+
 def _check_factor(params: Mapping, maximum: Fraction) -> list[str]:
     problems = []
     if to_fraction(params.get("factor", 0)) <= 0:
@@ -119,6 +166,7 @@ RATIO_DEDUCTION = Kind(
     # held at all), so neither input moves the score one way there.
     monotone=lambda p: {} if p.get("literal_zero_held") else {p["part"]: -1, p["whole"]: 1},
     excel=_ratio_deduction_excel,
+    excel_target=_ratio_deduction_target,
 )
 
 
@@ -137,6 +185,14 @@ def _per_fact_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
     return ft.if_(f"{taken}>={full}", "0", score)
 
 
+def _per_fact_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
+    # max − per·count ≥ (2G−1)/(2D) ⟺ count ≤ (2D·Mn − (2G−1)·Md)·pd / (2D·Md·pn)
+    m, per = t.excel.maximum, to_fraction(params["per_fact"])
+    two_d, bound = t.reach_bound(True)
+    return _past(f"({two_d * m.numerator}-{bound}*{m.denominator})*{per.denominator}/"
+                 f"{two_d * m.denominator * per.numerator}", v[name], t, up=False)
+
+
 PER_FACT_DEDUCTION = Kind(
     name="per_fact_deduction",
     summary="max − per_fact · count, floored at 0",
@@ -146,6 +202,7 @@ PER_FACT_DEDUCTION = Kind(
     check=lambda p, m: [] if to_fraction(p.get("per_fact", 0)) > 0 else ["per_fact must be positive"],
     monotone=lambda p: {p["count"]: -1},
     excel=_per_fact_excel,
+    excel_target=_per_fact_target,
 )
 
 
@@ -211,6 +268,54 @@ def _band_table_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str
     return ft.if_(f"{v[params['whole']]}=0", ft.number(ctx.maximum), expression)
 
 
+def _band_edge_for(steps: list[tuple[Fraction, Fraction]], goal_units: str, decimals: int, rising: bool,
+                   then: Callable[[Fraction], str], never: str) -> str:
+    """An IF chain over the goal: `then(edge)` for the edge the goal needs — the lowest edge
+    whose band gives the goal when the points rise, else the upper edge of the last band that
+    does — and `never` when no band gives it. Band points are exact, so no rounding enters."""
+    units = 10 ** decimals
+    if rising:
+        choices = [(points, edge) for edge, points in steps]  # the first band with points ≥ goal
+    else:
+        upper = [edge for edge, _ in steps[1:]] + [None]
+        choices = [(points, edge) for (_, points), edge in zip(steps, upper)][::-1]
+    expression = never
+    for points, edge in reversed(choices):
+        answer = ft.text("") if edge is None else then(edge)
+        expression = ft.if_(f"{goal_units}<={int(points * units)}", answer, expression)
+    return expression
+
+
+def _band_table_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
+    rising = _band_monotone(params)[params.get("value") or params["part"]] > 0
+    never = ft.text("недостижимо")
+    current = v[name]
+
+    def reach(edge: Fraction) -> str:
+        # rising points: the share (or value) at least the band's lower edge; falling: below
+        # the upper edge of the band that gives the goal
+        if "value" in params:
+            return _past(ft.number(edge), current, t, up=rising, strict=not rising)
+        part, whole = v[params["part"]], v[params["whole"]]
+        if name == params["part"]:  # 100·part/whole vs e ⟺ part vs e·whole/100
+            return _past(f"{whole}*{edge.numerator}/{100 * edge.denominator}", current, t, up=rising, strict=not rising)
+        if edge == 0:
+            return never  # no whole makes a share reach 0 % from below
+        # the whole moves the share the other way: 100·part/whole ≥ e ⟺ whole ≤ 100·part/e
+        return _past(f"{part}*{100 * edge.denominator}/{edge.numerator}", current, t, up=not rising, strict=not rising)
+
+    def for_steps(steps):
+        return _band_edge_for(steps, t.goal_units, t.excel.decimals, rising, reach, never)
+
+    if "bands_by_body_type" in params:
+        codes = list(params["bands_by_body_type"])
+        expression = for_steps(bands_for(params, codes[-1]))
+        for code in reversed(codes[:-1]):
+            expression = ft.if_(t.excel.body_type_is(code), for_steps(bands_for(params, code)), expression)
+        return expression
+    return for_steps(bands_for(params, None))
+
+
 def _band_tables(params: Mapping) -> list[list]:
     if "bands_by_body_type" in params:
         return list(params["bands_by_body_type"].values())
@@ -263,6 +368,7 @@ BAND_TABLE = Kind(
     check=_check_bands,
     monotone=_band_monotone,
     excel=_band_table_excel,
+    excel_target=_band_table_target,
 )
 
 
@@ -283,6 +389,18 @@ def _count_points_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> s
     return ft.if_(reached, ft.number(ctx.maximum), score)
 
 
+def _count_points_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
+    # k = floor(count/per) full steps give k·points (exact). A score reaches (2G−1)/(2D) from
+    # k = ceil((2G−1)·ptd/(2D·ptn)) steps on, so count ≥ k·per; a penalty stays below
+    # (2G+1)/(2D) up to k = ceil((2G+1)·ptd/(2D·ptn)) − 1 steps, so count < (k+1)·per.
+    per, points = to_fraction(params["per"]), to_fraction(params["points"])
+    two_d, bound = t.reach_bound(not t.penalty)
+    steps = f"(-INT(-{bound}*{points.denominator}/{two_d * points.numerator}))"
+    if not t.penalty:
+        return _past(f"{steps}*{per.numerator}/{per.denominator}", v[name], t, up=True)
+    return _past(f"{steps}*{per.numerator}/{per.denominator}", v[name], t, up=False, strict=True)
+
+
 COUNT_POINTS = Kind(
     name="count_points",
     summary="points for each full `per` counted, capped at the maximum",
@@ -292,6 +410,7 @@ COUNT_POINTS = Kind(
     check=lambda p, m: [] if to_fraction(p.get("per", 0)) > 0 and to_fraction(p.get("points", 0)) > 0 else ["per and points must be positive"],
     monotone=lambda p: {p["count"]: 1},
     excel=_count_points_excel,
+    excel_target=_count_points_target,
 )
 
 
@@ -374,6 +493,13 @@ def _proportional_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> s
     return ft.ratio(ft.scaled(Fraction(m.numerator), v[params["part"]]), ft.scaled(Fraction(m.denominator), v[params["whole"]]))
 
 
+def _proportional_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
+    # max·part/whole ≥ (2G−1)/(2D) ⟺ part ≥ whole·(2G−1)·Md / (2D·Mn)
+    m = t.excel.maximum
+    two_d, bound = t.reach_bound(True)
+    return _past(f"{v[params['whole']]}*{bound}*{m.denominator}/{two_d * m.numerator}", v[name], t, up=True)
+
+
 PROPORTIONAL = Kind(
     name="proportional",
     summary="max · part / whole",
@@ -383,6 +509,7 @@ PROPORTIONAL = Kind(
     check=_no_check,
     monotone=lambda p: {p["part"]: 1},
     excel=_proportional_excel,
+    excel_target=_proportional_target,
     excel_guards=lambda p, v: [(f"{v[p['whole']]}=0", _zero_whole(p["whole"]))],
 )
 

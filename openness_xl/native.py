@@ -25,7 +25,7 @@ from . import formula_text as ft
 from . import grading
 from .cells import bounds_allowed, unknown_message
 from .exact import plain
-from .kinds import ExcelContext
+from .kinds import ExcelContext, TargetContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
 from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, ceiling_message, exceeds_message, invalid_message,
                      missing_message, percent_format_message, score_allowed, score_range)
@@ -204,15 +204,19 @@ def _input_decimals(spec: InputSpec) -> int | None:
     return max(len(plain(c).partition(".")[2]) for c in spec.choices)
 
 
-def score_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
-    """The rounded score over inputs that are valid (see problems_formula)."""
-    values = {s.name: input_value(s, cells.inputs[s.name]) for s in indicator.inputs}
-    context = ExcelContext(
+def _excel_context(methodology: Methodology, indicator: Indicator, cells: Cells) -> ExcelContext:
+    return ExcelContext(
         maximum=indicator.maximum,
         decimals=methodology.decimals,
         body_type_is=_body_type_is(methodology, cells.body_type or '""'),
         input_decimals={s.name: _input_decimals(s) for s in indicator.inputs},
     )
+
+
+def score_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
+    """The rounded score over inputs that are valid (see problems_formula)."""
+    values = {s.name: input_value(s, cells.inputs[s.name]) for s in indicator.inputs}
+    context = _excel_context(methodology, indicator, cells)
     expression = indicator.kind.excel(indicator.params, values, context)
     if not indicator.kind.rounds_itself:
         expression = f"ROUND({expression},{methodology.decimals})"
@@ -233,6 +237,62 @@ def indicator_lambda(methodology: Methodology, indicator: Indicator) -> str:
     body = (f"_xlfn.LET({problems},{problems_formula(methodology, indicator, cells)},"
             f'IF({problems}="",{score_formula(methodology, indicator, cells)},{problems}))')
     return f"=_xlfn.LAMBDA({','.join(param(n) for n in names)},{body})"
+
+
+# ------------------------------------------------------------------ targets (the inverse)
+
+UNREACHABLE = "недостижимо"
+
+
+def goal_formula(methodology: Methodology, indicator: Indicator, score: str) -> str:
+    """The score that enters the next better tier, for a valid score; "" at the top tier."""
+    from .targets import tier_entry
+
+    edges = grading.tier_edges(methodology, indicator)  # best first
+    expression = ft.number(tier_entry(methodology, indicator, edges[-1][0]))
+    for (tier, edge, operator), better in reversed(list(zip(edges, [None, *edges[:-1]]))):
+        goal = '""' if better is None else ft.number(tier_entry(methodology, indicator, better[0]))
+        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", goal, expression)
+    return expression
+
+
+def target_inputs(indicator: Indicator) -> list[str]:
+    """The inputs whose target the compiler can write: counts and values that move the score
+    one way, of a kind with an Excel inverse."""
+    if indicator.kind.excel_target is None:
+        return []
+    moving = indicator.kind.monotone(indicator.params)
+    return [s.name for s in indicator.inputs if s.name in moving and s.type in ("integer", "decimal")]
+
+
+def _bounds(indicator: Indicator, cells: Cells, name: str, ceiling) -> tuple[list[str], list[str]]:
+    """Excel expressions of the lowest and highest values the input may take, the others fixed."""
+    spec, x = indicator.input(name), cells.inputs
+    lows = [ft.number(spec.min if spec.min is not None else Fraction(0))]
+    lows += [x[s.name] for s in indicator.inputs if s.part_of == name]
+    top = spec.max if spec.max is not None else (spec.ceiling if spec.ceiling is not None else ceiling)
+    highs = [ft.number(top)] + ([x[spec.part_of]] if spec.part_of else [])
+    for group, whole in indicator.sums_at_most:
+        if name in group:
+            highs.append("(" + "-".join([x[whole], *(x[p] for p in group if p != name)]) + ")")
+        if name == whole:
+            lows.append("(" + "+".join(x[p] for p in group) + ")")
+    return lows, highs
+
+
+def target_formula(methodology: Methodology, indicator: Indicator, cells: Cells, name: str, goal: str) -> str:
+    """The value of input `name` nearest its current one that reaches the score `goal` (an
+    expression), the others unchanged, for valid inputs whose score is below the goal: the
+    kind's Excel inverse, or «недостижимо» when the value it needs lies outside the input's
+    range. It agrees with `targets.target` (OPENNESS_TARGET) for inputs given to the hundredth."""
+    spec = indicator.input(name)
+    values = {s.name: input_value(s, cells.inputs[s.name]) for s in indicator.inputs}
+    context = TargetContext(_excel_context(methodology, indicator, cells), f"ROUND({goal}*{10 ** methodology.decimals},0)",
+                            indicator.role == "penalty", 1 if spec.type == "integer" else 10 ** methodology.decimals)
+    value = indicator.kind.excel_target(indicator.params, values, context, name)
+    lows, highs = _bounds(indicator, cells, name, Fraction(10 ** 8))
+    outside = ft.any_of([f"{value}<{low}" for low in lows] + [f"{value}>{high}" for high in highs])
+    return ft.if_(f"ISNUMBER({value})", ft.if_(outside, ft.text(UNREACHABLE), value), value)
 
 
 def direct_or(indicator: Indicator, direct: str, otherwise: str) -> str:

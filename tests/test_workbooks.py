@@ -72,7 +72,7 @@ def test_template_columns_come_from_the_methodology(tmp_path):
     path.write_bytes(write_template(METHODOLOGY, BODIES))
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Инструкция", "АППК", "Открытое Правительство", "Обратная связь", "Внутренний контроль",
-                               "Баллы напрямую", "Расчёт", "Проверка"]
+                               "Баллы напрямую", "Расчёт", "Проверка", "Цели"]
     inputs = book.worksheets[1:6]
     keys = [c.value for s in inputs for c in s[4] if isinstance(c.value, str) and "." in c.value]
     assert keys == list(template_keys(METHODOLOGY))

@@ -67,8 +67,9 @@ def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Ma
 
 
 def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
-                      columns: Mapping[str, tuple[str, int]], values: Mapping[tuple, object]) -> None:
-    """Add «Расчёт» and «Проверка» over the input sheets written with `columns` and `values`."""
+                      columns: Mapping[str, tuple[str, int]], values: Mapping[tuple, object]):
+    """Add «Расчёт» and «Проверка» over the input sheets written with `columns` and `values`;
+    returns where each result column is and the values its cells hold: (col_of, rows)."""
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
@@ -122,6 +123,7 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
         target.print_area(0, 0, last, FIRST_COL + width - 1)
         target.repeat_rows(HEAD_ROW, KEY_ROW)
         target.repeat_columns(0, 0)
+    return col_of, rows
 
 
 # Formulas are compiled once per column with this in place of the row number, then the row

@@ -74,11 +74,13 @@ def write_template(methodology: Methodology, bodies: BodyRegistry, submissions=(
 def finish_template(workbook, buffer, methodology: Methodology, bodies: BodyRegistry, values: dict) -> bytes:
     """The template's sheets over `values` {(body, indicator_id, field): cell value}, as bytes."""
     from .calculation import CALC, CHECKS, define_lambdas, write_calculation
+    from .targets_sheet import TARGETS, write_targets
 
     columns = write_input_sheets(workbook, methodology, bodies, values)
-    write_calculation(workbook, methodology, bodies, columns, values)
+    col_of, rows = write_calculation(workbook, methodology, bodies, columns, values)
+    write_targets(workbook, methodology, bodies, columns, values, col_of, rows)
     define_lambdas(workbook, methodology)
-    return finish(workbook, buffer, natural_size=(CALC, CHECKS))
+    return finish(workbook, buffer, natural_size=(CALC, CHECKS, TARGETS))
 
 
 def _cell_value(spec: InputSpec | None, value):

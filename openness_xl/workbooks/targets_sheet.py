@@ -1,0 +1,117 @@
+"""The template's «Цели» sheet: what reaches each indicator's next tier, as native formulas.
+
+Per body and indicator: the score that enters the next better tier, and for each count or
+value whose kind has an Excel inverse (`Kind.excel_target`), the value of that one input
+that reaches it with the others unchanged — «late: не более …» without an add-in. Kinds with
+no closed form (shares, open data, receptions, waiting time) are left to OPENNESS_TARGET and
+`openness whatif`, which search. Each cell is stored with the value the core's search
+(`targets.target`) gives, so the file reads correctly before a recalculation.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Mapping
+
+from xlsxwriter.utility import xl_col_to_name
+
+from .. import formula_text as ft
+from .. import native
+from ..bodies import BodyRegistry
+from ..methodology import Methodology
+from ..scoring import parse_for_scoring
+from ..targets import next_tier_goal, target
+from ..values import is_not_submitted
+from .calculation import CALC, FIRST_COL, ROW, TYPE_COL, _at, _verbatim_formulas
+from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
+
+TARGETS = "Цели"
+DIRECT = "балл дан напрямую"
+
+
+def target_columns(methodology: Methodology) -> list[tuple[str, str | None]]:
+    """(indicator id, input name) of every column, the goal first (input None)."""
+    out = []
+    for indicator in methodology.indicators:
+        names = native.target_inputs(indicator)
+        if names:
+            out += [(indicator.id, None)] + [(indicator.id, name) for name in names]
+    return out
+
+
+def cached(methodology: Methodology, indicator, score, direct, raw: Mapping, body_type: str, name: str | None):
+    """What a «Цели» cell shows, by the core: the goal, the input's target, or a word."""
+    if not isinstance(score, (int, float, Fraction)) or isinstance(score, bool):
+        return ""
+    exact = Fraction(str(score)) if isinstance(score, float) else Fraction(score)
+    upward = next_tier_goal(methodology, indicator, exact)
+    if upward is None:
+        return ""
+    if name is None:
+        return float(upward[1])
+    if not is_not_submitted(direct):
+        return DIRECT
+    values, code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
+    found = target(methodology, indicator, values, name, upward[1], code)
+    return native.UNREACHABLE if found.value is None else float(found.value)
+
+
+def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, columns: Mapping[str, tuple[str, int]],
+                  values: Mapping[tuple, object], col_of: Mapping[str, int], rows) -> None:
+    """Add «Цели» over «Расчёт» (its scores) and the input sheets (the current values)."""
+    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
+    key = workbook.add_format({"font_color": "#808080", "font_size": 8})
+    title = workbook.add_format({"bold": True, "font_size": 13})
+    goal_format = workbook.add_format({"num_format": "0.00", "bg_color": "#F2F2F2"})
+    number = workbook.add_format({"num_format": "0.##"})
+    sheet = workbook.add_worksheet(TARGETS)
+    _verbatim_formulas(sheet)
+    sheet.write_string(TITLE_ROW, 0, "Цели: балл следующего уровня и значение одного показателя, которое его даёт", title)
+    sheet.write_string(GROUP_ROW, 0, "При прочих равных. Индикаторы без столбцов здесь (доли, открытые данные, приёмы, "
+                       "время ожидания) — функция OPENNESS_TARGET или команда openness whatif.",
+                       workbook.add_format({"italic": True, "font_color": "#7F6000"}))
+    write_body_columns(sheet, bodies, head, key)
+    layout = target_columns(methodology)
+    formulas = {}
+    for offset, (indicator_id, name) in enumerate(layout):
+        col = FIRST_COL + offset
+        indicator = methodology.indicator(indicator_id)
+        score = _at(col_of[indicator_id], CALC)
+        goal_col = FIRST_COL + layout.index((indicator_id, None))
+        if name is None:
+            sheet.write_string(HEAD_ROW, col, f"{indicator.order}. {indicator.short_ru}: балл следующего уровня", head)
+            sheet.write_string(KEY_ROW, col, f"{indicator_id}__goal", key)
+            formulas[col] = "=" + ft.if_(f"ISNUMBER({score})", native.goal_formula(methodology, indicator, score), '""')
+            continue
+        spec = indicator.input(name)
+        relation = "не более" if _helps_down(indicator, name) else "не менее"
+        sheet.write_string(HEAD_ROW, col, f"{spec.description_ru} ({name}): {relation}", head)
+        sheet.write_string(KEY_ROW, col, f"{indicator_id}__target__{name}", key)
+        inputs = {s.name: _at(columns[f"{indicator_id}.{s.name}"][1], columns[f"{indicator_id}.{s.name}"][0])
+                  for s in indicator.inputs}
+        direct = _at(columns[f"{indicator_id}.score"][1], columns[f"{indicator_id}.score"][0])
+        goal = xl_col_to_name(goal_col) + ROW
+        cells = native.Cells(inputs, _at(TYPE_COL, CALC))
+        formulas[col] = "=" + ft.if_(f"ISNUMBER({goal})", ft.if_(native.not_submitted(direct),
+                                                               native.target_formula(methodology, indicator, cells, name, goal),
+                                                               ft.text(DIRECT)), '""')
+    for position, body in enumerate(bodies):
+        row = FIRST_BODY_ROW + position
+        for offset, (indicator_id, name) in enumerate(layout):
+            col = FIRST_COL + offset
+            indicator = methodology.indicator(indicator_id)
+            raw = {n: values.get((body.code, indicator_id, n)) for n in indicator.input_names}
+            value = cached(methodology, indicator, rows[position][indicator_id], values.get((body.code, indicator_id, "score")),
+                           raw, body.type, name)
+            sheet.write_formula(row, col, formulas[col].replace(ROW, str(row + 1)), goal_format if name is None else number,
+                                value)
+    sheet.set_column(FIRST_COL, FIRST_COL + len(layout) - 1, 17)
+    sheet.set_row(HEAD_ROW, 90)
+    sheet.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
+    sheet.repeat_rows(HEAD_ROW, KEY_ROW)
+    sheet.repeat_columns(0, 0)
+
+
+def _helps_down(indicator, name: str) -> bool:
+    direction = indicator.kind.monotone(indicator.params)[name]
+    return (direction < 0) != (indicator.role == "penalty")
+
