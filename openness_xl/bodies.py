@@ -59,12 +59,43 @@ def normalise(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class KazakhName:
+    """A body's official Kazakh names, where they were read and how certain they are
+    (`confidence` starts with «verified» — seen in the source — or «inferred»)."""
+
+    name: str  # the full form: «Қазақстан Республикасының … министрлігі», «… облысы»
+    akimat: str = ""  # a local body's akimat: «… облысының әкімдігі»
+    abbreviation: str = ""
+    source_url: str = ""
+    evidence: str = ""
+    confidence: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.confidence.startswith("verified")
+
+
+@dataclass(frozen=True)
 class Body:
     code: str
     type: str
     name_ru: str
     spellings: tuple[str, ...]
-    name_kk: str = ""
+    kazakh: KazakhName | None = None
+
+    @property
+    def name_kk(self) -> str:
+        """The Kazakh name as the workbooks show it: a local body's akimat, a central body's
+        full name; "" where none is bundled."""
+        if self.kazakh is None:
+            return ""
+        return self.kazakh.akimat or self.kazakh.name
+
+    @property
+    def kazakh_spellings(self) -> tuple[str, ...]:
+        if self.kazakh is None:
+            return ()
+        return tuple(n for n in (self.kazakh.name, self.kazakh.akimat, self.kazakh.abbreviation) if n)
 
     @property
     def place(self) -> str | None:
@@ -77,7 +108,7 @@ class BodyRegistry:
         self.bodies = bodies
         self._keys: dict[str, list[Body]] = {}
         for body in bodies:
-            for spelling in (body.code, body.name_ru, *body.spellings, *body.name_kk.split("|")):
+            for spelling in (body.code, body.name_ru, *body.spellings, *body.kazakh_spellings):
                 if spelling:
                     found = self._keys.setdefault(normalise(spelling), [])
                     if body not in found:
@@ -121,14 +152,15 @@ def registry(year: int = 2025) -> BodyRegistry:
     """The bodies assessed in `year`, in the order of the bundled list."""
     with open(DATA / str(year) / "bodies.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    kazakh: dict[str, str] = {}
+    kazakh: dict[str, KazakhName] = {}
     kk_path = DATA / str(year) / "bodies_kk.csv"
     if kk_path.exists():
         with open(kk_path, encoding="utf-8", newline="") as handle:
             for r in csv.DictReader(handle):
-                kazakh[r["code"]] = "|".join(n for n in (r["name_kk"], r["akimat_kk"], r["abbrev_kk"]) if n)
+                kazakh[r["code"]] = KazakhName(r["name_kk"], r["akimat_kk"], r["abbrev_kk"], r["source_url"],
+                                               r["evidence"], r["confidence"])
     return BodyRegistry([
         Body(r["code"], r["type"], r["name_ru"], tuple(s for s in r["spellings_in_report"].split("|") if s),
-             kazakh.get(r["code"], ""))
+             kazakh.get(r["code"]))
         for r in rows
     ])

@@ -2,6 +2,9 @@
 import pytest
 
 from openness_xl.bodies import UnknownBody, registry
+from openness_xl.bodies import DATA
+
+DATA_KK = DATA / "2025" / "bodies_kk.csv"
 
 BODIES = registry(2025)
 
@@ -32,7 +35,7 @@ def test_near_misses_are_refused_with_the_nearest_code_first(name, nearest):
 
 def test_every_official_spelling_finds_its_own_body():
     for body in BODIES:
-        for spelling in (body.code, body.name_ru, *body.spellings, *body.name_kk.split("|")):
+        for spelling in (body.code, body.name_ru, *body.spellings, *body.kazakh_spellings):
             if spelling:
                 assert BODIES.find(spelling) is body, spelling
 
@@ -44,3 +47,23 @@ def test_a_name_two_bodies_share_is_refused():
     with pytest.raises(UnknownBody, match="ambiguous"):
         two.find("тест")
     assert two.find("Тест облысы").code == "А1" and two.find("г. Тест").code == "А2"
+
+
+def test_the_49_kazakh_names_are_bundled_with_their_sources():
+    import csv
+
+    shared = {r["code"]: r for r in csv.DictReader(open(DATA_KK, encoding="utf-8"))}
+    bodies = list(registry(2025))
+    assert len(bodies) == 49 and all(b.kazakh is not None for b in bodies)
+    for body in bodies:
+        row = shared[body.code]
+        assert (body.kazakh.name, body.kazakh.akimat, body.kazakh.source_url, body.kazakh.confidence) == (
+            row["name_kk"], row["akimat_kk"], row["source_url"], row["confidence"])
+        assert body.kazakh.source_url.startswith("http")
+        assert registry(2025).find(body.kazakh.name).code == body.code
+        if body.kazakh.akimat:
+            assert registry(2025).find(body.kazakh.akimat).code == body.code
+    # 48 names seen in their source, one inferred (МПС, from the minister's title)
+    assert [b.code for b in bodies if not b.kazakh.verified] == ["МПС"]
+    assert registry(2025).find("Алматы облысының әкімдігі").code == "Алматинская"
+    assert registry(2025).find("Алматы қаласының әкімдігі").code == "Алматы"
