@@ -11,8 +11,9 @@ from .bodies import registry
 from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
-from .output import OutputRefused, atomic_write, refuse_inputs, scores_csv, scores_table
+from .output import OutputRefused, atomic_write, order_ranges, refuse_inputs, score_columns, score_rows, scores_csv, scores_table
 from .reference import published_submissions
+from .texts import count, text as T
 
 
 def _methodology(args):
@@ -81,10 +82,13 @@ def cmd_scores(args) -> int:
     methodology = _methodology(args)
     chosen = check_output(args, args.format, also=("xlsx",))
     results = evaluate(methodology, _submissions(args, methodology))
+    names = {b.code: b.name_ru for b in registry(args.year)}
     for result in results:
         if result.missing:
-            print(f"warning: {result.body}: no data for {', '.join(result.missing)}; "
-                  f"criteria and index left empty where they need them", file=sys.stderr)
+            orders = order_ranges([methodology.indicator(i).order for i in result.missing])
+            _warn(f"{result.body} ({names.get(result.body, result.body)}): no data for "
+                  f"{count(len(result.missing), 'indicator')} ({orders}); criteria and index left empty where they "
+                  f"need them")
     absent = _absent_bodies(args, results)
     if args.strict and (absent or any(r.missing for r in results)):
         print("error: --strict and some bodies or indicators have no data (see the warnings above)", file=sys.stderr)
@@ -94,20 +98,46 @@ def cmd_scores(args) -> int:
 
         atomic_write(args.output, write_scores(methodology, results), protect=read_files(args))
         return 0
-    text = scores_csv(methodology, results) if args.format == "csv" else scores_table(methodology, results)
-    _emit(text, args, args.format)
+    if args.format == "csv":
+        if args.excel_csv:
+            from .output import excel_csv
+
+            data = excel_csv(score_columns(methodology), score_rows(methodology, results))
+            if args.output:
+                atomic_write(args.output, data, protect=read_files(args))
+            else:
+                sys.stdout.buffer.write(data)
+            return 0
+        _emit(scores_csv(methodology, results), args, args.format)
+        return 0
+    _emit(scores_table(methodology, results, names, wide=args.wide, width=_terminal_width()), args, args.format)
     return 0
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(60, shutil.get_terminal_size((80, 24)).columns)
 
 
 def _absent_bodies(args, results) -> list:
     """Warn of the assessed bodies the input does not mention: the ranks leave them out."""
     given = {r.body for r in results}
     absent = [b for b in registry(args.year) if b.code not in given]
+    methodology = _methodology(args)
     for body_type in sorted({b.type for b in absent}):
-        names = [b.code for b in absent if b.type == body_type]
-        print(f"warning: no data at all for {len(names)} {body_type} bodies ({', '.join(names)}): "
-              f"ranks among the {body_type} bodies are among those given only", file=sys.stderr)
+        codes = [b.code for b in absent if b.type == body_type]
+        label = methodology.body_type_label(body_type)
+        _warn(f"{label}: no data at all for {count(len(codes), 'body')} ({', '.join(codes)}); ranks among the {label} "
+              f"are among those given only")
     return absent
+
+
+def _warn(message: str, level: str = "warning") -> None:
+    """A diagnostic on standard error, wrapped to the terminal."""
+    import textwrap
+
+    print("\n".join(textwrap.wrap(f"{level}: {message}", _terminal_width(), subsequent_indent="  ")), file=sys.stderr)
 
 
 def _provenance(args) -> list[tuple[str, str]]:
@@ -175,7 +205,8 @@ def cmd_robustness(args) -> int:
     check_output(args, args.format)
     if args.plot:
         output_format(args.plot, "png")
-    result = robustness.analyse(methodology, _submissions(args, methodology), args.samples, args.seed)
+    result = robustness.analyse(methodology, _submissions(args, methodology), args.samples, args.seed,
+                               progress=None)
     labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
     text = robustness.render_csv(result) if args.format == "csv" else robustness.render_text(methodology, result, labels)
     _emit(text, args, args.format)
@@ -353,7 +384,9 @@ def cmd_roadmap(args) -> int:
         output_format(args.output, "docx")
         targets = [(bodies.find(args.body).code, Path(args.output))]
     names = {b.code: b.name_ru for b in bodies}
-    for code, path in targets:
+    from .progress import bar
+
+    for code, path in bar(targets, len(targets), "roadmaps", unit="document"):
         atomic_write(path, write_roadmap(roadmap.build(methodology, submissions, code, names)), protect=read_files(args))
         print(f"wrote {path}")
     return 0
@@ -423,7 +456,7 @@ def cmd_check(args) -> int:
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     entries = sum(len(e) for _, _, e in loaded.submissions)
-    print(f"{args.input}: OK — {len(loaded.submissions)} bodies, {entries} indicator entries")
+    print(T("cli.check.ok", file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry")))
     return 0
 
 
@@ -445,145 +478,162 @@ def cmd_reconcile(args) -> int:
     return 1 if result.new or (args.strict and result.findings) else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="openness", description="Openness Index of Kazakhstan's government bodies")
-    parser.add_argument("--version", action="version", version=f"openness-xl {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--year", type=int, default=2025, help="methodology year shipped with the package (default 2025)")
-    common.add_argument("--methodology", help="a methodology TOML file instead of the shipped year")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class HelpFormatter(argparse.HelpFormatter):
+    """Argparse's help, with each option's default from the catalogue's word for it."""
 
-    scores = sub.add_parser("scores", parents=[common], help="score bodies (default: the embedded published scores)")
-    scores.add_argument("input", nargs="?", help="long table body,indicator,field,value (.csv or .xlsx)")
-    scores.add_argument("--format", choices=["csv", "table"], default="csv")
-    scores.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
-    scores.add_argument("--strict", action="store_true", help="missing indicators are an error")
+    def _get_help_string(self, action):
+        help_text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and action.option_strings:
+            help_text += f" ({T('common.default')}: {action.default})"
+        return help_text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: every help text comes from the catalogue (openness_xl/texts/cli.toml)."""
+    def command(name: str, parents=True, **extra):
+        made = sub.add_parser(name, parents=[common] if parents else [], help=T(f"cli.{name}.help"),
+                              description=extra.pop("description", T(f"cli.{name}.help")),
+                              formatter_class=HelpFormatter, add_help=False, **extra)
+        made.add_argument("-h", "--help", action="help", help=T("common.help"))
+        return made
+
+    parser = argparse.ArgumentParser(prog="openness", description=T("common.description"), epilog=T("common.epilog"),
+                                     formatter_class=HelpFormatter, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=T("common.help"))
+    parser.add_argument("--version", action="version", version=f"openness-xl {__version__}", help=T("common.version"))
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--year", type=int, default=2025, help=T("common.year"))
+    common.add_argument("--methodology", help=T("common.methodology"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=T("common.commands"))
+
+    scores = command("scores")
+    scores.add_argument("input", nargs="?", help=T("common.input"))
+    scores.add_argument("--format", choices=["csv", "table"], default="csv", help=T("cli.scores.format"))
+    scores.add_argument("--wide", action="store_true", help=T("cli.scores.wide"))
+    scores.add_argument("--excel-csv", action="store_true", help=T("cli.scores.excel_csv"))
+    scores.add_argument("-o", "--output", help=T("common.output"))
+    scores.add_argument("--strict", action="store_true", help=T("cli.scores.strict"))
     scores.set_defaults(run=cmd_scores)
 
-    template = sub.add_parser("template", parents=[common],
-                              help="the input template (.xlsx): validation, and the index computed by native formulas")
-    template.add_argument("input", nargs="?", help="prefill from this input file (a long table or a filled template)")
-    template.add_argument("-o", "--output", required=True)
-    template.add_argument("--force", action="store_true", help="replace an existing output file")
-    template.set_defaults(run=cmd_template)
-
-    report = sub.add_parser("report", parents=[common], help="the report workbook (.xlsx) with live formulas")
-    report.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
-    report.add_argument("-o", "--output", required=True)
-    report.add_argument("--source", help="the source data INPUT was made from (with --appeals): the version chain")
-    report.add_argument("--appeals", help="the appeal log applied to --source to give INPUT")
-    report.add_argument("--previous", help="the previous year for the sheet «Динамика» (as for openness compare)")
-    report.add_argument("--previous-methodology", help="the previous year's methodology TOML")
-    report.set_defaults(run=cmd_report)
-
-    live = sub.add_parser("live", parents=[common], help="the live workbook (.xlsx) calling the Excel functions")
-    live.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
-    live.add_argument("-o", "--output", required=True)
-    live.set_defaults(run=cmd_live)
-
-    books = sub.add_parser("workbooks", parents=[common], help="regenerate the template, report and live workbooks of the year")
-    books.add_argument("-d", "--dir", default="workbooks")
-    books.set_defaults(run=cmd_workbooks)
-
-    changes = sub.add_parser("diff", parents=[common],
-                             help="what changed between two input versions (or two score files), and what it moved")
-    changes.add_argument("old", help="the earlier version: an input file or a scores CSV")
-    changes.add_argument("new", help="the later version")
-    changes.add_argument("--format", choices=["text", "csv"], default="text")
-    changes.add_argument("-o", "--output", help="write here (.txt, .csv or .xlsx) instead of standard output")
-    changes.set_defaults(run=cmd_diff)
-
-    appeals = sub.add_parser("appeal", parents=[common],
-                             help="the appeal log: a template, the final input version, each appeal's effect",
-                             description="template -o LOG: an empty appeal log (.xlsx or .csv). "
-                                         "apply SOURCE LOG -o FINAL: the accepted appeals applied, the final input. "
-                                         "report SOURCE LOG: each appeal's effect if accepted.")
-    appeals.add_argument("action", choices=["template", "apply", "report"])
-    appeals.add_argument("input", nargs="?", help="apply, report: the source data (an input file)")
-    appeals.add_argument("log", nargs="?", help="apply, report: the appeal log (.csv or .xlsx)")
-    appeals.add_argument("--format", choices=["text", "csv"], default="text", help="report: text or CSV")
-    appeals.add_argument("-o", "--output", help="template: the log; apply: the final input (.csv, or .xlsx for a "
-                                                "template); report: instead of standard output")
-    appeals.set_defaults(run=cmd_appeal)
-
-    years = sub.add_parser("compare", help="year-over-year change: improved, declined or kept, per body and item")
-    years.add_argument("previous", help="2024 (the 2025 report's statements about 2024), a year of published tables "
-                                        "(2025), a directory of published tables, a scores CSV or an input file")
-    years.add_argument("current", help="the same kinds, for the later year")
-    years.add_argument("--previous-methodology", help="the earlier year's methodology TOML")
-    years.add_argument("--current-methodology", help="the later year's methodology TOML")
-    years.add_argument("--year", type=int, default=2025, help="methodology year for files without one (default 2025)")
-    years.add_argument("--format", choices=["text", "csv"], default="text")
-    years.add_argument("-o", "--output")
-    years.set_defaults(run=cmd_compare)
-
-    what = sub.add_parser("whatif", parents=[common], help="what it takes a body: per indicator and to a target")
-    what.add_argument("body", help="the body's code or name, e.g. МЗ or «Акимат г. Алматы»")
-    what.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
-    what.add_argument("--to", nargs=2, metavar=("KIND", "VALUE"),
-                      help="tier высокий | letter А | rating АА | rank 5: the fewest points that reach it")
-    what.add_argument("--format", choices=["text", "csv"], default="text")
-    what.add_argument("-o", "--output")
-    what.set_defaults(run=cmd_whatif)
-
-    road = sub.add_parser("roadmap", parents=[common], help="the draft «Дорожная карта» of a body (.docx, Russian)")
-    road.add_argument("body", nargs="?", help="the body's code or name")
-    road.add_argument("input", nargs="?", help="input file (default: the embedded published scores)")
-    road.add_argument("-o", "--output", help="the document (.docx)")
-    road.add_argument("--all-low", action="store_true",
-                      help="one document per body rated below the methodology's [roadmap] threshold, into -d")
-    road.add_argument("-d", "--dir", help="the folder for --all-low")
-    road.set_defaults(run=cmd_roadmap)
-
-    robust = sub.add_parser("robustness", parents=[common],
-                            help="how ranks and ratings move under the plausible readings of the methodology")
-    robust.add_argument("input", nargs="?", help="long table body,indicator,field,value (default: the embedded scores)")
-    robust.add_argument("--samples", type=int, help="how many samples (default: the methodology's, 10000)")
-    robust.add_argument("--seed", type=int, help="seed of the sampling (default: the methodology's, 2025)")
-    robust.add_argument("--format", choices=["text", "csv"], default="text", help="text (default) or csv")
-    robust.add_argument("-o", "--output", help="write the table to this file instead of the screen")
-    robust.add_argument("--plot", metavar="PNG", help="also draw the rank intervals into this .png")
-    robust.set_defaults(run=cmd_robustness)
-
-    lite = sub.add_parser("lite", parents=[common], help="main.py and requirements.txt for an xlwings Lite workbook")
-    lite.add_argument("-d", "--dir", required=True, help="write the two files into this folder")
-    lite.add_argument("--wheel-url", required=True, help="https address where the openness-xl wheel is served")
-    lite.set_defaults(run=cmd_lite)
-
-    agg = sub.add_parser("aggregate", parents=[common], help="raw e-Otinish records → indicator inputs (long CSV)")
-    agg.add_argument("appeals", help="appeals extract (.parquet, .csv or .xlsx)")
-    agg.add_argument("receptions", help="reception requests extract (.parquet, .csv or .xlsx)")
-    agg.add_argument("-o", "--output")
-    agg.add_argument("--mapping", help="TOML mapping of the export's column names, date formats and codes")
-    agg.add_argument("--plans", help="CSV body,plan: minimum receptions per body, for reception intensity")
-    agg.add_argument("--strict", action="store_true", help="records with problems are an error")
-    agg.add_argument("--explain", nargs=2, metavar=("BODY", "INDICATOR"), help="list the records behind a count")
-    agg.add_argument("--limit", type=int, default=100, help="with --explain: at most this many records")
-    agg.set_defaults(run=cmd_aggregate)
-
-    synth = sub.add_parser("synthetic", parents=[common], help="write a seeded synthetic extract (for tests and benchmarks)")
-    synth.add_argument("-d", "--dir", required=True)
-    synth.add_argument("--appeals", type=int, default=200_000)
-    synth.add_argument("--seed", type=int, default=2025)
-    synth.add_argument("--format", choices=["parquet", "csv"], default="parquet")
-    synth.add_argument("--bad", action="store_true", help="inject a few records of each kind of bad data")
-    synth.add_argument("--shuffled-ids", action="store_true", help="appeal ids in random order instead of A1, A2, …")
-    synth.set_defaults(run=cmd_synthetic)
-
-    check = sub.add_parser("check", parents=[common], help="validate an input file only")
-    check.add_argument("input")
+    check = command("check")
+    check.add_argument("input", help=T("cli.check.input"))
     check.set_defaults(run=cmd_check)
 
-    rec = sub.add_parser("reconcile", parents=[common], help="published tables against the recomputation")
-    rec.add_argument("--published", metavar="DIR",
-                     help="check these tables (the layout of openness_xl/data/2025/) instead of the embedded ones")
-    rec.add_argument("--format", choices=["text", "csv"], default="text")
-    rec.add_argument("--new", action="store_true", help="list only the new findings, not the documented errors")
-    rec.add_argument("--strict", action="store_true", help="exit 1 on documented report errors too")
-    rec.add_argument("-o", "--output")
+    rec = command("reconcile")
+    rec.add_argument("--published", metavar="DIR", help=T("cli.reconcile.published"))
+    rec.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    rec.add_argument("--new", action="store_true", help=T("cli.reconcile.new"))
+    rec.add_argument("--strict", action="store_true", help=T("cli.reconcile.strict"))
+    rec.add_argument("-o", "--output", help=T("common.output"))
     rec.set_defaults(run=cmd_reconcile)
 
+    template = command("template")
+    template.add_argument("input", nargs="?", help=T("cli.template.input"))
+    template.add_argument("-o", "--output", required=True, help=T("common.output_xlsx"))
+    template.add_argument("--force", action="store_true", help=T("cli.template.force"))
+    template.set_defaults(run=cmd_template)
+
+    report = command("report")
+    report.add_argument("input", nargs="?", help=T("common.input"))
+    report.add_argument("-o", "--output", required=True, help=T("common.output_xlsx"))
+    report.add_argument("--source", help=T("cli.report.source"))
+    report.add_argument("--appeals", help=T("cli.report.appeals"))
+    report.add_argument("--previous", help=T("cli.report.previous"))
+    report.add_argument("--previous-methodology", help=T("cli.report.previous_methodology"))
+    report.set_defaults(run=cmd_report)
+
+    live = command("live")
+    live.add_argument("input", nargs="?", help=T("common.input"))
+    live.add_argument("-o", "--output", required=True, help=T("common.output_xlsx"))
+    live.set_defaults(run=cmd_live)
+
+    books = command("workbooks")
+    books.add_argument("-d", "--dir", default="workbooks", help=T("cli.workbooks.dir"))
+    books.set_defaults(run=cmd_workbooks)
+
+    changes = command("diff")
+    changes.add_argument("old", help=T("cli.diff.old"))
+    changes.add_argument("new", help=T("cli.diff.new"))
+    changes.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    changes.add_argument("-o", "--output", help=T("cli.diff.output"))
+    changes.set_defaults(run=cmd_diff)
+
+    appeals = command("appeal", description=T("cli.appeal.description"))
+    appeals.add_argument("action", choices=["template", "apply", "report"], help=T("cli.appeal.action"))
+    appeals.add_argument("input", nargs="?", help=T("cli.appeal.input"))
+    appeals.add_argument("log", nargs="?", help=T("cli.appeal.log"))
+    appeals.add_argument("--format", choices=["text", "csv"], default="text", help=T("cli.appeal.format"))
+    appeals.add_argument("-o", "--output", help=T("cli.appeal.output"))
+    appeals.set_defaults(run=cmd_appeal)
+
+    years = command("compare", parents=False)
+    years.add_argument("previous", help=T("cli.compare.previous"))
+    years.add_argument("current", help=T("cli.compare.current"))
+    years.add_argument("--previous-methodology", help=T("cli.compare.previous_methodology"))
+    years.add_argument("--current-methodology", help=T("cli.compare.current_methodology"))
+    years.add_argument("--year", type=int, default=2025, help=T("cli.compare.year"))
+    years.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    years.add_argument("-o", "--output", help=T("common.output"))
+    years.set_defaults(run=cmd_compare)
+
+    what = command("whatif")
+    what.add_argument("body", help=T("common.body"))
+    what.add_argument("input", nargs="?", help=T("common.input"))
+    what.add_argument("--to", nargs=2, metavar=("KIND", "VALUE"), help=T("cli.whatif.to"))
+    what.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    what.add_argument("-o", "--output", help=T("common.output"))
+    what.set_defaults(run=cmd_whatif)
+
+    road = command("roadmap")
+    road.add_argument("body", nargs="?", help=T("cli.roadmap.body"))
+    road.add_argument("input", nargs="?", help=T("common.input"))
+    road.add_argument("-o", "--output", help=T("cli.roadmap.output"))
+    road.add_argument("--all-low", action="store_true", help=T("cli.roadmap.all_low"))
+    road.add_argument("-d", "--dir", help=T("cli.roadmap.dir"))
+    road.set_defaults(run=cmd_roadmap)
+
+    robust = command("robustness")
+    robust.add_argument("input", nargs="?", help=T("common.input"))
+    robust.add_argument("--samples", type=int, help=T("cli.robustness.samples"))
+    robust.add_argument("--seed", type=int, help=T("cli.robustness.seed"))
+    robust.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    robust.add_argument("-o", "--output", help=T("common.output"))
+    robust.add_argument("--plot", metavar="PNG", help=T("cli.robustness.plot"))
+    robust.set_defaults(run=cmd_robustness)
+
+    lite = command("lite")
+    lite.add_argument("-d", "--dir", required=True, help=T("cli.lite.dir"))
+    lite.add_argument("--wheel-url", required=True, help=T("cli.lite.wheel_url"))
+    lite.set_defaults(run=cmd_lite)
+
+    agg = command("aggregate")
+    agg.add_argument("appeals", help=T("cli.aggregate.appeals"))
+    agg.add_argument("receptions", help=T("cli.aggregate.receptions"))
+    agg.add_argument("-o", "--output", help=T("common.output"))
+    agg.add_argument("--mapping", help=T("cli.aggregate.mapping"))
+    agg.add_argument("--plans", help=T("cli.aggregate.plans"))
+    agg.add_argument("--strict", action="store_true", help=T("cli.aggregate.strict"))
+    agg.add_argument("--explain", nargs=2, metavar=("BODY", "INDICATOR"), help=T("cli.aggregate.explain"))
+    agg.add_argument("--limit", type=int, default=100, help=T("cli.aggregate.limit"))
+    agg.set_defaults(run=cmd_aggregate)
+
+    synth = command("synthetic")
+    synth.add_argument("-d", "--dir", required=True, help=T("cli.synthetic.dir"))
+    synth.add_argument("--appeals", type=int, default=200_000, help=T("cli.synthetic.appeals"))
+    synth.add_argument("--seed", type=int, default=2025, help=T("cli.synthetic.seed"))
+    synth.add_argument("--format", choices=["parquet", "csv"], default="parquet", help=T("cli.synthetic.format"))
+    synth.add_argument("--bad", action="store_true", help=T("cli.synthetic.bad"))
+    synth.add_argument("--shuffled-ids", action="store_true", help=T("cli.synthetic.shuffled_ids"))
+    synth.set_defaults(run=cmd_synthetic)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
         return args.run(args)
     except InputErrors as errors:

@@ -5,10 +5,11 @@ import csv
 import io
 import os
 import tempfile
+import textwrap
 from pathlib import Path
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .exact import plain
 from .methodology import Methodology
@@ -37,7 +38,8 @@ def csv_cell(value) -> str:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence], preface: str = "") -> str:
-    """The one CSV writer of the project: every file it writes goes through here."""
+    """The plain CSV writer of the project: every machine-readable CSV goes through here
+    (`excel_csv` writes the one meant for a Russian-locale Excel)."""
     buffer = io.StringIO()
     buffer.write(preface)
     writer = csv.writer(buffer, lineterminator="\n")
@@ -159,30 +161,102 @@ def score_rows(methodology: Methodology, results: Sequence[BodyResult]) -> list[
     return rows
 
 
+def excel_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A CSV a Russian-locale Excel opens as it is: UTF-8 with a BOM (so Cyrillic is read right),
+    ';' between values and decimal commas. Text cells are guarded as in `csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_text(h) for h in header])
+    for row in rows:
+        cells = []
+        for value in row:
+            text = csv_cell(value)
+            if isinstance(value, (Fraction, Decimal, float)) or (isinstance(value, int) and not isinstance(value, bool)):
+                text = text.replace(".", ",")
+            cells.append(text)
+        writer.writerow(cells)
+    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
+
+
 def scores_csv(methodology: Methodology, results: Sequence[BodyResult]) -> str:
     return csv_text(score_columns(methodology), score_rows(methodology, results))
 
 
-def scores_table(methodology: Methodology, results: Sequence[BodyResult]) -> str:
-    """A readable summary: per body the four criteria with letters, the index, rating and rank."""
-    header = ["body", "type"] + [c.id for c in methodology.criteria] + ["index", "rating", "rank", "notes"]
-    lines = []
+def number_text(value) -> str:
+    """A score for the screen: two decimals (3.78, 4.00), more only where the score has them (4.515)."""
+    if value is None:
+        return ""
+    exact = Fraction(value)
+    return f"{float(exact):.2f}" if (exact * 100).denominator == 1 else plain(exact)
+
+
+def _columns(lines: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(str(x)) for x in column) for column in zip(*lines)]
+    return [" ".join(str(c).rjust(w) if n in right else str(c).ljust(w) for n, (c, w) in enumerate(zip(line, widths))).rstrip()
+            for line in lines]
+
+
+def order_ranges(numbers: Sequence[int]) -> str:
+    """2, 3, 4, 7 → «2–4, 7»."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+CRITERION_HEADS = {"appk": "appk", "open_government": "open_gov", "feedback": "feedback", "internal_control": "int_ctrl"}
+
+
+def scores_table(methodology: Methodology, results: Sequence[BodyResult], names: Mapping[str, str] | None = None,
+                 wide: bool = False, width: int = 80) -> str:
+    """The results for a terminal: per body the four criteria with letters, the index, rating
+    and rank (`wide`: every indicator score first). Bodies with missing indicators follow with
+    the scores that were computed and what is missing, wrapped at `width`."""
+    names = names or {}
+    head = ["body", "type"]
+    if wide:
+        head += [str(i.order) for i in methodology.indicators]
+    head += [CRITERION_HEADS.get(c.id, c.id[:8]) for c in methodology.criteria] + ["index", "rating", "rank"]
+    lines, partial = [head], []
     for body_type in methodology.body_types:
         group = sorted((r for r in results if r.body_type == body_type),
                        key=lambda r: (r.rank is None, r.rank or 0, r.body))
         for r in group:
-            notes = []
-            if r.missing:
-                notes.append(f"missing {len(r.missing)}")
-            if r.provisional:
-                notes.append("provisional")
-            if r.direct:
-                notes.append("direct scores")
-            cells = [r.body, r.body_type]
-            cells += [f"{plain(r.criteria[c.id].score)} {r.criteria[c.id].grade or ''}".strip() for c in methodology.criteria]
-            cells += [plain(r.index), r.rating or "", "" if r.rank is None else str(r.rank), ", ".join(notes)]
+            cells = [r.body, methodology.body_type_label(r.body_type)]
+            if wide:
+                cells += [number_text(r.indicators[i.id].score) or "—" for i in methodology.indicators]
+            cells += [f"{number_text(r.criteria[c.id].score)} {r.criteria[c.id].grade or ''}".strip() or "—"
+                      for c in methodology.criteria]
+            cells += [number_text(r.index) or "—", r.rating or "—", "—" if r.rank is None else str(r.rank)]
             lines.append(cells)
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-    out += ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+            if r.missing:
+                partial.append(r)
+    numeric = set(range(2, len(head)))
+    numeric.discard(len(head) - 2)  # the rating is a word
+    out = _columns(lines, numeric)
+    if partial:
+        out += [""] + textwrap.wrap("Bodies with missing indicators (the criteria and the index that need them "
+                                    "stay empty):", width)
+        for r in partial:
+            total = len(methodology.indicators)
+            label = f"{r.body} ({names[r.body]})" if r.body in names else r.body
+            out += textwrap.wrap(f"{label}: {total - len(r.missing)} of {total} indicators computed", width,
+                                 subsequent_indent="    ")
+            for i in methodology.indicators:
+                item = r.indicators[i.id]
+                if item.score is not None:
+                    out.append(f"  {i.order:>2}. {i.id[:44]:<44} {number_text(item.score):>7} {item.tier or ''}".rstrip())
+            orders = [methodology.indicator(i).order for i in r.missing]
+            out += textwrap.wrap(f"missing: {order_ranges(orders)}", width,
+                                 initial_indent="  ", subsequent_indent="    ")
+    notes = []
+    if any(r.direct for r in results):
+        notes.append("scores given directly" + ("" if all(r.direct for r in results) else " for some bodies"))
+    if any(r.provisional for r in results):
+        notes.append("some scores or ratings rest on provisional formulas or bands")
+    if notes:
+        out += [""] + textwrap.wrap("Note: " + "; ".join(notes) + ".", width)
     return "\n".join(out) + "\n"

@@ -141,19 +141,19 @@ def rating_positions(methodology: Methodology, choices: np.ndarray, total: np.nd
 
 
 def group_ranks(methodology: Methodology, submissions, total: np.ndarray, scored: Sequence[bool],
-                chunk: int = 2000) -> np.ndarray:
+                chunk: int = 2000, progress: bool | None = False) -> np.ndarray:
     """Competition ranks within each body type in each sample (1 + the bodies strictly above);
     0 for a body that is not ranked."""
+    from .progress import bar
+
     ranks = np.zeros(total.shape, dtype=np.int64)
-    for body_type in methodology.body_types:
-        members = [n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
-        if not members:
-            continue
-        group = total[:, members]
-        for start in range(0, group.shape[0], chunk):
-            part = group[start:start + chunk]
-            above = (part[:, None, :] > part[:, :, None]).sum(axis=2)
-            ranks[start:start + chunk, members] = 1 + above
+    groups = [[n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
+              for body_type in methodology.body_types]
+    steps = [(members, start) for members in groups if members for start in range(0, total.shape[0], chunk)]
+    for members, start in bar(steps, len(steps), f"ranking samples, {chunk:,} a step", progress, unit="step"):
+        part = total[start:start + chunk, members]
+        above = (part[:, None, :] > part[:, :, None]).sum(axis=2)
+        ranks[start:start + chunk, members] = 1 + above
     return ranks
 
 
@@ -180,7 +180,8 @@ def _quantile(values: np.ndarray, q: float) -> int:
     return int(np.quantile(values, q, method="inverted_cdf"))
 
 
-def analyse(methodology: Methodology, submissions, samples: int | None = None, seed: int | None = None) -> Robustness:
+def analyse(methodology: Methodology, submissions, samples: int | None = None, seed: int | None = None,
+            progress: bool | None = False) -> Robustness:
     """Sample the methodology's uncertainties and recompute every body's rank and rating."""
     samples = int(samples if samples is not None else methodology.robustness.get("samples", 10000))
     seed = int(seed if seed is not None else methodology.robustness.get("seed", 0))
@@ -189,7 +190,7 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
     uncertainties = methodology.uncertainties
     choices = draw(methodology, samples, seed)
     total, scale, scored = indices(methodology, submissions, choices)
-    ranks = group_ranks(methodology, submissions, total, scored)
+    ranks = group_ranks(methodology, submissions, total, scored, progress=progress)
     positions = rating_positions(methodology, choices, total, scale)
     labels = tuple(b.rating for b in methodology.ratings)
     declared = {r.body: r for r in evaluate(methodology, submissions)}

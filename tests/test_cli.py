@@ -44,7 +44,8 @@ def test_missing_indicators_warn_and_leave_totals_empty(tmp_path, capsys):
     assert code == 0
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["appk_review_timeliness"] == "1.96" and row["appk"] == "" and row["index"] == "" and row["fb_satisfaction"] == ""
-    assert "warning: МЗ: no data for appk_redirect_timeliness" in err
+    # a body is named by its code and name; the missing indicators by their numbers
+    assert "warning: МЗ (Министерство здравоохранения): no data for 19 indicators (2–20)" in " ".join(err.split())
     code, _, err = run(capsys, "scores", str(path), "--strict")
     assert code == 2 and "--strict" in err
 
@@ -63,7 +64,7 @@ def test_check_ok(tmp_path, capsys):
     path = tmp_path / "ok.csv"
     path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,4\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", str(path))
-    assert code == 0 and "OK — 1 bodies, 1 indicator entries" in out
+    assert code == 0 and "OK — 1 body, 1 indicator entry" in out
 
 
 def test_output_file_is_written_and_never_over_the_input(tmp_path, capsys):

@@ -21,7 +21,7 @@ from .. import cells, native
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..output import score_columns
-from .common import GRADE_COLOURS, TIER_COLOURS, colour_formats, column_range, tier_colour_rules
+from .common import GRADE_COLOURS, SCORE_FORMAT, TIER_COLOURS, colour_formats, column_range, tier_colour_rules
 from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
 CALC = "Расчёт"
@@ -73,7 +73,7 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
-    score_format = workbook.add_format({"num_format": "0.00##"})
+    score_format = workbook.add_format({"num_format": SCORE_FORMAT})
     tiers = colour_formats(workbook, TIER_COLOURS)
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
 

@@ -15,6 +15,10 @@ FIXED_TIME = dt.datetime(2025, 1, 1)
 TIER_COLOURS = {"высокий": "#C6EFCE", "средний": "#FFEB9C", "низкий": "#FCD5B4", "неэффективный": "#FFC7CE"}
 GRADE_COLOURS = ("#C6EFCE", "#FFEB9C", "#FFC7CE")  # best, middle, worst letter
 
+# Scores show two decimals always (4,00 beside 3,78) and more where a score has them
+# (open data 4,515): the exact value, never a rounded-looking one.
+SCORE_FORMAT = "0.00##"
+
 
 def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:
     """An in-memory XlsxWriter workbook that treats user text as text, never as a formula or link."""

@@ -13,7 +13,7 @@ from .. import cells
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..scoring import Entry
-from .common import column_range, finish, new_workbook
+from .common import SCORE_FORMAT, column_range, finish, new_workbook
 from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, input_values, write_body_columns, write_input_sheets
 
 CALC = "Расчёт"
@@ -34,6 +34,7 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
+    score = workbook.add_format({"num_format": SCORE_FORMAT})
 
     sheet = workbook.add_worksheet(CALC)
     sheet.write_string(TITLE_ROW, 0, "Расчёт функциями OPENNESS_… (нужна надстройка xlwings, см. лист xlwings.conf)", title)
@@ -46,12 +47,12 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
     def write_column(col, formula, results):
         """One legacy array formula over all bodies (works in every Excel and with xlwings),
         with every cell of the range holding its cached value."""
-        sheet.write_array_formula(first, col, last, col, "{=" + formula + "}", None, results[0])
+        sheet.write_array_formula(first, col, last, col, "{=" + formula + "}", score, results[0])
         for offset, result in enumerate(results[1:], start=1):
             if isinstance(result, str):
-                sheet.write_string(first + offset, col, result)
+                sheet.write_string(first + offset, col, result, score)
             else:
-                sheet.write_number(first + offset, col, result)
+                sheet.write_number(first + offset, col, result, score)
 
     type_range = column_range(CALC, first, last, 2)
     col = 3

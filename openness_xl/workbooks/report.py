@@ -28,7 +28,7 @@ from ..methodology import Methodology
 from ..scoring import BodyResult
 from ..native import SUM_DECIMALS
 from .calculation import define_lambdas
-from .common import (GRADE_COLOURS, TIER_COLOURS, cell, colour_formats, column_range, finish,
+from .common import (GRADE_COLOURS, SCORE_FORMAT, TIER_COLOURS, cell, colour_formats, column_range, finish,
                      new_workbook, number, ref, tier_colour_rules)
 
 DATA, METHOD, FINAL, SUMMARY, PROFILE, PROVENANCE = "Данные", "Методика", "Итог", "Сводка", "Профиль", "Происхождение"
@@ -127,6 +127,7 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
         "bold": workbook.add_format({"bold": True}),
         "note": workbook.add_format({"italic": True, "font_color": "#7F6000"}),
         "mean": workbook.add_format({"num_format": "0.00"}),
+        "score": workbook.add_format({"num_format": SCORE_FORMAT}),
     }
     tiers = colour_formats(workbook, TIER_COLOURS)
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
@@ -254,16 +255,16 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) 
             item = result.indicators[indicator.id]
             col = layout.score_col(indicator.id)
             if item.score is not None:
-                sheet.write_number(row, col, float(item.score))
+                sheet.write_number(row, col, float(item.score), formats["score"])
             sheet.write_formula(row, col + 1, tier_formula(layout, indicator, cell(row, col)), None, item.tier or "")
         for criterion in m.criteria:
             item = result.criteria[criterion.id]
             col = layout.criterion_col(criterion.id)
-            sheet.write_formula(row, col, criterion_formula(layout, criterion, row), None, number(item.score))
+            sheet.write_formula(row, col, criterion_formula(layout, criterion, row), formats["score"], number(item.score))
             sheet.write_formula(row, col + 1, grade_formula(layout, criterion, cell(row, col)), None, item.grade or "")
         totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
         index_formula = f'=IF(COUNT({",".join(totals)})<{len(totals)},"",ROUND({"+".join(totals)},{SUM_DECIMALS}))'
-        sheet.write_formula(row, layout.index_col, index_formula, None, number(result.index))
+        sheet.write_formula(row, layout.index_col, index_formula, formats["score"], number(result.index))
         sheet.write_formula(row, layout.index_col + 1, rating_formula(layout, cell(row, layout.index_col)), None, result.rating or "")
         sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row), None, "" if result.rank is None else result.rank)
     for indicator in m.indicators:
@@ -297,7 +298,7 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
             sheet.write_string(row, left, names.get(result.body, result.body))
             score = value(result)
             sheet.write_formula(row, left + 1, f'=IF({ref(DATA, source, score_col)}="","",{ref(DATA, source, score_col)})',
-                                None, number(score))
+                                formats["score"], number(score))
             sheet.write_formula(row, left + 2, f"={ref(DATA, source, score_col + 1)}", None, label(result) or "")
         if group:
             tier_colour_rules(sheet, 4, 3 + len(group), left + 2, colours)
@@ -342,7 +343,7 @@ def _write_final(sheet, layout: Layout, results, names, formats, letters) -> Non
                 sheet.write_formula(row, 2 + offset, f"={ref(DATA, source, layout.criterion_col(criterion.id))}", None,
                                     number(result.criteria[criterion.id].score))
             col = 2 + len(m.criteria)
-            sheet.write_formula(row, col, f"={ref(DATA, source, layout.index_col)}", None, number(result.index))
+            sheet.write_formula(row, col, f"={ref(DATA, source, layout.index_col)}", formats["score"], number(result.index))
             sheet.write_formula(row, col + 1, f"={ref(DATA, source, layout.index_col + 1)}", None, result.rating or "")
             row += 1
         row += 2
@@ -388,7 +389,7 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
             for offset, result in enumerate(chosen):
                 source = layout.row(result.body)
                 sheet.write_string(row + 1 + offset, 0, names.get(result.body, result.body))
-                sheet.write_formula(row + 1 + offset, 1, f"={ref(DATA, source, layout.index_col)}", None, number(result.index))
+                sheet.write_formula(row + 1 + offset, 1, f"={ref(DATA, source, layout.index_col)}", formats["score"], number(result.index))
                 sheet.write_formula(row + 1 + offset, 2, f"={ref(DATA, source, layout.index_col + 1)}", None, result.rating or "")
             row += 2 + len(chosen)
     sheet.set_column(0, 0, 60)
@@ -417,7 +418,7 @@ def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tie
         score_ref = cell(row, 1)
         sheet.write_string(row, 0, indicator.name_ru + (" (предв.)" if indicator.provisional else ""))
         sheet.write_formula(row, 1, f'=IF({lookup(layout.score_col(indicator.id))}="","",{lookup(layout.score_col(indicator.id))})',
-                            None, number(item.score))
+                            formats["score"], number(item.score))
         sheet.write_formula(row, 2, f"={ref(METHOD, layout.method_indicator_row(indicator.id), 2)}", None, float(indicator.maximum))
         sheet.write_formula(row, 3, f"={lookup(layout.tier_col(indicator.id))}", None, item.tier or "")
         # Points lost: the gap to the maximum; for a penalty, the penalty itself; a bonus is never "lost".
@@ -428,13 +429,13 @@ def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tie
         else:
             lost_formula = f'=IF({score_ref}="","",{cell(row, 2)}-{score_ref})'
             lost = None if item.score is None else indicator.maximum - item.score
-        sheet.write_formula(row, 4, lost_formula, None, number(lost))
+        sheet.write_formula(row, 4, lost_formula, formats["score"], number(lost))
     tier_colour_rules(sheet, 5, 4 + len(m.indicators), 3, tiers)
     row = 6 + len(m.indicators)
     for offset, criterion in enumerate(m.criteria):
         item = first.criteria[criterion.id]
         sheet.write_string(row + offset, 0, criterion.name_ru, formats["bold"])
-        sheet.write_formula(row + offset, 1, f"={lookup(layout.criterion_col(criterion.id))}", None, number(item.score))
+        sheet.write_formula(row + offset, 1, f"={lookup(layout.criterion_col(criterion.id))}", formats["score"], number(item.score))
         sheet.write_formula(row + offset, 2, f"={ref(METHOD, layout.method_criterion_row(criterion.id), 2)}", None, float(criterion.maximum))
         sheet.write_formula(row + offset, 3, f"={lookup(layout.criterion_col(criterion.id) + 1)}", None, item.grade or "")
     row += len(m.criteria) + 1

@@ -7,7 +7,7 @@ from typing import Sequence
 from ..methodology import Methodology
 from ..output import score_columns, score_rows
 from ..scoring import BodyResult
-from .common import finish, new_workbook
+from .common import SCORE_FORMAT, finish, new_workbook
 
 
 def write_scores(methodology: Methodology, results: Sequence[BodyResult]) -> bytes:
@@ -15,11 +15,14 @@ def write_scores(methodology: Methodology, results: Sequence[BodyResult]) -> byt
     workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: баллы")
     sheet = workbook.add_worksheet("Баллы")
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    score = workbook.add_format({"num_format": SCORE_FORMAT})
     columns = score_columns(methodology)
     sheet.write_row(0, 0, columns, head)
     for row, values in enumerate(score_rows(methodology, results), start=1):
         for col, value in enumerate(values):
-            if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
+            if isinstance(value, Fraction):
+                sheet.write_number(row, col, float(value), score)
+            elif isinstance(value, int) and not isinstance(value, bool):
                 sheet.write_number(row, col, float(value))
             elif value is not None:
                 sheet.write_string(row, col, str(value))

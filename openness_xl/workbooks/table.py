@@ -1,8 +1,8 @@
 """A plain table as a workbook sheet: the diff, the appeals' effects, year-over-year change."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 from .common import finish, new_workbook
 
@@ -19,6 +19,7 @@ class Table:
     notes: Sequence[str] = ()
     widths: Sequence[float] = ()
     wrap: Sequence[int] = ()
+    number_formats: Mapping[int, str] = field(default_factory=dict)  # column → Excel number format
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text
@@ -44,6 +45,7 @@ def add_table_sheet(workbook, table: Table) -> None:
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
     top = workbook.add_format({"valign": "top"})
+    numbers = {col: workbook.add_format({"valign": "top", "num_format": f}) for col, f in table.number_formats.items()}
     widths = [table.widths[col] if col < len(table.widths) else 16 for col in range(len(columns))]
     first = 0
     if table.title:
@@ -70,7 +72,7 @@ def add_table_sheet(workbook, table: Table) -> None:
             except ValueError:
                 is_number = False
             if is_number and not any(ch.isalpha() for ch in text):
-                sheet.write_number(offset, col, float(text), top)
+                sheet.write_number(offset, col, float(text), numbers.get(col, top))
             elif text:
                 sheet.write_string(offset, col, text, wrapped if col in table.wrap else top)
     sheet.freeze_panes(first + 1, 0)

@@ -21,6 +21,7 @@ from ..methodology import Methodology
 from ..scoring import parse_for_scoring
 from ..targets import next_tier_goal, target
 from ..values import is_not_submitted
+from .common import SCORE_FORMAT
 from .calculation import CALC, FIRST_COL, ROW, TYPE_COL, _at, _verbatim_formulas
 from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
@@ -61,7 +62,7 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
-    goal_format = workbook.add_format({"num_format": "0.00", "bg_color": "#F2F2F2"})
+    goal_format = workbook.add_format({"num_format": SCORE_FORMAT, "bg_color": "#F2F2F2"})
     number = workbook.add_format({"num_format": "0.##"})
     sheet = workbook.add_worksheet(TARGETS)
     _verbatim_formulas(sheet)

@@ -1,0 +1,110 @@
+"""The text catalogue (ru, kk, en) and the command line that reads from it."""
+import argparse
+import csv
+import io
+
+import pytest
+
+from openness_xl import texts
+from openness_xl.cli import build_parser, main
+
+
+def test_every_text_has_all_three_languages_with_the_same_holes():
+    leaves = list(texts.entries())
+    assert len(leaves) > 80
+    for key, node in leaves:
+        assert set(node) == set(texts.LANGUAGES), f"{key}: languages {sorted(node)}"
+        for code in texts.LANGUAGES:
+            assert isinstance(node[code], str) and node[code].strip(), f"{key}.{code} is empty"
+        expected = texts.holes(node["en"])
+        for code in ("ru", "kk"):
+            assert texts.holes(node[code]) == expected, f"{key}.{code}: holes {texts.holes(node[code])} ≠ {expected}"
+        # a Russian or Kazakh text is not the English one left untranslated
+        if texts.LATIN_WORD.search(node["en"]) and len(node["en"]) > 30:
+            assert node["ru"] != node["en"] and node["kk"] != node["en"], key
+
+
+@pytest.mark.parametrize("n, ru, en", [(1, "1 орган", "1 body"), (2, "2 органа", "2 bodies"), (5, "5 органов", "5 bodies"),
+                                       (11, "11 органов", "11 bodies"), (21, "21 орган", "21 bodies"),
+                                       (24, "24 органа", "24 bodies"), (112, "112 органов", "112 bodies")])
+def test_plural_forms(n, ru, en):
+    assert texts.count(n, "body", lang="ru") == ru
+    assert texts.count(n, "body", lang="en") == en
+    assert texts.count(n, "body", lang="kk") == f"{n} орган"
+
+
+def _actions(parser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from ((name, a) for a in sub._actions if not isinstance(a, argparse._SubParsersAction))
+        else:
+            yield "openness", action
+
+
+@pytest.mark.parametrize("lang", texts.LANGUAGES)
+def test_every_command_and_option_has_help_from_the_catalogue(lang, monkeypatch):
+    monkeypatch.setenv("OPENNESS_LANG", lang)
+    catalogue = {node[lang] for _, node in texts.entries()}
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for choice in commands._choices_actions:
+        assert choice.help in catalogue, choice.dest
+    for command, action in _actions(parser):
+        assert action.help in catalogue, f"{command} {action.option_strings or action.dest}: {action.help!r}"
+
+
+def test_the_bare_command_prints_the_help(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: openness") and "scores" in out and "robustness" in out
+
+
+def test_help_shows_defaults_and_speaks_the_chosen_language(capsys, monkeypatch):
+    with pytest.raises(SystemExit):
+        main(["scores", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default: csv)" in out and "(default: 2025)" in out
+    monkeypatch.setenv("OPENNESS_LANG", "ru")
+    with pytest.raises(SystemExit):
+        main(["scores", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "баллы всех органов" in out and "(по умолчанию: csv)" in out
+    monkeypatch.setenv("OPENNESS_LANG", "de")
+    with pytest.raises(ValueError, match="one of ru, kk, en"):
+        main(["scores", "--help"])
+
+
+def test_the_table_fits_80_columns_with_full_and_partial_data(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = cli("scores", "--format", "table")
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 80
+    assert out.splitlines()[0].split() == ["body", "type", "appk", "open_gov", "feedback", "int_ctrl", "index",
+                                           "rating", "rank"]
+    assert "МТ             ЦГО  22.41 В  29.20 А  19.70 В  22.00 А  93.31 АА        1" in out
+    partial = tmp_path / "p.csv"
+    partial.write_text("body,indicator,field,value\nМФ,appk_review_timeliness,late,22\n"
+                       "МФ,appk_review_timeliness,reviewed,391954\nМФ,fb_satisfaction,satisfied_percent,83\n",
+                       encoding="utf-8")
+    code, out, err = cli("scores", partial, "--format", "table")
+    assert code == 0 and max(len(line) for line in out.splitlines() + err.splitlines()) <= 80
+    assert "МФ (Министерство финансов): 2 of 20 indicators computed" in out
+    assert "   1. appk_review_timeliness" in out and "3.78 высокий" in out and "6.00 средний" in out
+    assert "missing: 2–12, 14–20" in out
+    code, wide, _ = cli("scores", "--format", "table", "--wide")
+    assert wide.splitlines()[0].split()[2:4] == ["1", "2"] and len(wide.splitlines()[0]) > 80
+
+
+def test_excel_csv_has_a_bom_semicolons_and_decimal_commas(cli, tmp_path):
+    plain_csv, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert cli("scores", "-o", plain_csv)[0] == 0
+    assert cli("scores", "--excel-csv", "-o", excel)[0] == 0
+    data = excel.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    plain = list(csv.reader(io.StringIO(plain_csv.read_text(encoding="utf-8"))))
+    assert rows[0] == plain[0] and len(rows) == len(plain) == 50
+    mt = next(r for r in rows if r[0] == "МТ")
+    assert mt[plain[0].index("index")] == "93,31" and mt[plain[0].index("rank")] == "1"
+    for excel_row, plain_row in zip(rows[1:], plain[1:]):
+        assert [c.replace(",", ".") for c in excel_row] == plain_row
