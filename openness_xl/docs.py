@@ -59,6 +59,14 @@ def render(methodology: Methodology) -> str:
         lines += ["", f"## {i.order}. {i.name_ru}", "", f"*{i.name_en}* — `{i.id}`, criterion `{i.criterion}`, "
                   f"maximum {plain(i.maximum)}" + (" (subtracted)" if i.role == "penalty" else " (bonus)" if i.role == "bonus" else "")
                   + f"; report {i.source}."]
+        if i.name_kk:
+            lines += ["", f"Қазақша: {i.name_kk} ({methodology.name_kk_status or 'перевод'})."]
+        if i.uncertainties:
+            lines += ["", "Readings sampled by `openness robustness`: " + "; ".join(
+                f"{u.label_en or u.id}: {', '.join(o.label_en or o.label_ru for o in u.options)}" for u in i.uncertainties)
+                + "."]
+        elif i.robustness_note:
+            lines += ["", f"Robustness: {i.robustness_note}."]
         named = "" if i.supplier_named else " — not named by the report; МКИ collects the final data, our reading"
         lines += ["", f"Data supplier: {i.supplier}{named} ({i.supplier_source})."]
         if i.provisional:

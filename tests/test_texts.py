@@ -108,3 +108,73 @@ def test_excel_csv_has_a_bom_semicolons_and_decimal_commas(cli, tmp_path):
     assert mt[plain[0].index("index")] == "93,31" and mt[plain[0].index("rank")] == "1"
     for excel_row, plain_row in zip(rows[1:], plain[1:]):
         assert [c.replace(",", ".") for c in excel_row] == plain_row
+
+
+# «UDF Modules» is the name of xlwings' own setting, shown as xlwings shows it.
+PROPER_NAMES = {"e-Otinish", "Excel", "LibreOffice", "LAMBDA", "Python", "SHA-256", "openness", "openness-xl", "xlwings",
+                "Lite", "Windows", "Microsoft", "UDF", "Modules", "PDF", "CSV", "TOML", "toml", "csv", "xlsx", "docx"}
+LATIN_TOKEN = __import__("re").compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+
+
+def _allowed_words():
+    from openness_xl.methodology import load
+    from openness_xl.output import score_columns
+
+    methodology = load(2025)
+    words = set(score_columns(methodology)) | {"body", "name", "body_type", "score", "index", "rating", "rank"}
+    for indicator in methodology.indicators:
+        words |= {indicator.id, indicator.udf, *indicator.input_names}
+    words |= {c.id for c in methodology.criteria}
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return words | set(commands.choices) | PROPER_NAMES
+
+
+def _latin_words(path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        yield sheet.title, "sheet name", sheet.title
+        for row in sheet.iter_rows():
+            for cell in row:
+                texts = [cell.value] if isinstance(cell.value, str) and not cell.value.startswith("=") else []
+                if cell.comment:
+                    texts.append(cell.comment.text)
+                for text in texts:
+                    yield sheet.title, cell.coordinate, text
+        for validation in sheet.data_validations.dataValidation:
+            yield sheet.title, "validation", " ".join(t or "" for t in (validation.error, validation.errorTitle))
+
+
+@pytest.mark.parametrize("name", ["inputs-template-2025.xlsx", "report-2025.xlsx", "live-2025.xlsx"])
+def test_russian_workbooks_hold_no_latin_words_but_ids_codes_and_names(name):
+    from pathlib import Path
+
+    allowed = _allowed_words()
+    found = []
+    for sheet, where, text in _latin_words(Path(__file__).parent.parent / "workbooks" / name):
+        for word in LATIN_TOKEN.findall(text):
+            word = word.rstrip(".-")
+            # ids, file names, cell and line references have a _, a dot or a digit; a lone capital
+            # is a formula's symbol ((A), (B)) and a lone small letter a command-line option (-o)
+            if (any(ch in word for ch in "_.") or any(ch.isdigit() for ch in word) or len(word) == 1
+                    or word in allowed or word.upper() == word and word.startswith("OPENNESS")):
+                continue
+            found.append((sheet, where, word, text[:60]))
+    assert not found, found[:15]
+
+
+def test_kazakh_names_of_criteria_and_indicators_are_marked_unofficial():
+    from pathlib import Path
+
+    from openness_xl.methodology import load
+
+    methodology = load(2025)
+    assert methodology.name_kk_status == "неофициальный перевод"
+    names = [c.name_kk for c in methodology.criteria] + [i.name_kk for i in methodology.indicators]
+    assert len(names) == 24 and all(names) and len(set(names)) == 24
+    assert all(not LATIN_TOKEN.search(n.replace("e-Otinish", "")) for n in names)
+    page = (Path(__file__).parent.parent / "docs" / "indicators.md").read_text(encoding="utf-8")
+    for indicator in methodology.indicators:
+        assert f"Қазақша: {indicator.name_kk} (неофициальный перевод)." in page

@@ -82,7 +82,9 @@ def test_template_columns_come_from_the_methodology(tmp_path):
         key_columns = {c.column_letter for c in sheet[4] if isinstance(c.value, str) and "." in c.value}
         assert key_columns <= validated, f"{sheet.title}: columns without validation {key_columns - validated}"
     appk = book["АППК"]
-    assert "Допустимо: a whole number ≥ 0" in appk["D3"].comment.text
+    assert "Допустимо: целое число не меньше 0" in appk["D3"].comment.text  # Russian throughout, no English phrase
+    assert "Не больше, чем «рассмотренные обращения за период»" in appk["D3"].comment.text
+    assert appk["D3"].value.endswith(", обращения") and appk["C5"].value == "ЦГО"
     assert "н/д" in appk["D3"].comment.text
     # Who supplies each indicator's data (L56–L58, L109–L117) is on the sheet and in the note.
     assert "Данные: КПСиСУ ГП" in appk["D3"].comment.text

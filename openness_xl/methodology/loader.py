@@ -96,6 +96,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         year=int(head.get("year", 0)),
         title_ru=head.get("title_ru", ""),
         title_en=head.get("title_en", ""),
+        name_kk_status=head.get("name_kk_status", ""),
         source=head.get("source", ""),
         body_types=body_types,
         decimals=decimals,
@@ -434,6 +435,6 @@ def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labe
             problems.append(f"{where}: grade_c_below {c_edge} must be below grade_a_from {a_edge}")
         criteria.append(
             Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
-                      maximum, a_edge, c_edge, tuple(i.id for i in members), labels)
+                      maximum, a_edge, c_edge, tuple(i.id for i in members), labels, raw.get("name_kk", ""))
         )
     return criteria

@@ -150,6 +150,7 @@ class Criterion:
     grade_c_below: Fraction | None
     indicators: tuple[str, ...]
     grade_labels: tuple[str, str, str] = ("А", "В", "С")
+    name_kk: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,9 @@ class Methodology:
     cycle: Cycle | None = None
     # Bodies rated below this must publish a roadmap (L62); None where the file says nothing.
     roadmap_below_rating: str | None = None
+    # How certain the Kazakh names are («неофициальный перевод» until an official text exists);
+    # every output that shows a name_kk shows this beside it.
+    name_kk_status: str = ""
     # Readings of the provisional rating bands, and [robustness] (samples, seed).
     rating_uncertainties: tuple[Uncertainty, ...] = ()
     robustness: Mapping[str, Any] = field(default_factory=dict)

@@ -85,8 +85,8 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
                        "заполните листы критериев, результат пересчитывается сам", title)
     checks.write_string(TITLE_ROW, 0, "Проверка: что не так с исходными данными индикатора (пусто — всё в порядке; "
                         "ячейки «Расчёта» показывают то же сообщение)", title)
-    write_body_columns(sheet, bodies, head, key)
-    write_body_columns(checks, bodies, head, key)
+    write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
+    write_body_columns(checks, bodies, head, key, methodology.body_type_label)
     ids = score_columns(methodology)[2:]
     col_of = {name: FIRST_COL + n for n, name in enumerate(ids)}
     for name, col in col_of.items():

@@ -38,7 +38,7 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
 
     sheet = workbook.add_worksheet(CALC)
     sheet.write_string(TITLE_ROW, 0, "Расчёт функциями OPENNESS_… (нужна надстройка xlwings, см. лист xlwings.conf)", title)
-    write_body_columns(sheet, bodies, head, key)
+    write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
 
     def cell_column(field_key):
         sheet_name, col = columns[field_key]

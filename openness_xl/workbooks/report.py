@@ -28,6 +28,7 @@ from ..methodology import Methodology
 from ..scoring import BodyResult
 from ..native import SUM_DECIMALS
 from .calculation import define_lambdas
+from ..texts import text as T
 from .common import (GRADE_COLOURS, SCORE_FORMAT, TIER_COLOURS, cell, colour_formats, column_range, finish,
                      new_workbook, number, ref, tier_colour_rules)
 
@@ -35,7 +36,6 @@ DATA, METHOD, FINAL, SUMMARY, PROFILE, PROVENANCE = "Данные", "Метод�
 CHANGES, DYNAMICS = "Изменения", "Динамика"
 ROADMAPS, ROBUSTNESS = "Что нужно", "Устойчивость"
 FIRST = 2  # first data row (0-based) on «Данные»
-TYPE_NAMES = {"CGO": "ЦГО", "MIO": "МИО"}
 RATING_FLOOR = -1000  # the fallback rating's lower edge in the LOOKUP table
 
 
@@ -173,7 +173,7 @@ def _write_method(workbook, layout: Layout, formats) -> None:
         sheet.write_string(row, 0, indicator.id)
         sheet.write_string(row, 1, indicator.name_ru)
         sheet.write_number(row, 2, float(indicator.maximum))
-        sheet.write_string(row, 3, indicator.role)
+        sheet.write_string(row, 3, T(f"role.{indicator.role}", kind="files"))
         sheet.write_string(row, 4, "да" if indicator.provisional else "нет")
         edges = grading.tier_edges(m, indicator)
         for position, (_tier, edge, _op) in enumerate(edges):
@@ -250,7 +250,7 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) 
         row = layout.row(result.body)
         sheet.write_string(row, 0, result.body)
         sheet.write_string(row, 1, names.get(result.body, result.body))
-        sheet.write_string(row, 2, result.body_type)
+        sheet.write_string(row, 2, layout.methodology.body_type_label(result.body_type))
         for indicator in m.indicators:
             item = result.indicators[indicator.id]
             col = layout.score_col(indicator.id)
@@ -288,7 +288,7 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
     sheet.write_string(0, 0, title, formats["title"])
     for block, body_type in enumerate(layout.methodology.body_types):
         left = block * 4
-        sheet.write_string(2, left, f"Распределение баллов в разрезе {TYPE_NAMES.get(body_type, body_type)}", formats["bold"])
+        sheet.write_string(2, left, f"Распределение баллов в разрезе {layout.methodology.body_type_label(body_type)}", formats["bold"])
         for offset, head in enumerate(("Наименование", "Балл", "Категория")):
             sheet.write_string(3, left + offset, head, formats["head"])
         group = _sorted(results, body_type, value)
@@ -309,11 +309,11 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
             bars = workbook.add_chart({"type": "bar"})
             sheet_name = sheet.get_name()
             bars.add_series({
-                "name": f"{short}: {TYPE_NAMES.get(body_type, body_type)}",
+                "name": f"{short}: {layout.methodology.body_type_label(body_type)}",
                 "categories": [sheet_name, 4, left, 3 + len(group), left],
                 "values": [sheet_name, 4, left + 1, 3 + len(group), left + 1],
             })
-            bars.set_title({"name": f"{short} — {TYPE_NAMES.get(body_type, body_type)}"})
+            bars.set_title({"name": f"{short} — {layout.methodology.body_type_label(body_type)}"})
             bars.set_legend({"none": True})
             bars.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 7}})
             bars.set_size({"width": 620, "height": 22 * len(group) + 80})
@@ -328,7 +328,7 @@ def _write_final(sheet, layout: Layout, results, names, formats, letters) -> Non
     heads = ["Место", "Наименование"] + [c.short_ru for c in m.criteria] + ["Индекс", "Рейтинг"]
     row = 2
     for body_type in m.body_types:
-        sheet.write_string(row, 0, f"Итоговые значения индекса — {TYPE_NAMES.get(body_type, body_type)}", formats["bold"])
+        sheet.write_string(row, 0, f"Итоговые значения индекса — {layout.methodology.body_type_label(body_type)}", formats["bold"])
         row += 1
         for col, head in enumerate(heads):
             sheet.write_string(row, col, head, formats["head"])
@@ -357,7 +357,7 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
     sheet.write_string(0, 0, "Сводка: распределение по категориям и средние баллы", formats["title"])
     heads = ["Индикатор", "Максимум"]
     for body_type in m.body_types:
-        heads += [f"{TYPE_NAMES.get(body_type, body_type)}: {t}" for t in m.tier_order] + [f"{TYPE_NAMES.get(body_type, body_type)}: средний балл"]
+        heads += [f"{layout.methodology.body_type_label(body_type)}: {t}" for t in m.tier_order] + [f"{layout.methodology.body_type_label(body_type)}: средний балл"]
     for col, head in enumerate(heads):
         sheet.write_string(2, col, head, formats["head"])
     sheet.set_row(2, 45)
@@ -371,13 +371,14 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
         for body_type in m.body_types:
             group = [r.indicators[indicator.id] for r in results if r.body_type == body_type]
             for tier in m.tier_order:
-                sheet.write_formula(row, col, f'=COUNTIFS({types},"{body_type}",{tiers},"{tier}")', None,
+                sheet.write_formula(row, col, f'=COUNTIFS({types},"{m.body_type_label(body_type)}",{tiers},"{tier}")', None,
                                     sum(1 for g in group if g.tier == tier))
                 col += 1
             present = [g.score for g in group if g.score is not None]
             mean = sum(present, Fraction(0)) / len(present) if present else None
-            sheet.write_formula(row, col, f'=IF(COUNTIFS({types},"{body_type}",{scores},"<>")=0,"",'
-                                          f'AVERAGEIFS({scores},{types},"{body_type}"))', formats["mean"], number(mean))
+            label = m.body_type_label(body_type)
+            sheet.write_formula(row, col, f'=IF(COUNTIFS({types},"{label}",{scores},"<>")=0,"",'
+                                          f'AVERAGEIFS({scores},{types},"{label}"))', formats["mean"], number(mean))
             col += 1
     row = 5 + len(m.indicators)
     sheet.write_string(row, 0, "Лидеры и отстающие по индексу", formats["bold"])
@@ -385,7 +386,7 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
     for body_type in m.body_types:
         ranked = [r for r in _sorted(results, body_type, lambda r: r.index) if r.index is not None]
         for label, chosen in (("лидеры", ranked[:3]), ("отстающие", ranked[-3:][::-1])):
-            sheet.write_string(row, 0, f"{TYPE_NAMES.get(body_type, body_type)}, {label}", formats["head"])
+            sheet.write_string(row, 0, f"{layout.methodology.body_type_label(body_type)}, {label}", formats["head"])
             for offset, result in enumerate(chosen):
                 source = layout.row(result.body)
                 sheet.write_string(row + 1 + offset, 0, names.get(result.body, result.body))

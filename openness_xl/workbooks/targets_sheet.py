@@ -70,7 +70,7 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
     sheet.write_string(GROUP_ROW, 0, "При прочих равных. Индикаторы без столбцов здесь (доли, открытые данные, приёмы, "
                        "время ожидания) — функция OPENNESS_TARGET или команда openness whatif.",
                        workbook.add_format({"italic": True, "font_color": "#7F6000"}))
-    write_body_columns(sheet, bodies, head, key)
+    write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
     layout = target_columns(methodology)
     formulas = {}
     for offset, (indicator_id, name) in enumerate(layout):

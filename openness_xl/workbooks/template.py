@@ -8,12 +8,13 @@ A blank cell or «н/д» means "not submitted", which is different from 0.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
 from ..values import NOT_SUBMITTED, is_not_submitted, percent_format_message, shown
+from ..texts import text as T
 from .common import cell, finish, new_workbook
 
 TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
@@ -34,7 +35,7 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
                 "error_title": spec.name, "error_message": f"да, нет или {NOT_SUBMITTED}"}
     elif spec.type == "choice":
         rule = "OR(" + ",".join(f"{top_left}={plain(c)}" for c in spec.choices) + ")"
-        allowed = "одно из значений " + "; ".join(plain(c).replace(".", ",") for c in spec.choices)
+        allowed = allowed_in(spec)
     else:
         parts = [f"ISNUMBER({top_left})"]
         if spec.min is not None:
@@ -44,21 +45,42 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
         if spec.type == "integer":
             parts.append(f"{top_left}=INT({top_left})")
         rule = "AND(" + ",".join(parts) + ")"
-        low = plain(spec.min) if spec.min is not None else None
-        kind = "целое число" if spec.type == "integer" else "число"
-        allowed = kind + (f" от {low}" if low is not None else "") + (f" до {plain(spec.max)}" if spec.max is not None else "")
+        allowed = allowed_in(spec)
     return {"validate": "custom", "value": f"=OR({marker},{rule})", "ignore_blank": True,
             "error_title": "Недопустимое значение", "error_message": f"{allowed} или {NOT_SUBMITTED}"[:255]}
 
 
-def _comment(indicator: Indicator, spec: InputSpec) -> str:
-    lines = [f"{indicator.name_ru}", f"{spec.description_ru} ({spec.unit})", f"Допустимо: {spec.allowed}",
-             f"Данные: {indicator.supplier_ru}"]
+def unit_in(spec: InputSpec, lang: str = "ru") -> str:
+    """The input's unit in the workbook's language."""
+    return T(f"unit.{spec.unit}", lang, kind="files")
+
+
+def allowed_in(spec: InputSpec, lang: str = "ru") -> str:
+    """What a valid value looks like, in the workbook's language (decimal commas)."""
+    def show(value) -> str:
+        text = plain(value)
+        return text.replace(".", ",") if lang != "en" else text
+    if spec.type == "boolean":
+        return T("allowed.yes_no", lang, kind="files")
+    if spec.type == "choice":
+        return T("allowed.one_of", lang, kind="files", values="; ".join(show(c) for c in spec.choices))
+    kind = T("allowed.whole" if spec.type == "integer" else "allowed.number", lang, kind="files")
+    if spec.min is not None and spec.max is not None:
+        return T("allowed.from_to", lang, kind="files", low=show(spec.min), high=show(spec.max), what=kind)
+    if spec.min is not None:
+        return T("allowed.at_least", lang, kind="files", low=show(spec.min), what=kind)
+    return kind
+
+
+def _comment(indicator: Indicator, spec: InputSpec, lang: str = "ru") -> str:
+    lines = [f"{indicator.name_ru}", f"{spec.description_ru} ({unit_in(spec, lang)})",
+             T("note.allowed", lang, kind="files", allowed=allowed_in(spec, lang)),
+             T("note.supplier", lang, kind="files", supplier=indicator.supplier_ru)]
     if spec.part_of:
-        lines.append(f"Не больше, чем «{spec.part_of}»")
+        lines.append(T("note.part_of", lang, kind="files", whole=indicator.input(spec.part_of).description_ru))
     if indicator.provisional:
-        lines.append("Формула индикатора предварительная.")
-    lines.append(f"Пусто или «{NOT_SUBMITTED}» — не представлено (не то же, что 0).")
+        lines.append(T("note.provisional", lang, kind="files"))
+    lines.append(T("note.not_submitted", lang, kind="files", marker=NOT_SUBMITTED))
     return "\n".join(lines)
 
 
@@ -129,7 +151,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     for criterion in methodology.criteria:
         sheet = workbook.add_worksheet(criterion.short_ru)
         sheet.write_string(TITLE_ROW, 0, f"Критерий «{criterion.name_ru}» — исходные данные {methodology.year}", title)
-        write_body_columns(sheet, bodies, head, key)
+        write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
         col = FIRST_INPUT_COL
         for indicator_id in criterion.indicators:
             indicator = methodology.indicator(indicator_id)
@@ -141,7 +163,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
             else:
                 sheet.write_string(GROUP_ROW, col, label, group)
             for spec in specs:
-                sheet.write_string(HEAD_ROW, col, f"{spec.description_ru}, {spec.unit}", head)
+                sheet.write_string(HEAD_ROW, col, f"{spec.description_ru}, {unit_in(spec)}", head)
                 sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
                 sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", key)
                 sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
@@ -154,7 +176,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
         sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
     sheet = workbook.add_worksheet(DIRECT_SHEET)
     sheet.write_string(TITLE_ROW, 0, "Баллы, рассчитанные уполномоченными органами (вместо исходных данных)", title)
-    write_body_columns(sheet, bodies, head, key)
+    write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
     for offset, indicator in enumerate(methodology.indicators):
         col = FIRST_INPUT_COL + offset
         sheet.write_string(GROUP_ROW, col, indicator.short_ru, group)
@@ -190,15 +212,16 @@ def write_value(sheet, row: int, col: int, value) -> None:
         sheet.write_number(row, col, float(value))
 
 
-def write_body_columns(sheet, bodies: BodyRegistry, head, key) -> None:
-    """Code, name and type of every body, under their headings and machine keys."""
+def write_body_columns(sheet, bodies: BodyRegistry, head, key, type_label: Callable[[str], str] = str) -> None:
+    """Code, name and type of every body (the type as the report writes it, ЦГО / МИО), under
+    their headings and machine keys."""
     for col, (label, name) in enumerate((("Код", "body"), ("Наименование", "name"), ("Тип", "body_type"))):
         sheet.write_string(HEAD_ROW, col, label, head)
         sheet.write_string(KEY_ROW, col, name, key)
     for position, body in enumerate(bodies):
         sheet.write_string(FIRST_BODY_ROW + position, 0, body.code)
         sheet.write_string(FIRST_BODY_ROW + position, 1, body.name_ru)
-        sheet.write_string(FIRST_BODY_ROW + position, 2, body.type)
+        sheet.write_string(FIRST_BODY_ROW + position, 2, type_label(body.type))
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 46)
     sheet.set_column(2, 2, 6)
