@@ -66,3 +66,16 @@ def test_all_low_writes_one_per_body_below_the_threshold(tmp_path, capsys):
 def test_the_same_roadmap_gives_the_same_bytes():
     roadmap = build(METHODOLOGY, PUBLISHED, "МЧС", NAMES)
     assert write_roadmap(roadmap) == write_roadmap(roadmap)
+
+
+def test_every_body_of_2025_gets_a_draft():
+    # The done-when of issue 14: a roadmap for every body of the embedded data, not only the low ones.
+    results = {r.body: r for r in evaluate(METHODOLOGY, PUBLISHED)}
+    for body in registry(2025):
+        roadmap = build(METHODOLOGY, PUBLISHED, body.code, NAMES)
+        document = read(write_roadmap(roadmap))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert body.name_ru in text and f"рейтинг «{results[body.code].rating}»" in text, body.code
+        weak = document.tables[1]
+        below = [i for i in METHODOLOGY.indicators if results[body.code].indicators[i.id].tier != "высокий"]
+        assert len(weak.rows) - 1 == len(below), body.code

@@ -81,3 +81,23 @@ def test_the_command(capsys):
     assert main(["whatif", "МЗ", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("body,goal,indicator,score,tier,lost")
     assert main(["whatif", "МЗ", "--to", "rating", "Z"]) == 1
+
+
+@pytest.mark.parametrize("body", [b.code for b in registry(2025)])
+def test_every_body_of_2025_gets_its_targets_and_a_plan_one_rating_up(body):
+    # The done-when of issue 14: whatif works for every body of the embedded data.
+    rows = whatif.indicator_rows(METHODOLOGY, PUBLISHED, body)
+    before = result(PUBLISHED, body)
+    assert len(rows) == len(METHODOLOGY.indicators)
+    for row in rows:
+        if row.next_tier:
+            assert row.steps and all(s.change is not None for s in row.steps)
+            rescored = result(whatif.apply_steps(PUBLISHED, body, row.steps), body).indicators[row.indicator]
+            assert rescored.tier == row.next_tier
+    ratings = [b.rating for b in METHODOLOGY.ratings]
+    position = ratings.index(before.rating)
+    if position == 0:
+        return
+    (p,) = whatif.plan(METHODOLOGY, PUBLISHED, body, "rating", ratings[position - 1])
+    after = result(whatif.apply_steps(PUBLISHED, body, p.steps), body)
+    assert p.reached and ratings.index(after.rating) <= position - 1
