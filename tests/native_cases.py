@@ -365,3 +365,29 @@ def registry_of(cases: list[Case]) -> BodyRegistry:
 def template_values(cases: list[Case]) -> dict:
     """The template's cell values {(body, indicator_id, field): value}."""
     return {(case.code, indicator_id, name): value for case in cases for (indicator_id, name), value in case.cells.items()}
+
+
+def long_table_rows(methodology: Methodology, bodies, rng: random.Random, absent: float, direct: float,
+                    always: tuple[str, ...] = (), fixed: dict | None = None) -> list[tuple]:
+    """A long input table (body, indicator, field, value) as a person would type it: per body and
+    indicator, not submitted with chance `absent` (never for the bodies in `always`), a direct
+    score up to `direct`, else random valid inputs; `fixed` {body: {indicator: {field: value}}}
+    gives some inputs outright (the fields it leaves out are 0)."""
+    rows = [("body", "indicator", "field", "value")]
+    for body in bodies:
+        for indicator in methodology.indicators:
+            given = (fixed or {}).get(body.code, {}).get(indicator.id)
+            if given:
+                rows += [(body.code, indicator.id, s.name, str(given.get(s.name, 0))) for s in indicator.inputs]
+                continue
+            choice = rng.random()
+            if choice < absent and body.code not in always:
+                continue
+            if choice < direct:
+                rows.append((body.code, indicator.id, "score", str(rng.randint(0, int(indicator.maximum * 100)) / 100)))
+                continue
+            values = random_inputs(indicator, rng, rng.choice([10, 100, 5000]))
+            for spec in indicator.inputs:
+                shown = ("да" if values[spec.name] else "нет") if spec.type == "boolean" else str(float(values[spec.name]))
+                rows.append((body.code, indicator.id, spec.name, shown))
+    return rows

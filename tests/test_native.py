@@ -249,20 +249,7 @@ def test_template_from_an_input_file_recalculates_to_openness_scores(tmp_path):
     `openness scores INPUT` cell by cell (raw inputs, direct scores, and missing indicators)."""
     import random
 
-    rng = random.Random(9)
-    rows = [("body", "indicator", "field", "value")]
-    for body in BODIES:
-        for indicator in METHODOLOGY.indicators:
-            choice = rng.random()
-            if choice < 0.08 and body.code not in ("МФ", "Абай"):
-                continue  # not submitted
-            if choice < 0.25:
-                rows.append((body.code, indicator.id, "score", str(rng.randint(0, int(indicator.maximum * 100)) / 100)))
-                continue
-            values = nc.random_inputs(indicator, rng, rng.choice([10, 100, 5000]))
-            for spec in indicator.inputs:
-                shown = ("да" if values[spec.name] else "нет") if spec.type == "boolean" else str(float(values[spec.name]))
-                rows.append((body.code, indicator.id, spec.name, shown))
+    rows = nc.long_table_rows(METHODOLOGY, BODIES, random.Random(9), absent=0.08, direct=0.25, always=("МФ", "Абай"))
     inputs = tmp_path / "inputs.csv"
     with inputs.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)

@@ -34,25 +34,7 @@ SPECIAL = {
 
 
 def inputs_file(path, seed: int) -> None:
-    rng = random.Random(seed)
-    rows = [("body", "indicator", "field", "value")]
-    for body in BODIES:
-        for indicator in METHODOLOGY.indicators:
-            special = SPECIAL.get(body.code, {}).get(indicator.id)
-            if special:
-                rows += [(body.code, indicator.id, name, str(value)) for name, value in special.items()]
-                rows += [(body.code, indicator.id, s.name, "0") for s in indicator.inputs if s.name not in special]
-                continue
-            choice = rng.random()
-            if choice < 0.05:
-                continue
-            if choice < 0.12:
-                rows.append((body.code, indicator.id, "score", str(rng.randint(0, int(indicator.maximum * 100)) / 100)))
-                continue
-            values = nc.random_inputs(indicator, rng, rng.choice([10, 100, 5000]))
-            for spec in indicator.inputs:
-                shown = ("да" if values[spec.name] else "нет") if spec.type == "boolean" else str(float(values[spec.name]))
-                rows.append((body.code, indicator.id, spec.name, shown))
+    rows = nc.long_table_rows(METHODOLOGY, BODIES, random.Random(seed), absent=0.05, direct=0.12, fixed=SPECIAL)
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
 
