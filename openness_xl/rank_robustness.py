@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 
 from .methodology import Methodology, Uncertainty  # noqa: E402
 from .scoring import DIRECT, RAW, compute, evaluate  # noqa: E402
+from .texts import count  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -163,9 +164,9 @@ def first_order_shares(choices: np.ndarray, values: np.ndarray, options: Sequenc
     values = values.astype(float)
     mean, variance = values.mean(axis=0), values.var(axis=0)
     shares = np.zeros((len(options), values.shape[1]))
-    for k, count in enumerate(options):
+    for k, option_count in enumerate(options):
         between = np.zeros(values.shape[1])
-        for option in range(count):
+        for option in range(option_count):
             picked = choices[:, k] == option
             n = int(picked.sum())
             if n:
@@ -278,7 +279,7 @@ def render_text(methodology: Methodology, result: Robustness, type_labels: Mappi
         note = ", inactive" if u.id in result.inactive else ""
         out.append(f"U{k:<2} {u.id}: {len(u.options)} options{note}")
     if result.inactive:
-        out.append("(inactive: every body gives that indicator as a score; its readings do nothing)")
+        out.append("(inactive: no body gives that indicator as raw inputs; its readings do nothing)")
     out += ["", f"{'body':<15}{'type':<5}{'rank':>4} {'median':>6} {'5–95%':>7}  {'rating':<6} "
                 f"{'sampled ratings':<17} {'moves rank':<11}"]
     number = {u.id: k for k, u in enumerate(result.uncertainties, start=1)}
@@ -293,11 +294,16 @@ def render_text(methodology: Methodology, result: Robustness, type_labels: Mappi
         spread = f"{b.rank_low}–{b.rank_high}"
         out.append(f"{b.body:<15}{type_labels.get(b.body_type, b.body_type):<5}{b.rank:>4} {b.median_rank:>6g} "
                    f"{spread:>7}  {b.rating:<6} {_ratings_text(b):<17} {moved(b.rank_moved_by):<11}")
-    steady = sum(1 for b in result.bodies if b.rank is not None and b.rank_low == b.rank_high
-                 and max(b.rating_shares.values()) >= 1.0)
-    out += ["", f"{steady} of {len(result.bodies)} bodies keep their rank and rating in every sample."]
+    ranked = [b for b in result.bodies if b.rank is not None]
+    steady = sum(1 for b in ranked if b.rank_low == b.rank_high and max(b.rating_shares.values()) >= 1.0)
+    out += [""]
+    if ranked:
+        out.append(f"{steady} of {count(len(ranked), 'body')} ranked keep their rank and rating in every sample.")
+    unranked = len(result.bodies) - len(ranked)
+    if unranked:
+        out.append(f"{count(unranked, 'body')} not scored: some of their indicators are missing.")
     if result.inactive and len(result.inactive) == sum(1 for u in result.uncertainties if u.target != "index"):
-        out += ["Every provisional indicator is given as a score, so only the rating edges vary;",
+        out += ["No provisional indicator is given as raw inputs, so only the rating edges vary;",
                 "give raw inputs to see how the formulas' readings move the ranks."]
     return "\n".join(line.rstrip() for line in out) + "\n"
 
@@ -322,6 +328,6 @@ def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mappi
     notes = [f"{result.samples} выборок, зерно {result.seed}; каждое прочтение равновероятно. Влияние — доля "
              "дисперсии места (рейтинга), объяснённая одним прочтением (первый порядок)."]
     if result.inactive:
-        notes.append(f"Не действуют (балл дан напрямую): {len(result.inactive)} из {len(result.uncertainties)} — "
+        notes.append(f"Не действуют (ни один орган не дал исходных данных): {len(result.inactive)} из {len(result.uncertainties)} — "
                      + "; ".join(labels[i] for i in result.inactive) + ".")
     return title, notes, columns, rows

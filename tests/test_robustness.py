@@ -193,9 +193,18 @@ def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
 def test_on_the_embedded_scores_the_command_says_only_the_edges_vary(cli):
     code, out, _ = cli("robustness", "--samples", 500)
     assert code == 0
-    assert "49 of 49 bodies keep their rank and rating in every sample." in out
-    assert "only the rating edges vary" in out
+    assert "49 of 49 bodies ranked keep their rank and rating in every sample." in out
+    assert "No provisional indicator is given as raw inputs, so only the rating edges vary" in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_bodies_with_missing_indicators_are_named_not_ranked(cli, tmp_path):
+    partial = tmp_path / "p.csv"
+    partial.write_text("body,indicator,field,value\nМФ,appk_review_timeliness,late,22\n"
+                       "МФ,appk_review_timeliness,reviewed,391954\n", encoding="utf-8")
+    code, out, _ = cli("robustness", partial, "--samples", 100)
+    assert code == 0 and "МФ             ЦГО    not scored (missing indicators)" in out
+    assert "1 body not scored: some of their indicators are missing." in out and "ranked keep" not in out
 
 
 def test_the_frame_is_the_csv_with_numbers(cli):
@@ -229,7 +238,7 @@ def test_the_report_workbook_has_the_roadmap_and_robustness_sheets(cli, tmp_path
     assert almaty[0][10] == "балл 2 (балл выставляет КПСиСУ ГП)"
     robust = list(book["Устойчивость"].iter_rows(values_only=True))
     assert robust[1][0].startswith("10000 выборок, зерно 2025")
-    assert robust[2][0].startswith("Не действуют (балл дан напрямую): 9 из 11")
+    assert robust[2][0].startswith("Не действуют (ни один орган не дал исходных данных): 9 из 11")
     head = next(n for n, r in enumerate(robust) if r[0] == "Орган")
     assert robust[head][:7] == ("Орган", "Тип", "Место", "Медиана места", "Место: 5 %", "Место: 95 %", "Рейтинг")
     assert len([r for r in robust[head + 1:] if r[0]]) == 49
