@@ -328,6 +328,6 @@ def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mappi
     notes = [f"{result.samples} выборок, зерно {result.seed}; каждое прочтение равновероятно. Влияние — доля "
              "дисперсии места (рейтинга), объяснённая одним прочтением (первый порядок)."]
     if result.inactive:
-        notes.append(f"Не действуют (ни один орган не дал исходных данных): {len(result.inactive)} из {len(result.uncertainties)} — "
-                     + "; ".join(labels[i] for i in result.inactive) + ".")
+        notes.append(f"Не действуют (ни один орган не дал исходных данных): {len(result.inactive)} из "
+                     f"{len(result.uncertainties)} — " + "; ".join(labels[i] for i in result.inactive) + ".")
     return title, notes, columns, rows
