@@ -38,9 +38,11 @@ class Problem:
     body: str = ""
     indicator: str = ""
     field: str = ""
+    body_name: str = ""  # a known body's Russian name, so that a message names it by code and name
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (f"{self.source}, {self.location}", self.body and f"body {self.body}",
+        body = f"body {self.body} ({self.body_name})" if self.body_name else self.body and f"body {self.body}"
+        where = ", ".join(x for x in (f"{self.source}, {self.location}", body,
                                       self.indicator and f"indicator {self.indicator}",
                                       self.field and f"field {self.field}") if x)
         return f"{where}: {self.message}"
@@ -230,9 +232,10 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
     seen: dict[tuple[str, str, str], str] = {}
     grouped: dict[str, dict[str, dict[str, tuple[Any, str]]]] = {}
     known_indicators = [i.id for i in methodology.indicators]
+    names = {b.code: b.name_ru for b in bodies}
     for row in rows:
         def problem(message, body="", indicator="", field=""):
-            problems.append(Problem(source, row.location, message, body, indicator, field))
+            problems.append(Problem(source, row.location, message, body, indicator, field, names.get(body, "")))
 
         body_text = "" if row.body is None else str(row.body).strip()
         indicator_id = "" if row.indicator is None else str(row.indicator).strip()
@@ -276,7 +279,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
 
 def _entry(methodology, indicator, body, fields, source, problems) -> Entry | None:
     def problem(location, message, field=""):
-        problems.append(Problem(source, location, message, body.code, indicator.id, field))
+        problems.append(Problem(source, location, message, body.code, indicator.id, field, body.name_ru))
 
     first_location = min((loc for _, loc, _ in fields.values()), key=_sort_key)
     if SCORE_FIELD in fields:

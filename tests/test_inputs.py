@@ -34,7 +34,7 @@ def test_raw_and_direct_entries(tmp_path, methodology, bodies):
 
 
 @pytest.mark.parametrize("row, expected", [
-    ("МЗ,appk_unjustified_redirect,facts,много", "row 2, body МЗ, indicator appk_unjustified_redirect, field facts: facts must be a whole number ≥ 0, got 'много'"),
+    ("МЗ,appk_unjustified_redirect,facts,много", "row 2, body МЗ (Министерство здравоохранения), indicator appk_unjustified_redirect, field facts: facts must be a whole number ≥ 0, got 'много'"),
     ("МЗ,appk_unjustified_redirect,facts,-1", "facts must be a whole number ≥ 0, got '-1'"),
     ("МЗ,appk_unjustified_redirect,facts,2.5", "facts must be a whole number ≥ 0, got '2.5'"),
     ("МЗ,appk_unjustified_redirect,facts,nan", "got 'nan'"),
