@@ -27,6 +27,7 @@ from .cells import bounds_allowed, unknown_message
 from .exact import plain
 from .kinds import ExcelContext, TargetContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
+from .targets import NO_CEILING, tier_entry
 from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, ceiling_message, exceeds_message, invalid_message,
                      missing_message, percent_format_message, score_allowed, score_range)
 
@@ -246,8 +247,6 @@ UNREACHABLE = "недостижимо"
 
 def goal_formula(methodology: Methodology, indicator: Indicator, score: str) -> str:
     """The score that enters the next better tier, for a valid score; "" at the top tier."""
-    from .targets import tier_entry
-
     edges = grading.tier_edges(methodology, indicator)  # best first
     expression = ft.number(tier_entry(methodology, indicator, edges[-1][0]))
     for (tier, edge, operator), better in reversed(list(zip(edges, [None, *edges[:-1]]))):
@@ -290,7 +289,7 @@ def target_formula(methodology: Methodology, indicator: Indicator, cells: Cells,
     context = TargetContext(_excel_context(methodology, indicator, cells), f"ROUND({goal}*{10 ** methodology.decimals},0)",
                             indicator.role == "penalty", 1 if spec.type == "integer" else 10 ** methodology.decimals)
     value = indicator.kind.excel_target(indicator.params, values, context, name)
-    lows, highs = _bounds(indicator, cells, name, Fraction(10 ** 8))
+    lows, highs = _bounds(indicator, cells, name, NO_CEILING)
     outside = ft.any_of([f"{value}<{low}" for low in lows] + [f"{value}>{high}" for high in highs])
     return ft.if_(f"ISNUMBER({value})", ft.if_(outside, ft.text(UNREACHABLE), value), value)
 

@@ -20,6 +20,8 @@ from .methodology import Indicator, Methodology
 from .scoring import ScoreError, compute
 
 DECIMAL_STEP = Fraction(1, 100)  # percents and shares are given to two decimals
+# The far end of a count with neither a maximum nor the methodology's [inputs] at_most.
+NO_CEILING = Fraction(10 ** 8)
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,20 @@ def reaches(indicator: Indicator, score: Fraction, goal: Fraction) -> bool:
     return score <= goal if indicator.role == "penalty" else score >= goal
 
 
+def helps(indicator: Indicator, name: str) -> int | None:
+    """+1 when raising the input brings the score toward a better tier, −1 when lowering it does
+    (a penalty is better lower); None when the input does not move the score one way."""
+    direction = indicator.kind.monotone(indicator.params).get(name)
+    if direction is None:
+        return None
+    return -direction if indicator.role == "penalty" else direction
+
+
 def _bounds(indicator: Indicator, values: Mapping[str, Fraction], name: str) -> tuple[Fraction, Fraction]:
     """The range the input may take with the others fixed."""
     spec = indicator.input(name)
     low = spec.min if spec.min is not None else Fraction(0)
-    high = spec.max if spec.max is not None else (spec.ceiling if spec.ceiling is not None else Fraction(10 ** 8))
+    high = spec.max if spec.max is not None else (spec.ceiling if spec.ceiling is not None else NO_CEILING)
     if spec.part_of:
         high = min(high, values[spec.part_of])
     parts = [s.name for s in indicator.inputs if s.part_of == name]
@@ -83,25 +94,24 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
     now = compute(methodology, indicator, values, body_type)
     if reaches(indicator, now, goal):
         return Target(indicator.id, name, goal, current, now, current, now)
-    direction = indicator.kind.monotone(indicator.params).get(name)
-    if direction is None:
+    way = helps(indicator, name)
+    if way is None:
         return Target(indicator.id, name, goal, current, now, None, now, "this input does not move the score")
-    helps = -direction if indicator.role == "penalty" else direction  # +1: raise the input
     spec = indicator.input(name)
     if spec.type in ("boolean", "choice"):
         options = [Fraction(0), Fraction(1)] if spec.type == "boolean" else sorted(spec.choices)
-        for option in sorted((o for o in options if (o - current) * helps > 0), key=lambda o: abs(o - current)):
+        for option in sorted((o for o in options if (o - current) * way > 0), key=lambda o: abs(o - current)):
             score = _score(methodology, indicator, {**values, name: option}, body_type)
             if score is not None and reaches(indicator, score, goal):
                 return Target(indicator.id, name, goal, current, now, option, score)
         return Target(indicator.id, name, goal, current, now, None, now, "no other value of it reaches the target")
     step = Fraction(1) if spec.type == "integer" else DECIMAL_STEP
     low, high = _bounds(indicator, values, name)
-    end = high if helps > 0 else low
+    end = high if way > 0 else low
     steps = int(abs(end - current) / step)  # whole steps that stay inside the range
 
     def at(k: int) -> Fraction:
-        return current + helps * k * step
+        return current + way * k * step
 
     far = _score(methodology, indicator, {**values, name: at(steps)}, body_type)
     if far is None or not reaches(indicator, far, goal):

@@ -19,7 +19,7 @@ from .. import native
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..scoring import parse_for_scoring
-from ..targets import next_tier_goal, target
+from ..targets import helps, next_tier_goal, target
 from ..values import is_not_submitted
 from .common import SCORE_FORMAT
 from .calculation import CALC, FIRST_COL, ROW, TYPE_COL, _at, _verbatim_formulas
@@ -51,7 +51,8 @@ def cached(methodology: Methodology, indicator, score, direct, raw: Mapping, bod
         return float(upward[1])
     if not is_not_submitted(direct):
         return DIRECT
-    values, code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
+    # The score is a number, so the inputs are valid: parsing cannot find a problem here.
+    values, code, _ = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
     found = target(methodology, indicator, values, name, upward[1], code)
     return native.UNREACHABLE if found.value is None else float(found.value)
 
@@ -84,7 +85,7 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
             formulas[col] = "=" + ft.if_(f"ISNUMBER({score})", native.goal_formula(methodology, indicator, score), '""')
             continue
         spec = indicator.input(name)
-        relation = "не более" if _helps_down(indicator, name) else "не менее"
+        relation = "не менее" if helps(indicator, name) > 0 else "не более"
         sheet.write_string(HEAD_ROW, col, f"{spec.description_ru} ({name}): {relation}", head)
         sheet.write_string(KEY_ROW, col, f"{indicator_id}__target__{name}", key)
         inputs = {s.name: _at(columns[f"{indicator_id}.{s.name}"][1], columns[f"{indicator_id}.{s.name}"][0])
@@ -110,9 +111,3 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
     sheet.repeat_rows(HEAD_ROW, KEY_ROW)
     sheet.repeat_columns(0, 0)
-
-
-def _helps_down(indicator, name: str) -> bool:
-    direction = indicator.kind.monotone(indicator.params)[name]
-    return (direction < 0) != (indicator.role == "penalty")
-
