@@ -15,6 +15,7 @@ from . import grading
 from .exact import NotANumber, plain, to_fraction
 from .methodology import Indicator, Methodology
 from .scoring import ScoreError, parse_for_scoring, score_inputs
+from .texts import count, decimal, text
 from .values import (EXCEL_ERRORS, invalid_message, is_not_submitted, missing_message, score_allowed,
                      shown)
 
@@ -111,7 +112,7 @@ def checked_number(name: str, allowed: str, low: Fraction | None, high: Fraction
 
 
 def bounds_allowed(low: Fraction, high: Fraction) -> str:
-    return f"a number from {plain(low)} to {plain(high)}"
+    return text("value.number_range", low=decimal(plain(low)), high=decimal(plain(high)))
 
 
 def key_text(raw: Cell) -> str:
@@ -120,7 +121,8 @@ def key_text(raw: Cell) -> str:
 
 
 def unknown_message(kind: str, key: str, known: Sequence[str]) -> str:
-    return f"unknown {kind} '{key}'; known: {', '.join(known)}"
+    """«unknown indicator 'x'; known: …» (`kind` is indicator or criterion)."""
+    return text("value.unknown", what=text(f"value.what.{kind}"), id=key, known=", ".join(known))
 
 
 def _indicator(methodology: Methodology, indicator_id: Cell) -> Indicator | str:
@@ -172,7 +174,8 @@ def target_cell(methodology: Methodology, indicator_id: Cell, input_name: Cell, 
         return unknown_message("input", name, list(indicator.input_names))
     names = argument_names(indicator)
     if len(inputs) != len(names):
-        return f"{indicator.id} takes {len(names)} inputs ({', '.join(names)}), got {len(inputs)}"
+        return text("value.takes", what=indicator.id, expected=count(len(names), "argument"), names=", ".join(names),
+                    got=len(inputs))
 
     def one(wanted, *row):
         exact_goal, message = checked_number("target_score", score_allowed(indicator), Fraction(0), indicator.maximum,
@@ -212,7 +215,8 @@ def criterion_cell(methodology: Methodology, criterion_id: Cell, *scores: Cell):
     if isinstance(criterion, str):
         return criterion
     if len(scores) != len(criterion.indicators):
-        return f"{criterion.id} takes {len(criterion.indicators)} scores ({', '.join(criterion.indicators)}), got {len(scores)}"
+        return text("value.takes", what=criterion.id, expected=count(len(criterion.indicators), "score"),
+                    names=", ".join(criterion.indicators), got=len(scores))
 
     def one(*row):
         total = Fraction(0)
@@ -245,7 +249,8 @@ def index_cell(methodology: Methodology, *criteria: Cell):
     """The index: the sum of the four criteria; a criterion's message is passed on."""
     names = [c.id for c in methodology.criteria]
     if len(criteria) != len(names):
-        return f"the index takes {len(names)} criteria ({', '.join(names)}), got {len(criteria)}"
+        return text("value.takes", what=text("value.what.index"), expected=count(len(names), "criterion"),
+                    names=", ".join(names), got=len(criteria))
 
     def one(*row):
         total = Fraction(0)
@@ -284,7 +289,7 @@ def rank_cell(score: Cell, scores: Cell):
                 continue
 
     def one(value):
-        exact, message = checked_number("score", "a number", None, None, value)
+        exact, message = checked_number("score", text("value.any_number"), None, None, value)
         return message or grading.rank_of(exact, group + ([] if exact in group else [exact]))
 
     return _vectorised(one, [score], ["score"])

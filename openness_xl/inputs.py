@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from .bodies import BodyRegistry, UnknownBody
 from .methodology import Methodology
 from .scoring import DIRECT, RAW, Entry, ScoreError, compute
-from .values import ValueProblem, check_relations, is_blank, parse_input, parse_score
+from .values import ValueProblem, check_relations, is_blank, missing_message, parse_input, parse_score
 
 COLUMNS = ("body", "indicator", "field", "value")
 SCORE_FIELD = "score"
@@ -296,7 +296,7 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
     failed = False
     for spec in indicator.inputs:
         if spec.name not in fields:
-            problem(first_location, f"{spec.name} is missing; it must be {spec.allowed}", spec.name)
+            problem(first_location, missing_message(spec.name, spec.allowed), spec.name)
             failed = True
             continue
         raw, location, typed = fields[spec.name]

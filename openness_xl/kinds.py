@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 
 from . import formula_text as ft
 from .exact import round_half_away, to_fraction
+from .texts import text
 
 Values = Mapping[str, Fraction]
 # Excel expressions of the (validated) input values, by input name.
@@ -477,7 +478,7 @@ WEIGHTED_SHARES = Kind(
 
 
 def _zero_whole(name: str) -> str:
-    return f"{name} must be greater than 0"
+    return text("value.zero_whole", whole=name)
 
 
 def _proportional(params: Mapping, v: Values, ctx: Context) -> Fraction:

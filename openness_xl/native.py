@@ -28,6 +28,7 @@ from .exact import plain
 from .kinds import ExcelContext, TargetContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
 from .targets import NO_CEILING, tier_entry
+from .texts import text
 from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, ceiling_message, exceeds_message, invalid_message,
                      missing_message, percent_format_message, score_allowed, score_range)
 
@@ -242,7 +243,9 @@ def indicator_lambda(methodology: Methodology, indicator: Indicator) -> str:
 
 # ------------------------------------------------------------------ targets (the inverse)
 
-UNREACHABLE = "недостижимо"
+def unreachable() -> str:
+    """What a target cell says when no value of the input reaches the goal."""
+    return text("value.unreachable")
 
 
 def goal_formula(methodology: Methodology, indicator: Indicator, score: str) -> str:
@@ -291,7 +294,7 @@ def target_formula(methodology: Methodology, indicator: Indicator, cells: Cells,
     value = indicator.kind.excel_target(indicator.params, values, context, name)
     lows, highs = _bounds(indicator, cells, name, NO_CEILING)
     outside = ft.any_of([f"{value}<{low}" for low in lows] + [f"{value}>{high}" for high in highs])
-    return ft.if_(f"ISNUMBER({value})", ft.if_(outside, ft.text(UNREACHABLE), value), value)
+    return ft.if_(f"ISNUMBER({value})", ft.if_(outside, ft.text(unreachable()), value), value)
 
 
 def direct_or(indicator: Indicator, direct: str, otherwise: str) -> str:

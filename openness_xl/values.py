@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from .exact import NotANumber, NumberOutOfRange, plain, to_fraction
 from .kinds import InputProblem
 from .methodology import Indicator, InputSpec
+from .texts import decimal, text
 
 # Ordered so that generated spreadsheet formulas list them the same way every time.
 TRUE_WORDS = ("1", "true", "yes", "да", "иә", "y", "истина")
@@ -63,27 +64,29 @@ def shown(raw: Any) -> str:
 # same functions with formula pieces, so a native formula says exactly what the core says.
 
 def missing_message(name: str, allowed: str) -> str:
-    return f"{name} is missing; it must be {allowed}"
+    return text("value.missing", name=name, allowed=allowed)
+
+
+def blank_message(name: str, allowed: str) -> str:
+    return text("value.blank", name=name, allowed=allowed)
 
 
 def invalid_message(name: str, allowed: str, shown_value: str) -> str:
-    return f"{name} must be {allowed}, got {shown_value}"
+    return text("value.invalid", name=name, allowed=allowed, shown=shown_value)
 
 
 def exceeds_message(part: str, part_value: str, whole: str, whole_value: str) -> str:
-    return f"{part} ({part_value}) must not exceed {whole} ({whole_value})"
+    return text("value.exceeds", part=part, part_value=part_value, whole=whole, whole_value=whole_value)
 
 
 def percent_format_message(name: str, unit: str, shown_percent: str, shown_value: str) -> str:
     """A number shown as a percentage where the input is not a share: Excel stores 85 % as 0.85."""
-    if unit == "percent":
-        return (f"{name} is shown as {shown_percent} % (a percentage format), so the cell holds {shown_value}; "
-                f"type {shown_percent} in a cell formatted as a number")
-    return f"{name} is shown as {shown_percent} % (a percentage format), so the cell holds {shown_value}; type it as a plain number"
+    key = "value.percent_of_percent" if unit == "percent" else "value.percent_of_number"
+    return text(key, name=name, percent=shown_percent, value=shown_value)
 
 
 def ceiling_message(name: str, shown_value: str, ceiling: str) -> str:
-    return f"{name} is implausibly large ({shown_value}); the methodology allows at most {ceiling}"
+    return text("value.ceiling", name=name, shown=shown_value, ceiling=ceiling)
 
 
 def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fraction:
@@ -92,7 +95,7 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fract
     `text_is_number=False` is the spreadsheet rule: in a cell, a number must be a number, and
     text such as '25 is refused (Excel's own SUM skips it), except the yes/no words."""
     if is_blank(raw):
-        raise ValueProblem(spec.name, f"{spec.name} is blank; it must be {spec.allowed}")
+        raise ValueProblem(spec.name, blank_message(spec.name, spec.allowed))
     if spec.type == "boolean":
         if isinstance(raw, bool):
             return Fraction(int(raw))
@@ -131,7 +134,7 @@ def parse_score(indicator: Indicator, raw: Any, text_is_number: bool = True) -> 
     """A directly given score, checked against [0, maximum] (text refused if not `text_is_number`)."""
     allowed = score_allowed(indicator)
     if is_blank(raw):
-        raise ValueProblem("score", f"score is blank; it must be {allowed}")
+        raise ValueProblem("score", blank_message("score", allowed))
     if isinstance(raw, bool) or (isinstance(raw, str) and not text_is_number):
         raise ValueProblem("score", invalid_message("score", allowed, shown(raw)))
     try:
@@ -149,7 +152,7 @@ def score_allowed(indicator: Indicator) -> str:
 
 
 def score_range(maximum: str) -> str:
-    return f"a score from 0 to {maximum}"
+    return text("value.score_range", maximum=decimal(maximum))
 
 
 def check_relations(indicator: Indicator, values: Mapping[str, Fraction]) -> list[ValueProblem]:

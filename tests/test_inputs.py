@@ -42,7 +42,7 @@ def test_raw_and_direct_entries(tmp_path, methodology, bodies):
     ("МЗ,appk_unjustified_redirect,facts,", "facts is blank"),
     ("МЗ,fb_satisfaction,satisfied_percent,101", "satisfied_percent must be a number from 0 to 100, got '101'"),
     ("МЗ,fb_satisfaction,score,7.5", "score must be a score from 0 to 7, got '7.5'"),
-    ("МЗ,fb_knowledge_base,updated,может быть", "updated must be 1/0 (да/нет, true/false)"),
+    ("МЗ,fb_knowledge_base,updated,может быть", "updated must be 1/0 (yes/no, да/нет, true/false)"),
     ("МЗ,og_open_data,coef_update,0.3", "coef_update must be one of 0, 0.25, 0.5"),
     ("Министерство здравоохранения РК,fb_satisfaction,score,3", "unknown body"),
     ("МЗЗ,fb_satisfaction,score,3", "unknown body 'МЗЗ'; nearest: МЗ"),

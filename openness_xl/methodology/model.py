@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ..exact import plain as _show
 from ..kinds import Kind
+from ..texts import decimal, language, text
 
 HERE = Path(__file__).parent
 INPUT_TYPES = ("integer", "decimal", "boolean", "choice")
@@ -48,17 +49,26 @@ class InputSpec:
 
     @property
     def allowed(self) -> str:
-        """What a valid value looks like, in words, for error messages and help."""
-        if self.type == "boolean":
-            return "1/0 (да/нет, true/false)"
-        if self.type == "choice":
-            return "one of " + ", ".join(_show(c) for c in self.choices)
-        kind = "a whole number" if self.type == "integer" else "a number"
-        if self.min is not None and self.max is not None:
-            return f"{kind} from {_show(self.min)} to {_show(self.max)}"
-        if self.min is not None:
-            return f"{kind} ≥ {_show(self.min)}"
-        return kind
+        """What a valid value looks like, in words, in the current language (texts.using)."""
+        return allowed_words(self.type, self.min, self.max, self.choices)
+
+
+def allowed_words(type_: str, low=None, high=None, choices=()) -> str:
+    """What a valid value of a type and bounds looks like, in the current language; numbers
+    with a decimal comma in ru and kk (and then «;» between listed values)."""
+    def show(value) -> str:
+        return decimal(_show(value))
+    if type_ == "boolean":
+        return text("allowed.yes_no")
+    if type_ == "choice":
+        separator = ", " if language() == "en" else "; "
+        return text("allowed.one_of", values=separator.join(show(c) for c in choices))
+    kind = text("allowed.whole" if type_ == "integer" else "allowed.number")
+    if low is not None and high is not None:
+        return text("allowed.from_to", low=show(low), high=show(high), what=kind)
+    if low is not None:
+        return text("allowed.at_least", low=show(low), what=kind)
+    return kind
 
 
 @dataclass(frozen=True)
@@ -237,7 +247,7 @@ class Methodology:
     @property
     def body_type_allowed(self) -> str:
         """What a body type may be, in words, for messages and help."""
-        return "one of " + ", ".join(spelling for spelling, _ in self.body_type_spellings())
+        return text("allowed.one_of", values=", ".join(spelling for spelling, _ in self.body_type_spellings()))
 
     def body_type_code(self, raw: Any) -> str | None:
         """The body type code a cell's text stands for (any case, spaces around), or None."""

@@ -1,4 +1,6 @@
 """User-facing texts in ru, kk and en (`catalogue.py` reads them)."""
-from .catalogue import LANGUAGES, LATIN_WORD, MissingText, count, entries, holes, language, plural, text
+from .catalogue import (LANGUAGES, LATIN_WORD, MissingText, count, decimal, entries, has_text, holes, language, plural,
+                        text, using)
 
-__all__ = ["LANGUAGES", "LATIN_WORD", "MissingText", "count", "entries", "holes", "language", "plural", "text"]
+__all__ = ["LANGUAGES", "LATIN_WORD", "MissingText", "count", "decimal", "entries", "has_text", "holes", "language",
+           "plural", "text", "using"]

@@ -3,7 +3,9 @@
 Every `*.toml` file beside this module is a tree of keyed entries; a leaf is a table with one
 text per language (`{ en = …, ru = …, kk = … }`). `plurals.toml` holds the noun forms after a
 number. The command line speaks English unless OPENNESS_LANG says otherwise; files and Excel
-default to Russian (the caller passes `lang`).
+default to Russian. Code that writes a file or serves Excel sets the language for everything
+it calls with `using(lang)`, so the core's sentences (compiled into native formulas too) come
+out in the file's language without a language argument on every function.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import os
 import re
 import string
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,6 +22,7 @@ from typing import Any, Iterator
 HERE = Path(__file__).parent
 LANGUAGES = ("ru", "kk", "en")
 DEFAULTS = {"cli": "en", "files": "ru"}
+_CHOSEN: ContextVar[str | None] = ContextVar("openness_language", default=None)
 
 
 class MissingText(KeyError):
@@ -29,8 +34,20 @@ def _tree() -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for path in sorted(HERE.glob("*.toml")):
         if path.stem != "plurals":
-            tree.update(tomllib.loads(path.read_text("utf-8")))
+            _merge(tree, tomllib.loads(path.read_text("utf-8")), path.name)
     return tree
+
+
+def _merge(tree: dict, more: dict, source: str, prefix: str = "") -> None:
+    """Sections of the same name in several files join; a key given twice is an error."""
+    for name, node in more.items():
+        key = f"{prefix}{name}"
+        if name not in tree:
+            tree[name] = node
+        elif isinstance(tree[name], dict) and isinstance(node, dict) and not set(LANGUAGES) & set(node):
+            _merge(tree[name], node, source, key + ".")
+        else:
+            raise MissingText(f"{source}: text {key!r} is given twice in the catalogue")
 
 
 @lru_cache(maxsize=1)
@@ -38,16 +55,40 @@ def _plurals() -> dict[str, dict[str, list[str]]]:
     return tomllib.loads((HERE / "plurals.toml").read_text("utf-8"))
 
 
-def language(kind: str = "cli", lang: str | None = None) -> str:
-    """The language to use: `lang` when given, else OPENNESS_LANG, else the default for `kind`."""
-    chosen = lang or os.environ.get("OPENNESS_LANG") or DEFAULTS[kind]
+def checked_language(chosen: str) -> str:
+    """`chosen` if it is one of the catalogue's languages, else ValueError naming them."""
     if chosen not in LANGUAGES:
         raise ValueError(f"language {chosen!r}: one of {', '.join(LANGUAGES)}")
     return chosen
 
 
-def text(key: str, lang: str | None = None, kind: str = "cli", **fields: Any) -> str:
-    """The text of `key` (dotted) in the language, its {holes} filled from `fields`."""
+def language(kind: str = "cli", lang: str | None = None) -> str:
+    """The language to use: `lang` when given, else the one `using` set, else (command line
+    only) OPENNESS_LANG, else the default for `kind`."""
+    chosen = lang or _CHOSEN.get() or (os.environ.get("OPENNESS_LANG") if kind == "cli" else None) or DEFAULTS[kind]
+    return checked_language(chosen)
+
+
+@contextmanager
+def using(lang: str | None):
+    """Every text made inside the block is in `lang` (None: leave the language as it is)."""
+    token = _CHOSEN.set(checked_language(lang) if lang else _CHOSEN.get())
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def has_text(key: str) -> bool:
+    """Whether the catalogue holds `key`."""
+    try:
+        _leaf(key)
+    except MissingText:
+        return False
+    return True
+
+
+def _leaf(key: str) -> dict:
     node: Any = _tree()
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -55,7 +96,17 @@ def text(key: str, lang: str | None = None, kind: str = "cli", **fields: Any) ->
         node = node[part]
     if not isinstance(node, dict) or not all(isinstance(node.get(code), str) for code in LANGUAGES):
         raise MissingText(f"{key!r} is not a text in {', '.join(LANGUAGES)}")
-    return node[language(kind, lang)].format(**fields)
+    return node
+
+
+def text(key: str, lang: str | None = None, kind: str = "cli", **fields: Any) -> str:
+    """The text of `key` (dotted) in the language, its {holes} filled from `fields`."""
+    return _leaf(key)[language(kind, lang)].format(**fields)
+
+
+def decimal(number: str, lang: str | None = None, kind: str = "cli") -> str:
+    """A number as written in the language: a decimal comma in ru and kk."""
+    return number if language(kind, lang) == "en" else number.replace(".", ",")
 
 
 def plural(n: int, noun: str, lang: str | None = None, kind: str = "cli") -> str:

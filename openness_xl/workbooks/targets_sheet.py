@@ -54,7 +54,7 @@ def cached(methodology: Methodology, indicator, score, direct, raw: Mapping, bod
     # The score is a number, so the inputs are valid: parsing cannot find a problem here.
     values, code, _ = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
     found = target(methodology, indicator, values, name, upward[1], code)
-    return native.UNREACHABLE if found.value is None else float(found.value)
+    return native.unreachable() if found.value is None else float(found.value)
 
 
 def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, columns: Mapping[str, tuple[str, int]],
