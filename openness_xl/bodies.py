@@ -91,6 +91,13 @@ class Body:
             return ""
         return self.kazakh.akimat or self.kazakh.name
 
+    def name(self, lang: str | None = None) -> str:
+        """The name a file in the language shows (the current one by default): Kazakh in kk
+        where bundled, else the report's Russian name (there are no English names)."""
+        from .texts import language
+
+        return (self.name_kk or self.name_ru) if language("files", lang) == "kk" else self.name_ru
+
     @property
     def kazakh_spellings(self) -> tuple[str, ...]:
         if self.kazakh is None:

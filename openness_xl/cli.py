@@ -13,7 +13,7 @@ from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
 from .output import OutputRefused, atomic_write, order_ranges, refuse_inputs, score_columns, score_rows, scores_csv, scores_table
 from .reference import published_submissions
-from .texts import count, text as T
+from .texts import LANGUAGES, count, text as T, using
 
 
 def _methodology(args):
@@ -148,19 +148,17 @@ def _provenance(args) -> list[tuple[str, str]]:
 
     if args.input is None:
         files = [DATA / str(args.year) / name for name in ("indicator_scores.csv", "corrections.csv")]
-        rows = [("Входные данные", f"опубликованные баллы индикаторов {args.year} (встроены в пакет)")]
+        rows = [(T("report.inputs", kind="files"), T("report.embedded", kind="files", year=args.year))]
     else:
         files = [Path(args.input)]
-        rows = [("Входные данные", Path(args.input).name)]
+        rows = [(T("report.inputs", kind="files"), Path(args.input).name)]
     rows += [(f"{path.name}, SHA-256", hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
-    rows.append(("Команда", " ".join(["openness", args.command] + ([Path(args.input).name] if args.input else []))))
+    rows.append((T("report.command", kind="files"), " ".join(["openness", args.command] + ([Path(args.input).name] if args.input else []))))
     return rows
 
 
 def cmd_report(args) -> int:
     from .scoring import evaluate
-    from .workbooks.report import write_report
-    from .workbooks.table import Table
 
     methodology = _methodology(args)
     check_output(args, "xlsx")
@@ -170,32 +168,37 @@ def cmd_report(args) -> int:
         print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
         return 1
     _absent_bodies(args, results)
+    with using(args.lang):
+        data = _report_workbook(args, methodology, submissions, results)
+    atomic_write(args.output, data, protect=read_files(args))
+    print(f"wrote {args.output}: {count(len(results), 'body')}")
+    return 0
+
+
+def _report_workbook(args, methodology, submissions, results) -> bytes:
+    """The report's bytes, every sheet made in the language `using` set."""
+    from .workbooks.analyses import analysis_sheets
+    from .workbooks.common import sheet_name
+    from .workbooks.report import write_report
+    from .workbooks.table import Table
+
     provenance, tables = _provenance(args), []
     if args.source or args.appeals:
         from .appeal import version_chain
-        from .workbooks.report import CHANGES
-
         if not (args.source and args.appeals and args.input):
             raise ValueError("--source and --appeals go together, with the final input as INPUT")
         chain, (columns, rows) = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
         provenance = [*provenance, *chain]
-        tables.append(Table(CHANGES, "Принятые обжалования и их эффект (openness diff)", columns, rows))
+        tables.append(Table(sheet_name("changes"), T("report.changes_title", kind="files"), columns, rows))
     if args.previous:
         from . import year_over_year as compare
-        from .workbooks.report import DYNAMICS
-
         previous = compare.side(args.previous, args.previous_methodology, args.year)
         changes = compare.compare(previous, compare.from_results(f"{methodology.year}", methodology, results))
-        tables.append(Table(DYNAMICS, f"Динамика: {previous.name} → {methodology.year} (openness compare)",
-                            compare.CSV_COLUMNS, compare.rows(changes)))
-        provenance = [*provenance, ("Предыдущий год", previous.name)]
-    from .workbooks.analyses import analysis_sheets
-
-    tables += analysis_sheets(methodology, submissions, {b.code: b.name_ru for b in registry(args.year)})
-    data = write_report(methodology, results, provenance, args.year, tables)
-    atomic_write(args.output, data, protect=read_files(args))
-    print(f"wrote {args.output}: {len(results)} bodies")
-    return 0
+        tables.append(Table(sheet_name("dynamics"), T("report.dynamics_title", kind="files", previous=previous.name,
+                                                      year=methodology.year), compare.CSV_COLUMNS, compare.rows(changes)))
+        provenance = [*provenance, (T("report.previous_year", kind="files"), previous.name)]
+    tables += analysis_sheets(methodology, submissions, {b.code: b.name() for b in registry(args.year)})
+    return write_report(methodology, results, provenance, args.year, tables, lang=args.lang)
 
 
 def cmd_robustness(args) -> int:
@@ -227,7 +230,7 @@ def cmd_template(args) -> int:
         print(f"error: {args.output} exists (it may be a filled template); give --force to replace it", file=sys.stderr)
         return 1
     submissions = _submissions(args, methodology) if args.input else ()
-    atomic_write(args.output, write_template(methodology, registry(args.year), submissions), protect=read_files(args))
+    atomic_write(args.output, write_template(methodology, registry(args.year), submissions, args.lang), protect=read_files(args))
     filled = f", prefilled from {args.input}" if args.input else ""
     print(f"wrote {args.output}: input template for {len(registry(args.year))} bodies{filled}, "
           f"computed on the «Расчёт» sheet, methodology {methodology.year}")
@@ -239,7 +242,7 @@ def cmd_live(args) -> int:
 
     methodology = _methodology(args)
     check_output(args, "xlsx")
-    atomic_write(args.output, write_live(methodology, registry(args.year), _submissions(args, methodology)),
+    atomic_write(args.output, write_live(methodology, registry(args.year), _submissions(args, methodology), args.lang),
                  protect=read_files(args))
     print(f"wrote {args.output}: live workbook calling the OPENNESS_… functions")
     return 0
@@ -256,14 +259,17 @@ def cmd_workbooks(args) -> int:
     methodology = _methodology(args)
     folder = Path(args.dir)
     submissions = published_submissions(args.year)
-    names = {b.code: b.name_ru for b in registry(args.year)}
+    results = evaluate(methodology, submissions)
     args.input, args.command = None, "report"
-    files = {
-        f"inputs-template-{args.year}.xlsx": write_template(methodology, registry(args.year)),
-        f"report-{args.year}.xlsx": write_report(methodology, evaluate(methodology, submissions), _provenance(args),
-                                                 args.year, analysis_sheets(methodology, submissions, names)),
-        f"live-{args.year}.xlsx": write_live(methodology, registry(args.year), submissions),
-    }
+    files = {}
+    for lang in args.langs:
+        suffix = "" if lang == "ru" else f"-{lang}"
+        with using(lang):
+            names = {b.code: b.name() for b in registry(args.year)}
+            files[f"inputs-template-{args.year}{suffix}.xlsx"] = write_template(methodology, registry(args.year), lang=lang)
+            files[f"report-{args.year}{suffix}.xlsx"] = write_report(
+                methodology, results, _provenance(args), args.year, analysis_sheets(methodology, submissions, names), lang=lang)
+            files[f"live-{args.year}{suffix}.xlsx"] = write_live(methodology, registry(args.year), submissions, lang)
     for name, data in files.items():
         atomic_write(folder / name, data, protect=read_files(args))
         print(f"wrote {folder / name}")
@@ -531,6 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("input", nargs="?", help=T("cli.template.input"))
     template.add_argument("-o", "--output", required=True, help=T("common.output_xlsx"))
     template.add_argument("--force", action="store_true", help=T("cli.template.force"))
+    template.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("common.lang"))
     template.set_defaults(run=cmd_template)
 
     report = command("report")
@@ -540,15 +547,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--appeals", help=T("cli.report.appeals"))
     report.add_argument("--previous", help=T("cli.report.previous"))
     report.add_argument("--previous-methodology", help=T("cli.report.previous_methodology"))
+    report.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("common.lang"))
     report.set_defaults(run=cmd_report)
 
     live = command("live")
     live.add_argument("input", nargs="?", help=T("common.input"))
     live.add_argument("-o", "--output", required=True, help=T("common.output_xlsx"))
+    live.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("common.lang"))
     live.set_defaults(run=cmd_live)
 
     books = command("workbooks")
     books.add_argument("-d", "--dir", default="workbooks", help=T("cli.workbooks.dir"))
+    books.add_argument("--langs", nargs="+", choices=LANGUAGES, default=["ru", "kk"], help=T("cli.workbooks.langs"))
     books.set_defaults(run=cmd_workbooks)
 
     changes = command("diff")

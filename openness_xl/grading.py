@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 
 from .exact import to_fraction
 from .methodology import Criterion, Indicator, Methodology
+from .texts import has_text, text
 
 def tier(methodology: Methodology, indicator: Indicator, score) -> str:
     """Tier of an indicator score: высокий / средний / низкий / неэффективный."""
@@ -88,3 +89,9 @@ def rank_of(score, scores: Iterable) -> int:
     """Competition rank of `score` among `scores` (which should include it)."""
     value = to_fraction(score)
     return 1 + sum(1 for other in scores if other is not None and to_fraction(other) > value)
+
+
+def tier_label(tier: str) -> str:
+    """A tier as a file in the current language writes it (высокий, жоғары, high)."""
+    key = f"tier.{tier}"
+    return text(key, kind="files") if has_text(key) else tier

@@ -313,9 +313,9 @@ def tier_chain(methodology: Methodology, indicator: Indicator, score: str) -> st
     """The tier of a valid score, comparing with the edges written as exact decimals."""
     edges = grading.tier_edges(methodology, indicator)
     _, fallback = methodology.tier_schemes[indicator.tier_scheme]
-    expression = ft.text(fallback)
+    expression = ft.text(grading.tier_label(fallback))
     for tier, edge, operator in reversed(edges):
-        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", ft.text(tier), expression)
+        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", ft.text(grading.tier_label(tier)), expression)
     return expression
 
 

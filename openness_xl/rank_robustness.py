@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 
 from .methodology import Methodology, Uncertainty  # noqa: E402
 from .scoring import DIRECT, RAW, compute, evaluate  # noqa: E402
-from .texts import count  # noqa: E402
+from .texts import count, text  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -310,15 +310,19 @@ def render_text(methodology: Methodology, result: Robustness, type_labels: Mappi
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
-SHEET_COLUMNS_HEAD = ("Орган", "Тип", "Место", "Медиана места", "Место: 5 %", "Место: 95 %", "Рейтинг")
-SHEET_COLUMNS_TAIL = ("Сильнее всего влияет на место", "Доля дисперсии места", "Сильнее всего влияет на рейтинг",
-                      "Доля дисперсии рейтинга")
+SHEET_COLUMNS_HEAD = ("body", "type", "rank", "median", "low", "high", "rating")
+SHEET_COLUMNS_TAIL = ("rank_by", "rank_share", "rating_by", "rating_share")
 
 
 def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str]):
-    """(title, notes, columns, rows) of the «Устойчивость» sheet, in Russian; shares as numbers 0–1."""
-    labels = {u.id: u.label_ru for u in result.uncertainties}
-    columns = SHEET_COLUMNS_HEAD + tuple(f"Доля «{label}»" for label in result.rating_labels) + SHEET_COLUMNS_TAIL
+    """(title, notes, columns, rows) of the «Устойчивость» sheet in the current language of files;
+    shares as numbers 0–1."""
+    def words(key: str, **fields) -> str:
+        return text(f"robustness_sheet.{key}", kind="files", **fields)
+
+    labels = {u.id: u.text() for u in result.uncertainties}
+    columns = (tuple(words(key) for key in SHEET_COLUMNS_HEAD) + tuple(words("share", rating=label) for label in result.rating_labels)
+               + tuple(words(key) for key in SHEET_COLUMNS_TAIL))
     rows = []
     for b in result.bodies:
         moved = [(labels[m[0]], _share(m[1])) if m else ("—", "") for m in (b.rank_moved_by, b.rating_moved_by)]
@@ -326,10 +330,8 @@ def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mappi
                      "" if b.median_rank is None else f"{b.median_rank:g}", b.rank_low or "", b.rank_high or "",
                      b.rating or "", *(_share(b.rating_shares[label]) if b.rating_shares else ""
                                        for label in result.rating_labels), *moved[0], *moved[1]))
-    title = "Устойчивость мест и рейтингов к прочтениям методики (openness robustness)"
-    notes = [f"{result.samples} выборок, зерно {result.seed}; каждое прочтение равновероятно. Влияние — доля "
-             "дисперсии места (рейтинга), объяснённая одним прочтением (первый порядок)."]
+    notes = [words("sampling", samples=count(result.samples, "sample", kind="files"), seed=result.seed)]
     if result.inactive:
-        notes.append(f"Не действуют (ни один орган не дал исходных данных): {len(result.inactive)} из "
-                     f"{len(result.uncertainties)} — " + "; ".join(labels[i] for i in result.inactive) + ".")
-    return title, notes, columns, rows
+        notes.append(words("inactive", inactive=len(result.inactive), total=len(result.uncertainties),
+                           labels="; ".join(labels[i] for i in result.inactive)))
+    return words("title"), notes, columns, rows

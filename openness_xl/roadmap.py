@@ -16,6 +16,8 @@ from typing import Sequence
 
 from . import what_it_takes
 from .exact import plain
+from .grading import tier_label
+from .texts import count, decimal, text
 from .methodology import Methodology
 from .scoring import BodyResult, evaluate
 
@@ -25,7 +27,7 @@ GROUP_RU = {"CGO": "центральных государственных орг
 @dataclass(frozen=True)
 class WeakIndicator:
     indicator: str
-    name_ru: str
+    name: str  # in the language the roadmap was built in
     score: Fraction
     tier: str
     maximum: Fraction
@@ -47,18 +49,20 @@ class Roadmap:
     methodology: Methodology
 
 
-def _ru(value: Fraction) -> str:
-    return plain(value).replace(".", ",")
+def _shown(value: Fraction) -> str:
+    return decimal(plain(value), kind="files")
 
 
-def _in_russian(indicator, entry, change) -> str:
-    """«заявления … с нарушением срока: не более 14 (сейчас 25)», or the score to be given."""
+def _change_text(indicator, entry, change) -> str:
+    """«заявления … с нарушением срока: не более 14 (сейчас 25)», or the score to be given, in
+    the current language of files."""
     name, value = change
     if name == "score":
-        return f"балл {_ru(value)} (балл выставляет {indicator.supplier})"
+        return text("change.score", kind="files", value=_shown(value), supplier=indicator.supplier)
     current = entry.values[name]
-    relation = "не более" if value < current else "не менее"
-    return f"{indicator.input(name).description_ru}: {relation} {_ru(value)} (сейчас {_ru(current)})"
+    relation = text("word.at_most" if value < current else "word.at_least", kind="files")
+    return text("change.input", kind="files", description=indicator.input(name).text(), relation=relation,
+                value=_shown(value), current=_shown(current))
 
 
 def low_bodies(methodology: Methodology, results: Sequence[BodyResult]) -> list[str]:
@@ -81,9 +85,9 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
         if row.score is None or row.tier == methodology.tier_order[0]:
             continue
         indicator = methodology.indicator(row.indicator)
-        changes = tuple(_in_russian(indicator, entries[row.indicator], s.change) for s in row.steps
+        changes = tuple(_change_text(indicator, entries[row.indicator], s.change) for s in row.steps
                         if s.change is not None) or ("—",)
-        weak.append(WeakIndicator(row.indicator, indicator.name_ru, row.score, row.tier, indicator.maximum,
+        weak.append(WeakIndicator(row.indicator, indicator.text(), row.score, row.tier, indicator.maximum,
                                   row.next_tier, row.next_goal, changes))
     profile = []
     for indicator in methodology.indicators:
@@ -96,18 +100,19 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
         mine = share(result)
         others = [s for s in (share(r) for r in group) if s is not None]
         if mine is not None and others:
-            profile.append((f"{indicator.order}. {indicator.short_ru}", mine, sum(others) / len(others)))
+            profile.append((f"{indicator.order}. {indicator.text('short')}", mine, sum(others) / len(others)))
     return Roadmap(body, names.get(body, body), result.body_type, methodology.year, result, len(group), weak, profile,
                    methodology)
 
 
-SHEET_COLUMNS = ("Орган", "Тип", "Место", "Рейтинг", "Дорожная карта обязательна", "Индикатор", "Балл", "Уровень",
-                 "Цель: уровень", "Цель: балл", "Что нужно изменить")
+SHEET_COLUMNS = ("body", "type", "rank", "rating", "required_column", "indicator", "score", "tier", "target_tier",
+                 "target_score", "changes")
 
 
 def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
-    """(title, notes, columns, rows) of the report's roadmap sheet: every body's indicators below
-    «высокий», with the target and the input change, bodies that must publish a roadmap first."""
+    """(title, notes, columns, rows) of the report's roadmap sheet in the current language of
+    files: every body's indicators below «высокий», with the target and the input change,
+    bodies that must publish a roadmap first."""
     results = evaluate(methodology, submissions)
     required = set(low_bodies(methodology, results)) if methodology.roadmap_below_rating else set()
     order = sorted(results, key=lambda r: (r.body not in required, methodology.body_types.index(r.body_type),
@@ -118,12 +123,13 @@ def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
             continue
         for weak in build(methodology, submissions, result.body, names).weak:
             rows.append((result.body, methodology.body_type_label(result.body_type), result.rank, result.rating,
-                         "да" if result.body in required else "нет", f"{methodology.indicator(weak.indicator).order}. "
-                         f"{weak.name_ru}", plain(weak.score), weak.tier, weak.target_tier, plain(weak.target),
+                         text("word.yes" if result.body in required else "word.no", kind="files"),
+                         f"{methodology.indicator(weak.indicator).order}. {weak.name}", plain(weak.score),
+                         tier_label(weak.tier), tier_label(weak.target_tier), plain(weak.target),
                          "; ".join(weak.changes)))
     below = methodology.roadmap_below_rating
-    title = "Что нужно для следующего уровня (openness whatif, openness roadmap)"
-    notes = [f"Дорожная карта обязательна при рейтинге ниже «{below}» (наше прочтение L62): {len(required)} органов; "
-             "они идут первыми."] if below else []
-    notes.append("Изменение одного входного значения, при прочих равных; для балла, данного напрямую, — сам балл.")
-    return title, notes, SHEET_COLUMNS, rows
+    title = text("roadmap_sheet.title", kind="files")
+    notes = [text("roadmap_sheet.required", kind="files", below=below, bodies=count(len(required), "body", kind="files"))
+             ] if below else []
+    notes.append(text("roadmap_sheet.one_input", kind="files"))
+    return title, notes, tuple(text(f"roadmap_sheet.{key}", kind="files") for key in SHEET_COLUMNS), rows

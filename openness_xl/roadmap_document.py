@@ -102,7 +102,7 @@ def write_roadmap(roadmap: Roadmap) -> bytes:
         cell.text = text
     for weak in roadmap.weak:
         cells = table.add_row().cells
-        cells[0].text = weak.name_ru
+        cells[0].text = weak.name
         cells[1].text = f"{_number(weak.score)} из {_number(weak.maximum)} ({weak.tier})"
         cells[2].text = f"{_number(weak.target)} ({weak.target_tier})"
         cells[3].text = "; ".join(weak.changes)

@@ -76,8 +76,8 @@ def test_scalars_and_columns_give_the_classic_results(main_py):
 def test_a_blank_sent_as_null_or_empty_is_missing(main_py, blank):
     got = results(main_py, ["OPENNESS_TIMELINESS", [[[blank]], [[391954]]]],
                   ["OPENNESS_TIMELINESS", [[[22]], [[blank]]]])
-    assert got == [[["late is missing; it must be a whole number ≥ 0"]],
-                   [["reviewed is missing; it must be a whole number ≥ 0"]]]
+    assert got == [[["late: нет значения; допустимо целое число не меньше 0"]],
+                   [["reviewed: нет значения; допустимо целое число не меньше 0"]]]
 
 
 def test_a_blank_sent_as_zero_is_a_zero_and_nd_is_the_safe_way(main_py):
@@ -86,17 +86,17 @@ def test_a_blank_sent_as_zero_is_a_zero_and_nd_is_the_safe_way(main_py):
                   ["OPENNESS_TIMELINESS", [[["н/д"]], [[391954]]]],
                   ["OPENNESS_TIMELINESS", [[[22]], [[0]]]])
     assert got[0] == [[4]]  # «no late review», the same as a typed 0
-    assert got[1] == [["late is missing; it must be a whole number ≥ 0"]]
-    assert got[2] == [["late (22) must not exceed reviewed (0)"]]  # a blank base as 0 is at least caught here
+    assert got[1] == [["late: нет значения; допустимо целое число не меньше 0"]]
+    assert got[2] == [["late (22) не может быть больше reviewed (0)"]]  # a blank base as 0 is at least caught here
 
 
 def test_an_error_cell_is_reported_never_a_number(main_py):
     got = results(main_py, ["OPENNESS_TIMELINESS", [[[NA]], [[391954]]]],
                   ["OPENNESS_TIER", [[["fb_satisfaction"]], [[NA]]]],
                   ["OPENNESS_TIMELINESS", [[[22], [NA]], [[391954], [48981]]]])
-    assert got[0] == [["late must be a whole number ≥ 0, got '#N/A'"]]
-    assert got[1] == [["score must be a score from 0 to 7, got '#N/A'"]]
-    assert got[2] == [[3.78], ["late must be a whole number ≥ 0, got '#N/A'"]]
+    assert got[0] == [["late: допустимо целое число не меньше 0, а введено '#N/A'"]]
+    assert got[1] == [["score: допустимо балл от 0 до 7, а введено '#N/A'"]]
+    assert got[2] == [[3.78], ["late: допустимо целое число не меньше 0, а введено '#N/A'"]]
 
 
 def test_rank_ignores_text_and_nulls_but_not_zeros(main_py):
@@ -106,7 +106,7 @@ def test_rank_ignores_text_and_nulls_but_not_zeros(main_py):
                   ["OPENNESS_RANK", [[[1]], [[1], [3], [0], [5]]]])
     assert got[0] == [[2]]
     assert got[1] == classic.OPENNESS_RANK([[3.0], [5.0], ["н/д"]], [[1.0], [3.0], ["н/д"], [None], [5.0]])
-    assert got[1] == [[2], [1], ["score is missing; it must be a number"]]
+    assert got[1] == [[2], [1], ["score: нет значения; допустимо число"]]
     assert got[2] == [[3]]  # a blank sent as 0 ranks as a score of 0, below 1
 
 

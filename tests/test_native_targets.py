@@ -11,12 +11,16 @@ from openness_xl import native
 from openness_xl.bodies import registry
 from openness_xl.cli import main
 from openness_xl.methodology import load
-from openness_xl.workbooks.calculation import CALC, CHECKS
-from openness_xl.workbooks.targets_sheet import DIRECT, TARGETS, target_columns
+from openness_xl.texts import text
+from openness_xl.workbooks.common import sheet_name
+from openness_xl.workbooks.targets_sheet import direct_given, target_columns
 from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculate, strip_cached_values
 from tests.test_native import EXCEL_2010, FUNCTION
+
+CALC, CHECKS, TARGETS = sheet_name("calc"), sheet_name("checks"), sheet_name("targets")
+DIRECT = direct_given()
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
@@ -86,10 +90,10 @@ def test_libreoffice_recalculates_the_targets_of_the_core(tmp_path):
             seen["blank" if blank_cell else "number" if numbers else str(b)] += 1
     print(f"\nLibreOffice «Цели»: {sum(seen.values())} cells, {dict(seen)}; {len(mismatches)} differ from the core")
     assert not mismatches, mismatches[:10]
-    assert seen["number"] > 500 and seen[native.unreachable()] >= 1 and seen[DIRECT] > 20
+    assert seen["number"] > 500 and seen[text("value.unreachable", "ru")] >= 1 and seen[DIRECT] > 20
     row = {r[0]: r for r in want.iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True)}
     assert row["МЮ"][keys.index("fb_unaccredited_channels_penalty__target__unaccredited")] == 9
-    assert row["МФ"][keys.index("appk_review_timeliness__target__reviewed")] == native.unreachable()
+    assert row["МФ"][keys.index("appk_review_timeliness__target__reviewed")] == text("value.unreachable", "ru")
     # 30,99 % gives 1 point (неэффективный); «низкий» needs 3 points, the band below 21 %
     assert row["МП"][keys.index("fb_request_share__target__request_percent")] == 20.99
     assert re.match(r"^[\d.]+$", str(row["МФ"][keys.index("appk_review_timeliness__target__late")]))

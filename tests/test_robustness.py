@@ -237,7 +237,7 @@ def test_the_report_workbook_has_the_roadmap_and_robustness_sheets(cli, tmp_path
     assert almaty[0][5] == "1. Соблюдение сроков рассмотрения заявлений и жалоб"
     assert almaty[0][10] == "балл 2 (балл выставляет КПСиСУ ГП)"
     robust = list(book["Устойчивость"].iter_rows(values_only=True))
-    assert robust[1][0].startswith("10000 выборок, зерно 2025")
+    assert robust[1][0].startswith("10\u00a0000 выборок, зерно 2025")
     assert robust[2][0].startswith("Не действуют (ни один орган не дал исходных данных): 9 из 11")
     head = next(n for n, r in enumerate(robust) if r[0] == "Орган")
     assert robust[head][:7] == ("Орган", "Тип", "Место", "Медиана места", "Место: 5 %", "Место: 95 %", "Рейтинг")

@@ -147,8 +147,9 @@ def _latin_words(path):
             yield sheet.title, "validation", " ".join(t or "" for t in (validation.error, validation.errorTitle))
 
 
-@pytest.mark.parametrize("name", ["inputs-template-2025.xlsx", "report-2025.xlsx", "live-2025.xlsx"])
-def test_russian_workbooks_hold_no_latin_words_but_ids_codes_and_names(name):
+@pytest.mark.parametrize("name", [f"{stem}-2025{lang}.xlsx" for stem in ("inputs-template", "report", "live")
+                                  for lang in ("", "-kk")])
+def test_russian_and_kazakh_workbooks_hold_no_latin_words_but_ids_codes_and_names(name):
     from pathlib import Path
 
     allowed = _allowed_words()

@@ -14,10 +14,13 @@ from openness_xl.cli import main
 from openness_xl.inputs import InputErrors, load_inputs
 from openness_xl.methodology import load
 from openness_xl.scoring import DIRECT, Entry, evaluate
-from openness_xl.workbooks.live import CALC, write_live
-from openness_xl.workbooks.report import DATA, write_report
+from openness_xl.workbooks.common import sheet_name
+from openness_xl.workbooks.live import write_live
+from openness_xl.workbooks.report import write_report
 from openness_xl.workbooks.template import template_keys, write_template
 from tests.libreoffice import needs_libreoffice, recalculate
+
+CALC, DATA = sheet_name("calc"), sheet_name("data")
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
@@ -157,7 +160,7 @@ def test_report_has_all_50_published_tables(tmp_path):
     method = book["Методика"]
     assert (method["J2"].value, method["K2"].value) == ("Поставщик данных", "Источник")
     suppliers = {method.cell(r, 1).value: method.cell(r, 10).value for r in range(3, 23)}
-    assert suppliers == {i.id: i.supplier_ru for i in METHODOLOGY.indicators}
+    assert suppliers == {i.id: i.supplier_shown for i in METHODOLOGY.indicators}
     charts = sum(len(sheet._charts) for sheet in openpyxl.load_workbook(report_file(tmp_path, name="r2.xlsx")).worksheets)
     assert charts >= 4
 
@@ -349,12 +352,13 @@ def test_live_workbook_with_raw_inputs_and_a_stale_value(tmp_path):
             if result and result.indicators[indicator.id].score is not None:
                 assert value == float(result.indicators[indicator.id].score)
             else:
-                assert isinstance(value, str) and "missing" in value  # a blank is missing, never a score
+                assert isinstance(value, str) and "нет значения" in value  # a blank is missing, never a score
 
 
 # ---------------------------------------------------------------- committed files
 
-@pytest.mark.parametrize("name", ["inputs-template-2025.xlsx", "report-2025.xlsx", "live-2025.xlsx"])
+@pytest.mark.parametrize("name", [f"{stem}-2025{lang}.xlsx" for stem in ("inputs-template", "report", "live")
+                                  for lang in ("", "-kk")])
 def test_committed_workbooks_are_fresh(tmp_path, name, capsys):
     assert main(["workbooks", "-d", str(tmp_path)]) == 0
     committed = ROOT / "workbooks" / name

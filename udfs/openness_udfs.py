@@ -27,8 +27,10 @@ import xlwings as xw
 from openness_xl import cells
 from openness_xl.exact import plain
 from openness_xl.methodology import Indicator, Methodology, available_years, load
+from openness_xl.texts import checked_language, using
 
 SETTING = "OPENNESS_METHODOLOGY"
+LANGUAGE_SETTING = "OPENNESS_EXCEL_LANG"
 CATEGORY = "Openness Index"
 
 
@@ -43,6 +45,8 @@ def configured_methodology() -> Methodology:
 
 
 METHODOLOGY = configured_methodology()
+# The language of the functions' messages and tiers: ru unless OPENNESS_EXCEL_LANG says kk or en.
+LANGUAGE = checked_language(os.environ.get(LANGUAGE_SETTING, "").strip() or "ru")
 
 
 # ------------------------------------------------------------------ one function per indicator
@@ -64,7 +68,8 @@ def _make_indicator_function(indicator: Indicator) -> Callable:
     names = cells.argument_names(indicator)
 
     def udf(*args):
-        return cells.indicator_cell(METHODOLOGY, indicator, *args)
+        with using(LANGUAGE):
+            return cells.indicator_cell(METHODOLOGY, indicator, *args)
 
     udf.__name__ = udf.__qualname__ = indicator.udf
     udf.__doc__ = _help(indicator)
@@ -90,7 +95,8 @@ for _declared in METHODOLOGY.indicators:
 @xw.arg("inputs", doc="the indicator's inputs in the methodology's order (body_type last where needed)", err_to_str=True)
 def OPENNESS_SCORE(indicator_id, *inputs):
     """Score any indicator by its id from its inputs, in the methodology's order."""
-    return cells.score_cell(METHODOLOGY, indicator_id, *inputs)
+    with using(LANGUAGE):
+        return cells.score_cell(METHODOLOGY, indicator_id, *inputs)
 
 
 @xw.func(category=CATEGORY)
@@ -100,7 +106,8 @@ def OPENNESS_SCORE(indicator_id, *inputs):
 @xw.arg("inputs", doc="the indicator's inputs in the methodology's order, as for OPENNESS_SCORE", err_to_str=True)
 def OPENNESS_TARGET(indicator_id, input_name, target_score, *inputs):
     """The value of one input that reaches a target score, the other inputs unchanged (a message if it cannot)."""
-    return cells.target_cell(METHODOLOGY, indicator_id, input_name, target_score, *inputs)
+    with using(LANGUAGE):
+        return cells.target_cell(METHODOLOGY, indicator_id, input_name, target_score, *inputs)
 
 
 @xw.func(category=CATEGORY)
@@ -108,7 +115,8 @@ def OPENNESS_TARGET(indicator_id, input_name, target_score, *inputs):
 @xw.arg("score", doc="the indicator's score", err_to_str=True)
 def OPENNESS_TIER(indicator_id, score):
     """Tier of an indicator score: высокий, средний, низкий or неэффективный (90/70/50 % of the maximum)."""
-    return cells.tier_cell(METHODOLOGY, indicator_id, score)
+    with using(LANGUAGE):
+        return cells.tier_cell(METHODOLOGY, indicator_id, score)
 
 
 @xw.func(category=CATEGORY)
@@ -116,7 +124,8 @@ def OPENNESS_TIER(indicator_id, score):
 @xw.arg("scores", doc="the criterion's indicator scores in methodology order (a penalty as a positive number)", err_to_str=True)
 def OPENNESS_CRITERION(criterion_id, *scores):
     """Total of a criterion: the sum of its indicator scores, the penalty subtracted."""
-    return cells.criterion_cell(METHODOLOGY, criterion_id, *scores)
+    with using(LANGUAGE):
+        return cells.criterion_cell(METHODOLOGY, criterion_id, *scores)
 
 
 @xw.func(category=CATEGORY)
@@ -124,7 +133,8 @@ def OPENNESS_CRITERION(criterion_id, *scores):
 @xw.arg("total", doc="the criterion's total", err_to_str=True)
 def OPENNESS_GRADE(criterion_id, total):
     """Letter of a criterion total: А, В or С."""
-    return cells.grade_cell(METHODOLOGY, criterion_id, total)
+    with using(LANGUAGE):
+        return cells.grade_cell(METHODOLOGY, criterion_id, total)
 
 
 @xw.func(category=CATEGORY)
@@ -134,14 +144,16 @@ def OPENNESS_GRADE(criterion_id, total):
 @xw.arg("internal_control", doc="criterion «Внутренний контроль и самодисциплина»", err_to_str=True)
 def OPENNESS_INDEX(appk, open_government, feedback, internal_control):
     """Openness Index: the sum of the four criteria (up to 100, plus the bonus)."""
-    return cells.index_cell(METHODOLOGY, appk, open_government, feedback, internal_control)
+    with using(LANGUAGE):
+        return cells.index_cell(METHODOLOGY, appk, open_government, feedback, internal_control)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("index", doc="the Openness Index total", err_to_str=True)
 def OPENNESS_RATING(index):
     """Rating of an index total: ААА, АА, А, ВВВ, ВВ, В or С."""
-    return cells.rating_cell(METHODOLOGY, index)
+    with using(LANGUAGE):
+        return cells.rating_cell(METHODOLOGY, index)
 
 
 @xw.func(category=CATEGORY)
@@ -149,21 +161,24 @@ def OPENNESS_RATING(index):
 @xw.arg("scores", doc="all scores of the group (ЦГО or МИО), blanks ignored", err_to_str=True)
 def OPENNESS_RANK(score, scores):
     """Rank of a score among scores, highest first; equal scores share a rank (1, 2, 2, 4)."""
-    return cells.rank_cell(score, scores)
+    with using(LANGUAGE):
+        return cells.rank_cell(score, scores)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("indicator_id", doc="indicator or criterion id")
 def OPENNESS_MAX(indicator_id):
     """Maximum score of an indicator or a criterion."""
-    return cells.max_cell(METHODOLOGY, indicator_id)
+    with using(LANGUAGE):
+        return cells.max_cell(METHODOLOGY, indicator_id)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("indicator_id", doc="indicator id, e.g. fb_satisfaction")
 def OPENNESS_INFO(indicator_id):
     """Name, Excel function, maximum, inputs and provisional status of an indicator, as text."""
-    return cells.info_cell(METHODOLOGY, indicator_id)
+    with using(LANGUAGE):
+        return cells.info_cell(METHODOLOGY, indicator_id)
 
 
 GENERAL_FUNCTIONS = {

@@ -57,6 +57,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     for code in body_type_labels:
         if code not in body_types:
             problems.append(f"methodology.body_type_labels names {code!r}, not one of {', '.join(body_types)}")
+    body_type_labels_kk = dict(head.get("body_type_labels_kk", {}))
+    for code, label in body_type_labels_kk.items():
+        if label not in body_type_labels.get(code, ()):
+            problems.append(f"methodology.body_type_labels_kk: {code} = {label!r} must also be one of body_type_labels.{code}, "
+                            "so that a Kazakh file reads back")
     decimals = int(data.get("rounding", {}).get("decimals", 2))
 
     tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
@@ -110,6 +115,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         records=dict(data.get("records", {})),
         _by_id={i.id: i for i in indicators},
         body_type_labels=body_type_labels,
+        body_type_labels_kk=body_type_labels_kk,
         cycle=cycle,
         roadmap_below_rating=roadmap_below,
         rating_uncertainties=rating_uncertainties,
@@ -212,6 +218,7 @@ def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fractio
         unit=raw.get("unit", ""),
         description_ru=raw.get("description_ru", ""),
         description_en=raw.get("description_en", ""),
+        description_kk=raw.get("description_kk", ""),
         min=low,
         max=high,
         choices=choices,
@@ -238,8 +245,10 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
         return None
     if raw["role"] not in ROLES:
         problems.append(f"{where}: role {raw['role']!r} must be one of {', '.join(ROLES)}")
-    if len(f"{raw['order']}. {raw['short_ru']}") > 31 or re.search(r"[\[\]:*?/\\]", raw["short_ru"]):
-        problems.append(f"{where}: short_ru {raw['short_ru']!r} must fit an Excel sheet name (31 characters with its number, no []:*?/\\)")
+    for key in ("short_ru", "short_kk", "short_en"):
+        short = str(raw.get(key, ""))
+        if len(f"{raw['order']}. {short}") > 31 or re.search(r"[\[\]:*?/\\]", short):
+            problems.append(f"{where}: {key} {short!r} must fit an Excel sheet name (31 characters with its number, no []:*?/\\)")
     udf = str(raw["udf"])
     if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
         problems.append(f"{where}: udf {udf!r} is not a valid Excel function name (capital letters, digits, _ or ., starting with a letter, not a cell reference)")
@@ -294,6 +303,8 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
         name_en=raw.get("name_en", ""),
         name_kk=raw.get("name_kk", ""),
         short_ru=raw.get("short_ru", ""),
+        short_kk=raw.get("short_kk", ""),
+        short_en=raw.get("short_en", ""),
         udf=udf,
         confidence=raw.get("confidence", ""),
         provisional=bool(raw.get("provisional", False)),
@@ -360,7 +371,7 @@ def _parse_uncertainties(raw: Mapping, ident: str, kind, maximum: Fraction, para
                 options.append(Option(*_labels(option, f"{where} {label}", problems), dict(option.get("params", {}))))
         if len(options) < 2:
             problems.append(f"{where}: alternatives lists no option")
-        found.append(Uncertainty(ident, ident, label_ru, label_en, tuple(options)))
+        found.append(Uncertainty(ident, ident, label_ru, label_en, tuple(options), label_kk=str(table.get("label_kk", ""))))
     for spec in raw.get("ranges", []):
         name = spec.get("param", "")
         label = f"range of {name!r}"
@@ -376,7 +387,7 @@ def _parse_uncertainties(raw: Mapping, ident: str, kind, maximum: Fraction, para
                    for value in grid]
         if grid and all(checked(o.changes, f"{label} at {plain(o.changes[name])}") for o in options):
             found.append(Uncertainty(f"{ident}:{name}", ident, *_labels(spec, f"{where} {label}", problems),
-                                     tuple(options), grid.index(declared)))
+                                     tuple(options), grid.index(declared), str(spec.get("label_kk", ""))))
     return tuple(found)
 
 
@@ -401,7 +412,7 @@ def _parse_rating_ranges(raw: Mapping, ratings: tuple[RatingBand, ...], problems
             options = tuple(Option(f"{rating} от {plain(v).replace('.', ',')}", f"{rating} from {plain(v)}", {rating: v})
                             for v in grid)
             found.append(Uncertainty(f"index:{rating}", "index", *_labels(spec, where, problems), options,
-                                     grid.index(declared[rating])))
+                                     grid.index(declared[rating]), str(spec.get("label_kk", ""))))
     names = [b.rating for b in ratings if b.lower is not None]
     for upper, lower in zip(names, names[1:]):
         if spans[lower][1] >= spans[upper][0]:
@@ -435,6 +446,7 @@ def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labe
             problems.append(f"{where}: grade_c_below {c_edge} must be below grade_a_from {a_edge}")
         criteria.append(
             Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
-                      maximum, a_edge, c_edge, tuple(i.id for i in members), labels, raw.get("name_kk", ""))
+                      maximum, a_edge, c_edge, tuple(i.id for i in members), labels, raw.get("name_kk", ""),
+                      raw.get("short_kk", ""), raw.get("short_en", ""))
         )
     return criteria

@@ -33,6 +33,21 @@ class MethodologyError(ValueError):
         super().__init__(f"{path}: {len(problems)} problem(s) in the methodology:\n{lines}")
 
 
+class MissingTranslation(ValueError):
+    """A name or description the methodology file does not give in the language asked for."""
+
+
+def localized(item: Any, field: str, lang: str | None, what: str) -> str:
+    """`item.<field>_<lang>` (lang: the current language of files), or MissingTranslation
+    naming the item and the key to add to the methodology file."""
+    code = language("files", lang)
+    value = getattr(item, f"{field}_{code}", "")
+    if not value:
+        raise MissingTranslation(f"{what}: the methodology file gives no {field}_{code}; add it to write a "
+                                 f"file in this language")
+    return value
+
+
 @dataclass(frozen=True)
 class InputSpec:
     name: str
@@ -46,6 +61,11 @@ class InputSpec:
     part_of: str | None = None
     # For a number with no stated maximum: above this it is a typing error, not a count.
     ceiling: Fraction | None = None
+    description_kk: str = ""
+
+    def text(self, field: str = "description", lang: str | None = None) -> str:
+        """The input's description in the language (the current one by default)."""
+        return localized(self, field, lang, f"input {self.name}")
 
     @property
     def allowed(self) -> str:
@@ -92,6 +112,11 @@ class Uncertainty:
     label_en: str
     options: tuple[Option, ...]
     declared: int = 0
+    label_kk: str = ""
+
+    def text(self, field: str = "label", lang: str | None = None) -> str:
+        """The uncertainty's label in the language (the current one by default)."""
+        return localized(self, field, lang, f"uncertainty {self.id}")
 
 
 @dataclass(frozen=True)
@@ -123,15 +148,21 @@ class Indicator:
     # Plausible readings of a provisional formula, or why it has none (robustness).
     uncertainties: tuple[Uncertainty, ...] = ()
     robustness_note: str = ""
+    short_kk: str = ""
+    short_en: str = ""
+
+    def text(self, field: str = "name", lang: str | None = None) -> str:
+        """The indicator's name (or `short` name) in the language (the current one by default)."""
+        return localized(self, field, lang, f"indicator {self.id}")
 
     def with_changes(self, changes: Mapping[str, Any]) -> "Indicator":
         """The same indicator with some parameters read another way."""
         return replace(self, params={**self.params, **changes}) if changes else self
 
     @property
-    def supplier_ru(self) -> str:
-        """The supplier as the workbooks show it."""
-        return self.supplier if self.supplier_named else f"{self.supplier} (в отчёте не назван)"
+    def supplier_shown(self) -> str:
+        """The supplier as the workbooks show it, in the current language."""
+        return self.supplier if self.supplier_named else text("note.supplier_unnamed", kind="files", supplier=self.supplier)
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -161,6 +192,12 @@ class Criterion:
     indicators: tuple[str, ...]
     grade_labels: tuple[str, str, str] = ("А", "В", "С")
     name_kk: str = ""
+    short_kk: str = ""
+    short_en: str = ""
+
+    def text(self, field: str = "name", lang: str | None = None) -> str:
+        """The criterion's name (or `short` name) in the language (the current one by default)."""
+        return localized(self, field, lang, f"criterion {self.id}")
 
 
 @dataclass(frozen=True)
@@ -207,6 +244,7 @@ class Methodology:
     _by_id: Mapping[str, Indicator] = field(repr=False, default_factory=dict)
     # Other spellings of each body type a person may type: {"CGO": ("ЦГО",), …}.
     body_type_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    body_type_labels_kk: Mapping[str, str] = field(default_factory=dict)
     cycle: Cycle | None = None
     # Bodies rated below this must publish a roadmap (L62); None where the file says nothing.
     roadmap_below_rating: str | None = None
@@ -240,8 +278,14 @@ class Methodology:
         pairs += [(label, code) for code in self.body_types for label in self.body_type_labels.get(code, ())]
         return pairs
 
-    def body_type_label(self, code: str) -> str:
-        """How the report writes a body type (ЦГО), or the code where the file gives no label."""
+    def body_type_label(self, code: str, lang: str | None = None) -> str:
+        """How a file in the language writes a body type: ЦГО as the report does, ОМО in
+        Kazakh, the code in English or where the methodology file gives no label."""
+        chosen = language("files", lang)
+        if chosen == "kk" and code in self.body_type_labels_kk:
+            return self.body_type_labels_kk[code]
+        if chosen == "en":
+            return code
         return (self.body_type_labels.get(code) or (code,))[0]
 
     @property

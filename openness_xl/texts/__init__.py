@@ -1,6 +1,7 @@
 """User-facing texts in ru, kk and en (`catalogue.py` reads them)."""
-from .catalogue import (LANGUAGES, LATIN_WORD, MissingText, count, decimal, entries, has_text, holes, language, plural,
+from .catalogue import (LANGUAGES, LATIN_WORD, MissingText, checked_language, count, decimal, entries, has_text, holes,
+                        language, plural,
                         text, using)
 
-__all__ = ["LANGUAGES", "LATIN_WORD", "MissingText", "count", "decimal", "entries", "has_text", "holes", "language",
+__all__ = ["LANGUAGES", "LATIN_WORD", "MissingText", "checked_language", "count", "decimal", "entries", "has_text", "holes", "language",
            "plural", "text", "using"]

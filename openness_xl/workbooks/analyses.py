@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from .. import rank_robustness, roadmap
 from ..methodology import Methodology
-from .report import ROADMAPS, ROBUSTNESS
-from .common import SCORE_FORMAT
+from .common import SCORE_FORMAT, sheet_name
 from .table import Table
 
 
 def analysis_sheets(methodology: Methodology, submissions, names: dict[str, str]) -> list[Table]:
-    """The analysis sheets, for `write_report`'s tables."""
+    """The analysis sheets in the current language of files, for `write_report`'s tables."""
     title, notes, columns, rows = roadmap.sheet_table(methodology, submissions, names)
-    sheets = [Table(ROADMAPS, title, columns, rows, notes, widths=(14, 6, 7, 8, 12, 38, 8, 14, 14, 9, 60),
+    sheets = [Table(sheet_name("roadmaps"), title, columns, rows, notes, widths=(14, 6, 7, 8, 12, 38, 8, 14, 14, 9, 60),
                     wrap=(5, 10), number_formats={6: SCORE_FORMAT, 9: SCORE_FORMAT})]
     labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
     result = rank_robustness.analyse(methodology, submissions)
@@ -21,5 +20,5 @@ def analysis_sheets(methodology: Methodology, submissions, names: dict[str, str]
     shares = len(result.rating_labels)
     widths = (14, 6, 7, 9, 8, 8, 8, *([8] * shares), 30, 10, 30, 10)
     percent = {col: "0%" for col in (*range(7, 7 + shares), 8 + shares, 10 + shares)}
-    return sheets + [Table(ROBUSTNESS, title, columns, rows, notes, widths=widths,
+    return sheets + [Table(sheet_name("robustness"), title, columns, rows, notes, widths=widths,
                            wrap=(7 + shares, 9 + shares), number_formats=percent)]

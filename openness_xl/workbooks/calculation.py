@@ -21,11 +21,10 @@ from .. import cells, native
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..output import score_columns
-from .common import GRADE_COLOURS, SCORE_FORMAT, TIER_COLOURS, colour_formats, column_range, tier_colour_rules
+from ..texts import text as T
+from .common import GRADE_COLOURS, SCORE_FORMAT, colour_formats, column_range, sheet_name, tier_colour_rules, tier_colours
 from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
-CALC = "Расчёт"
-CHECKS = "Проверка"  # visible: the one place where a whole message can be read
 FIRST_COL = 3
 TYPE_COL = 2
 
@@ -74,17 +73,17 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
     score_format = workbook.add_format({"num_format": SCORE_FORMAT})
-    tiers = colour_formats(workbook, TIER_COLOURS)
+    tiers = colour_formats(workbook, tier_colours())
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
 
-    sheet = workbook.add_worksheet(CALC)
-    checks = workbook.add_worksheet(CHECKS)
+    calc = sheet_name("calc")
+    sheet = workbook.add_worksheet(calc)
+    # Visible: the one place where a whole message can be read.
+    checks = workbook.add_worksheet(sheet_name("checks"))
     for formula_sheet in (sheet, checks):
         _verbatim_formulas(formula_sheet)
-    sheet.write_string(TITLE_ROW, 0, f"Расчёт индекса {methodology.year} формулами Excel (без надстроек): "
-                       "заполните листы критериев, результат пересчитывается сам", title)
-    checks.write_string(TITLE_ROW, 0, "Проверка: что не так с исходными данными индикатора (пусто — всё в порядке; "
-                        "ячейки «Расчёта» показывают то же сообщение)", title)
+    sheet.write_string(TITLE_ROW, 0, T("template.calc_title", year=methodology.year), title)
+    checks.write_string(TITLE_ROW, 0, T("template.checks_title"), title)
     write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
     write_body_columns(checks, bodies, head, key, methodology.body_type_label)
     ids = score_columns(methodology)[2:]
@@ -93,8 +92,8 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
         sheet.write_string(KEY_ROW, col, name, key)
     first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(bodies) - 1
     formulas = _row_formulas(methodology, columns, col_of)
-    index_range = column_range(CALC, first, last, col_of["index"]).split("!", 1)[1]
-    type_range = column_range(CALC, first, last, TYPE_COL).split("!", 1)[1]
+    index_range = column_range(calc, first, last, col_of["index"]).split("!", 1)[1]
+    type_range = column_range(calc, first, last, TYPE_COL).split("!", 1)[1]
     formulas.cell["rank"] = "=" + native.rank_formula(_at(col_of["index"]), index_range, _at(TYPE_COL), type_range)
     numeric = {name for name in ids if not name.endswith(("__tier", "__grade")) and name not in ("rating", "rank")}
     rows, problems = calculated_values(methodology, bodies, values)
@@ -153,8 +152,8 @@ def _row_formulas(methodology: Methodology, columns: Mapping[str, tuple[str, int
                   for name in indicator.input_names}
         result.check_col[indicator.id] = FIRST_COL + number
         result.check[indicator.id] = "=" + native.problems_formula(
-            methodology, indicator, native.Cells(inputs, _at(TYPE_COL, CALC), references=True))
-        check = _at(FIRST_COL + number, CHECKS)
+            methodology, indicator, native.Cells(inputs, _at(TYPE_COL, sheet_name("calc")), references=True))
+        check = _at(FIRST_COL + number, sheet_name("checks"))
         direct_sheet, direct_col = columns[f"{indicator.id}.score"]
         own = native.score_formula(methodology, indicator, native.Cells(inputs, body_type))
         score = _at(col_of[indicator.id])
@@ -181,13 +180,14 @@ def _verbatim_formulas(sheet) -> None:
 
 def _headings(sheet, checks, methodology: Methodology, col_of, head, key) -> None:
     for number, indicator in enumerate(methodology.indicators):
-        label = f"{indicator.order}. {indicator.short_ru}" + (" (предв.)" if indicator.provisional else "")
+        label = f"{indicator.order}. {indicator.text('short')}" + (T("word.provisional") if indicator.provisional else "")
         sheet.write_string(HEAD_ROW, col_of[indicator.id], label, head)
-        sheet.write_string(HEAD_ROW, col_of[f"{indicator.id}__tier"], "Категория", head)
+        sheet.write_string(HEAD_ROW, col_of[f"{indicator.id}__tier"], T("head.tier"), head)
         checks.write_string(HEAD_ROW, FIRST_COL + number, label, head)
         checks.write_string(KEY_ROW, FIRST_COL + number, indicator.id, key)
     for criterion in methodology.criteria:
-        sheet.write_string(HEAD_ROW, col_of[criterion.id], criterion.name_ru, head)
-        sheet.write_string(HEAD_ROW, col_of[f"{criterion.id}__grade"], "Оценка", head)
-    for name, label in (("index", "Индекс"), ("rating", "Рейтинг"), ("rank", "Место в группе (ЦГО / МИО)")):
+        sheet.write_string(HEAD_ROW, col_of[criterion.id], criterion.text(), head)
+        sheet.write_string(HEAD_ROW, col_of[f"{criterion.id}__grade"], T("head.grade"), head)
+    types = " / ".join(methodology.body_type_label(code) for code in methodology.body_types)
+    for name, label in (("index", T("head.index")), ("rating", T("head.rating")), ("rank", T("head.rank_in_types", types=types))):
         sheet.write_string(HEAD_ROW, col_of[name], label, head)

@@ -9,6 +9,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
+from ..grading import tier_label
+from ..texts import text
 
 # A fixed creation time: the same inputs must give the same bytes.
 FIXED_TIME = dt.datetime(2025, 1, 1)
@@ -18,6 +20,16 @@ GRADE_COLOURS = ("#C6EFCE", "#FFEB9C", "#FFC7CE")  # best, middle, worst letter
 # Scores show two decimals always (4,00 beside 3,78) and more where a score has them
 # (open data 4,515): the exact value, never a rounded-looking one.
 SCORE_FORMAT = "0.00##"
+
+
+def sheet_name(key: str) -> str:
+    """A sheet's name in the current language of files («calc» → «Расчёт», «Есептеу»)."""
+    return text(f"sheet.{key}", kind="files")
+
+
+def tier_colours() -> dict[str, str]:
+    """The tier colours keyed by the tiers as the current language writes them."""
+    return {tier_label(tier): colour for tier, colour in TIER_COLOURS.items()}
 
 
 def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:

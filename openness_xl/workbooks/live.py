@@ -13,17 +13,25 @@ from .. import cells
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..scoring import Entry
+from ..texts import text as T, using
 from .common import SCORE_FORMAT, column_range, finish, new_workbook
 from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, input_values, write_body_columns, write_input_sheets
 
-CALC = "Расчёт"
 CONF = "xlwings.conf"
 UDF_MODULE = "openness_udfs"
 
 
-def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence[tuple[str, str, dict[str, Entry]]]) -> bytes:
-    """The live workbook as bytes (deterministic)."""
-    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: расчёт функциями openness-xl")
+def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence[tuple[str, str, dict[str, Entry]]],
+               lang: str = "ru") -> bytes:
+    """The live workbook in `lang` (ru, kk or en) as bytes (deterministic). Its cached values
+    are what the functions return in that language (OPENNESS_EXCEL_LANG for xlwings)."""
+    with using(lang):
+        return _write_live(methodology, bodies, submissions)
+
+
+def _write_live(methodology: Methodology, bodies: BodyRegistry, submissions) -> bytes:
+    calc = T("sheet.calc")
+    workbook, buffer = new_workbook(T("template.live_title", year=methodology.year))
     values = input_values(methodology, submissions)
     columns = write_input_sheets(workbook, methodology, bodies, values)
     codes = [b.code for b in bodies]
@@ -36,8 +44,8 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
     title = workbook.add_format({"bold": True, "font_size": 13})
     score = workbook.add_format({"num_format": SCORE_FORMAT})
 
-    sheet = workbook.add_worksheet(CALC)
-    sheet.write_string(TITLE_ROW, 0, "Расчёт функциями OPENNESS_… (нужна надстройка xlwings, см. лист xlwings.conf)", title)
+    sheet = workbook.add_worksheet(calc)
+    sheet.write_string(TITLE_ROW, 0, T("template.live_calc_title"), title)
     write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
 
     def cell_column(field_key):
@@ -54,7 +62,7 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
             else:
                 sheet.write_number(first + offset, col, result, score)
 
-    type_range = column_range(CALC, first, last, 2)
+    type_range = column_range(calc, first, last, 2)
     col = 3
     score_ranges: dict[str, str] = {}
     score_values: dict[str, list] = {}
@@ -77,12 +85,12 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
             else:
                 results.append(cells.indicator_cell(methodology, indicator, *(a[row] for a in argument_values)))
         formula = f"IF(ISNUMBER({direct_range}),{direct_range},{indicator.udf}({','.join(argument_ranges)}))"
-        sheet.write_string(HEAD_ROW, col, indicator.name_ru, head)
+        sheet.write_string(HEAD_ROW, col, indicator.text(), head)
         sheet.write_string(KEY_ROW, col, indicator.id, key)
         write_column(col, formula, results)
-        own = column_range(CALC, first, last, col)
+        own = column_range(calc, first, last, col)
         score_ranges[indicator.id], score_values[indicator.id] = own, results
-        sheet.write_string(HEAD_ROW, col + 1, "Категория", head)
+        sheet.write_string(HEAD_ROW, col + 1, T("head.tier"), head)
         sheet.write_string(KEY_ROW, col + 1, f"{indicator.id}__tier", key)
         write_column(col + 1, f'OPENNESS_TIER("{indicator.id}",{own})',
                      [cells.tier_cell(methodology, indicator.id, v) for v in results])
@@ -93,24 +101,24 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
         members = list(criterion.indicators)
         totals = [cells.criterion_cell(methodology, criterion.id, *(score_values[i][row] for i in members))
                   for row in range(len(codes))]
-        sheet.write_string(HEAD_ROW, col, criterion.name_ru, head)
+        sheet.write_string(HEAD_ROW, col, criterion.text(), head)
         sheet.write_string(KEY_ROW, col, criterion.id, key)
         write_column(col, f'OPENNESS_CRITERION("{criterion.id}",{",".join(score_ranges[i] for i in members)})', totals)
-        own = column_range(CALC, first, last, col)
+        own = column_range(calc, first, last, col)
         criterion_ranges.append(own)
         criterion_values.append(totals)
-        sheet.write_string(HEAD_ROW, col + 1, "Категория", head)
+        sheet.write_string(HEAD_ROW, col + 1, T("head.grade"), head)
         sheet.write_string(KEY_ROW, col + 1, f"{criterion.id}__grade", key)
         write_column(col + 1, f'OPENNESS_GRADE("{criterion.id}",{own})',
                      [cells.grade_cell(methodology, criterion.id, t) for t in totals])
         col += 2
 
     index_values = [cells.index_cell(methodology, *(c[row] for c in criterion_values)) for row in range(len(codes))]
-    for offset, (label, name) in enumerate((("Индекс", "index"), ("Рейтинг", "rating"), ("Место", "rank"))):
-        sheet.write_string(HEAD_ROW, col + offset, label, head)
+    for offset, (label, name) in enumerate((("head.index", "index"), ("head.rating", "rating"), ("head.rank", "rank"))):
+        sheet.write_string(HEAD_ROW, col + offset, T(label), head)
         sheet.write_string(KEY_ROW, col + offset, name, key)
     write_column(col, f"OPENNESS_INDEX({','.join(criterion_ranges)})", index_values)
-    index_range = column_range(CALC, first, last, col)
+    index_range = column_range(calc, first, last, col)
     write_column(col + 1, f"OPENNESS_RATING({index_range})", [cells.rating_cell(methodology, v) for v in index_values])
     # Ranks within ЦГО and within МИО: one array formula per contiguous block of a body type.
     start = 0
@@ -118,7 +126,7 @@ def write_live(methodology: Methodology, bodies: BodyRegistry, submissions: Sequ
         end = start
         while end + 1 < len(codes) and types[end + 1] == types[start]:
             end += 1
-        block = column_range(CALC, first + start, first + end, col)
+        block = column_range(calc, first + start, first + end, col)
         group = [[v] for v in index_values[start:end + 1]]
         ranks = [cells.rank_cell(v, group) for v in index_values[start:end + 1]]
         sheet.write_array_formula(first + start, col + 2, first + end, col + 2,

@@ -28,13 +28,11 @@ from ..methodology import Methodology
 from ..scoring import BodyResult
 from ..native import SUM_DECIMALS
 from .calculation import define_lambdas
-from ..texts import text as T
-from .common import (GRADE_COLOURS, SCORE_FORMAT, TIER_COLOURS, cell, colour_formats, column_range, finish,
-                     new_workbook, number, ref, tier_colour_rules)
+from ..grading import tier_label
+from ..texts import decimal, language, text as T, using
+from .common import (GRADE_COLOURS, SCORE_FORMAT, cell, colour_formats, column_range, finish, new_workbook, number, ref,
+                     sheet_name, tier_colour_rules, tier_colours)
 
-DATA, METHOD, FINAL, SUMMARY, PROFILE, PROVENANCE = "Данные", "Методика", "Итог", "Сводка", "Профиль", "Происхождение"
-CHANGES, DYNAMICS = "Изменения", "Динамика"
-ROADMAPS, ROBUSTNESS = "Что нужно", "Устойчивость"
 FIRST = 2  # first data row (0-based) on «Данные»
 RATING_FLOOR = -1000  # the fallback rating's lower edge in the LOOKUP table
 
@@ -88,9 +86,9 @@ def tier_formula(layout: Layout, indicator, score_ref: str) -> str:
     edges = grading.tier_edges(m, indicator)
     _, fallback = m.tier_schemes[indicator.tier_scheme]
     row = layout.method_indicator_row(indicator.id)
-    formula = f'"{fallback}"'
+    formula = f'"{tier_label(fallback)}"'
     for position, (tier, _edge, operator) in reversed(list(enumerate(edges))):
-        formula = f'IF({score_ref}{operator}{ref(METHOD, row, 5 + position)},"{tier}",{formula})'
+        formula = f'IF({score_ref}{operator}{ref(_method(), row, 5 + position)},"{tier_label(tier)}",{formula})'
     return f'=IF({score_ref}="","",{formula})'
 
 
@@ -110,16 +108,22 @@ def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
     row = layout.method_criterion_row(criterion.id)
     inner = f'"{middle}"'
     if criterion.grade_c_below is not None:
-        inner = f'IF({total_ref}<{ref(METHOD, row, 4)},"{worst}","{middle}")'
-    return f'=IF({total_ref}="","",IF({total_ref}>={ref(METHOD, row, 3)},"{best}",{inner}))'
+        inner = f'IF({total_ref}<{ref(_method(), row, 4)},"{worst}","{middle}")'
+    return f'=IF({total_ref}="","",IF({total_ref}>={ref(_method(), row, 3)},"{best}",{inner}))'
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
-                 year: int = 2025, tables: Sequence = ()) -> bytes:
-    """The report workbook as bytes (deterministic for the same results and provenance).
-    `tables` adds sheets of plain rows (`table.Table`): «Изменения» (the accepted appeals and
-    their effect), «Динамика» (year-over-year change), «Что нужно», «Устойчивость»."""
-    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}")
+                 year: int = 2025, tables: Sequence = (), lang: str = "ru") -> bytes:
+    """The report workbook in `lang` (ru, kk or en) as bytes (deterministic for the same
+    results and provenance). `tables` adds sheets of plain rows (`table.Table`), made in the
+    same language: «Изменения» (the accepted appeals and their effect), «Динамика»
+    (year-over-year change), «Что нужно», «Устойчивость»."""
+    with using(lang):
+        return _write_report(methodology, results, provenance, year, tables)
+
+
+def _write_report(methodology: Methodology, results, provenance, year: int, tables) -> bytes:
+    workbook, buffer = new_workbook(T("report.title", year=methodology.year))
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
         "head": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}),
@@ -129,29 +133,29 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
         "mean": workbook.add_format({"num_format": "0.00"}),
         "score": workbook.add_format({"num_format": SCORE_FORMAT}),
     }
-    tiers = colour_formats(workbook, TIER_COLOURS)
+    tiers = colour_formats(workbook, tier_colours())
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
     layout = Layout(methodology, tuple(r.body for r in results))
-    names = {b.code: b.name_ru for b in registry(year)}
+    names = {b.code: b.name() for b in registry(year)}
 
-    final_sheet = workbook.add_worksheet(FINAL)
-    data = workbook.add_worksheet(DATA)
+    final_sheet = workbook.add_worksheet(sheet_name("final"))
+    data = workbook.add_worksheet(_data())
     _write_method(workbook, layout, formats)
     _write_data(data, layout, results, names, formats, tiers, letters)
     _write_final(final_sheet, layout, results, names, formats, letters)
     for indicator in methodology.indicators:
-        sheet = workbook.add_worksheet(f"{indicator.order}. {indicator.short_ru}")
-        title = indicator.name_ru + (" — предварительная формула" if indicator.provisional else "")
+        sheet = workbook.add_worksheet(T("sheet.indicator", order=indicator.order, short=indicator.text("short")))
+        title = indicator.text() + (T("word.provisional_formula") if indicator.provisional else "")
         _write_distribution(sheet, layout, results, names, formats, tiers, title, layout.score_col(indicator.id),
-                            lambda r: r.indicators[indicator.id].score, lambda r: r.indicators[indicator.id].tier)
+                            lambda r: r.indicators[indicator.id].score, lambda r: _tier(r.indicators[indicator.id].tier))
     for criterion in methodology.criteria:
-        sheet = workbook.add_worksheet(f"К{criterion.order}. {criterion.short_ru}")
-        _write_distribution(sheet, layout, results, names, formats, letters, f"Критерий «{criterion.name_ru}»",
+        sheet = workbook.add_worksheet(T("sheet.criterion", order=criterion.order, short=criterion.text("short")))
+        _write_distribution(sheet, layout, results, names, formats, letters, T("report.criterion_title", name=criterion.text()),
                             layout.criterion_col(criterion.id), lambda r: r.criteria[criterion.id].score,
-                            lambda r: r.criteria[criterion.id].grade, chart=(workbook, criterion.short_ru))
-    _write_summary(workbook.add_worksheet(SUMMARY), layout, results, names, formats)
-    _write_profile(workbook.add_worksheet(PROFILE), layout, results[0], names, formats, tiers)
-    _write_provenance(workbook.add_worksheet(PROVENANCE), methodology, provenance, formats)
+                            lambda r: r.criteria[criterion.id].grade, chart=(workbook, criterion.text("short")))
+    _write_summary(workbook.add_worksheet(sheet_name("summary")), layout, results, names, formats)
+    _write_profile(workbook.add_worksheet(sheet_name("profile")), layout, results[0], names, formats, tiers)
+    _write_provenance(workbook.add_worksheet(sheet_name("provenance")), methodology, provenance, formats)
     from .table import add_table_sheet
 
     for table in tables:
@@ -163,45 +167,46 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
 
 def _write_method(workbook, layout: Layout, formats) -> None:
     m = layout.methodology
-    sheet = workbook.add_worksheet(METHOD)
-    sheet.write_string(0, 0, f"Параметры методики {m.year} ({m.path.rsplit('/', 1)[-1]}); формулы книги ссылаются на эти ячейки", formats["title"])
-    for col, head in enumerate(["Индикатор", "Наименование", "Максимум", "Роль", "Предварительная",
-                                "Граница 1", "Граница 2", "Граница 3", "Правило", "Поставщик данных", "Источник"]):
+    sheet = workbook.add_worksheet(_method())
+    sheet.write_string(0, 0, T("report.method_title", year=m.year, file=m.path.rsplit('/', 1)[-1]), formats["title"])
+    heads = [T("head.indicator"), T("head.name"), T("head.maximum"), T("head.role"), T("head.provisional"),
+             *(T("head.edge", n=n) for n in (1, 2, 3)), T("head.rule"), T("head.supplier"), T("head.source")]
+    for col, head in enumerate(heads):
         sheet.write_string(1, col, head, formats["head"])
     for indicator in m.indicators:
         row = layout.method_indicator_row(indicator.id)
         sheet.write_string(row, 0, indicator.id)
-        sheet.write_string(row, 1, indicator.name_ru)
+        sheet.write_string(row, 1, indicator.text())
         sheet.write_number(row, 2, float(indicator.maximum))
-        sheet.write_string(row, 3, T(f"role.{indicator.role}", kind="files"))
-        sheet.write_string(row, 4, "да" if indicator.provisional else "нет")
+        sheet.write_string(row, 3, T(f"role.{indicator.role}"))
+        sheet.write_string(row, 4, _yes_no(indicator.provisional))
         edges = grading.tier_edges(m, indicator)
         for position, (_tier, edge, _op) in enumerate(edges):
             sheet.write_number(row, 5 + position, float(edge))
-        sheet.write_string(row, 8, "; ".join(f"{tier} {op} {plain(edge)}" for tier, edge, op in edges))
-        sheet.write_string(row, 9, indicator.supplier_ru)
+        sheet.write_string(row, 8, "; ".join(f"{tier_label(tier)} {op} {decimal(plain(edge))}" for tier, edge, op in edges))
+        sheet.write_string(row, 9, indicator.supplier_shown)
         sheet.write_string(row, 10, indicator.supplier_source)
     start = layout.method_criteria_start
-    for col, head in enumerate(["Критерий", "Наименование", "Максимум", "А от", "С ниже"]):
+    for col, head in enumerate([T("head.criterion"), T("head.name"), T("head.maximum"), T("head.a_from"), T("head.c_below")]):
         sheet.write_string(start - 1, col, head, formats["head"])
     for criterion in m.criteria:
         row = layout.method_criterion_row(criterion.id)
         sheet.write_string(row, 0, criterion.id)
-        sheet.write_string(row, 1, criterion.name_ru)
+        sheet.write_string(row, 1, criterion.text())
         sheet.write_number(row, 2, float(criterion.maximum))
         sheet.write_number(row, 3, float(criterion.grade_a_from))
         if criterion.grade_c_below is not None:
             sheet.write_number(row, 4, float(criterion.grade_c_below))
         else:
-            sheet.write_string(row, 4, "—")
+            sheet.write_string(row, 4, T("word.none"))
     start = layout.method_ratings_start
-    sheet.write_string(start - 1, 0, "Индекс от", formats["head"])
-    sheet.write_string(start - 1, 1, "Рейтинг", formats["head"])
-    sheet.write_string(start - 1, 2, "Предварительная", formats["head"])
+    sheet.write_string(start - 1, 0, T("head.index_from"), formats["head"])
+    sheet.write_string(start - 1, 1, T("head.rating"), formats["head"])
+    sheet.write_string(start - 1, 2, T("head.provisional"), formats["head"])
     for offset, band in enumerate(reversed(m.ratings)):
         sheet.write_number(start + offset, 0, RATING_FLOOR if band.lower is None else float(band.lower))
         sheet.write_string(start + offset, 1, band.rating)
-        sheet.write_string(start + offset, 2, "да" if band.provisional else "нет")
+        sheet.write_string(start + offset, 2, _yes_no(band.provisional))
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 60)
     sheet.set_column(8, 8, 60)
@@ -209,42 +214,58 @@ def _write_method(workbook, layout: Layout, formats) -> None:
     sheet.set_column(10, 10, 60)
 
 
+def _data() -> str:
+    return sheet_name("data")
+
+
+def _method() -> str:
+    return sheet_name("method")
+
+
+def _tier(tier: str | None) -> str:
+    return tier_label(tier) if tier else ""
+
+
+def _yes_no(flag: bool) -> str:
+    return T("word.yes" if flag else "word.no")
+
+
 def rating_formula(layout: Layout, index_ref: str) -> str:
     start = layout.method_ratings_start
     count = len(layout.methodology.ratings)
-    lows = column_range(METHOD, start, start + count - 1, 0)
-    labels = column_range(METHOD, start, start + count - 1, 1)
+    lows = column_range(_method(), start, start + count - 1, 0)
+    labels = column_range(_method(), start, start + count - 1, 1)
     return f'=IF({index_ref}="","",LOOKUP({index_ref},{lows},{labels}))'
 
 
 def rank_formula(layout: Layout, row: int) -> str:
-    types = column_range(DATA, FIRST, layout.last, 2)
-    indices = column_range(DATA, FIRST, layout.last, layout.index_col)
+    types = column_range(_data(), FIRST, layout.last, 2)
+    indices = column_range(_data(), FIRST, layout.last, layout.index_col)
     own = cell(row, layout.index_col)
     return f'=IF({own}="","",1+SUMPRODUCT(({types}={cell(row, 2)})*ISNUMBER({indices})*({indices}>{own})))'
 
 
 def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) -> None:
     m = layout.methodology
-    sheet.write_string(0, 0, "Код", formats["head"])
-    sheet.write_string(0, 1, "Наименование", formats["head"])
-    sheet.write_string(0, 2, "Тип", formats["head"])
+    sheet.write_string(0, 0, T("head.code"), formats["head"])
+    sheet.write_string(0, 1, T("head.name"), formats["head"])
+    sheet.write_string(0, 2, T("head.type"), formats["head"])
     for col, key in ((0, "body"), (1, "name"), (2, "body_type")):
         sheet.write_string(1, col, key, formats["key"])
     for indicator in m.indicators:
         col = layout.score_col(indicator.id)
-        sheet.write_string(0, col, indicator.name_ru + (" (предв.)" if indicator.provisional else ""), formats["head"])
-        sheet.write_string(0, col + 1, "Категория", formats["head"])
+        sheet.write_string(0, col, indicator.text() + (T("word.provisional") if indicator.provisional else ""), formats["head"])
+        sheet.write_string(0, col + 1, T("head.tier"), formats["head"])
         sheet.write_string(1, col, indicator.id, formats["key"])
         sheet.write_string(1, col + 1, f"{indicator.id}__tier", formats["key"])
     for criterion in m.criteria:
         col = layout.criterion_col(criterion.id)
-        sheet.write_string(0, col, criterion.name_ru, formats["head"])
-        sheet.write_string(0, col + 1, "Категория", formats["head"])
+        sheet.write_string(0, col, criterion.text(), formats["head"])
+        sheet.write_string(0, col + 1, T("head.grade"), formats["head"])
         sheet.write_string(1, col, criterion.id, formats["key"])
         sheet.write_string(1, col + 1, f"{criterion.id}__grade", formats["key"])
-    for offset, (head, key) in enumerate((("Индекс", "index"), ("Рейтинг", "rating"), ("Место", "rank"))):
-        sheet.write_string(0, layout.index_col + offset, head, formats["head"])
+    for offset, (head, key) in enumerate((("head.index", "index"), ("head.rating", "rating"), ("head.rank", "rank"))):
+        sheet.write_string(0, layout.index_col + offset, T(head), formats["head"])
         sheet.write_string(1, layout.index_col + offset, key, formats["key"])
     for result in results:
         row = layout.row(result.body)
@@ -256,7 +277,7 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) 
             col = layout.score_col(indicator.id)
             if item.score is not None:
                 sheet.write_number(row, col, float(item.score), formats["score"])
-            sheet.write_formula(row, col + 1, tier_formula(layout, indicator, cell(row, col)), None, item.tier or "")
+            sheet.write_formula(row, col + 1, tier_formula(layout, indicator, cell(row, col)), None, _tier(item.tier))
         for criterion in m.criteria:
             item = result.criteria[criterion.id]
             col = layout.criterion_col(criterion.id)
@@ -288,8 +309,8 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
     sheet.write_string(0, 0, title, formats["title"])
     for block, body_type in enumerate(layout.methodology.body_types):
         left = block * 4
-        sheet.write_string(2, left, f"Распределение баллов в разрезе {layout.methodology.body_type_label(body_type)}", formats["bold"])
-        for offset, head in enumerate(("Наименование", "Балл", "Категория")):
+        sheet.write_string(2, left, T("report.distribution", type=layout.methodology.body_type_label(body_type)), formats["bold"])
+        for offset, head in enumerate((T("head.name"), T("head.score"), T("head.tier"))):
             sheet.write_string(3, left + offset, head, formats["head"])
         group = _sorted(results, body_type, value)
         for position, result in enumerate(group):
@@ -297,9 +318,9 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
             source = layout.row(result.body)
             sheet.write_string(row, left, names.get(result.body, result.body))
             score = value(result)
-            sheet.write_formula(row, left + 1, f'=IF({ref(DATA, source, score_col)}="","",{ref(DATA, source, score_col)})',
+            sheet.write_formula(row, left + 1, f'=IF({ref(_data(), source, score_col)}="","",{ref(_data(), source, score_col)})',
                                 formats["score"], number(score))
-            sheet.write_formula(row, left + 2, f"={ref(DATA, source, score_col + 1)}", None, label(result) or "")
+            sheet.write_formula(row, left + 2, f"={ref(_data(), source, score_col + 1)}", None, label(result) or "")
         if group:
             tier_colour_rules(sheet, 4, 3 + len(group), left + 2, colours)
         sheet.set_column(left, left, 52)
@@ -324,11 +345,11 @@ def _write_distribution(sheet, layout: Layout, results, names, formats, colours,
 
 def _write_final(sheet, layout: Layout, results, names, formats, letters) -> None:
     m = layout.methodology
-    sheet.write_string(0, 0, f"Индекс открытости {m.year}: итоговые значения", formats["title"])
-    heads = ["Место", "Наименование"] + [c.short_ru for c in m.criteria] + ["Индекс", "Рейтинг"]
+    sheet.write_string(0, 0, T("report.final_title", year=m.year), formats["title"])
+    heads = [T("head.rank"), T("head.name")] + [c.text("short") for c in m.criteria] + [T("head.index"), T("head.rating")]
     row = 2
     for body_type in m.body_types:
-        sheet.write_string(row, 0, f"Итоговые значения индекса — {layout.methodology.body_type_label(body_type)}", formats["bold"])
+        sheet.write_string(row, 0, T("report.final_group", type=layout.methodology.body_type_label(body_type)), formats["bold"])
         row += 1
         for col, head in enumerate(heads):
             sheet.write_string(row, col, head, formats["head"])
@@ -336,15 +357,15 @@ def _write_final(sheet, layout: Layout, results, names, formats, letters) -> Non
         row += 1
         for result in _sorted(results, body_type, lambda r: r.index):
             source = layout.row(result.body)
-            sheet.write_formula(row, 0, f"={ref(DATA, source, layout.index_col + 2)}", None,
+            sheet.write_formula(row, 0, f"={ref(_data(), source, layout.index_col + 2)}", None,
                                 "" if result.rank is None else result.rank)
             sheet.write_string(row, 1, names.get(result.body, result.body))
             for offset, criterion in enumerate(m.criteria):
-                sheet.write_formula(row, 2 + offset, f"={ref(DATA, source, layout.criterion_col(criterion.id))}", None,
+                sheet.write_formula(row, 2 + offset, f"={ref(_data(), source, layout.criterion_col(criterion.id))}", None,
                                     number(result.criteria[criterion.id].score))
             col = 2 + len(m.criteria)
-            sheet.write_formula(row, col, f"={ref(DATA, source, layout.index_col)}", formats["score"], number(result.index))
-            sheet.write_formula(row, col + 1, f"={ref(DATA, source, layout.index_col + 1)}", None, result.rating or "")
+            sheet.write_formula(row, col, f"={ref(_data(), source, layout.index_col)}", formats["score"], number(result.index))
+            sheet.write_formula(row, col + 1, f"={ref(_data(), source, layout.index_col + 1)}", None, result.rating or "")
             row += 1
         row += 2
     sheet.set_column(1, 1, 48)
@@ -353,25 +374,26 @@ def _write_final(sheet, layout: Layout, results, names, formats, letters) -> Non
 
 def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
     m = layout.methodology
-    types = column_range(DATA, FIRST, layout.last, 2)
-    sheet.write_string(0, 0, "Сводка: распределение по категориям и средние баллы", formats["title"])
-    heads = ["Индикатор", "Максимум"]
+    types = column_range(_data(), FIRST, layout.last, 2)
+    sheet.write_string(0, 0, T("report.summary_title"), formats["title"])
+    heads = [T("head.indicator"), T("head.maximum")]
     for body_type in m.body_types:
-        heads += [f"{layout.methodology.body_type_label(body_type)}: {t}" for t in m.tier_order] + [f"{layout.methodology.body_type_label(body_type)}: средний балл"]
+        label = m.body_type_label(body_type)
+        heads += [f"{label}: {tier_label(t)}" for t in m.tier_order] + [T("head.type_mean", type=label)]
     for col, head in enumerate(heads):
         sheet.write_string(2, col, head, formats["head"])
     sheet.set_row(2, 45)
     for position, indicator in enumerate(m.indicators):
         row = 3 + position
-        sheet.write_string(row, 0, indicator.name_ru)
+        sheet.write_string(row, 0, indicator.text())
         sheet.write_number(row, 1, float(indicator.maximum))
-        tiers = column_range(DATA, FIRST, layout.last, layout.tier_col(indicator.id))
-        scores = column_range(DATA, FIRST, layout.last, layout.score_col(indicator.id))
+        tiers = column_range(_data(), FIRST, layout.last, layout.tier_col(indicator.id))
+        scores = column_range(_data(), FIRST, layout.last, layout.score_col(indicator.id))
         col = 2
         for body_type in m.body_types:
             group = [r.indicators[indicator.id] for r in results if r.body_type == body_type]
             for tier in m.tier_order:
-                sheet.write_formula(row, col, f'=COUNTIFS({types},"{m.body_type_label(body_type)}",{tiers},"{tier}")', None,
+                sheet.write_formula(row, col, f'=COUNTIFS({types},"{m.body_type_label(body_type)}",{tiers},"{tier_label(tier)}")', None,
                                     sum(1 for g in group if g.tier == tier))
                 col += 1
             present = [g.score for g in group if g.score is not None]
@@ -381,17 +403,17 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
                                           f'AVERAGEIFS({scores},{types},"{label}"))', formats["mean"], number(mean))
             col += 1
     row = 5 + len(m.indicators)
-    sheet.write_string(row, 0, "Лидеры и отстающие по индексу", formats["bold"])
+    sheet.write_string(row, 0, T("report.leaders_title"), formats["bold"])
     row += 1
     for body_type in m.body_types:
         ranked = [r for r in _sorted(results, body_type, lambda r: r.index) if r.index is not None]
-        for label, chosen in (("лидеры", ranked[:3]), ("отстающие", ranked[-3:][::-1])):
+        for label, chosen in ((T("word.leaders"), ranked[:3]), (T("word.laggards"), ranked[-3:][::-1])):
             sheet.write_string(row, 0, f"{layout.methodology.body_type_label(body_type)}, {label}", formats["head"])
             for offset, result in enumerate(chosen):
                 source = layout.row(result.body)
                 sheet.write_string(row + 1 + offset, 0, names.get(result.body, result.body))
-                sheet.write_formula(row + 1 + offset, 1, f"={ref(DATA, source, layout.index_col)}", formats["score"], number(result.index))
-                sheet.write_formula(row + 1 + offset, 2, f"={ref(DATA, source, layout.index_col + 1)}", None, result.rating or "")
+                sheet.write_formula(row + 1 + offset, 1, f"={ref(_data(), source, layout.index_col)}", formats["score"], number(result.index))
+                sheet.write_formula(row + 1 + offset, 2, f"={ref(_data(), source, layout.index_col + 1)}", None, result.rating or "")
             row += 2 + len(chosen)
     sheet.set_column(0, 0, 60)
     sheet.set_column(1, len(heads), 12)
@@ -399,29 +421,29 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
 
 def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tiers) -> None:
     m = layout.methodology
-    codes = column_range(DATA, FIRST, layout.last, 0)
-    sheet.write_string(0, 0, "Профиль органа: выберите код в ячейке B2", formats["title"])
-    sheet.write_string(1, 0, "Орган (код)", formats["bold"])
+    codes = column_range(_data(), FIRST, layout.last, 0)
+    sheet.write_string(0, 0, T("report.profile_title"), formats["title"])
+    sheet.write_string(1, 0, T("head.body_code"), formats["bold"])
     sheet.write_string(1, 1, first.body)
     sheet.data_validation(1, 1, 1, 1, {"validate": "list", "source": f"={codes}"})
     match = f"MATCH($B$2,{codes},0)"
 
     def lookup(col):
-        return f"INDEX({column_range(DATA, FIRST, layout.last, col)},{match})"
+        return f"INDEX({column_range(_data(), FIRST, layout.last, col)},{match})"
 
-    sheet.write_string(2, 0, "Наименование", formats["bold"])
+    sheet.write_string(2, 0, T("head.name"), formats["bold"])
     sheet.write_formula(2, 1, f"={lookup(1)}", None, names.get(first.body, first.body))
-    for col, head in enumerate(["Индикатор", "Балл", "Максимум", "Категория", "Потеряно баллов"]):
+    for col, head in enumerate([T("head.indicator"), T("head.score"), T("head.maximum"), T("head.tier"), T("head.lost")]):
         sheet.write_string(4, col, head, formats["head"])
     for position, indicator in enumerate(m.indicators):
         row = 5 + position
         item = first.indicators[indicator.id]
         score_ref = cell(row, 1)
-        sheet.write_string(row, 0, indicator.name_ru + (" (предв.)" if indicator.provisional else ""))
+        sheet.write_string(row, 0, indicator.text() + (T("word.provisional") if indicator.provisional else ""))
         sheet.write_formula(row, 1, f'=IF({lookup(layout.score_col(indicator.id))}="","",{lookup(layout.score_col(indicator.id))})',
                             formats["score"], number(item.score))
-        sheet.write_formula(row, 2, f"={ref(METHOD, layout.method_indicator_row(indicator.id), 2)}", None, float(indicator.maximum))
-        sheet.write_formula(row, 3, f"={lookup(layout.tier_col(indicator.id))}", None, item.tier or "")
+        sheet.write_formula(row, 2, f"={ref(_method(), layout.method_indicator_row(indicator.id), 2)}", None, float(indicator.maximum))
+        sheet.write_formula(row, 3, f"={lookup(layout.tier_col(indicator.id))}", None, _tier(item.tier))
         # Points lost: the gap to the maximum; for a penalty, the penalty itself; a bonus is never "lost".
         if indicator.role == "penalty":
             lost_formula, lost = f'=IF({score_ref}="","",{score_ref})', item.score
@@ -435,14 +457,15 @@ def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tie
     row = 6 + len(m.indicators)
     for offset, criterion in enumerate(m.criteria):
         item = first.criteria[criterion.id]
-        sheet.write_string(row + offset, 0, criterion.name_ru, formats["bold"])
+        sheet.write_string(row + offset, 0, criterion.text(), formats["bold"])
         sheet.write_formula(row + offset, 1, f"={lookup(layout.criterion_col(criterion.id))}", formats["score"], number(item.score))
-        sheet.write_formula(row + offset, 2, f"={ref(METHOD, layout.method_criterion_row(criterion.id), 2)}", None, float(criterion.maximum))
+        sheet.write_formula(row + offset, 2, f"={ref(_method(), layout.method_criterion_row(criterion.id), 2)}", None, float(criterion.maximum))
         sheet.write_formula(row + offset, 3, f"={lookup(layout.criterion_col(criterion.id) + 1)}", None, item.grade or "")
     row += len(m.criteria) + 1
-    for offset, (label, col, value) in enumerate((("Индекс", layout.index_col, number(first.index)),
-                                                  ("Рейтинг", layout.index_col + 1, first.rating or ""),
-                                                  ("Место в группе", layout.index_col + 2, "" if first.rank is None else first.rank))):
+    for offset, (label, col, value) in enumerate(((T("head.index"), layout.index_col, number(first.index)),
+                                                  (T("head.rating"), layout.index_col + 1, first.rating or ""),
+                                                  (T("head.rank_in_group"), layout.index_col + 2,
+                                                   "" if first.rank is None else first.rank))):
         sheet.write_string(row + offset, 0, label, formats["bold"])
         sheet.write_formula(row + offset, 1, f"={lookup(col)}", None, value)
     sheet.set_column(0, 0, 70)
@@ -450,9 +473,11 @@ def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tie
 
 
 def _write_provenance(sheet, methodology: Methodology, provenance, formats) -> None:
-    sheet.write_string(0, 0, "Происхождение", formats["title"])
-    rows = [("openness-xl", __version__), ("Методика", methodology.path.rsplit("/", 1)[-1]),
-            ("Методика, SHA-256", methodology.sha256), *provenance]
+    sheet.write_string(0, 0, sheet_name("provenance"), formats["title"])
+    rows = [("openness-xl", __version__), (T("report.methodology_file"), methodology.path.rsplit("/", 1)[-1]),
+            (T("report.methodology_hash"), methodology.sha256), *provenance]
+    if language("files") == "kk" and methodology.name_kk_status:
+        rows.append((T("report.kazakh_names"), methodology.name_kk_status))
     for position, (key, value) in enumerate(rows):
         sheet.write_string(2 + position, 0, key, formats["bold"])
         sheet.write_string(2 + position, 1, value)

@@ -22,11 +22,15 @@ from ..scoring import parse_for_scoring
 from ..targets import helps, next_tier_goal, target
 from ..values import is_not_submitted
 from .common import SCORE_FORMAT
-from .calculation import CALC, FIRST_COL, ROW, TYPE_COL, _at, _verbatim_formulas
+from ..texts import text as T
+from .calculation import FIRST_COL, ROW, TYPE_COL, _at, _verbatim_formulas
+from .common import sheet_name
 from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
-TARGETS = "Цели"
-DIRECT = "балл дан напрямую"
+
+def direct_given() -> str:
+    """What a target cell says where the score was given directly (no input to move)."""
+    return T("word.direct_given", kind="files")
 
 
 def target_columns(methodology: Methodology) -> list[tuple[str, str | None]]:
@@ -50,7 +54,7 @@ def cached(methodology: Methodology, indicator, score, direct, raw: Mapping, bod
     if name is None:
         return float(upward[1])
     if not is_not_submitted(direct):
-        return DIRECT
+        return direct_given()
     # The score is a number, so the inputs are valid: parsing cannot find a problem here.
     values, code, _ = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
     found = target(methodology, indicator, values, name, upward[1], code)
@@ -65,11 +69,10 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
     title = workbook.add_format({"bold": True, "font_size": 13})
     goal_format = workbook.add_format({"num_format": SCORE_FORMAT, "bg_color": "#F2F2F2"})
     number = workbook.add_format({"num_format": "0.##"})
-    sheet = workbook.add_worksheet(TARGETS)
+    sheet = workbook.add_worksheet(sheet_name("targets"))
     _verbatim_formulas(sheet)
-    sheet.write_string(TITLE_ROW, 0, "Цели: балл следующего уровня и значение одного показателя, которое его даёт", title)
-    sheet.write_string(GROUP_ROW, 0, "При прочих равных. Индикаторы без столбцов здесь (доли, открытые данные, приёмы, "
-                       "время ожидания) — функция OPENNESS_TARGET или команда openness whatif.",
+    sheet.write_string(TITLE_ROW, 0, T("template.targets_title"), title)
+    sheet.write_string(GROUP_ROW, 0, T("template.targets_note"),
                        workbook.add_format({"italic": True, "font_color": "#7F6000"}))
     write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
     layout = target_columns(methodology)
@@ -77,25 +80,25 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
     for offset, (indicator_id, name) in enumerate(layout):
         col = FIRST_COL + offset
         indicator = methodology.indicator(indicator_id)
-        score = _at(col_of[indicator_id], CALC)
+        score = _at(col_of[indicator_id], sheet_name("calc"))
         goal_col = FIRST_COL + layout.index((indicator_id, None))
         if name is None:
-            sheet.write_string(HEAD_ROW, col, f"{indicator.order}. {indicator.short_ru}: балл следующего уровня", head)
+            sheet.write_string(HEAD_ROW, col, T("head.next_goal", order=indicator.order, short=indicator.text("short")), head)
             sheet.write_string(KEY_ROW, col, f"{indicator_id}__goal", key)
             formulas[col] = "=" + ft.if_(f"ISNUMBER({score})", native.goal_formula(methodology, indicator, score), '""')
             continue
         spec = indicator.input(name)
-        relation = "не менее" if helps(indicator, name) > 0 else "не более"
-        sheet.write_string(HEAD_ROW, col, f"{spec.description_ru} ({name}): {relation}", head)
+        relation = T("word.at_least" if helps(indicator, name) > 0 else "word.at_most")
+        sheet.write_string(HEAD_ROW, col, f"{spec.text()} ({name}): {relation}", head)
         sheet.write_string(KEY_ROW, col, f"{indicator_id}__target__{name}", key)
         inputs = {s.name: _at(columns[f"{indicator_id}.{s.name}"][1], columns[f"{indicator_id}.{s.name}"][0])
                   for s in indicator.inputs}
         direct = _at(columns[f"{indicator_id}.score"][1], columns[f"{indicator_id}.score"][0])
         goal = xl_col_to_name(goal_col) + ROW
-        cells = native.Cells(inputs, _at(TYPE_COL, CALC))
+        cells = native.Cells(inputs, _at(TYPE_COL, sheet_name("calc")))
         formulas[col] = "=" + ft.if_(f"ISNUMBER({goal})", ft.if_(native.not_submitted(direct),
                                                                native.target_formula(methodology, indicator, cells, name, goal),
-                                                               ft.text(DIRECT)), '""')
+                                                               ft.text(direct_given())), '""')
     for position, body in enumerate(bodies):
         row = FIRST_BODY_ROW + position
         for offset, (indicator_id, name) in enumerate(layout):

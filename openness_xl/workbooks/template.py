@@ -14,28 +14,39 @@ from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
 from ..values import NOT_SUBMITTED, is_not_submitted, percent_format_message, shown
-from ..texts import text as T
+from ..texts import decimal
+from ..texts import LANGUAGES, language, text as T, using
 from .common import cell, finish, new_workbook
 
 TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
 FIRST_INPUT_COL = 3
-DIRECT_SHEET = "Баллы напрямую"
-README_SHEET = "Инструкция"
 KEY = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$")
 
 
+def direct_sheet() -> str:
+    """The name of the direct-score sheet in the current language."""
+    return T("sheet.direct", kind="files")
+
+
+def sheet_names(key: str) -> set[str]:
+    """A sheet's name in every language (a reader accepts a template in any of them)."""
+    return {T(key, lang) for lang in LANGUAGES}
+
+
 def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -> dict:
-    """Excel data validation for one input column (or a direct score when spec is None)."""
+    """Excel data validation for one input column (or a direct score when spec is None),
+    its messages in the current language."""
     marker = f'{top_left}="{NOT_SUBMITTED}"'
     if spec is None:
         rule = f"AND(ISNUMBER({top_left}),{top_left}>=0,{top_left}<={plain(maximum)})"
-        allowed = f"число от 0 до {plain(maximum)}"
+        allowed = T("value.number_range", low="0", high=decimal(plain(maximum)))
     elif spec.type == "boolean":
-        return {"validate": "list", "source": ["да", "нет", NOT_SUBMITTED],
-                "error_title": spec.name, "error_message": f"да, нет или {NOT_SUBMITTED}"}
+        yes, no = T("word.yes", kind="files"), T("word.no", kind="files")
+        return {"validate": "list", "source": [yes, no, NOT_SUBMITTED],
+                "error_title": spec.name, "error_message": T("template.yes_no_or", yes=yes, no=no, marker=NOT_SUBMITTED)}
     elif spec.type == "choice":
         rule = "OR(" + ",".join(f"{top_left}={plain(c)}" for c in spec.choices) + ")"
-        allowed = allowed_in(spec)
+        allowed = spec.allowed
     else:
         parts = [f"ISNUMBER({top_left})"]
         if spec.min is not None:
@@ -45,70 +56,55 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
         if spec.type == "integer":
             parts.append(f"{top_left}=INT({top_left})")
         rule = "AND(" + ",".join(parts) + ")"
-        allowed = allowed_in(spec)
+        allowed = spec.allowed
     return {"validate": "custom", "value": f"=OR({marker},{rule})", "ignore_blank": True,
-            "error_title": "Недопустимое значение", "error_message": f"{allowed} или {NOT_SUBMITTED}"[:255]}
+            "error_title": T("template.invalid_title"), "error_message": T("template.invalid_or", allowed=allowed,
+                                                                           marker=NOT_SUBMITTED)[:255]}
 
 
-def unit_in(spec: InputSpec, lang: str = "ru") -> str:
-    """The input's unit in the workbook's language."""
-    return T(f"unit.{spec.unit}", lang, kind="files")
+def unit_in(spec: InputSpec) -> str:
+    """The input's unit in the current language."""
+    return T(f"unit.{spec.unit}", kind="files")
 
 
-def allowed_in(spec: InputSpec, lang: str = "ru") -> str:
-    """What a valid value looks like, in the workbook's language (decimal commas)."""
-    def show(value) -> str:
-        text = plain(value)
-        return text.replace(".", ",") if lang != "en" else text
-    if spec.type == "boolean":
-        return T("allowed.yes_no", lang, kind="files")
-    if spec.type == "choice":
-        return T("allowed.one_of", lang, kind="files", values="; ".join(show(c) for c in spec.choices))
-    kind = T("allowed.whole" if spec.type == "integer" else "allowed.number", lang, kind="files")
-    if spec.min is not None and spec.max is not None:
-        return T("allowed.from_to", lang, kind="files", low=show(spec.min), high=show(spec.max), what=kind)
-    if spec.min is not None:
-        return T("allowed.at_least", lang, kind="files", low=show(spec.min), what=kind)
-    return kind
-
-
-def _comment(indicator: Indicator, spec: InputSpec, lang: str = "ru") -> str:
-    lines = [f"{indicator.name_ru}", f"{spec.description_ru} ({unit_in(spec, lang)})",
-             T("note.allowed", lang, kind="files", allowed=allowed_in(spec, lang)),
-             T("note.supplier", lang, kind="files", supplier=indicator.supplier_ru)]
+def _comment(indicator: Indicator, spec: InputSpec) -> str:
+    lines = [indicator.text(), f"{spec.text()} ({unit_in(spec)})",
+             T("note.allowed", allowed=spec.allowed),
+             T("note.supplier", supplier=indicator.supplier_shown)]
     if spec.part_of:
-        lines.append(T("note.part_of", lang, kind="files", whole=indicator.input(spec.part_of).description_ru))
+        lines.append(T("note.part_of", whole=indicator.input(spec.part_of).text()))
     if indicator.provisional:
-        lines.append(T("note.provisional", lang, kind="files"))
-    lines.append(T("note.not_submitted", lang, kind="files", marker=NOT_SUBMITTED))
+        lines.append(T("note.provisional"))
+    lines.append(T("note.not_submitted", marker=NOT_SUBMITTED))
     return "\n".join(lines)
 
 
-def write_template(methodology: Methodology, bodies: BodyRegistry, submissions=()) -> bytes:
-    """The input template for all bodies, as bytes (deterministic): prefilled with
-    `submissions` (raw inputs on the criterion sheets, direct scores on «Баллы напрямую»),
-    computing the index itself on «Расчёт», with the named LAMBDA functions."""
-    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: исходные данные и расчёт")
-    values = input_values(methodology, submissions)
-    return finish_template(workbook, buffer, methodology, bodies, values)
+def write_template(methodology: Methodology, bodies: BodyRegistry, submissions=(), lang: str = "ru") -> bytes:
+    """The input template for all bodies in `lang` (ru, kk or en), as bytes (deterministic):
+    prefilled with `submissions` (raw inputs on the criterion sheets, direct scores on «Баллы
+    напрямую»), computing the index itself on «Расчёт», with the named LAMBDA functions."""
+    with using(lang):
+        workbook, buffer = new_workbook(T("template.workbook_title", year=methodology.year))
+        values = input_values(methodology, submissions)
+        return finish_template(workbook, buffer, methodology, bodies, values)
 
 
 def finish_template(workbook, buffer, methodology: Methodology, bodies: BodyRegistry, values: dict) -> bytes:
     """The template's sheets over `values` {(body, indicator_id, field): cell value}, as bytes."""
-    from .calculation import CALC, CHECKS, define_lambdas, write_calculation
-    from .targets_sheet import TARGETS, write_targets
+    from .calculation import define_lambdas, write_calculation
+    from .targets_sheet import write_targets
 
     columns = write_input_sheets(workbook, methodology, bodies, values)
     col_of, rows = write_calculation(workbook, methodology, bodies, columns, values)
     write_targets(workbook, methodology, bodies, columns, values, col_of, rows)
     define_lambdas(workbook, methodology)
-    return finish(workbook, buffer, natural_size=(CALC, CHECKS, TARGETS))
+    return finish(workbook, buffer, natural_size=tuple(T(f"sheet.{key}") for key in ("calc", "checks", "targets")))
 
 
 def _cell_value(spec: InputSpec | None, value):
     """An input as a user would have typed it into the template."""
     if spec is not None and spec.type == "boolean":
-        return "да" if value == 1 else "нет"
+        return T("word.yes" if value == 1 else "word.no", kind="files")
     return float(value)
 
 
@@ -136,7 +132,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
     entry = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0"})
-    _write_readme(workbook.add_worksheet(README_SHEET), methodology, title)
+    _write_readme(workbook.add_worksheet(T("sheet.readme", kind="files")), methodology, title)
     last_row = FIRST_BODY_ROW + len(bodies) - 1
     columns: dict[str, tuple[str, int]] = {}
 
@@ -149,21 +145,21 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
             write_value(sheet, FIRST_BODY_ROW + position, col, value)
 
     for criterion in methodology.criteria:
-        sheet = workbook.add_worksheet(criterion.short_ru)
-        sheet.write_string(TITLE_ROW, 0, f"Критерий «{criterion.name_ru}» — исходные данные {methodology.year}", title)
+        sheet = workbook.add_worksheet(criterion.text("short"))
+        sheet.write_string(TITLE_ROW, 0, T("template.criterion_title", name=criterion.text(), year=methodology.year), title)
         write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
         col = FIRST_INPUT_COL
         for indicator_id in criterion.indicators:
             indicator = methodology.indicator(indicator_id)
             specs = list(indicator.inputs)
-            label = (f"{indicator.order}. {indicator.name_ru}" + (" (предв.)" if indicator.provisional else "")
-                     + f" — данные: {indicator.supplier_ru}")
+            label = T("head.group_label", order=indicator.order, name=indicator.text(),
+                      provisional=T("word.provisional") if indicator.provisional else "", supplier=indicator.supplier_shown)
             if len(specs) > 1:
                 sheet.merge_range(GROUP_ROW, col, GROUP_ROW, col + len(specs) - 1, label, group)
             else:
                 sheet.write_string(GROUP_ROW, col, label, group)
             for spec in specs:
-                sheet.write_string(HEAD_ROW, col, f"{spec.description_ru}, {unit_in(spec)}", head)
+                sheet.write_string(HEAD_ROW, col, f"{spec.text()}, {unit_in(spec)}", head)
                 sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
                 sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", key)
                 sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
@@ -174,14 +170,14 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
         sheet.set_row(GROUP_ROW, 80)  # a one-column group holds a long name and its supplier
         sheet.set_row(HEAD_ROW, 75)
         sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
-    sheet = workbook.add_worksheet(DIRECT_SHEET)
-    sheet.write_string(TITLE_ROW, 0, "Баллы, рассчитанные уполномоченными органами (вместо исходных данных)", title)
+    sheet = workbook.add_worksheet(direct_sheet())
+    sheet.write_string(TITLE_ROW, 0, T("template.direct_title"), title)
     write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
     for offset, indicator in enumerate(methodology.indicators):
         col = FIRST_INPUT_COL + offset
-        sheet.write_string(GROUP_ROW, col, indicator.short_ru, group)
-        sheet.write_string(HEAD_ROW, col, f"{indicator.name_ru}, балл 0–{plain(indicator.maximum)}; "
-                           f"рассчитывает {indicator.supplier_ru}", head)
+        sheet.write_string(GROUP_ROW, col, indicator.text("short"), group)
+        sheet.write_string(HEAD_ROW, col, T("head.direct_label", name=indicator.text(), maximum=decimal(plain(indicator.maximum)),
+                                             supplier=indicator.supplier_shown), head)
         sheet.write_string(KEY_ROW, col, f"{indicator.id}.score", key)
         sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
                               validation_for(None, indicator.maximum, top_left=cell(FIRST_BODY_ROW, col)))
@@ -213,14 +209,14 @@ def write_value(sheet, row: int, col: int, value) -> None:
 
 
 def write_body_columns(sheet, bodies: BodyRegistry, head, key, type_label: Callable[[str], str] = str) -> None:
-    """Code, name and type of every body (the type as the report writes it, ЦГО / МИО), under
-    their headings and machine keys."""
-    for col, (label, name) in enumerate((("Код", "body"), ("Наименование", "name"), ("Тип", "body_type"))):
-        sheet.write_string(HEAD_ROW, col, label, head)
+    """Code, name and type of every body (the type as the report writes it, ЦГО / МИО, or in
+    Kazakh ОМО / ЖАО), under their headings and machine keys."""
+    for col, (label, name) in enumerate((("head.code", "body"), ("head.name", "name"), ("head.type", "body_type"))):
+        sheet.write_string(HEAD_ROW, col, T(label, kind="files"), head)
         sheet.write_string(KEY_ROW, col, name, key)
     for position, body in enumerate(bodies):
         sheet.write_string(FIRST_BODY_ROW + position, 0, body.code)
-        sheet.write_string(FIRST_BODY_ROW + position, 1, body.name_ru)
+        sheet.write_string(FIRST_BODY_ROW + position, 1, body.name())
         sheet.write_string(FIRST_BODY_ROW + position, 2, type_label(body.type))
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 46)
@@ -228,25 +224,13 @@ def write_body_columns(sheet, bodies: BodyRegistry, head, key, type_label: Calla
 
 
 def _write_readme(sheet, methodology: Methodology, title) -> None:
-    lines = [
-        f"Индекс открытости {methodology.year}: шаблон исходных данных",
-        "",
-        "1. На листах критериев одна строка — один государственный орган, один столбец — одно исходное значение.",
-        "   Подсказка к каждому столбцу (единица, смысл, допустимые значения) — в примечании к заголовку.",
-        f"2. Пустая ячейка или «{NOT_SUBMITTED}» — данные не представлены. Это не то же, что 0: 0 означает «ноль случаев».",
-        "3. Индикатор считается, когда заполнены все его столбцы. Частично заполненный индикатор — ошибка с адресом ячейки.",
-        f"4. Если уполномоченный орган представил готовый балл, внесите его на лист «{DIRECT_SHEET}»",
-        "   и оставьте исходные данные этого индикатора пустыми.",
-        "5. Индикаторы с пометкой «(предв.)» считаются по предварительной формуле (методика не опубликована полностью).",
-        "6. Лист «Расчёт» считает всё сам, обычными формулами Excel (Excel 2010 и новее, LibreOffice; надстройки не нужны):",
-        "   баллы и категории индикаторов, критерии и оценки А/В/С, индекс, рейтинг и место среди ЦГО или МИО.",
-        "   Вместо балла там, где данных нет или они неверны, стоит сообщение; целиком его видно на листе «Проверка».",
-        "7. В Excel 2024 и 365 в книге есть и функции OPENNESS_TIMELINESS(late; reviewed) и другие (именованные LAMBDA).",
-        "8. С Python: openness check inputs.xlsx;  openness scores inputs.xlsx;  openness report inputs.xlsx -o report.xlsx",
-        "",
-        "Служебная строка 4 (ключи вида indicator.field) нужна программе: не меняйте её.",
-    ]
-    for row, line in enumerate(lines):
+    types = " / ".join(methodology.body_type_label(code) for code in methodology.body_types)
+    # A Kazakh file shows our translations of the names, so it says how certain they are.
+    unofficial = (T("word.unofficial", status=methodology.name_kk_status)
+                  if language("files") == "kk" and methodology.name_kk_status else "")
+    readme = T("template.readme", kind="files", year=methodology.year, marker=NOT_SUBMITTED, direct=direct_sheet(),
+               calc=T("sheet.calc", kind="files"), checks=T("sheet.checks", kind="files"), types=types, unofficial=unofficial)
+    for row, line in enumerate(readme.rstrip("\n").split("\n")):
         sheet.write_string(row, 0, line, title if row == 0 else None)
     sheet.set_column(0, 0, 120)
 
@@ -267,7 +251,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
     from ..safe_xlsx import present_rows
 
     rows, problems, keyed = [], [], []
-    expected = {c.short_ru for c in methodology.criteria} | {DIRECT_SHEET}
+    expected = {c.text("short", lang) for c in methodology.criteria for lang in LANGUAGES} | sheet_names("sheet.direct")
     for sheet in workbook.worksheets:
         formatted = list(present_rows(sheet, formats=True))
         lines = [(number, tuple(v for v, _ in row)) for number, row in formatted]

@@ -1,0 +1,132 @@
+"""The Kazakh workbooks: the Russian ones in another language, never in other numbers.
+
+Every committed kk file is held to its ru twin cell by cell: the same sheets in the same
+order, the same numbers, the same formulas once sheet names and text literals (messages,
+tiers, body types) are set aside, the same named LAMBDAs, validations and colour rules.
+A Kazakh template reads back to the same scores as the Russian one.
+"""
+import csv
+import random
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from openness_xl.bodies import registry
+from openness_xl.inputs import load_inputs
+from openness_xl.methodology import load
+from openness_xl.scoring import evaluate
+from openness_xl.texts import text
+from openness_xl.workbooks.template import write_template
+from tests import native_cases as nc
+
+ROOT = Path(__file__).parent.parent
+METHODOLOGY = load(2025)
+BODIES = registry(2025)
+TEXT_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _normalised(formula: str, sheets: dict[str, str]) -> str:
+    """A formula with its Russian sheet names put into Kazakh and every text literal emptied;
+    a text joined to a value is set aside too (a Kazakh sentence may put words after a number
+    where the Russian one ends with it, «0-ден {maximum}-ге дейінгі балл»)."""
+    for ru, kk in sorted(sheets.items(), key=lambda pair: -len(pair[0])):
+        formula = formula.replace(f"'{ru}'!", f"'{kk}'!")
+    formula = TEXT_LITERAL.sub('""', formula)
+    return formula.replace('""&', "").replace('&""', "")
+
+
+def _formula(value):
+    if isinstance(value, openpyxl.worksheet.formula.ArrayFormula):
+        return value.text
+    return value if isinstance(value, str) and value.startswith("=") else None
+
+
+@pytest.mark.parametrize("stem", ["inputs-template-2025", "report-2025", "live-2025"])
+def test_kazakh_and_russian_workbooks_are_identical_in_numbers_and_formulas(stem):
+    ru_path, kk_path = ROOT / "workbooks" / f"{stem}.xlsx", ROOT / "workbooks" / f"{stem}-kk.xlsx"
+    ru, kk = openpyxl.load_workbook(ru_path), openpyxl.load_workbook(kk_path)
+    ru_values, kk_values = (openpyxl.load_workbook(p, data_only=True) for p in (ru_path, kk_path))
+    assert len(ru.sheetnames) == len(kk.sheetnames)
+    sheets = dict(zip(ru.sheetnames, kk.sheetnames))
+    # The words the two languages share (Статистика, Интернет-ресурс) and xlwings' own sheet
+    untranslated = {a for a, b in sheets.items() if a == b}
+    assert untranslated <= {"xlwings.conf", "5. Статистика", "18. Интернет-ресурс"}, untranslated
+    counts = {"number": 0, "formula": 0, "text": 0, "cached": 0}
+    for ru_sheet, kk_sheet in zip(ru.worksheets, kk.worksheets):
+        assert ru_sheet.max_column == kk_sheet.max_column, ru_sheet.title
+        # A Kazakh instruction sheet has one more line: the mark on the translated names.
+        extra = [c.value for row in kk_sheet.iter_rows(min_row=ru_sheet.max_row + 1) for c in row if c.value is not None]
+        assert kk_sheet.max_row >= ru_sheet.max_row and all(isinstance(v, str) and _formula(v) is None for v in extra)
+        for ru_row, kk_row in zip(ru_sheet.iter_rows(), kk_sheet.iter_rows()):
+            for a, b in zip(ru_row, kk_row):
+                where = f"{kk_sheet.title}!{b.coordinate}"
+                if _formula(a.value) is not None:
+                    assert _formula(b.value) is not None, where
+                    assert _normalised(_formula(a.value), sheets) == _normalised(_formula(b.value), sheets), where
+                    counts["formula"] += 1
+                elif isinstance(a.value, (int, float)):
+                    assert type(b.value) is type(a.value) and b.value == a.value, where
+                    counts["number"] += 1
+                elif isinstance(a.value, str):
+                    assert isinstance(b.value, str) and _formula(b.value) is None, where
+                    counts["text"] += 1
+                else:
+                    assert b.value is None, where
+                assert a.number_format == b.number_format, where
+        for a, b in zip(ru_values[ru_sheet.title].iter_rows(), kk_values[kk_sheet.title].iter_rows()):
+            for x, y in zip(a, b):
+                if isinstance(x.value, (int, float)) and not isinstance(x.value, bool):
+                    assert y.value == x.value, f"cached {kk_sheet.title}!{y.coordinate}"
+                    counts["cached"] += 1
+        ru_rules = [(str(v.sqref), v.type, _normalised(v.formula1 or "", sheets)) for v in ru_sheet.data_validations.dataValidation]
+        kk_rules = [(str(v.sqref), v.type, _normalised(v.formula1 or "", sheets)) for v in kk_sheet.data_validations.dataValidation]
+        if ru_rules and ru_rules[0][1] != "list":
+            assert ru_rules == kk_rules, ru_sheet.title
+        assert [str(r.sqref) for r in ru_sheet.conditional_formatting] == [str(r.sqref) for r in kk_sheet.conditional_formatting]
+    ru_names = {n: _normalised(d.value, sheets) for n, d in ru.defined_names.items()}
+    kk_names = {n: _normalised(d.value, sheets) for n, d in kk.defined_names.items()}
+    assert ru_names == kk_names
+    print(f"\n{stem}: {counts['formula']} formulas, {counts['number']} numbers, {counts['cached']} cached numbers "
+          f"identical; {counts['text']} texts in Kazakh; {len(ru_names)} named functions")
+    assert counts["formula"] > 0 and counts["text"] > 0
+
+
+def test_kazakh_workbooks_speak_kazakh():
+    book = openpyxl.load_workbook(ROOT / "workbooks" / "inputs-template-2025-kk.xlsx")
+    assert book.sheetnames[:6] == ["Нұсқаулық", "ӘРПК", "Ашық үкімет", "Кері байланыс", "Ішкі бақылау", "Тікелей балдар"]
+    calc = book["Есептеу"]
+    assert calc["C5"].value in ("ОМО", "ЖАО") and calc["B5"].value.endswith(("министрлігі", "агенттігі", "прокуратурасы"))
+    readme = [row[0] for row in book["Нұсқаулық"].iter_rows(values_only=True) if row[0]]
+    assert readme[0] == "Ашықтық индексі 2025: бастапқы деректер үлгісі"
+    assert readme[-1] == "Қазақша атаулар: неофициальный перевод"  # our translations are marked
+    values = openpyxl.load_workbook(ROOT / "workbooks" / "report-2025-kk.xlsx", data_only=True)
+    tiers = {c.value for row in values["Деректер"].iter_rows(min_row=3) for c in row if isinstance(c.value, str)}
+    assert {"жоғары", "орташа", "төмен", "тиімсіз"} <= tiers and not tiers & {"высокий", "средний", "низкий"}
+
+
+def test_a_kazakh_template_reads_back_to_the_scores_of_the_russian_one(tmp_path):
+    """Raw inputs (yes/no as иә/жоқ), direct scores and missing indicators, written in each
+    language and read back: the same submissions and the same scores."""
+    rows = nc.long_table_rows(METHODOLOGY, BODIES, random.Random(15), absent=0.08, direct=0.25, always=("МФ", "Абай"))
+    source = tmp_path / "inputs.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    submissions = load_inputs(source, METHODOLOGY, BODIES).submissions
+    results = {}
+    for lang in ("ru", "kk"):
+        path = tmp_path / f"template-{lang}.xlsx"
+        path.write_bytes(write_template(METHODOLOGY, BODIES, submissions, lang))
+        results[lang] = evaluate(METHODOLOGY, load_inputs(path, METHODOLOGY, BODIES).submissions)
+    booleans = {c.value for sheet in openpyxl.load_workbook(tmp_path / "template-kk.xlsx").worksheets[1:5]
+                for row in sheet.iter_rows(min_row=5) for c in row if c.value in ("иә", "жоқ", "да", "нет")}
+    assert booleans == {"иә", "жоқ"}
+    assert results["ru"] == results["kk"] == evaluate(METHODOLOGY, submissions)
+    assert sum(1 for r in results["kk"] if r.index is not None) >= 5
+
+
+def test_the_tier_words_of_every_language_come_from_the_catalogue():
+    for tier in METHODOLOGY.tier_order:
+        assert text(f"tier.{tier}", "ru") == tier
+    assert [text(f"tier.{t}", "kk") for t in METHODOLOGY.tier_order] == ["жоғары", "орташа", "төмен", "тиімсіз"]
