@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .texts import text as T
+
 DATA = Path(__file__).parent / "data"
 
 # Latin letters that look like Cyrillic ones, as typed on the wrong keyboard layout.
@@ -58,6 +60,9 @@ def normalise(name: str) -> str:
     return " ".join(text.split())
 
 
+REPUBLIC_KK = "Қазақстан Республикасының "
+
+
 @dataclass(frozen=True)
 class KazakhName:
     """A body's official Kazakh names, where they were read and how certain they are
@@ -96,7 +101,11 @@ class Body:
         where bundled, else the report's Russian name (there are no English names)."""
         from .texts import language
 
-        return (self.name_kk or self.name_ru) if language("files", lang) == "kk" else self.name_ru
+        if language("files", lang) != "kk" or not self.name_kk:
+            return self.name_ru
+        # Tables abbreviate «Қазақстан Республикасының» as official Kazakh texts do (ҚР); cutting
+        # it off would leave the possessive ending (министрлігі) without its noun.
+        return "ҚР " + self.name_kk.removeprefix(REPUBLIC_KK) if self.name_kk.startswith(REPUBLIC_KK) else self.name_kk
 
     @property
     def kazakh_spellings(self) -> tuple[str, ...]:
@@ -138,11 +147,11 @@ class BodyRegistry:
             return candidates[0]
         if candidates:
             named = ", ".join(f"{b.code} ({b.name_ru})" for b in candidates)
-            raise UnknownBody(f"ambiguous body {name!r}: it could be {named}; write the code")
+            raise UnknownBody(T("input.ambiguous_body", name=repr(name), named=named))
         nearest = difflib.get_close_matches(key, list(self._keys), n=5, cutoff=0.5)
         codes = list(dict.fromkeys(b.code for k in nearest for b in self._keys[k]))
-        hint = f"; nearest: {', '.join(codes)}" if codes else ""
-        raise UnknownBody(f"unknown body {name!r}{hint}")
+        hint = T("input.nearest", codes=", ".join(codes)) if codes else ""
+        raise UnknownBody(T("input.unknown_body", name=repr(name), hint=hint))
 
     def __iter__(self):
         return iter(self.bodies)

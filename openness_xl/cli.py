@@ -27,7 +27,7 @@ def _submissions(args, methodology):
         return published_submissions(args.year)
     loaded = load_inputs(args.input, methodology, registry(args.year))
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _warn(str(warning))
     return loaded.submissions
 
 
@@ -54,8 +54,8 @@ def output_format(path, wanted: str, also: Sequence[str] = ()) -> str:
         if suffix in SUFFIXES[name]:
             return name
     allowed = sorted({s for name in (wanted, *also) for s in SUFFIXES[name]})
-    raise OutputRefused(f"{path}: this command writes {' or '.join((wanted, *also))}; "
-                        f"give the output a name ending in {', '.join(allowed)}")
+    raise OutputRefused(T("messages.wrong_suffix", path=path, formats=T("messages.or").join((wanted, *also)),
+                          suffixes=", ".join(allowed)))
 
 
 def check_output(args, kind: str, also: Sequence[str] = ()) -> str | None:
@@ -86,12 +86,11 @@ def cmd_scores(args) -> int:
     for result in results:
         if result.missing:
             orders = order_ranges([methodology.indicator(i).order for i in result.missing])
-            _warn(f"{result.body} ({names.get(result.body, result.body)}): no data for "
-                  f"{count(len(result.missing), 'indicator')} ({orders}); criteria and index left empty where they "
-                  f"need them")
+            _warn(T("messages.no_data_for", body=f"{result.body} ({names.get(result.body, result.body)})",
+                    indicators=count(len(result.missing), "indicator"), orders=orders))
     absent = _absent_bodies(args, results)
     if args.strict and (absent or any(r.missing for r in results)):
-        print("error: --strict and some bodies or indicators have no data (see the warnings above)", file=sys.stderr)
+        _warn(T("messages.strict_missing"), "error")
         return 2
     if chosen == "xlsx":
         from .workbooks.scores import write_scores
@@ -128,16 +127,16 @@ def _absent_bodies(args, results) -> list:
     for body_type in sorted({b.type for b in absent}):
         codes = [b.code for b in absent if b.type == body_type]
         label = methodology.body_type_label(body_type)
-        _warn(f"{label}: no data at all for {count(len(codes), 'body')} ({', '.join(codes)}); ranks among the {label} "
-              f"are among those given only")
+        _warn(T("messages.absent_bodies", label=label, bodies=count(len(codes), "body"), codes=", ".join(codes)))
     return absent
 
 
 def _warn(message: str, level: str = "warning") -> None:
-    """A diagnostic on standard error, wrapped to the terminal."""
+    """A diagnostic on standard error, wrapped to the terminal; `level` is warning, error or note."""
     import textwrap
 
-    print("\n".join(textwrap.wrap(f"{level}: {message}", _terminal_width(), subsequent_indent="  ")), file=sys.stderr)
+    print("\n".join(textwrap.wrap(f"{T('messages.' + level)}: {message}", _terminal_width(), subsequent_indent="  ")),
+          file=sys.stderr)
 
 
 def _provenance(args) -> list[tuple[str, str]]:
@@ -165,13 +164,13 @@ def cmd_report(args) -> int:
     submissions = _submissions(args, methodology)
     results = evaluate(methodology, submissions)
     if not results:
-        print(f"error: {args.input}: no body has any data; nothing to report (fill the template first)", file=sys.stderr)
+        _warn(T("messages.nothing_to_report", file=args.input), "error")
         return 1
     _absent_bodies(args, results)
     with using(args.lang):
         data = _report_workbook(args, methodology, submissions, results)
     atomic_write(args.output, data, protect=read_files(args))
-    print(f"wrote {args.output}: {count(len(results), 'body')}")
+    print(T("messages.wrote_what", path=args.output, what=count(len(results), "body")))
     return 0
 
 
@@ -186,7 +185,7 @@ def _report_workbook(args, methodology, submissions, results) -> bytes:
     if args.source or args.appeals:
         from .appeal import version_chain
         if not (args.source and args.appeals and args.input):
-            raise ValueError("--source and --appeals go together, with the final input as INPUT")
+            raise ValueError(T("messages.source_and_appeals"))
         chain, (columns, rows) = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
         provenance = [*provenance, *chain]
         tables.append(Table(sheet_name("changes"), T("report.changes_title", kind="files"), columns, rows))
@@ -217,7 +216,7 @@ def cmd_robustness(args) -> int:
         from .rank_robustness_plot import rank_intervals
 
         atomic_write(args.plot, rank_intervals(methodology, result), protect=read_files(args))
-        print(f"wrote {args.plot}", file=sys.stderr)
+        print(T("messages.wrote", path=args.plot), file=sys.stderr)
     return 0
 
 
@@ -227,13 +226,14 @@ def cmd_template(args) -> int:
     methodology = _methodology(args)
     check_output(args, "xlsx")
     if Path(args.output).exists() and not args.force:
-        print(f"error: {args.output} exists (it may be a filled template); give --force to replace it", file=sys.stderr)
+        _warn(T("messages.output_exists", file=args.output), "error")
         return 1
     submissions = _submissions(args, methodology) if args.input else ()
     atomic_write(args.output, write_template(methodology, registry(args.year), submissions, args.lang), protect=read_files(args))
-    filled = f", prefilled from {args.input}" if args.input else ""
-    print(f"wrote {args.output}: input template for {len(registry(args.year))} bodies{filled}, "
-          f"computed on the «Расчёт» sheet, methodology {methodology.year}")
+    filled = T("messages.prefilled_from", file=args.input) if args.input else ""
+    calc = T("sheet.calc", args.lang)
+    print(T("messages.wrote_what", path=args.output, what=T("messages.template_written", bodies=count(
+        len(registry(args.year)), "body"), filled=filled, calc=calc, year=methodology.year)))
     return 0
 
 
@@ -244,7 +244,7 @@ def cmd_live(args) -> int:
     check_output(args, "xlsx")
     atomic_write(args.output, write_live(methodology, registry(args.year), _submissions(args, methodology), args.lang),
                  protect=read_files(args))
-    print(f"wrote {args.output}: live workbook calling the OPENNESS_… functions")
+    print(T("messages.wrote_what", path=args.output, what=T("messages.live_written")))
     return 0
 
 
@@ -272,7 +272,7 @@ def cmd_workbooks(args) -> int:
             files[f"live-{args.year}{suffix}.xlsx"] = write_live(methodology, registry(args.year), submissions, lang)
     for name, data in files.items():
         atomic_write(folder / name, data, protect=read_files(args))
-        print(f"wrote {folder / name}")
+        print(T("messages.wrote", path=folder / name))
     return 0
 
 
@@ -302,11 +302,11 @@ def cmd_appeal(args) -> int:
     bodies = registry(args.year)
     # One command with three actions: what each needs is checked here, with the usage in words.
     if args.action == "template" and (args.input or args.log or not args.output):
-        raise ValueError("openness appeal template -o LOG.xlsx (or .csv) takes no other file")
+        raise ValueError(T("messages.appeal_template_alone"))
     if args.action != "template" and not (args.input and args.log):
-        raise ValueError(f"openness appeal {args.action} needs the source data and the appeal log: SOURCE LOG")
+        raise ValueError(T("messages.appeal_needs_files", action=args.action))
     if args.action == "apply" and not args.output:
-        raise ValueError("openness appeal apply SOURCE LOG -o FINAL.csv: give the final input's file with -o")
+        raise ValueError(T("messages.appeal_apply_output"))
     if args.action == "template":
         chosen = check_output(args, "csv", also=("xlsx",))
         if chosen == "xlsx":
@@ -315,7 +315,7 @@ def cmd_appeal(args) -> int:
             atomic_write(args.output, write_appeal_log(methodology, bodies), protect=read_files(args))
         else:
             atomic_write(args.output, appeal.template_csv().encode("utf-8"), protect=read_files(args))
-        print(f"wrote {args.output}")
+        print(T("messages.wrote", path=args.output))
         return 0
     chosen = check_output(args, "csv" if args.action == "apply" else args.format, also=("xlsx",))
     submissions = _submissions(args, methodology)
@@ -329,7 +329,8 @@ def cmd_appeal(args) -> int:
         else:
             data = appeal.final_csv(methodology, final).encode("utf-8")
         atomic_write(args.output, data, protect=read_files(args))
-        print(f"wrote {args.output}: {len(applied)} of {len(appeals)} appeal(s) applied", file=sys.stderr)
+        print(T("messages.wrote_what", path=args.output, what=T("messages.appeals_applied", applied=len(applied),
+                                                                 appeals=count(len(appeals), "appeal_filed"))), file=sys.stderr)
         return 0
     effects = appeal.effects(methodology, bodies, submissions, appeals, str(args.log))
     if chosen == "xlsx":
@@ -362,7 +363,7 @@ def cmd_whatif(args) -> int:
     body = registry(args.year).find(args.body).code
     submissions = _submissions(args, methodology)
     if body not in {b for b, _, _ in submissions}:
-        raise ValueError(f"{args.body}: no data for this body in {args.input or 'the embedded scores'}")
+        raise ValueError(T("messages.no_data_for_body", body=args.body, source=args.input or T("messages.embedded_scores")))
     rows = whatif.indicator_rows(methodology, submissions, body)
     plans = whatif.plan(methodology, submissions, body, *args.to) if args.to else []
     text = whatif.render_csv(body, rows, plans) if args.format == "csv" else whatif.render_text(
@@ -381,12 +382,12 @@ def cmd_roadmap(args) -> int:
     submissions = _submissions(args, methodology)
     if args.all_low:
         if not args.dir:
-            raise ValueError("--all-low writes one document per body: give the folder with -d")
+            raise ValueError(T("messages.all_low_needs_dir"))
         chosen = roadmap.low_bodies(methodology, evaluate(methodology, submissions))
         targets = [(code, Path(args.dir) / f"roadmap-{code}.docx") for code in chosen]
     else:
         if not args.body or not args.output:
-            raise ValueError("give BODY and -o roadmap.docx, or --all-low -d DIR")
+            raise ValueError(T("messages.roadmap_needs"))
         output_format(args.output, "docx")
         targets = [(bodies.find(args.body).code, Path(args.output))]
     names = {b.code: b.name_ru for b in bodies}
@@ -394,7 +395,7 @@ def cmd_roadmap(args) -> int:
 
     for code, path in bar(targets, len(targets), "roadmaps", unit="document"):
         atomic_write(path, write_roadmap(roadmap.build(methodology, submissions, code, names)), protect=read_files(args))
-        print(f"wrote {path}")
+        print(T("messages.wrote", path=path))
     return 0
 
 
@@ -403,7 +404,7 @@ def cmd_lite(args) -> int:
 
     methodology = _methodology(args)
     for path in lite.write(Path(args.dir), lite.files(methodology, args.wheel_url, __version__), read_files(args)):
-        print(f"wrote {path}")
+        print(T("messages.wrote", path=path))
     return 0
 
 
@@ -432,15 +433,15 @@ def cmd_aggregate(args) -> int:
     elapsed = time.perf_counter() - started
     problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
     for line in problems:
-        print(("error: " if args.strict else "warning: ") + line, file=sys.stderr)
-    print(f"aggregated {result.records['appeals']:,} appeals and {result.records['receptions']:,} reception requests "
-          f"for {len(result.inputs)} bodies in {elapsed:.1f} s", file=sys.stderr)
+        print(f"{T('messages.error' if args.strict else 'messages.warning')}: {line}", file=sys.stderr)
+    print(T("messages.aggregated", appeals=count(result.records["appeals"], "appeal"),
+            receptions=count(result.records["receptions"], "reception_request"), bodies=count(len(result.inputs), "body"),
+            seconds=f"{elapsed:.1f}"), file=sys.stderr)
     if not plans:
-        print("note: reception intensity needs each body's plan (--plans body,plan CSV); left out", file=sys.stderr)
+        _warn(T("messages.no_plans"), "note")
     unplanned = [code for code in result.inputs if plans and code not in plans]
     if unplanned:
-        print(f"{'error' if args.strict else 'warning'}: {args.plans} gives no plan for {', '.join(unplanned)}: "
-              f"their reception intensity is left out, not scored", file=sys.stderr)
+        _warn(T("messages.unplanned", file=args.plans, codes=", ".join(unplanned)), "error" if args.strict else "warning")
     if args.strict and (problems or unplanned):
         return 1
     _emit(result.csv(methodology, bodies), args, "csv")
@@ -452,7 +453,7 @@ def cmd_synthetic(args) -> int:
 
     extract = generate(args.dir, _methodology(args), registry(args.year), appeals=args.appeals, seed=args.seed,
                        inject_bad=args.bad, fmt=args.format, with_expected=False, ids_in_order=not args.shuffled_ids)
-    print(f"wrote {extract.appeals} and {extract.receptions}")
+    print(T("messages.wrote_two", first=extract.appeals, second=extract.receptions))
     return 0
 
 
@@ -460,7 +461,7 @@ def cmd_check(args) -> int:
     methodology = _methodology(args)
     loaded = load_inputs(args.input, methodology, registry(args.year))
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _warn(str(warning))
     entries = sum(len(e) for _, _, e in loaded.submissions)
     print(T("cli.check.ok", file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry")))
     return 0
@@ -646,18 +647,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
-    except InputErrors as errors:
-        print(f"error: {errors}", file=sys.stderr)
-        return 1
-    except MethodologyError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except (FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (InputErrors, MethodologyError, FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
+        print(f"{T('messages.error')}: {error}", file=sys.stderr)
         return 1
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
-        print(f"error:{where}: {error.strerror or error}", file=sys.stderr)
+        print(f"{T('messages.error')}:{where}: {error.strerror or error}", file=sys.stderr)
         return 1
 
 

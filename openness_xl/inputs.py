@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from .bodies import BodyRegistry, UnknownBody
 from .methodology import Methodology
 from .scoring import DIRECT, RAW, Entry, ScoreError, compute
+from .texts import count, text
 from .values import ValueProblem, check_relations, is_blank, missing_message, parse_input, parse_score
 
 COLUMNS = ("body", "indicator", "field", "value")
@@ -41,10 +42,11 @@ class Problem:
     body_name: str = ""  # a known body's Russian name, so that a message names it by code and name
 
     def __str__(self) -> str:
-        body = f"body {self.body} ({self.body_name})" if self.body_name else self.body and f"body {self.body}"
-        where = ", ".join(x for x in (f"{self.source}, {self.location}", body,
-                                      self.indicator and f"indicator {self.indicator}",
-                                      self.field and f"field {self.field}") if x)
+        body = (text("where.body_named", body=self.body, name=self.body_name) if self.body_name
+                else self.body and text("where.body", body=self.body))
+        where = ", ".join(x for x in (f"{self.source}, {_location(self.location)}", body,
+                                      self.indicator and text("where.indicator", indicator=self.indicator),
+                                      self.field and text("where.field", field=self.field)) if x)
         return f"{where}: {self.message}"
 
 
@@ -53,7 +55,8 @@ class InputErrors(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems))
+        super().__init__(text("where.problems", problems=count(len(problems), "problem")) + "\n"
+                         + "\n".join(f"  {p}" for p in problems))
 
 
 @dataclass(frozen=True)
@@ -74,33 +77,42 @@ class LoadedInputs:
     warnings: list[str]
 
 
-ACCEPTED_ENCODINGS = "save it as UTF-8 or Windows-1251 (cp1251) text"
+def _location(location: str) -> str:
+    """«file» and «row 7» as the language writes them; a cell such as АППК!D7 as it is."""
+    if location == "file":
+        return text("where.file")
+    if location.startswith("row ") and location[4:].isdigit():
+        return text("where.row", number=location[4:])
+    return location
+
+
+def _file_problem(source: str, key: str, **fields) -> InputErrors:
+    """A problem with the file as a whole."""
+    return InputErrors([Problem(source, "file", text(f"input.{key}", encodings=text("input.encodings"), **fields))])
 
 
 def _decode(data: bytes, source: str) -> str:
     """UTF-8 or cp1251 text; other encodings and binary files are named, never misread."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputErrors([Problem(source, "file", f"is UTF-16 text (it starts with a byte order mark); {ACCEPTED_ENCODINGS}")])
+        raise _file_problem(source, "utf16")
     if b"\x00" in data[:65536]:
-        raise InputErrors([Problem(source, "file", f"holds NUL bytes: it is not a text table (a binary file, or UTF-16 without "
-                                                   f"a byte order mark); {ACCEPTED_ENCODINGS}")])
+        raise _file_problem(source, "nul")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    text = data.decode("cp1251", errors="replace")
-    if _looks_like_koi8(text):
-        raise InputErrors([Problem(source, "file", f"looks like KOI8-R text (its Russian letters read as capitals in "
-                                                   f"cp1251); {ACCEPTED_ENCODINGS}")])
-    if "\ufffd" in text:
-        raise InputErrors([Problem(source, "file", f"is neither UTF-8 nor cp1251 text; {ACCEPTED_ENCODINGS}")])
-    return text
+    decoded = data.decode("cp1251", errors="replace")
+    if _looks_like_koi8(decoded):
+        raise _file_problem(source, "koi8")
+    if "\ufffd" in decoded:
+        raise _file_problem(source, "undecodable")
+    return decoded
 
 
-def _looks_like_koi8(text: str) -> bool:
+def _looks_like_koi8(decoded: str) -> bool:
     """KOI8-R puts lowercase Russian letters where cp1251 has capitals: text read with the
     wrong one is nearly all capitals, which real names and words are not."""
-    letters = [c for c in text if "\u0410" <= c <= "\u044f"]
+    letters = [c for c in decoded if "\u0410" <= c <= "\u044f"]
     return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
@@ -108,11 +120,11 @@ def read_csv_rows(path: Path) -> list[Row]:
     """The rows of a long CSV (`,` or `;` separated, UTF-8 or cp1251), with their line numbers."""
     source = str(path)
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise InputErrors([Problem(source, "file", f"is larger than {MAX_CSV_BYTES:,} bytes")])
-    text = _decode(path.read_bytes(), source)
-    first = text.splitlines()[0] if text.strip() else ""
+        raise _file_problem(source, "too_large", limit=f"{MAX_CSV_BYTES:,}")
+    content = _decode(path.read_bytes(), source)
+    first = content.splitlines()[0] if content.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     _check_header(header, source, "row 1")
     positions = [header.index(c) for c in COLUMNS]
@@ -123,14 +135,13 @@ def read_csv_rows(path: Path) -> list[Row]:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(header):
-                problems.append(Problem(source, f"row {number}", f"has {len(cells)} fields but the header has {len(header)}: "
-                                        f"a decimal comma in an unquoted value ({delimiter.join(cells)})? Quote the value, "
-                                        f"or separate the columns with ;"))
+                problems.append(Problem(source, f"row {number}", text("input.decimal_comma", fields=len(cells),
+                                                                        header=len(header), line=delimiter.join(cells))))
                 continue
             cells = cells + [""] * (len(header) - len(cells))
             rows.append(Row(f"row {number}", *(cells[p] for p in positions)))
     except csv.Error as error:
-        raise InputErrors([Problem(source, f"row {reader.line_num}", f"is not valid CSV ({error})")]) from None
+        raise InputErrors([Problem(source, f"row {reader.line_num}", text("input.bad_csv", error=error))]) from None
     if problems:
         raise InputErrors(problems)
     return rows
@@ -155,9 +166,7 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
     except (*DAMAGED, ValueError) as error:
         # openpyxl reads sheets lazily, so a damaged part (or a value such as NaN that no
         # spreadsheet writes) only shows while its rows are read.
-        raise InputErrors([Problem(source, "file", f"is damaged or holds a value no spreadsheet writes "
-                                                   f"({type(error).__name__}: {error}); open it in Excel or "
-                                                   "LibreOffice and save it anew, or send it again")]) from None
+        raise _file_problem(source, "damaged", error=f"{type(error).__name__}: {error}") from None
     finally:
         workbook.close()
         formulas.close()
@@ -174,8 +183,7 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     if template is not None:
         rows, problems = template
         if "inputs" in workbook.sheetnames:
-            problems.append(("inputs", "the file is a filled template and also has a sheet named inputs (a long "
-                             "table): which one holds the data is not clear; remove or rename one"))
+            problems.append(("inputs", text("input.two_tables")))
         if problems:
             raise InputErrors([Problem(source, location, message) for location, message in problems])
         return rows
@@ -194,8 +202,7 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
         value_cell = f"{sheet.title}!{get_column_letter(positions[3] + 1)}{number}"
         formula = (tuple(stored.get(number, ())) + (None,) * len(header))[positions[3]]
         if cells[positions[3]] is None and isinstance(formula, str) and formula.startswith("="):
-            problems.append(Problem(source, value_cell, "a formula with no stored value: open the file in Excel "
-                                    "or LibreOffice and save it, so that its value is stored"))
+            problems.append(Problem(source, value_cell, text("input.formula_no_value")))
             continue
         rows.append(Row(value_cell, *(cells[p] for p in positions)))
     if problems:
@@ -206,8 +213,9 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
 def _check_header(header: list[str], source: str, where: str) -> None:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputErrors([Problem(source, where, f"header must have the columns {', '.join(COLUMNS)}; "
-                                                  f"missing {', '.join(missing)} (found {', '.join(h for h in header if h) or 'nothing'})")])
+        found = ", ".join(h for h in header if h) or text("input.nothing")
+        raise InputErrors([Problem(source, where, text("input.header", columns=", ".join(COLUMNS), missing=", ".join(missing),
+                                                       found=found))])
 
 
 def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
@@ -215,9 +223,9 @@ def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, b
 
     path = Path(path)
     if not path.exists():
-        raise InputErrors([Problem(str(path), "file", "does not exist")])
+        raise _file_problem(str(path), "missing_file")
     if path.is_dir():
-        raise InputErrors([Problem(str(path), "file", "is a folder; give the input file inside it")])
+        raise _file_problem(str(path), "folder")
     kind = sniff(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") or kind == "zip":
         return read_xlsx_rows(path, warnings, methodology, bodies)
@@ -243,21 +251,22 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
         try:
             body = bodies.find(body_text)
         except UnknownBody as error:
-            problem(str(error) if body_text else "body is blank", body_text, indicator_id, field)
+            problem(str(error) if body_text else text("input.body_blank"), body_text, indicator_id, field)
             continue
         if indicator_id not in known_indicators:
             near = difflib.get_close_matches(indicator_id, known_indicators, n=3)
-            problem(f"unknown indicator {indicator_id!r}" + (f"; did you mean {', '.join(near)}?" if near else ""),
+            problem(text("input.unknown_indicator", indicator=repr(indicator_id))
+                    + (text("input.did_you_mean", near=", ".join(near)) if near else ""),
                     body.code, indicator_id, field)
             continue
         indicator = methodology.indicator(indicator_id)
         if field != SCORE_FIELD and field not in indicator.input_names:
-            problem(f"unknown field {field!r}; {indicator_id} takes {', '.join(indicator.input_names)} or score",
+            problem(text("input.unknown_field", field=repr(field), indicator=indicator_id, names=", ".join(indicator.input_names)),
                     body.code, indicator_id, field)
             continue
         key = (body.code, indicator_id, field)
         if key in seen:
-            problem(f"duplicate: {body.code} / {indicator_id} / {field} is already given at {seen[key]}",
+            problem(text("input.duplicate", entry=f"{body.code} / {indicator_id} / {field}", where=_location(seen[key])),
                     body.code, indicator_id, field)
             continue
         seen[key] = row.location
@@ -285,7 +294,7 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
     if SCORE_FIELD in fields:
         raw, location, typed = fields[SCORE_FIELD]
         if len(fields) > 1:
-            problem(location, f"give either a score or the inputs ({', '.join(indicator.input_names)}), not both", SCORE_FIELD)
+            problem(location, text("input.score_or_inputs", names=", ".join(indicator.input_names)), SCORE_FIELD)
             return None
         try:
             return Entry(DIRECT, score=parse_score(indicator, raw, text_is_number=not typed))

@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Sequence
 from .exact import plain
 from .methodology import Methodology
 from .scoring import DIRECT, BodyResult
+from .texts import text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,7 +79,7 @@ def refuse_inputs(path: Path | str, protect: Iterable[Path | str]) -> None:
     """OutputRefused when `path` is any of the `protect` files, however it is spelled."""
     for other in protect:
         if other is not None and same_file(other, path):
-            raise OutputRefused(f"refusing to write {path}: it is the input file {other}; choose another output")
+            raise OutputRefused(text("messages.is_input", path=path, other=other))
 
 
 def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = ()) -> None:
@@ -88,13 +89,13 @@ def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = 
     refuse_inputs(path, protect)
     target = Path(os.path.abspath(path))
     if target.is_dir():
-        raise OutputRefused(f"cannot write {path}: it is a folder; give a file name")
+        raise OutputRefused(text("messages.is_folder", path=path))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(target)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
-        raise OutputRefused(f"cannot write {path}: {error.strerror or error}") from None
+        raise OutputRefused(text("messages.cannot_write", path=path, reason=error.strerror or error)) from None
     umask = os.umask(0)
     os.umask(umask)
     # mkstemp makes the file private; give it the mode a plain open() would have.

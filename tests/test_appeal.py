@@ -100,7 +100,7 @@ GOOD = [
 def test_apply_takes_only_the_accepted_rows(cli, tmp_path, source):
     final = tmp_path / "final.csv"
     code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, *GOOD)), "-o", str(final))
-    assert code == 0 and "2 of 3 appeal(s) applied" in err
+    assert code == 0 and "2 of 3 appeals applied" in err
     result = diff.diff(METHODOLOGY, SOURCE, load_inputs(final, METHODOLOGY, BODIES).submissions)
     assert [(c.body, c.indicator, c.field, c.old, c.new) for c in result.inputs] == [
         ("Ұлытау", "appk_waiting_time", "score", "2.86", "2.95")]

@@ -55,7 +55,7 @@ def test_errors_exit_non_zero_with_every_problem(tmp_path, capsys):
     path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,9\nZZ,fb_meetings,score,1\n", encoding="utf-8")
     code, out, err = run(capsys, "scores", str(path))
     assert code == 1 and out == ""
-    assert "2 problem(s)" in err and "row 2" in err and "row 3" in err
+    assert "2 problems" in err and "row 2" in err and "row 3" in err
     code, _, err = run(capsys, "check", str(path))
     assert code == 1 and "score must be a score from 0 to 5, got '9'" in err
 

@@ -179,3 +179,22 @@ def test_kazakh_names_of_criteria_and_indicators_are_marked_unofficial():
     page = (Path(__file__).parent.parent / "docs" / "indicators.md").read_text(encoding="utf-8")
     for indicator in methodology.indicators:
         assert f"Қазақша: {indicator.name_kk} (неофициальный перевод)." in page
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["error: 3 problems:", "row 2, body МЗ (Министерство здравоохранения), indicator appk_review_timeliness, "
+            "field late: late must be a whole number ≥ 0, got 'много'", "unknown body 'Минздрав РК'", "field reviewed: reviewed is missing"]),
+    ("ru", ["ошибка: 3 проблемы:", "строка 2, орган МЗ (Министерство здравоохранения), индикатор appk_review_timeliness, "
+            "поле late: late: допустимо целое число не меньше 0, а введено 'много'", "неизвестный орган 'Минздрав РК'", "поле reviewed: reviewed: нет значения"]),
+    ("kk", ["қате: 3 мәселе:", "2-жол, орган МЗ (Министерство здравоохранения), индикатор appk_review_timeliness, "
+            "өріс late: late: рұқсат етілгені 0-ден кем емес бүтін сан, ал енгізілгені 'много'", "белгісіз орган 'Минздрав РК'", "өріс reviewed: reviewed: мәні жоқ"]),
+])
+def test_input_diagnostics_speak_the_language_of_openness_lang(cli, tmp_path, monkeypatch, lang, expected):
+    source = tmp_path / "bad.csv"
+    source.write_text("body,indicator,field,value\nМЗ,appk_review_timeliness,late,много\n"
+                      "Минздрав РК,appk_review_timeliness,reviewed,10\n", encoding="utf-8")
+    monkeypatch.setenv("OPENNESS_LANG", lang)
+    code, _, err = cli("check", source)
+    assert code == 1
+    for piece in expected:
+        assert piece in err, (piece, err)

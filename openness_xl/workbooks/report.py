@@ -361,7 +361,7 @@ def _write_final(sheet, layout: Layout, results, names, formats, letters) -> Non
                                 "" if result.rank is None else result.rank)
             sheet.write_string(row, 1, names.get(result.body, result.body))
             for offset, criterion in enumerate(m.criteria):
-                sheet.write_formula(row, 2 + offset, f"={ref(_data(), source, layout.criterion_col(criterion.id))}", None,
+                sheet.write_formula(row, 2 + offset, f"={ref(_data(), source, layout.criterion_col(criterion.id))}", formats["score"],
                                     number(result.criteria[criterion.id].score))
             col = 2 + len(m.criteria)
             sheet.write_formula(row, col, f"={ref(_data(), source, layout.index_col)}", formats["score"], number(result.index))

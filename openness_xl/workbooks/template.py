@@ -265,9 +265,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
                 break
         if key_at is None:
             if sheet.title in expected and len(lines) > 3:
-                problems.append((f"{sheet.title}!{KEY_ROW + 1}", "this template sheet has lost its key row (the grey "
-                                 "indicator.field keys above the first body); copy the row back from a fresh "
-                                 "template (openness template -o new.xlsx): without it no value here can be read"))
+                problems.append((f"{sheet.title}!{KEY_ROW + 1}", T("input.lost_key_row")))
             continue
         keyed.append(sheet.title)
         formula_lines = dict(present_rows(formulas[sheet.title])) if formulas is not None else {}
@@ -279,8 +277,8 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
             if code is None or (isinstance(code, str) and not code.strip()):
                 filled = [f"{get_column_letter(c + 1)}{number}" for c, v in cells_of.items() if not is_not_submitted(v)]
                 if filled:
-                    problems.append((f"{sheet.title}!A{number}", f"row {number} has values ({', '.join(filled[:3])}"
-                                     f"{', …' if len(filled) > 3 else ''}) but no body code in column A"))
+                    cells = ", ".join(filled[:3]) + (", …" if len(filled) > 3 else "")
+                    problems.append((f"{sheet.title}!A{number}", T("input.values_without_code", number=number, cells=cells)))
                 continue
             mismatch = _body_row_mismatch(methodology, bodies, line)
             if mismatch:
@@ -299,8 +297,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
                     continue
                 formula = stored[col] if col < len(stored) else None
                 if value is None and isinstance(formula, str) and formula.startswith("="):
-                    problems.append((location, f"a formula ({formula[:40]}) with no stored value: open the file in "
-                                     "Excel or LibreOffice and save it, so that its value is stored"))
+                    problems.append((location, T("input.formula_no_value_shown", formula=formula[:40])))
                     continue
                 by_indicator.setdefault(indicator_id, []).append((location, field, value))
             for indicator_id, items in by_indicator.items():
@@ -342,10 +339,9 @@ def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> 
         except UnknownBody:
             named = None
         if named is not body:
-            return (f"the code says {body.code} ({body.name_ru}) but the name says {str(name).strip()!r}: "
-                    "correct whichever is wrong; the row is not read")
+            return T("input.code_and_name", code=body.code, name=body.name_ru, written=repr(str(name).strip()))
     if body_type is not None and str(body_type).strip() and methodology.body_type_code(str(body_type)) != body.type:
-        return f"the code says {body.code}, a {body.type} body, but the type column says {str(body_type).strip()!r}"
+        return T("input.code_and_type", code=body.code, type=body.type, written=repr(str(body_type).strip()))
     return None
 
 
