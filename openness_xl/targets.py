@@ -18,6 +18,7 @@ from typing import Mapping
 from .exact import plain
 from .methodology import Indicator, Methodology
 from .scoring import ScoreError, compute
+from .texts import text
 
 DECIMAL_STEP = Fraction(1, 100)  # percents and shares are given to two decimals
 # The far end of a count with neither a maximum nor the methodology's [inputs] at_most.
@@ -41,11 +42,12 @@ class Target:
 
     def __str__(self) -> str:
         if self.value is None:
-            return f"{self.input}: not reachable by this input ({self.reason})"
+            return text("target.unreachable", input=self.input, reason=self.reason)
         if self.change == 0:
-            return f"{self.input}: already reached ({plain(self.current_score)})"
+            return text("target.reached", input=self.input, score=plain(self.current_score))
         relation = "≤" if self.change < 0 else "≥"
-        return f"{self.input} {relation} {plain(self.value)} (now {plain(self.current)}) gives {plain(self.score)}"
+        return text("target.change", input=self.input, relation=relation, value=plain(self.value), current=plain(self.current),
+                    score=plain(self.score))
 
 
 def reaches(indicator: Indicator, score: Fraction, goal: Fraction) -> bool:
@@ -96,7 +98,7 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
         return Target(indicator.id, name, goal, current, now, current, now)
     way = helps(indicator, name)
     if way is None:
-        return Target(indicator.id, name, goal, current, now, None, now, "this input does not move the score")
+        return Target(indicator.id, name, goal, current, now, None, now, text("target.does_not_move"))
     spec = indicator.input(name)
     if spec.type in ("boolean", "choice"):
         options = [Fraction(0), Fraction(1)] if spec.type == "boolean" else sorted(spec.choices)
@@ -104,7 +106,7 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
             score = _score(methodology, indicator, {**values, name: option}, body_type)
             if score is not None and reaches(indicator, score, goal):
                 return Target(indicator.id, name, goal, current, now, option, score)
-        return Target(indicator.id, name, goal, current, now, None, now, "no other value of it reaches the target")
+        return Target(indicator.id, name, goal, current, now, None, now, text("target.no_value"))
     step = Fraction(1) if spec.type == "integer" else DECIMAL_STEP
     low, high = _bounds(indicator, values, name)
     end = high if way > 0 else low
@@ -115,7 +117,7 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
 
     far = _score(methodology, indicator, {**values, name: at(steps)}, body_type)
     if far is None or not reaches(indicator, far, goal):
-        limit = f"at {plain(at(steps))} the score is {plain(far) if far is not None else 'not defined'}"
+        limit = text("target.limit", at=plain(at(steps)), score=plain(far) if far is not None else text("target.not_defined"))
         return Target(indicator.id, name, goal, current, now, None, far, limit)
     lo, hi = 0, steps  # at(lo) does not reach, at(hi) does
     while hi - lo > 1:

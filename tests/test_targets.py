@@ -89,9 +89,9 @@ def test_the_next_tier_is_the_target_a_roadmap_names():
 def test_the_excel_function():
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", 2.8, 25.0, 48981.0) == 14.0
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", [[2.8], [4.0]], 25.0, 48981.0) == [[14.0], [0.0]]
-    assert udfs.OPENNESS_TARGET("appk_review_timeliness", "lates", 2.8, 25.0, 48981.0).startswith("unknown input 'lates'")
+    assert udfs.OPENNESS_TARGET("appk_review_timeliness", "lates", 2.8, 25.0, 48981.0).startswith("неизвестный аргумент 'lates'")
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", 4.5, 25.0, 48981.0) == \
-        "target_score must be a score from 0 to 4, got 4.5"
+        "target_score: допустимо балл от 0 до 4, а введено 4.5"
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", 2.8, None, 48981.0) == \
-        "late is missing; it must be a whole number ≥ 0"
-    assert "not reachable by this input" in udfs.OPENNESS_TARGET("fb_knowledge_base", "bilingual", 7, 0.0, 0.0)
+        "late: нет значения; допустимо целое число не меньше 0"
+    assert "этим показателем не достичь" in udfs.OPENNESS_TARGET("fb_knowledge_base", "bilingual", 7, 0.0, 0.0)

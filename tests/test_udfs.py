@@ -38,7 +38,7 @@ def test_every_indicator_has_a_function(indicator):
     assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in inspect.signature(function).parameters.values())
     help_line = function.__doc__.splitlines()[0]
     assert indicator.name_ru in help_line and f"0–{indicator.maximum}" in help_line
-    assert ("PROVISIONAL" in help_line) == indicator.provisional
+    assert ("ПРЕДВАРИТЕЛЬНАЯ" in help_line) == indicator.provisional
 
 
 def test_the_functions_named_in_the_issue_exist():

@@ -93,10 +93,10 @@ def test_insert_function_shows_our_category_and_help(registered):
         assert len(described) == len(registered["functions"][name]["args"]), name
         assert all(d and not d.startswith("Positional argument") and len(d) <= 255 for d in described), name
     timeliness = options["OPENNESS_TIMELINESS"]
-    assert timeliness["Description"].startswith("Соблюдение сроков рассмотрения заявлений и жалоб: score 0–4")
+    assert timeliness["Description"].startswith("Соблюдение сроков рассмотрения заявлений и жалоб: балл 0–4")
     assert timeliness["ArgumentDescriptions"][0].startswith("заявления и жалобы, рассмотренные с нарушением срока")
     leaders = options["OPENNESS_FIRST_LEADERS"]["ArgumentDescriptions"]
-    assert leaders[-1] == "CGO (ЦГО) or MIO (МИО): the steps differ by body type"
+    assert leaders[-1] == "ЦГО или МИО (CGO, MIO): шаги зависят от типа органа"
 
 
 def test_every_value_argument_reads_excel_errors_as_text(registered):

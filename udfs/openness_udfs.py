@@ -27,7 +27,7 @@ import xlwings as xw
 from openness_xl import cells
 from openness_xl.exact import plain
 from openness_xl.methodology import Indicator, Methodology, available_years, load
-from openness_xl.texts import checked_language, using
+from openness_xl.texts import checked_language, decimal, text, using
 
 SETTING = "OPENNESS_METHODOLOGY"
 LANGUAGE_SETTING = "OPENNESS_EXCEL_LANG"
@@ -51,17 +51,39 @@ LANGUAGE = checked_language(os.environ.get(LANGUAGE_SETTING, "").strip() or "ru"
 
 # ------------------------------------------------------------------ one function per indicator
 
+def H(key: str, **fields) -> str:
+    """A help text of Excel's Insert Function dialog, in the functions' language."""
+    with using(LANGUAGE):
+        return text(f"excel.{key}", **fields)
+
+
+def described(key: str):
+    """Give a function its Excel help from the catalogue. It must be the innermost decorator:
+    xlwings reads __doc__ when the first xw.arg or xw.func wraps the function."""
+    def give(function):
+        function.__doc__ = H(f"help.{key}")
+        return function
+    return give
+
+
+def _criterion_help(criterion_id: str) -> str:
+    return H("criterion", name=METHODOLOGY.criterion(criterion_id).text("name", LANGUAGE))
+
+
 def _help(indicator: Indicator) -> str:
-    flag = " PROVISIONAL formula: see docs/indicators.md." if indicator.provisional else ""
-    role = {"penalty": " (penalty, subtracted)", "bonus": " (bonus)"}.get(indicator.role, "")
-    return f"{indicator.name_ru}: score 0–{plain(indicator.maximum)}{role}.{flag}"
+    with using(LANGUAGE):
+        flag = text("excel.provisional") if indicator.provisional else ""
+        role = text(f"excel.{indicator.role}") if indicator.role in ("penalty", "bonus") else ""
+        return text("excel.indicator", name=indicator.text(), maximum=decimal(plain(indicator.maximum)), role=role,
+                    flag=flag)
 
 
 def _argument_help(indicator: Indicator, name: str) -> str:
     if name == "body_type":
-        return "CGO (ЦГО) or MIO (МИО): the steps differ by body type"
+        return H("body_type")
     spec = indicator.input(name)
-    return f"{spec.description_ru} ({spec.unit}): {spec.allowed}"
+    with using(LANGUAGE):
+        return f"{spec.text()} ({text(f'unit.{spec.unit}', kind='files')}): {spec.allowed}"
 
 
 def _make_indicator_function(indicator: Indicator) -> Callable:
@@ -91,8 +113,9 @@ for _declared in METHODOLOGY.indicators:
 # ------------------------------------------------------------------ general functions
 
 @xw.func(category=CATEGORY)
-@xw.arg("indicator_id", doc="indicator id, e.g. appk_review_timeliness")
-@xw.arg("inputs", doc="the indicator's inputs in the methodology's order (body_type last where needed)", err_to_str=True)
+@xw.arg("indicator_id", doc=H("indicator_id"))
+@xw.arg("inputs", doc=H("inputs"), err_to_str=True)
+@described("score")
 def OPENNESS_SCORE(indicator_id, *inputs):
     """Score any indicator by its id from its inputs, in the methodology's order."""
     with using(LANGUAGE):
@@ -100,10 +123,11 @@ def OPENNESS_SCORE(indicator_id, *inputs):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("indicator_id", doc="indicator id, e.g. appk_review_timeliness")
-@xw.arg("input_name", doc="the input to change, e.g. late")
-@xw.arg("target_score", doc="the score to reach (for the penalty: to come down to)", err_to_str=True)
-@xw.arg("inputs", doc="the indicator's inputs in the methodology's order, as for OPENNESS_SCORE", err_to_str=True)
+@xw.arg("indicator_id", doc=H("indicator_id"))
+@xw.arg("input_name", doc=H("input_name"))
+@xw.arg("target_score", doc=H("target_score"), err_to_str=True)
+@xw.arg("inputs", doc=H("inputs"), err_to_str=True)
+@described("target")
 def OPENNESS_TARGET(indicator_id, input_name, target_score, *inputs):
     """The value of one input that reaches a target score, the other inputs unchanged (a message if it cannot)."""
     with using(LANGUAGE):
@@ -111,8 +135,9 @@ def OPENNESS_TARGET(indicator_id, input_name, target_score, *inputs):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("indicator_id", doc="indicator id, e.g. appk_review_timeliness")
-@xw.arg("score", doc="the indicator's score", err_to_str=True)
+@xw.arg("indicator_id", doc=H("indicator_id"))
+@xw.arg("score", doc=H("score"), err_to_str=True)
+@described("tier")
 def OPENNESS_TIER(indicator_id, score):
     """Tier of an indicator score: высокий, средний, низкий or неэффективный (90/70/50 % of the maximum)."""
     with using(LANGUAGE):
@@ -120,8 +145,9 @@ def OPENNESS_TIER(indicator_id, score):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("criterion_id", doc="appk, open_government, feedback or internal_control")
-@xw.arg("scores", doc="the criterion's indicator scores in methodology order (a penalty as a positive number)", err_to_str=True)
+@xw.arg("criterion_id", doc=H("criterion_id"))
+@xw.arg("scores", doc=H("scores"), err_to_str=True)
+@described("criterion")
 def OPENNESS_CRITERION(criterion_id, *scores):
     """Total of a criterion: the sum of its indicator scores, the penalty subtracted."""
     with using(LANGUAGE):
@@ -129,8 +155,9 @@ def OPENNESS_CRITERION(criterion_id, *scores):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("criterion_id", doc="appk, open_government, feedback or internal_control")
-@xw.arg("total", doc="the criterion's total", err_to_str=True)
+@xw.arg("criterion_id", doc=H("criterion_id"))
+@xw.arg("total", doc=H("total"), err_to_str=True)
+@described("grade")
 def OPENNESS_GRADE(criterion_id, total):
     """Letter of a criterion total: А, В or С."""
     with using(LANGUAGE):
@@ -138,10 +165,11 @@ def OPENNESS_GRADE(criterion_id, total):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("appk", doc="criterion «Исполнение требований АППК»", err_to_str=True)
-@xw.arg("open_government", doc="criterion «Открытое Правительство»", err_to_str=True)
-@xw.arg("feedback", doc="criterion «Обратная связь с населением»", err_to_str=True)
-@xw.arg("internal_control", doc="criterion «Внутренний контроль и самодисциплина»", err_to_str=True)
+@xw.arg("appk", doc=_criterion_help("appk"), err_to_str=True)
+@xw.arg("open_government", doc=_criterion_help("open_government"), err_to_str=True)
+@xw.arg("feedback", doc=_criterion_help("feedback"), err_to_str=True)
+@xw.arg("internal_control", doc=_criterion_help("internal_control"), err_to_str=True)
+@described("index")
 def OPENNESS_INDEX(appk, open_government, feedback, internal_control):
     """Openness Index: the sum of the four criteria (up to 100, plus the bonus)."""
     with using(LANGUAGE):
@@ -149,7 +177,8 @@ def OPENNESS_INDEX(appk, open_government, feedback, internal_control):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("index", doc="the Openness Index total", err_to_str=True)
+@xw.arg("index", doc=H("index"), err_to_str=True)
+@described("rating")
 def OPENNESS_RATING(index):
     """Rating of an index total: ААА, АА, А, ВВВ, ВВ, В or С."""
     with using(LANGUAGE):
@@ -157,8 +186,9 @@ def OPENNESS_RATING(index):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("score", doc="the score to rank", err_to_str=True)
-@xw.arg("scores", doc="all scores of the group (ЦГО or МИО), blanks ignored", err_to_str=True)
+@xw.arg("score", doc=H("rank_score"), err_to_str=True)
+@xw.arg("scores", doc=H("rank_scores"), err_to_str=True)
+@described("rank")
 def OPENNESS_RANK(score, scores):
     """Rank of a score among scores, highest first; equal scores share a rank (1, 2, 2, 4)."""
     with using(LANGUAGE):
@@ -166,7 +196,8 @@ def OPENNESS_RANK(score, scores):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("indicator_id", doc="indicator or criterion id")
+@xw.arg("indicator_id", doc=H("item_id"))
+@described("max")
 def OPENNESS_MAX(indicator_id):
     """Maximum score of an indicator or a criterion."""
     with using(LANGUAGE):
@@ -174,7 +205,8 @@ def OPENNESS_MAX(indicator_id):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("indicator_id", doc="indicator id, e.g. fb_satisfaction")
+@xw.arg("indicator_id", doc=H("info_id"))
+@described("info")
 def OPENNESS_INFO(indicator_id):
     """Name, Excel function, maximum, inputs and provisional status of an indicator, as text."""
     with using(LANGUAGE):
