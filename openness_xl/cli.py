@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -133,8 +134,6 @@ def _absent_bodies(args, results) -> list:
 
 def _warn(message: str, level: str = "warning") -> None:
     """A diagnostic on standard error, wrapped to the terminal; `level` is warning, error or note."""
-    import textwrap
-
     print("\n".join(textwrap.wrap(f"{T('messages.' + level)}: {message}", _terminal_width(), subsequent_indent="  ")),
           file=sys.stderr)
 
@@ -486,13 +485,22 @@ def cmd_reconcile(args) -> int:
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """Argparse's help, with each option's default from the catalogue's word for it."""
+    """Argparse's help in the catalogue's words: the usage line and each option's default."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else T("common.usage") + " ")
 
     def _get_help_string(self, action):
         help_text = action.help or ""
         if action.default not in (None, False, argparse.SUPPRESS) and action.option_strings:
             help_text += f" ({T('common.default')}: {action.default})"
         return help_text
+
+
+def _titles(parser: argparse.ArgumentParser) -> None:
+    """Argparse's own headings («positional arguments», «options») in the catalogue's words."""
+    parser._positionals.title = T("common.positionals")
+    parser._optionals.title = T("common.options")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -502,11 +510,13 @@ def build_parser() -> argparse.ArgumentParser:
                               description=extra.pop("description", T(f"cli.{name}.help")),
                               formatter_class=HelpFormatter, add_help=False, **extra)
         made.add_argument("-h", "--help", action="help", help=T("common.help"))
+        _titles(made)
         return made
 
     parser = argparse.ArgumentParser(prog="openness", description=T("common.description"), epilog=T("common.epilog"),
                                      formatter_class=HelpFormatter, add_help=False)
     parser.add_argument("-h", "--help", action="help", help=T("common.help"))
+    _titles(parser)
     parser.add_argument("--version", action="version", version=f"openness-xl {__version__}", help=T("common.version"))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--year", type=int, default=2025, help=T("common.year"))
@@ -647,7 +657,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
-    except (InputErrors, MethodologyError, FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
+    except InputErrors as errors:
+        # One problem per line for a log or a pipe; on a terminal wrapped at words, so that a
+        # long one stays readable at 80 columns.
+        print(f"{T('messages.error')}: {str(errors).splitlines()[0]}", file=sys.stderr)
+        for problem in errors.problems:
+            lines = (textwrap.wrap(str(problem), _terminal_width(), initial_indent="  ", subsequent_indent="    ")
+                     if sys.stderr.isatty() else [f"  {problem}"])
+            print("\n".join(lines), file=sys.stderr)
+        return 1
+    except (MethodologyError, FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
         print(f"{T('messages.error')}: {error}", file=sys.stderr)
         return 1
     except OSError as error:

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from .bodies import BodyRegistry, UnknownBody
 from .methodology import Methodology
 from .scoring import DIRECT, RAW, Entry, ScoreError, compute
-from .texts import count, text
+from .texts import count, language, text
 from .values import ValueProblem, check_relations, is_blank, missing_message, parse_input, parse_score
 
 COLUMNS = ("body", "indicator", "field", "value")
@@ -39,7 +39,7 @@ class Problem:
     body: str = ""
     indicator: str = ""
     field: str = ""
-    body_name: str = ""  # a known body's Russian name, so that a message names it by code and name
+    body_name: str = ""  # a known body's name in the diagnostics' language: messages name it by code and name
 
     def __str__(self) -> str:
         body = (text("where.body_named", body=self.body, name=self.body_name) if self.body_name
@@ -240,7 +240,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
     seen: dict[tuple[str, str, str], str] = {}
     grouped: dict[str, dict[str, dict[str, tuple[Any, str]]]] = {}
     known_indicators = [i.id for i in methodology.indicators]
-    names = {b.code: b.name_ru for b in bodies}
+    names = {b.code: b.name(language()) for b in bodies}  # the diagnostics' language
     for row in rows:
         def problem(message, body="", indicator="", field=""):
             problems.append(Problem(source, row.location, message, body, indicator, field, names.get(body, "")))
@@ -288,7 +288,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
 
 def _entry(methodology, indicator, body, fields, source, problems) -> Entry | None:
     def problem(location, message, field=""):
-        problems.append(Problem(source, location, message, body.code, indicator.id, field, body.name_ru))
+        problems.append(Problem(source, location, message, body.code, indicator.id, field, body.name(language())))
 
     first_location = min((loc for _, loc, _ in fields.values()), key=_sort_key)
     if SCORE_FIELD in fields:
