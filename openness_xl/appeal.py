@@ -29,14 +29,17 @@ from .bodies import BodyRegistry, UnknownBody
 from .inputs import MAX_CSV_BYTES, InputErrors, Problem, Row, _decode, build_submissions
 from .methodology import Methodology
 from .output import csv_text, input_rows
+from .texts import text
 from .values import is_not_submitted
 
 COLUMNS = ("body", "indicator", "field", "source_value", "claimed_value", "grounds", "filed_on", "decision",
            "accepted_value")
+# How a decision may be written, in English, Russian and Kazakh.
 DECISIONS = {
-    "accepted": ("accepted", "принято", "удовлетворено", "удовлетворить", "принять"),
-    "rejected": ("rejected", "отклонено", "отказано", "не удовлетворено", "отклонить", "отказать"),
-    "partly": ("partly", "частично", "частично удовлетворено", "partly accepted"),
+    "accepted": ("accepted", "принято", "удовлетворено", "удовлетворить", "принять", "қабылданды", "қанағаттандырылды"),
+    "rejected": ("rejected", "отклонено", "отказано", "не удовлетворено", "отклонить", "отказать", "қабылданбады",
+                 "қанағаттандырылмады", "бас тартылды"),
+    "partly": ("partly", "частично", "частично удовлетворено", "partly accepted", "ішінара", "ішінара қанағаттандырылды"),
 }
 SCORE = "score"
 
@@ -82,20 +85,20 @@ def _date(value: Any) -> dt.date | None | str:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
-    if not text:
+    written = _text(value)
+    if not written:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(written)
     except ValueError:
-        return text
+        return written
 
 
 def _decision(value: Any) -> str | None:
-    text = _text(value).lower()
-    if not text:
+    written = _text(value).lower()
+    if not written:
         return ""
-    return next((code for code, spellings in DECISIONS.items() if text in spellings), None)
+    return next((code for code, spellings in DECISIONS.items() if written in spellings), None)
 
 
 def read_log(path: Path | str) -> list[Appeal]:
@@ -104,16 +107,16 @@ def read_log(path: Path | str) -> list[Appeal]:
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise AppealErrors([Problem(source, "file", "does not exist")])
+        raise AppealErrors([Problem(source, "file", text("input.missing_file"))])
     records = _xlsx_records(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_records(path)
     if not records:
-        raise AppealErrors([Problem(source, "row 1", f"no header; the columns are {','.join(COLUMNS)}")])
+        raise AppealErrors([Problem(source, "row 1", text("appeal.no_header", columns=",".join(COLUMNS)))])
     header_location, header = records[0]
     header = [_text(h).lower() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise AppealErrors([Problem(source, header_location, f"missing column(s) {', '.join(missing)}; the columns "
-                                                             f"are {','.join(COLUMNS)}")])
+        raise AppealErrors([Problem(source, header_location, text("appeal.missing_columns", missing=", ".join(missing),
+                                                                  columns=",".join(COLUMNS)))])
     appeals, problems = [], []
     for location, cells in records[1:]:
         cells = list(cells) + [None] * (len(header) - len(cells))
@@ -123,10 +126,9 @@ def read_log(path: Path | str) -> list[Appeal]:
         filed = _date(value["filed_on"])
         decision = _decision(value["decision"])
         if isinstance(filed, str):
-            problems.append(Problem(source, location, f"filed_on {filed!r} is not a date (write it as 2026-01-27)"))
+            problems.append(Problem(source, location, text("appeal.not_a_date", value=repr(filed))))
         if decision is None:
-            problems.append(Problem(source, location, f"decision {_text(value['decision'])!r} is not one of accepted, "
-                                                      "rejected, partly (принято, отклонено, частично)"))
+            problems.append(Problem(source, location, text("appeal.bad_decision", value=repr(_text(value["decision"])))))
         appeals.append(Appeal(location, _text(value["body"]), _text(value["indicator"]), _text(value["field"]),
                               _text(value["source_value"]), _text(value["claimed_value"]), _text(value["grounds"]),
                               filed if isinstance(filed, dt.date) else None, decision or "",
@@ -138,21 +140,20 @@ def read_log(path: Path | str) -> list[Appeal]:
 
 def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise AppealErrors([Problem(str(path), "file", f"is larger than {MAX_CSV_BYTES:,} bytes")])
+        raise AppealErrors([Problem(str(path), "file", text("input.too_large", limit=f"{MAX_CSV_BYTES:,}"))])
     try:
-        text = _decode(path.read_bytes(), str(path))
+        content = _decode(path.read_bytes(), str(path))
     except InputErrors as error:
         raise AppealErrors(error.problems) from None
-    first = text.splitlines()[0] if text.strip() else ""
+    first = content.splitlines()[0] if content.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise AppealErrors([Problem(str(path), "file", f"is not valid CSV ({error})")]) from None
+        raise AppealErrors([Problem(str(path), "file", text("input.bad_csv", error=error))]) from None
     too_wide = [n for n, r in enumerate(rows[1:], start=2) if rows and len(r) > len(rows[0])]
     if too_wide:
-        raise AppealErrors([Problem(str(path), f"row {n}", f"has more fields than the header ({len(rows[0])}): an "
-                                    "unquoted comma? Quote the value, or separate the columns with ;")
+        raise AppealErrors([Problem(str(path), f"row {n}", text("appeal.too_wide", fields=len(rows[0])))
                             for n in too_wide])
     return [(f"row {n}", r) for n, r in enumerate(rows, start=1)]
 
@@ -200,36 +201,36 @@ def check(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence,
         try:
             body = bodies.find(a.body).code
         except UnknownBody as error:
-            refuse(str(error) if a.body else "body is blank")
+            refuse(str(error) if a.body else text("input.body_blank"))
             continue
         try:
             indicator = methodology.indicator(a.indicator)
         except KeyError:
-            refuse(f"unknown indicator {a.indicator!r}")
+            refuse(text("input.unknown_indicator", indicator=repr(a.indicator)))
             continue
         if a.field != SCORE and a.field not in indicator.input_names:
-            refuse(f"unknown field {a.field!r}; {indicator.id} takes {', '.join(indicator.input_names)} or score")
+            refuse(text("input.unknown_field", field=repr(a.field), indicator=indicator.id, names=", ".join(indicator.input_names)))
             continue
         key = (body, indicator.id, a.field)
         if key in seen:
-            refuse(f"duplicate: {body} / {indicator.id} / {a.field} is already appealed at {seen[key]}")
+            refuse(text("appeal.already_appealed", entry=f"{body} / {indicator.id} / {a.field}", where=seen[key]))
             continue
         seen[key] = a.location
         if a.filed_on is None:
-            refuse("filed_on is blank")
+            refuse(text("appeal.filed_on_blank"))
         elif cycle is not None and a.filed_on > cycle.appeals_until:
-            refuse(f"filed on {a.filed_on}, after the appeal deadline {cycle.appeals_until} (methodology [cycle])")
+            refuse(text("appeal.late", filed=a.filed_on, deadline=cycle.appeals_until))
         in_data = current.get(key, "")
         if not _same(a.source_value, in_data):
-            refuse(f"source_value {a.source_value or '(blank)'!r} is not what the source data hold "
-                   f"({in_data or 'not submitted'!r})")
+            refuse(text("appeal.not_in_source", value=repr(a.source_value or text("appeal.blank")),
+                        held=repr(in_data or text("appeal.not_submitted"))))
         direct = (body, indicator.id, SCORE) in current
         if a.field != SCORE and direct:
-            refuse(f"{indicator.id} is given as a score in the source data; appeal its score")
+            refuse(text("appeal.given_as_score", indicator=indicator.id))
         if decided and not a.decision:
-            refuse("decision is blank: decide every appeal before the final version")
+            refuse(text("appeal.undecided"))
         if a.decision == "partly" and not a.accepted_value:
-            refuse("decision partly needs the accepted_value")
+            refuse(text("appeal.partly_needs_value"))
         good.append(Appeal(a.location, body, indicator.id, a.field, a.source_value, a.claimed_value, a.grounds,
                            a.filed_on, a.decision, a.accepted_value))
     if problems:
@@ -253,7 +254,7 @@ def _submissions(methodology, bodies, rows, source):
     submissions, problems = build_submissions(methodology, bodies, [Row(f"{b}/{i}/{f}", b, i, f, v)
                                                                     for b, i, f, v in rows], source)
     if problems:
-        raise AppealErrors([Problem(p.source, "after the appeals", p.message, p.body, p.indicator, p.field)
+        raise AppealErrors([Problem(p.source, text("appeal.after_appeals"), p.message, p.body, p.indicator, p.field)
                             for p in problems])
     return submissions
 
@@ -311,9 +312,9 @@ def render_report(effects_: Sequence[AppealEffect], width: int = 80) -> str:
         if effect.error:
             out.append(f"  would not score: {effect.error}")
         else:
-            text = diff.render_text(effect.result, "source", "granted", width - 2).rstrip("\n").split("\n")
-            start = next(n for n, line in enumerate(text) if line.startswith("Effect"))
-            out += [f"  {line}" if line else "" for line in text[start:]]
+            lines = diff.render_text(effect.result, "source", "granted", width - 2).rstrip("\n").split("\n")
+            start = next(n for n, line in enumerate(lines) if line.startswith("Effect"))
+            out += [f"  {line}" if line else "" for line in lines[start:]]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -348,10 +349,11 @@ def log_csv(appeals: Sequence[Appeal]) -> str:
                                str(a.filed_on or ""), a.decision, a.accepted_value) for a in appeals])
 
 
-def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, log_path, final_path):
+def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, log_path, final_path, lang: str = "ru"):
     """The version chain for the report's «Происхождение» — source data, appeal log, final
-    input, each with its SHA-256 — after checking that the log applied to the source gives
-    the final input byte for byte; and «Изменения»: the accepted appeals and their effect."""
+    input, each with its SHA-256, labelled in `lang` — after checking that the log applied to
+    the source gives the final input byte for byte; and «Изменения»: the accepted appeals and
+    their effect."""
     import hashlib
 
     from .inputs import load_inputs
@@ -360,21 +362,23 @@ def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, l
     final, applied = apply(methodology, bodies, source, read_log(log_path), str(log_path))
     given = Path(final_path).read_bytes()
     if given != final_csv(methodology, final).encode("utf-8"):
-        raise ValueError(f"{final_path} is not {source_path} with the accepted appeals of {log_path} applied "
-                         f"(openness appeal apply {source_path} {log_path} -o FINAL writes it)")
+        raise ValueError(text("appeal.not_applied", final=final_path, source=source_path, log=log_path))
 
     def sha(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
 
-    chain = [("Версии данных", "исходные данные → журнал обжалований → итоговые данные"),
-             ("Исходные данные", Path(source_path).name),
-             ("Исходные данные, SHA-256", sha(Path(source_path).read_bytes())),
-             ("Журнал обжалований", Path(log_path).name),
-             ("Журнал обжалований, SHA-256", sha(Path(log_path).read_bytes())),
-             ("Принято обжалований", f"{len(applied)}"),
-             ("Итоговые данные", Path(final_path).name),
-             ("Итоговые данные, SHA-256", sha(given)),
-             ("Проверка", "журнал, применённый к исходным данным, даёт итоговые данные байт в байт")]
+    def words(key: str) -> str:
+        return text(f"chain.{key}", lang)
+
+    chain = [(words("versions"), words("versions_value")),
+             (words("source"), Path(source_path).name),
+             (f"{words('source')}, SHA-256", sha(Path(source_path).read_bytes())),
+             (words("log"), Path(log_path).name),
+             (f"{words('log')}, SHA-256", sha(Path(log_path).read_bytes())),
+             (words("accepted"), f"{len(applied)}"),
+             (words("final"), Path(final_path).name),
+             (f"{words('final')}, SHA-256", sha(given)),
+             (words("check"), words("check_value"))]
     where = {(a.body, a.indicator, a.field): a.location for a in applied}
     changes = diff.diff(methodology, source, final)
     rows = [(where.get((r[1], r[2], r[3]), "") if r[0] == "input" else "", *r) for r in diff.rows(changes)]

@@ -111,7 +111,8 @@ class Body:
     def kazakh_spellings(self) -> tuple[str, ...]:
         if self.kazakh is None:
             return ()
-        return tuple(n for n in (self.kazakh.name, self.kazakh.akimat, self.kazakh.abbreviation) if n)
+        names = (self.kazakh.name, self.kazakh.akimat, self.kazakh.abbreviation, self.name("kk"))
+        return tuple(dict.fromkeys(n for n in names if n))
 
     @property
     def place(self) -> str | None:

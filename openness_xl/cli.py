@@ -96,7 +96,7 @@ def cmd_scores(args) -> int:
     if chosen == "xlsx":
         from .workbooks.scores import write_scores
 
-        atomic_write(args.output, write_scores(methodology, results), protect=read_files(args))
+        atomic_write(args.output, write_scores(methodology, results, args.lang), protect=read_files(args))
         return 0
     if args.format == "csv":
         if args.excel_csv:
@@ -166,14 +166,29 @@ def cmd_report(args) -> int:
         _warn(T("messages.nothing_to_report", file=args.input), "error")
         return 1
     _absent_bodies(args, results)
+    # Everything that reads and checks files first, so that its errors speak the command line's
+    # language; the sheets are then made in the workbook's.
+    chain = compared = None
+    if args.source or args.appeals:
+        from .appeal import version_chain
+
+        if not (args.source and args.appeals and args.input):
+            raise ValueError(T("messages.source_and_appeals"))
+        chain = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input, args.lang)
+    if args.previous:
+        from . import year_over_year as compare
+
+        previous = compare.side(args.previous, args.previous_methodology, args.year)
+        compared = previous.name, compare.rows(compare.compare(previous, compare.from_results(
+            f"{methodology.year}", methodology, results)))
     with using(args.lang):
-        data = _report_workbook(args, methodology, submissions, results)
+        data = _report_workbook(args, methodology, submissions, results, chain, compared)
     atomic_write(args.output, data, protect=read_files(args))
     print(T("messages.wrote_what", path=args.output, what=count(len(results), "body")))
     return 0
 
 
-def _report_workbook(args, methodology, submissions, results) -> bytes:
+def _report_workbook(args, methodology, submissions, results, chain, compared) -> bytes:
     """The report's bytes, every sheet made in the language `using` set."""
     from .workbooks.analyses import analysis_sheets
     from .workbooks.common import sheet_name
@@ -181,20 +196,17 @@ def _report_workbook(args, methodology, submissions, results) -> bytes:
     from .workbooks.table import Table
 
     provenance, tables = _provenance(args), []
-    if args.source or args.appeals:
-        from .appeal import version_chain
-        if not (args.source and args.appeals and args.input):
-            raise ValueError(T("messages.source_and_appeals"))
-        chain, (columns, rows) = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input)
-        provenance = [*provenance, *chain]
-        tables.append(Table(sheet_name("changes"), T("report.changes_title", kind="files"), columns, rows))
-    if args.previous:
-        from . import year_over_year as compare
-        previous = compare.side(args.previous, args.previous_methodology, args.year)
-        changes = compare.compare(previous, compare.from_results(f"{methodology.year}", methodology, results))
-        tables.append(Table(sheet_name("dynamics"), T("report.dynamics_title", kind="files", previous=previous.name,
-                                                      year=methodology.year), compare.CSV_COLUMNS, compare.rows(changes)))
-        provenance = [*provenance, (T("report.previous_year", kind="files"), previous.name)]
+    if chain is not None:
+        rows, (columns, changes) = chain
+        provenance = [*provenance, *rows]
+        tables.append(Table(sheet_name("changes"), T("report.changes_title", kind="files"), columns, changes))
+    if compared is not None:
+        from .year_over_year import CSV_COLUMNS
+
+        previous, rows = compared
+        tables.append(Table(sheet_name("dynamics"), T("report.dynamics_title", kind="files", previous=previous,
+                                                      year=methodology.year), CSV_COLUMNS, rows))
+        provenance = [*provenance, (T("report.previous_year", kind="files"), previous)]
     tables += analysis_sheets(methodology, submissions, {b.code: b.name() for b in registry(args.year)})
     return write_report(methodology, results, provenance, args.year, tables, lang=args.lang)
 
@@ -311,7 +323,7 @@ def cmd_appeal(args) -> int:
         if chosen == "xlsx":
             from .workbooks.appeal_log import write_appeal_log
 
-            atomic_write(args.output, write_appeal_log(methodology, bodies), protect=read_files(args))
+            atomic_write(args.output, write_appeal_log(methodology, bodies, lang=args.lang), protect=read_files(args))
         else:
             atomic_write(args.output, appeal.template_csv().encode("utf-8"), protect=read_files(args))
         print(T("messages.wrote", path=args.output))
@@ -324,7 +336,7 @@ def cmd_appeal(args) -> int:
         if chosen == "xlsx":
             from .workbooks.template import write_template
 
-            data = write_template(methodology, bodies, final)
+            data = write_template(methodology, bodies, final, args.lang)
         else:
             data = appeal.final_csv(methodology, final).encode("utf-8")
         atomic_write(args.output, data, protect=read_files(args))
@@ -389,11 +401,13 @@ def cmd_roadmap(args) -> int:
             raise ValueError(T("messages.roadmap_needs"))
         output_format(args.output, "docx")
         targets = [(bodies.find(args.body).code, Path(args.output))]
-    names = {b.code: b.name_ru for b in bodies}
+    names = {b.code: b.name(args.lang) for b in bodies}
     from .progress import bar
 
     for code, path in bar(targets, len(targets), "roadmaps", unit="document"):
-        atomic_write(path, write_roadmap(roadmap.build(methodology, submissions, code, names)), protect=read_files(args))
+        with using(args.lang):
+            content = roadmap.build(methodology, submissions, code, names)
+        atomic_write(path, write_roadmap(content, args.lang), protect=read_files(args))
         print(T("messages.wrote", path=path))
     return 0
 
@@ -530,6 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
     scores.add_argument("--excel-csv", action="store_true", help=T("cli.scores.excel_csv"))
     scores.add_argument("-o", "--output", help=T("common.output"))
     scores.add_argument("--strict", action="store_true", help=T("cli.scores.strict"))
+    scores.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("cli.scores.lang"))
     scores.set_defaults(run=cmd_scores)
 
     check = command("check")
@@ -585,6 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
     appeals.add_argument("log", nargs="?", help=T("cli.appeal.log"))
     appeals.add_argument("--format", choices=["text", "csv"], default="text", help=T("cli.appeal.format"))
     appeals.add_argument("-o", "--output", help=T("cli.appeal.output"))
+    appeals.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("cli.appeal.lang"))
     appeals.set_defaults(run=cmd_appeal)
 
     years = command("compare", parents=False)
@@ -611,6 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     road.add_argument("-o", "--output", help=T("cli.roadmap.output"))
     road.add_argument("--all-low", action="store_true", help=T("cli.roadmap.all_low"))
     road.add_argument("-d", "--dir", help=T("cli.roadmap.dir"))
+    road.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("common.lang"))
     road.set_defaults(run=cmd_roadmap)
 
     robust = command("robustness")

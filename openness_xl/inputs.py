@@ -219,7 +219,7 @@ def _check_header(header: list[str], source: str, where: str) -> None:
 
 
 def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
-    from .safe_xlsx import NOT_XLSX, sniff
+    from .safe_xlsx import not_xlsx, sniff
 
     path = Path(path)
     if not path.exists():
@@ -230,7 +230,7 @@ def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, b
     if path.suffix.lower() in (".xlsx", ".xlsm") or kind == "zip":
         return read_xlsx_rows(path, warnings, methodology, bodies)
     if kind in ("ods", "ole"):
-        raise InputErrors([Problem(str(path), "file", NOT_XLSX[kind])])
+        raise InputErrors([Problem(str(path), "file", not_xlsx(kind))])
     return read_csv_rows(path)
 
 

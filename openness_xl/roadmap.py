@@ -21,9 +21,6 @@ from .texts import count, decimal, text
 from .methodology import Methodology
 from .scoring import BodyResult, evaluate
 
-GROUP_RU = {"CGO": "центральных государственных органов", "MIO": "местных исполнительных органов"}
-
-
 @dataclass(frozen=True)
 class WeakIndicator:
     indicator: str
@@ -39,7 +36,7 @@ class WeakIndicator:
 @dataclass(frozen=True)
 class Roadmap:
     body: str
-    name_ru: str
+    name: str  # in the language the roadmap was built in
     body_type: str
     year: int
     result: BodyResult

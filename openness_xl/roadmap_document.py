@@ -1,5 +1,6 @@
-"""The roadmap draft as a Word document in Russian (python-docx), with its profile chart
-(matplotlib). The same roadmap gives the same bytes: fixed document dates, no chart metadata."""
+"""The roadmap draft as a Word document (python-docx) in Russian, Kazakh or English, with its
+profile chart (matplotlib). The same roadmap gives the same bytes: fixed document dates, no
+chart metadata."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,16 +19,21 @@ from docx.enum.section import WD_ORIENT  # noqa: E402
 from docx.shared import Cm, Pt  # noqa: E402
 
 from .exact import plain  # noqa: E402
-from .roadmap import GROUP_RU, Roadmap  # noqa: E402
+from .grading import tier_label  # noqa: E402
+from .roadmap import Roadmap  # noqa: E402
+from .texts import decimal, text, using  # noqa: E402
 
 FIXED = dt.datetime(2025, 1, 1)
-COLUMNS = ("Индикатор", "Текущий балл", "Цель", "Что нужно изменить", "Мероприятие", "Ответственное подразделение",
-           "Срок")
+COLUMNS = ("indicator", "current", "target", "change", "measure", "unit", "deadline")
 WIDTHS_CM = (5.0, 3.6, 2.6, 5.8, 4.4, 3.4, 1.9)  # 26,7 cm: the landscape page inside its margins
 
 
 def _number(value) -> str:
-    return plain(value).replace(".", ",")
+    return decimal(plain(value), kind="files")
+
+
+def _words(key: str, **fields) -> str:
+    return text(f"roadmap.{key}", kind="files", **fields)
 
 
 def profile_chart(roadmap: Roadmap) -> bytes:
@@ -38,15 +44,15 @@ def profile_chart(roadmap: Roadmap) -> bytes:
     figure, axes = plt.subplots(figsize=(9, 5.5), dpi=120)
     positions = range(len(labels))
     axes.barh([p + 0.2 for p in positions], mine, height=0.4, label=roadmap.body, color="#2F5597")
-    axes.barh([p - 0.2 for p in positions], mean, height=0.4, label=f"среднее по группе ({roadmap.group_size})",
+    axes.barh([p - 0.2 for p in positions], mean, height=0.4, label=_words("group_mean", size=roadmap.group_size),
               color="#A6A6A6")
     axes.set_yticks(list(positions), labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
-    axes.set_xlabel("% от максимального балла (штраф: % не снятых баллов)")
+    axes.set_xlabel(_words("axis"))
     axes.axvline(90, color="#70AD47", linewidth=0.8, linestyle="--")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
-    axes.set_title(f"Профиль: {roadmap.body} и среднее {GROUP_RU[roadmap.body_type]}", fontsize=10)
+    axes.set_title(_words("chart_title", body=roadmap.body, group=_words(f"group_{roadmap.body_type}")), fontsize=10)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
@@ -54,15 +60,20 @@ def profile_chart(roadmap: Roadmap) -> bytes:
     return buffer.getvalue()
 
 
-def write_roadmap(roadmap: Roadmap) -> bytes:
-    """The draft: standing, criteria, the table of weak indicators with blank columns to fill
-    in, and the profile chart."""
+def write_roadmap(roadmap: Roadmap, lang: str = "ru") -> bytes:
+    """The draft in `lang` (build the roadmap in the same language): standing, criteria, the
+    table of weak indicators with blank columns to fill in, and the profile chart."""
+    with using(lang):
+        return _write_roadmap(roadmap)
+
+
+def _write_roadmap(roadmap: Roadmap) -> bytes:
     document = Document()
     properties = document.core_properties
     properties.created = properties.modified = FIXED
     properties.last_printed = FIXED
     properties.author = properties.last_modified_by = "openness-xl"
-    properties.title = f"Дорожная карта: {roadmap.name_ru}"
+    properties.title = _words("doc_title", name=roadmap.name)
     properties.revision = 1
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -72,39 +83,35 @@ def write_roadmap(roadmap: Roadmap) -> bytes:
     document.styles["Normal"].font.size = Pt(10)
 
     r = roadmap.result
-    document.add_heading("Дорожная карта по улучшению показателей Индекса открытости", level=1)
-    document.add_paragraph(f"{roadmap.name_ru} ({roadmap.body}) — проект, по итогам оценки {roadmap.year} года")
-    document.add_paragraph(
-        f"Итоговый балл: {_number(r.index)}; рейтинг «{r.rating}»; место {r.rank} среди {roadmap.group_size} "
-        f"{GROUP_RU[roadmap.body_type]}. Дорожная карта утверждается и публикуется на официальном интернет-ресурсе "
-        "государственного органа (отчёт, L62).")
+    document.add_heading(_words("heading"), level=1)
+    document.add_paragraph(_words("draft", name=roadmap.name, body=roadmap.body, year=roadmap.year))
+    document.add_paragraph(_words("standing", index=_number(r.index), rating=r.rating, rank=r.rank, size=roadmap.group_size,
+                                  group=_words(f"group_{roadmap.body_type}")))
 
-    document.add_heading("Критерии", level=2)
+    document.add_heading(_words("criteria"), level=2)
     criteria = document.add_table(rows=1, cols=3)
     criteria.style = "Table Grid"
-    for cell, text in zip(criteria.rows[0].cells, ("Критерий", "Балл", "Оценка")):
-        cell.text = text
+    for cell, key in zip(criteria.rows[0].cells, ("criterion", "score", "grade")):
+        cell.text = _words(key)
     for criterion in roadmap.methodology.criteria:
         item = r.criteria[criterion.id]
         cells = criteria.add_row().cells
-        cells[0].text = criterion.name_ru
-        cells[1].text = f"{_number(item.score)} из {_number(criterion.maximum)}" if item.score is not None else "—"
+        cells[0].text = criterion.text()
+        cells[1].text = (_words("out_of", score=_number(item.score), maximum=_number(criterion.maximum))
+                         if item.score is not None else "—")
         cells[2].text = item.grade or "—"
 
-    document.add_heading("Индикаторы ниже высокого уровня", level=2)
-    document.add_paragraph("Цель — следующий уровень оценки индикатора. «Что нужно изменить» — наименьшее изменение "
-                           "одного показателя исходных данных, при котором цель достигается (остальные без изменений); "
-                           "балл, выставленный уполномоченным органом напрямую, указан как балл. Графы «Мероприятие», "
-                           "«Ответственное подразделение» и «Срок» заполняет государственный орган.")
+    document.add_heading(_words("weak"), level=2)
+    document.add_paragraph(_words("explained"))
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, COLUMNS):
-        cell.text = text
+    for cell, key in zip(table.rows[0].cells, COLUMNS):
+        cell.text = _words(key)
     for weak in roadmap.weak:
         cells = table.add_row().cells
         cells[0].text = weak.name
-        cells[1].text = f"{_number(weak.score)} из {_number(weak.maximum)} ({weak.tier})"
-        cells[2].text = f"{_number(weak.target)} ({weak.target_tier})"
+        cells[1].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({tier_label(weak.tier)})"
+        cells[2].text = f"{_number(weak.target)} ({tier_label(weak.target_tier)})"
         cells[3].text = "; ".join(weak.changes)
         for blank in cells[4:]:
             blank.text = ""
@@ -115,9 +122,9 @@ def write_roadmap(roadmap: Roadmap) -> bytes:
         for cell, width in zip(row.cells, WIDTHS_CM):
             cell.width = Cm(width)
     if not roadmap.weak:
-        document.add_paragraph("Все индикаторы на высоком уровне.")
+        document.add_paragraph(_words("all_high"))
 
-    document.add_heading("Профиль", level=2)
+    document.add_heading(_words("profile"), level=2)
     document.add_picture(io.BytesIO(profile_chart(roadmap)), width=Cm(22))
     buffer = io.BytesIO()
     document.save(buffer)

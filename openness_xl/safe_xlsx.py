@@ -11,6 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .texts import text
+
 
 MAX_MEMBERS = 2_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -18,12 +20,11 @@ MAX_RATIO = 200
 
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NOT_XLSX = {
-    "ole": "a password-protected (encrypted) workbook or an old .xls file: remove the password, or save it "
-           "as .xlsx (Excel Workbook), then try again",
-    "ods": "an OpenDocument spreadsheet (.ods): save it as .xlsx (Excel 2007–365) in LibreOffice, then try again",
-    "other": "not an .xlsx workbook (its first bytes are not those of a zip archive)",
-}
+
+
+def not_xlsx(kind: str) -> str:
+    """Why a file that `sniff` calls "ole", "ods" or "other" cannot be read as .xlsx, and what to do."""
+    return text(f"xlsx.{kind}")
 
 
 def sniff(path: Path | str) -> str:
@@ -55,31 +56,28 @@ def inspect(path: Path | str, max_members: int = MAX_MEMBERS, max_uncompressed: 
     path = Path(path)
     kind = sniff(path)
     if kind != "zip":
-        raise UnsafeWorkbook(f"{path}: {NOT_XLSX[kind]}")
+        raise UnsafeWorkbook(f"{path}: {not_xlsx(kind)}")
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise UnsafeWorkbook(f"{path}: damaged or cut short (not a complete zip archive); send it again, "
-                             "or open it in Excel and save it anew") from None
+        raise UnsafeWorkbook(f"{path}: {text('xlsx.cut_short')}") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > max_members:
-            raise UnsafeWorkbook(f"{path}: {len(infos)} parts in the archive, more than the limit {max_members}")
+            raise UnsafeWorkbook(f"{path}: {text('xlsx.too_many_parts', parts=len(infos), limit=max_members)}")
         total = sum(i.file_size for i in infos)
         if total > max_uncompressed:
-            raise UnsafeWorkbook(f"{path}: expands to {total:,} bytes, more than the limit {max_uncompressed:,}")
+            raise UnsafeWorkbook(f"{path}: {text('xlsx.too_large', size=f'{total:,}', limit=f'{max_uncompressed:,}')}")
         for info in infos:
             if info.compress_size and info.file_size / info.compress_size > max_ratio and info.file_size > 1_000_000:
-                raise UnsafeWorkbook(
-                    f"{path}: part {info.filename} expands {info.file_size // info.compress_size}× "
-                    f"({info.file_size:,} bytes), more than the limit {max_ratio}×"
-                )
+                raise UnsafeWorkbook(f"{path}: " + text("xlsx.ratio", part=info.filename, size=f"{info.file_size:,}",
+                                                        ratio=info.file_size // info.compress_size, limit=max_ratio))
         names = [i.filename for i in infos]
     warnings = []
     if any(n.endswith("vbaProject.bin") for n in names):
-        warnings.append(f"{path}: macros are ignored")
+        warnings.append(f"{path}: {text('xlsx.macros')}")
     if any(n.startswith("xl/externalLinks/") for n in names):
-        warnings.append(f"{path}: external links are ignored; only values stored in the file are read")
+        warnings.append(f"{path}: {text('xlsx.external_links')}")
     return Inspection(len(infos), total, tuple(warnings))
 
 
@@ -93,7 +91,7 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
     from openpyxl import xml as openpyxl_xml
 
     if not openpyxl_xml.DEFUSEDXML:
-        raise UnsafeWorkbook("defusedxml is not active in openpyxl; refusing to parse untrusted XML")
+        raise UnsafeWorkbook(text("xlsx.no_defusedxml"))
     inspection = inspect(path, **limits)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=not formulas, keep_links=False)
@@ -101,8 +99,7 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
         root = error
         while root.__cause__ or root.__context__:
             root = root.__cause__ or root.__context__
-        raise UnsafeWorkbook(f"{path}: refused while reading ({type(root).__name__}: {root}): the file is damaged "
-                             "or unsafe; open it in Excel or LibreOffice and save it anew") from None
+        raise UnsafeWorkbook(f"{path}: {text('xlsx.refused', error=f'{type(root).__name__}: {root}')}") from None
     return workbook, list(inspection.warnings)
 
 

@@ -130,3 +130,26 @@ def test_the_tier_words_of_every_language_come_from_the_catalogue():
     for tier in METHODOLOGY.tier_order:
         assert text(f"tier.{tier}", "ru") == tier
     assert [text(f"tier.{t}", "kk") for t in METHODOLOGY.tier_order] == ["жоғары", "орташа", "төмен", "тиімсіз"]
+
+
+def test_the_appeal_log_in_kazakh_reads_back_and_takes_kazakh_decisions(cli, tmp_path):
+    from openness_xl.appeal import read_log
+
+    log = tmp_path / "log.xlsx"
+    assert cli("appeal", "template", "-o", log, "--lang", "kk")[0] == 0
+    book = openpyxl.load_workbook(log)
+    assert book.sheetnames == ["appeals", "lists", "Нұсқаулық"]  # «appeals» is the reader's key in every language
+    assert book["appeals"]["A1"].comment.text == "орган коды (МЗ, Алматы …)"
+    sheet = book["appeals"]
+    sheet.append(["МЗ", "appk_review_timeliness", "late", "25", "20", "шешім", "2026-01-20", "қабылданды", ""])
+    sheet.append(["МФ", "appk_review_timeliness", "late", "22", "20", "шешім", "2026-01-21", "ішінара", "21"])
+    book.save(log)
+    assert [a.decision for a in read_log(log)] == ["accepted", "partly"]
+
+
+def test_the_scores_workbook_names_its_sheet_in_the_language(cli, tmp_path):
+    for lang, name in (("ru", "Баллы"), ("kk", "Балдар"), ("en", "Scores")):
+        path = tmp_path / f"s-{lang}.xlsx"
+        assert cli("scores", "-o", path, "--lang", lang)[0] == 0
+        book = openpyxl.load_workbook(path)
+        assert book.sheetnames == [name] and book[name]["A1"].value == "body"

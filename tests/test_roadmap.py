@@ -10,6 +10,7 @@ from openness_xl.cli import main
 from openness_xl.methodology import load
 from openness_xl.roadmap import build, low_bodies
 from openness_xl.roadmap_document import COLUMNS, write_roadmap
+from openness_xl.texts import text as catalogue_text
 from openness_xl.scoring import evaluate
 
 METHODOLOGY = load(2025)
@@ -29,7 +30,7 @@ def test_the_draft_holds_the_standing_the_weak_indicators_and_the_profile():
     assert "Акимат города Алматы" in text and "рейтинг «В»" in text and "место 20 среди 20 местных" in text
     criteria, weak = document.tables
     assert [c.text for c in criteria.rows[1].cells] == ["Исполнение требований АППК", "17,86 из 30", "С"]
-    assert [c.text for c in weak.rows[0].cells] == list(COLUMNS)
+    assert [c.text for c in weak.rows[0].cells] == [catalogue_text(f"roadmap.{key}", "ru") for key in COLUMNS]
     result = next(r for r in evaluate(METHODOLOGY, PUBLISHED) if r.body == "Алматы")
     below = [i for i in METHODOLOGY.indicators if result.indicators[i.id].tier != "высокий"]
     assert len(weak.rows) - 1 == len(below) == len(roadmap.weak)
@@ -79,3 +80,18 @@ def test_every_body_of_2025_gets_a_draft():
         weak = document.tables[1]
         below = [i for i in METHODOLOGY.indicators if results[body.code].indicators[i.id].tier != "высокий"]
         assert len(weak.rows) - 1 == len(below), body.code
+
+
+def test_the_roadmap_in_kazakh(cli, tmp_path):
+    from docx import Document
+
+    path = tmp_path / "roadmap-kk.docx"
+    assert cli("roadmap", "Алматы", "--lang", "kk", "-o", path)[0] == 0
+    document = Document(str(path))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == "Ашықтық индексінің көрсеткіштерін жақсарту жөніндегі жол картасы"
+    assert paragraphs[1].startswith("Алматы қаласының әкімдігі (Алматы)")
+    weak = document.tables[1]
+    assert [c.text for c in weak.rows[0].cells][:2] == ["Индикатор", "Қазіргі балл"]
+    assert any("(тиімсіз)" in row.cells[1].text for row in weak.rows[1:])
+    assert not any("высокий" in c.text or "низкий" in c.text for row in weak.rows for c in row.cells)

@@ -7,13 +7,16 @@ from typing import Sequence
 from ..methodology import Methodology
 from ..output import score_columns, score_rows
 from ..scoring import BodyResult
-from .common import SCORE_FORMAT, finish, new_workbook
+from ..texts import text, using
+from .common import SCORE_FORMAT, finish, new_workbook, sheet_name
 
 
-def write_scores(methodology: Methodology, results: Sequence[BodyResult]) -> bytes:
-    """One sheet «Баллы»: the columns of the scores CSV, a row per body (deterministic bytes)."""
-    workbook, buffer = new_workbook(f"Индекс открытости {methodology.year}: баллы")
-    sheet = workbook.add_worksheet("Баллы")
+def write_scores(methodology: Methodology, results: Sequence[BodyResult], lang: str = "ru") -> bytes:
+    """One sheet «Баллы»: the columns and values of the scores CSV (machine-readable in every
+    language; the title and sheet name in `lang`), a row per body (deterministic bytes)."""
+    with using(lang):
+        workbook, buffer = new_workbook(text("report.scores_title", kind="files", year=methodology.year))
+        sheet = workbook.add_worksheet(sheet_name("scores"))
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
     score = workbook.add_format({"num_format": SCORE_FORMAT})
     columns = score_columns(methodology)
