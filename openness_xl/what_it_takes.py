@@ -28,6 +28,7 @@ from .methodology import Methodology
 from .output import csv_text
 from .scoring import DIRECT, RAW, Entry, evaluate
 from .targets import next_tier_goal, target, tier_entry
+from .texts import language, text
 
 
 
@@ -45,11 +46,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Plan:
-    goal: str  # what was asked, e.g. "rating АА"
+    goal: str  # what was asked, e.g. "rating АА" (the CSV's key, in English)
     need: Fraction  # points the body must gain
     steps: list[Step]
     before: object  # BodyResult
     after: object  # BodyResult with every step applied
+    label: str = ""  # the goal in the language of the text, e.g. «рейтинг АА»
+    every_indicator: bool = False  # a tier for every indicator: no points to reach, nothing to fall short of
 
     @property
     def reached(self) -> bool:
@@ -74,11 +77,11 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
     itself where it was given directly)."""
     indicator = methodology.indicator(indicator_id)
     if entry is None:
-        return Step(indicator_id, Fraction(0), goal, None, "no data submitted")
+        return Step(indicator_id, Fraction(0), goal, None, text("whatif.no_data"))
     score = entry.score if entry.source == DIRECT else None
     if entry.source == DIRECT:
         goal = min(goal, indicator.maximum) if indicator.role != "penalty" else max(goal, Fraction(0))
-        return Step(indicator_id, score, goal, goal, f"score → {plain(goal)} (a score given directly)",
+        return Step(indicator_id, score, goal, goal, text("whatif.direct", goal=plain(goal)),
                     ("score", goal))
     from .scoring import compute
 
@@ -91,12 +94,16 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
         if found.value is not None:
             options.append(found)
     if not options:
-        return Step(indicator_id, score, goal, None, "no single input reaches it")
+        return Step(indicator_id, score, goal, None, text("whatif.no_input"))
     # the nearest score to the goal, then the smallest relative change of the input
     best = min(options, key=lambda t: (abs(t.score - goal), abs(t.change) / max(abs(t.current), 1)))
-    relation = "≤" if best.change < 0 else "≥"
-    return Step(indicator_id, score, goal, best.score,
-                f"{best.input} {relation} {plain(best.value)} (now {plain(best.current)})", (best.input, best.value))
+    return Step(indicator_id, score, goal, best.score, _change(best.input, best), (best.input, best.value))
+
+
+def _change(name: str, found) -> str:
+    """«late ≤ 14 (now 25)»: the change a target asks of one input."""
+    return text("whatif.change", input=name, relation="≤" if found.change < 0 else "≥", value=plain(found.value),
+                current=plain(found.current))
 
 
 def apply_steps(submissions, body: str, steps: Sequence[Step]):
@@ -150,8 +157,7 @@ def indicator_rows(methodology: Methodology, submissions, body: str) -> list[Ind
                 for name in indicator.kind.monotone(indicator.params):
                     if name in indicator.input_names:
                         found = target(methodology, indicator, entry.values, name, upward[1], body_type)
-                        how = str(found) if found.value is None else (
-                            f"{name} {'≤' if found.change < 0 else '≥'} {plain(found.value)} (now {plain(found.current)})")
+                        how = str(found) if found.value is None else _change(name, found)
                         steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
                                           else None, how, (name, found.value) if found.value is not None else None))
         rows.append(IndicatorRow(indicator.id, item.score, item.tier, lost, upward[0] if upward else "",
@@ -159,7 +165,8 @@ def indicator_rows(methodology: Methodology, submissions, body: str) -> list[Ind
     return rows
 
 
-def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indicators: Sequence[str], goal: str):
+def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indicators: Sequence[str], goal: str,
+          label: str):
     """Raise the given indicators, most points lost first, until `need` points are gained."""
     before = next(r for r in evaluate(methodology, submissions) if r.body == body)
     entries, body_type = _entries(submissions, body), _body_type(submissions, body)
@@ -181,7 +188,7 @@ def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indi
         remaining -= abs(step.reached - score)
     after_submissions = apply_steps(submissions, body, steps)
     after = next(r for r in evaluate(methodology, after_submissions) if r.body == body)
-    return Plan(goal, need, steps, before, after)
+    return Plan(goal, need, steps, before, after, label)
 
 
 def _lost(methodology: Methodology, result, indicator_id: str) -> Fraction:
@@ -199,33 +206,37 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
     if kind == "rating":
         band = next((b for b in methodology.ratings if b.rating == value), None)
         if band is None or band.lower is None:
-            raise ValueError(f"rating {value!r}: one of {', '.join(b.rating for b in methodology.ratings)}")
+            raise ValueError(text("whatif.bad_rating", value=repr(value), known=", ".join(b.rating for b in methodology.ratings)))
         need = max(band.lower - me.index, Fraction(0))
-        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}")]
+        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}",
+                      text("whatif.goal_rating", value=value))]
     if kind == "rank":
         rank = int(value)
         others = sorted((r.index for r in results if r.body_type == me.body_type and r.body != body
                          and r.index is not None), reverse=True)
         if not 1 <= rank <= len(others) + 1:
-            raise ValueError(f"rank {value}: from 1 to {len(others) + 1} among the {me.body_type} bodies")
+            raise ValueError(text("whatif.bad_rank", value=value, last=len(others) + 1,
+                                  type=methodology.body_type_label(me.body_type, language())))
         need = max(others[rank - 1] - me.index, Fraction(0)) if rank <= len(others) else Fraction(0)
-        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rank {rank}")]
+        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rank {rank}",
+                      text("whatif.goal_rank", value=rank))]
     if kind == "letter":
         plans = []
         for criterion in methodology.criteria:
             best, middle, worst = criterion.grade_labels
             if value not in criterion.grade_labels:
-                raise ValueError(f"letter {value!r}: one of {', '.join(criterion.grade_labels)}")
+                raise ValueError(text("whatif.bad_letter", value=repr(value), known=", ".join(criterion.grade_labels)))
             edge = criterion.grade_a_from if value == best else (criterion.grade_c_below or Fraction(0))
             score = me.criteria[criterion.id].score
             if value == worst or score is None or score >= edge:
                 continue
             plans.append(_gain(methodology, submissions, body, edge - score, criterion.indicators,
-                               f"{criterion.id} letter {value}"))
+                               f"{criterion.id} letter {value}", text("whatif.goal_letter", criterion=criterion.id,
+                                                                      value=value)))
         return plans
     if kind == "tier":
         if value not in methodology.tier_order:
-            raise ValueError(f"tier {value!r}: one of {', '.join(methodology.tier_order)}")
+            raise ValueError(text("whatif.bad_tier", value=repr(value), known=", ".join(methodology.tier_order)))
         wanted = methodology.tier_order.index(value)  # 0 is the best tier
         entries, body_type = _entries(submissions, body), _body_type(submissions, body)
         steps = []
@@ -236,8 +247,8 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
             goal = tier_entry(methodology, indicator, value)
             steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
         after = next(r for r in evaluate(methodology, apply_steps(submissions, body, steps)) if r.body == body)
-        return [Plan(f"every indicator {value}", Fraction(0), steps, me, after)]
-    raise ValueError(f"--to {kind!r}: tier, letter, rating or rank")
+        return [Plan(f"every indicator {value}", Fraction(0), steps, me, after, text("whatif.goal_tier", value=value), True)]
+    raise ValueError(text("whatif.bad_kind", kind=repr(kind)))
 
 
 def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan],
@@ -245,24 +256,24 @@ def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow
     out = []
     for row in rows:
         if row.score is None:
-            out.append(f"{row.indicator}: no data")
+            out.append(text("whatif.indicator_no_data", indicator=row.indicator))
             continue
-        head = f"{row.indicator}: {plain(row.score)} ({row.tier}), {plain(row.lost)} lost"
+        head = text("whatif.head", indicator=row.indicator, score=plain(row.score), tier=row.tier, lost=plain(row.lost))
         if not row.next_tier:
-            out.append(head + "; top tier")
+            out.append(text("whatif.top", head=head))
             continue
-        out.append(f"{head}; {row.next_tier} from {plain(row.next_goal)}:")
+        out.append(text("whatif.next", head=head, tier=row.next_tier, goal=plain(row.next_goal)))
         for step in row.steps:
             out += textwrap.wrap(step.how, width, initial_indent="    ", subsequent_indent="      ")
     for p in plans:
-        out += ["", f"To {p.goal}: {plain(p.need)} points to gain"]
+        out += ["", text("whatif.to", goal=p.label or p.goal, need=plain(p.need))]
         for step in p.steps:
             out += textwrap.wrap(f"{step.indicator} {plain(step.score)} → {plain(step.reached)}: {step.how}", width,
                                  initial_indent="  ", subsequent_indent="      ")
         after = p.after
-        out.append(f"  then: index {plain(p.before.index)} → {plain(after.index)}, rating {p.before.rating} → "
-                   f"{after.rating}, rank {p.before.rank} → {after.rank}"
-                   + ("" if p.reached or p.goal.startswith("every") else " — NOT reached with single-input changes"))
+        out.append(text("whatif.then", index_before=plain(p.before.index), index_after=plain(after.index),
+                        rating_before=p.before.rating, rating_after=after.rating, rank_before=p.before.rank,
+                        rank_after=after.rank) + ("" if p.reached or p.every_indicator else text("whatif.not_reached")))
     return "\n".join(out) + "\n"
 
 
