@@ -153,3 +153,19 @@ def test_the_scores_workbook_names_its_sheet_in_the_language(cli, tmp_path):
         assert cli("scores", "-o", path, "--lang", lang)[0] == 0
         book = openpyxl.load_workbook(path)
         assert book.sheetnames == [name] and book[name]["A1"].value == "body"
+
+
+def test_a_methodology_without_kazakh_names_refuses_a_kazakh_file_by_name():
+    import copy
+    import tomllib
+    from decimal import Decimal
+
+    from openness_xl.methodology import MissingTranslation, parse
+
+    data = tomllib.loads((ROOT / "openness_xl" / "methodology" / "2025.toml").read_text("utf-8"), parse_float=Decimal)
+    data = copy.deepcopy(data)
+    del data["indicators"][3]["inputs"][0]["description_kk"]
+    methodology = parse(data)
+    write_template(methodology, BODIES, lang="ru")  # Russian needs nothing more
+    with pytest.raises(MissingTranslation, match="input not_held: the methodology file gives no description_kk"):
+        write_template(methodology, BODIES, lang="kk")

@@ -4,7 +4,7 @@
 """
 from .loader import available_years, load, parse
 from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, Criterion, Cycle, Indicator, InputSpec, Methodology,
-                    MethodologyError, Option, RatingBand, TierBand, Uncertainty)
+                    MethodologyError, MissingTranslation, Option, RatingBand, TierBand, Uncertainty)
 
 __all__ = ["CELL_REFERENCE", "EXCEL_NAME", "HERE", "Criterion", "Cycle", "Indicator", "InputSpec", "Methodology",
-           "MethodologyError", "Option", "RatingBand", "TierBand", "Uncertainty", "available_years", "load", "parse"]
+           "MethodologyError", "MissingTranslation", "Option", "RatingBand", "TierBand", "Uncertainty", "available_years", "load", "parse"]
