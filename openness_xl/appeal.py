@@ -302,19 +302,18 @@ def effects(methodology: Methodology, bodies: BodyRegistry, submissions: Sequenc
 
 
 def render_report(effects_: Sequence[AppealEffect], width: int = 80) -> str:
-    out = [f"Appeals: {len(effects_)}", ""]
+    """Each appeal and what granting it would change, in the command line's language."""
+    out = [text("diff.appeals", count=len(effects_)), ""]
     for effect in effects_:
         a = effect.appeal
-        status = {"accepted": "accepted", "rejected": "rejected", "partly": "partly accepted", "": "not decided"}[
-            a.decision]
-        out.append(f"{a.location}: {a.body} · {a.indicator} · {a.field}: {a.source_value or '—'} → {effect.value} "
-                   f"({status}; filed {a.filed_on})")
+        status = text(f"diff.{a.decision or 'undecided'}")
+        out.append(text("diff.appeal_line", location=a.location, entry=f"{a.body} · {a.indicator} · {a.field}",
+                        old=a.source_value or "—", new=effect.value, status=status, filed=a.filed_on))
         if effect.error:
-            out.append(f"  would not score: {effect.error}")
+            out.append(text("diff.would_not_score", error=effect.error))
         else:
-            lines = diff.render_text(effect.result, "source", "granted", width - 2).rstrip("\n").split("\n")
-            start = next(n for n, line in enumerate(lines) if line.startswith("Effect"))
-            out += [f"  {line}" if line else "" for line in lines[start:]]
+            lines = diff.render_text(effect.result, "", "", width - 2, effects_only=True).rstrip("\n").split("\n")
+            out += [f"  {line}" if line else "" for line in lines]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

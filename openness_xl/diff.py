@@ -20,6 +20,7 @@ from .exact import plain
 from .methodology import Methodology
 from .output import csv_text, score_columns, score_rows
 from .scoring import DIRECT, Entry, evaluate
+from .texts import count, text
 
 NOT_SUBMITTED = "—"
 
@@ -157,11 +158,12 @@ def _label(old: str, new: str) -> str:
     return f" ({old})" if old == new else f" ({old or NOT_SUBMITTED} → {new or NOT_SUBMITTED})"
 
 
-def render_text(result: Diff, old_name: str, new_name: str, width: int = 80) -> str:
-    """The changes, then their effect body by body; the bodies moved only by others' changes last."""
-    out = [f"{old_name} → {new_name}", ""]
-    if result.of_inputs:
-        out.append(f"Changed inputs: {len(result.inputs)}")
+def render_text(result: Diff, old_name: str, new_name: str, width: int = 80, effects_only: bool = False) -> str:
+    """The changes, then their effect body by body; the bodies moved only by others' changes
+    last. `effects_only`: the effect alone (an appeal's, under its own heading)."""
+    out = [] if effects_only else [f"{old_name} → {new_name}", ""]
+    if result.of_inputs and not effects_only:
+        out.append(text("diff.changed_inputs", count=len(result.inputs)))
         for c in result.inputs:
             out.append(f"  {c.body} · {c.indicator} · {c.field}: {c.old} → {c.new}")
         out.append("")
@@ -169,8 +171,8 @@ def render_text(result: Diff, old_name: str, new_name: str, width: int = 80) -> 
     bodies = list(dict.fromkeys(m.body for m in result.effects))
     own = [b for b in bodies if b in changed_bodies or not result.of_inputs]
     others = [b for b in bodies if b not in own]
-    out.append(f"Effect: {len(bodies)} bodies" if bodies else "Effect: none")
-    for title, group in (("", own), ("moved by other bodies' changes", others)):
+    out.append(text("diff.effect", bodies=count(len(bodies), "body")) if bodies else text("diff.no_effect"))
+    for title, group in (("", own), (text("diff.others"), others)):
         if title and group:
             out += ["", f"  {title}:"]
         for body in group:
