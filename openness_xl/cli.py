@@ -14,7 +14,7 @@ from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
 from .output import OutputRefused, atomic_write, order_ranges, refuse_inputs, score_columns, score_rows, scores_csv, scores_table
 from .reference import published_submissions
-from .texts import LANGUAGES, count, text as T, using
+from .texts import LANGUAGES, count, language, text as T, using
 
 
 def _methodology(args):
@@ -220,7 +220,7 @@ def cmd_robustness(args) -> int:
         output_format(args.plot, "png")
     result = robustness.analyse(methodology, _submissions(args, methodology), args.samples, args.seed,
                                progress=None)
-    labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
+    labels = {code: methodology.body_type_label(code, language()) for code in methodology.body_types}
     text = robustness.render_csv(result) if args.format == "csv" else robustness.render_text(methodology, result, labels)
     _emit(text, args, args.format)
     if args.plot:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import textwrap
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -274,39 +275,57 @@ def _ratings_text(b: BodyRobustness) -> str:
 
 
 def render_text(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str]) -> str:
-    """The robustness table at 80 columns: the uncertainties numbered U1…, then one line per body."""
-    out = [f"Robustness: {result.samples:,} samples, seed {result.seed}; every option of an uncertainty",
-           "equally likely. Influence: first-order share of the rank (rating) variance.", ""]
+    """The robustness table at 80 columns, in the command line's language: the uncertainties
+    numbered U1…, then one line per body, each column as wide as its heading or its values."""
+    def words(key: str, **fields) -> str:
+        return text(f"robustness_text.{key}", **fields)
+
+    def prose(sentence: str) -> list[str]:
+        return textwrap.wrap(sentence, 80)
+
+    out = [*prose(words("intro", samples=count(result.samples, "sample"), seed=result.seed)), ""]
     for k, u in enumerate(result.uncertainties, start=1):
-        note = ", inactive" if u.id in result.inactive else ""
-        out.append(f"U{k:<2} {u.id}: {len(u.options)} options{note}")
+        note = words("inactive_mark") if u.id in result.inactive else ""
+        out.append(f"U{k:<2} {u.id}: {count(len(u.options), 'option')}{note}")
     if result.inactive:
-        out.append("(inactive: no body gives that indicator as raw inputs; its readings do nothing)")
-    out += ["", f"{'body':<15}{'type':<5}{'rank':>4} {'median':>6} {'5–95%':>7}  {'rating':<6} "
-                f"{'sampled ratings':<17} {'moves rank':<11}"]
+        out += prose(words("inactive_note"))
     number = {u.id: k for k, u in enumerate(result.uncertainties, start=1)}
 
     def moved(m) -> str:
         return "—" if m is None else f"U{number[m[0]]} {_percent(m[1])}"
 
-    for b in sorted(result.bodies, key=lambda b: (methodology.body_types.index(b.body_type), b.rank or 10**6)):
+    ordered = sorted(result.bodies, key=lambda b: (methodology.body_types.index(b.body_type), b.rank or 10**6))
+    lines = [(b.body, type_labels.get(b.body_type, b.body_type), b.rank, b.median_rank, f"{b.rank_low}–{b.rank_high}",
+              b.rating, _ratings_text(b), moved(b.rank_moved_by)) for b in ordered if b.rank is not None]
+    heads = [words(key) for key in ("body", "type", "rank", "median")] + ["5–95%"] + [
+        words(key) for key in ("rating", "sampled", "moves")]
+    widths = [max([len(h)] + [len(f"{line[n]:g}" if n == 3 else str(line[n])) for line in lines]) for n, h in enumerate(heads)]
+    # a body that is not scored still has its name and type in the first two columns
+    widths[0] = max([widths[0]] + [len(b.body) for b in ordered])
+    widths[1] = max([widths[1]] + [len(type_labels.get(b.body_type, b.body_type)) for b in ordered])
+    # numbers right-aligned, names and labels left
+    right = {2, 3, 4}
+
+    def row(cells) -> str:
+        return " ".join(f"{c:>{w}}" if n in right else f"{c:<{w}}" for n, (c, w) in enumerate(zip(cells, widths)))
+
+    out += ["", row(heads)]
+    for b in ordered:
         if b.rank is None:
-            out.append(f"{b.body:<15}{type_labels.get(b.body_type, b.body_type):<5}  not scored (missing indicators)")
+            out.append(f"{b.body:<{widths[0]}} {type_labels.get(b.body_type, b.body_type):<{widths[1]}} {words('not_scored')}")
             continue
-        spread = f"{b.rank_low}–{b.rank_high}"
-        out.append(f"{b.body:<15}{type_labels.get(b.body_type, b.body_type):<5}{b.rank:>4} {b.median_rank:>6g} "
-                   f"{spread:>7}  {b.rating:<6} {_ratings_text(b):<17} {moved(b.rank_moved_by):<11}")
+        out.append(row([b.body, type_labels.get(b.body_type, b.body_type), b.rank, f"{b.median_rank:g}",
+                        f"{b.rank_low}–{b.rank_high}", b.rating, _ratings_text(b), moved(b.rank_moved_by)]))
     ranked = [b for b in result.bodies if b.rank is not None]
     steady = sum(1 for b in ranked if b.rank_low == b.rank_high and max(b.rating_shares.values()) >= 1.0)
     out += [""]
     if ranked:
-        out.append(f"{steady} of {count(len(ranked), 'body')} ranked keep their rank and rating in every sample.")
+        out += prose(words("steady", steady=steady, ranked=count(len(ranked), "body")))
     unranked = len(result.bodies) - len(ranked)
     if unranked:
-        out.append(f"{count(unranked, 'body')} not scored: some of their indicators are missing.")
+        out += prose(words("unscored", bodies=count(unranked, "body")))
     if result.inactive and len(result.inactive) == sum(1 for u in result.uncertainties if u.target != "index"):
-        out += ["No provisional indicator is given as raw inputs, so only the rating edges vary;",
-                "give raw inputs to see how the formulas' readings move the ranks."]
+        out += prose(words("edges_only"))
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 

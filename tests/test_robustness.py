@@ -203,7 +203,7 @@ def test_bodies_with_missing_indicators_are_named_not_ranked(cli, tmp_path):
     partial.write_text("body,indicator,field,value\nМФ,appk_review_timeliness,late,22\n"
                        "МФ,appk_review_timeliness,reviewed,391954\n", encoding="utf-8")
     code, out, _ = cli("robustness", partial, "--samples", 100)
-    assert code == 0 and "МФ             ЦГО    not scored (missing indicators)" in out
+    assert code == 0 and "МФ   ЦГО  not scored (missing indicators)" in out
     assert "1 body not scored: some of their indicators are missing." in out and "ranked keep" not in out
 
 

@@ -279,13 +279,10 @@ class Methodology:
         return pairs
 
     def body_type_label(self, code: str, lang: str | None = None) -> str:
-        """How a file in the language writes a body type: ЦГО as the report does, ОМО in
-        Kazakh, the code in English or where the methodology file gives no label."""
-        chosen = language("files", lang)
-        if chosen == "kk" and code in self.body_type_labels_kk:
+        """How a file in the language writes a body type: ОМО in Kazakh, else ЦГО as the report
+        does (English has no abbreviation of its own); the code where the file gives no label."""
+        if language("files", lang) == "kk" and code in self.body_type_labels_kk:
             return self.body_type_labels_kk[code]
-        if chosen == "en":
-            return code
         return (self.body_type_labels.get(code) or (code,))[0]
 
     @property
