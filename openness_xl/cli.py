@@ -178,7 +178,8 @@ def cmd_report(args) -> int:
     if args.previous:
         from . import year_over_year as compare
 
-        previous = compare.side(args.previous, args.previous_methodology, args.year)
+        with using(args.lang):  # its name («2024 (по отчёту за 2025 год)») goes into the workbook
+            previous = compare.side(args.previous, args.previous_methodology, args.year)
         compared = previous.name, compare.rows(compare.compare(previous, compare.from_results(
             f"{methodology.year}", methodology, results)))
     with using(args.lang):

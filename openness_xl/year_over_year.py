@@ -22,6 +22,7 @@ from .exact import plain, round_half_away
 from .methodology import Methodology
 from .output import csv_text
 from .scoring import BodyResult
+from .texts import text
 
 WORDS = {"improved": "улучшили", "declined": "снизили", "kept": "сохранили"}
 # How the narrative's count rows name a tier: "bodies with high tier", "ЦГО with high tier" …
@@ -111,7 +112,7 @@ def narrative_2024(source=2025) -> Year:
     left out: they are not 2024."""
     from .narrative import PREVIOUS_YEAR
 
-    year = Year("2024 (as the 2025 report states it)", None)
+    year = Year(text("compare.narrative_year"), None)
     if not reference.has(source, PREVIOUS_YEAR):
         return year
     for _, r in reference.read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
@@ -240,26 +241,32 @@ def render_csv(changes: Sequence[Change]) -> str:
 
 
 def render_text(changes: Sequence[Change], previous: Year, current: Year, width: int = 80) -> str:
-    """Per body: the index, then the items that improved, declined and kept."""
+    """Per body: the index, then the items that improved, declined and kept, in the command
+    line's language."""
+    def verdict_words(verdict: str) -> str:
+        return text(f"compare.{verdict}")
+
     out = [f"{previous.name} → {current.name}", ""]
     singles = sorted({c.item for c in changes if c.verdict.startswith("only in")})
     if singles:
-        out += textwrap.wrap("In one year only (not compared): " + ", ".join(
-            f"{item} ({next(c.verdict for c in changes if c.item == item)[8:]})" for item in singles), width)
+        out += textwrap.wrap(text("compare.one_year", items=", ".join(
+            f"{item} ({text('compare.only_in', year=next(c.verdict for c in changes if c.item == item)[8:])})"
+            for item in singles)), width)
         out.append("")
     counts = {v: sum(c.verdict == v for c in changes) for v in WORDS}
-    out.append(", ".join(f"{WORDS[v]} ({v}) {n}" for v, n in counts.items()))
+    out.append(", ".join(f"{verdict_words(v)} {n}" for v, n in counts.items()))
     for body in dict.fromkeys(c.body for c in changes):
         mine = [c for c in changes if c.body == body and c.verdict in WORDS]
         if not mine:
             continue
         index = next((c for c in mine if c.item == "index"), None)
-        head = f"{body}: index {_shown(index.previous)} → {_shown(index.current)}, {index.words}" if index else body
+        head = text("compare.index", body=body, previous=_shown(index.previous), current=_shown(index.current),
+                    verdict=verdict_words(index.verdict)) if index else body
         out += ["", *textwrap.wrap(head, width)]
         for verdict in WORDS:
             items = [c.item for c in mine if c.verdict == verdict and c.item != "index"]
             if items:
-                out += textwrap.wrap(f"{WORDS[verdict]}: " + ", ".join(items), width, initial_indent="  ",
+                out += textwrap.wrap(f"{verdict_words(verdict)}: " + ", ".join(items), width, initial_indent="  ",
                                      subsequent_indent="    ")
     return "\n".join(out) + "\n"
 
@@ -280,7 +287,7 @@ def side(name: str, methodology_file: str | None = None, year: int = 2025) -> Ye
         return narrative_2024()
     if name.isdigit() and not Path(name).exists():
         methodology = load(Path(methodology_file) if methodology_file else int(name))
-        return from_results(f"{name} (published)", methodology,
+        return from_results(text("compare.published_year", year=name), methodology,
                             evaluate(methodology, reference.published_submissions(int(name))))
     methodology = load(Path(methodology_file) if methodology_file else year)
     if Path(name).is_dir():

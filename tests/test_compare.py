@@ -102,7 +102,7 @@ def test_the_penalty_compares_by_what_was_spared():
 
 def test_the_command_table_csv_and_report_sheet(cli, tmp_path):
     code, out, _ = cli("compare", "2024", "2025")
-    assert code == 0 and "улучшили (improved)" in out and "снизили (declined)" in out
+    assert code == 0 and "improved " in out and "declined " in out
     code, out, _ = cli("compare", "2024", "2025", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {"body", "item", "verdict", "verdict_ru", "previous_basis"} <= set(rows[0])
@@ -111,7 +111,7 @@ def test_the_command_table_csv_and_report_sheet(cli, tmp_path):
     scores = tmp_path / "2025.csv"
     assert cli("scores", "-o", str(scores))[0] == 0
     code, out, _ = cli("compare", str(scores), "2025")
-    assert code == 0 and "сохранили (kept) " in out and "улучшили (improved) 0" in out
+    assert code == 0 and "kept " in out and "improved 0" in out
     report = tmp_path / "report.xlsx"
     assert cli("report", "-o", str(report), "--previous", "2024")[0] == 0
     import openpyxl
