@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -512,6 +513,32 @@ class HelpFormatter(argparse.HelpFormatter):
         return help_text
 
 
+# Argparse writes its errors in English; these are the ones a user meets, as argparse words them.
+ARGPARSE_ERRORS = (
+    ("required", re.compile(r"the following arguments are required: (?P<names>.+)")),
+    ("invalid_choice", re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)")),
+    ("unrecognized", re.compile(r"unrecognized arguments: (?P<names>.+)")),
+    ("invalid_value", re.compile(r"argument (?P<name>\S+): invalid (?P<type>\S+) value: (?P<value>.+)")),
+    ("expected_one", re.compile(r"argument (?P<name>\S+): expected one argument")),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """Argparse with its errors in the catalogue's words; an error it words otherwise is kept."""
+
+    def error(self, message: str):
+        for key, pattern in ARGPARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                fields = found.groupdict()
+                if fields.get("type") in ("int", "float"):
+                    fields["type"] = T(f"argparse.type_{fields['type']}")
+                message = T(f"argparse.{key}", **fields)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, T("argparse.error", prog=self.prog, message=message) + "\n")
+
+
 def _titles(parser: argparse.ArgumentParser) -> None:
     """Argparse's own headings («positional arguments», «options») in the catalogue's words."""
     parser._positionals.title = T("common.positionals")
@@ -528,7 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
         _titles(made)
         return made
 
-    parser = argparse.ArgumentParser(prog="openness", description=T("common.description"), epilog=T("common.epilog"),
+    parser = Parser(prog="openness", description=T("common.description"), epilog=T("common.epilog"),
                                      formatter_class=HelpFormatter, add_help=False)
     parser.add_argument("-h", "--help", action="help", help=T("common.help"))
     _titles(parser)

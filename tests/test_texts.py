@@ -198,3 +198,20 @@ def test_input_diagnostics_speak_the_language_of_openness_lang(cli, tmp_path, mo
     assert code == 1
     for piece in expected:
         assert piece in err, (piece, err)
+
+
+@pytest.mark.parametrize("argv, en, ru", [
+    (["template"], "the following arguments are required: -o/--output", "не хватает аргументов: -o/--output"),
+    (["scores", "--format", "x"], "argument --format: invalid choice: 'x' (choose from 'csv', 'table')",
+     "аргумент --format: недопустимое значение 'x' (допустимы: 'csv', 'table')"),
+    (["scores", "--bogus"], "unrecognized arguments: --bogus", "неизвестные аргументы: --bogus"),
+    (["scores", "--year", "abc"], "argument --year: invalid int value: 'abc'",
+     "аргумент --year: значение 'abc' не подходит (нужно целое число)"),
+])
+def test_argparse_errors_speak_the_language_too(capsys, monkeypatch, argv, en, ru):
+    for lang, expected, word in (("en", en, "error"), ("ru", ru, "ошибка")):
+        monkeypatch.setenv("OPENNESS_LANG", lang)
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        err = capsys.readouterr().err
+        assert stopped.value.code == 2 and f": {word}: {expected}\n" in err, err
