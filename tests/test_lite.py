@@ -76,8 +76,8 @@ def test_scalars_and_columns_give_the_classic_results(main_py):
 def test_a_blank_sent_as_null_or_empty_is_missing(main_py, blank):
     got = results(main_py, ["OPENNESS_TIMELINESS", [[[blank]], [[391954]]]],
                   ["OPENNESS_TIMELINESS", [[[22]], [[blank]]]])
-    assert got == [[["late: нет значения; допустимо целое число не меньше 0"]],
-                   [["reviewed: нет значения; допустимо целое число не меньше 0"]]]
+    assert got == [[["late: нет значения; ожидается целое число не меньше 0"]],
+                   [["reviewed: нет значения; ожидается целое число не меньше 0"]]]
 
 
 def test_a_blank_sent_as_zero_is_a_zero_and_nd_is_the_safe_way(main_py):
@@ -86,7 +86,7 @@ def test_a_blank_sent_as_zero_is_a_zero_and_nd_is_the_safe_way(main_py):
                   ["OPENNESS_TIMELINESS", [[["н/д"]], [[391954]]]],
                   ["OPENNESS_TIMELINESS", [[[22]], [[0]]]])
     assert got[0] == [[4]]  # «no late review», the same as a typed 0
-    assert got[1] == [["late: нет значения; допустимо целое число не меньше 0"]]
+    assert got[1] == [["late: нет значения; ожидается целое число не меньше 0"]]
     assert got[2] == [["late (22) не может быть больше reviewed (0)"]]  # a blank base as 0 is at least caught here
 
 
@@ -94,9 +94,9 @@ def test_an_error_cell_is_reported_never_a_number(main_py):
     got = results(main_py, ["OPENNESS_TIMELINESS", [[[NA]], [[391954]]]],
                   ["OPENNESS_TIER", [[["fb_satisfaction"]], [[NA]]]],
                   ["OPENNESS_TIMELINESS", [[[22], [NA]], [[391954], [48981]]]])
-    assert got[0] == [["late: допустимо целое число не меньше 0, а введено '#N/A'"]]
-    assert got[1] == [["score: допустимо балл от 0 до 7, а введено '#N/A'"]]
-    assert got[2] == [[3.78], ["late: допустимо целое число не меньше 0, а введено '#N/A'"]]
+    assert got[0] == [["late: ожидается целое число не меньше 0, а введено '#N/A'"]]
+    assert got[1] == [["score: ожидается балл от 0 до 7, а введено '#N/A'"]]
+    assert got[2] == [[3.78], ["late: ожидается целое число не меньше 0, а введено '#N/A'"]]
 
 
 def test_rank_ignores_text_and_nulls_but_not_zeros(main_py):
@@ -106,7 +106,7 @@ def test_rank_ignores_text_and_nulls_but_not_zeros(main_py):
                   ["OPENNESS_RANK", [[[1]], [[1], [3], [0], [5]]]])
     assert got[0] == [[2]]
     assert got[1] == classic.OPENNESS_RANK([[3.0], [5.0], ["н/д"]], [[1.0], [3.0], ["н/д"], [None], [5.0]])
-    assert got[1] == [[2], [1], ["score: нет значения; допустимо число"]]
+    assert got[1] == [[2], [1], ["score: нет значения; ожидается число"]]
     assert got[2] == [[3]]  # a blank sent as 0 ranks as a score of 0, below 1
 
 

@@ -91,7 +91,7 @@ def test_the_excel_function():
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", [[2.8], [4.0]], 25.0, 48981.0) == [[14.0], [0.0]]
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "lates", 2.8, 25.0, 48981.0).startswith("неизвестный аргумент 'lates'")
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", 4.5, 25.0, 48981.0) == \
-        "target_score: допустимо балл от 0 до 4, а введено 4.5"
+        "target_score: ожидается балл от 0 до 4, а введено 4.5"
     assert udfs.OPENNESS_TARGET("appk_review_timeliness", "late", 2.8, None, 48981.0) == \
-        "late: нет значения; допустимо целое число не меньше 0"
+        "late: нет значения; ожидается целое число не меньше 0"
     assert "этим показателем не достичь" in udfs.OPENNESS_TARGET("fb_knowledge_base", "bilingual", 7, 0.0, 0.0)

@@ -185,7 +185,7 @@ def test_kazakh_names_of_criteria_and_indicators_are_marked_unofficial():
     ("en", ["error: 3 problems:", "row 2, body МЗ (Министерство здравоохранения), indicator appk_review_timeliness, "
             "field late: late must be a whole number ≥ 0, got 'много'", "unknown body 'Минздрав РК'", "field reviewed: reviewed is missing"]),
     ("ru", ["ошибка: 3 проблемы:", "строка 2, орган МЗ (Министерство здравоохранения), индикатор appk_review_timeliness, "
-            "поле late: late: допустимо целое число не меньше 0, а введено 'много'", "неизвестный орган 'Минздрав РК'", "поле reviewed: reviewed: нет значения"]),
+            "поле late: late: ожидается целое число не меньше 0, а введено 'много'", "неизвестный орган 'Минздрав РК'", "поле reviewed: reviewed: нет значения"]),
     ("kk", ["қате: 3 мәселе:", "2-жол, орган МЗ (ҚР Денсаулық сақтау министрлігі), индикатор appk_review_timeliness, "
             "өріс late: late: рұқсат етілгені 0-ден кем емес бүтін сан, ал енгізілгені 'много'", "белгісіз орган 'Минздрав РК'", "өріс reviewed: reviewed: мәні жоқ"]),
 ])

@@ -90,14 +90,14 @@ def test_tier_edges_through_the_excel_layer(indicator):
 
 
 @pytest.mark.parametrize("args, message", [
-    ((-1.0, 100.0), "late: допустимо целое число не меньше 0, а введено -1"),
-    ((3.5, 100.0), "late: допустимо целое число не меньше 0, а введено 3.5"),
+    ((-1.0, 100.0), "late: ожидается целое число не меньше 0, а введено -1"),
+    ((3.5, 100.0), "late: ожидается целое число не меньше 0, а введено 3.5"),
     ((None, 100.0), "late: нет значения"),
-    (("#N/A", 100.0), "late: допустимо целое число не меньше 0, а введено '#N/A'"),
+    (("#N/A", 100.0), "late: ожидается целое число не меньше 0, а введено '#N/A'"),
     (("пять", 100.0), "введено 'пять'"),
-    ((True, 100.0), "late: допустимо целое число не меньше 0, а введено TRUE"),
+    ((True, 100.0), "late: ожидается целое число не меньше 0, а введено TRUE"),
     ((5.0, 4.0), "late (5) не может быть больше reviewed (4)"),
-    ((float("nan"), 4.0), "late: допустимо целое число не меньше 0, а введено nan"),
+    ((float("nan"), 4.0), "late: ожидается целое число не меньше 0, а введено nan"),
 ])
 def test_bad_arguments_give_a_message_not_a_number(args, message):
     result = udfs.OPENNESS_TIMELINESS(*args)
@@ -113,8 +113,8 @@ def test_body_type_is_required_where_the_steps_differ():
     assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "CGO") == 2.0  # 24,3 %: the 20–25 % step for ЦГО
     assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, " МИО ") == 1.0  # the report's spelling
     assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "цго") == 2.0
-    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, None) == "body_type: нет значения; допустимо одно из значений CGO, MIO, ЦГО, ОМО, МИО, ЖАО"
-    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "ГО") == "body_type: допустимо одно из значений CGO, MIO, ЦГО, ОМО, МИО, ЖАО, а введено 'ГО'"
+    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, None) == "body_type: нет значения; ожидается одно из значений CGO, MIO, ЦГО, ОМО, МИО, ЖАО"
+    assert udfs.OPENNESS_FIRST_LEADERS(262.0, 1078.0, "ГО") == "body_type: ожидается одно из значений CGO, MIO, ЦГО, ОМО, МИО, ЖАО, а введено 'ГО'"
 
 
 def test_a_range_of_49_rows_equals_49_single_calls():
@@ -155,7 +155,7 @@ def test_general_functions_report_bad_ids_and_counts():
     assert "неизвестный критерий 'x'" in udfs.OPENNESS_GRADE("x", 3.0)
     assert "feedback: нужно 5 баллов" in udfs.OPENNESS_CRITERION("feedback", 1.0, 2.0)
     assert "takes 2 inputs (late, reviewed), got 1" in udfs.OPENNESS_SCORE("appk_review_timeliness", 1.0)
-    assert "score: допустимо балл от 0 до 4, а введено 4.5" in udfs.OPENNESS_TIER("appk_hearing".replace("hearing", "review_timeliness"), 4.5)
+    assert "score: ожидается балл от 0 до 4, а введено 4.5" in udfs.OPENNESS_TIER("appk_hearing".replace("hearing", "review_timeliness"), 4.5)
     assert udfs.OPENNESS_MAX("og_open_budget") == 12.0 and udfs.OPENNESS_MAX("feedback") == 25.0
     assert "provisional" in udfs.OPENNESS_INFO("ic_website") and "not provisional" in udfs.OPENNESS_INFO("fb_satisfaction")
     # A message arriving from another cell is passed on as it is, never wrapped.
@@ -164,15 +164,15 @@ def test_general_functions_report_bad_ids_and_counts():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: udfs.OPENNESS_GRADE("appk", 31.0), "total: допустимо число от 0 до 30, а введено 31"),
-    (lambda: udfs.OPENNESS_GRADE("feedback", -5.5), "total: допустимо число от -5 до 25, а введено -5.5"),
-    (lambda: udfs.OPENNESS_RATING(120.0), "index: допустимо число от -5 до 107, а введено 120"),
-    (lambda: udfs.OPENNESS_RATING(-5.01), "index: допустимо число от -5 до 107, а введено -5.01"),
-    (lambda: udfs.OPENNESS_RATING(True), "index: допустимо число от -5 до 107, а введено TRUE"),
-    (lambda: udfs.OPENNESS_RATING(None), "index: нет значения; допустимо число от -5 до 107"),
-    (lambda: udfs.OPENNESS_TIER("appk_hearing", "#N/A"), "score: допустимо балл от 0 до 3, а введено '#N/A'"),
-    (lambda: udfs.OPENNESS_TIMELINESS("н/д", 10.0), "late: нет значения; допустимо целое число не меньше 0"),
-    (lambda: udfs.OPENNESS_TIMELINESS("25", 100.0), "late: допустимо целое число не меньше 0, а введено '25'"),
+    (lambda: udfs.OPENNESS_GRADE("appk", 31.0), "total: ожидается число от 0 до 30, а введено 31"),
+    (lambda: udfs.OPENNESS_GRADE("feedback", -5.5), "total: ожидается число от -5 до 25, а введено -5.5"),
+    (lambda: udfs.OPENNESS_RATING(120.0), "index: ожидается число от -5 до 107, а введено 120"),
+    (lambda: udfs.OPENNESS_RATING(-5.01), "index: ожидается число от -5 до 107, а введено -5.01"),
+    (lambda: udfs.OPENNESS_RATING(True), "index: ожидается число от -5 до 107, а введено TRUE"),
+    (lambda: udfs.OPENNESS_RATING(None), "index: нет значения; ожидается число от -5 до 107"),
+    (lambda: udfs.OPENNESS_TIER("appk_hearing", "#N/A"), "score: ожидается балл от 0 до 3, а введено '#N/A'"),
+    (lambda: udfs.OPENNESS_TIMELINESS("н/д", 10.0), "late: нет значения; ожидается целое число не меньше 0"),
+    (lambda: udfs.OPENNESS_TIMELINESS("25", 100.0), "late: ожидается целое число не меньше 0, а введено '25'"),
 ])
 def test_values_a_criterion_or_the_index_cannot_have_are_refused(call, message):
     assert call() == message
@@ -186,7 +186,7 @@ def test_range_ends_are_accepted():
 
 def test_rank_ignores_text_in_the_group():
     group = [[90.0], ["appk: late: нет значения"], [80.0], [None], [90.0]]
-    assert udfs.OPENNESS_RANK(group, group) == [[1], ["appk: late: нет значения"], [3], ["score: нет значения; допустимо число"], [1]]
+    assert udfs.OPENNESS_RANK(group, group) == [[1], ["appk: late: нет значения"], [3], ["score: нет значения; ожидается число"], [1]]
 
 
 def test_the_functions_speak_the_language_of_openness_excel_lang(monkeypatch):
@@ -196,7 +196,7 @@ def test_the_functions_speak_the_language_of_openness_excel_lang(monkeypatch):
 
     cases = (("kk", "late: мәні жоқ; рұқсат етілгені 0-ден кем емес бүтін сан", "жоғары"),
              ("en", "late is missing; it must be a whole number ≥ 0", "high"),
-             ("ru", "late: нет значения; допустимо целое число не меньше 0", "высокий"))
+             ("ru", "late: нет значения; ожидается целое число не меньше 0", "высокий"))
     try:
         for lang, missing, tier in cases:
             monkeypatch.setenv("OPENNESS_EXCEL_LANG", lang)
