@@ -484,7 +484,7 @@ def cmd_check(args) -> int:
 
 def cmd_reconcile(args) -> int:
     from .output import csv_text
-    from .reconcile import CSV_COLUMNS, finding_rows, reconcile, render_text
+    from .reconcile import CSV_COLUMNS, finding_rows, reconcile, render_text, tables_named
 
     methodology = _methodology(args)
     check_output(args, args.format)
@@ -493,8 +493,8 @@ def cmd_reconcile(args) -> int:
     if args.format == "csv":
         text = csv_text(CSV_COLUMNS, finding_rows(result))
     else:
-        tables = f"the tables in {args.published}" if args.published else f"the published {args.year} tables"
-        text = render_text(result, tables, Path(methodology.path).name, new_only=args.new)
+        text = render_text(result, tables_named(args.published, args.year), Path(methodology.path).name,
+                           new_only=args.new)
     _emit(text, args, args.format)
     # A new finding fails the run; --strict fails on documented report errors too.
     return 1 if result.new or (args.strict and result.findings) else 0

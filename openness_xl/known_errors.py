@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import reference
+from .texts import language
 
 FILE = "report_errors.csv"
 RECORDED = ("stated-rule", "recorded")  # documented, not computed: listed as they stand
 COLUMNS = ("ref", "check", "body", "item", "published", "expected", "line", "note")
+# The note in Russian and Kazakh, beside the English `note`; optional, so a file kept before
+# them still reads (its notes then stay English).
+TRANSLATED_NOTES = {"ru": "note_ru", "kk": "note_kk"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,11 @@ class Documented:
     expected: str
     line: str
     note: str
+    notes: tuple[tuple[str, str], ...] = ()  # (language, note) for ru and kk
+
+    def note_in(self, lang: str | None = None) -> str:
+        """The note in the language (`texts.language`), or in English when it has none there."""
+        return dict(self.notes).get(language(lang=lang)) or self.note
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -39,7 +48,8 @@ def documented(source=2025) -> tuple[Documented, ...]:
     rows = reference.read_rows(source, FILE, COLUMNS)
     out, seen = [], {}
     for number, r in rows:
-        entry = Documented(*(r[c].strip() for c in COLUMNS))
+        notes = tuple((code, r[column].strip()) for code, column in TRANSLATED_NOTES.items() if r.get(column, "").strip())
+        entry = Documented(*(r[c].strip() for c in COLUMNS), notes)
         if "*" in (entry.body, entry.item):
             raise reference.PublishedError(f"{reference.directory(source) / FILE}, row {number}: a wildcard documents"
                                            " nothing; list each error with its values")

@@ -22,18 +22,16 @@ from . import grading, reference
 from .exact import plain
 from .methodology import Methodology
 from .scoring import ScoreError, score_inputs
+from .texts import language, text as T
 
 FACTS = "narrative/facts_checkable.csv"
 PREVIOUS_YEAR = "narrative/facts_previous_year.csv"
 QUANTITIES = "narrative/raw_quantities.csv"
 GROUPS = {"CGO": "CGO", "MIO": "MIO", "ALL": None}
 GROUP_WORDS = {"ЦГО": "CGO", "МИО": "MIO", "МИО (all)": "MIO"}
-# Statements about numbers the report never tabulates: checked by nobody, said so.
-NOT_IN_TABLES = {
-    "subindicator": "the sub-indicator's scores are not printed in any table",
-    "od_coefficient": "the open-data coefficients are not printed in any table",
-    "pavlodar_sets_low": "the mandatory-set sub-indicator is not printed in any table",
-}
+# Statements about numbers the report never tabulates: checked by nobody, said so (the
+# catalogue's `narrative.<fn>`).
+NOT_IN_TABLES = ("subindicator", "od_coefficient", "pavlodar_sets_low")
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,10 @@ class Fact:
     @property
     def named(self) -> str:
         return "|".join(self.bodies)
+
+    def said(self) -> str:
+        """The statement for a reader: our English gloss, or in ru and kk the report's own words."""
+        return self.gloss if language() == "en" or not self.quote else f"«{self.quote}»"
 
 
 @dataclass(frozen=True)
@@ -228,26 +230,26 @@ def evaluate(tables: Tables, fact: Fact) -> Verdict:
     spec, item = fact.spec, fact.item
     fn = spec.get("fn")
     if fn in NOT_IN_TABLES:
-        return Verdict(fact, "unverifiable", "", NOT_IN_TABLES[fn])
+        return Verdict(fact, "unverifiable", "", T(f"narrative.{fn}"))
     if fn == "worst_indicators":
         return _worst_indicators(tables, fact)
     if not tables.known(item):
-        return Verdict(fact, "unverifiable", "", f"no table for {item!r}")
+        return Verdict(fact, "unverifiable", "", T("narrative.no_table", item=item))
     unknown = [b for b in fact.bodies if b not in GROUP_WORDS and b not in tables.types and "|" not in b
                and not b.startswith(("ЦГО", "МИО", "others"))]
     if unknown:
-        return Verdict(fact, "fails", "", f"names bodies with no row in the tables: {', '.join(unknown)}")
+        return Verdict(fact, "fails", "", T("narrative.unknown_bodies", bodies=", ".join(unknown)))
     if fn == "max_possible":
         maximum = tables.maximum(item)
         top = max(tables.scores[item].values())
         holds = Fraction(fact.stated) == maximum
         return Verdict(fact, "holds" if holds else "fails", plain(maximum),
-                       f"the methodology's maximum; the highest printed score is {plain(top)}")
+                       T("narrative.max_possible", top=plain(top)))
     if fn == "penalty_mio_worse":
         means = {t: sum(tables.in_scope(item, t).values()) / len(tables.in_scope(item, t)) for t in ("CGO", "MIO")}
         holds = means["MIO"] > means["CGO"]
         return Verdict(fact, "holds" if holds else "fails", f"CGO {plain(round(means['CGO'], 2))}, MIO "
-                       f"{plain(round(means['MIO'], 2))}", "mean penalty (more is worse)")
+                       f"{plain(round(means['MIO'], 2))}", T("narrative.mean_penalty"))
     if fn == "waiting_none_ineff":
         spec = {**spec, "scope": "CGO", "pred": "tier:неэффективный", "cmp": "eq"}
         fact = Fact(fact.line, "count", spec, fact.gloss, fact.bodies, item, fact.stated, fact.quote)
@@ -279,14 +281,15 @@ def _share(tables: Tables, fact: Fact) -> Verdict:
         holds, shown = share > 50, plain(round(share, 2))
     else:
         holds, shown = _number_holds(share, fact.stated, approx=fact.spec.get("cmp") == "approx")
-    return Verdict(fact, "holds" if holds else "fails", f"{shown} %", f"{count} of {len(bodies)}")
+    return Verdict(fact, "holds" if holds else "fails", f"{shown} %", T("narrative.share_of", count=count,
+                                                                         total=len(bodies)))
 
 
 def _average(tables: Tables, fact: Fact) -> Verdict:
     bodies = tables.in_scope(fact.item, _scope(fact))
     mean = sum(bodies.values()) / len(bodies)
     holds, shown = _number_holds(mean, fact.stated)
-    return Verdict(fact, "holds" if holds else "fails", shown, f"mean of {len(bodies)}")
+    return Verdict(fact, "holds" if holds else "fails", shown, T("narrative.mean_of", count=len(bodies)))
 
 
 def _list(tables: Tables, fact: Fact) -> Verdict:
@@ -302,9 +305,11 @@ def _list(tables: Tables, fact: Fact) -> Verdict:
     wrong = sorted((expected - satisfying) if mode in ("subset", "all") else (expected ^ satisfying))
     detail = []
     if expected - satisfying:
-        detail.append(f"named but not {predicate}: {tables.describe(item, sorted(expected - satisfying))}")
+        detail.append(T("narrative.named_not", predicate=predicate,
+                        bodies=tables.describe(item, sorted(expected - satisfying))))
     if mode in ("exact", "complement") and satisfying - expected:
-        detail.append(f"{predicate} but not named: {tables.describe(item, sorted(satisfying - expected))}")
+        detail.append(T("narrative.not_named", predicate=predicate,
+                        bodies=tables.describe(item, sorted(satisfying - expected))))
     computed = "|".join(sorted(satisfying)) if mode in ("exact", "complement") else (
         "all named" if not wrong else "|".join(sorted(expected & satisfying)))
     return Verdict(fact, "fails" if wrong else "holds", computed, "; ".join(detail))

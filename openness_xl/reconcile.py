@@ -21,6 +21,7 @@ from .exact import plain
 from .known_errors import RECORDED, Register, documented
 from .methodology import Methodology
 from .scoring import ScoreError, evaluate, score_inputs
+from .texts import count, language, text as T
 
 # The report prints criterion letters in Latin in most rows (A, B, C); they mean А, В, С.
 LATIN_TO_CYRILLIC = str.maketrans("ABC", "АВС")
@@ -48,10 +49,10 @@ class Finding:
 
     def lines(self, width: int = 80, note: bool = True) -> list[str]:
         """The finding as a terminal reads it: line, check, where, both values, then the note."""
-        tag = self.known or "NEW"
+        tag = self.known or T("reconcile.new_tag")
         head = f"{self.line:<6} {self.check} · {self.body} · {self.item}: {self.published} → {self.computed} [{tag}]"
         text = [*textwrap.wrap(head, width, subsequent_indent=" " * 7, break_on_hyphens=False)]
-        for extra in (self.note if note else "", f"documented there: {self.was}" if self.was else ""):
+        for extra in (self.note if note else "", T("reconcile.documented_there", was=self.was) if self.was else ""):
             if extra:
                 text += textwrap.wrap(extra, width, initial_indent=" " * 7, subsequent_indent=" " * 7,
                                       break_on_hyphens=False)
@@ -84,7 +85,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         entry, elsewhere = register.find(check, body, item, published, computed)
         was = "; ".join(f"{e.ref} {e.published} → {e.expected}" for e in elsewhere)
         # A documented error carries its curated explanation; a new one what the check saw.
-        explanation = (entry.note or note) if entry else note
+        explanation = (entry.note_in() or note) if entry else note
         findings.append(Finding(check, body, item, published, computed, line or "—", explanation,
                                 entry.ref if entry else "", was))
 
@@ -97,29 +98,30 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         computed = results[body].criteria[criterion_id].score
         if computed != printed.score:
             add("criterion-sum", body, criterion_id, printed.text, plain(computed), printed.line,
-                f"sum of the printed indicators differs by {plain(computed - printed.score)}")
+                T("reconcile.note.criterion_sum", difference=plain(computed - printed.score)))
         letter = grading.grade(methodology.criterion(criterion_id), printed.score)
         label = printed.label.translate(LATIN_TO_CYRILLIC)
         if label and label != letter:
-            add("grade", body, criterion_id, printed.label, letter, printed.line, f"for the printed total {printed.text}")
+            add("grade", body, criterion_id, printed.label, letter, printed.line,
+                T("reconcile.note.grade", total=printed.text))
         elif label != printed.label:
             add("letter-script", body, criterion_id, printed.label, letter, printed.line,
-                "the letter is printed in Latin")
+                T("reconcile.note.latin"))
 
     printed_index = list(reference.published_index(source))
     for printed in printed_index:
         criteria_sum = sum((printed_criteria[(c.id, printed.body)].score for c in methodology.criteria), Fraction(0))
         if criteria_sum != printed.score:
             add("index-sum", printed.body, "index", printed.text, plain(criteria_sum), printed.line,
-                "sum of the printed criteria differs")
+                T("reconcile.note.index_sum"))
         computed_index = results[printed.body].index
         if computed_index != printed.score:
             add("index-recomputed", printed.body, "index", printed.text, plain(computed_index), printed.line,
-                "index from the printed indicators differs")
+                T("reconcile.note.index_recomputed"))
         label, _ = grading.rating(methodology, printed.score)
         if printed.label and label != printed.label:
             add("rating", printed.body, "index", printed.label, label, printed.line,
-                f"for the printed index {printed.text}")
+                T("reconcile.note.rating", index=printed.text))
     for body_type in sorted({p.body_type for p in printed_index}):
         group = [p for p in printed_index if p.body_type == body_type]
         printed_ranks = grading.competition_ranks([p.score for p in group])
@@ -127,7 +129,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         for p, shown, computed in zip(group, printed_ranks, computed_ranks):
             if shown != computed:
                 add("rank-recomputed", p.body, "index", str(shown), str(computed), p.line,
-                    f"rank among the {body_type} bodies by the index recomputed from the printed indicators")
+                    T("reconcile.note.rank", type=methodology.body_type_label(body_type, language())))
 
     reachable = {i.id: attainable_scores(methodology, i) for i in methodology.indicators}
     for printed in reference.published_indicators(source):
@@ -135,11 +137,11 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         if reachable[indicator.id] is not None and printed.score not in reachable[indicator.id]:
             nearest = min(reachable[indicator.id], key=lambda s: (abs(s - printed.score), s))
             add("unreachable-score", printed.body, printed.key, printed.text, f"~{plain(nearest)}", printed.line,
-                f"no whole {indicator.inputs[0].name} count gives this score; the nearest is {plain(nearest)}")
+                T("reconcile.note.unreachable", input=indicator.inputs[0].name, nearest=plain(nearest)))
         computed_tier = grading.tier(methodology, indicator, printed.score)
         if printed.label and computed_tier != printed.label:
             add("tier-label", printed.body, printed.key, printed.label, computed_tier, printed.line,
-                f"for the printed score {printed.text}")
+                T("reconcile.note.tier_label", score=printed.text))
 
     bodies = registry(2025)
     used = {(c.indicator_id, c.body): c.used for c in reference.corrections(source)}
@@ -148,12 +150,12 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         table_row = tabled.get((example.indicator_id, example.body))
         if table_row and used.get((table_row.key, table_row.body), table_row.score) != example.printed:
             add("example-vs-table", example.body, example.indicator_id, table_row.text, plain(example.printed),
-                table_row.line, f"the table prints another score than the text quotes at {example.line}")
+                table_row.line, T("reconcile.note.example_vs_table", line=example.line))
         try:
             computed = plain(score_inputs(methodology, example.indicator_id, example.inputs,
                                           bodies.find(example.body).type))
         except ScoreError as error:
-            computed = f"error: {error}"
+            computed = T("reconcile.error", error=error)
         if computed != plain(example.printed):
             inputs = ", ".join(f"{k}={v}" for k, v in example.inputs.items())
             add("worked-example", example.body, example.indicator_id, plain(example.printed), computed, example.line,
@@ -161,11 +163,11 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
 
     quantities = narrative.check_quantities(methodology, source)
     for q in quantities:
-        computed = plain(q.computed) if q.computed is not None else f"error: {q.error}"
+        computed = plain(q.computed) if q.computed is not None else T("reconcile.error", error=q.error)
         if q.computed != q.printed:
             inputs = ", ".join(f"{k}={v}" for k, v in q.inputs.items())
             add("narrative-quantity", q.body, q.indicator, plain(q.printed), computed, q.lines,
-                f"the narrative's {inputs} scored by the methodology")
+                T("reconcile.note.narrative_quantity", inputs=inputs))
 
     statements = narrative.check(methodology, source)
     for verdict in statements:
@@ -174,7 +176,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
             one = len(fact.bodies) == 1 or fact.kind == "value"
             subject = fact.named if one else SCOPE_WORDS[fact.spec.get("scope", "ALL")]
             published = fact.stated or ", ".join(fact.bodies)
-            gloss = fact.gloss if fact.origin == "2025" else f"{fact.gloss} (its 2025 side)"
+            gloss = fact.said() if fact.origin == "2025" else T("reconcile.note.earlier_side", gloss=fact.said())
             add("narrative", subject, fact.item, published, verdict.computed.replace("|", ", ") or "—", fact.line,
                 f"{gloss}; {verdict.detail}".rstrip("; "))
 
@@ -182,7 +184,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         if entry.check in RECORDED:
             register.find(*entry.key)
             findings.append(Finding(entry.check, entry.body, entry.item, entry.published, entry.expected,
-                                    entry.line, entry.note, entry.ref))
+                                    entry.line, entry.note_in(), entry.ref))
     return Reconciliation(findings, statements, quantities, register.unused())
 
 
@@ -200,17 +202,18 @@ def _check_complete(methodology: Methodology, source) -> None:
         seen: dict[tuple[str, str], int] = {}
         for p in rows:
             if p.key not in expected[name]:
-                raise reference.PublishedError(f"{where / name}, row {p.row}: {p.key!r} is not an item of "
-                                               f"methodology {Path(methodology.path).name}")
+                raise reference.PublishedError(T("reconcile.table.not_an_item", file=where / name, row=p.row,
+                                                 item=p.key, methodology=Path(methodology.path).name))
             if (p.key, p.body) in seen:
-                raise reference.PublishedError(f"{where / name}, row {p.row}: {p.body} {p.key} again "
-                                               f"(first at row {seen[(p.key, p.body)]})")
+                raise reference.PublishedError(T("reconcile.table.again", file=where / name, row=p.row, body=p.body,
+                                                 item=p.key, first=seen[(p.key, p.body)]))
             seen[(p.key, p.body)] = p.row
         missing = [f"{body} {key}" for body in bodies for key in expected[name] if (key, body) not in seen]
         if missing:
-            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-            raise reference.PublishedError(f"{where / name}: no row for {shown} (every body of index_scores.csv "
-                                           "needs every item)")
+            shown = ", ".join(missing[:5])
+            if len(missing) > 5:
+                shown = T("reconcile.table.and_more", shown=shown, more=len(missing) - 5)
+            raise reference.PublishedError(T("reconcile.table.missing", file=where / name, missing=shown))
 
 
 def attainable_scores(methodology: Methodology, indicator, steps: int = 100_000) -> set[Fraction] | None:
@@ -222,8 +225,8 @@ def attainable_scores(methodology: Methodology, indicator, steps: int = 100_000)
     first = score_inputs(methodology, indicator.id, {name: 0})
     end = Fraction(0) if first == indicator.maximum else indicator.maximum
     scores = {first}
-    for count in range(1, steps):
-        score = score_inputs(methodology, indicator.id, {name: count})
+    for facts in range(1, steps):
+        score = score_inputs(methodology, indicator.id, {name: facts})
         scores.add(score)
         if score == end:
             return scores
@@ -237,18 +240,17 @@ def summary(result: Reconciliation) -> list[str]:
         entry = counts.setdefault(f.check, [0, 0])
         entry[0] += 1
         entry[1] += f.new
-    lines = [f"{check}: {total} finding(s), {new} new" for check, (total, new) in counts.items()]
+    lines = [T("reconcile.per_check", check=check, findings=count(total, "finding"), new=new)
+             for check, (total, new) in counts.items()]
     statuses = [v.status for v in result.statements]
     if statuses:
         earlier = sum(v.fact.origin != "2025" for v in result.statements)
-        lines.append(f"narrative statements: {len(statuses)} checkable ({len(statuses) - earlier} about 2025, {earlier} "
-                     f"the 2025 side of a comparison with an earlier period), {statuses.count('holds')} hold, "
-                     f"{statuses.count('fails')} do not, {statuses.count('unverifiable')} cannot be checked "
-                     "from the tables")
+        lines.append(T("reconcile.statements", checkable=len(statuses), about=len(statuses) - earlier, earlier=earlier,
+                       hold=statuses.count("holds"), fail=statuses.count("fails"),
+                       unverifiable=statuses.count("unverifiable")))
     if result.quantities:
         matching = sum(q.computed == q.printed for q in result.quantities)
-        lines.append(f"narrative quantities: {len(result.quantities)} complete input sets, {matching} give the "
-                     "printed score")
+        lines.append(T("reconcile.quantities", sets=len(result.quantities), matching=matching))
     return lines
 
 
@@ -265,15 +267,17 @@ def finding_rows(result: Reconciliation) -> list[tuple[str, ...]]:
 def render_text(result: Reconciliation, tables: str, methodology_name: str, new_only: bool = False,
                 width: int = 80) -> str:
     """The reconciliation as a reader wants it: new findings first, then every documented
-    error with its line, then what the narrative could not check, then the counts."""
-    out = [f"Reconciliation of {tables} with methodology {methodology_name}", ""]
+    error with its line, then what the narrative could not check, then the counts. `tables`
+    says whose tables (`tables_named`)."""
+    out = [T("reconcile.title", tables=tables, methodology=methodology_name), ""]
     new = result.new
-    out.append(f"New findings: {len(new)}" + ("" if new else " — every finding is a documented report error"))
+    out += textwrap.wrap(T("reconcile.new", count=len(new)) + ("" if new else T("reconcile.all_documented")), width,
+                         subsequent_indent="  ", break_on_hyphens=False)
     for finding in new:
         out += finding.lines(width)
     documented_findings = [f for f in result.findings if not f.new]
     if not new_only:
-        out += ["", f"Documented report errors: {len(documented_findings)}"]
+        out += ["", T("reconcile.documented", count=len(documented_findings))]
         for check in dict.fromkeys(f.check for f in documented_findings):
             group = [f for f in documented_findings if f.check == check]
             out += ["", f"{check} ({len(group)})"]
@@ -287,17 +291,21 @@ def render_text(result: Reconciliation, tables: str, methodology_name: str, new_
                     out += finding.lines(width)
     unchecked = [v for v in result.statements if v.status == "unverifiable"]
     if unchecked:
-        out += ["", f"Narrative statements the tables cannot check: {len(unchecked)}"]
+        out += ["", T("reconcile.unchecked", count=len(unchecked))]
         for verdict in unchecked:
-            out += textwrap.wrap(f"{verdict.fact.line:<6} {verdict.fact.item}: {verdict.fact.gloss} — {verdict.detail}",
+            out += textwrap.wrap(f"{verdict.fact.line:<6} {verdict.fact.item}: {verdict.fact.said()} — {verdict.detail}",
                                  width, subsequent_indent=" " * 7)
     if result.no_longer_found:
-        out += ["", f"Documented errors no longer found: {len(result.no_longer_found)} (corrected, or the file "
-                "is out of date)"]
+        out += ["", T("reconcile.no_longer_found", count=len(result.no_longer_found))]
         for entry in result.no_longer_found:
             out += textwrap.wrap(f"{entry.line or '—':<6} {entry.check} · {entry.body} · {entry.item}: "
                                  f"{entry.published} → {entry.expected} [{entry.ref}]", width, subsequent_indent=" " * 7)
-    out += ["", "Summary"]
+    out += ["", T("reconcile.summary")]
     for line in summary(result):
         out += textwrap.wrap(line, width, subsequent_indent="  ")
     return "\n".join(out) + "\n"
+
+
+def tables_named(published: str | None, year: int) -> str:
+    """Whose tables a reconciliation read: a directory's, or the bundled ones of a year."""
+    return T("reconcile.tables_in", directory=published) if published else T("reconcile.tables_of", year=year)

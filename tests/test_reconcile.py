@@ -235,7 +235,7 @@ def test_a_missing_table_is_an_error(cli, tables):
 def test_an_unknown_item_or_a_missing_row_is_an_error(cli, tables):
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meetings", "body": "МЗ"}, indicator_id="fb_meeting")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1 and "indicator_scores.csv, row" in err and "'fb_meeting' is not an item of methodology" in err
+    assert code == 1 and "indicator_scores.csv, row" in err and "«fb_meeting» is not an item of methodology" in err
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meeting", "body": "МЗ"}, indicator_id="fb_satisfaction")
     code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "МЗ fb_satisfaction again (first at row" in err
@@ -247,7 +247,7 @@ def test_an_unknown_item_or_a_missing_row_is_an_error(cli, tables):
 
 def test_a_wildcard_documents_nothing(cli, tables):
     with (tables / "report_errors.csv").open("a", encoding="utf-8") as handle:
-        handle.write("N14,tier-label,*,*,,,L1,every label\n")
+        handle.write("N14,tier-label,*,*,,,L1,every label,,\n")
     code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "a wildcard documents nothing" in err
 
@@ -376,3 +376,56 @@ def test_every_body_named_by_the_narrative_is_a_body():
         for body in fact.bodies:
             assert body in codes or body.startswith(("ЦГО", "МИО", "others")) or fact.item == "all indicators", \
                 (fact.line, body)
+
+
+# ------------------------------------------------------------------ in Russian and Kazakh
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_reconcile_speaks_russian_and_kazakh_and_finds_the_same(cli, monkeypatch, lang):
+    from openness_xl.texts import text, using
+    from test_texts import LATIN_TOKEN, _allowed_words
+
+    english = reconcile(METHODOLOGY, 2025)
+    with using(lang):
+        result = reconcile(METHODOLOGY, 2025)
+    # The language changes what is said, never what is found: the keys are the data's.
+    assert ([(f.check, f.body, f.item, f.published, f.computed, f.known) for f in result.findings]
+            == [(f.check, f.body, f.item, f.published, f.computed, f.known) for f in english.findings])
+    monkeypatch.setenv("OPENNESS_LANG", lang)
+    code, out, _ = cli("reconcile")
+    assert code == 0 and out.startswith(text("reconcile.title", lang, tables=text("reconcile.tables_of", lang, year=2025),
+                                             methodology="2025.toml"))
+    assert text("reconcile.summary", lang) in out and "New findings" not in out
+    # Every note, and every line of the report but a finding's head (check, body, item and
+    # values are the data's keys), holds no Latin word but ids, codes and formula symbols.
+    allowed = _allowed_words() | {"ROUND", "false", "proportional"}
+    heads = {line for f in result.findings for line in f.lines(80, note=False)}
+    prose = [f.note for f in result.findings] + [line for line in out.splitlines() if line not in heads]
+    words = {w.rstrip(".-") for line in prose for w in LATIN_TOKEN.findall(line)}
+    checks = {f.check for f in result.findings}
+    strays = {w for w in words if not (any(c in w for c in "_.") or any(c.isdigit() for c in w) or len(w) == 1
+                                       or w in allowed or w in checks)}
+    assert not strays, sorted(strays)[:20]
+
+
+def test_every_documented_note_has_its_russian_and_kazakh_text():
+    for entry in documented(2025):
+        translated = dict(entry.notes)
+        assert bool(entry.note) == bool(translated.get("ru")) == bool(translated.get("kk")), entry
+        assert entry.note_in("en") == entry.note
+        if entry.note:
+            assert entry.note_in("ru") != entry.note and entry.note_in("kk") != entry.note_in("ru"), entry
+
+
+def test_a_register_kept_before_the_translated_notes_still_reads(cli, tables):
+    path = tables / "report_errors.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0])[:8], lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    entries = documented(tables)
+    assert len(entries) == len(rows) and all(e.notes == () for e in entries)
+    assert entries[0].note_in("ru") == entries[0].note  # no Russian note: the English one
+    assert cli("reconcile", "--published", str(tables))[0] == 0
