@@ -15,7 +15,7 @@ from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
 from .output import OutputRefused, atomic_write, order_ranges, refuse_inputs, score_columns, score_rows, scores_csv, scores_table
 from .reference import published_submissions
-from .texts import LANGUAGES, count, language, text as T, using
+from .texts import LANGUAGES, count, decimal, language, text as T, using
 
 
 def _methodology(args):
@@ -441,7 +441,7 @@ def cmd_aggregate(args) -> int:
     if args.plans:
         from .records.plans import read_plans
 
-        plans = read_plans(args.plans, bodies)
+        plans = read_plans(args.plans, bodies, methodology)
     started = time.perf_counter()
     result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
                        progress=sys.stderr.isatty())
@@ -450,8 +450,8 @@ def cmd_aggregate(args) -> int:
     for line in problems:
         print(f"{T('messages.error' if args.strict else 'messages.warning')}: {line}", file=sys.stderr)
     print(T("messages.aggregated", appeals=count(result.records["appeals"], "appeal"),
-            receptions=count(result.records["receptions"], "reception_request"), bodies=count(len(result.inputs), "body"),
-            seconds=f"{elapsed:.1f}"), file=sys.stderr)
+            receptions=count(result.records["receptions"], "reception_request"), bodies=count(len(result.inputs), "body_of"),
+            seconds=decimal(f"{elapsed:.1f}")), file=sys.stderr)
     if not plans:
         _warn(T("messages.no_plans"), "note")
     unplanned = [code for code in result.inputs if plans and code not in plans]

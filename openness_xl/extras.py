@@ -23,7 +23,8 @@ class MissingExtra(ImportError):
 
 
 def require(extra: str, feature: str, modules: tuple[str, ...] | None = None) -> None:
-    """Stop with the install command when `extra`'s packages (or the named few of them) are missing."""
+    """Stop with the install command when `extra`'s packages (or the named few of them) are
+    missing; `feature` names the catalogue's `extra.feature.<feature>`."""
     missing = []
     for module in modules or EXTRAS[extra]:
         try:
@@ -31,5 +32,7 @@ def require(extra: str, feature: str, modules: tuple[str, ...] | None = None) ->
         except ImportError:
             missing.append(module)
     if missing:
-        raise MissingExtra(f"{feature} needs the '{extra}' extra ({', '.join(missing)} not installed): "
-                           f'pip install "openness-xl[{extra}]"')
+        from .texts import text
+
+        raise MissingExtra(text("extra.missing", feature=text(f"extra.feature.{feature}"), extra=extra,
+                                modules=", ".join(missing), command=f'pip install "openness-xl[{extra}]"'))

@@ -17,7 +17,7 @@ from typing import Any
 
 from .extras import require
 
-require("pandas", "The pandas API (openness_xl.score, whatif, compare)")
+require("pandas", "pandas")
 
 import pandas as pd  # noqa: E402
 

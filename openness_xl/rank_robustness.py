@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 
 from .extras import require
 
-require("robustness", "Robustness sampling (openness robustness)", modules=("numpy",))
+require("robustness", "robustness", modules=("numpy",))
 
 import numpy as np  # noqa: E402
 

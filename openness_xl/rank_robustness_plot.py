@@ -7,7 +7,7 @@ import io
 
 from .extras import require
 
-require("robustness", "The robustness plot (openness robustness --plot)")
+require("robustness", "plot")
 
 import matplotlib  # noqa: E402
 

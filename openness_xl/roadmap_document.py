@@ -8,7 +8,7 @@ import io
 
 from .extras import require
 
-require("documents", "The roadmap document (openness roadmap)")
+require("documents", "documents")
 
 import matplotlib  # noqa: E402
 

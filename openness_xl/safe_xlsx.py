@@ -86,7 +86,7 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
     the archive checks; returns (workbook, warnings)."""
     from .extras import require
 
-    require("workbooks", "Reading .xlsx files")  # defusedxml too: openpyxl parses with it when present
+    require("workbooks", "reading")  # defusedxml too: openpyxl parses with it when present
     import openpyxl
     from openpyxl import xml as openpyxl_xml
 

@@ -15,6 +15,7 @@ from openness_xl.records.calendar import Overrides, WorkingDays, working_days_be
 from openness_xl.records.pipeline import aggregate, explain
 from openness_xl.records.schema import default_mapping, load_mapping
 from openness_xl.records.synthetic import generate, working_day_list
+from openness_xl.texts import count, using
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
@@ -205,10 +206,23 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
                                "registered_on is blank": 1, "appeal_id is blank": 1,
                                "answered_on before registered_on": 1, "rating outside 1–5": 1, "duplicated id": 1}
     assert problems.examples == {"body is blank": ["a2", "a3"], "kind is blank": ["a4"], "unknown body": ["a5"],
-                                 "unknown kind": ["a6"], "registered_on is blank": ["a7"], "appeal_id is blank": ["(no id)"],
+                                 "unknown kind": ["a6"], "registered_on is blank": ["a7"], "appeal_id is blank": [None],
                                  "answered_on before registered_on": ["a9"], "rating outside 1–5": ["a10"],
                                  "duplicated id": ["a10"]}
     assert result.records["appeals"] == 12
+    # Counted by the English key, said in the reader's language; a record with no id says so.
+    lines = {"en": problems.lines("appeals")}
+    with using("ru"):
+        lines["ru"] = problems.lines("appeals")
+    with using("kk"):
+        lines["kk"] = problems.lines("appeals")
+    assert "appeals: 1 record left out — appeal_id is blank (e.g. (no id))" in lines["en"]
+    assert "обращения: не учтено 2 записи — body: нет значения (например, a2, a3)" in lines["ru"]
+    assert "обращения: не учтено 1 запись — appeal_id: нет значения (например, (нет id))" in lines["ru"]
+    assert "өтініштер: есепке алынбады 1 жазба — қайталанған id (мысалы, a10)" in lines["kk"]
+    for lang in ("ru", "kk"):
+        prose = " ".join(lines[lang])
+        assert not any(word in prose for word in ("left out", "unknown", "blank", "before", "outside", "duplicated"))
     mz = result.inputs["МЗ"]
     # 5 → 12 March: 6, 7, 11, 12 (Mon 10 March is the day off for Saturday 8 March) = 4 working days > 3
     assert mz["appk_redirect_timeliness"] == {"late": 1, "received": 2}
@@ -219,7 +233,7 @@ def test_strict_makes_bad_records_an_error(tmp_path, capsys):
     bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=3_000, seed=5, inject_bad=True, with_expected=False)
     code = main(["aggregate", str(bad.appeals), str(bad.receptions), "--strict", "-o", str(tmp_path / "in.csv")])
     err = capsys.readouterr().err
-    assert code == 1 and "error: appeals: 5 record(s) left out — unknown body" in err
+    assert code == 1 and "error: appeals: 5 records left out — unknown body" in err
     assert not (tmp_path / "in.csv").exists()
 
 
@@ -237,7 +251,7 @@ def test_explain_lists_the_records_behind_a_count(extract):
                    "appk_redirect_timeliness", limit=10_000)
     lines = text.splitlines()
     late = int(result.inputs[body]["appk_redirect_timeliness"]["late"])
-    assert lines[0].startswith(f"# {body} / appk_redirect_timeliness") and f"{late} record(s)" in lines[0]
+    assert lines[0].startswith(f"# {body} / appk_redirect_timeliness") and lines[0].endswith(f" — {count(late, 'record')}")
     assert lines[1] == "id,registered_on,redirected_on,redirected_to,working_days"
     assert len(lines) == 2 + late and all(int(line.rsplit(",", 1)[1]) > 3 for line in lines[2:])
 
@@ -268,7 +282,7 @@ def test_the_example_mapping_loads():
 def test_unknown_column_in_a_mapping_is_named(tmp_path):
     path = tmp_path / "m.toml"
     path.write_text('[appeals.columns]\nappeal = "Номер"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown columns \\['appeal'\\]"):
+    with pytest.raises(ValueError, match="unknown columns appeal; known"):
         load_mapping(path)
 
 
@@ -333,3 +347,18 @@ def test_numeric_ids_in_order_and_a_repeated_one(extract, tmp_path):
     result = aggregate(tmp_path / "repeated.parquet", extract.receptions, METHODOLOGY, BODIES, default_mapping())
     assert result.appeal_problems.counts == {"duplicated id": 2}
     assert result.appeal_problems.examples == {"duplicated id": ["7"]}
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "missing column(s) appeal_id (header «appeal_id», used by every appeal count (duplicates))"),
+    ("ru", "нет столбцов appeal_id (заголовок «appeal_id», нужен для всех подсчётов обращений (повторы))"),
+    ("kk", "appeal_id (тақырыбы «appeal_id», өтініштердің барлық есептеулері (қайталаулар) үшін қажет)"),
+])
+def test_an_unreadable_extract_is_named_in_the_language_of_the_command_line(tmp_path, extract, capsys, monkeypatch,
+                                                                             lang, said):
+    path = tmp_path / "a.csv"
+    path.write_text("id,body\n1,МЗ\n", encoding="utf-8")
+    monkeypatch.setenv("OPENNESS_LANG", lang)
+    assert main(["aggregate", str(path), str(extract.receptions)]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "kind (" in err and "docs/mapping-example.toml" in err

@@ -1,4 +1,4 @@
 """From raw e-Otinish records (appeals, reception requests) to indicator inputs."""
 from ..extras import require
 
-require("records", "The raw-records pipeline (openness aggregate, synthetic)")
+require("records", "records")

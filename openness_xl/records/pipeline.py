@@ -24,10 +24,11 @@ from ..bodies import BodyRegistry, UnknownBody
 from ..exact import plain, round_half_away
 from ..methodology import Methodology
 from ..output import csv_text
+from ..texts import count, text as T
 from .calendar import calendar_between
 from .duplicates import find_duplicates
-from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS, USES,
-                     RECEPTION_DATES, RECEPTION_REQUIRED, Mapping, TableMapping)
+from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
+                     RECEPTION_DATES, RECEPTION_REQUIRED, Mapping, TableMapping, uses)
 
 CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
 EXAMPLES = 5
@@ -42,12 +43,16 @@ class RecordError(ValueError):
 class Problems:
     """Records left out, by kind: how many, and a few ids to look them up."""
 
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # by the problem's key («duplicated id»)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    said: dict[str, "Said"] = field(default_factory=dict)  # the problem in the catalogue's words
 
     def lines(self, table: str) -> list[str]:
-        return [f"{table}: {count} record(s) left out — {kind} (e.g. {', '.join(self.examples.get(kind, []))})"
-                for kind, count in sorted(self.counts.items())]
+        """One line per problem, in the current language."""
+        return [T("records.left_out", table=T(f"records.table.{table}"), records=count(n, "record"),
+                  problem=self.said[kind].text() if kind in self.said else kind,
+                  examples=", ".join(T("records.no_id") if e is None else e for e in self.examples.get(kind, [])))
+                for kind, n in sorted(self.counts.items())]
 
 
 @dataclass
@@ -101,17 +106,16 @@ def _first_bad_csv_row(path: Path) -> str | None:
             header = next(reader, [])
             for row in reader:
                 if row and len(row) != len(header):
-                    return (f"row {reader.line_num}: has {len(row)} fields but the header has {len(header)}; "
-                            "a short row, or a separator inside an unquoted value")
+                    return T("records.read.short_row", row=reader.line_num, fields=len(row), header=len(header))
         except csv.Error as error:
-            return f"row {reader.line_num}: not valid CSV ({error}); a quote is not closed or stands inside a value"
+            return T("records.read.bad_csv", row=reader.line_num, error=error)
     return None
 
 
 def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
     """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through Arrow."""
     if not path.exists():
-        raise RecordError(f"{path}: no such file")
+        raise RecordError(T("records.read.no_file", path=path))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"read_parquet('{_quote(path)}')"
@@ -120,8 +124,7 @@ def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
     with open(path, "rb") as handle:
         head = handle.read(1 << 16)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
-        raise RecordError(f"{path}: not a UTF-8 or cp1251 CSV (UTF-16 text or a binary file); "
-                          "export the extract as CSV in UTF-8 or Windows-1251, or as Parquet")
+        raise RecordError(T("records.read.utf16", path=path, export=T("records.read.export")))
     if not _is_utf8(path):
         # DuckDB reads UTF-8 only without its encodings extension: transcode cp1251 once.
         target = workdir / f"{name}.utf8.csv"
@@ -130,8 +133,8 @@ def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
                 while chunk := source.read(1 << 22):
                     out.write(chunk)
         except UnicodeDecodeError as error:
-            raise RecordError(f"{path}: neither UTF-8 nor cp1251 text (byte {error.object[error.start]:#04x} cannot be "
-                              "read); export the extract as CSV in UTF-8 or Windows-1251, or as Parquet") from None
+            raise RecordError(T("records.read.undecodable", path=path, byte=f"{error.object[error.start]:#04x}",
+                                export=T("records.read.export"))) from None
         path = target
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         first = handle.readline()
@@ -159,7 +162,7 @@ def _register_xlsx(connection, path: Path, name: str) -> str:
                 value = row[position] if position < len(row) else None
                 columns[position].append(None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value)))
     except DAMAGED as error:
-        raise RecordError(f"{path}: is damaged ({type(error).__name__}: {error}); export it again") from None
+        raise RecordError(T("records.read.damaged", path=path, error=f"{type(error).__name__}: {error}")) from None
     finally:
         workbook.close()
     table = pa.table({h: pa.array(c, type=pa.string()) for h, c in zip(header, columns)})
@@ -208,13 +211,34 @@ def _in_sql(column: str, values) -> str:
 # ------------------------------------------------------------------ classification
 
 @dataclass(frozen=True)
+class Said:
+    """A problem in the catalogue's words: `records.problem.<name>` with its fields."""
+
+    name: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        """The problem in the language (the current one by default)."""
+        return T(f"records.problem.{self.name}", lang, **dict(self.fields))
+
+
+def said(name: str, **fields) -> Said:
+    return Said(name, tuple(fields.items()))
+
+
+@dataclass(frozen=True)
 class Check:
     """One problem a record can have: found by a bit of `flags` (SQL), or by a coded column's value (Python)."""
 
-    problem: str
+    said: Said
     bit: int | None = None
     column: str | None = None
     blank: bool = False  # for a column: blank (else: a value that is not known)
+
+    @property
+    def problem(self) -> str:
+        """The problem's key, its English words («duplicated id»), whatever the language."""
+        return self.said.text("en")
 
 
 @dataclass
@@ -290,12 +314,13 @@ def _translators(mapping: TableMapping, coded: list[str], required: tuple[str, .
 
 _INTEGER = r"(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|UHUGEINT)"
 # The column types each kind of column may have in a typed file (Parquet): anything else
-# (a boolean rating, a date stored as a number) would be read as something it is not.
+# (a boolean rating, a date stored as a number) would be read as something it is not. Its
+# words are the catalogue's `records.expected.<kind>`.
 _EXPECTED = {
-    "date": (re.compile(r"^(DATE|TIMESTAMP.*|VARCHAR)$"), "a date or text"),
-    "rating": (re.compile(rf"^({_INTEGER}|FLOAT|DOUBLE|REAL|DECIMAL.*|VARCHAR)$"), "a number 1–5 or text"),
-    "declined": (re.compile(rf"^(BOOLEAN|{_INTEGER}|VARCHAR)$"), "yes/no (boolean), 1/0 or text"),
-    "code": (re.compile(rf"^({_INTEGER}|VARCHAR)$"), "text (or whole numbers, for ids)"),
+    "date": re.compile(r"^(DATE|TIMESTAMP.*|VARCHAR)$"),
+    "rating": re.compile(rf"^({_INTEGER}|FLOAT|DOUBLE|REAL|DECIMAL.*|VARCHAR)$"),
+    "declined": re.compile(rf"^(BOOLEAN|{_INTEGER}|VARCHAR)$"),
+    "code": re.compile(rf"^({_INTEGER}|VARCHAR)$"),
 }
 
 
@@ -324,19 +349,18 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
         where = _first_bad_csv_row(path) if path.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") else None
         if where:
             raise RecordError(f"{path}, {where}") from None
-        raise RecordError(f"{path}: cannot be read as a {path.suffix.lstrip('.') or 'CSV'} extract "
-                          f"(damaged, cut short or another kind of file): {first}") from None
-    wrong = [f"{c} (header «{mapping.columns[c]}») is {types[mapping.columns[c]]}, but must be {_EXPECTED[_column_kind(c, dates)][1]}"
+        raise RecordError(T("records.read.unreadable", path=path, extension=path.suffix.lstrip('.') or 'CSV',
+                            first=first)) from None
+    wrong = [T("records.read.wrong_type_column", column=c, header=mapping.columns[c], type=types[mapping.columns[c]],
+               expected=T(f"records.expected.{_column_kind(c, dates)}"))
              for c in ours if mapping.columns[c] in types
-             and not _EXPECTED[_column_kind(c, dates)][0].match(types[mapping.columns[c]])]
+             and not _EXPECTED[_column_kind(c, dates)].match(types[mapping.columns[c]])]
     if wrong:
-        raise RecordError(f"{path}: column(s) of the wrong type: {'; '.join(wrong)}; a value is never read as something else")
-    missing = [f"{c} (header «{mapping.columns[c]}», used by {USES.get(c, 'the counts')})"
+        raise RecordError(T("records.read.wrong_type", path=path, columns="; ".join(wrong)))
+    missing = [T("records.read.missing_column", column=c, header=mapping.columns[c], uses=uses(c))
                for c in ours if mapping.columns[c] not in types]
     if missing:
-        raise RecordError(f"{path}: missing column(s) {'; '.join(missing)}. Found: {', '.join(sorted(types))}. "
-                          "If the export calls a column otherwise, name its header in a --mapping file "
-                          "(see docs/mapping-example.toml); a column is never read as empty")
+        raise RecordError(T("records.read.missing", path=path, columns="; ".join(missing), found=", ".join(sorted(types))))
 
     def raw(column):
         header = mapping.columns[column]
@@ -391,16 +415,16 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
         else:
             inner.append(f"{text(column)} AS {column}")
 
-    sql_checks: list[tuple[str, str]] = []  # (problem, condition)
+    sql_checks: list[tuple[Said, str]] = []  # (problem, condition)
     checks: list[Check] = []  # all, in the order they are looked for
 
-    def add_sql(problem, condition):
+    def add_sql(problem: Said, condition):
         checks.append(Check(problem, bit=len(sql_checks)))
         sql_checks.append((problem, condition))
 
     for column in required:
         if column in coded:
-            checks.append(Check(f"{column} is blank", column=column, blank=True))
+            checks.append(Check(said("blank", column=column), column=column, blank=True))
         elif column in may_be_blank:
             if column == ours[0]:
                 # An id of spaces only counts as an id (trimming 6 M ids would double the check's cost).
@@ -409,30 +433,30 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
                 blank = f"{column} IS NULL AND NOT {column}__bad" if column not in typed_dates else f"{column} IS NULL"
             else:
                 blank = f"NOT {present(column)}"
-            add_sql(f"{column} is blank", blank)
-    checks.extend(Check(f"unknown {column}", column=column) for column in coded)
+            add_sql(said("blank", column=column), blank)
+    checks.extend(Check(said("unknown", column=column), column=column) for column in coded)
     for column in dates:
         if raw(column) == "NULL":
             continue
         if column not in typed_dates:
-            add_sql(f"{column}: date does not parse", f"{column}__bad")
+            add_sql(said("unparsed", column=column), f"{column}__bad")
         low, high = ranges.get(column, (None, None))
         if column not in typed_dates or (low is not None and (low < CALENDAR_FIRST or high > CALENDAR_LAST)):
-            add_sql(f"{column}: date outside {CALENDAR_FIRST.year}–{CALENDAR_LAST.year}",
+            add_sql(said("outside_calendar", column=column, first=CALENDAR_FIRST.year, last=CALENDAR_LAST.year),
                     f"{column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}'")
     for column in dates[1:]:
         if raw(column) != "NULL":
-            add_sql(f"{column} before registered_on", f"{column} < registered_on")
+            add_sql(said("before_registration", column=column), f"{column} < registered_on")
     # A record of another year is not this assessment's: counting it would move a score.
-    add_sql(f"registered_on outside the assessment year {year}",
+    add_sql(said("outside_year", year=year),
             f"registered_on NOT BETWEEN DATE '{year}-01-01' AND DATE '{year}-12-31'")
     for column in dates[1:]:
         if raw(column) != "NULL":
-            add_sql(f"{column} after {year + 1}", f"{column} > DATE '{year + 1}-12-31'")
+            add_sql(said("after_year", column=column, year=year + 1), f"{column} > DATE '{year + 1}-12-31'")
     if "rating" in ours and raw("rating") != "NULL":
-        add_sql("rating outside 1–5", "rating__bad")
+        add_sql(said("rating"), "rating__bad")
     if find_duplicates(connection, source, text(ours[0]), f"{table}_duplicates"):
-        add_sql("duplicated id", f"id IN (SELECT id FROM {table}_duplicates)")
+        add_sql(said("duplicated"), f"id IN (SELECT id FROM {table}_duplicates)")
     # Grouping by one integer is cheaper than building a text per record.
     flags = " | ".join(f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
                        for bit, (_problem, condition) in enumerate(sql_checks)) or "0"
@@ -453,12 +477,13 @@ def _percent(part: int, whole: int, decimals: int) -> Fraction:
 def _problems(connection, view: View, counted: dict[str, int], seen: dict[str, set]) -> Problems:
     found = Problems()
     checks = {check.problem: check for check in view.checks}
-    for kind, count in counted.items():
-        found.counts[kind] = count
+    for kind, records in counted.items():
+        found.counts[kind] = records
+        found.said[kind] = checks[kind].said
         examples = connection.execute(
-            f"SELECT DISTINCT COALESCE(id, '(no id)') AS id FROM {view.table}_records "
-            f"WHERE {view.first_problem_sql(checks[kind], seen)} ORDER BY id LIMIT {EXAMPLES}").fetchall()
-        found.examples[kind] = [row[0] for row in examples]
+            f"SELECT DISTINCT id FROM {view.table}_records "
+            f"WHERE {view.first_problem_sql(checks[kind], seen)} ORDER BY id NULLS FIRST LIMIT {EXAMPLES}").fetchall()
+        found.examples[kind] = [row[0] for row in examples]  # None: a record with no id
     return found
 
 
@@ -609,26 +634,27 @@ def _usable_view(connection, view: View) -> None:
 
 # ------------------------------------------------------------------ traceability
 
+# The title of each is the catalogue's `records.explain.<indicator>`.
 EXPLAIN = {
-    "appk_review_timeliness": ("appeals", "late: {kinds} answered after the deadline",
+    "appk_review_timeliness": ("appeals",
                                "SELECT id, kind, registered_on, deadline_on, answered_on FROM appeals_usable "
                                "WHERE body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
-    "appk_redirect_timeliness": ("appeals", "late: redirected after more than {redirect} working days",
+    "appk_redirect_timeliness": ("appeals",
                                  "SELECT a.id, a.registered_on, a.redirected_on, a.redirected_to, c2.cum - c1.cum AS working_days "
                                  "FROM appeals_usable a JOIN calendar c1 ON c1.day = a.registered_on "
                                  "JOIN calendar c2 ON c2.day = a.redirected_on WHERE a.body = ? "
                                  "AND c2.cum - c1.cum > {redirect} ORDER BY a.id"),
-    "fb_request_share": ("appeals", "information requests",
+    "fb_request_share": ("appeals",
                          "SELECT id, kind, registered_on FROM appeals_usable WHERE body = ? "
                          "AND kind = '{request}' ORDER BY id"),
-    "fb_satisfaction": ("appeals", "ratings below {satisfied} (not satisfied)",
+    "fb_satisfaction": ("appeals",
                         "SELECT id, rating, answered_on FROM appeals_usable WHERE body = ? "
                         "AND rating < {satisfied} ORDER BY id"),
-    "appk_waiting_time": ("receptions", "requests not notified within {notice} working days",
+    "appk_waiting_time": ("receptions",
                           "SELECT r.id, r.registered_on, r.notified_on, c2.cum - c1.cum AS working_days FROM receptions_usable r "
                           "JOIN calendar c1 ON c1.day = r.registered_on LEFT JOIN calendar c2 ON c2.day = r.notified_on "
                           "WHERE r.body = ? AND (r.notified_on IS NULL OR c2.cum - c1.cum > {notice}) ORDER BY r.id"),
-    "appk_first_leaders": ("receptions", "citizens received by the first leader",
+    "appk_first_leaders": ("receptions",
                            "SELECT id, received_on, received_by FROM receptions_usable WHERE body = ? "
                            "AND received_by = 'first_leader' AND received_on IS NOT NULL ORDER BY id"),
 }
@@ -640,10 +666,10 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
     import duckdb
 
     if indicator_id not in EXPLAIN:
-        raise RecordError(f"--explain knows {', '.join(EXPLAIN)}; {indicator_id!r} is not computed from records")
+        raise RecordError(T("records.explain.unknown", known=", ".join(EXPLAIN), indicator=indicator_id))
     code = bodies.find(body).code
     settings = methodology.records
-    table, title, sql = EXPLAIN[indicator_id]
+    table, sql = EXPLAIN[indicator_id]
     values = {"kinds": ", ".join(repr(k) for k in settings["late_review_kinds"]),
               "redirect": int(settings["redirect_limit_working_days"]), "request": settings["request_kind"],
               "satisfied": settings["satisfied_from"],
@@ -660,6 +686,7 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
         result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
         header = [d[0] for d in result.description]
         rows = result.fetchall()
-    preface = (f"# {code} / {indicator_id}: {title.format(**values)} — {total} record(s)"
-               + (f", first {limit} shown" if total > limit else "") + "\n")
+    title = T(f"records.explain.{indicator_id}", **values)
+    preface = (f"# {code} / {indicator_id}: {title} — {count(total, 'record')}"
+               + (T("records.explain.first_shown", limit=limit) if total > limit else "") + "\n")
     return csv_text(header, rows, preface)

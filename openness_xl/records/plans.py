@@ -6,17 +6,21 @@ import io
 from pathlib import Path
 
 from ..bodies import BodyRegistry, UnknownBody
-from ..inputs import InputErrors, Problem, _decode
+from ..inputs import InputErrors, Problem, _decode, _location
+from ..methodology import Methodology
+from ..texts import language, text as T
 from ..values import ValueProblem, parse_input
-from ..methodology import InputSpec
 
-PLAN = InputSpec("plan", "integer", "receptions", "минимум приёмов по ст. 90 АППК", "minimum receptions under art. 90", min=0)
+# The plan is an input of this indicator; its type and bounds are the methodology's.
+PLANNED = ("appk_reception_intensity", "plan")
 
 
-def read_plans(path: Path | str, bodies: BodyRegistry) -> dict[str, int]:
+def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology) -> dict[str, int]:
     """{body code: plan} from a CSV with the columns body and plan (`,` or `;`, UTF-8 or
     cp1251); every problem is reported with its row: an unknown body, a blank, text or a
     negative plan, a body given twice, a missing column."""
+    indicator_id, name = PLANNED
+    plan = next(spec for spec in methodology.indicator(indicator_id).inputs if spec.name == name)
     source = str(path)
     text = _decode(Path(path).read_bytes(), source)
     first = text.splitlines()[0] if text.strip() else ""
@@ -25,8 +29,9 @@ def read_plans(path: Path | str, bodies: BodyRegistry) -> dict[str, int]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in ("body", "plan") if c not in header]
     if missing:
-        raise InputErrors([Problem(source, "row 1", f"the header must have the columns body and plan; missing "
-                                                    f"{', '.join(missing)} (found {', '.join(h for h in header if h) or 'nothing'})")])
+        found = ", ".join(h for h in header if h) or T("input.nothing")
+        raise InputErrors([Problem(source, "row 1", T("input.header", columns="body, plan", missing=", ".join(missing),
+                                                      found=found))])
     body_at, plan_at = header.index("body"), header.index("plan")
     plans: dict[str, int] = {}
     where: dict[str, str] = {}
@@ -40,19 +45,21 @@ def read_plans(path: Path | str, bodies: BodyRegistry) -> dict[str, int]:
             try:
                 body = bodies.find(cells[body_at])
             except UnknownBody as error:
-                problems.append(Problem(source, location, str(error) if cells[body_at].strip() else "body is blank"))
+                problems.append(Problem(source, location, str(error) if cells[body_at].strip() else T("input.body_blank")))
                 continue
             if body.code in plans:
-                problems.append(Problem(source, location, f"{body.code} is given twice (also at {where[body.code]})", body.code))
+                problems.append(Problem(source, location, T("records.plans.twice", body=body.code,
+                                                            where=_location(where[body.code])), body.code,
+                                        body_name=body.name(language())))
                 continue
             try:
-                plans[body.code] = int(parse_input(PLAN, cells[plan_at] if cells[plan_at].strip() else None))
+                plans[body.code] = int(parse_input(plan, cells[plan_at] if cells[plan_at].strip() else None))
             except ValueProblem as error:
-                problems.append(Problem(source, location, str(error), body.code, "appk_reception_intensity", "plan"))
+                problems.append(Problem(source, location, str(error), body.code, indicator_id, name, body.name(language())))
                 continue
             where[body.code] = location
     except csv.Error as error:
-        raise InputErrors([Problem(source, f"row {reader.line_num}", f"is not valid CSV ({error})")]) from None
+        raise InputErrors([Problem(source, f"row {reader.line_num}", T("input.bad_csv", error=error))]) from None
     if problems:
         raise InputErrors(problems)
     return plans

@@ -18,6 +18,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..texts import has_text, text as T
+
 APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
                   "redirected_to", "redirected_on", "rating")
 RECEPTION_COLUMNS = ("request_id", "body", "registered_on", "notified_on", "appointment_on",
@@ -27,16 +29,25 @@ RECEPTION_DATES = ("registered_on", "notified_on", "appointment_on", "received_o
 APPEAL_KINDS = ("заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик")
 RECEIVERS = ("first_leader", "deputy", "chief_of_staff")
 # What each column feeds: a column missing from an export would silently read as "no late
-# cases" for these, so every column must be found (the mapping names its header).
+# cases" for these, so every column must be found (the mapping names its header). A name
+# without an indicator id is the catalogue's `records.uses.<name>`.
 USES = {
-    "appeal_id": "every appeal count (duplicates)", "body": "every indicator", "kind": "appk_review_timeliness, fb_request_share",
-    "registered_on": "every appeal count", "deadline_on": "appk_review_timeliness",
+    "appeal_id": "every_appeal_duplicates", "body": "every_indicator", "kind": "appk_review_timeliness, fb_request_share",
+    "registered_on": "every_appeal", "deadline_on": "appk_review_timeliness",
     "answered_on": "appk_review_timeliness, fb_satisfaction", "redirected_to": "appk_redirect_timeliness (--explain)",
     "redirected_on": "appk_redirect_timeliness", "rating": "fb_satisfaction",
-    "request_id": "every reception count (duplicates)", "notified_on": "appk_waiting_time",
+    "request_id": "every_reception_duplicates", "notified_on": "appk_waiting_time",
     "appointment_on": "appk_waiting_time", "received_on": "appk_waiting_time, appk_reception_intensity, appk_first_leaders",
     "received_by": "appk_first_leaders, appk_reception_intensity", "declined": "appk_waiting_time, appk_reception_intensity",
 }
+
+
+def uses(column: str) -> str:
+    """What the column feeds, in the current language."""
+    fed = USES.get(column, "counts")
+    return T(f"records.uses.{fed}") if has_text(f"records.uses.{fed}") else fed
+
+
 # Columns a record cannot do without; the others may be blank in a record, never absent.
 APPEAL_REQUIRED = ("appeal_id", "body", "kind", "registered_on")
 RECEPTION_REQUIRED = ("request_id", "body", "registered_on")
@@ -76,7 +87,8 @@ def load_mapping(path: Path | str | None) -> Mapping:
         columns = dict(section.get("columns", {}))
         unknown = sorted(set(columns) - set(ours))
         if unknown:
-            raise ValueError(f"{path}: [{name}.columns] names unknown columns {unknown}; known: {', '.join(ours)}")
+            raise ValueError(T("records.read.unknown_mapping", path=path, table=name, unknown=", ".join(unknown),
+                               known=", ".join(ours)))
         codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
         tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
                                     tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes,

@@ -6,4 +6,4 @@ inputs give byte-identical files.
 """
 from ..extras import require
 
-require("workbooks", "Workbooks (.xlsx templates, reports and outputs)")
+require("workbooks", "workbooks")
