@@ -520,6 +520,12 @@ ARGPARSE_ERRORS = (
     ("unrecognized", re.compile(r"unrecognized arguments: (?P<names>.+)")),
     ("invalid_value", re.compile(r"argument (?P<name>\S+): invalid (?P<type>\S+) value: (?P<value>.+)")),
     ("expected_one", re.compile(r"argument (?P<name>\S+): expected one argument")),
+    ("expected_n", re.compile(r"argument (?P<name>\S+): expected (?P<count>\d+) arguments?")),
+    ("expected_some", re.compile(r"argument (?P<name>\S+): expected at least one argument")),
+    ("expected_at_most_one", re.compile(r"argument (?P<name>\S+): expected at most one argument")),
+    ("ambiguous", re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)")),
+    ("ignored", re.compile(r"argument (?P<name>\S+): ignored explicit argument (?P<value>.+)")),
+    ("not_allowed", re.compile(r"argument (?P<name>\S+): not allowed with argument (?P<other>.+)")),
 )
 
 

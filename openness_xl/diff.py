@@ -141,7 +141,7 @@ def between_files(methodology: Methodology, bodies, old: Path | str, new: Path |
         if table is None:
             loaded = load_inputs(path, methodology, bodies)
             for warning in loaded.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+                print(f"{text('messages.warning')}: {warning}", file=sys.stderr)
             sides.append((loaded.submissions, None))
         else:
             sides.append((None, table))

@@ -16,6 +16,7 @@ from . import formula_text as ft
 from .exact import round_half_away, to_fraction
 from .texts import text
 
+
 Values = Mapping[str, Fraction]
 # Excel expressions of the (validated) input values, by input name.
 Expressions = Mapping[str, str]
@@ -150,9 +151,9 @@ def _ratio_deduction_target(params: Mapping, v: Expressions, t: TargetContext, n
 def _check_factor(params: Mapping, maximum: Fraction) -> list[str]:
     problems = []
     if to_fraction(params.get("factor", 0)) <= 0:
-        problems.append("factor must be a positive number")
+        problems.append(text("kind.factor"))
     if params.get("when_whole_zero", "maximum") != "maximum":
-        problems.append("when_whole_zero can only be \"maximum\" (a zero base means nothing to assess)")
+        problems.append(text("kind.when_whole_zero"))
     return problems
 
 
@@ -200,7 +201,7 @@ PER_FACT_DEDUCTION = Kind(
     input_params=("count",),
     required=("count", "per_fact"),
     score=_per_fact,
-    check=lambda p, m: [] if to_fraction(p.get("per_fact", 0)) > 0 else ["per_fact must be positive"],
+    check=lambda p, m: [] if to_fraction(p.get("per_fact", 0)) > 0 else [text("kind.per_fact")],
     monotone=lambda p: {p["count"]: -1},
     excel=_per_fact_excel,
     excel_target=_per_fact_target,
@@ -213,7 +214,8 @@ def bands_for(params: Mapping, body_type: str | None) -> list[tuple[Fraction, Fr
     """The (from, points) steps that apply, ascending by their lower edge."""
     if "bands_by_body_type" in params:
         if body_type not in params["bands_by_body_type"]:
-            raise InputProblem("body_type", f"body type must be one of {', '.join(params['bands_by_body_type'])}, got {body_type!r}")
+            raise InputProblem("body_type", text("value.extra.body_type", known=", ".join(params["bands_by_body_type"]),
+                                              value=repr(body_type)))
         raw = params["bands_by_body_type"][body_type]
     else:
         raw = params["bands"]
@@ -289,7 +291,7 @@ def _band_edge_for(steps: list[tuple[Fraction, Fraction]], goal_units: str, deci
 
 def _band_table_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
     rising = _band_monotone(params)[params.get("value") or params["part"]] > 0
-    never = ft.text("недостижимо")
+    never = ft.text(text("value.unreachable"))
     current = v[name]
 
     def reach(edge: Fraction) -> str:
@@ -328,27 +330,27 @@ def _check_bands(params: Mapping, maximum: Fraction) -> list[str]:
     has_value = "value" in params
     has_ratio = "part" in params and "whole" in params
     if has_value == has_ratio:
-        problems.append("give either value = <input> or part and whole")
+        problems.append(text("kind.value_or_ratio"))
     if "bands" in params and "bands_by_body_type" in params:
-        problems.append("give bands or bands_by_body_type, not both")
+        problems.append(text("kind.bands_twice"))
     if "bands" not in params and "bands_by_body_type" not in params:
-        problems.append("bands are missing")
+        problems.append(text("kind.no_bands"))
     for table in _band_tables(params):
         if not table:
-            problems.append("a band table is empty")
+            problems.append(text("kind.empty_bands"))
             continue
         edges = [to_fraction(b.get("from", -1)) for b in table]
         points = [to_fraction(b.get("points", -1)) for b in table]
         if edges != sorted(edges) or len(set(edges)) != len(edges):
-            problems.append(f"band edges must rise strictly, got {[str(e) for e in edges]}")
+            problems.append(text("kind.edges_rise", edges=[str(e) for e in edges]))
         if edges[0] != 0:
-            problems.append(f"the first band must start at 0, got {edges[0]}")
+            problems.append(text("kind.first_band", edge=edges[0]))
         if any(p < 0 or p > maximum for p in points):
-            problems.append(f"band points must lie in [0, {maximum}], got {[str(p) for p in points]}")
+            problems.append(text("kind.points_range", maximum=maximum, points=[str(p) for p in points]))
         if points != sorted(points) and points != sorted(points, reverse=True):
-            problems.append(f"band points must be monotone, got {[str(p) for p in points]}")
+            problems.append(text("kind.points_monotone", points=[str(p) for p in points]))
         if max(points) != maximum:
-            problems.append(f"the best band must give the maximum {maximum}, got {max(points)}")
+            problems.append(text("kind.best_band", maximum=maximum, best=max(points)))
     return problems
 
 
@@ -408,7 +410,7 @@ COUNT_POINTS = Kind(
     input_params=("count",),
     required=("count", "per", "points"),
     score=_count_points,
-    check=lambda p, m: [] if to_fraction(p.get("per", 0)) > 0 and to_fraction(p.get("points", 0)) > 0 else ["per and points must be positive"],
+    check=lambda p, m: [] if to_fraction(p.get("per", 0)) > 0 and to_fraction(p.get("points", 0)) > 0 else [text("kind.per_and_points")],
     monotone=lambda p: {p["count"]: 1},
     excel=_count_points_excel,
     excel_target=_count_points_target,
@@ -427,7 +429,7 @@ def _boolean_points(params: Mapping, v: Values, ctx: Context) -> Fraction:
 
 def _check_components(params: Mapping, maximum: Fraction) -> list[str]:
     total = sum((to_fraction(c.get("points", 0)) for c in params.get("components", [])), Fraction(0))
-    return [] if total == maximum else [f"component points add up to {total}, not the maximum {maximum}"]
+    return [] if total == maximum else [text("kind.components", total=total, maximum=maximum)]
 
 
 def _boolean_points_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
@@ -457,7 +459,7 @@ def _weighted_shares(params: Mapping, v: Values, ctx: Context) -> Fraction:
 
 def _check_weights(params: Mapping, maximum: Fraction) -> list[str]:
     total = sum((to_fraction(w) for w in params.get("weights", {}).values()), Fraction(0))
-    return [] if total == maximum else [f"weights add up to {total}, not the maximum {maximum}"]
+    return [] if total == maximum else [text("kind.weights", total=total, maximum=maximum)]
 
 
 def _weighted_shares_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
@@ -587,7 +589,7 @@ def _reception_intensity_excel(params: Mapping, v: Expressions, ctx: ExcelContex
 
 def _check_intensity(params: Mapping, maximum: Fraction) -> list[str]:
     total = to_fraction(params.get("coverage_weight", 0)) + to_fraction(params.get("plan_weight", 0))
-    return [] if total == 1 else [f"coverage_weight + plan_weight must be 1, got {total}"]
+    return [] if total == 1 else [text("kind.intensity", total=total)]
 
 
 RECEPTION_INTENSITY = Kind(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import reference
-from .texts import language
+from .texts import language, text as T
 
 FILE = "report_errors.csv"
 RECORDED = ("stated-rule", "recorded")  # documented, not computed: listed as they stand
@@ -51,11 +51,10 @@ def documented(source=2025) -> tuple[Documented, ...]:
         notes = tuple((code, r[column].strip()) for code, column in TRANSLATED_NOTES.items() if r.get(column, "").strip())
         entry = Documented(*(r[c].strip() for c in COLUMNS), notes)
         if "*" in (entry.body, entry.item):
-            raise reference.PublishedError(f"{reference.directory(source) / FILE}, row {number}: a wildcard documents"
-                                           " nothing; list each error with its values")
+            raise reference.PublishedError(T("published.wildcard", path=reference.directory(source) / FILE, row=number))
         if entry.key in seen:
-            raise reference.PublishedError(f"{reference.directory(source) / FILE}, row {number}: the same error as "
-                                           f"row {seen[entry.key]}")
+            raise reference.PublishedError(T("published.same_error", path=reference.directory(source) / FILE, row=number,
+                                             first=seen[entry.key]))
         seen[entry.key] = number
         out.append(entry)
     return tuple(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .methodology import Methodology
+from .texts import text
 
 MAIN = '''"""Openness Index functions for xlwings Lite, written by `openness lite` (openness-xl {version}).
 
@@ -35,11 +36,9 @@ def files(methodology: Methodology, wheel_url: str, version: str) -> dict[str, s
     from .methodology import HERE
 
     if Path(methodology.path).resolve() != (HERE / f"{methodology.year}.toml").resolve():
-        raise ValueError(f"xlwings Lite computes a methodology shipped in the wheel; {methodology.path} is not one "
-                         "(add it to openness_xl/methodology/ and build the wheel again)")
+        raise ValueError(text("refused.lite_methodology", path=methodology.path))
     if not wheel_url.startswith(("https://", "http://")) or not wheel_url.endswith(".whl"):
-        raise ValueError(f"--wheel-url must be the http(s) address of the openness-xl wheel (…/openness_xl-{version}-"
-                         f"py3-none-any.whl), got {wheel_url!r}")
+        raise ValueError(text("refused.lite_wheel", version=version, url=repr(wheel_url)))
     return {"main.py": MAIN.format(version=version, year=methodology.year),
             "requirements.txt": REQUIREMENTS.format(wheel_url=wheel_url)}
 
@@ -48,7 +47,7 @@ def write(directory: Path, texts: dict[str, str], protect=()) -> list[Path]:
     from .output import atomic_write
 
     written = []
-    for name, text in texts.items():
-        atomic_write(directory / name, text.encode("utf-8"), protect=protect)
+    for name, content in texts.items():
+        atomic_write(directory / name, content.encode("utf-8"), protect=protect)
         written.append(directory / name)
     return written

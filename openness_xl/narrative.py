@@ -75,8 +75,8 @@ def facts(source) -> tuple[Fact, ...]:
         for token in spec_text.split():
             key, sep, value = token.partition("=")
             if not sep:
-                raise reference.PublishedError(f"{reference.directory(source) / FACTS}, row {n}: claim token "
-                                               f"{token!r} is not key=value")
+                raise reference.PublishedError(T("published.claim_token", path=reference.directory(source) / FACTS, row=n,
+                                                 token=repr(token)))
             spec[key] = value
         bodies = tuple(b.strip() for b in r["bodies"].split("|") if b.strip())
         out.append(Fact(f"L{r['line']}", r["kind"], spec, gloss.strip(), bodies, r["indicator_or_criterion"],

@@ -188,9 +188,9 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
     samples = int(samples if samples is not None else methodology.robustness.get("samples", 10000))
     seed = int(seed if seed is not None else methodology.robustness.get("seed", 0))
     if samples < 1:
-        raise ValueError(f"--samples must be at least 1, got {samples}")
+        raise ValueError(text("refused.samples", samples=samples))
     if seed < 0:
-        raise ValueError(f"--seed must be a whole number ≥ 0, got {seed}")
+        raise ValueError(text("refused.seed", seed=seed))
     uncertainties = methodology.uncertainties
     choices = draw(methodology, samples, seed)
     total, scale, scored = indices(methodology, submissions, choices)

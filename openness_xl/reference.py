@@ -19,6 +19,7 @@ from pathlib import Path
 from .bodies import registry
 from .exact import to_fraction
 from .scoring import DIRECT, Entry
+from .texts import text as T
 
 DATA = Path(__file__).parent / "data"
 
@@ -53,11 +54,10 @@ def check_layout(source: int | str | Path) -> None:
     """A directory of published tables must exist and hold the three score tables."""
     where = directory(source)
     if not where.is_dir():
-        raise PublishedError(f"{where}: no such directory of published tables")
+        raise PublishedError(T("published.no_directory", where=where))
     missing = [name for name in TABLES if not (where / name).is_file()]
     if missing:
-        raise PublishedError(f"{where}: missing {', '.join(missing)}; a set of published tables holds "
-                             f"{', '.join(TABLES)} (the layout of openness_xl/data/2025/)")
+        raise PublishedError(T("published.missing_tables", where=where, missing=", ".join(missing), tables=", ".join(TABLES)))
 
 
 def has(source: int | str | Path, name: str) -> bool:
@@ -68,28 +68,27 @@ def read_rows(source: int | str | Path, name: str, columns: tuple[str, ...]) -> 
     """The rows of one file as (file row number, fields), checked field by field."""
     path = directory(source) / name
     if path.stat().st_size > MAX_BYTES:
-        raise PublishedError(f"{path}: {path.stat().st_size} bytes, more than a report's tables ({MAX_BYTES})")
+        raise PublishedError(T("published.too_large", path=path, size=path.stat().st_size, limit=MAX_BYTES))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PublishedError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise PublishedError(T("published.not_utf8", path=path, reason=error.reason, byte=error.start)) from None
     try:
         records = list(csv.reader(text.splitlines(), strict=True))
     except csv.Error as error:
         raise PublishedError(f"{path}: {error}") from None
     if not records:
-        raise PublishedError(f"{path}: empty, expected the header {','.join(columns)}")
+        raise PublishedError(T("published.empty", path=path, header=",".join(columns)))
     header = [h.strip() for h in records[0]]
     missing = [c for c in columns if c not in header]
     if missing:
-        raise PublishedError(f"{path}, row 1: missing column(s) {', '.join(missing)}; the header is {','.join(header)}")
+        raise PublishedError(T("published.missing_columns", path=path, missing=", ".join(missing), header=",".join(header)))
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if not any(field.strip() for field in record):
             continue
         if len(record) != len(header):
-            raise PublishedError(f"{path}, row {number}: {len(record)} fields, the header has {len(header)}"
-                                 " (an unquoted comma?)")
+            raise PublishedError(T("published.field_count", path=path, row=number, fields=len(record), header=len(header)))
         rows.append((number, dict(zip(header, record))))
     return rows
 
@@ -98,8 +97,8 @@ def number(source, name: str, row: int, column: str, text: str) -> Fraction:
     try:
         return to_fraction(text)
     except (ValueError, ArithmeticError) as error:
-        raise PublishedError(f"{directory(source) / name}, row {row}, column {column}: {text!r} is not a number"
-                             f" ({error})") from None
+        raise PublishedError(T("published.not_number", path=directory(source) / name, row=row, column=column,
+                               value=repr(text), error=error)) from None
 
 
 @dataclass(frozen=True)
@@ -151,10 +150,10 @@ def _published(source, name: str, key_column: str | None, label_column: str) -> 
     out = []
     for row, r in read_rows(source, name, columns):
         if r["body"] not in codes:
-            raise PublishedError(f"{directory(source) / name}, row {row}: unknown body {r['body']!r}")
+            raise PublishedError(T("published.unknown_body", path=directory(source) / name, row=row, body=repr(r["body"])))
         if codes[r["body"]] != r["body_type"]:
-            raise PublishedError(f"{directory(source) / name}, row {row}: {r['body']} is a {codes[r['body']]} body,"
-                                 f" not {r['body_type']}")
+            raise PublishedError(T("published.body_type", path=directory(source) / name, row=row, body=r["body"],
+                                   type=codes[r["body"]], written=r["body_type"]))
         out.append(Published(r[key_column] if key_column else "index", r["body"], r["body_type"],
                              number(source, name, row, "score", r["score"]), r[label_column], r["score"],
                              r.get("line", ""), row))
@@ -200,7 +199,7 @@ def worked_examples(source: int | str | Path = 2025) -> tuple[WorkedExample, ...
     for n, r in read_rows(source, name, ("indicator_id", "body", "line", "inputs", "printed", "note")):
         pairs = [pair.split("=", 1) for pair in r["inputs"].split(";")]
         if any(len(pair) != 2 for pair in pairs):
-            raise PublishedError(f"{directory(source) / name}, row {n}: inputs {r['inputs']!r} are not name=value;…")
+            raise PublishedError(T("published.inputs", path=directory(source) / name, row=n, inputs=repr(r["inputs"])))
         examples.append(WorkedExample(r["indicator_id"], r["body"], r["line"], dict(pairs),
                                       number(source, name, n, "printed", r["printed"]),
                                       explained.get((r["body"], r["indicator_id"]), "match"), r["note"]))

@@ -65,7 +65,7 @@ def _change_text(indicator, entry, change) -> str:
 def low_bodies(methodology: Methodology, results: Sequence[BodyResult]) -> list[str]:
     """The bodies rated below the methodology's roadmap threshold."""
     if methodology.roadmap_below_rating is None:
-        raise ValueError("the methodology has no [roadmap] required_below_rating")
+        raise ValueError(text("refused.no_roadmap_rule"))
     order = [b.rating for b in methodology.ratings]
     limit = order.index(methodology.roadmap_below_rating)
     return [r.body for r in results if r.rating is not None and order.index(r.rating) > limit]

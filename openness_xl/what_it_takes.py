@@ -248,7 +248,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
             steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
         after = next(r for r in evaluate(methodology, apply_steps(submissions, body, steps)) if r.body == body)
         return [Plan(f"every indicator {value}", Fraction(0), steps, me, after, text("whatif.goal_tier", value=value), True)]
-    raise ValueError(text("whatif.bad_kind", kind=repr(kind)))
+    raise ValueError(text("whatif.bad_kind", goal=repr(kind)))
 
 
 def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan],

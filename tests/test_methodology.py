@@ -241,3 +241,37 @@ def test_internal_control_taken_proportionally_contradicts_the_print():
     as_stated = literal("ic_internal_control", kind="proportional", params={"part": "punished", "whole": "violations"})
     assert score_inputs(as_stated, "ic_internal_control", {"punished": 684, "violations": 1126}) == Fraction("5.47")
     assert score_inputs(as_stated, "ic_internal_control", {"punished": 27, "violations": 33}) == Fraction("7.36")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["criterion appk: maximum is 30, but its scored indicators add up to 31",
+            "indicator fb_meetings: unknown formula kind 'magic'", "2 problems in the methodology"]),
+    ("ru", ["критерий appk: maximum равен 30, но его оцениваемые индикаторы дают в сумме 31",
+            "индикатор fb_meetings: неизвестный вид формулы 'magic'", "в методике 2 проблемы"]),
+    ("kk", ["критерий appk: maximum 30 тең, бірақ оның бағаланатын индикаторларының қосындысы 31",
+            "индикатор fb_meetings: белгісіз формула түрі 'magic'", "әдістемеде 2 мәселе"]),
+])
+def test_a_methodologist_reads_the_problems_in_the_language_of_the_command_line(lang, expected):
+    from openness_xl.texts import using
+
+    with using(lang):
+        said = (problems_of(lambda d: indicator(d, "appk_hearing").update(maximum=4))
+                + problems_of(lambda d: indicator(d, "fb_meetings").update(kind="magic")))
+        data = copy.deepcopy(RAW)
+        indicator(data, "fb_meetings")["kind"] = "magic"
+        with pytest.raises(MethodologyError) as caught:
+            parse(data, path="m.toml")
+    shown = " | ".join(said) + " | " + str(caught.value)
+    for piece in expected:
+        assert piece in shown, (piece, shown)
+
+
+def test_a_formula_kinds_parameter_check_speaks_the_language_too():
+    from openness_xl.texts import using
+
+    def zero_factor(d):
+        indicator(d, "appk_review_timeliness")["params"]["factor"] = 0
+
+    with using("ru"):
+        assert any("factor должен быть положительным числом" in p for p in problems_of(zero_factor))
+    assert any("factor must be a positive number" in p for p in problems_of(zero_factor))

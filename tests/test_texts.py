@@ -17,6 +17,8 @@ def test_every_text_has_all_three_languages_with_the_same_holes():
         for code in texts.LANGUAGES:
             assert isinstance(node[code], str) and node[code].strip(), f"{key}.{code} is empty"
         expected = texts.holes(node["en"])
+        # text(key, lang, kind, **fields) takes these three itself: a hole of that name cannot be filled
+        assert not expected & {"key", "lang", "kind"}, f"{key}: a hole named {expected & {'key', 'lang', 'kind'}}"
         for code in ("ru", "kk"):
             assert texts.holes(node[code]) == expected, f"{key}.{code}: holes {texts.holes(node[code])} ≠ {expected}"
         # a Russian or Kazakh text is not the English one left untranslated
@@ -207,6 +209,10 @@ def test_input_diagnostics_speak_the_language_of_openness_lang(cli, tmp_path, mo
     (["scores", "--bogus"], "unrecognized arguments: --bogus", "неизвестные аргументы: --bogus"),
     (["scores", "--year", "abc"], "argument --year: invalid int value: 'abc'",
      "аргумент --year: значение 'abc' не подходит (нужно целое число)"),
+    (["whatif", "МЗ", "--to", "rank"], "argument --to: expected 2 arguments", "аргументу --to нужно значений: 2"),
+    (["workbooks", "--langs"], "argument --langs: expected at least one argument",
+     "аргументу --langs нужно хотя бы одно значение"),
+    (["--version=3"], "argument --version: ignored explicit argument '3'", "аргумент --version не принимает значения, а дано '3'"),
 ])
 def test_argparse_errors_speak_the_language_too(capsys, monkeypatch, argv, en, ru):
     for lang, expected, word in (("en", en, "error"), ("ru", ru, "ошибка")):
@@ -215,3 +221,17 @@ def test_argparse_errors_speak_the_language_too(capsys, monkeypatch, argv, en, r
             main(argv)
         err = capsys.readouterr().err
         assert stopped.value.code == 2 and f": {word}: {expected}\n" in err, err
+
+
+@pytest.mark.parametrize("message, ru", [
+    ("ambiguous option: --wi could match --wide, --width", "неоднозначный параметр: --wi может означать --wide, --width"),
+    ("argument --a: not allowed with argument --b", "аргумент --a нельзя указывать вместе с --b"),
+    ("argument --a: expected at most one argument", "аргументу --a можно не больше одного значения"),
+    ("argument --to: expected 1 argument", "аргументу --to нужно значений: 1"),
+])
+def test_the_rarer_argparse_errors_are_translated_as_argparse_words_them(capsys, monkeypatch, message, ru):
+    # Worded as Python 3.11's argparse writes them; the command line cannot provoke each one.
+    monkeypatch.setenv("OPENNESS_LANG", "ru")
+    with pytest.raises(SystemExit):
+        build_parser().error(message)
+    assert f"openness: ошибка: {ru}\n" in capsys.readouterr().err

@@ -81,6 +81,8 @@ def test_the_command(capsys):
     assert main(["whatif", "МЗ", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("body,goal,indicator,score,tier,lost")
     assert main(["whatif", "МЗ", "--to", "rating", "Z"]) == 1
+    assert main(["whatif", "МЗ", "--to", "height", "9"]) == 1
+    assert "--to 'height': tier, letter, rating or rank" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("body", [b.code for b in registry(2025)])

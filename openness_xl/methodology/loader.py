@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from ..exact import plain, to_fraction
 from ..kinds import FIXED_INPUTS, KINDS
+from ..texts import text as T
 from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Cycle, Indicator, InputSpec,
                     Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)
 
@@ -25,7 +26,7 @@ def _fraction(value: Any, where: str, problems: list[str]) -> Fraction | None:
     try:
         return to_fraction(value)
     except (ValueError, TypeError):
-        problems.append(f"{where}: {value!r} is not a number")
+        problems.append(T("loader.not_number", where=where, value=repr(value)))
         return None
 
 
@@ -39,12 +40,12 @@ def load(year_or_path: int | str | Path = 2025) -> Methodology:
     """Load and validate a methodology: a year shipped with the package, or a TOML path."""
     path = Path(year_or_path) if not isinstance(year_or_path, int) else HERE / f"{year_or_path}.toml"
     if not path.exists():
-        raise FileNotFoundError(f"no methodology file {path}; shipped years: {available_years()}")
+        raise FileNotFoundError(T("loader.no_file", path=path, years=", ".join(map(str, available_years()))))
     raw_bytes = path.read_bytes()
     try:
         data = tomllib.loads(raw_bytes.decode("utf-8"), parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise MethodologyError(path, [f"not valid TOML: {error}"]) from None
+        raise MethodologyError(path, [T("loader.not_toml", error=error)]) from None
     return parse(data, path=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
 
 
@@ -56,12 +57,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     body_type_labels = {code: tuple(labels) for code, labels in head.get("body_type_labels", {}).items()}
     for code in body_type_labels:
         if code not in body_types:
-            problems.append(f"methodology.body_type_labels names {code!r}, not one of {', '.join(body_types)}")
+            problems.append(T("loader.body_type_label", code=repr(code), known=", ".join(body_types)))
     body_type_labels_kk = dict(head.get("body_type_labels_kk", {}))
     for code, label in body_type_labels_kk.items():
         if label not in body_type_labels.get(code, ()):
-            problems.append(f"methodology.body_type_labels_kk: {code} = {label!r} must also be one of body_type_labels.{code}, "
-                            "so that a Kazakh file reads back")
+            problems.append(T("loader.body_type_label_kk", code=code, label=repr(label)))
     decimals = int(data.get("rounding", {}).get("decimals", 2))
 
     tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
@@ -70,30 +70,30 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     robustness = dict(data.get("robustness", {}))
     for key in ("samples", "seed"):
         if not isinstance(robustness.get(key, 1), int) or robustness.get(key, 1) < (1 if key == "samples" else 0):
-            problems.append(f"robustness.{key} must be a whole number{' ≥ 1' if key == 'samples' else ' ≥ 0'}")
+            problems.append(T("loader.robustness_whole", setting=key, least=1 if key == "samples" else 0))
     ceiling = _fraction(data["inputs"]["at_most"], "inputs.at_most", problems) if "at_most" in data.get("inputs", {}) else None
     indicators = [_parse_indicator(raw, tier_schemes, body_types, problems, ceiling) for raw in data.get("indicators", [])]
     indicators = [i for i in indicators if i is not None]
     labels = tuple(data.get("grades", {}).get("labels", ()))
     if len(labels) != 3 or len(set(labels)) != 3:
-        problems.append(f"grades.labels must name three different letters, best first; got {list(labels)}")
+        problems.append(T("loader.grade_labels", labels=list(labels)))
         labels = ("А", "В", "С")
     criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
     cycle = _parse_cycle(data.get("cycle"), problems)
     roadmap_below = data.get("roadmap", {}).get("required_below_rating")
     rating_names = [b.rating for b in ratings] + [data.get("index", {}).get("fallback", "")]
     if roadmap_below is not None and roadmap_below not in rating_names:
-        problems.append(f"roadmap.required_below_rating {roadmap_below!r} is not a rating ({', '.join(rating_names)})")
+        problems.append(T("loader.roadmap_rating", rating=repr(roadmap_below), known=", ".join(rating_names)))
 
     seen: dict[str, str] = {}
     for indicator in indicators:
         for key, label in ((indicator.id, "id"), (indicator.udf, "udf")):
             if key in seen:
-                problems.append(f"indicator {indicator.id}: {label} {key!r} is used twice")
+                problems.append(T("loader.used_twice", indicator=indicator.id, label=label, value=repr(key)))
             seen[key] = indicator.id
     orders = [i.order for i in indicators]
     if len(set(orders)) != len(orders):
-        problems.append(f"indicator orders must be unique, got {sorted(orders)}")
+        problems.append(T("loader.orders", orders=sorted(orders)))
     if problems:
         raise MethodologyError(path, problems)
     indicators.sort(key=lambda i: i.order)
@@ -131,11 +131,11 @@ def _parse_cycle(raw: Mapping | None, problems: list[str]) -> Cycle | None:
     for name in names:
         value = raw.get(name)
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            problems.append(f"cycle.{name} must be a date such as 2026-01-27, got {value!r}")
+            problems.append(T("loader.cycle_date", name=name, value=repr(value)))
             return None
         dates.append(value)
     if not dates[0] <= dates[1] <= dates[2]:
-        problems.append(f"cycle dates must not go backwards: {', '.join(f'{n} {d}' for n, d in zip(names, dates))}")
+        problems.append(T("loader.cycle_backwards", dates=", ".join(f"{n} {d}" for n, d in zip(names, dates))))
         return None
     return Cycle(*dates)
 
@@ -143,16 +143,16 @@ def _parse_cycle(raw: Mapping | None, problems: list[str]) -> Cycle | None:
 def _parse_tiers(raw: Mapping, problems: list[str]):
     order = tuple(raw.get("order", ()))
     if len(order) < 2:
-        problems.append("tiers.order must name the tiers, best first")
+        problems.append(T("loader.tiers_order"))
     schemes: dict[str, tuple[tuple[TierBand, ...], str]] = {}
     percent = []
     previous = None
     for band in raw.get("percent", []):
         share = _fraction(band.get("at_least_share"), f"tiers.percent {band.get('tier')}", problems)
         if share is not None and not (0 < share <= 1):
-            problems.append(f"tiers.percent {band.get('tier')}: at_least_share must lie in (0, 1], got {share}")
+            problems.append(T("loader.share_range", tier=band.get("tier"), share=share))
         if share is not None and previous is not None and share >= previous:
-            problems.append(f"tiers.percent bands must descend, but {band.get('tier')} ({share}) is not below {previous}")
+            problems.append(T("loader.share_descend", tier=band.get("tier"), share=share, previous=previous))
         previous = share
         percent.append(TierBand(tier=band.get("tier"), at_least_share=share))
     schemes["percent"] = (tuple(percent), raw.get("fallback", ""))
@@ -162,18 +162,18 @@ def _parse_tiers(raw: Mapping, problems: list[str]):
             for band in scheme["bands"]:
                 keys = [k for k in ("below", "at_most") if k in band]
                 if len(keys) != 1:
-                    problems.append(f"tiers.{name} {band.get('tier')}: give exactly one of below / at_most")
+                    problems.append(T("loader.one_edge", scheme=name, tier=band.get("tier")))
                     continue
                 value = _fraction(band[keys[0]], f"tiers.{name} {band.get('tier')}", problems)
                 bands.append(TierBand(tier=band.get("tier"), **{keys[0]: value}))
             edges = [b.below if b.below is not None else b.at_most for b in bands]
             if None not in edges and edges != sorted(edges):
-                problems.append(f"tiers.{name}: point edges must rise, got {[str(e) for e in edges]}")
+                problems.append(T("loader.edges_rise", scheme=name, edges=[str(e) for e in edges]))
             schemes[name] = (tuple(bands), scheme.get("fallback", ""))
     for name, (bands, fallback) in schemes.items():
         for tier in [b.tier for b in bands] + [fallback]:
             if tier not in order:
-                problems.append(f"tiers.{name}: tier {tier!r} is not one of tiers.order {list(order)}")
+                problems.append(T("loader.tier_unknown", scheme=name, tier=repr(tier), order=list(order)))
     return order, schemes
 
 
@@ -181,13 +181,13 @@ def _parse_ratings(raw: Mapping, problems: list[str]) -> tuple[RatingBand, ...]:
     bands = []
     previous = None
     for band in raw.get("ratings", []):
-        lower = _fraction(band.get("from"), f"index rating {band.get('rating')}", problems)
+        lower = _fraction(band.get("from"), T("loader.where.rating", rating=band.get("rating")), problems)
         if lower is not None and previous is not None and lower >= previous:
-            problems.append(f"index ratings must descend, but {band.get('rating')} from {lower} is not below {previous}")
+            problems.append(T("loader.ratings_descend", rating=band.get("rating"), lower=lower, previous=previous))
         previous = lower
         bands.append(RatingBand(band.get("rating", ""), lower, bool(band.get("provisional", False))))
     if not bands:
-        problems.append("index.ratings is empty")
+        problems.append(T("loader.ratings_empty"))
     bands.append(RatingBand(raw.get("fallback", ""), None, bool(raw.get("fallback_provisional", False))))
     return tuple(bands)
 
@@ -195,23 +195,23 @@ def _parse_ratings(raw: Mapping, problems: list[str]) -> tuple[RatingBand, ...]:
 def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fraction | None = None) -> InputSpec | None:
     name = raw.get("name")
     if not name or not re.match(r"^[a-z][a-z0-9_]*$", str(name)):
-        problems.append(f"{where}: input name {name!r} must be lower_snake_case")
+        problems.append(T("loader.input_name", where=where, name=repr(name)))
         return None
-    where = f"{where} input {name}"
+    where = T("loader.where.input", where=where, name=name)
     kind = raw.get("type")
     if kind not in INPUT_TYPES:
-        problems.append(f"{where}: type {kind!r} must be one of {', '.join(INPUT_TYPES)}")
+        problems.append(T("loader.input_type", where=where, type=repr(kind), known=", ".join(INPUT_TYPES)))
     low = _fraction(raw["min"], where, problems) if "min" in raw else None
     high = _fraction(raw["max"], where, problems) if "max" in raw else None
     if low is not None and high is not None and low >= high:
-        problems.append(f"{where}: min {low} must be below max {high}")
+        problems.append(T("loader.min_max", where=where, low=low, high=high))
     choices = tuple(c for c in (_fraction(c, where, problems) for c in raw.get("choices", [])) if c is not None)
     if kind == "choice" and not choices:
-        problems.append(f"{where}: a choice input needs choices")
+        problems.append(T("loader.choices", where=where))
     if not raw.get("unit"):
-        problems.append(f"{where}: unit is missing")
+        problems.append(T("loader.unit", where=where))
     if not raw.get("description_ru"):
-        problems.append(f"{where}: description_ru is missing")
+        problems.append(T("loader.description", where=where))
     return InputSpec(
         name=name,
         type=kind,
@@ -229,47 +229,48 @@ def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fractio
 
 def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str], ceiling: Fraction | None = None) -> Indicator | None:
     ident = raw.get("id", "?")
-    where = f"indicator {ident}"
+    where = T("where.indicator", indicator=ident)
     missing = [k for k in ("id", "criterion", "order", "role", "maximum", "name_ru", "short_ru", "udf", "kind", "inputs",
                                 "supplier", "supplier_source") if k not in raw]
     if missing:
-        problems.append(f"{where}: missing {', '.join(missing)}")
+        problems.append(T("loader.missing", where=where, keys=", ".join(missing)))
         return None
     kind = KINDS.get(raw["kind"])
     if kind is None:
-        problems.append(f"{where}: unknown formula kind {raw['kind']!r}; known: {', '.join(KINDS)}")
+        problems.append(T("loader.unknown_kind", where=where, formula=repr(raw["kind"]), known=", ".join(KINDS)))
         return None
     maximum = _fraction(raw["maximum"], where, problems)
     if maximum is None or maximum <= 0:
-        problems.append(f"{where}: maximum must be positive")
+        problems.append(T("loader.maximum", where=where))
         return None
     if raw["role"] not in ROLES:
-        problems.append(f"{where}: role {raw['role']!r} must be one of {', '.join(ROLES)}")
+        problems.append(T("loader.role", where=where, role=repr(raw["role"]), known=", ".join(ROLES)))
     for key in ("short_ru", "short_kk", "short_en"):
         short = str(raw.get(key, ""))
         if len(f"{raw['order']}. {short}") > 31 or re.search(r"[\[\]:*?/\\]", short):
-            problems.append(f"{where}: {key} {short!r} must fit an Excel sheet name (31 characters with its number, no []:*?/\\)")
+            problems.append(T("loader.sheet_name", where=where, setting=key, short=repr(short)))
     udf = str(raw["udf"])
     if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
-        problems.append(f"{where}: udf {udf!r} is not a valid Excel function name (capital letters, digits, _ or ., starting with a letter, not a cell reference)")
+        problems.append(T("loader.udf", where=where, udf=repr(udf)))
     inputs = tuple(i for i in (_parse_input(r, where, problems, ceiling) for r in raw["inputs"]) if i is not None)
     names = [i.name for i in inputs]
     if len(set(names)) != len(names):
-        problems.append(f"{where}: input names repeat: {names}")
+        problems.append(T("loader.names_repeat", where=where, names=names))
     if "score" in names or "body_type" in names:
-        problems.append(f"{where}: 'score' and 'body_type' are reserved and cannot be input names")
+        problems.append(T("loader.reserved", where=where))
     for spec in inputs:
         if spec.part_of is not None and spec.part_of not in names:
-            problems.append(f"{where} input {spec.name}: part_of names unknown input {spec.part_of!r}")
+            problems.append(T("loader.part_of", where=T("loader.where.input", where=where, name=spec.name),
+                              name=repr(spec.part_of)))
     sums_at_most = tuple((tuple(r.get("parts", ())), r.get("whole", "")) for r in raw.get("sums_at_most", []))
     for parts, whole in sums_at_most:
         for name in (*parts, whole):
             if name not in names:
-                problems.append(f"{where}: sums_at_most names unknown input {name!r}")
+                problems.append(T("loader.sums_at_most", where=where, name=repr(name)))
     params = raw.get("params", {})
     for key in kind.required:
         if key not in params:
-            problems.append(f"{where}: kind {kind.name} needs parameter {key!r}")
+            problems.append(T("loader.needs_param", where=where, formula=kind.name, setting=repr(key)))
     referenced = [params[p] for p in kind.input_params if p in params]
     referenced += list(FIXED_INPUTS.get(kind.name, ()))
     referenced += list(params.get("weights", {}) if kind.name == "weighted_shares" else [])
@@ -277,22 +278,22 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
     referenced += list(params.get("parts", [])) + list(params.get("coefficients", []))
     for name in referenced:
         if name not in names:
-            problems.append(f"{where}: parameters refer to unknown input {name!r}; declared inputs: {', '.join(names)}")
+            problems.append(T("loader.unknown_input", where=where, name=repr(name), names=", ".join(names)))
     for name in names:
         if referenced and name not in referenced:
-            problems.append(f"{where}: input {name!r} is declared but the formula never reads it")
+            problems.append(T("loader.unread_input", where=where, name=repr(name)))
     if not problems or all(not p.startswith(where) for p in problems):
         try:
             problems.extend(f"{where}: {p}" for p in kind.check(params, maximum))
         except (KeyError, TypeError, ValueError) as error:
-            problems.append(f"{where}: parameters are malformed ({error})")
+            problems.append(T("loader.malformed", where=where, error=error))
     for body_type in params.get("bands_by_body_type", {}):
         if body_type not in body_types:
-            problems.append(f"{where}: bands_by_body_type names {body_type!r}, not one of {', '.join(body_types)}")
+            problems.append(T("loader.bands_body_type", where=where, type=repr(body_type), known=", ".join(body_types)))
     uncertainties = _parse_uncertainties(raw, ident, kind, maximum, params, problems)
     tier_scheme = raw.get("tiers", "percent")
     if tier_scheme not in tier_schemes:
-        problems.append(f"{where}: tiers {tier_scheme!r} is not a tier scheme; known: {', '.join(tier_schemes)}")
+        problems.append(T("loader.tier_scheme", where=where, scheme=repr(tier_scheme), known=", ".join(tier_schemes)))
     return Indicator(
         id=ident,
         criterion=raw["criterion"],
@@ -328,14 +329,14 @@ def _grid(raw: Mapping, where: str, problems: list[str]) -> list[Fraction]:
     if low is None or high is None or step is None:
         return []
     if step <= 0 or high < low or (high - low) / step > 1000 or ((high - low) / step).denominator != 1:
-        problems.append(f"{where}: from {plain(low)} to {plain(high)} must be whole steps of {plain(step)} (at most 1000)")
+        problems.append(T("loader.grid", where=where, low=plain(low), high=plain(high), step=plain(step)))
         return []
     return [low + k * step for k in range(int((high - low) / step) + 1)]
 
 
 def _labels(raw: Mapping, where: str, problems: list[str]) -> tuple[str, str]:
     if not raw.get("label_ru"):
-        problems.append(f"{where}: label_ru is missing")
+        problems.append(T("loader.label_ru", where=where))
     return str(raw.get("label_ru", "")), str(raw.get("label_en", ""))
 
 
@@ -343,49 +344,49 @@ def _parse_uncertainties(raw: Mapping, ident: str, kind, maximum: Fraction, para
                          problems: list[str]) -> tuple[Uncertainty, ...]:
     """An indicator's `alternatives` (other readings of its parameters) and `ranges` (one
     parameter over a grid), each checked by the kind like the declared parameters."""
-    where = f"indicator {ident}"
+    where = T("where.indicator", indicator=ident)
     found: list[Uncertainty] = []
 
     def checked(changes: Mapping, label: str) -> bool:
         unknown = [key for key in changes if key not in params]
         if unknown:
-            problems.append(f"{where} {label}: {', '.join(unknown)} is not a declared parameter (an alternative replaces one)")
+            problems.append(T("loader.not_param_alternative", where=f"{where} {label}", keys=", ".join(unknown)))
             return False
         moved = [p for p in kind.input_params if p in changes and changes[p] != params.get(p)]
         if moved:
-            problems.append(f"{where} {label}: an alternative cannot change which inputs are read ({', '.join(moved)})")
+            problems.append(T("loader.moves_inputs", where=f"{where} {label}", params=", ".join(moved)))
             return False
         try:
             problems.extend(f"{where} {label}: {p}" for p in kind.check({**params, **changes}, maximum))
         except (KeyError, TypeError, ValueError) as error:
-            problems.append(f"{where} {label}: parameters are malformed ({error})")
+            problems.append(T("loader.malformed", where=f"{where} {label}", error=error))
         return True
 
     if "alternatives" in raw:
         table = raw["alternatives"]
-        label_ru, label_en = _labels(table, f"{where} alternatives", problems)
-        options = [Option("как в методике", "as declared", {})]
+        label_ru, label_en = _labels(table, T("loader.where.alternatives", where=where), problems)
+        options = [Option(T("loader.where.declared", "ru"), T("loader.where.declared", "en"), {})]
         for number, option in enumerate(table.get("options", []), start=1):
-            label = f"alternative {number}"
+            label = T("loader.where.alternative", number=number)
             if checked(option.get("params", {}), label):
                 options.append(Option(*_labels(option, f"{where} {label}", problems), dict(option.get("params", {}))))
         if len(options) < 2:
-            problems.append(f"{where}: alternatives lists no option")
+            problems.append(T("loader.no_option", where=where))
         found.append(Uncertainty(ident, ident, label_ru, label_en, tuple(options), label_kk=str(table.get("label_kk", ""))))
     for spec in raw.get("ranges", []):
         name = spec.get("param", "")
-        label = f"range of {name!r}"
+        label = T("loader.where.range", name=name)
         grid = _grid(spec, f"{where} {label}", problems)
         if name not in params:
-            problems.append(f"{where} {label}: {name!r} is not a declared parameter")
+            problems.append(T("loader.not_param", where=f"{where} {label}", name=repr(name)))
             continue
         declared = to_fraction(params[name])
         if grid and declared not in grid:
-            problems.append(f"{where} {label}: the declared value {plain(declared)} is not one of its steps")
+            problems.append(T("loader.declared_not_step", where=f"{where} {label}", value=plain(declared)))
             continue
         options = [Option(f"{name} = {plain(value).replace('.', ',')}", f"{name} = {plain(value)}", {name: value})
                    for value in grid]
-        if grid and all(checked(o.changes, f"{label} at {plain(o.changes[name])}") for o in options):
+        if grid and all(checked(o.changes, T("loader.where.at", label=label, value=plain(o.changes[name]))) for o in options):
             found.append(Uncertainty(f"{ident}:{name}", ident, *_labels(spec, f"{where} {label}", problems),
                                      tuple(options), grid.index(declared), str(spec.get("label_kk", ""))))
     return tuple(found)
@@ -401,11 +402,11 @@ def _parse_rating_ranges(raw: Mapping, ratings: tuple[RatingBand, ...], problems
         rating = spec.get("rating", "")
         where = f"index.rating_ranges {rating!r}"
         if rating not in declared:
-            problems.append(f"{where}: not a rating with a lower edge ({', '.join(declared)})")
+            problems.append(T("loader.not_rating_edge", where=where, known=", ".join(declared)))
             continue
         grid = _grid(spec, where, problems)
         if grid and declared[rating] not in grid:
-            problems.append(f"{where}: the declared edge {plain(declared[rating])} is not one of its steps")
+            problems.append(T("loader.edge_not_step", where=where, value=plain(declared[rating])))
             continue
         if grid:
             spans[rating] = (grid[0], grid[-1])
@@ -416,8 +417,8 @@ def _parse_rating_ranges(raw: Mapping, ratings: tuple[RatingBand, ...], problems
     names = [b.rating for b in ratings if b.lower is not None]
     for upper, lower in zip(names, names[1:]):
         if spans[lower][1] >= spans[upper][0]:
-            problems.append(f"index.rating_ranges: {lower} may reach {plain(spans[lower][1])} while {upper} may start at "
-                            f"{plain(spans[upper][0])}; the bands must descend in every sample")
+            problems.append(T("loader.ranges_overlap", lower=lower, reach=plain(spans[lower][1]), upper=upper,
+                              start=plain(spans[upper][0])))
     return tuple(found)
 
 
@@ -426,24 +427,23 @@ def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labe
     known = {raw.get("id") for raw in raws}
     for indicator in indicators:
         if indicator.criterion not in known:
-            problems.append(f"indicator {indicator.id}: criterion {indicator.criterion!r} is not declared; known: {', '.join(sorted(map(str, known)))}")
+            problems.append(T("loader.criterion_unknown", indicator=indicator.id, criterion=repr(indicator.criterion),
+                              known=", ".join(sorted(map(str, known)))))
     for raw in raws:
         ident = raw.get("id", "?")
-        where = f"criterion {ident}"
+        where = T("loader.where.criterion", criterion=ident)
         members = sorted((i for i in indicators if i.criterion == ident), key=lambda i: i.order)
         maximum = _fraction(raw.get("maximum"), where, problems) or Fraction(0)
         scored = sum((i.maximum for i in members if i.role == "score"), Fraction(0))
         if scored != maximum:
-            problems.append(
-                f"{where}: maximum is {maximum}, but its scored indicators add up to {scored} "
-                f"({' + '.join(f'{i.id} {i.maximum}' for i in members if i.role == 'score')})"
-            )
+            problems.append(T("loader.criterion_sum", where=where, maximum=maximum, scored=scored,
+                              terms=" + ".join(f"{i.id} {i.maximum}" for i in members if i.role == "score")))
         a_edge = _fraction(raw.get("grade_a_from"), where, problems) or Fraction(0)
         c_edge = _fraction(raw["grade_c_below"], where, problems) if "grade_c_below" in raw else None
         if a_edge > maximum:
-            problems.append(f"{where}: grade_a_from {a_edge} is above the maximum {maximum}")
+            problems.append(T("loader.grade_a", where=where, edge=a_edge, maximum=maximum))
         if c_edge is not None and c_edge >= a_edge:
-            problems.append(f"{where}: grade_c_below {c_edge} must be below grade_a_from {a_edge}")
+            problems.append(T("loader.grade_c", where=where, low=c_edge, high=a_edge))
         criteria.append(
             Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
                       maximum, a_edge, c_edge, tuple(i.id for i in members), labels, raw.get("name_kk", ""),

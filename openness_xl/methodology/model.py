@@ -28,9 +28,11 @@ class MethodologyError(ValueError):
     """The methodology file is inconsistent; `problems` lists every sentence."""
 
     def __init__(self, path: Path | str, problems: list[str]):
+        from ..texts import count, text
+
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s) in the methodology:\n{lines}")
+        super().__init__(text("loader.heading", path=path, problems=count(len(problems), "problem")) + "\n" + lines)
 
 
 class MissingTranslation(ValueError):
