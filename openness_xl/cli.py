@@ -84,12 +84,12 @@ def cmd_scores(args) -> int:
     methodology = _methodology(args)
     chosen = check_output(args, args.format, also=("xlsx",))
     results = evaluate(methodology, _submissions(args, methodology))
-    names = {b.code: b.name_ru for b in registry(args.year)}
+    names = {b.code: b.name(language()) for b in registry(args.year)}
     for result in results:
         if result.missing:
             orders = order_ranges([methodology.indicator(i).order for i in result.missing])
             _warn(T("messages.no_data_for", body=f"{result.body} ({names.get(result.body, result.body)})",
-                    indicators=count(len(result.missing), "indicator"), orders=orders))
+                    indicators=count(len(result.missing), "indicator_of"), orders=orders))
     absent = _absent_bodies(args, results)
     if args.strict and (absent or any(r.missing for r in results)):
         _warn(T("messages.strict_missing"), "error")
@@ -128,8 +128,8 @@ def _absent_bodies(args, results) -> list:
     methodology = _methodology(args)
     for body_type in sorted({b.type for b in absent}):
         codes = [b.code for b in absent if b.type == body_type]
-        label = methodology.body_type_label(body_type)
-        _warn(T("messages.absent_bodies", label=label, bodies=count(len(codes), "body"), codes=", ".join(codes)))
+        label = methodology.body_type_label(body_type, language())
+        _warn(T("messages.absent_bodies", label=label, bodies=count(len(codes), "body_of"), codes=", ".join(codes)))
     return absent
 
 

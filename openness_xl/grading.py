@@ -91,7 +91,7 @@ def rank_of(score, scores: Iterable) -> int:
     return 1 + sum(1 for other in scores if other is not None and to_fraction(other) > value)
 
 
-def tier_label(tier: str) -> str:
-    """A tier as a file in the current language writes it (высокий, жоғары, high)."""
+def tier_label(tier: str, lang: str | None = None) -> str:
+    """A tier as the language writes it (высокий, жоғары, high); by default a file's language."""
     key = f"tier.{tier}"
-    return text(key, kind="files") if has_text(key) else tier
+    return text(key, lang, kind="files") if has_text(key) else tier

@@ -12,9 +12,10 @@ from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 from .exact import plain
+from .grading import tier_label
 from .methodology import Methodology
 from .scoring import DIRECT, BodyResult
-from .texts import text
+from .texts import count, decimal, language, text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -208,30 +209,32 @@ def order_ranges(numbers: Sequence[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
-CRITERION_HEADS = {"appk": "appk", "open_government": "open_gov", "feedback": "feedback", "internal_control": "int_ctrl"}
-
-
 def scores_table(methodology: Methodology, results: Sequence[BodyResult], names: Mapping[str, str] | None = None,
                  wide: bool = False, width: int = 80) -> str:
     """The results for a terminal: per body the four criteria with letters, the index, rating
     and rank (`wide`: every indicator score first). Bodies with missing indicators follow with
     the scores that were computed and what is missing, wrapped at `width`."""
     names = names or {}
-    head = ["body", "type"]
+    lang = language()
+
+    def shown(value) -> str:
+        return decimal(number_text(value), lang)  # a decimal comma in ru and kk, as their Excel writes it
+
+    head = [text("table.body"), text("table.type")]
     if wide:
         head += [str(i.order) for i in methodology.indicators]
-    head += [CRITERION_HEADS.get(c.id, c.id[:8]) for c in methodology.criteria] + ["index", "rating", "rank"]
+    head += [c.column(lang) for c in methodology.criteria] + [text(f"table.{w}") for w in ("index", "rating", "rank")]
     lines, partial = [head], []
     for body_type in methodology.body_types:
         group = sorted((r for r in results if r.body_type == body_type),
                        key=lambda r: (r.rank is None, r.rank or 0, r.body))
         for r in group:
-            cells = [r.body, methodology.body_type_label(r.body_type)]
+            cells = [r.body, methodology.body_type_label(r.body_type, lang)]
             if wide:
-                cells += [number_text(r.indicators[i.id].score) or "—" for i in methodology.indicators]
-            cells += [f"{number_text(r.criteria[c.id].score)} {r.criteria[c.id].grade or ''}".strip() or "—"
+                cells += [shown(r.indicators[i.id].score) or "—" for i in methodology.indicators]
+            cells += [f"{shown(r.criteria[c.id].score)} {r.criteria[c.id].grade or ''}".strip() or "—"
                       for c in methodology.criteria]
-            cells += [number_text(r.index) or "—", r.rating or "—", "—" if r.rank is None else str(r.rank)]
+            cells += [shown(r.index) or "—", r.rating or "—", "—" if r.rank is None else str(r.rank)]
             lines.append(cells)
             if r.missing:
                 partial.append(r)
@@ -239,25 +242,24 @@ def scores_table(methodology: Methodology, results: Sequence[BodyResult], names:
     numeric.discard(len(head) - 2)  # the rating is a word
     out = _columns(lines, numeric)
     if partial:
-        out += [""] + textwrap.wrap("Bodies with missing indicators (the criteria and the index that need them "
-                                    "stay empty):", width)
+        out += [""] + textwrap.wrap(text("table.partial"), width)
         for r in partial:
             total = len(methodology.indicators)
             label = f"{r.body} ({names[r.body]})" if r.body in names else r.body
-            out += textwrap.wrap(f"{label}: {total - len(r.missing)} of {total} indicators computed", width,
-                                 subsequent_indent="    ")
+            out += textwrap.wrap(text("table.computed", body=label, computed=total - len(r.missing),
+                                      total=count(total, "indicator")), width, subsequent_indent="    ")
             for i in methodology.indicators:
                 item = r.indicators[i.id]
                 if item.score is not None:
-                    out.append(f"  {i.order:>2}. {i.id[:44]:<44} {number_text(item.score):>7} {item.tier or ''}".rstrip())
+                    out.append(f"  {i.order:>2}. {i.id[:44]:<44} {shown(item.score):>7} {tier_label(item.tier, lang) if item.tier else ''}".rstrip())
             orders = [methodology.indicator(i).order for i in r.missing]
-            out += textwrap.wrap(f"missing: {order_ranges(orders)}", width,
+            out += textwrap.wrap(text("table.missing", orders=order_ranges(orders)), width,
                                  initial_indent="  ", subsequent_indent="    ")
     notes = []
     if any(r.direct for r in results):
-        notes.append("scores given directly" + ("" if all(r.direct for r in results) else " for some bodies"))
+        notes.append(text("table.all_direct" if all(r.direct for r in results) else "table.some_direct"))
     if any(r.provisional for r in results):
-        notes.append("some scores or ratings rest on provisional formulas or bands")
+        notes.append(text("table.provisional"))
     if notes:
-        out += [""] + textwrap.wrap("Note: " + "; ".join(notes) + ".", width)
+        out += [""] + textwrap.wrap(text("table.note", notes="; ".join(notes)), width)
     return "\n".join(out) + "\n"

@@ -275,3 +275,14 @@ def test_a_formula_kinds_parameter_check_speaks_the_language_too():
     with using("ru"):
         assert any("factor должен быть положительным числом" in p for p in problems_of(zero_factor))
     assert any("factor must be a positive number" in p for p in problems_of(zero_factor))
+
+
+def test_a_criterions_table_column_must_fit_the_terminal_table():
+    problems = problems_of(lambda d: d["criteria"][1].update(column_ru="Открытое Правительство"))
+    assert any("criterion open_government: column_ru 'Открытое Правительство' must be at most 8 characters" in p
+               for p in problems)
+    data = copy.deepcopy(RAW)
+    for criterion in data["criteria"]:
+        for code in ("ru", "kk", "en"):
+            criterion.pop(f"column_{code}")
+    assert [c.column("ru") for c in parse(data).criteria] == ["appk", "open_gov", "feedback", "internal"]

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from ..exact import plain, to_fraction
 from ..kinds import FIXED_INPUTS, KINDS
 from ..texts import text as T
-from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Cycle, Indicator, InputSpec,
+from .model import (CELL_REFERENCE, COLUMN_WIDTH, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Cycle, Indicator, InputSpec,
                     Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)
 
 
@@ -442,11 +442,16 @@ def _parse_criteria(raws, indicators: list[Indicator], problems: list[str], labe
         c_edge = _fraction(raw["grade_c_below"], where, problems) if "grade_c_below" in raw else None
         if a_edge > maximum:
             problems.append(T("loader.grade_a", where=where, edge=a_edge, maximum=maximum))
+        for code in ("ru", "kk", "en"):
+            if len(str(raw.get(f"column_{code}", ""))) > COLUMN_WIDTH:
+                problems.append(T("loader.column", where=where, setting=f"column_{code}",
+                                  value=repr(raw[f"column_{code}"]), width=COLUMN_WIDTH))
         if c_edge is not None and c_edge >= a_edge:
             problems.append(T("loader.grade_c", where=where, low=c_edge, high=a_edge))
         criteria.append(
             Criterion(ident, int(raw.get("order", 0)), raw.get("short_ru", ""), raw.get("name_ru", ""), raw.get("name_en", ""),
                       maximum, a_edge, c_edge, tuple(i.id for i in members), labels, raw.get("name_kk", ""),
-                      raw.get("short_kk", ""), raw.get("short_en", ""))
+                      raw.get("short_kk", ""), raw.get("short_en", ""),
+                      *(str(raw.get(f"column_{code}", "")) for code in ("ru", "kk", "en")))
         )
     return criteria

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..exact import plain as _show
 from ..kinds import Kind
-from ..texts import decimal, language, text
+from ..texts import decimal, diagnostics_language, language, text
 
 HERE = Path(__file__).parent
 INPUT_TYPES = ("integer", "decimal", "boolean", "choice")
@@ -39,14 +39,18 @@ class MissingTranslation(ValueError):
     """A name or description the methodology file does not give in the language asked for."""
 
 
+COLUMN_WIDTH = 8  # a criterion's column in the 80-column table
+
+
 def localized(item: Any, field: str, lang: str | None, what: str) -> str:
     """`item.<field>_<lang>` (lang: the current language of files), or MissingTranslation
     naming the item and the key to add to the methodology file."""
     code = language("files", lang)
     value = getattr(item, f"{field}_{code}", "")
     if not value:
-        raise MissingTranslation(f"{what}: the methodology file gives no {field}_{code}; add it to write a "
-                                 f"file in this language")
+        # The file is being written in `code`; the person reading the error reads the command line's language.
+        raise MissingTranslation(text("loader.missing_translation", diagnostics_language(), what=what,
+                                      setting=f"{field}_{code}"))
     return value
 
 
@@ -196,10 +200,17 @@ class Criterion:
     name_kk: str = ""
     short_kk: str = ""
     short_en: str = ""
+    column_ru: str = ""  # the terminal table's column head, at most COLUMN_WIDTH characters
+    column_kk: str = ""
+    column_en: str = ""
 
     def text(self, field: str = "name", lang: str | None = None) -> str:
         """The criterion's name (or `short` name) in the language (the current one by default)."""
         return localized(self, field, lang, f"criterion {self.id}")
+
+    def column(self, lang: str) -> str:
+        """The terminal table's head for the criterion; a file that declares none shows the id."""
+        return getattr(self, f"column_{lang}", "") or self.id[:COLUMN_WIDTH]
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,12 @@ def language(kind: str = "cli", lang: str | None = None) -> str:
     return checked_language(chosen)
 
 
+def diagnostics_language() -> str:
+    """The language the command line's diagnostics speak (OPENNESS_LANG, else English),
+    whatever language `using` set for the file being written."""
+    return checked_language(os.environ.get("OPENNESS_LANG") or DEFAULTS["cli"])
+
+
 @contextmanager
 def using(lang: str | None):
     """Every text made inside the block is in `lang` (None: leave the language as it is)."""
