@@ -34,7 +34,7 @@ def _column(value: Cell) -> list | None:
         return None
     rows = [row if isinstance(row, (list, tuple)) else [row] for row in value]
     if any(len(row) != 1 for row in rows):
-        raise _Shape("ranges must be a single column")
+        raise _Shape(text("value.range.single_column"))
     return [row[0] for row in rows]
 
 
@@ -49,7 +49,7 @@ def _vectorised(compute: Callable[..., Any], args: Sequence[Cell], names: Sequen
         return compute(*args)
     if len(heights) > 1:
         sizes = ", ".join(f"{n} {len(c)}" for n, c in zip(names, columns) if c is not None)
-        return f"ranges must have the same height ({sizes})"
+        return text("value.range.same_height", sizes=sizes)
     height = heights.pop()
     return [[compute(*(c[row] if c is not None else a for a, c in zip(args, columns)))] for row in range(height)]
 

@@ -26,6 +26,7 @@ from .inputs import COLUMNS, InputErrors, Row, build_submissions  # noqa: E402
 from .methodology import Methodology, load  # noqa: E402
 from .output import score_columns, score_rows  # noqa: E402
 from .scoring import evaluate  # noqa: E402
+from .texts import text  # noqa: E402
 
 
 def _methodology(methodology: Methodology | int | str | None) -> Methodology:
@@ -44,11 +45,10 @@ def rows_of(frame: pd.DataFrame) -> list[Row]:
         return [Row(f"row {label}", *(_cell(record[c]) for c in COLUMNS))
                 for label, record in frame.iterrows()]
     if "body" not in columns:
-        raise InputErrors([_problem("columns", "needs body,indicator,field,value (long) or body and "
-                                               "indicator.field columns (wide)")])
+        raise InputErrors([_problem("columns", text("value.frame.columns"))])
     fields = [c for c in columns if "." in c]
     if not fields:
-        raise InputErrors([_problem("columns", "no indicator.field column (e.g. appk_review_timeliness.late)")])
+        raise InputErrors([_problem("columns", text("value.frame.no_field"))])
     out = []
     for label, record in frame.iterrows():
         for column in fields:

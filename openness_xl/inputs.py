@@ -83,6 +83,9 @@ def _location(location: str) -> str:
         return text("where.file")
     if location.startswith("row ") and location[4:].isdigit():
         return text("where.row", number=location[4:])
+    row, sep, column = location.partition(", column ")  # a wide pandas frame's cell
+    if sep and row.startswith("row "):
+        return text("where.row_column", row=row[4:], column=column)
     return location
 
 

@@ -114,10 +114,6 @@ class Published:
     line: str = ""  # the report line of the row, e.g. "L290"
     row: int = 0  # the row of the CSV file it was read from
 
-    @property
-    def where(self) -> str:
-        return self.line or "line not given"
-
 
 @dataclass(frozen=True)
 class Correction:

@@ -52,3 +52,20 @@ def test_the_documented_example_runs(capsys):
     exec(compile(code, str(DOCS), "exec"), {})
     out = capsys.readouterr().out
     assert "late ≤ 24 (now 25)" in out and "kept" in out
+
+
+def test_a_frame_of_the_wrong_shape_is_named_in_the_language_chosen():
+    from openness_xl.texts import using
+
+    no_body = pd.DataFrame({"organ": ["МЗ"], "value": [1]})
+    with pytest.raises(InputErrors, match=re.escape("needs body,indicator,field,value (long)")):
+        ox.score(no_body)
+    with using("ru"), pytest.raises(InputErrors, match="нужны столбцы body,indicator,field,value"):
+        ox.score(no_body)
+    wide_without_fields = pd.DataFrame({"body": ["МЗ"], "value": [1]})
+    with using("kk"), pytest.raises(InputErrors, match=re.escape("indicator.field бағаны жоқ")):
+        ox.score(wide_without_fields)
+    bad_cell = pd.DataFrame({"body": ["МЗ"], "appk_review_timeliness.late": ["много"],
+                             "appk_review_timeliness.reviewed": [10]})
+    with using("ru"), pytest.raises(InputErrors, match="строка 0, столбец appk_review_timeliness.late"):
+        ox.score(bad_cell)

@@ -127,8 +127,8 @@ def test_a_range_of_49_rows_equals_49_single_calls():
 
 def test_single_cells_repeat_down_a_range_and_heights_must_agree():
     assert udfs.OPENNESS_FIRST_LEADERS([[10.0], [40.0]], [[100.0], [100.0]], "MIO") == [[0.0], [4.0]]
-    assert "ranges must have the same height (late 2, reviewed 3)" in udfs.OPENNESS_TIMELINESS([[1.0], [2.0]], [[9.0], [9.0], [9.0]])
-    assert "single column" in udfs.OPENNESS_TIMELINESS([[1.0, 2.0]], [[9.0, 9.0]])
+    assert "диапазоны должны быть одной высоты (late 2, reviewed 3)" in udfs.OPENNESS_TIMELINESS([[1.0], [2.0]], [[9.0], [9.0], [9.0]])
+    assert "одним столбцом" in udfs.OPENNESS_TIMELINESS([[1.0, 2.0]], [[9.0, 9.0]])
 
 
 def test_criterion_index_rating_rank_reproduce_2025():
