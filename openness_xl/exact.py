@@ -12,6 +12,8 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+from .texts import text as T
+
 Number = int | float | str | Decimal | Fraction
 
 
@@ -43,27 +45,27 @@ def to_fraction(value: Number) -> Fraction:
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise NotANumber(f"{value!r} is not a finite number")
+            raise NotANumber(T("value.number.not_finite", value=repr(value)))
         return Fraction(Decimal(f"{value:.15g}"))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise NotANumber(f"{value} is not a finite number")
+            raise NotANumber(T("value.number.not_finite", value=value))
         return Fraction(value)
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         if not text:
-            raise NotANumber("empty text is not a number")
+            raise NotANumber(T("value.number.empty"))
         # Decimal() alone would take Arabic-Indic digits and 1_0, and 1e100000000 would
         # then take minutes to become a Fraction: only plain ASCII decimals, bounded.
         if len(text) > MAX_NUMBER_TEXT or not PLAIN_DECIMAL.match(text):
-            raise NotANumber(f"{_clip(value)} is not a number written with the digits 0-9")
+            raise NotANumber(T("value.number.not_digits", value=_clip(value)))
         parsed = Decimal(text)
         if not parsed.is_finite():
-            raise NotANumber(f"{_clip(value)} is not a finite number")
+            raise NotANumber(T("value.number.not_finite", value=_clip(value)))
         if parsed and abs(parsed.adjusted()) > MAX_EXPONENT:
-            raise NumberOutOfRange(f"{_clip(value)} is out of range (at most 10^{MAX_EXPONENT})")
+            raise NumberOutOfRange(T("value.number.out_of_range", value=_clip(value), exponent=MAX_EXPONENT))
         return Fraction(parsed)
-    raise NotANumber(f"{value!r} is not a number")
+    raise NotANumber(T("value.number.not_number", value=repr(value)))
 
 
 def round_half_away(value: Fraction, decimals: int) -> Fraction:
