@@ -448,10 +448,11 @@ def cmd_aggregate(args) -> int:
     elapsed = time.perf_counter() - started
     problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
     for line in problems:
-        print(f"{T('messages.error' if args.strict else 'messages.warning')}: {line}", file=sys.stderr)
-    print(T("messages.aggregated", appeals=count(result.records["appeals"], "appeal"),
-            receptions=count(result.records["receptions"], "reception_request"), bodies=count(len(result.inputs), "body_of"),
-            seconds=decimal(f"{elapsed:.1f}")), file=sys.stderr)
+        _warn(line, "error" if args.strict else "warning")
+    summary = T("messages.aggregated", appeals=count(result.records["appeals"], "appeal"),
+                receptions=count(result.records["receptions"], "reception_request"),
+                bodies=count(len(result.inputs), "body_of"), seconds=decimal(f"{elapsed:.1f}"))
+    print("\n".join(textwrap.wrap(summary, _terminal_width(), subsequent_indent="  ")), file=sys.stderr)
     if not plans:
         _warn(T("messages.no_plans"), "note")
     unplanned = [code for code in result.inputs if plans and code not in plans]
