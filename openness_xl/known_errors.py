@@ -15,9 +15,10 @@ from .texts import language, text as T
 FILE = "report_errors.csv"
 RECORDED = ("stated-rule", "recorded")  # documented, not computed: listed as they stand
 COLUMNS = ("ref", "check", "body", "item", "published", "expected", "line", "note")
-# The note in Russian and Kazakh, beside the English `note`; optional, so a file kept before
-# them still reads (its notes then stay English).
-TRANSLATED_NOTES = {"ru": "note_ru", "kk": "note_kk"}
+# A note (and, for a stated rule, the wording of both sides) in Russian and Kazakh beside the
+# English: columns note_ru, note_kk, published_ru, … Optional, so a file kept before them still
+# reads (its texts then stay as written). The key columns never change with the language.
+TRANSLATED = ("note", "published", "expected")
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,16 @@ class Documented:
     expected: str
     line: str
     note: str
-    notes: tuple[tuple[str, str], ...] = ()  # (language, note) for ru and kk
+    translated: tuple[tuple[str, str], ...] = ()  # (column, text): ("note_ru", …)
+
+    def shown(self, field: str, lang: str | None = None) -> str:
+        """`field` (note, published, expected) in the language (`texts.language`), or as the
+        key column writes it when the file gives no translation."""
+        return dict(self.translated).get(f"{field}_{language(lang=lang)}") or getattr(self, field)
 
     def note_in(self, lang: str | None = None) -> str:
-        """The note in the language (`texts.language`), or in English when it has none there."""
-        return dict(self.notes).get(language(lang=lang)) or self.note
+        """The note in the language, or in English when it has none there."""
+        return self.shown("note", lang)
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -48,8 +54,9 @@ def documented(source=2025) -> tuple[Documented, ...]:
     rows = reference.read_rows(source, FILE, COLUMNS)
     out, seen = [], {}
     for number, r in rows:
-        notes = tuple((code, r[column].strip()) for code, column in TRANSLATED_NOTES.items() if r.get(column, "").strip())
-        entry = Documented(*(r[c].strip() for c in COLUMNS), notes)
+        translated = tuple((column, r[column].strip()) for column in (f"{f}_{code}" for f in TRANSLATED for code in ("ru", "kk"))
+                           if r.get(column, "").strip())
+        entry = Documented(*(r[c].strip() for c in COLUMNS), translated)
         if "*" in (entry.body, entry.item):
             raise reference.PublishedError(T("published.wildcard", path=reference.directory(source) / FILE, row=number))
         if entry.key in seen:

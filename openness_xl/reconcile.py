@@ -42,6 +42,9 @@ class Finding:
     note: str = ""
     known: str = ""  # the documented report error (R1 …) this finding is; "" when new
     was: str = ""  # for a new finding where an error was documented: what was documented
+    # A stated rule's two sides as the reader's language words them (the key fields stay as written).
+    shown_published: str = ""
+    shown_computed: str = ""
 
     @property
     def new(self) -> bool:
@@ -50,7 +53,8 @@ class Finding:
     def lines(self, width: int = 80, note: bool = True) -> list[str]:
         """The finding as a terminal reads it: line, check, where, both values, then the note."""
         tag = self.known or T("reconcile.new_tag")
-        head = f"{self.line:<6} {self.check} · {self.body} · {self.item}: {self.published} → {self.computed} [{tag}]"
+        published, computed = self.shown_published or self.published, self.shown_computed or self.computed
+        head = f"{self.line:<6} {self.check} · {self.body} · {self.item}: {published} → {computed} [{tag}]"
         text = [*textwrap.wrap(head, width, subsequent_indent=" " * 7, break_on_hyphens=False)]
         for extra in (self.note if note else "", T("reconcile.documented_there", was=self.was) if self.was else ""):
             if extra:
@@ -184,7 +188,8 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         if entry.check in RECORDED:
             register.find(*entry.key)
             findings.append(Finding(entry.check, entry.body, entry.item, entry.published, entry.expected,
-                                    entry.line, entry.note_in(), entry.ref))
+                                    entry.line, entry.note_in(), entry.ref, "", entry.shown("published"),
+                                    entry.shown("expected")))
     return Reconciliation(findings, statements, quantities, register.unused())
 
 

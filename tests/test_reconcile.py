@@ -247,7 +247,7 @@ def test_an_unknown_item_or_a_missing_row_is_an_error(cli, tables):
 
 def test_a_wildcard_documents_nothing(cli, tables):
     with (tables / "report_errors.csv").open("a", encoding="utf-8") as handle:
-        handle.write("N14,tier-label,*,*,,,L1,every label,,\n")
+        handle.write("N14,tier-label,*,*,,,L1,every label,,,,,,\n")
     code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1 and "a wildcard documents nothing" in err
 
@@ -396,13 +396,13 @@ def test_reconcile_speaks_russian_and_kazakh_and_finds_the_same(cli, monkeypatch
     assert code == 0 and out.startswith(text("reconcile.title", lang, tables=text("reconcile.tables_of", lang, year=2025),
                                              methodology="2025.toml"))
     assert text("reconcile.summary", lang) in out and "New findings" not in out
-    # Every note, and every line of the report but a finding's head (check, body, item and
-    # values are the data's keys), holds no Latin word but ids, codes and formula symbols.
-    allowed = _allowed_words() | {"ROUND", "false", "proportional"}
-    heads = {line for f in result.findings for line in f.lines(80, note=False)}
-    prose = [f.note for f in result.findings] + [line for line in out.splitlines() if line not in heads]
+    # Every line of the report holds no Latin word but ids, codes (check names, refs, «all» for
+    # every body) and formula symbols.
+    allowed = _allowed_words() | {"ROUND", "false", "proportional", "all"}
+    prose = [f.note for f in result.findings] + out.splitlines()
     words = {w.rstrip(".-") for line in prose for w in LATIN_TOKEN.findall(line)}
-    checks = {f.check for f in result.findings}
+    checks = {f.check for f in result.findings} | {f.known for f in result.findings}
+    checks |= {word for f in result.findings for word in f.item.split()}  # «all indicators» is the data's item
     strays = {w for w in words if not (any(c in w for c in "_.") or any(c.isdigit() for c in w) or len(w) == 1
                                        or w in allowed or w in checks)}
     assert not strays, sorted(strays)[:20]
@@ -410,8 +410,8 @@ def test_reconcile_speaks_russian_and_kazakh_and_finds_the_same(cli, monkeypatch
 
 def test_every_documented_note_has_its_russian_and_kazakh_text():
     for entry in documented(2025):
-        translated = dict(entry.notes)
-        assert bool(entry.note) == bool(translated.get("ru")) == bool(translated.get("kk")), entry
+        translated = dict(entry.translated)
+        assert bool(entry.note) == bool(translated.get("note_ru")) == bool(translated.get("note_kk")), entry
         assert entry.note_in("en") == entry.note
         if entry.note:
             assert entry.note_in("ru") != entry.note and entry.note_in("kk") != entry.note_in("ru"), entry
@@ -426,6 +426,6 @@ def test_a_register_kept_before_the_translated_notes_still_reads(cli, tables):
     writer.writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     entries = documented(tables)
-    assert len(entries) == len(rows) and all(e.notes == () for e in entries)
+    assert len(entries) == len(rows) and all(e.translated == () for e in entries)
     assert entries[0].note_in("ru") == entries[0].note  # no Russian note: the English one
     assert cli("reconcile", "--published", str(tables))[0] == 0
