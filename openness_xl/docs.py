@@ -9,8 +9,10 @@ from pathlib import Path
 
 from . import grading
 from .exact import plain
+from .grading import tier_label
 from .known_errors import RECORDED, documented
 from .methodology import Methodology, load
+from .texts import decimal, has_text, text as T, using
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -31,62 +33,85 @@ def plain_any(value) -> str:
     return plain(to_fraction(value))
 
 
-def render(methodology: Methodology) -> str:
+PAGES = {"en": "indicators.md", "ru": "indicators.ru.md", "kk": "indicators.kk.md"}
+
+
+def render(methodology: Methodology, lang: str = "en") -> str:
+    """The indicators page in the language: every word from the catalogue, every number and
+    name from the methodology."""
+    with using(lang):
+        return _render(methodology, lang)
+
+
+def _said(key: str, value: str) -> str:
+    """A value of the methodology's vocabulary (a role, a confidence, a unit) in the current language."""
+    return T(f"{key}.{value}") if has_text(f"{key}.{value}") else value
+
+
+def _render(methodology: Methodology, lang: str) -> str:
+    english = lang == "en"
+    scheme, fallback = methodology.tier_schemes["percent"]
     lines = [
-        f"# Indicators of the {methodology.year} methodology",
+        f"# {T('doc.title', year=methodology.year)}",
         "",
-        f"Generated from `{Path(methodology.path).name}` by `python -m openness_xl.docs`; do not edit by hand.",
+        T("doc.generated", file=Path(methodology.path).name) + " " + T("doc.other_pages"),
         "",
-        "Tiers: " + ", ".join(f"{b.tier} ≥ {plain(b.at_least_share * 100)} %" for b in methodology.tier_schemes["percent"][0])
-        + f", else {methodology.tier_schemes['percent'][1]} (of the maximum, compared exactly).",
+        T("doc.tiers", bands=", ".join(f"{tier_label(b.tier)} ≥ {plain(b.at_least_share * 100)} %" for b in scheme),
+          fallback=tier_label(fallback)),
         "",
-        "Index ratings: " + ", ".join(
-            f"{b.rating} ≥ {plain(b.lower)}" + (" (provisional)" if b.provisional else "") for b in methodology.ratings if b.lower is not None
-        ) + f", else {methodology.ratings[-1].rating}.",
+        T("doc.ratings", bands=", ".join(f"{b.rating} ≥ {decimal(plain(b.lower))}" + (T("doc.provisional_mark") if b.provisional else "")
+                                         for b in methodology.ratings if b.lower is not None),
+          fallback=methodology.ratings[-1].rating),
         *_conflicts(methodology, "index"),
         "",
-        "| criterion | maximum | А from | С below | indicators |",
+        T("doc.criteria_head"),
         "|---|---|---|---|---|",
     ]
     for c in methodology.criteria:
-        lines.append(f"| {c.name_ru} (`{c.id}`) | {plain(c.maximum)} | {plain(c.grade_a_from)} | "
+        name = c.name_ru if english else c.text("name")
+        lines.append(f"| {name} (`{c.id}`) | {plain(c.maximum)} | {plain(c.grade_a_from)} | "
                      f"{plain(c.grade_c_below) if c.grade_c_below is not None else '—'} | {len(c.indicators)} |")
-    lines += ["", "| # | id | Excel function | max | role | confidence | provisional |", "|---|---|---|---|---|---|---|"]
+    lines += ["", T("doc.indicators_head"), "|---|---|---|---|---|---|---|"]
     for i in methodology.indicators:
-        lines.append(f"| {i.order} | `{i.id}` | `{i.udf}` | {plain(i.maximum)} | {i.role} | {i.confidence} | "
-                     f"{'**yes**' if i.provisional else 'no'} |")
+        lines.append(f"| {i.order} | `{i.id}` | `{i.udf}` | {plain(i.maximum)} | {_said('doc.role', i.role)} | "
+                     f"{_said('doc.confidence', i.confidence)} | {T('doc.yes') if i.provisional else T('doc.no')} |")
     for i in methodology.indicators:
-        lines += ["", f"## {i.order}. {i.name_ru}", "", f"*{i.name_en}* — `{i.id}`, criterion `{i.criterion}`, "
-                  f"maximum {plain(i.maximum)}" + (" (subtracted)" if i.role == "penalty" else " (bonus)" if i.role == "bonus" else "")
-                  + f"; report {i.source}."]
+        kazakh = lang == "kk" and i.name_kk
+        role = T("doc.subtracted") if i.role == "penalty" else T("doc.bonus") if i.role == "bonus" else ""
+        lines += ["", f"## {i.order}. {i.name_kk if kazakh else i.name_ru}", "",
+                  T("doc.heading_line", other=f"*{i.name_en}* — " if english else "", id=i.id, criterion=i.criterion, maximum=plain(i.maximum),
+                    role=role, source=i.source)]
         if i.name_kk:
-            lines += ["", f"Қазақша: {i.name_kk} ({methodology.name_kk_status or 'перевод'})."]
+            lines += ["", T("doc.in_kazakh", name=i.name_ru if kazakh else i.name_kk,
+                            status=methodology.name_kk_status or "перевод")]
         if i.uncertainties:
-            lines += ["", "Readings sampled by `openness robustness`: " + "; ".join(
-                f"{u.label_en or u.id}: {', '.join(o.label_en or o.label_ru for o in u.options)}" for u in i.uncertainties)
-                + "."]
+            readings = "; ".join(
+                f"{(u.label_en or u.id) if english else u.text('label')}: "
+                f"{', '.join((o.label_en or o.label_ru) if english else o.label_ru for o in u.options)}"
+                for u in i.uncertainties)
+            lines += ["", T("doc.readings", readings=readings)]
         elif i.robustness_note:
-            lines += ["", f"Robustness: {i.robustness_note}."]
-        named = "" if i.supplier_named else " — not named by the report; МКИ collects the final data, our reading"
-        lines += ["", f"Data supplier: {i.supplier}{named} ({i.supplier_source})."]
+            lines += ["", T("doc.robustness", note=i.robustness_note)]
+        lines += ["", T("doc.supplier", supplier=i.supplier, named="" if i.supplier_named else T("doc.unnamed"),
+                        source=i.supplier_source)]
         if i.provisional:
-            lines += ["", "**Provisional**: part of this formula is inferred from the report, not stated; its "
-                          "uncertain numbers are parameters in the methodology file. Give the score directly where "
-                          "the authorised body computed it."]
-        lines += ["", f"Formula (`{i.kind.name}`): {i.kind.summary}."]
+            lines += ["", T("doc.provisional")]
+        lines += ["", T("doc.formula", kind_name=i.kind.name, summary=i.kind.summary())]
         bands = _bands(i)
         if bands:
-            lines.append(f"Bands: {bands}.")
+            lines.append(T("doc.bands", bands=bands))
         other = {k: v for k, v in i.params.items() if k not in ("bands", "bands_by_body_type")}
         if other:
-            lines.append("Parameters: " + ", ".join(f"`{k}` = {_show_param(v)}" for k, v in other.items()) + ".")
+            lines.append(T("doc.parameters", parameters=", ".join(f"`{k}` = {_show_param(v)}" for k, v in other.items())))
         edges = grading.tier_edges(methodology, i)
-        lines.append("Tiers: " + ", ".join(f"{t} {op} {plain(e)}" for t, e, op in edges) + ".")
-        lines += ["", "| input | unit | allowed | meaning |", "|---|---|---|---|"]
+        lines.append(T("doc.indicator_tiers", edges=", ".join(f"{tier_label(t)} {op} {decimal(plain(e))}"
+                                                               for t, e, op in edges)))
+        lines += ["", T("doc.inputs_head"), "|---|---|---|---|"]
         for spec in i.inputs:
             extra = f" (≤ {spec.part_of})" if spec.part_of else ""
-            lines.append(f"| `{spec.name}` | {spec.unit} | {spec.allowed}{extra} | {spec.description_ru} — {spec.description_en} |")
-        lines.append(f"| `score` | points | a score from 0 to {plain(i.maximum)} | the score given directly instead of the inputs |")
+            meaning = f"{spec.description_ru} — {spec.description_en}" if english else spec.text("description")
+            lines.append(f"| `{spec.name}` | {_said('unit', spec.unit)} | {spec.allowed}{extra} | {meaning} |")
+        lines.append(T("doc.score_row", allowed=T("value.score_range", maximum=decimal(plain(i.maximum)))))
         lines += _conflicts(methodology, i.id)
     return "\n".join(lines) + "\n"
 
@@ -97,14 +122,15 @@ def _conflicts(methodology: Methodology, item: str) -> list[str]:
     entries = [e for e in documented(methodology.year) if e.item == item and e.check in (*RECORDED, "unreachable-score")]
     if not entries:
         return []
-    lines = ["", "Report conflicts (`openness reconcile` lists them too):", ""]
+    lines = ["", T("doc.conflicts"), ""]
     for e in entries:
-        note = f"{e.note[:1].upper()}{e.note[1:]}."
+        said = e.shown("note")
+        note = f"{said[:1].upper()}{said[1:]}."
         if e.check == "stated-rule":
-            lines.append(f"- **{e.ref}** ({e.line}) the report states {e.published}; the methodology reads: "
-                         f"{e.expected}. {note}")
+            lines.append(T("doc.states", ref=e.ref, line=e.line, published=e.shown("published"),
+                           expected=e.shown("expected"), note=note))
         else:
-            lines.append(f"- **{e.ref}** ({e.line}) {e.body} printed {e.published}: {note}")
+            lines.append(T("doc.printed", ref=e.ref, line=e.line, body=e.body, published=e.published, note=note))
     return lines
 
 
@@ -120,9 +146,10 @@ def _show_param(value) -> str:
 
 def main() -> int:
     methodology = load(2025)
-    target = DOCS / "indicators.md"
-    target.write_text(render(methodology), encoding="utf-8")
-    print(f"wrote {target}")
+    for lang, page in PAGES.items():
+        target = DOCS / page
+        target.write_text(render(methodology, lang), encoding="utf-8")
+        print(target)
     return 0
 
 

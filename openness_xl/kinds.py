@@ -52,8 +52,7 @@ class ExcelContext:
 
 @dataclass(frozen=True)
 class Kind:
-    name: str
-    summary: str
+    name: str  # its summary in words is the catalogue's `doc.kind.<name>`
     # Parameter names whose value must be one of the indicator's inputs.
     input_params: tuple[str, ...]
     required: tuple[str, ...]
@@ -71,6 +70,10 @@ class Kind:
     # the others unchanged, for inputs whose score does not reach it yet (see TargetContext);
     # None where the kind has no closed form (OPENNESS_TARGET searches instead).
     excel_target: Callable[[Mapping, Expressions, "TargetContext", str], str] | None = None
+
+    def summary(self, lang: str | None = None) -> str:
+        """What the kind computes, in words, in the language."""
+        return text(f"doc.kind.{self.name}", lang)
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,6 @@ def _check_factor(params: Mapping, maximum: Fraction) -> list[str]:
 
 RATIO_DEDUCTION = Kind(
     name="ratio_deduction",
-    summary="max · (1 − factor · part / whole), floored at 0; whole = 0 gives the maximum",
     input_params=("part", "whole"),
     required=("part", "whole", "factor"),
     score=_ratio_deduction,
@@ -197,7 +199,6 @@ def _per_fact_target(params: Mapping, v: Expressions, t: TargetContext, name: st
 
 PER_FACT_DEDUCTION = Kind(
     name="per_fact_deduction",
-    summary="max − per_fact · count, floored at 0",
     input_params=("count",),
     required=("count", "per_fact"),
     score=_per_fact,
@@ -364,7 +365,6 @@ def _band_monotone(params: Mapping) -> dict[str, int]:
 
 BAND_TABLE = Kind(
     name="band_table",
-    summary="points of the band the value (an input, or 100 · part / whole) falls in; lower edges inclusive",
     input_params=("value", "part", "whole"),
     required=(),
     score=_band_table,
@@ -406,7 +406,6 @@ def _count_points_target(params: Mapping, v: Expressions, t: TargetContext, name
 
 COUNT_POINTS = Kind(
     name="count_points",
-    summary="points for each full `per` counted, capped at the maximum",
     input_params=("count",),
     required=("count", "per", "points"),
     score=_count_points,
@@ -441,7 +440,6 @@ def _boolean_points_excel(params: Mapping, v: Expressions, ctx: ExcelContext) ->
 
 BOOLEAN_POINTS = Kind(
     name="boolean_points",
-    summary="sum of the components whose conditions (yes/no inputs) all hold",
     input_params=(),
     required=("components",),
     score=_boolean_points,
@@ -469,7 +467,6 @@ def _weighted_shares_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -
 
 WEIGHTED_SHARES = Kind(
     name="weighted_shares",
-    summary="Σ weight · share over the sub-indicators (each share 0–1)",
     input_params=(),
     required=("weights",),
     score=_weighted_shares,
@@ -505,7 +502,6 @@ def _proportional_target(params: Mapping, v: Expressions, t: TargetContext, name
 
 PROPORTIONAL = Kind(
     name="proportional",
-    summary="max · part / whole",
     input_params=("part", "whole"),
     required=("part", "whole"),
     score=_proportional,
@@ -541,7 +537,6 @@ def _open_data_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
 
 OPEN_DATA = Kind(
     name="open_data",
-    summary="ROUND(Σ parts; 2) · Σ coefficients, not rounded again",
     input_params=(),
     required=("parts", "coefficients"),
     score=_open_data,
@@ -594,7 +589,6 @@ def _check_intensity(params: Mapping, maximum: Fraction) -> list[str]:
 
 RECEPTION_INTENSITY = Kind(
     name="reception_intensity",
-    summary="max · (w·coverage of registrants + w·plan fulfilment) · coefficient, capped; no registrants → max",
     input_params=(),
     required=("coverage_weight", "plan_weight", "coefficient"),
     score=_reception_intensity,
@@ -630,7 +624,6 @@ def _waiting_time_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> s
 
 WAITING_TIME = Kind(
     name="waiting_time",
-    summary="max · (share notified in time) · (mean attendance coefficient); no registrants → max",
     input_params=(),
     required=("on_date_coefficient", "within_month_coefficient"),
     score=_waiting_time,
