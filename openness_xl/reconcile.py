@@ -163,7 +163,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         if computed != plain(example.printed):
             inputs = ", ".join(f"{k}={v}" for k, v in example.inputs.items())
             add("worked-example", example.body, example.indicator_id, plain(example.printed), computed, example.line,
-                f"{inputs}; {example.note}".rstrip("; "))
+                f"{inputs}; {example.note_in()}".rstrip("; "))
 
     quantities = narrative.check_quantities(methodology, source)
     for q in quantities:

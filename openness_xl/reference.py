@@ -19,7 +19,7 @@ from pathlib import Path
 from .bodies import registry
 from .exact import to_fraction
 from .scoring import DIRECT, Entry
-from .texts import text as T
+from .texts import language, text as T
 
 DATA = Path(__file__).parent / "data"
 
@@ -134,6 +134,11 @@ class WorkedExample:
     printed: Fraction
     status: str  # "match", or the documented report error (R1 …) that explains the difference
     note: str
+    notes: tuple[tuple[str, str], ...] = ()  # (language, note) for ru and kk, where the file gives them
+
+    def note_in(self, lang: str | None = None) -> str:
+        """The note in the language (`texts.language`), or in English when it has none there."""
+        return dict(self.notes).get(language(lang=lang)) or self.note
 
     @property
     def name(self) -> str:
@@ -198,7 +203,9 @@ def worked_examples(source: int | str | Path = 2025) -> tuple[WorkedExample, ...
             raise PublishedError(T("published.inputs", path=directory(source) / name, row=n, inputs=repr(r["inputs"])))
         examples.append(WorkedExample(r["indicator_id"], r["body"], r["line"], dict(pairs),
                                       number(source, name, n, "printed", r["printed"]),
-                                      explained.get((r["body"], r["indicator_id"]), "match"), r["note"]))
+                                      explained.get((r["body"], r["indicator_id"]), "match"), r["note"],
+                                      tuple((code, r[f"note_{code}"].strip()) for code in ("ru", "kk")
+                                            if r.get(f"note_{code}", "").strip())))
     return tuple(examples)
 
 

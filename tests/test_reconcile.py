@@ -214,7 +214,7 @@ def test_an_unquoted_comma_names_the_file_and_row(cli, tables):
     path.write_text("\n".join(lines), encoding="utf-8")
     code, _, err = cli("reconcile", "--published", str(tables))
     assert code == 1
-    assert "worked_examples.csv, row 6: 7 fields, the header has 6" in err
+    assert "worked_examples.csv, row 6: 9 fields, the header has 8" in err
 
 
 def test_a_score_that_is_not_a_number_names_the_file_row_and_column(cli, tables):
@@ -415,6 +415,13 @@ def test_every_documented_note_has_its_russian_and_kazakh_text():
         assert entry.note_in("en") == entry.note
         if entry.note:
             assert entry.note_in("ru") != entry.note and entry.note_in("kk") != entry.note_in("ru"), entry
+
+
+def test_every_worked_example_note_has_its_russian_and_kazakh_text():
+    for example in reference.worked_examples(2025):
+        translated = dict(example.notes)
+        assert bool(example.note) == bool(translated.get("ru")) == bool(translated.get("kk")), example
+        assert example.note_in("en") == example.note
 
 
 def test_a_register_kept_before_the_translated_notes_still_reads(cli, tables):
