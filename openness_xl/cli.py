@@ -406,7 +406,7 @@ def cmd_roadmap(args) -> int:
     names = {b.code: b.name(args.lang) for b in bodies}
     from .progress import bar
 
-    for code, path in bar(targets, len(targets), "roadmaps", unit="document"):
+    for code, path in bar(targets, len(targets), T("progress.roadmaps"), unit="document"):
         with using(args.lang):
             content = roadmap.build(methodology, submissions, code, names)
         atomic_write(path, write_roadmap(content, args.lang), protect=read_files(args))

@@ -152,7 +152,7 @@ def group_ranks(methodology: Methodology, submissions, total: np.ndarray, scored
     groups = [[n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
               for body_type in methodology.body_types]
     steps = [(members, start) for members in groups if members for start in range(0, total.shape[0], chunk)]
-    for members, start in bar(steps, len(steps), f"ranking samples, {chunk:,} a step", progress, unit="step"):
+    for members, start in bar(steps, len(steps), text("progress.ranking", chunk=f"{chunk:,}".replace(",", "\u00a0")), progress, unit="step"):
         part = total[start:start + chunk, members]
         above = (part[:, None, :] > part[:, :, None]).sum(axis=2)
         ranks[start:start + chunk, members] = 1 + above

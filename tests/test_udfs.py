@@ -157,7 +157,11 @@ def test_general_functions_report_bad_ids_and_counts():
     assert "takes 2 inputs (late, reviewed), got 1" in udfs.OPENNESS_SCORE("appk_review_timeliness", 1.0)
     assert "score: ожидается балл от 0 до 4, а введено 4.5" in udfs.OPENNESS_TIER("appk_hearing".replace("hearing", "review_timeliness"), 4.5)
     assert udfs.OPENNESS_MAX("og_open_budget") == 12.0 and udfs.OPENNESS_MAX("feedback") == 25.0
-    assert "provisional" in udfs.OPENNESS_INFO("ic_website") and "not provisional" in udfs.OPENNESS_INFO("fb_satisfaction")
+    # Excel speaks Russian by default (OPENNESS_EXCEL_LANG)
+    assert "предварительная формула" in udfs.OPENNESS_INFO("ic_website")
+    assert "формула из методики" in udfs.OPENNESS_INFO("fb_satisfaction")
+    assert udfs.OPENNESS_INFO("appk_review_timeliness").startswith("Соблюдение сроков рассмотрения заявлений и жалоб | "
+                                                                 "OPENNESS_TIMELINESS | макс. 4 | исходные данные: late (обращения)")
     # A message arriving from another cell is passed on as it is, never wrapped.
     assert udfs.OPENNESS_RATING("appk_hearing: not_held: нет значения") == "appk_hearing: not_held: нет значения"
     assert udfs.OPENNESS_TIER("fb_meetings", "late: нет значения") == "late: нет значения"
