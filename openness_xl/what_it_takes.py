@@ -28,7 +28,8 @@ from .methodology import Methodology
 from .output import csv_text
 from .scoring import DIRECT, RAW, Entry, evaluate
 from .targets import next_tier_goal, target, tier_entry
-from .texts import language, text
+from .grading import tier_label
+from .texts import decimal, language, text
 
 
 
@@ -81,7 +82,7 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
     score = entry.score if entry.source == DIRECT else None
     if entry.source == DIRECT:
         goal = min(goal, indicator.maximum) if indicator.role != "penalty" else max(goal, Fraction(0))
-        return Step(indicator_id, score, goal, goal, text("whatif.direct", goal=plain(goal)),
+        return Step(indicator_id, score, goal, goal, text("whatif.direct", goal=decimal(plain(goal))),
                     ("score", goal))
     from .scoring import compute
 
@@ -102,8 +103,8 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
 
 def _change(name: str, found) -> str:
     """«late ≤ 14 (now 25)»: the change a target asks of one input."""
-    return text("whatif.change", input=name, relation="≤" if found.change < 0 else "≥", value=plain(found.value),
-                current=plain(found.current))
+    return text("whatif.change", input=name, relation="≤" if found.change < 0 else "≥", value=decimal(plain(found.value)),
+                current=decimal(plain(found.current)))
 
 
 def apply_steps(submissions, body: str, steps: Sequence[Step]):
@@ -253,27 +254,38 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
 
 def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan],
                 width: int = 80) -> str:
+    """What it takes, for a terminal in the command line's language: tiers in its words, numbers
+    with its decimal mark, wrapped at `width`."""
+    lang = language()
+
+    def n(value) -> str:
+        return decimal(plain(value), lang)
+
+    def wrapped(line: str, indent: str = "", more: str = "    ") -> list[str]:
+        return textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=more, break_on_hyphens=False)
+
     out = []
     for row in rows:
         if row.score is None:
             out.append(text("whatif.indicator_no_data", indicator=row.indicator))
             continue
-        head = text("whatif.head", indicator=row.indicator, score=plain(row.score), tier=row.tier, lost=plain(row.lost))
+        head = text("whatif.head", indicator=row.indicator, score=n(row.score), tier=tier_label(row.tier, lang),
+                    lost=n(row.lost))
         if not row.next_tier:
-            out.append(text("whatif.top", head=head))
+            out += wrapped(text("whatif.top", head=head))
             continue
-        out.append(text("whatif.next", head=head, tier=row.next_tier, goal=plain(row.next_goal)))
+        out += wrapped(text("whatif.next", head=head, tier=tier_label(row.next_tier, lang), goal=n(row.next_goal)))
         for step in row.steps:
-            out += textwrap.wrap(step.how, width, initial_indent="    ", subsequent_indent="      ")
+            out += wrapped(step.how, "    ", "      ")
     for p in plans:
-        out += ["", text("whatif.to", goal=p.label or p.goal, need=plain(p.need))]
+        out += ["", *wrapped(text("whatif.to", goal=p.label or p.goal, need=n(p.need)))]
         for step in p.steps:
-            out += textwrap.wrap(f"{step.indicator} {plain(step.score)} → {plain(step.reached)}: {step.how}", width,
-                                 initial_indent="  ", subsequent_indent="      ")
+            out += wrapped(f"{step.indicator} {n(step.score)} → {n(step.reached)}: {step.how}", "  ", "      ")
         after = p.after
-        out.append(text("whatif.then", index_before=plain(p.before.index), index_after=plain(after.index),
-                        rating_before=p.before.rating, rating_after=after.rating, rank_before=p.before.rank,
-                        rank_after=after.rank) + ("" if p.reached or p.every_indicator else text("whatif.not_reached")))
+        out += wrapped(text("whatif.then", index_before=n(p.before.index), index_after=n(after.index),
+                            rating_before=p.before.rating, rating_after=after.rating, rank_before=p.before.rank,
+                            rank_after=after.rank) + ("" if p.reached or p.every_indicator else text("whatif.not_reached")),
+                       "", "    ")
     return "\n".join(out) + "\n"
 
 
