@@ -87,7 +87,7 @@ def _render(methodology: Methodology, lang: str) -> str:
         if i.uncertainties:
             readings = "; ".join(
                 f"{(u.label_en or u.id) if english else u.text('label')}: "
-                f"{', '.join((o.label_en or o.label_ru) if english else o.label_ru for o in u.options)}"
+                f"{', '.join((o.label_en or o.label_ru) if english else o.text() for o in u.options)}"
                 for u in i.uncertainties)
             lines += ["", T("doc.readings", readings=readings)]
         elif i.robustness_note:

@@ -286,3 +286,10 @@ def test_a_criterions_table_column_must_fit_the_terminal_table():
         for code in ("ru", "kk", "en"):
             criterion.pop(f"column_{code}")
     assert [c.column("ru") for c in parse(data).criteria] == ["appk", "open_gov", "feedback", "internal"]
+
+
+def test_every_reading_robustness_samples_has_its_label_in_three_languages(methodology):
+    options = [o for u in methodology.uncertainties for o in u.options]
+    assert len(options) > 30
+    for option in options:
+        assert all(option.text("label", lang) for lang in ("ru", "kk", "en")), option

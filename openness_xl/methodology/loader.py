@@ -365,11 +365,12 @@ def _parse_uncertainties(raw: Mapping, ident: str, kind, maximum: Fraction, para
     if "alternatives" in raw:
         table = raw["alternatives"]
         label_ru, label_en = _labels(table, T("loader.where.alternatives", where=where), problems)
-        options = [Option(T("loader.where.declared", "ru"), T("loader.where.declared", "en"), {})]
+        options = [Option(T("loader.where.declared", "ru"), T("loader.where.declared", "en"), {}, T("loader.where.declared", "kk"))]
         for number, option in enumerate(table.get("options", []), start=1):
             label = T("loader.where.alternative", number=number)
             if checked(option.get("params", {}), label):
-                options.append(Option(*_labels(option, f"{where} {label}", problems), dict(option.get("params", {}))))
+                options.append(Option(*_labels(option, f"{where} {label}", problems), dict(option.get("params", {})),
+                                      str(option.get("label_kk", ""))))
         if len(options) < 2:
             problems.append(T("loader.no_option", where=where))
         found.append(Uncertainty(ident, ident, label_ru, label_en, tuple(options), label_kk=str(table.get("label_kk", ""))))
@@ -384,7 +385,8 @@ def _parse_uncertainties(raw: Mapping, ident: str, kind, maximum: Fraction, para
         if grid and declared not in grid:
             problems.append(T("loader.declared_not_step", where=f"{where} {label}", value=plain(declared)))
             continue
-        options = [Option(f"{name} = {plain(value).replace('.', ',')}", f"{name} = {plain(value)}", {name: value})
+        options = [Option(f"{name} = {plain(value).replace('.', ',')}", f"{name} = {plain(value)}", {name: value},
+                          f"{name} = {plain(value).replace('.', ',')}")
                    for value in grid]
         if grid and all(checked(o.changes, T("loader.where.at", label=label, value=plain(o.changes[name]))) for o in options):
             found.append(Uncertainty(f"{ident}:{name}", ident, *_labels(spec, f"{where} {label}", problems),
@@ -410,7 +412,8 @@ def _parse_rating_ranges(raw: Mapping, ratings: tuple[RatingBand, ...], problems
             continue
         if grid:
             spans[rating] = (grid[0], grid[-1])
-            options = tuple(Option(f"{rating} от {plain(v).replace('.', ',')}", f"{rating} from {plain(v)}", {rating: v})
+            options = tuple(Option(f"{rating} от {plain(v).replace('.', ',')}", f"{rating} from {plain(v)}", {rating: v},
+                                   f"{rating} {plain(v).replace('.', ',')} бастап")
                             for v in grid)
             found.append(Uncertainty(f"index:{rating}", "index", *_labels(spec, where, problems), options,
                                      grid.index(declared[rating]), str(spec.get("label_kk", ""))))

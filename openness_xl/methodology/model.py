@@ -105,6 +105,11 @@ class Option:
     label_ru: str
     label_en: str
     changes: Mapping[str, Any]
+    label_kk: str = ""
+
+    def text(self, field: str = "label", lang: str | None = None) -> str:
+        """The reading's label in the language (the current one by default)."""
+        return localized(self, field, lang, "option")
 
 
 @dataclass(frozen=True)
