@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..exact import plain as _show
 from ..kinds import Kind
-from ..texts import decimal, diagnostics_language, language, text
+from ..texts import count, decimal, diagnostics_language, language, text
 
 HERE = Path(__file__).parent
 INPUT_TYPES = ("integer", "decimal", "boolean", "choice")
@@ -28,8 +28,6 @@ class MethodologyError(ValueError):
     """The methodology file is inconsistent; `problems` lists every sentence."""
 
     def __init__(self, path: Path | str, problems: list[str]):
-        from ..texts import count, text
-
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(text("loader.heading", path=path, problems=count(len(problems), "problem")) + "\n" + lines)
