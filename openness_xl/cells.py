@@ -15,7 +15,7 @@ from . import grading
 from .exact import NotANumber, plain, to_fraction
 from .methodology import Indicator, Methodology
 from .scoring import ScoreError, parse_for_scoring, score_inputs
-from .texts import count, decimal, has_text, language, text
+from .texts import count, decimal, language, term, text
 from .values import (EXCEL_ERRORS, invalid_message, is_not_submitted, missing_message, score_allowed,
                      shown)
 
@@ -311,16 +311,11 @@ def info_cell(methodology: Methodology, indicator_id: Cell):
     indicator = _indicator(methodology, indicator_id)
     if isinstance(indicator, str):
         return indicator
-    inputs = ", ".join(f"{s.name} ({_said('unit', s.unit)})" for s in indicator.inputs)
+    inputs = ", ".join(f"{s.name} ({term('unit', s.unit, kind='files')})" for s in indicator.inputs)
     extra = ", body_type" if indicator.needs_body_type else ""
     name = f"{indicator.name_ru} / {indicator.name_en}" if language("files") == "en" else indicator.text("name")
     if language("files") == "kk" and methodology.name_kk_status:
         name += f" ({methodology.name_kk_status})"  # the Kazakh names are not official yet
     return text("excel.info.line", name=name, udf=indicator.udf, maximum=decimal(plain(indicator.maximum)), inputs=inputs,
                 extra=extra, status=text("excel.info.provisional" if indicator.provisional else "excel.info.stated"),
-                confidence=_said("doc.confidence", indicator.confidence))
-
-
-def _said(key: str, value: str) -> str:
-    """A value of the methodology's vocabulary (a unit, a confidence) in the current language."""
-    return text(f"{key}.{value}") if has_text(f"{key}.{value}") else value
+                confidence=term("doc.confidence", indicator.confidence, kind="files"))

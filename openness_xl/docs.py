@@ -12,7 +12,7 @@ from .exact import plain
 from .grading import tier_label
 from .known_errors import RECORDED, documented
 from .methodology import Methodology, load
-from .texts import decimal, has_text, text as T, using
+from .texts import decimal, term, text as T, using
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -43,11 +43,6 @@ def render(methodology: Methodology, lang: str = "en") -> str:
         return _render(methodology, lang)
 
 
-def _said(key: str, value: str) -> str:
-    """A value of the methodology's vocabulary (a role, a confidence, a unit) in the current language."""
-    return T(f"{key}.{value}") if has_text(f"{key}.{value}") else value
-
-
 def _render(methodology: Methodology, lang: str) -> str:
     english = lang == "en"
     scheme, fallback = methodology.tier_schemes["percent"]
@@ -73,8 +68,8 @@ def _render(methodology: Methodology, lang: str) -> str:
                      f"{plain(c.grade_c_below) if c.grade_c_below is not None else '—'} | {len(c.indicators)} |")
     lines += ["", T("doc.indicators_head"), "|---|---|---|---|---|---|---|"]
     for i in methodology.indicators:
-        lines.append(f"| {i.order} | `{i.id}` | `{i.udf}` | {plain(i.maximum)} | {_said('doc.role', i.role)} | "
-                     f"{_said('doc.confidence', i.confidence)} | {T('doc.yes') if i.provisional else T('doc.no')} |")
+        lines.append(f"| {i.order} | `{i.id}` | `{i.udf}` | {plain(i.maximum)} | {term('doc.role', i.role)} | "
+                     f"{term('doc.confidence', i.confidence)} | {T('doc.yes') if i.provisional else T('doc.no')} |")
     for i in methodology.indicators:
         kazakh = lang == "kk" and i.name_kk
         role = T("doc.subtracted") if i.role == "penalty" else T("doc.bonus") if i.role == "bonus" else ""
@@ -110,7 +105,7 @@ def _render(methodology: Methodology, lang: str) -> str:
         for spec in i.inputs:
             extra = f" (≤ {spec.part_of})" if spec.part_of else ""
             meaning = f"{spec.description_ru} — {spec.description_en}" if english else spec.text("description")
-            lines.append(f"| `{spec.name}` | {_said('unit', spec.unit)} | {spec.allowed}{extra} | {meaning} |")
+            lines.append(f"| `{spec.name}` | {term('unit', spec.unit)} | {spec.allowed}{extra} | {meaning} |")
         lines.append(T("doc.score_row", allowed=T("value.score_range", maximum=decimal(plain(i.maximum)))))
         lines += _conflicts(methodology, i.id)
     return "\n".join(lines) + "\n"

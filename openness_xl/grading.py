@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 from .exact import to_fraction
 from .methodology import Criterion, Indicator, Methodology
-from .texts import has_text, text
+from .texts import term
 
 def tier(methodology: Methodology, indicator: Indicator, score) -> str:
     """Tier of an indicator score: высокий / средний / низкий / неэффективный."""
@@ -93,5 +93,4 @@ def rank_of(score, scores: Iterable) -> int:
 
 def tier_label(tier: str, lang: str | None = None) -> str:
     """A tier as the language writes it (высокий, жоғары, high); by default a file's language."""
-    key = f"tier.{tier}"
-    return text(key, lang, kind="files") if has_text(key) else tier
+    return term("tier", tier, lang, kind="files")

@@ -223,6 +223,7 @@ class Said:
 
 
 def said(name: str, **fields) -> Said:
+    """The problem `records.problem.<name>` with its fields (a column, a year)."""
     return Said(name, tuple(fields.items()))
 
 

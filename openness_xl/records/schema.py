@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..texts import has_text, text as T
+from ..texts import term, text as T
 
 APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
                   "redirected_to", "redirected_on", "rating")
@@ -45,7 +45,7 @@ USES = {
 def uses(column: str) -> str:
     """What the column feeds, in the current language."""
     fed = USES.get(column, "counts")
-    return T(f"records.uses.{fed}") if has_text(f"records.uses.{fed}") else fed
+    return term("records.uses", fed)
 
 
 # Columns a record cannot do without; the others may be blank in a record, never absent.

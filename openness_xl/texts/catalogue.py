@@ -110,6 +110,13 @@ def text(key: str, lang: str | None = None, kind: str = "cli", **fields: Any) ->
     return _leaf(key)[language(kind, lang)].format(**fields)
 
 
+def term(section: str, value: str, lang: str | None = None, kind: str = "cli") -> str:
+    """A word of the methodology's vocabulary (a tier, a unit, a role) in the language: the
+    catalogue's `section.value`, or the value itself where the catalogue has none."""
+    key = f"{section}.{value}"
+    return text(key, lang, kind) if has_text(key) else value
+
+
 def decimal(number: str, lang: str | None = None, kind: str = "cli") -> str:
     """A number as written in the language: a decimal comma in ru and kk."""
     return number if language(kind, lang) == "en" else number.replace(".", ",")
