@@ -351,8 +351,9 @@ def log_csv(appeals: Sequence[Appeal]) -> str:
 def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, log_path, final_path, lang: str = "ru"):
     """The version chain for the report's «Происхождение» — source data, appeal log, final
     input, each with its SHA-256, labelled in `lang` — after checking that the log applied to
-    the source gives the final input byte for byte; and «Изменения»: the accepted appeals and
-    their effect."""
+    the source gives the final input: the same submissions, whatever the final file's form
+    (the CSV `appeal apply` writes, its .xlsx, a filled template); and «Изменения»: the
+    accepted appeals and their effect."""
     import hashlib
 
     from .inputs import load_inputs
@@ -360,7 +361,8 @@ def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, l
     source = load_inputs(source_path, methodology, bodies).submissions
     final, applied = apply(methodology, bodies, source, read_log(log_path), str(log_path))
     given = Path(final_path).read_bytes()
-    if given != final_csv(methodology, final).encode("utf-8"):
+    # Compared as content: the canonical long table of both (bytes differ between forms).
+    if final_csv(methodology, load_inputs(final_path, methodology, bodies).submissions) != final_csv(methodology, final):
         raise ValueError(text("appeal.not_applied", final=final_path, source=source_path, log=log_path))
 
     def sha(data: bytes) -> str:

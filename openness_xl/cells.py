@@ -16,8 +16,8 @@ from .exact import NotANumber, plain, to_fraction
 from .methodology import Indicator, Methodology
 from .scoring import ScoreError, parse_for_scoring, score_inputs
 from .texts import count, decimal, language, term, text
-from .values import (EXCEL_ERRORS, invalid_message, is_not_submitted, missing_message, score_allowed,
-                     shown)
+from .values import (EXCEL_ERRORS, WARNING, fraction_warning, invalid_message, is_not_submitted, missing_message,
+                     score_allowed, shown)
 
 Cell = Any  # float | str | bool | None, or a 2-D list of them for a range
 
@@ -78,17 +78,39 @@ def problems_cell(methodology: Methodology, indicator: Indicator, *args: Cell) -
     return "; ".join(str(p) for p in problems)
 
 
-def direct_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell):
-    """A directly given score where one was typed, else the score from the inputs (one row)."""
+def check_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell,
+               where: tuple[str, str] = ("", "")) -> str:
+    """What is wrong with a body's entry for one indicator ("" when it can be scored): a score
+    given directly and inputs too (`where` names the two places, as the refusal of the input
+    readers does), a direct score that is no score of the indicator, or, when no score is given
+    directly, the inputs' problems."""
+    names = argument_names(indicator)
+    inputs = [value for name, value in zip(names, args) if name != "body_type"]
     if is_not_submitted(direct):
-        return indicator_cell(methodology, indicator, *args)
+        problems = problems_cell(methodology, indicator, *args)
+        raw = dict(zip(names, args))
+        warnings = [fraction_warning(spec, raw[spec.name]) for spec in indicator.inputs]
+        return "; ".join([p for p in [problems] + warnings if p])
+    if any(not is_not_submitted(v) for v in inputs):
+        return text("value.score_and_inputs", direct=where[0], inputs=where[1])
     allowed = score_allowed(indicator)
     if isinstance(direct, (bool, str)):
         return invalid_message("score", allowed, shown(direct))
-    exact = to_fraction(direct)
-    if not 0 <= exact <= indicator.maximum:
+    if not 0 <= to_fraction(direct) <= indicator.maximum:
         return invalid_message("score", allowed, shown(direct))
-    return _number(exact)
+    return ""
+
+
+def direct_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell,
+                where: tuple[str, str] = ("", "")):
+    """The score of a body's entry for one indicator (the direct score, or the score of the
+    inputs), or what check_cell says is wrong with it."""
+    problem = check_cell(methodology, indicator, direct, *args, where=where)
+    if problem and not problem.startswith(WARNING):
+        return problem
+    if is_not_submitted(direct):
+        return indicator_cell(methodology, indicator, *args)
+    return _number(to_fraction(direct))
 
 
 def checked_number(name: str, allowed: str, low: Fraction | None, high: Fraction | None, value: Cell):
@@ -295,6 +317,18 @@ def rank_cell(score: Cell, scores: Cell):
     return _vectorised(one, [score], ["score"])
 
 
+def rank_cells(indices: Sequence[Cell], label: str) -> list:
+    """The rank column of one group whose type is written `label`: a body's rank among the
+    group's indices where every one is a number; else the index's message passed on, or for a
+    body with an index, how many of the group have none (a place among part of a group would
+    shift with the rest)."""
+    numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in indices]
+    if all(numbers):
+        return [row[0] for row in rank_cell([[v] for v in indices], [[v] for v in indices])]
+    incomplete = text("value.no_rank", type=label, count=numbers.count(False))
+    return [incomplete if is_number else value for value, is_number in zip(indices, numbers)]
+
+
 def max_cell(methodology: Methodology, item_id: Cell):
     """The maximum of an indicator, a criterion or the index."""
     key = key_text(item_id)
@@ -315,7 +349,7 @@ def info_cell(methodology: Methodology, indicator_id: Cell):
     extra = ", body_type" if indicator.needs_body_type else ""
     name = f"{indicator.name_ru} / {indicator.name_en}" if language("files") == "en" else indicator.text("name")
     if language("files") == "kk" and methodology.name_kk_status:
-        name += f" ({methodology.name_kk_status})"  # the Kazakh names are not official yet
+        name += f" ({term('name_status', methodology.name_kk_status, kind='files')})"  # not official yet
     return text("excel.info.line", name=name, udf=indicator.udf, maximum=decimal(plain(indicator.maximum)), inputs=inputs,
                 extra=extra, status=text("excel.info.provisional" if indicator.provisional else "excel.info.stated"),
                 confidence=term("doc.confidence", indicator.confidence, kind="files"))

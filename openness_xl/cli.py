@@ -13,7 +13,8 @@ from .bodies import registry
 from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
-from .output import OutputRefused, atomic_write, order_ranges, refuse_inputs, score_columns, score_rows, scores_csv, scores_table
+from .output import (OutputRefused, atomic_write, order_ranges, refuse_inputs, replacing, score_columns, score_rows,
+                     scores_csv, scores_table)
 from .reference import published_submissions
 from .texts import LANGUAGES, count, decimal, language, text as T, using
 
@@ -83,15 +84,9 @@ def cmd_scores(args) -> int:
 
     methodology = _methodology(args)
     chosen = check_output(args, args.format, also=("xlsx",))
-    results = evaluate(methodology, _submissions(args, methodology))
+    results = evaluate(methodology, _submissions(args, methodology), assessed=registry(args.year))
     names = {b.code: b.name(language()) for b in registry(args.year)}
-    for result in results:
-        if result.missing:
-            orders = order_ranges([methodology.indicator(i).order for i in result.missing])
-            _warn(T("messages.no_data_for", body=f"{result.body} ({names.get(result.body, result.body)})",
-                    indicators=count(len(result.missing), "indicator_of"), orders=orders))
-    absent = _absent_bodies(args, results)
-    if args.strict and (absent or any(r.missing for r in results)):
+    if not _complete(args, methodology, results) and args.strict:
         _warn(T("messages.strict_missing"), "error")
         return 2
     if chosen == "xlsx":
@@ -115,6 +110,19 @@ def cmd_scores(args) -> int:
     return 0
 
 
+def _complete(args, methodology, results) -> bool:
+    """Warn of every body with indicators missing (by number), of the bodies the input does not
+    mention and of the groups that get no place; True when nothing is missing."""
+    names = {b.code: b.name(language()) for b in registry(args.year)}
+    for result in results:
+        if result.missing:
+            orders = order_ranges([methodology.indicator(i).order for i in result.missing])
+            _warn(T("messages.no_data_for", body=f"{result.body} ({names.get(result.body, result.body)})",
+                    indicators=count(len(result.missing), "indicator_of"), orders=orders))
+    absent = _absent_bodies(args, results)
+    return not absent and not any(r.missing for r in results)
+
+
 def _terminal_width() -> int:
     import shutil
 
@@ -122,14 +130,21 @@ def _terminal_width() -> int:
 
 
 def _absent_bodies(args, results) -> list:
-    """Warn of the assessed bodies the input does not mention: the ranks leave them out."""
-    given = {r.body for r in results}
-    absent = [b for b in registry(args.year) if b.code not in given]
+    """Warn of the assessed bodies the input does not mention, and of each group that gets no
+    place because some of its bodies have no index (the same sentence as the template's)."""
+    from .scoring import partial_types, unranked
+
+    given_codes = {r.body for r in results}
+    absent = [b for b in registry(args.year) if b.code not in given_codes]
     methodology = _methodology(args)
     for body_type in sorted({b.type for b in absent}):
         codes = [b.code for b in absent if b.type == body_type]
         label = methodology.body_type_label(body_type, language())
         _warn(T("messages.absent_bodies", label=label, bodies=count(len(codes), "body_of"), codes=", ".join(codes)))
+    for body_type, codes in sorted(unranked(partial_types(results), registry(args.year)).items()):
+        label = methodology.body_type_label(body_type, language())
+        given = [code for code in codes if code in given_codes]  # the absent ones are named above
+        _warn(T("value.no_rank", type=label, count=len(codes)) + (f" ({', '.join(given)})" if given else ""))
     return absent
 
 
@@ -162,7 +177,7 @@ def cmd_report(args) -> int:
     methodology = _methodology(args)
     check_output(args, "xlsx")
     submissions = _submissions(args, methodology)
-    results = evaluate(methodology, submissions)
+    results = evaluate(methodology, submissions, assessed=registry(args.year))
     if not results:
         _warn(T("messages.nothing_to_report", file=args.input), "error")
         return 1
@@ -210,7 +225,16 @@ def _report_workbook(args, methodology, submissions, results, chain, compared) -
                                                       year=methodology.year), CSV_COLUMNS, rows))
         provenance = [*provenance, (T("report.previous_year", kind="files"), previous)]
     tables += analysis_sheets(methodology, submissions, {b.code: b.name() for b in registry(args.year)})
-    return write_report(methodology, results, provenance, args.year, tables, lang=args.lang)
+    return write_report(methodology, results, provenance, args.year, tables, lang=args.lang,
+                        departures=_departures(args, methodology))
+
+
+def _departures(args, methodology) -> list:
+    """Where the recomputed published tables differ from the print (only for the embedded
+    published scores: another input has no printed report to differ from)."""
+    from .reconcile import departures
+
+    return departures(methodology, args.year) if args.input is None else []
 
 
 def cmd_robustness(args) -> int:
@@ -238,9 +262,6 @@ def cmd_template(args) -> int:
 
     methodology = _methodology(args)
     check_output(args, "xlsx")
-    if Path(args.output).exists() and not args.force:
-        _warn(T("messages.output_exists", file=args.output), "error")
-        return 1
     submissions = _submissions(args, methodology) if args.input else ()
     atomic_write(args.output, write_template(methodology, registry(args.year), submissions, args.lang), protect=read_files(args))
     filled = T("messages.prefilled_from", file=args.input) if args.input else ""
@@ -281,7 +302,8 @@ def cmd_workbooks(args) -> int:
             names = {b.code: b.name() for b in registry(args.year)}
             files[f"inputs-template-{args.year}{suffix}.xlsx"] = write_template(methodology, registry(args.year), lang=lang)
             files[f"report-{args.year}{suffix}.xlsx"] = write_report(
-                methodology, results, _provenance(args), args.year, analysis_sheets(methodology, submissions, names), lang=lang)
+                methodology, results, _provenance(args), args.year, analysis_sheets(methodology, submissions, names), lang=lang,
+                departures=_departures(args, methodology))
             files[f"live-{args.year}{suffix}.xlsx"] = write_live(methodology, registry(args.year), submissions, lang)
     for name, data in files.items():
         atomic_write(folder / name, data, protect=read_files(args))
@@ -392,6 +414,11 @@ def cmd_roadmap(args) -> int:
 
     methodology = _methodology(args)
     bodies = registry(args.year)
+    if args.all_low and args.body is not None:
+        # `roadmap --all-low FINAL.csv -d DIR`: with --all-low the one positional is the input.
+        if args.input is not None:
+            raise ValueError(T("messages.all_low_no_body", body=args.body))
+        args.input, args.body = args.body, None
     submissions = _submissions(args, methodology)
     if args.all_low:
         if not args.dir:
@@ -474,12 +501,20 @@ def cmd_synthetic(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .scoring import evaluate
+
     methodology = _methodology(args)
     loaded = load_inputs(args.input, methodology, registry(args.year))
     for warning in loaded.warnings:
         _warn(str(warning))
+    # Completeness as `scores` says it: a valid file with most of the year missing is no «OK».
+    complete = _complete(args, methodology, evaluate(methodology, loaded.submissions, assessed=registry(args.year)))
+    if args.strict and not complete:
+        _warn(T("messages.strict_missing"), "error")
+        return 2
     entries = sum(len(e) for _, _, e in loaded.submissions)
-    print(T("cli.check.ok", file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry")))
+    key = "cli.check.ok" if complete else "cli.check.valid_incomplete"
+    print(T(key, file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry")))
     return 0
 
 
@@ -584,6 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = command("check")
     check.add_argument("input", help=T("cli.check.input"))
+    check.add_argument("--strict", action="store_true", help=T("cli.check.strict"))
     check.set_defaults(run=cmd_check)
 
     rec = command("reconcile")
@@ -597,7 +633,6 @@ def build_parser() -> argparse.ArgumentParser:
     template = command("template")
     template.add_argument("input", nargs="?", help=T("cli.template.input"))
     template.add_argument("-o", "--output", required=True, help=T("common.output_xlsx"))
-    template.add_argument("--force", action="store_true", help=T("cli.template.force"))
     template.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("common.lang"))
     template.set_defaults(run=cmd_template)
 
@@ -698,7 +733,19 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--bad", action="store_true", help=T("cli.synthetic.bad"))
     synth.add_argument("--shuffled-ids", action="store_true", help=T("cli.synthetic.shuffled_ids"))
     synth.set_defaults(run=cmd_synthetic)
+    _force_where_files_are_written(parser)
     return parser
+
+
+def _force_where_files_are_written(parser) -> None:
+    """--force on every command that writes a file (-o, -d or --plot), with the one meaning."""
+    for action in parser._subparsers._group_actions:
+        for command in dict.fromkeys(action.choices.values()):
+            options = {o for a in command._actions for o in a.option_strings}
+            if options & {"-o", "-d", "--plot"} and "--force" not in options:
+                command.add_argument("--force", action="store_true", help=T("common.force"))
+            if command._subparsers is not None:
+                _force_where_files_are_written(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -708,7 +755,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        with replacing(getattr(args, "force", False)):
+            return args.run(args)
     except InputErrors as errors:
         # One problem per line for a log or a pipe; on a terminal wrapped at words, so that a
         # long one stays readable at 80 columns.

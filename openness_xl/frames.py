@@ -67,10 +67,15 @@ def _problem(location: str, message: str):
 
 
 def submissions(frame: pd.DataFrame, methodology: Methodology | int | str | None = None, year: int = 2025):
+    import warnings
+
     m = _methodology(methodology)
-    subs, problems = build_submissions(m, registry(year), rows_of(frame), "frame")
+    noticed: list = []
+    subs, problems = build_submissions(m, registry(year), rows_of(frame), "frame", noticed)
     if problems:
         raise InputErrors(problems)
+    for warning in noticed:
+        warnings.warn(str(warning), stacklevel=3)
     return subs
 
 
@@ -81,11 +86,12 @@ def results_frame(methodology: Methodology, results) -> pd.DataFrame:
     labels = {"body", "body_type", "rating"} | {c for c in columns if c.endswith(("__tier", "__grade"))}
     for column in columns:
         if column == "rank":
-            frame[column] = pd.array([None if v is None else int(v) for v in frame[column]], dtype="Int64")
+            # pandas reads a column of ranks with gaps as floats, the gaps as NaN
+            frame[column] = pd.array([None if pd.isna(v) else int(v) for v in frame[column]], dtype="Int64")
         elif column in labels:
             frame[column] = frame[column].astype("string")
         else:
-            frame[column] = pd.array([None if v is None else float(v) for v in frame[column]], dtype="Float64")
+            frame[column] = pd.array([None if v is None or pd.isna(v) else float(v) for v in frame[column]], dtype="Float64")
     return frame
 
 
@@ -95,9 +101,19 @@ def score(frame: pd.DataFrame | None = None, methodology: Methodology | int | st
     the published scores of the year."""
     from .reference import published_submissions
 
+    import warnings
+
+    from .scoring import partial_types, unranked
+    from .texts import text
+
     m = _methodology(methodology)
     subs = published_submissions(year) if frame is None else submissions(frame, m, year)
-    return results_frame(m, evaluate(m, subs))
+    results = evaluate(m, subs, assessed=registry(year))
+    for body_type, codes in sorted(unranked(partial_types(results), registry(year)).items()):
+        # The command line's warning, word for word: the rank column is empty for this group.
+        warnings.warn(text("value.no_rank", type=m.body_type_label(body_type), count=len(codes)) + f" ({', '.join(codes)})",
+                      stacklevel=2)
+    return results_frame(m, results)
 
 
 def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from .bodies import BodyRegistry, UnknownBody
 from .methodology import Methodology
 from .scoring import DIRECT, RAW, Entry, ScoreError, compute
 from .texts import count, language, text
-from .values import ValueProblem, check_relations, is_blank, missing_message, parse_input, parse_score
+from .values import (ValueProblem, check_relations, fraction_warning, is_blank, is_not_submitted, missing_message,
+                     parse_input, parse_score)
 
 COLUMNS = ("body", "indicator", "field", "value")
 SCORE_FIELD = "score"
@@ -237,8 +239,10 @@ def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, b
     return read_csv_rows(path)
 
 
-def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iterable[Row], source: str) -> tuple[list, list[Problem]]:
-    """Group rows by body and indicator, validate every value and relation, collect every problem."""
+def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iterable[Row], source: str,
+                      warnings: list[Problem] | None = None) -> tuple[list, list[Problem]]:
+    """Group rows by body and indicator, validate every value and relation, collect every problem
+    (and into `warnings`, values scored as typed that look mistyped, such as a share given as a percentage)."""
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], str] = {}
     grouped: dict[str, dict[str, dict[str, tuple[Any, str]]]] = {}
@@ -283,6 +287,12 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
         for indicator_id, fields in grouped[body.code].items():
             indicator = methodology.indicator(indicator_id)
             entry = _entry(methodology, indicator, body, fields, source, problems)
+            if entry is not None and entry.source == RAW and warnings is not None:
+                for spec in indicator.inputs:
+                    warning = fraction_warning(spec, entry.values[spec.name])
+                    if warning:
+                        warnings.append(Problem(source, fields[spec.name][1], warning, body.code, indicator_id, spec.name,
+                                                names.get(body.code, "")))
             if entry is not None:
                 entries[indicator_id] = entry
         submissions.append((body.code, body.type, entries))
@@ -294,10 +304,13 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
         problems.append(Problem(source, location, message, body.code, indicator.id, field, body.name(language())))
 
     first_location = min((loc for _, loc, _ in fields.values()), key=_sort_key)
-    if SCORE_FIELD in fields:
+    given = [loc for name, (value, loc, _) in fields.items() if name != SCORE_FIELD and not is_not_submitted(value)]
+    if SCORE_FIELD in fields and not (given and is_not_submitted(fields[SCORE_FIELD][0])):
         raw, location, typed = fields[SCORE_FIELD]
-        if len(fields) > 1:
-            problem(location, text("input.score_or_inputs", names=", ".join(indicator.input_names)), SCORE_FIELD)
+        if given:
+            # One sentence on every surface: the template's «Проверка» says the same.
+            inputs = [loc for name, (_, loc, _) in fields.items() if name != SCORE_FIELD]
+            problem(location, text("value.score_and_inputs", direct=_location(location), inputs=span(inputs)), SCORE_FIELD)
             return None
         try:
             return Entry(DIRECT, score=parse_score(indicator, raw, text_is_number=not typed))
@@ -330,6 +343,23 @@ def _entry(methodology, indicator, body, fields, source, problems) -> Entry | No
     return None if relation_problems else Entry(RAW, values=values)
 
 
+CELL = re.compile(r"^(.+)!([A-Z]+)([0-9]+)$")
+
+
+def span(locations: Iterable[str]) -> str:
+    """Places as one: the cells of one row of one sheet as a range («АППК!D7:E7», as the
+    template's formulas name them), else each place in turn."""
+    from openpyxl.utils import column_index_from_string
+
+    places = sorted(set(locations), key=_sort_key)
+    cells = [CELL.match(p) for p in places]
+    if all(cells) and len({(c[1], c[3]) for c in cells}) == 1:
+        columns = sorted((c[2] for c in cells), key=column_index_from_string)
+        sheet, row = cells[0][1], cells[0][3]
+        return f"{sheet}!{columns[0]}{row}" + ("" if len(columns) == 1 else f":{columns[-1]}{row}")
+    return ", ".join(_location(p) for p in places)
+
+
 def _sort_key(location: str):
     digits = "".join(ch for ch in location if ch.isdigit())
     return (int(digits) if digits else 0, location)
@@ -339,7 +369,8 @@ def load_inputs(path: Path | str, methodology: Methodology, bodies: BodyRegistry
     """Read and validate an input file; InputErrors lists every problem found."""
     warnings: list[str] = []
     rows = read_rows(path, warnings, methodology, bodies)
-    submissions, problems = build_submissions(methodology, bodies, rows, str(path))
+    noticed: list[Problem] = []
+    submissions, problems = build_submissions(methodology, bodies, rows, str(path), noticed)
     if problems:
         raise InputErrors(problems)
-    return LoadedInputs(submissions, warnings)
+    return LoadedInputs(submissions, warnings + [str(w) for w in noticed])

@@ -29,8 +29,8 @@ from .kinds import ExcelContext, TargetContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
 from .targets import NO_CEILING, tier_entry
 from .texts import text
-from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, ceiling_message, exceeds_message, invalid_message,
-                     missing_message, percent_format_message, score_allowed, score_range)
+from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, WARNING, ceiling_message, exceeds_message,
+                     invalid_message, missing_message, percent_format_message, score_allowed, score_range)
 
 # Criterion totals and the index are sums of scores with at most a few decimals; rounding
 # the sum at 10 places removes the binary noise of the addition and nothing else.
@@ -99,10 +99,23 @@ def _is_yes_no_word(x: str, words: Sequence[str]) -> str:
     return ft.any_of([f"TRIM({x})={ft.text(w)}" for w in words])
 
 
-def input_problem(spec: InputSpec, x: str, x_is_cell: bool = False) -> str:
-    """"" for a valid input, else "; " and the core's sentence about it. Where `x` is a cell
-    reference (not a LAMBDA argument), a number shown as a percentage is refused as the
-    template reader refuses it: CELL("format") starts with P for a percentage format."""
+def _as_percent(name: str, unit: str, x: str) -> str:
+    """"; " and the sentence about a number shown as a percentage (the reader's, word for word)."""
+    # The shown percent may stand twice in the sentence: fill each hole by what it holds.
+    sentence = percent_format_message(name, unit, HOLE, "\x02")
+    pieces = [f"{x}*100" if marker == HOLE else x for marker in re.findall("[\x00\x02]", sentence)]
+    return ft.text(SEPARATOR) + "&" + fill(sentence.replace("\x02", HOLE), *pieces)
+
+
+def _shown_as_percent(cell: str) -> str:
+    """TRUE where the cell has a percentage format: CELL("format") starts with P."""
+    return f'LEFT(CELL("format",{cell}),1)="P"'
+
+
+def input_problem(spec: InputSpec, x: str, cell: str | None = None) -> str:
+    """"" for a valid input, else "; " and the core's sentence about it. Where `cell` is the
+    reference the value came from (not a LAMBDA argument), a number shown as a percentage is
+    refused as the template reader refuses it."""
     invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(spec.name, spec.allowed, HOLE), shown)  # noqa: E731
     missing = ft.text(SEPARATOR + missing_message(spec.name, spec.allowed))
     if spec.type == "boolean":
@@ -118,12 +131,8 @@ def input_problem(spec: InputSpec, x: str, x_is_cell: bool = False) -> str:
             number_branch = ft.if_(f"{x}>{ft.number(spec.ceiling)}", too_large, number_branch)
         if bad:
             number_branch = ft.if_(bad, invalid(x), number_branch)
-        if x_is_cell and spec.unit != "share":
-            # The shown percent may stand twice in the sentence: fill each hole by what it holds.
-            sentence = percent_format_message(spec.name, spec.unit, HOLE, "\x02")
-            pieces = [f"{x}*100" if marker == HOLE else x for marker in re.findall("[\x00\x02]", sentence)]
-            as_percent = ft.text(SEPARATOR) + "&" + fill(sentence.replace("\x02", HOLE), *pieces)
-            number_branch = ft.if_(f'LEFT(CELL("format",{x}),1)="P"', as_percent, number_branch)
+        if cell is not None and spec.unit != "share":
+            number_branch = ft.if_(_shown_as_percent(cell), _as_percent(spec.name, spec.unit, x), number_branch)
         inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(shown_other(x)))
     return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(not_submitted(x), missing, inner))
 
@@ -152,11 +161,12 @@ def input_value(spec: InputSpec, x: str) -> str:
 @dataclass(frozen=True)
 class Cells:
     """Where an indicator's formula finds its values: an expression per input, and the
-    body type's (a cell or a LAMBDA parameter); `references` when they are cells."""
+    body type's (a cell or a LAMBDA parameter); `cells`, where the values come from cells,
+    the reference of each (whose format tells a percentage)."""
 
     inputs: Mapping[str, str]
     body_type: str | None = None
-    references: bool = False
+    cells: Mapping[str, str] | None = None
 
 
 def _body_type_is(methodology: Methodology, body_type: str) -> Callable[[str], str]:
@@ -188,9 +198,14 @@ def _relations(indicator: Indicator, cells: Cells) -> list[str]:
     return pieces
 
 
-def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
-    """"" when the inputs can be scored, else the core's message (problems joined by "; ")."""
-    pieces = [input_problem(spec, cells.inputs[spec.name], cells.references) for spec in indicator.inputs]
+def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cells, warnings: bool = False) -> str:
+    """"" when the inputs can be scored, else the core's message (problems joined by "; ");
+    with `warnings`, the warnings after them (`values.fraction_warning`)."""
+    pieces = [input_problem(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name])
+              for spec in indicator.inputs]
+    if warnings:
+        pieces += [fraction_warning(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name])
+                   for spec in indicator.inputs if spec.unit == "percent"]
     relations = _relations(indicator, cells)
     if relations:
         every_input_valid = ft.all_of([input_valid(s, cells.inputs[s.name]) for s in indicator.inputs])
@@ -198,6 +213,14 @@ def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cell
     if indicator.needs_body_type:
         pieces.append(_body_type_problem(methodology, cells.body_type))
     return f"MID({'&'.join(pieces)},{len(SEPARATOR) + 1},32767)"
+
+
+def fraction_warning(spec: InputSpec, x: str, cell: str | None = None) -> str:
+    """"; " and the warning of a percentage between 0 and 1, else "" (as `values.fraction_warning`);
+    not for a cell shown as a percentage, which input_problem refuses already."""
+    sentence = text("value.share_as_fraction", name=spec.name, shown=HOLE, percent=HOLE)
+    fraction = f"({x}>0)*({x}<1)" + (f"*({_shown_as_percent(cell)}=FALSE)" if cell else "")
+    return ft.if_(f"ISNUMBER({x})", ft.if_(fraction, ft.text(SEPARATOR) + "&" + fill(sentence, x, f"{x}*100"), '""'), '""')
 
 
 def _input_decimals(spec: InputSpec) -> int | None:
@@ -297,14 +320,34 @@ def target_formula(methodology: Methodology, indicator: Indicator, cells: Cells,
     return ft.if_(f"ISNUMBER({value})", ft.if_(outside, ft.text(unreachable()), value), value)
 
 
-def direct_or(indicator: Indicator, direct: str, otherwise: str) -> str:
-    """A directly given score where one was typed (checked against 0…maximum), else `otherwise`."""
+def given(x: str) -> str:
+    """TRUE when a cell holds anything but blank or «н/д» (an error value counts as given)."""
+    return ft.if_(f"ISERROR({x})", "TRUE", f"{not_submitted(x)}=FALSE")
+
+
+def checked_inputs(methodology: Methodology, indicator: Indicator, cells: Cells, direct: str, direct_cell: str,
+                   where_direct: str, where_inputs: str) -> str:
+    """What is wrong with a body's entry for one indicator ("" when it can be scored), as
+    `cells.check_cell` says it: a score given directly and inputs too (the places named by the
+    text expressions `where_direct` and `where_inputs`), a direct score that is no score of the
+    indicator, or the inputs' problems when no score is given directly."""
     allowed = score_allowed(indicator)
     invalid = lambda shown: fill(invalid_message("score", allowed, HOLE), shown)  # noqa: E731
-    number = ft.if_(f"({direct}<0)+({direct}>{ft.number(indicator.maximum)})>0", invalid(direct), direct)
-    return ft.if_(f"ISERROR({direct})", invalid(quoted(error_name(direct))),
-                  ft.if_(not_submitted(direct), otherwise,
-                         ft.if_(f"ISNUMBER({direct})", number, invalid(shown_other(direct)))))
+    conflict = fill(text("value.score_and_inputs", direct=HOLE, inputs=HOLE), where_direct, where_inputs)
+    any_input = ft.any_of([given(cells.inputs[s.name]) for s in indicator.inputs])
+    raw = problems_formula(methodology, indicator, cells, warnings=True)
+    outside = f"({direct}<0)+({direct}>{ft.number(indicator.maximum)})>0"
+    as_percent = f"MID({_as_percent('score', 'points', direct)},{len(SEPARATOR) + 1},32767)"
+    number = ft.if_(_shown_as_percent(direct_cell), as_percent, ft.if_(outside, invalid(direct), '""'))
+    score = ft.if_(f"ISNUMBER({direct})", number, invalid(shown_other(direct)))
+    return ft.if_(f"ISERROR({direct})", ft.if_(any_input, conflict, invalid(quoted(error_name(direct)))),
+                  ft.if_(not_submitted(direct), raw, ft.if_(any_input, conflict, score)))
+
+
+def score_or_direct(indicator: Indicator, check: str, direct: str, own: str) -> str:
+    """The score of a row whose check is `check`: its message, the direct score, or `own`
+    (a check that holds warnings only scores the values as typed)."""
+    return ft.if_(f'({check}="")+(LEFT({check},1)={ft.text(WARNING)})>0', ft.if_(not_submitted(direct), own, direct), check)
 
 
 # ------------------------------------------------------------------ tiers, letters, ratings
@@ -442,8 +485,12 @@ def index_formula(totals: Sequence[str]) -> str:
 
 
 def rank_formula(index: str, indices: str, body_type: str, body_types: str) -> str:
-    """Rank among the bodies of the same type with a number for an index (text is ignored)."""
-    return passed_on(index, f"1+SUMPRODUCT(({body_types}={body_type})*ISNUMBER({indices})*({indices}>{index}))")
+    """Rank among the bodies of the same type, given only when every one of them has an index
+    (`cells.rank_cells`): else the sentence that says how many have none."""
+    without = f"SUMPRODUCT(({body_types}={body_type})*(1-ISNUMBER({indices})))"
+    incomplete = fill(text("value.no_rank", type=HOLE, count=HOLE), body_type, without)
+    rank = f"1+SUMPRODUCT(({body_types}={body_type})*ISNUMBER({indices})*({indices}>{index}))"
+    return passed_on(index, ft.if_(f"{without}>0", incomplete, rank))
 
 
 def nesting(formula: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 import tempfile
 import textwrap
 from pathlib import Path
@@ -83,14 +85,34 @@ def refuse_inputs(path: Path | str, protect: Iterable[Path | str]) -> None:
             raise OutputRefused(text("messages.is_input", path=path, other=other))
 
 
+# Whether an existing file may be replaced. The library may; the command line sets it from
+# --force for the whole command, so that every command keeps the one rule and the one sentence.
+REPLACE = ContextVar("replace_existing_files", default=True)
+
+
+@contextmanager
+def replacing(allowed: bool):
+    """Within this block atomic_write replaces an existing file only when `allowed`."""
+    token = REPLACE.set(allowed)
+    try:
+        yield
+    finally:
+        REPLACE.reset(token)
+
+
 def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = ()) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename it into
     place: a failed write leaves nothing half-written, and a killed one's leftover is removed
-    by the next write. Refuses to write over any `protect` path, however it is spelled."""
+    by the next write. Refuses to write over any `protect` path, however it is spelled, over
+    anything but a regular file, and over an existing file unless `replacing(True)`."""
     refuse_inputs(path, protect)
     target = Path(os.path.abspath(path))
     if target.is_dir():
         raise OutputRefused(text("messages.is_folder", path=path))
+    if target.exists() and not target.is_file():
+        raise OutputRefused(text("messages.not_regular", path=path))
+    if target.exists() and not REPLACE.get():
+        raise OutputRefused(text("messages.output_exists", file=path))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(target)

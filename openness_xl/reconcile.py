@@ -78,6 +78,20 @@ class Reconciliation:
         return [f for f in self.findings if f.new]
 
 
+# The checks whose finding is a cell of the published tables that the recomputation shows
+# otherwise, and the `openness scores` column of that cell.
+TABLE_CELLS = {"print-correction": "{item}", "criterion-sum": "{item}", "index-recomputed": "index",
+               "rank-recomputed": "rank", "rating": "rating", "tier-label": "{item}__tier",
+               "letter-script": "{item}__grade", "grade": "{item}__grade"}
+
+
+def departures(methodology: Methodology, source=2025) -> list[tuple[str, Finding]]:
+    """Where a workbook recomputed from the published scores shows a table cell otherwise than
+    the printed report: (the cell's column id, the finding that explains it), in report order."""
+    return [(TABLE_CELLS[f.check].format(item=f.item), f) for f in reconcile(methodology, source).findings
+            if f.check in TABLE_CELLS]
+
+
 def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
     reference.check_layout(source)

@@ -19,6 +19,7 @@ from docx.enum.section import WD_ORIENT  # noqa: E402
 from docx.shared import Cm, Pt  # noqa: E402
 
 from .exact import plain  # noqa: E402
+from .output import order_ranges  # noqa: E402
 from .grading import tier_label  # noqa: E402
 from .roadmap import Roadmap  # noqa: E402
 from .texts import decimal, text, using  # noqa: E402
@@ -85,8 +86,15 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
     r = roadmap.result
     document.add_heading(_words("heading"), level=1)
     document.add_paragraph(_words("draft", name=roadmap.name, body=roadmap.body, year=roadmap.year))
-    document.add_paragraph(_words("standing", index=_number(r.index), rating=r.rating, rank=r.rank, size=roadmap.group_size,
-                                  group=_words(f"group_{roadmap.body_type}")))
+    group = _words(f"group_{roadmap.body_type}")
+    if r.index is None:  # incomplete data: say what is missing, never «None»
+        orders = order_ranges([roadmap.methodology.indicator(i).order for i in r.missing])
+        document.add_paragraph(_words("standing_no_index", orders=orders))
+    elif r.rank is None:
+        document.add_paragraph(_words("standing_no_rank", index=_number(r.index), rating=r.rating, group=group))
+    else:
+        document.add_paragraph(_words("standing", index=_number(r.index), rating=r.rating, rank=r.rank,
+                                      size=roadmap.group_size, group=group))
 
     document.add_heading(_words("criteria"), level=2)
     criteria = document.add_table(rows=1, cols=3)

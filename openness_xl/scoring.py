@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from . import grading
 from .exact import round_half_away
@@ -135,8 +135,14 @@ def criterion_total(criterion: Criterion, methodology: Methodology, scores: Mapp
     return total, ()
 
 
-def evaluate(methodology: Methodology, submissions: Sequence[tuple[str, str, Mapping[str, Entry]]]) -> list[BodyResult]:
-    """Score every body: (code, body type, entries by indicator id) → results, ranked within body type."""
+def evaluate(methodology: Methodology, submissions: Sequence[tuple[str, str, Mapping[str, Entry]]],
+             assessed: Iterable | None = None) -> list[BodyResult]:
+    """Score every body: (code, body type, entries by indicator id) → results, ranked within body type.
+
+    A place is given only within a complete group: where any body of a type has no index — a
+    body submitted without one, or one of the `assessed` bodies (with .code and .type, such as
+    the year's registry) not submitted at all — no body of that type gets a place, since it
+    would shift with the missing ones (`unranked` names them)."""
     partial = []
     for body, body_type, entries in submissions:
         indicators: dict[str, IndicatorResult] = {}
@@ -166,11 +172,32 @@ def evaluate(methodology: Methodology, submissions: Sequence[tuple[str, str, Map
         partial.append((body, body_type, indicators, criteria, index, label, provisional))
 
     results = []
+    incomplete = set(unranked(partial_types(partial), assessed))
     for body_type in methodology.body_types:
         group = [p for p in partial if p[1] == body_type]
-        ranks = grading.competition_ranks([p[4] for p in group])
+        ranks = grading.competition_ranks([None if body_type in incomplete else p[4] for p in group])
         for (body, bt, indicators, criteria, index, label, provisional), rank in zip(group, ranks):
             results.append(BodyResult(body, bt, indicators, criteria, index, label, provisional, rank))
     order = {body: n for n, (body, *_rest) in enumerate(submissions)}
     results.sort(key=lambda r: order[r.body])
     return results
+
+
+def partial_types(rows) -> list[tuple[str, str, bool]]:
+    """(code, type, has an index) of evaluate's rows or of results."""
+    return [(r[0], r[1], r[4] is not None) if isinstance(r, tuple) else (r.body, r.body_type, r.index is not None)
+            for r in rows]
+
+
+def unranked(scored: Sequence[tuple[str, str, bool]], assessed: Iterable | None = None) -> dict[str, list[str]]:
+    """{body type: codes of the bodies without an index} for every type whose group gets no
+    place: (code, type, has an index) of the scored bodies, and the `assessed` bodies when given."""
+    missing: dict[str, list[str]] = {}
+    for code, body_type, has_index in scored:
+        if not has_index:
+            missing.setdefault(body_type, []).append(code)
+    given = {code for code, _type, _index in scored}
+    for body in assessed or ():
+        if body.code not in given:
+            missing.setdefault(body.type, []).append(body.code)
+    return missing

@@ -85,6 +85,19 @@ def percent_format_message(name: str, unit: str, shown_percent: str, shown_value
     return text(key, name=name, percent=shown_percent, value=shown_value)
 
 
+WARNING = "⚠"  # a check's sentence that starts so is a warning: the value is scored as typed
+
+
+def fraction_warning(spec, value: Any) -> str | None:
+    """A percentage strictly between 0 and 1: kept as typed (0,5 % can be true), but most
+    likely a share typed where a percentage belongs (0,533 for 53,3 %)."""
+    if spec.unit != "percent" or isinstance(value, bool) or not isinstance(value, (int, float, Fraction, Decimal)):
+        return None
+    if not 0 < value < 1:
+        return None
+    return text("value.share_as_fraction", name=spec.name, shown=shown(value), percent=shown(value * 100))
+
+
 def ceiling_message(name: str, shown_value: str, ceiling: str) -> str:
     return text("value.ceiling", name=name, shown=shown_value, ceiling=ceiling)
 

@@ -25,7 +25,7 @@ from typing import Sequence
 from . import grading
 from .exact import plain
 from .methodology import Methodology
-from .output import csv_text
+from .output import csv_text, order_ranges
 from .scoring import DIRECT, RAW, Entry, evaluate
 from .targets import next_tier_goal, target, tier_entry
 from .texts import decimal, language, text
@@ -203,6 +203,13 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
     """The proposals that reach `kind value` (tier, letter, rating or rank)."""
     results = evaluate(methodology, submissions)
     me = next(r for r in results if r.body == body)
+    if kind in ("rating", "rank") and me.index is None:
+        orders = order_ranges([methodology.indicator(i).order for i in me.missing])
+        raise ValueError(text("whatif.no_index", body=body, goal=f"{kind} {value}", orders=orders))
+    if kind == "rank" and me.rank is None:
+        without = [r.body for r in results if r.body_type == me.body_type and r.index is None]
+        raise ValueError(text("value.no_rank", type=methodology.body_type_label(me.body_type, language()), count=len(without))
+                         + f" ({', '.join(without)})")
     if kind == "rating":
         band = next((b for b in methodology.ratings if b.rating == value), None)
         if band is None or band.lower is None:
@@ -211,6 +218,8 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
         return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}",
                       text("whatif.goal_rating", value=value))]
     if kind == "rank":
+        if not str(value).strip().isdigit():
+            raise ValueError(text("whatif.bad_rank_number", value=repr(value)))
         rank = int(value)
         others = sorted((r.index for r in results if r.body_type == me.body_type and r.body != body
                          and r.index is not None), reverse=True)
@@ -247,7 +256,9 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
             goal = tier_entry(methodology, indicator, value)
             steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
         after = next(r for r in evaluate(methodology, apply_steps(submissions, body, steps)) if r.body == body)
-        return [Plan(f"every indicator {value}", Fraction(0), steps, me, after, text("whatif.goal_tier", value=value), True)]
+        # What the plan gains: each indicator raised to its goal (a penalty lowered to it).
+        gain = sum((abs(step.goal - step.score) for step in steps), Fraction(0))
+        return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True)]
     raise ValueError(text("whatif.bad_kind", goal=repr(kind)))
 
 

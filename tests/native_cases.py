@@ -283,8 +283,9 @@ def indicator_entry(draw, methodology: Methodology, indicator: Indicator):
             [-1.0, float(maximum) + 0.5, "abc", "3", True, CellError("#N/A")]))}
     cents = draw(st.integers(0, int(maximum * 100)))
     cells = {(indicator.id, "score"): cents / 100}
-    if draw(st.booleans()):  # a direct score takes precedence over inputs given too
+    if draw(st.booleans()):  # a direct score and inputs too: refused, naming both places
         cells.update(entry_cells(indicator, draw(_valid(indicator)), rng))
+        return "both", cells
     return "direct", cells
 
 

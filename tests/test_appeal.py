@@ -222,3 +222,17 @@ def test_applying_a_log_then_diffing_shows_exactly_the_accepted_rows(picks):
                 if a.decision != "rejected" and Fraction(a.claimed_value) != Fraction(a.source_value)}
     assert changes == expected
     assert len(applied) == sum(a.decision != "rejected" for a in appeals)
+
+
+def test_a_final_version_in_xlsx_or_a_template_passes_the_version_check(cli, tmp_path, source):
+    """`appeal apply … -o final.xlsx` and a template made from the final CSV are the same final
+    version as the CSV: `report --source --appeals` compares their content, not their bytes."""
+    path = log(tmp_path, *GOOD)
+    final_csv, final_xlsx, template = tmp_path / "final.csv", tmp_path / "final.xlsx", tmp_path / "final-template.xlsx"
+    assert cli("appeal", "apply", str(source), str(path), "-o", str(final_csv))[0] == 0
+    assert cli("appeal", "apply", str(source), str(path), "-o", str(final_xlsx))[0] == 0
+    assert cli("template", str(final_csv), "-o", str(template))[0] == 0
+    for final in (final_xlsx, template):
+        code, _, err = cli("report", str(final), "--source", str(source), "--appeals", str(path), "-o",
+                           str(tmp_path / f"report-{final.stem}.xlsx"))
+        assert code == 0, err

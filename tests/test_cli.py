@@ -64,7 +64,7 @@ def test_check_ok(tmp_path, capsys):
     path = tmp_path / "ok.csv"
     path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,4\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", str(path))
-    assert code == 0 and "OK — 1 body, 1 indicator entry" in out
+    assert code == 0 and "every value is valid — 1 body, 1 indicator entry; but the year is incomplete" in out
 
 
 def test_output_file_is_written_and_never_over_the_input(tmp_path, capsys):
@@ -77,7 +77,8 @@ def test_output_file_is_written_and_never_over_the_input(tmp_path, capsys):
     out = tmp_path / "sub" / "scores.csv"
     assert run(capsys, "scores", "-o", str(out))[0] == 0
     first = out.read_bytes()
-    assert run(capsys, "scores", "-o", str(out))[0] == 0
+    assert run(capsys, "scores", "-o", str(out))[0] == 1  # it exists: only with --force
+    assert run(capsys, "scores", "-o", str(out), "--force")[0] == 0
     assert out.read_bytes() == first  # same inputs, same bytes
     assert [p.name for p in out.parent.iterdir()] == ["scores.csv"]  # no temporary left behind
 

@@ -81,7 +81,7 @@ def test_duplicates_through_aliases(tmp_path, methodology, bodies):
 
 def test_score_and_inputs_together(tmp_path, methodology, bodies):
     found = problems(write_csv(tmp_path, ["МЗ,fb_satisfaction,score,3", "МЗ,fb_satisfaction,satisfied_percent,50"]), methodology, bodies)
-    assert "give either a score or the inputs (satisfied_percent), not both" in str(found[0])
+    assert "a score is given directly (row 2) and so are the inputs (row 3): keep one of the two" in str(found[0])
 
 
 def test_every_problem_is_collected(tmp_path, methodology, bodies):

@@ -100,7 +100,7 @@ def test_kazakh_workbooks_speak_kazakh():
     assert calc["C5"].value in ("ОМО", "ЖАО") and calc["B5"].value.endswith(("министрлігі", "агенттігі", "прокуратурасы"))
     readme = [row[0] for row in book["Нұсқаулық"].iter_rows(values_only=True) if row[0]]
     assert readme[0] == "Ашықтық индексі 2025: бастапқы деректер үлгісі"
-    assert readme[-1] == "Қазақша атаулар: неофициальный перевод"  # our translations are marked
+    assert readme[-1] == "Қазақша атаулар: ресми емес аударма"  # our translations are marked
     values = openpyxl.load_workbook(ROOT / "workbooks" / "report-2025-kk.xlsx", data_only=True)
     tiers = {c.value for row in values["Деректер"].iter_rows(min_row=3) for c in row if isinstance(c.value, str)}
     assert {"жоғары", "орташа", "төмен", "тиімсіз"} <= tiers and not tiers & {"высокий", "средний", "низкий"}
@@ -169,3 +169,18 @@ def test_a_methodology_without_kazakh_names_refuses_a_kazakh_file_by_name():
     write_template(methodology, BODIES, lang="ru")  # Russian needs nothing more
     with pytest.raises(MissingTranslation, match="input not_held: the methodology file gives no description_kk"):
         write_template(methodology, BODIES, lang="kk")
+
+
+@pytest.mark.parametrize("stem, title", [("inputs-template-2025", "Недопустимое значение"),
+                                         ("inputs-template-2025-kk", "Жарамсыз мән")])
+def test_no_leftovers_of_another_language_in_the_templates(stem, title):
+    """No «%, %» in a heading, every validation box titled in the workbook's language, and in the
+    Kazakh file no Russian supplier abbreviation or Russian status word."""
+    book = openpyxl.load_workbook(ROOT / "workbooks" / f"{stem}.xlsx")
+    texts = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    texts += [c.comment.text for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.comment]
+    assert not [t for t in texts if "%, %" in t]
+    titles = {v.errorTitle for sheet in book.worksheets for v in sheet.data_validations.dataValidation}
+    assert titles == {title}
+    if stem.endswith("-kk"):
+        assert not [t for t in texts if "КПСиСУ" in t or "неофициальный" in t]

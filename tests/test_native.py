@@ -35,8 +35,17 @@ BODIES = registry(2025)
 GENERATED = 2000
 # Functions «Расчёт» may use: all of them exist in Excel 2010 and LibreOffice 7.4.
 EXCEL_2010 = {"IF", "ISNUMBER", "ISERROR", "ISLOGICAL", "ISTEXT", "TRIM", "MID", "ROUND", "INT", "IFERROR",
-              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT", "LEFT", "CELL"}
+              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT", "LEFT", "CELL", "INDEX", "ISBLANK", "ROW", "COUNTIF"}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
+
+
+def formula_cells(bodies: int) -> int:
+    """How many formula cells «Расчёт» and «Проверка» hold: per body its scores and checks,
+    the search of its code on each input sheet and each input found there; per input sheet
+    the count of unknown codes."""
+    sheets = len(METHODOLOGY.criteria) + 1
+    keys = sum(len(i.inputs) + 1 for i in METHODOLOGY.indicators)
+    return bodies * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators) + sheets + keys) + sheets
 
 
 def functions_in(formula: str) -> set[str]:
@@ -67,7 +76,7 @@ def test_formulas_fit_excel_limits_and_use_only_excel_2010_functions(tmp_path):
     book = openpyxl.load_workbook(path)
     formulas = [c.value for name in (CALC, CHECKS) for row in book[name].iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith("=")]
-    assert len(formulas) == len(BODIES) * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators))
+    assert len(formulas) == formula_cells(len(BODIES))
     used = set().union(*(functions_in(f) for f in formulas))
     assert used <= EXCEL_2010, f"not in Excel 2010: {used - EXCEL_2010}"
     assert not any("OPENNESS_" in f for f in formulas)
@@ -150,9 +159,12 @@ def entries_of(case) -> dict | None:
     entries = {}
     for indicator in METHODOLOGY.indicators:
         direct = case.cells.get((indicator.id, "score"))
+        raw = {s.name: case.cells.get((indicator.id, s.name)) for s in indicator.inputs}
         if direct is not None and direct != "н/д":
             if isinstance(direct, (str, bool)) or not 0 <= direct <= indicator.maximum:
                 return None
+            if any(v is not None and v != "н/д" for v in raw.values()):
+                return None  # a score and inputs: refused
             entries[indicator.id] = Entry(DIRECT, score=to_fraction(direct))
             continue
         raw = {s.name: case.cells.get((indicator.id, s.name)) for s in indicator.inputs}
@@ -181,7 +193,7 @@ def generated():
 
 def test_generated_bodies_cover_ties_edges_and_bad_input(generated):
     drawn = [what for case in generated for what in case.kinds.values()]
-    for what in ("tie", "edge", "zero", "invalid", "relation", "blank", "direct", "direct_bad", "direct_edge"):
+    for what in ("tie", "edge", "zero", "invalid", "relation", "blank", "direct", "direct_bad", "direct_edge", "both"):
         assert drawn.count(what) >= 200, (what, drawn.count(what))
     assert sum(1 for c in generated if c.code.startswith("T")) >= 2000
 
@@ -208,9 +220,12 @@ def libreoffice_reads(value):
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_libreoffice_recalculates_the_template_like_the_core(generated, tmp_path, lang):
     """Every cell of «Расчёт» and «Проверка» recalculated from scratch equals the core, in the
-    Russian template and in the Kazakh one (its messages and tiers are compiled in Kazakh)."""
+    Russian template for every generated body, and in the Kazakh one (its messages and tiers are
+    compiled in Kazakh; the formulas are the same) for the worked examples and every eighth
+    generated body, a sample with every kind of case that takes a third of the time."""
+    cases = generated if lang == "ru" else [c for n, c in enumerate(generated) if not c.code.startswith("T") or n % 8 == 0]
     with using(lang):
-        _recalculates_like_the_core(generated, tmp_path, sheet_name("calc"), sheet_name("checks"))
+        _recalculates_like_the_core(cases, tmp_path, sheet_name("calc"), sheet_name("checks"))
 
 
 def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
@@ -222,7 +237,7 @@ def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
     blank = tmp_path / "blank" / "generated.xlsx"
     blank.parent.mkdir()
     removed = strip_cached_values(source, blank, (CALC, CHECKS))
-    assert removed == len(generated) * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators))
+    assert removed == formula_cells(len(generated))
     book = openpyxl.load_workbook(recalculate(blank, tmp_path), data_only=True)
 
     excel_rows, excel_problems = calculated_values(METHODOLOGY, reg, values)
@@ -230,7 +245,10 @@ def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
     rows, problems = calculated_values(METHODOLOGY, reg, lo_values)
     ids = score_columns(METHODOLOGY)[2:]
     mismatches, engine_difference, compared = [], 0, 0
-    for case, row, line in zip(generated, rows, book[CALC].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True)):
+    calc_lines = list(book[CALC].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
+    check_lines = list(book[CHECKS].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
+    assert len(calc_lines) == len(check_lines) == len(generated) == len(rows)
+    for case, row, line in zip(generated, rows, calc_lines):
         assert line[0] == case.code
         for name, got in zip(ids, line[FIRST_COL:]):
             compared += 1
@@ -238,7 +256,7 @@ def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
                 indicator = name.split("__")[0]
                 mismatches.append((case.code, name, case.kinds.get(indicator),
                                    {k[1]: v for k, v in case.cells.items() if k[0] == indicator}, row[name], got))
-    for case, expected, line in zip(generated, problems, book[CHECKS].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True)):
+    for case, expected, line in zip(generated, problems, check_lines):
         for indicator, got in zip(expected, line[FIRST_COL:]):
             compared += 1
             if not same(expected[indicator], got):

@@ -225,3 +225,33 @@ def test_band_edges_are_inclusive_at_the_lower_end(indicator, body_type, edge, p
         under = {indicator.params["part"]: (edge - cent) * whole / 100, indicator.params["whole"]: whole}
     assert compute(METHODOLOGY, indicator, at, body_type) == points
     assert compute(METHODOLOGY, indicator, under, body_type) == below
+
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["CGO", "MIO"]), st.integers(0, 100), st.booleans()), min_size=1, max_size=12),
+       st.lists(st.sampled_from(["CGO", "MIO"]), max_size=2))
+def test_a_place_only_among_a_complete_group(bodies, absent):
+    """A group in which any body has no index — submitted without one, or assessed but not
+    submitted — gets no place at all; a complete group gets its competition ranks."""
+    from types import SimpleNamespace
+
+    from openness_xl.scoring import DIRECT, Entry, evaluate, unranked
+
+    methodology = load(2025)
+    submissions = []
+    for n, (body_type, share, complete) in enumerate(bodies):
+        given = methodology.indicators if complete else methodology.indicators[1:]
+        entries = {i.id: Entry(DIRECT, score=Fraction(0) if i.role == "penalty" else i.maximum * share / 100) for i in given}
+        submissions.append((f"B{n}", body_type, entries))
+    assessed = [SimpleNamespace(code=code, type=t) for code, t, _ in submissions]
+    assessed += [SimpleNamespace(code=f"absent{n}", type=t) for n, t in enumerate(absent)]
+    results = evaluate(methodology, submissions, assessed=assessed)
+    for body_type in ("CGO", "MIO"):
+        group = [r for r in results if r.body_type == body_type]
+        whole = all(r.index is not None for r in group) and body_type not in absent
+        expected = grading.competition_ranks([r.index for r in group]) if whole else [None] * len(group)
+        assert [r.rank for r in group] == expected
+    missing = unranked([(r.body, r.body_type, r.index is not None) for r in results], assessed)
+    assert set(missing) == {t for t in ("CGO", "MIO") if any(r.index is None for r in results if r.body_type == t)
+                            or t in absent}

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..exact import plain as _show
 from ..kinds import Kind
-from ..texts import count, decimal, diagnostics_language, language, text
+from ..texts import count, decimal, diagnostics_language, language, term, text
 
 HERE = Path(__file__).parent
 INPUT_TYPES = ("integer", "decimal", "boolean", "choice")
@@ -171,7 +171,8 @@ class Indicator:
     @property
     def supplier_shown(self) -> str:
         """The supplier as the workbooks show it, in the current language."""
-        return self.supplier if self.supplier_named else text("note.supplier_unnamed", kind="files", supplier=self.supplier)
+        supplier = term("supplier", self.supplier, kind="files")
+        return supplier if self.supplier_named else text("note.supplier_unnamed", kind="files", supplier=supplier)
 
     @property
     def input_names(self) -> tuple[str, ...]:

@@ -241,6 +241,7 @@ def _date_text(value):
 
 
 def _write(table: dict, path: Path, fmt: str) -> None:
+    from ..output import atomic_write
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
@@ -257,7 +258,10 @@ def _write(table: dict, path: Path, fmt: str) -> None:
                                     (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in values],
                                    type=pa.string())
     arrow = pa.table(arrays)
+    sink = pa.BufferOutputStream()
     if fmt == "parquet":
-        pq.write_table(arrow, path)
+        pq.write_table(arrow, sink)
     else:
-        pacsv.write_csv(arrow, path)
+        pacsv.write_csv(arrow, sink)
+    # Through the one writer: atomic, and no existing file replaced without --force.
+    atomic_write(path, sink.getvalue().to_pybytes())

@@ -15,15 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from xlsxwriter.utility import xl_col_to_name
-
 from .. import cells, native
+from .. import formula_text as ft
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..output import score_columns
 from ..texts import text as T
-from .common import GRADE_COLOURS, SCORE_FORMAT, colour_formats, column_range, sheet_name, tier_colour_rules, tier_colours
-from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
+from . import by_code
+from .common import (GRADE_COLOURS, ROW, SCORE_FORMAT, at, colour_formats, column_range, sheet_name, tier_colour_rules,
+                     tier_colours)
+from .table import LINE_HEIGHT, lines_of
+from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
 FIRST_COL = 3
 TYPE_COL = 2
@@ -35,18 +37,34 @@ def define_lambdas(workbook, methodology: Methodology) -> None:
         workbook.define_name(name, formula)
 
 
-def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Mapping[tuple, object]):
+def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Mapping[tuple, object],
+                      found: Mapping[tuple[str, str], object] | None = None):
     """What every cell of «Расчёт» and «Проверка» shows for these input cells, by the cell
-    semantics of `openness_xl.cells`: ([{column id: value}], [{indicator id: problems}]) per body."""
+    semantics of `openness_xl.cells`: ([{column id: value}], [{indicator id: problems}]) per body.
+    `found` {(input sheet, code): status} is what `by_code` finds for each code (its row, or
+    why none); by default every code stands once, in its body's row of the template."""
+    by = by_code.layout(methodology, bodies)
     rows, problems = [], []
-    for body in bodies:
+    for position, body in enumerate(bodies):
+        def status(sheet: str):
+            if found is None:
+                return FIRST_BODY_ROW + position + 1
+            return found.get((sheet, body.code), by_code.code_status(sheet, body.code, []))
+
         row: dict[str, object] = {}
         checks: dict[str, str] = {}
         for indicator in methodology.indicators:
-            raw = [body.type if n == "body_type" else values.get((body.code, indicator.id, n))
-                   for n in cells.argument_names(indicator)]
-            checks[indicator.id] = cells.problems_cell(methodology, indicator, *raw)
-            score = cells.direct_cell(methodology, indicator, values.get((body.code, indicator.id, "score")), *raw)
+            keys = [f"{indicator.id}.{name}" for name in indicator.input_names]
+            own, direct = status(by.columns[keys[0]][0]), status(by.columns[f"{indicator.id}.score"][0])
+            if not isinstance(own, int) or not isinstance(direct, int):
+                checks[indicator.id] = score = own if not isinstance(own, int) else direct
+            else:
+                raw = [body.type if n == "body_type" else values.get((body.code, indicator.id, n))
+                       for n in cells.argument_names(indicator)]
+                where = (by_code.location(by, [f"{indicator.id}.score"], direct), by_code.location(by, keys, own))
+                given = values.get((body.code, indicator.id, "score"))
+                checks[indicator.id] = cells.check_cell(methodology, indicator, given, *raw, where=where)
+                score = cells.direct_cell(methodology, indicator, given, *raw, where=where)
             row[indicator.id] = score
             row[f"{indicator.id}__tier"] = cells.tier_cell(methodology, indicator.id, score)
         for criterion in methodology.criteria:
@@ -58,10 +76,10 @@ def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Ma
         rows.append(row)
         problems.append(checks)
     for body_type in {b.type for b in bodies}:
-        group = [[row["index"]] for row, b in zip(rows, bodies) if b.type == body_type]
-        ranks = cells.rank_cell(group, group)
-        for row, rank in zip((r for r, b in zip(rows, bodies) if b.type == body_type), ranks):
-            row["rank"] = rank[0]
+        group = [row for row, b in zip(rows, bodies) if b.type == body_type]
+        ranks = cells.rank_cells([row["index"] for row in group], methodology.body_type_label(body_type))
+        for row, rank in zip(group, ranks):
+            row["rank"] = rank
     return rows, problems
 
 
@@ -91,12 +109,15 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     for name, col in col_of.items():
         sheet.write_string(KEY_ROW, col, name, key)
     first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(bodies) - 1
-    formulas = _row_formulas(methodology, columns, col_of)
+    by = by_code.layout(methodology, bodies)
+    assert dict(by.columns) == dict(columns)
+    formulas = _row_formulas(methodology, by, col_of)
     index_range = column_range(calc, first, last, col_of["index"]).split("!", 1)[1]
     type_range = column_range(calc, first, last, TYPE_COL).split("!", 1)[1]
-    formulas.cell["rank"] = "=" + native.rank_formula(_at(col_of["index"]), index_range, _at(TYPE_COL), type_range)
+    formulas.cell["rank"] = "=" + native.rank_formula(at(col_of["index"]), index_range, at(TYPE_COL), type_range)
     numeric = {name for name in ids if not name.endswith(("__tier", "__grade")) and name not in ("rating", "rank")}
     rows, problems = calculated_values(methodology, bodies, values)
+    by_code.write_columns(workbook, checks, by, methodology, bodies, values)
     for position, (row_values, row_problems) in enumerate(zip(rows, problems)):
         row = first + position
         at_row = str(row + 1)
@@ -107,33 +128,77 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
             sheet.write_formula(row, col_of[name], formulas.cell[name].replace(ROW, at_row),
                                 score_format if name in numeric else None, row_values[name])
 
-    _headings(sheet, checks, methodology, col_of, head, key)
+    group = workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "text_wrap": True, "valign": "top",
+                                 "align": "center"})
+    _headings(sheet, checks, methodology, col_of, head, group)
     for indicator in methodology.indicators:
         tier_colour_rules(sheet, first, last, col_of[f"{indicator.id}__tier"], tiers)
     for criterion in methodology.criteria:
         tier_colour_rules(sheet, first, last, col_of[f"{criterion.id}__grade"], letters)
-    sheet.set_column(FIRST_COL, FIRST_COL + len(ids) - 1, 13)
-    sheet.set_row(HEAD_ROW, 75)
-    checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators) - 1, 45)
-    checks.set_row(HEAD_ROW, 45)
-    for target, width in ((sheet, len(ids)), (checks, len(methodology.indicators))):
+    for name, col in col_of.items():
+        sheet.set_column(col, col, 13 if name.endswith("__tier") or name == "rank" else 8)
+    sheet.set_row(GROUP_ROW, 30)
+    sheet.set_row(HEAD_ROW, 30)
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators) - 1, CHECK_WIDTH, wrap)
+    checks.set_row(HEAD_ROW, 30)
+    for target in (sheet, checks):
         target.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
-        # Too wide for one page: print at full size across pages, headings and codes repeated.
-        target.print_area(0, 0, last, FIRST_COL + width - 1)
-        target.repeat_rows(HEAD_ROW, KEY_ROW)
-        target.repeat_columns(0, 0)
+        target.set_row(KEY_ROW, None, None, {"hidden": True})  # the program's column ids, not for reading
+        target.set_column(1, 1, NAME_WIDTH, wrap)
+        for position, body in enumerate(bodies):
+            target.write_string(first + position, 1, body.name(), wrap)
+    # Rows as tall as their longest name or message as written (LibreOffice does not fit a row
+    # to wrapped text when it opens a file; Excel's AutoFit refits it after edits).
+    for position, (body, row_problems) in enumerate(zip(bodies, problems)):
+        name_lines = lines_of(body.name(), NAME_WIDTH - 4)
+        if name_lines > 1:
+            sheet.set_row(first + position, LINE_HEIGHT * name_lines)
+        most = max([name_lines] + [lines_of(text, CHECK_WIDTH - 4) for text in row_problems.values() if text])
+        if most > 1:
+            checks.set_row(first + position, LINE_HEIGHT * most)
+    pages = _page_groups(methodology, [[col_of[i.id], col_of[f"{i.id}__tier"]] for i in methodology.indicators], 3)
+    pages.append([col_of[name] for c in methodology.criteria for name in (c.id, f"{c.id}__grade")])
+    pages.append([col_of[name] for name in ("index", "rating", "rank")])
+    print_in_pages(sheet, bodies, pages, T("template.calc_title", year=methodology.year))
+    print_in_pages(checks, bodies, _page_groups(methodology, [[FIRST_COL + n] for n in range(len(methodology.indicators))], 2),
+                   T("template.checks_title"))
     return col_of, rows
 
 
-# Formulas are compiled once per column with this in place of the row number, then the row
-# is put in: compiling 2,000 rows one by one took most of the time of a large template.
-ROW = "\x01"
+# Printing: A4 landscape at 75 % (11-point text prints at 8.25 points), the code and the name
+# repeated on every page, a page of columns never splitting an indicator (three on «Расчёт»,
+# two on «Проверка»), ЦГО and МИО on pages of their own. LibreOffice measures a column wider
+# than Excel does: the pages are planned with its measure.
+NAME_WIDTH = 40
+CHECK_WIDTH = 36
+PRINT_SCALE = 75
 
 
-def _at(col: int, sheet: str | None = None) -> str:
-    """A relative reference to column `col` of the row being written."""
-    reference = xl_col_to_name(col) + ROW
-    return f"'{sheet}'!{reference}" if sheet else reference
+def _page_groups(methodology: Methodology, columns: list[list[int]], most: int) -> list[list[int]]:
+    """The columns of each printed page: each criterion's indicators (`columns`, in the
+    methodology's order) in as few pages of at most `most` indicators as it takes, evenly."""
+    pages, position = [], 0
+    for criterion in methodology.criteria:
+        own = columns[position:position + len(criterion.indicators)]
+        position += len(criterion.indicators)
+        count = -(-len(own) // most)
+        size = -(-len(own) // count)
+        pages += [[c for item in own[n:n + size] for c in item] for n in range(0, len(own), size)]
+    return pages
+
+
+def print_in_pages(sheet, bodies: BodyRegistry, pages: list[list[int]], title: str) -> None:
+    """Print set-up of a body-per-row sheet whose columns `pages` are each one printed page."""
+    sheet.print_area(GROUP_ROW, 0, FIRST_BODY_ROW + len(bodies) - 1, max(pages[-1]))
+    sheet.repeat_rows(GROUP_ROW, HEAD_ROW)
+    sheet.repeat_columns(0, 1)
+    sheet.set_print_scale(PRINT_SCALE)
+    sheet.set_v_pagebreaks([min(page) for page in pages[1:]])
+    types = [body.type for body in bodies]
+    sheet.set_h_pagebreaks([FIRST_BODY_ROW + n for n in range(1, len(types)) if types[n] != types[n - 1]])
+    # The title in the page's header: in A1 it would run across the pages and garble.
+    sheet.set_header("&L&B" + title.replace("&", "&&")[:200] + "&R&P / &N")
 
 
 @dataclass
@@ -143,30 +208,38 @@ class _RowFormulas:
     cell: dict[str, str]
 
 
-def _row_formulas(methodology: Methodology, columns: Mapping[str, tuple[str, int]], col_of: Mapping[str, int]) -> _RowFormulas:
-    """Every formula of a body row on «Проверка» and «Расчёт», the row left open."""
+def _row_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping[str, int]) -> _RowFormulas:
+    """Every formula of a body row on «Проверка» and «Расчёт», the row left open. Inputs are
+    read from the columns right of the checks, where each body's row of every input sheet is found
+    by its code (`by_code`)."""
     result = _RowFormulas({}, {}, {})
-    body_type = _at(TYPE_COL)
+    body_type = at(TYPE_COL)
     for number, indicator in enumerate(methodology.indicators):
-        inputs = {name: _at(columns[f"{indicator.id}.{name}"][1], columns[f"{indicator.id}.{name}"][0])
-                  for name in indicator.input_names}
+        keys = {name: f"{indicator.id}.{name}" for name in indicator.input_names}
+        score_key = f"{indicator.id}.score"
+        own_sheet, direct_sheet = by.columns[next(iter(keys.values()))][0], by.columns[score_key][0]
+        checked = native.checked_inputs(
+            methodology, indicator,
+            native.Cells({n: by.value(k, here=True) for n, k in keys.items()}, at(TYPE_COL, sheet_name("calc")),
+                         cells={n: by.source(k, here=True) for n, k in keys.items()}),
+            by.value(score_key, here=True), by.source(score_key, here=True), by.location([score_key], here=True),
+            by.location(list(keys.values()), here=True))
+        found = [by.status(own_sheet, here=True), by.status(direct_sheet, here=True)]
         result.check_col[indicator.id] = FIRST_COL + number
-        result.check[indicator.id] = "=" + native.problems_formula(
-            methodology, indicator, native.Cells(inputs, _at(TYPE_COL, sheet_name("calc")), references=True))
-        check = _at(FIRST_COL + number, sheet_name("checks"))
-        direct_sheet, direct_col = columns[f"{indicator.id}.score"]
-        own = native.score_formula(methodology, indicator, native.Cells(inputs, body_type))
-        score = _at(col_of[indicator.id])
-        result.cell[indicator.id] = "=" + native.direct_or(indicator, _at(direct_col, direct_sheet),
-                                                           f'IF({check}="",{own},{check})')
+        result.check[indicator.id] = "=" + ft.if_(f"ISNUMBER({found[0]})", ft.if_(f"ISNUMBER({found[1]})", checked, found[1]),
+                                                  found[0])
+        check = at(FIRST_COL + number, sheet_name("checks"))
+        own = native.score_formula(methodology, indicator, native.Cells({n: by.value(k) for n, k in keys.items()}, body_type))
+        score = at(col_of[indicator.id])
+        result.cell[indicator.id] = "=" + native.score_or_direct(indicator, check, by.value(score_key), own)
         result.cell[f"{indicator.id}__tier"] = "=" + native.passed_on(score, native.tier_chain(methodology, indicator, score))
-    scores = {i.id: _at(col_of[i.id]) for i in methodology.indicators}
+    scores = {i.id: at(col_of[i.id]) for i in methodology.indicators}
     for criterion in methodology.criteria:
-        total = _at(col_of[criterion.id])
+        total = at(col_of[criterion.id])
         result.cell[criterion.id] = "=" + native.criterion_formula(methodology, criterion, scores)
         result.cell[f"{criterion.id}__grade"] = "=" + native.passed_on(total, native.grade_chain(criterion, total))
-    result.cell["index"] = "=" + native.index_formula([_at(col_of[c.id]) for c in methodology.criteria])
-    index = _at(col_of["index"])
+    result.cell["index"] = "=" + native.index_formula([at(col_of[c.id]) for c in methodology.criteria])
+    index = at(col_of["index"])
     result.cell["rating"] = "=" + native.passed_on(index, native.rating_chain(methodology, index))
     return result
 
@@ -178,15 +251,18 @@ def _verbatim_formulas(sheet) -> None:
     sheet._prepare_formula = lambda formula, expand_future_functions=False: formula.removeprefix("=")
 
 
-def _headings(sheet, checks, methodology: Methodology, col_of, head, key) -> None:
+def _headings(sheet, checks, methodology: Methodology, col_of, head, group) -> None:
+    """Headings: an indicator's or criterion's name over its two columns, then what each holds."""
     for number, indicator in enumerate(methodology.indicators):
         label = f"{indicator.order}. {indicator.text('short')}" + (T("word.provisional") if indicator.provisional else "")
-        sheet.write_string(HEAD_ROW, col_of[indicator.id], label, head)
+        sheet.merge_range(GROUP_ROW, col_of[indicator.id], GROUP_ROW, col_of[f"{indicator.id}__tier"], label, group)
+        sheet.write_string(HEAD_ROW, col_of[indicator.id], T("head.score"), head)
         sheet.write_string(HEAD_ROW, col_of[f"{indicator.id}__tier"], T("head.tier"), head)
         checks.write_string(HEAD_ROW, FIRST_COL + number, label, head)
-        checks.write_string(KEY_ROW, FIRST_COL + number, indicator.id, key)
+        checks.write_string(KEY_ROW, FIRST_COL + number, indicator.id)
     for criterion in methodology.criteria:
-        sheet.write_string(HEAD_ROW, col_of[criterion.id], criterion.text(), head)
+        sheet.merge_range(GROUP_ROW, col_of[criterion.id], GROUP_ROW, col_of[f"{criterion.id}__grade"], criterion.text(), group)
+        sheet.write_string(HEAD_ROW, col_of[criterion.id], T("head.score"), head)
         sheet.write_string(HEAD_ROW, col_of[f"{criterion.id}__grade"], T("head.grade"), head)
     types = " / ".join(methodology.body_type_label(code) for code in methodology.body_types)
     for name, label in (("index", T("head.index")), ("rating", T("head.rating")), ("rank", T("head.rank_in_types", types=types))):

@@ -6,7 +6,7 @@ import io
 from fractions import Fraction
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import __version__
 from ..grading import tier_label
@@ -20,6 +20,22 @@ GRADE_COLOURS = ("#C6EFCE", "#FFEB9C", "#FFC7CE")  # best, middle, worst letter
 # Scores show two decimals always (4,00 beside 3,78) and more where a score has them
 # (open data 4,515): the exact value, never a rounded-looking one.
 SCORE_FORMAT = "0.00##"
+
+
+# Formulas are compiled once per column with this in place of the row number, then the row
+# is put in: compiling 2,000 rows one by one took most of the time of a large template.
+ROW = "\x01"
+
+
+def quoted_sheet(sheet: str) -> str:
+    """A sheet name as a reference writes it: 'АППК', 'Bob''s'."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def at(col: int, sheet: str | None = None) -> str:
+    """A relative reference to column `col` of the row being written (see ROW)."""
+    reference = xl_col_to_name(col) + ROW
+    return f"{quoted_sheet(sheet)}!{reference}" if sheet else reference
 
 
 def sheet_name(key: str) -> str:

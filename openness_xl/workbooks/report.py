@@ -27,9 +27,11 @@ from ..exact import plain
 from ..methodology import Methodology
 from ..scoring import BodyResult
 from ..native import SUM_DECIMALS
+from ..output import score_columns
 from .calculation import define_lambdas
+from .table import Table, add_table_sheet
 from ..grading import tier_label
-from ..texts import decimal, language, text as T, using
+from ..texts import decimal, language, term, text as T, using
 from .common import (GRADE_COLOURS, SCORE_FORMAT, cell, colour_formats, column_range, finish, new_workbook, number, ref,
                      sheet_name, tier_colour_rules, tier_colours)
 
@@ -59,6 +61,10 @@ class Layout:
 
     def criterion_col(self, criterion_id: str) -> int:
         return 3 + 2 * len(self.methodology.indicators) + 2 * [c.id for c in self.methodology.criteria].index(criterion_id)
+
+    def column(self, column_id: str) -> int:
+        """The «Данные» column of an `openness scores` column id (`appk`, `appk__grade`, `rank` …)."""
+        return 3 + score_columns(self.methodology)[2:].index(column_id)
 
     @property
     def index_col(self) -> int:
@@ -113,16 +119,52 @@ def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
-                 year: int = 2025, tables: Sequence = (), lang: str = "ru") -> bytes:
+                 year: int = 2025, tables: Sequence = (), lang: str = "ru", departures: Sequence = ()) -> bytes:
     """The report workbook in `lang` (ru, kk or en) as bytes (deterministic for the same
     results and provenance). `tables` adds sheets of plain rows (`table.Table`), made in the
     same language: «Изменения» (the accepted appeals and their effect), «Динамика»
-    (year-over-year change), «Что нужно», «Устойчивость»."""
+    (year-over-year change), «Что нужно», «Устойчивость». `departures` (`reconcile.departures`,
+    for the published scores) are the cells where the recomputed tables differ from the print:
+    each such cell gets a note with the printed value and the report's error, and the sheet
+    «Отличия от отчёта» lists them."""
     with using(lang):
-        return _write_report(methodology, results, provenance, year, tables)
+        return _write_report(methodology, results, provenance, year, tables, departures)
 
 
-def _write_report(methodology: Methodology, results, provenance, year: int, tables) -> bytes:
+def departure_notes(methodology: Methodology, departures: Sequence) -> dict[tuple[str, str], str]:
+    """{(body, column id): the note of a cell that differs from the printed report}."""
+    notes: dict[tuple[str, str], list[str]] = {}
+    for column, finding in departures:
+        ours = tier_label(finding.computed) if column.endswith("__tier") else finding.computed
+        notes.setdefault((finding.body, column), []).append(
+            T("report.departure_note", printed=finding.published, ours=ours, ref=finding.known or "—", line=finding.line,
+              note=finding.note))
+    return {key: "\n".join(texts) for key, texts in notes.items()}
+
+
+def departures_table(methodology: Methodology, departures: Sequence, names) -> Table:
+    """The sheet that lists every cell where the workbook departs from the printed report."""
+    labels = dict(zip(score_columns(methodology)[2:], column_labels(methodology)))
+    rows = [(f.body, names.get(f.body, f.body), labels[column], f.published,
+             tier_label(f.computed) if column.endswith("__tier") else f.computed, f.known or "—", f.line, f.note)
+            for column, f in departures]
+    columns = [T(f"head.{key}") for key in ("code", "name", "column", "printed", "here", "error", "line", "explanation")]
+    return Table(sheet_name("departures"), T("report.departures_title"), columns, rows,
+                 notes=[T("report.departures_intro", count=len(rows))], widths=(14, 34, 26, 11, 11, 9, 9, 70), wrap=(1, 2, 7))
+
+
+def column_labels(methodology: Methodology) -> list[str]:
+    """What each `openness scores` column after body and type is called in the workbook's language."""
+    labels = []
+    for indicator in methodology.indicators:
+        name = f"{indicator.order}. {indicator.text('short')}"
+        labels += [name, f"{name}: {T('head.tier')}"]
+    for criterion in methodology.criteria:
+        labels += [criterion.text("short"), f"{criterion.text('short')}: {T('head.grade')}"]
+    return labels + [T("head.index"), T("head.rating"), T("head.rank")]
+
+
+def _write_report(methodology: Methodology, results, provenance, year: int, tables, departures=()) -> bytes:
     workbook, buffer = new_workbook(T("report.title", year=methodology.year))
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
@@ -141,8 +183,13 @@ def _write_report(methodology: Methodology, results, provenance, year: int, tabl
     final_sheet = workbook.add_worksheet(sheet_name("final"))
     data = workbook.add_worksheet(_data())
     _write_method(workbook, layout, formats)
-    _write_data(data, layout, results, names, formats, tiers, letters)
+    # The assessed bodies of each type: a place is given only where every one has an index.
+    assessed = {b.code: b.type for b in registry(year)} | {r.body: r.body_type for r in results}
+    group_sizes = {t: list(assessed.values()).count(t) for t in set(assessed.values())}
+    _write_data(data, layout, results, names, formats, tiers, letters, group_sizes)
     _write_final(final_sheet, layout, results, names, formats, letters)
+    notes = departure_notes(methodology, departures)
+    _note_departures(data, final_sheet, layout, results, notes)
     for indicator in methodology.indicators:
         sheet = workbook.add_worksheet(T("sheet.indicator", order=indicator.order, short=indicator.text("short")))
         title = indicator.text() + (T("word.provisional_formula") if indicator.provisional else "")
@@ -156,10 +203,10 @@ def _write_report(methodology: Methodology, results, provenance, year: int, tabl
     _write_summary(workbook.add_worksheet(sheet_name("summary")), layout, results, names, formats)
     _write_profile(workbook.add_worksheet(sheet_name("profile")), layout, results[0], names, formats, tiers)
     _write_provenance(workbook.add_worksheet(sheet_name("provenance")), methodology, provenance, formats)
-    from .table import add_table_sheet
-
     for table in tables:
         add_table_sheet(workbook, table)
+    if departures:
+        add_table_sheet(workbook, departures_table(methodology, departures, names))
     define_lambdas(workbook, methodology)
     final_sheet.activate()
     return finish(workbook, buffer)
@@ -238,14 +285,17 @@ def rating_formula(layout: Layout, index_ref: str) -> str:
     return f'=IF({index_ref}="","",LOOKUP({index_ref},{lows},{labels}))'
 
 
-def rank_formula(layout: Layout, row: int) -> str:
+def rank_formula(layout: Layout, row: int, group_size: int) -> str:
+    """The rank, given only where all `group_size` bodies of the row's type have an index
+    (`scoring.evaluate`): a place among part of a group would shift with the rest."""
     types = column_range(_data(), FIRST, layout.last, 2)
     indices = column_range(_data(), FIRST, layout.last, layout.index_col)
-    own = cell(row, layout.index_col)
-    return f'=IF({own}="","",1+SUMPRODUCT(({types}={cell(row, 2)})*ISNUMBER({indices})*({indices}>{own})))'
+    own, group = cell(row, layout.index_col), f"({types}={cell(row, 2)})"
+    return (f'=IF({own}="","",IF(SUMPRODUCT({group}*ISNUMBER({indices}))<{group_size},"",'
+            f'1+SUMPRODUCT({group}*ISNUMBER({indices})*({indices}>{own}))))')
 
 
-def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) -> None:
+def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, group_sizes) -> None:
     m = layout.methodology
     sheet.write_string(0, 0, T("head.code"), formats["head"])
     sheet.write_string(0, 1, T("head.name"), formats["head"])
@@ -287,7 +337,8 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) 
         index_formula = f'=IF(COUNT({",".join(totals)})<{len(totals)},"",ROUND({"+".join(totals)},{SUM_DECIMALS}))'
         sheet.write_formula(row, layout.index_col, index_formula, formats["score"], number(result.index))
         sheet.write_formula(row, layout.index_col + 1, rating_formula(layout, cell(row, layout.index_col)), None, result.rating or "")
-        sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row), None, "" if result.rank is None else result.rank)
+        sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row, group_sizes[result.body_type]), None,
+                            "" if result.rank is None else result.rank)
     for indicator in m.indicators:
         tier_colour_rules(sheet, FIRST, layout.last, layout.tier_col(indicator.id), tiers)
     for criterion in m.criteria:
@@ -295,6 +346,26 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters) 
     sheet.freeze_panes(FIRST, 3)
     sheet.set_column(1, 1, 40)
     sheet.set_row(0, 60)
+
+
+def _note_departures(data, final_sheet, layout: Layout, results, notes) -> None:
+    """A note on every cell of «Данные» and «Итог» whose value differs from the printed report."""
+    comment = {"x_scale": 3, "y_scale": 2.5}
+    for (body, column), text in sorted(notes.items()):
+        if body in layout.bodies:
+            data.write_comment(layout.row(body), layout.column(column), text, comment)
+    m = layout.methodology
+    final_columns = {c.id: 2 + n for n, c in enumerate(m.criteria)} | {"index": 2 + len(m.criteria),
+                                                                      "rating": 3 + len(m.criteria), "rank": 0}
+    row = 2
+    for body_type in m.body_types:
+        row += 2
+        for result in _sorted(results, body_type, lambda r: r.index):
+            for column, col in final_columns.items():
+                if (result.body, column) in notes:
+                    final_sheet.write_comment(row, col, notes[(result.body, column)], comment)
+            row += 1
+        row += 2
 
 
 def _sorted(results, body_type, value):
@@ -477,7 +548,7 @@ def _write_provenance(sheet, methodology: Methodology, provenance, formats) -> N
     rows = [("openness-xl", __version__), (T("report.methodology_file"), methodology.path.rsplit("/", 1)[-1]),
             (T("report.methodology_hash"), methodology.sha256), *provenance]
     if language("files") == "kk" and methodology.name_kk_status:
-        rows.append((T("report.kazakh_names"), methodology.name_kk_status))
+        rows.append((T("report.kazakh_names"), term("name_status", methodology.name_kk_status, kind="files")))
     for position, (key, value) in enumerate(rows):
         sheet.write_string(2 + position, 0, key, formats["bold"])
         sheet.write_string(2 + position, 1, value)

@@ -25,7 +25,7 @@ class Table:
 LINE_HEIGHT = 15  # points per line of 11-point text
 
 
-def _lines(text: str, width: float) -> int:
+def lines_of(text: str, width: float) -> int:
     """How many lines a wrapped text takes in a column `width` characters wide (an estimate:
     words are kept whole, as Excel and LibreOffice wrap them)."""
     count, used = 1, 0
@@ -56,13 +56,13 @@ def add_table_sheet(workbook, table: Table) -> None:
         # Merged across the table and wrapped, so that a long note neither runs past the
         # printed page nor hides under the next row (no engine grows a row by itself here).
         sheet.merge_range(first, 0, first, len(columns) - 1, text, note)
-        sheet.set_row(first, LINE_HEIGHT * _lines(text, sum(widths)))
+        sheet.set_row(first, LINE_HEIGHT * lines_of(text, sum(widths)))
         first += 1
     first += 1 if first else 0
     sheet.write_row(first, 0, list(columns), head)
-    sheet.set_row(first, LINE_HEIGHT * max(_lines(c, w) for c, w in zip(columns, widths)))
+    sheet.set_row(first, LINE_HEIGHT * max(lines_of(c, w) for c, w in zip(columns, widths)))
     for offset, values in enumerate(rows, start=first + 1):
-        lines = max([1, *(_lines(str(values[col]), widths[col]) for col in table.wrap if col < len(values))])
+        lines = max([1, *(lines_of(str(values[col]), widths[col]) for col in table.wrap if col < len(values))])
         if lines > 1:
             sheet.set_row(offset, LINE_HEIGHT * lines)
         for col, value in enumerate(values):

@@ -23,8 +23,9 @@ from ..targets import helps, next_tier_goal, target
 from ..values import is_not_submitted
 from .common import SCORE_FORMAT
 from ..texts import text as T
-from .calculation import FIRST_COL, ROW, TYPE_COL, _at, _verbatim_formulas
-from .common import sheet_name
+from . import by_code
+from .calculation import FIRST_COL, TYPE_COL, _verbatim_formulas
+from .common import ROW, at, sheet_name
 from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
 
@@ -61,9 +62,10 @@ def cached(methodology: Methodology, indicator, score, direct, raw: Mapping, bod
     return native.unreachable() if found.value is None else float(found.value)
 
 
-def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, columns: Mapping[str, tuple[str, int]],
-                  values: Mapping[tuple, object], col_of: Mapping[str, int], rows) -> None:
-    """Add «Цели» over «Расчёт» (its scores) and the input sheets (the current values)."""
+def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, values: Mapping[tuple, object],
+                  col_of: Mapping[str, int], rows) -> None:
+    """Add «Цели» over «Расчёт» (its scores) and «Проверка» (the current values, found by code)."""
+    by = by_code.layout(methodology, bodies)
     head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
@@ -80,7 +82,7 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
     for offset, (indicator_id, name) in enumerate(layout):
         col = FIRST_COL + offset
         indicator = methodology.indicator(indicator_id)
-        score = _at(col_of[indicator_id], sheet_name("calc"))
+        score = at(col_of[indicator_id], sheet_name("calc"))
         goal_col = FIRST_COL + layout.index((indicator_id, None))
         if name is None:
             sheet.write_string(HEAD_ROW, col, T("head.next_goal", order=indicator.order, short=indicator.text("short")), head)
@@ -89,13 +91,12 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, colu
             continue
         spec = indicator.input(name)
         relation = T("word.at_least" if helps(indicator, name) > 0 else "word.at_most")
-        sheet.write_string(HEAD_ROW, col, f"{spec.text()} ({name}): {relation}", head)
+        sheet.write_string(HEAD_ROW, col, f"{spec.text()}: {relation}", head)
         sheet.write_string(KEY_ROW, col, f"{indicator_id}__target__{name}", key)
-        inputs = {s.name: _at(columns[f"{indicator_id}.{s.name}"][1], columns[f"{indicator_id}.{s.name}"][0])
-                  for s in indicator.inputs}
-        direct = _at(columns[f"{indicator_id}.score"][1], columns[f"{indicator_id}.score"][0])
+        inputs = {s.name: by.value(f"{indicator_id}.{s.name}") for s in indicator.inputs}
+        direct = by.value(f"{indicator_id}.score")
         goal = xl_col_to_name(goal_col) + ROW
-        cells = native.Cells(inputs, _at(TYPE_COL, sheet_name("calc")))
+        cells = native.Cells(inputs, at(TYPE_COL, sheet_name("calc")))
         formulas[col] = "=" + ft.if_(f"ISNUMBER({goal})", ft.if_(native.not_submitted(direct),
                                                                native.target_formula(methodology, indicator, cells, name, goal),
                                                                ft.text(direct_given())), '""')

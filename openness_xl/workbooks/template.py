@@ -14,8 +14,7 @@ from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
 from ..values import NOT_SUBMITTED, is_not_submitted, percent_format_message, shown
-from ..texts import decimal
-from ..texts import LANGUAGES, language, text as T, using
+from ..texts import LANGUAGES, decimal, language, term, text as T, using
 from .common import cell, finish, new_workbook
 
 TITLE_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 4
@@ -43,7 +42,8 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
     elif spec.type == "boolean":
         yes, no = T("word.yes", kind="files"), T("word.no", kind="files")
         return {"validate": "list", "source": [yes, no, NOT_SUBMITTED],
-                "error_title": spec.name, "error_message": T("template.yes_no_or", yes=yes, no=no, marker=NOT_SUBMITTED)}
+                "error_title": T("template.invalid_title"),
+                "error_message": T("template.yes_no_or", yes=yes, no=no, marker=NOT_SUBMITTED)}
     elif spec.type == "choice":
         rule = "OR(" + ",".join(f"{top_left}={plain(c)}" for c in spec.choices) + ")"
         allowed = spec.allowed
@@ -65,6 +65,12 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
 def unit_in(spec: InputSpec) -> str:
     """The input's unit in the current language."""
     return T(f"unit.{spec.unit}", kind="files")
+
+
+def heading(spec: InputSpec) -> str:
+    """An input's column heading: its description and unit («…, %» only once)."""
+    description, unit = spec.text(), unit_in(spec)
+    return description if description.rstrip().endswith(unit) else f"{description}, {unit}"
 
 
 def _comment(indicator: Indicator, spec: InputSpec) -> str:
@@ -96,7 +102,7 @@ def finish_template(workbook, buffer, methodology: Methodology, bodies: BodyRegi
 
     columns = write_input_sheets(workbook, methodology, bodies, values)
     col_of, rows = write_calculation(workbook, methodology, bodies, columns, values)
-    write_targets(workbook, methodology, bodies, columns, values, col_of, rows)
+    write_targets(workbook, methodology, bodies, values, col_of, rows)
     define_lambdas(workbook, methodology)
     return finish(workbook, buffer, natural_size=tuple(T(f"sheet.{key}") for key in ("calc", "checks", "targets")))
 
@@ -124,6 +130,23 @@ def input_values(methodology: Methodology, submissions) -> dict:
     return values
 
 
+def input_columns(methodology: Methodology) -> dict[str, tuple[str, int]]:
+    """Where each key `indicator_id.field` stands on the input sheets: (sheet name in the
+    current language, column). Raw inputs on their criterion's sheet, scores on the direct one."""
+    columns: dict[str, tuple[str, int]] = {}
+    for criterion in methodology.criteria:
+        keys = [f"{i}.{spec.name}" for i in criterion.indicators for spec in methodology.indicator(i).inputs]
+        columns.update((key, (criterion.text("short"), FIRST_INPUT_COL + n)) for n, key in enumerate(keys))
+    columns.update((f"{indicator.id}.score", (direct_sheet(), FIRST_INPUT_COL + n))
+                   for n, indicator in enumerate(methodology.indicators))
+    return columns
+
+
+def input_sheets(methodology: Methodology) -> list[str]:
+    """The input sheets' names in the current language: the criteria's, then the direct scores'."""
+    return [c.text("short") for c in methodology.criteria] + [direct_sheet()]
+
+
 def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry, values: dict) -> dict[str, tuple[str, int]]:
     """The README, one input sheet per criterion and the direct-score sheet, filled with
     `values` {(body, indicator_id, field): value}; returns where each key's column is."""
@@ -132,6 +155,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     key = workbook.add_format({"font_color": "#808080", "font_size": 8})
     title = workbook.add_format({"bold": True, "font_size": 13})
     entry = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0"})
+    counts = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0", "num_format": "#,##0"})
     _write_readme(workbook.add_worksheet(T("sheet.readme", kind="files")), methodology, title)
     last_row = FIRST_BODY_ROW + len(bodies) - 1
     columns: dict[str, tuple[str, int]] = {}
@@ -159,12 +183,12 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
             else:
                 sheet.write_string(GROUP_ROW, col, label, group)
             for spec in specs:
-                sheet.write_string(HEAD_ROW, col, f"{spec.text()}, {unit_in(spec)}", head)
+                sheet.write_string(HEAD_ROW, col, heading(spec), head)
                 sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
                 sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", key)
                 sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
                                       validation_for(spec, top_left=cell(FIRST_BODY_ROW, col)))
-                sheet.set_column(col, col, 16, entry)
+                sheet.set_column(col, col, 16, counts if spec.type == "integer" else entry)
                 fill(sheet, col, indicator.id, spec.name)
                 col += 1
         sheet.set_row(GROUP_ROW, 80)  # a one-column group holds a long name and its supplier
@@ -186,6 +210,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     sheet.set_row(GROUP_ROW, 45)
     sheet.set_row(HEAD_ROW, 90)
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
+    assert columns == input_columns(methodology), "input_columns must describe the sheets written here"
     return columns
 
 
@@ -226,7 +251,7 @@ def write_body_columns(sheet, bodies: BodyRegistry, head, key, type_label: Calla
 def _write_readme(sheet, methodology: Methodology, title) -> None:
     types = " / ".join(methodology.body_type_label(code) for code in methodology.body_types)
     # A Kazakh file shows our translations of the names, so it says how certain they are.
-    unofficial = (T("word.unofficial", status=methodology.name_kk_status)
+    unofficial = (T("word.unofficial", status=term("name_status", methodology.name_kk_status, kind="files"))
                   if language("files") == "kk" and methodology.name_kk_status else "")
     readme = T("template.readme", kind="files", year=methodology.year, marker=NOT_SUBMITTED, direct=direct_sheet(),
                calc=T("sheet.calc", kind="files"), checks=T("sheet.checks", kind="files"), types=types, unofficial=unofficial)
@@ -252,7 +277,11 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
 
     rows, problems, keyed = [], [], []
     expected = {c.text("short", lang) for c in methodology.criteria for lang in LANGUAGES} | sheet_names("sheet.direct")
+    # The template's own formula sheets hold no inputs, whatever their cells show.
+    generated = set().union(*(sheet_names(f"sheet.{key}") for key in ("calc", "checks", "targets")))
     for sheet in workbook.worksheets:
+        if sheet.title in generated:
+            continue
         formatted = list(present_rows(sheet, formats=True))
         lines = [(number, tuple(v for v, _ in row)) for number, row in formatted]
         number_formats = {number: tuple(f for _, f in row) for number, row in formatted}
@@ -333,6 +362,10 @@ def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> 
         body = bodies.find(str(code))
     except UnknownBody:
         return None  # reported as an unknown body, with suggestions, where the rows are read
+    # The template's formulas find a body's row by its code as Excel compares text (TRIM,
+    # any case); a name or a look-alike spelling there would be read here and missed there.
+    if re.sub(" +", " ", str(code)).strip(" ").casefold() != body.code.casefold():
+        return T("input.code_not_exact", code=body.code, written=repr(str(code)))
     if name is not None and str(name).strip():
         try:
             named = bodies.find(str(name))

@@ -1,0 +1,160 @@
+"""Each body's input cells found by its code: the columns right of «Проверка»'s checks.
+
+«Расчёт», «Проверка» and «Цели» list the bodies in the methodology's order and read their
+inputs from these columns, never from an input sheet's row by position, so that a person may
+sort an input sheet by any column (Excel moves the values with their rows) and no score moves
+to another body. Per input sheet a status column holds the row of the body's code on that
+sheet, or the sentence that says why there is none (no such row, or several); per input a
+column holds the value of that row's cell ("" for a blank cell, an error value passed on).
+They stand on «Проверка» itself because its checks refer to them most (a check of waiting
+time ~180 times): a reference without a sheet's name keeps it within Excel's 8,192 characters.
+
+Only functions of Excel 2010 and LibreOffice 7.4: SUMPRODUCT over the code column with TRIM
+(MATCH and COUNTIF would read `*` and `?` as wildcards and miss a code typed with a space).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from xlsxwriter.utility import xl_col_to_name
+
+from .. import formula_text as ft
+from .. import native
+from ..bodies import BodyRegistry
+from ..methodology import Methodology
+from ..texts import text as T
+from .common import ROW, at, quoted_sheet, sheet_name
+from .template import FIRST_BODY_ROW, FIRST_INPUT_COL, GROUP_ROW, HEAD_ROW, TITLE_ROW, input_columns, input_sheets
+
+# Rows below the last body that the code search still covers (bodies a person added, blank
+# rows sorted to the top): the template's own rows plus these.
+SPARE_ROWS = 500
+
+
+@dataclass(frozen=True)
+class ByCode:
+    """Where «Проверка» keeps each status and value, and how formulas refer to them."""
+
+    sheet: str  # «Проверка»
+    columns: Mapping[str, tuple[str, int]]  # key → (input sheet, column there)
+    status_col: Mapping[str, int]  # input sheet → its status column here
+    value_col: Mapping[str, int]  # key → its value column here
+    last_row: int  # the last row (0-based) of the input sheets' code search
+
+    def value(self, key: str, here: bool = False) -> str:
+        """The value of input `key` of the body of the row being written (`here`: from a
+        formula on «Проверка» itself)."""
+        return at(self.value_col[key], None if here else self.sheet)
+
+    def status(self, input_sheet: str, here: bool = False) -> str:
+        """The row of the body's code on `input_sheet`, or why there is none."""
+        return at(self.status_col[input_sheet], None if here else self.sheet)
+
+    def source(self, key: str, here: bool = False) -> str:
+        """The input sheet's cell itself (a reference, so that CELL("format") sees its format)."""
+        sheet, col = self.columns[key]
+        letter = xl_col_to_name(col)
+        return f"INDEX({quoted_sheet(sheet)}!${letter}:${letter},{self.status(sheet, here)})"
+
+    def location(self, keys: Sequence[str], here: bool = False) -> str:
+        """An Excel text expression naming the cells of `keys` on the body's row, as the
+        template reader names them: «АППК!D7», «АППК!D7:E7»."""
+        sheet = self.columns[keys[0]][0]
+        first, last = (xl_col_to_name(self.columns[k][1]) for k in (keys[0], keys[-1]))
+        row = self.status(sheet, here)
+        if first == last:
+            return f"{ft.text(f'{sheet}!{first}')}&{row}"
+        return f"{ft.text(f'{sheet}!{first}')}&{row}&{ft.text(':' + last)}&{row}"
+
+
+def layout(methodology: Methodology, bodies: BodyRegistry) -> ByCode:
+    """The columns: after the checks and one empty column, a status per input sheet, then a
+    value per key in template order."""
+    columns = input_columns(methodology)
+    sheets = input_sheets(methodology)
+    first = FIRST_INPUT_COL + len(methodology.indicators) + 1
+    status_col = {sheet: first + n for n, sheet in enumerate(sheets)}
+    value_col = {key: first + len(sheets) + n for n, key in enumerate(columns)}
+    return ByCode(sheet_name("checks"), columns, status_col, value_col, FIRST_BODY_ROW + len(bodies) - 1 + SPARE_ROWS)
+
+
+def location(by: ByCode, keys: Sequence[str], row: int) -> str:
+    """What ByCode.location gives for a body found in `row` (1-based), in Python."""
+    sheet = by.columns[keys[0]][0]
+    first, last = (xl_col_to_name(by.columns[k][1]) for k in (keys[0], keys[-1]))
+    return f"{sheet}!{first}{row}" + ("" if first == last else f":{last}{row}")
+
+
+def code_status(sheet: str, code: str, rows: Sequence[int]):
+    """The status cell's value for a code found in `rows` (1-based) of `sheet`: the row, or
+    the sentence the formula writes."""
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        return T("value.code_missing", sheet=sheet, code=code)
+    return T("value.code_twice", sheet=sheet, code=code, count=len(rows))
+
+
+def _codes(by: ByCode, sheet: str) -> str:
+    return f"{quoted_sheet(sheet)}!$A${FIRST_BODY_ROW + 1}:$A${by.last_row + 1}"
+
+
+def status_formula(by: ByCode, sheet: str) -> str:
+    codes, code = _codes(by, sheet), f"$A{ROW}"  # «Проверка» lists the bodies in column A
+    count = f"SUMPRODUCT(--(TRIM({codes})={code}))"
+    row = f"SUMPRODUCT((TRIM({codes})={code})*ROW({codes}))"
+    missing = native.fill(T("value.code_missing", sheet=sheet, code=native.HOLE), code)
+    twice = native.fill(T("value.code_twice", sheet=sheet, code=native.HOLE, count=native.HOLE), code, count)
+    return "=" + ft.if_(f"{count}=1", row, ft.if_(f"{count}=0", missing, twice))
+
+
+def value_formula(by: ByCode, key: str) -> str:
+    status, source = by.status(by.columns[key][0], here=True), by.source(key, here=True)
+    return "=" + ft.if_(f"ISNUMBER({status})", ft.if_(f"ISBLANK({source})", '""', source), '""')
+
+
+def unknown_codes_formula(by: ByCode, sheet: str, bodies: BodyRegistry) -> str:
+    """How many rows of `sheet` carry a code that is no body's of this template, said when any."""
+    codes = _codes(by, sheet)
+    known = f"$A${FIRST_BODY_ROW + 1}:$A${FIRST_BODY_ROW + len(bodies)}"
+    count = f'SUMPRODUCT((TRIM({codes})<>"")*(COUNTIF({known},TRIM({codes}))=0))'
+    return "=" + ft.if_(f"{count}>0", native.fill(T("template.unknown_codes", count=native.HOLE), count), '""')
+
+
+def _heading(methodology: Methodology, by: ByCode, key: str) -> str:
+    """Where a value comes from and what it is: «АППК, D: …» (never an indicator.field key,
+    which would make the template reader take this sheet for an input sheet)."""
+    indicator_id, field = key.split(".")
+    indicator = methodology.indicator(indicator_id)
+    what = indicator.text("short") if field == "score" else indicator.input(field).text()
+    sheet, col = by.columns[key]
+    return f"{sheet}, {xl_col_to_name(col)}: {what}"
+
+
+def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies: BodyRegistry,
+                  values: Mapping[tuple, object]) -> None:
+    """Write the columns onto «Проверка» (`sheet`), for the template written in body order
+    (every code once, in its body's row), each cell with the value it gives."""
+    head = workbook.add_format({"bold": True, "bg_color": "#EDEDED", "border": 1, "text_wrap": True, "valign": "top",
+                                "font_color": "#595959"})
+    first = min(by.status_col.values())
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top", "font_color": "#C00000"})
+    sheet.write_string(TITLE_ROW, first, T("template.by_code_title"), workbook.add_format({"italic": True}))
+    for input_sheet, col in by.status_col.items():
+        sheet.write_string(HEAD_ROW, col, T("head.row_on", sheet=input_sheet), head)
+        sheet.write_formula(GROUP_ROW, col, unknown_codes_formula(by, input_sheet, bodies), wrap, "")
+    for key, col in by.value_col.items():
+        sheet.write_string(HEAD_ROW, col, _heading(methodology, by, key), head)
+    statuses = {s: status_formula(by, s) for s in by.status_col}
+    formulas = {key: value_formula(by, key) for key in by.value_col}
+    for position, body in enumerate(bodies):
+        row = FIRST_BODY_ROW + position
+        for input_sheet, col in by.status_col.items():
+            sheet.write_formula(row, col, statuses[input_sheet].replace(ROW, str(row + 1)), None, row + 1)
+        for key, col in by.value_col.items():
+            indicator_id, field = key.split(".")
+            value = values.get((body.code, indicator_id, field))
+            cached = "" if value is None else (str(value) if isinstance(value, str) else value)
+            sheet.write_formula(row, col, formulas[key].replace(ROW, str(row + 1)), None, cached)
+    sheet.set_column(first, max(by.value_col.values()), 14)

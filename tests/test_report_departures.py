@@ -1,0 +1,43 @@
+"""The report workbook says where its recomputed tables depart from the printed report."""
+import openpyxl
+import pytest
+
+from openness_xl.reconcile import departures
+from openness_xl.texts import using
+from openness_xl.workbooks.common import sheet_name
+from openness_xl.workbooks.report import Layout
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_departure_has_its_note_and_its_row(methodology, cli, tmp_path, lang):
+    path = tmp_path / "r.xlsx"
+    assert cli("report", "-o", path, "--lang", lang)[0] == 0
+    book = openpyxl.load_workbook(path)
+    with using(lang):
+        found = departures(methodology, 2025)
+        listed, data = book[sheet_name("departures")], book[sheet_name("data")]
+    assert len(found) > 200
+    rows = [r for r in listed.iter_rows(min_row=5, values_only=True) if r[0]]
+    assert len(rows) == len(found)
+    layout = Layout(methodology, tuple(r[0] for r in data.iter_rows(min_row=3, max_col=1, values_only=True) if r[0]))
+    for column, finding in found:
+        note = data.cell(layout.row(finding.body) + 1, layout.column(column) + 1).comment
+        assert note is not None and finding.published in note.text and finding.line in note.text, (column, finding)
+    almaty = next(f for c, f in found if f.body == "Алматы" and c == "appk")
+    assert (almaty.known, almaty.line) == ("R6", "L249")
+    ranks = {f.body for c, f in found if c == "rank"}
+    assert ranks == {"Карагандинская", "Ұлытау"}
+    assert len([f for c, f in found if c == "rating"]) == 4
+
+
+def test_a_report_of_another_input_claims_no_departure(methodology, cli, tmp_path):
+    from openness_xl import reference
+    from openness_xl.output import inputs_csv
+
+    inputs = tmp_path / "inputs.csv"
+    inputs.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    path = tmp_path / "r.xlsx"
+    assert cli("report", inputs, "-o", path)[0] == 0
+    book = openpyxl.load_workbook(path)
+    assert sheet_name("departures") not in book.sheetnames
+    assert not any(c.comment for row in book[sheet_name("data")].iter_rows() for c in row)
