@@ -5,13 +5,14 @@ its source data indicator by indicator. The log holds one appeal a row:
 
     body,indicator,field,source_value,claimed_value,grounds,filed_on,decision,accepted_value
 
-`field` is an input of the indicator, or `score` for a score given directly; `filed_on` an
-ISO date; `decision` accepted, rejected or partly (ru: принято/удовлетворено, отклонено/
+`field` is an input of the indicator, or `score` for a score given directly; `filed_on` a
+date (2026-01-22, 22.01.2026 or an Excel date); `decision` accepted, rejected or partly (ru: принято/удовлетворено, отклонено/
 отказано, частично), with the accepted value for partly (accepted takes the claimed value
 when it is left blank).
 
 `apply` writes the final input version from the accepted rows only, and refuses the whole
-log — nothing written — when any row is late, disputes a value the source data do not hold,
+log — nothing written — when any row grants a late appeal (a late one may stand rejected),
+is filed before the cycle's year, disputes a value the source data do not hold,
 names an unknown body or field, repeats another row, or is undecided; every refusal names
 its row. `report` shows each appeal's effect as if accepted, through `openness diff`.
 """
@@ -60,6 +61,7 @@ class Appeal:
     filed_on: dt.date | None
     decision: str  # accepted, rejected, partly, or "" when not decided yet
     accepted_value: str
+    unreadable: tuple[str, ...] = ()  # what could not be read in the row (a date, a decision)
 
     @property
     def outcome(self) -> str | None:
@@ -79,8 +81,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+# Excel counts days from 1899-12-30; a serial outside 2000–2099 is no filing date of this tool's years.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = range((dt.date(2000, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 1, 1) - EXCEL_EPOCH).days)
+
+
 def _date(value: Any) -> dt.date | None | str:
-    """A date, None when blank, or the text that is not one."""
+    """A date — 2026-01-22, 22.01.2026 (as Kazakhstan writes it) or an Excel date, also one
+    that arrives as its serial number — None when blank, or the text that is not one."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -88,10 +96,14 @@ def _date(value: Any) -> dt.date | None | str:
     written = _text(value)
     if not written:
         return None
-    try:
-        return dt.date.fromisoformat(written)
-    except ValueError:
-        return written
+    if written.isdigit() and int(written) in EXCEL_SERIALS:
+        return EXCEL_EPOCH + dt.timedelta(days=int(written))
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(written, form).date()
+        except ValueError:
+            continue
+    return written
 
 
 def _decision(value: Any) -> str | None:
@@ -125,16 +137,13 @@ def read_log(path: Path | str) -> list[Appeal]:
             continue
         filed = _date(value["filed_on"])
         decision = _decision(value["decision"])
-        if isinstance(filed, str):
-            problems.append(Problem(source, location, text("appeal.not_a_date", value=repr(filed))))
-        if decision is None:
-            problems.append(Problem(source, location, text("appeal.bad_decision", value=repr(_text(value["decision"])))))
+        # Said by `check` with every other problem of the row: the whole log in one pass.
+        unreadable = ([text("appeal.not_a_date", value=repr(filed))] if isinstance(filed, str) else []) + (
+            [text("appeal.bad_decision", value=repr(_text(value["decision"])))] if decision is None else [])
         appeals.append(Appeal(location, _text(value["body"]), _text(value["indicator"]), _text(value["field"]),
                               _text(value["source_value"]), _text(value["claimed_value"]), _text(value["grounds"]),
                               filed if isinstance(filed, dt.date) else None, decision or "",
-                              _text(value["accepted_value"])))
-    if problems:
-        raise AppealErrors(problems)
+                              _text(value["accepted_value"]), tuple(unreadable)))
     return appeals
 
 
@@ -198,6 +207,8 @@ def check(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence,
         def refuse(message):
             problems.append(Problem(source, a.location, message, a.body, a.indicator, a.field))
 
+        for message in a.unreadable:
+            refuse(message)
         try:
             body = bodies.find(a.body).code
         except UnknownBody as error:
@@ -216,10 +227,15 @@ def check(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence,
             refuse(text("appeal.already_appealed", entry=f"{body} / {indicator.id} / {a.field}", where=seen[key]))
             continue
         seen[key] = a.location
-        if a.filed_on is None:
+        if a.filed_on is None and not a.unreadable:
             refuse(text("appeal.filed_on_blank"))
-        elif cycle is not None and a.filed_on > cycle.appeals_until:
-            refuse(text("appeal.late", filed=a.filed_on, deadline=cycle.appeals_until))
+        elif a.filed_on is not None and cycle is not None:
+            # A late appeal may stand in the log rejected (the audit trail); it may not be granted.
+            if a.filed_on > cycle.appeals_until and a.decision != "rejected":
+                refuse(text("appeal.late", filed=a.filed_on, deadline=cycle.appeals_until))
+            opened = dt.date(cycle.source_data_by.year, 1, 1)
+            if a.filed_on < opened:
+                refuse(text("appeal.too_early", filed=a.filed_on, opened=opened))
         in_data = current.get(key, "")
         if not _same(a.source_value, in_data):
             refuse(text("appeal.not_in_source", value=repr(a.source_value or text("appeal.blank")),
@@ -329,8 +345,11 @@ def report_rows(effects_: Sequence[AppealEffect]) -> list[tuple]:
         head = (a.location, a.body, a.indicator, a.field, a.source_value, e.value, a.decision, str(a.filed_on or ""))
         if e.error:
             rows.append((*head, a.body, "error", "", e.error, "", ""))
-        for m in (e.result.effects if e.result else ()):
+        moved = e.result.effects if e.result else ()
+        for m in moved:
             rows.append((*head, m.body, m.item, m.old, m.new, m.label_old, m.label_new))
+        if not e.error and not moved:  # every appeal has its row, the ones that change nothing too
+            rows.append((*head, a.body, "no effect", "", "", "", ""))
     return rows
 
 
@@ -382,5 +401,15 @@ def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, l
              (words("check"), words("check_value"))]
     where = {(a.body, a.indicator, a.field): a.location for a in applied}
     changes = diff.diff(methodology, source, final)
-    rows = [(where.get((r[1], r[2], r[3]), "") if r[0] == "input" else "", *r) for r in diff.rows(changes)]
-    return chain, (("appeal", *diff.CSV_COLUMNS), rows)
+    # An effect is tied to the appeals that move it on their own; one that only their
+    # combination moves (a rank between two appealing bodies) to all the accepted ones.
+    moves: dict[tuple[str, str], list[str]] = {}
+    for effect in effects(methodology, bodies, source, applied, str(log_path)):
+        for moved in (effect.result.effects if effect.result else ()):
+            moves.setdefault((moved.body, moved.item), []).append(effect.appeal.location)
+    every = ", ".join(a.location for a in applied)
+    kinds = {"input": text("chain.kind_input", lang), "effect": text("chain.kind_effect", lang)}
+    rows = [(where.get((r[1], r[2], r[3]), "") if r[0] == "input" else ", ".join(moves.get((r[1], r[2]), [])) or every,
+             kinds[r[0]], *r[1:]) for r in diff.rows(changes)]
+    heads = tuple(text(f"chain.column_{c}", lang) for c in ("appeal", *diff.CSV_COLUMNS))
+    return chain, (heads, rows)

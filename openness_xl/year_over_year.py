@@ -263,11 +263,11 @@ def render_text(changes: Sequence[Change], previous: Year, current: Year, width:
         head = text("compare.index", body=body, previous=_shown(index.previous), current=_shown(index.current),
                     verdict=verdict_words(index.verdict)) if index else body
         out += ["", *textwrap.wrap(head, width)]
-        for verdict in WORDS:
-            items = [c.item for c in mine if c.verdict == verdict and c.item != "index"]
-            if items:
-                out += textwrap.wrap(f"{verdict_words(verdict)}: " + ", ".join(items), width, initial_indent="  ",
-                                     subsequent_indent="    ")
+        # Each item once, from → to with its tier or letter, and the report line it comes from.
+        for c in mine:
+            if c.item != "index":
+                line = f"{c.item}: {_shown(c.previous)} → {_shown(c.current)} — {verdict_words(c.verdict)}"
+                out += textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    ")
     return "\n".join(out) + "\n"
 
 

@@ -125,7 +125,12 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(cli, tm
     assert provenance["Журнал обжалований, SHA-256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert provenance["Принято обжалований"] == "2"
     changes = [r for r in book["Изменения"].iter_rows(min_row=4, values_only=True)]
-    assert changes[0][:5] == ("row 2", "input", "Ұлытау", "appk_waiting_time", "score")
+    assert changes[0][:5] == ("row 2", "исходные данные", "Ұлытау", "appk_waiting_time", "score")
+    heads = [c.value for c in book["Изменения"][3]]
+    assert heads[:3] == ["Обжалование (строка журнала)", "Что", "Орган"]
+    # every effect names the appeal row that caused it; Ұлытау's own appeal moves its own score
+    assert all(row[0] for row in changes)
+    assert any(row[1] == "следствие" and row[2] == "Ұлытау" and row[0] == "row 2" for row in changes)
     tampered = tmp_path / "tampered.csv"
     tampered.write_text(first.read_text(encoding="utf-8").replace("Ұлытау,appk_waiting_time,score,2.95",
                                                                   "Ұлытау,appk_waiting_time,score,3"), encoding="utf-8")
@@ -143,7 +148,9 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(cli, tm
     ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,,", "decision is blank"),
     ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,partly,", "decision partly needs the accepted_value"),
     ("МЗ,fb_satisfaction,satisfied_percent,,70,опрос,2026-01-25,accepted,", "given as a score in the source data"),
-    ("МЗ,fb_satisfaction,score,3,5,опрос,25.01.2026,accepted,", "filed_on '25.01.2026' is not a date"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,25/01/26,accepted,", "filed_on '25/01/26' is not a date"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,1900-01-01,accepted,", "filed on 1900-01-01, before the appeal cycle opened"),
+    ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-28,partly,4", "filed on 2026-01-28, after the appeal deadline"),
     ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,может быть,", "decision 'может быть' is not one of"),
     ("МЗ,fb_satisfaction,score,3,9,опрос,2026-01-25,accepted,", "after the appeals"),
 ])
@@ -236,3 +243,65 @@ def test_a_final_version_in_xlsx_or_a_template_passes_the_version_check(cli, tmp
         code, _, err = cli("report", str(final), "--source", str(source), "--appeals", str(path), "-o",
                            str(tmp_path / f"report-{final.stem}.xlsx"))
         assert code == 0, err
+
+
+@pytest.mark.parametrize("filed", ["2026-01-22", "22.01.2026", "46044"])
+def test_dates_as_people_write_them(cli, tmp_path, source, filed):
+    """ISO, the Kazakh day.month.year and an Excel date that arrived as its serial (46044 is
+    2026-01-22) are the same filing date."""
+    row = f"МЗ,fb_satisfaction,score,3,5,опрос,{filed},accepted,"
+    code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, row)), "-o", str(tmp_path / "f.csv"))
+    assert code == 0, err
+
+
+def test_an_excel_date_cell_is_a_date(cli, tmp_path, source):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "appeals"
+    sheet.append(HEADER.split(","))
+    sheet.append(["МЗ", "fb_satisfaction", "score", 3, 5, "опрос", dt.datetime(2026, 1, 22), "принято", None])
+    path = tmp_path / "log.xlsx"
+    book.save(path)
+    code, _, err = cli("appeal", "apply", str(source), str(path), "-o", str(tmp_path / "f.csv"))
+    assert code == 0, err
+
+
+def test_a_late_appeal_may_stand_rejected(cli, tmp_path, source):
+    """The audit trail keeps a late appeal: rejected, it passes; only granting it is refused."""
+    late = "МЗ,fb_satisfaction,score,3,5,опрос,2026-01-29,rejected,"
+    code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, GOOD[0], late)), "-o", str(tmp_path / "f.csv"))
+    assert code == 0 and "1 of 2 appeals applied" in err, err
+
+
+def test_every_problem_of_a_log_in_one_pass(cli, tmp_path, source):
+    rows = ["МЗ,fb_satisfaction,score,3,5,опрос,вчера,accepted,",  # not a date
+            "ЗЗЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,accepted,",  # unknown body
+            "МВД,appk_first_leaders,score,4,4,,2026-01-30,accepted,"]  # late and granted
+    code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, *rows)), "-o", str(tmp_path / "f.csv"))
+    assert code == 1
+    assert "row 2" in err and "not a date" in err and "row 3" in err and "unknown body" in err
+    assert "row 4" in err and "after the appeal deadline" in err
+
+
+def test_the_csv_report_lists_every_appeal_the_ones_without_effect_too(cli, tmp_path, source):
+    import csv as csv_module
+    import io
+
+    code, out, _ = cli("appeal", "report", str(source), str(log(tmp_path, *GOOD)), "--format", "csv")
+    rows = list(csv_module.DictReader(io.StringIO(out)))
+    assert {r["row"] for r in rows} == {"row 2", "row 3", "row 4"}
+    assert [r["item"] for r in rows if r["row"] == "row 4"] == ["no effect"]
+
+
+def test_provenance_records_the_whole_command(cli, tmp_path, source):
+    import openpyxl
+
+    path, final, report = log(tmp_path, *GOOD), tmp_path / "final.csv", tmp_path / "report.xlsx"
+    assert cli("appeal", "apply", str(source), str(path), "-o", str(final))[0] == 0
+    assert cli("report", str(final), "--source", str(source), "--appeals", str(path), "-o", str(report))[0] == 0
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(report)["Происхождение"].iter_rows(values_only=True) if r[0]}
+    assert rows["Команда"] == "openness report final.csv --source source.csv --appeals log.csv -o report.xlsx"

@@ -119,3 +119,18 @@ def test_the_command_table_csv_and_report_sheet(cli, tmp_path):
     sheet = openpyxl.load_workbook(report)["Динамика"]
     assert [c.value for c in sheet[3]][:5] == ["body", "item", "previous", "current", "verdict"]
     assert sheet.max_row > 90
+
+
+def test_the_text_shows_each_item_once_from_and_to_with_its_report_line(cli):
+    code, out, _ = cli("compare", "2024", "2025")
+    assert code == 0
+    body, seen = None, []
+    for line in out.splitlines():
+        if line and not line.startswith(" ") and "→" not in line and "," not in line:
+            body = line.split()[0]
+        elif line.startswith("  ") and not line.startswith("    "):
+            seen.append((body, line))
+            assert "→" in line, line
+    # A group's tier counts (МИО · ic_internal_control: высокий 6 → 10, низкий 10 → 2) are two items.
+    assert len(seen) == len(set(seen)) > 80
+    assert any("[L788]" in line and "appk_court_share" in line for line in out.splitlines())
