@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 import textwrap
 from pathlib import Path
@@ -47,7 +48,7 @@ def read_files(args) -> list:
 # What each output format may be called: a file named otherwise is refused, never written
 # in a format its name does not say.
 SUFFIXES = {"csv": (".csv", ".txt"), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv"),
-            "docx": (".docx",), "png": (".png",)}
+            "docx": (".docx",), "png": (".png",), "toml": (".toml",)}
 
 
 def output_format(path, wanted: str, also: Sequence[str] = ()) -> str:
@@ -167,7 +168,12 @@ def _provenance(args) -> list[tuple[str, str]]:
         files = [Path(args.input)]
         rows = [(T("report.inputs", kind="files"), Path(args.input).name)]
     rows += [(f"{path.name}, SHA-256", hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
-    rows.append((T("report.command", kind="files"), " ".join(["openness", args.command] + ([Path(args.input).name] if args.input else []))))
+    # The whole command as it was given (its options, --source and --appeals too), files by name.
+    given = getattr(args, "argv", None) or [args.command] + ([args.input] if args.input else [])
+    if given[0] != args.command:  # `openness workbooks` writes the report of `openness report`
+        given = [args.command]
+    shown = [Path(a).name if Path(a).suffix and "/" in a else a for a in given]
+    rows.append((T("report.command", kind="files"), shlex.join(["openness", *shown])))
     return rows
 
 
@@ -480,6 +486,16 @@ def cmd_aggregate(args) -> int:
                 receptions=count(result.records["receptions"], "reception_request"),
                 bodies=count(len(result.inputs), "body_of"), seconds=decimal(f"{elapsed:.1f}"))
     print("\n".join(textwrap.wrap(summary, _terminal_width(), subsequent_indent="  ")), file=sys.stderr)
+    dropped = [table for table, read in result.records.items() if read and not result.used.get(table)]
+    if dropped:  # a wholesale mismatch (another year's extract, a wrong mapping): nothing to write
+        for table in dropped:
+            _warn(T("messages.all_dropped", table=T(f"records.table.{table}"), records=count(result.records[table], "record"),
+                    year=methodology.year), "error")
+        return 1
+    for table, codes in result.without.items():
+        if codes:
+            _warn(T("messages.no_records", table=T(f"records.table.{table}"), bodies=count(len(codes), "body_of"),
+                    codes=", ".join(codes)), "note")
     if not plans:
         _warn(T("messages.no_plans"), "note")
     unplanned = [code for code in result.inputs if plans and code not in plans]
@@ -494,9 +510,30 @@ def cmd_aggregate(args) -> int:
 def cmd_synthetic(args) -> int:
     from .records.synthetic import generate
 
-    extract = generate(args.dir, _methodology(args), registry(args.year), appeals=args.appeals, seed=args.seed,
+    methodology = _methodology(args)
+    extract = generate(args.dir, methodology, registry(args.year), appeals=args.appeals, seed=args.seed, year=methodology.year,
                        inject_bad=args.bad, fmt=args.format, with_expected=False, ids_in_order=not args.shuffled_ids)
     print(T("messages.wrote_two", first=extract.appeals, second=extract.receptions))
+    return 0
+
+
+def cmd_methodology(args) -> int:
+    """`methodology new YEAR [--from FILE] -o FILE` and `methodology check FILE`."""
+    from .methodology.draft import draft, summary
+    from .methodology.loader import HERE, available_years
+
+    if args.action == "check":
+        print(summary(load(Path(args.what))))
+        return 0
+    if not args.what.isdigit():
+        raise ValueError(T("messages.year_expected", value=repr(args.what)))
+    if not args.output:
+        raise ValueError(T("messages.output_required", command="methodology new"))
+    source = Path(args.source) if args.source else HERE / f"{max(available_years())}.toml"
+    check_output(args, "toml")
+    text = draft(source, int(args.what))
+    atomic_write(args.output, text.encode("utf-8"), protect=[source])
+    print(T("draft.wrote", path=args.output, year=args.what, source=source.name, provisional=text.count("# REVIEW ")))
     return 0
 
 
@@ -673,6 +710,13 @@ def build_parser() -> argparse.ArgumentParser:
     appeals.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("cli.appeal.lang"))
     appeals.set_defaults(run=cmd_appeal)
 
+    rules = command("methodology", parents=False)
+    rules.add_argument("action", choices=["new", "check"], help=T("cli.methodology.action"))
+    rules.add_argument("what", help=T("cli.methodology.what"))
+    rules.add_argument("--from", dest="source", help=T("cli.methodology.source"))
+    rules.add_argument("-o", "--output", help=T("common.output"))
+    rules.set_defaults(run=cmd_methodology)
+
     years = command("compare", parents=False)
     years.add_argument("previous", help=T("cli.compare.previous"))
     years.add_argument("current", help=T("cli.compare.current"))
@@ -751,6 +795,7 @@ def _force_where_files_are_written(parser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     if args.command is None:
         parser.print_help()
         return 0

@@ -132,3 +132,73 @@ def test_a_roadmap_of_incomplete_input_says_what_is_missing(cli, tmp_path):
     text = " ".join(p.text for p in document.paragraphs) + " ".join(
         c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "None" not in text and "нет данных для индикаторов 2–12, 14–20" in text
+
+
+def test_aggregate_writes_every_body_and_names_those_without_records(cli, tmp_path, methodology, bodies):
+    """A body with no records gets zero counts (the methodology's "nothing to assess") and is
+    named; the long table has every body of the methodology for the indicators records feed."""
+    import csv
+    import io
+
+    pytest.importorskip("duckdb")
+    import pyarrow.parquet as pq
+
+    assert cli("synthetic", "-d", tmp_path, "--appeals", "2000", "--seed", "3")[0] == 0
+    appeals = pq.read_table(tmp_path / "appeals.parquet")
+    kept = appeals.filter(__import__("pyarrow.compute", fromlist=["x"]).not_equal(appeals["body"], "МЗ"))
+    pq.write_table(kept, tmp_path / "without-mz.parquet")
+    out = tmp_path / "inputs.csv"
+    code, _out, err = cli("aggregate", tmp_path / "without-mz.parquet", tmp_path / "receptions.parquet", "-o", out)
+    assert code == 0, err
+    assert "МЗ" in " ".join(err.split()) and "nothing to assess" in " ".join(err.split())
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    mz = {(r["indicator"], r["field"]): r["value"] for r in rows if r["body"] == "МЗ"}
+    assert mz[("appk_review_timeliness", "reviewed")] == "0" and mz[("appk_redirect_timeliness", "received")] == "0"
+    for indicator in ("appk_review_timeliness", "appk_redirect_timeliness", "appk_waiting_time", "appk_first_leaders"):
+        assert {r["body"] for r in rows if r["indicator"] == indicator} == {b.code for b in bodies}, indicator
+    code, scores, _ = cli("scores", out, "--format", "csv")
+    line = next(r for r in csv.DictReader(io.StringIO(scores)) if r["body"] == "МЗ")
+    assert line["appk_review_timeliness"] == str(methodology.indicator("appk_review_timeliness").maximum)
+
+
+def test_aggregate_of_another_years_extract_writes_nothing_and_fails(cli, tmp_path):
+    from pathlib import Path
+
+    pytest.importorskip("duckdb")
+    assert cli("synthetic", "-d", tmp_path, "--appeals", "500")[0] == 0
+    source = (Path(__file__).parent.parent / "openness_xl" / "methodology" / "2025.toml").read_text(encoding="utf-8")
+    later = tmp_path / "2026.toml"
+    later.write_text(source.replace("\nyear = 2025\n", "\nyear = 2026\n"), encoding="utf-8")
+    out = tmp_path / "inputs.csv"
+    code, _out, err = cli("aggregate", tmp_path / "appeals.parquet", tmp_path / "receptions.parquet",
+                          "--methodology", later, "-o", out)
+    assert code == 1 and "every one of" in " ".join(err.split()) and not out.exists()
+
+
+def test_the_next_years_methodology_in_one_command(cli, tmp_path):
+    """`methodology new 2026` keeps every number, moves the cycle a year on, marks the
+    provisional readings for review and loads; `methodology check` says so; the year's
+    synthetic extract and scores follow it."""
+    from openness_xl.methodology import load
+
+    path = tmp_path / "2026.toml"
+    code, out, err = cli("methodology", "new", "2026", "-o", path)
+    assert code == 0, err
+    new, old = load(path), load(2025)
+    assert new.year == 2026 and new.cycle.appeals_until.isoformat() == "2027-01-27"
+    assert [i.params for i in new.indicators] == [i.params for i in old.indicators]
+    assert path.read_text(encoding="utf-8").count("# REVIEW 2026:") == sum(i.provisional for i in old.indicators) > 0
+    code, out, _ = cli("methodology", "check", path)
+    assert code == 0 and "a valid methodology of 2026" in out
+    assert cli("methodology", "new", "2025", "-o", tmp_path / "again.toml")[0] == 1
+    assert cli("methodology", "new", "2026", "-o", path)[0] == 1  # exists: only with --force
+    broken = tmp_path / "broken.toml"
+    broken.write_text(path.read_text(encoding="utf-8").replace("year = 2026", 'year = "abc"'), encoding="utf-8")
+    code, _out, err = cli("methodology", "check", broken)
+    assert code == 1 and "broken.toml" in err
+    import pyarrow.parquet as pq
+
+    extract = tmp_path / "extract"
+    assert cli("synthetic", "-d", extract, "--appeals", "300", "--methodology", path)[0] == 0
+    registered = pq.read_table(extract / "appeals.parquet").column("registered_on").to_pylist()
+    assert {d.year for d in registered if d} == {2026}

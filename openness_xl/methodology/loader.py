@@ -30,6 +30,14 @@ def _fraction(value: Any, where: str, problems: list[str]) -> Fraction | None:
         return None
 
 
+def _whole(value: Any, key: str, low: int, high: int, problems: list[str], default: int) -> int:
+    """A whole number from `low` to `high` (2.9 is not 2, "abc" is no year), else a problem naming the key."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        problems.append(T("loader.whole_in_range", setting=key, value=repr(value), low=low, high=high))
+        return default
+    return value
+
+
 def available_years() -> list[int]:
     """Years for which a methodology file ships with the package."""
     return sorted(int(p.stem) for p in HERE.glob("*.toml") if p.stem.isdigit())
@@ -62,7 +70,8 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     for code, label in body_type_labels_kk.items():
         if label not in body_type_labels.get(code, ()):
             problems.append(T("loader.body_type_label_kk", code=code, label=repr(label)))
-    decimals = int(data.get("rounding", {}).get("decimals", 2))
+    decimals = _whole(data.get("rounding", {}).get("decimals", 2), "rounding.decimals", 0, 6, problems, 2)
+    year = _whole(head.get("year", 0), "methodology.year", 2000, 2100, problems, 0)
 
     tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
     ratings = _parse_ratings(data.get("index", {}), problems)
@@ -98,7 +107,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         raise MethodologyError(path, problems)
     indicators.sort(key=lambda i: i.order)
     return Methodology(
-        year=int(head.get("year", 0)),
+        year=year,
         title_ru=head.get("title_ru", ""),
         title_en=head.get("title_en", ""),
         name_kk_status=head.get("name_kk_status", ""),

@@ -62,7 +62,9 @@ class Aggregate:
     inputs: dict[str, dict[str, dict[str, Fraction]]]  # body → indicator → field → value
     appeal_problems: Problems
     reception_problems: Problems
-    records: dict[str, int]
+    records: dict[str, int]  # read, by table
+    used: dict[str, int] = field(default_factory=dict)  # counted, by table (the rest were left out)
+    without: dict[str, list[str]] = field(default_factory=dict)  # bodies with no record, by table
 
     def rows(self, methodology: Methodology, bodies: BodyRegistry) -> list[tuple[str, str, str, str]]:
         """The long input table (body, indicator, field, value) in registry and methodology order."""
@@ -523,7 +525,8 @@ class _Groups:
 
 def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
               mapping: Mapping, plans: dict[str, int] | None = None, progress: bool = False) -> Aggregate:
-    """Indicator inputs for every body with records, and the records left out."""
+    """Indicator inputs for every body (zero cases where a body has no records), and the
+    records left out."""
     import duckdb
 
     settings = methodology.records
@@ -593,13 +596,23 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         appeal_problems = _problems(connection, appeal_view, appeal_groups.problems, appeal_groups.seen)
         reception_problems = _problems(connection, reception_view, reception_groups.problems, reception_groups.seen)
 
+    # Every body of the methodology: one with no records has zero cases, which the methodology
+    # scores as "nothing to assess"; it is named, never dropped.
+    used = {"appeals": sum(n["records"] for n in appeal_counts.values()),
+            "receptions": sum(n["requests"] for n in reception_counts.values())}
+    without = {"appeals": [b.code for b in bodies if b.code not in appeal_counts],
+               "receptions": [b.code for b in bodies if b.code not in reception_counts]}
+    for body in bodies:
+        appeal_counts.setdefault(body.code, Counter())
+        reception_counts.setdefault(body.code, Counter())
     inputs: dict[str, dict[str, dict[str, Fraction]]] = {}
     F = Fraction
     for body, n in appeal_counts.items():
         entry = inputs.setdefault(body, {})
         entry["appk_review_timeliness"] = {"late": F(n["late_review"]), "reviewed": F(n["reviewed"])}
         entry["appk_redirect_timeliness"] = {"late": F(n["late_redirect"]), "received": F(n["records"])}
-        entry["fb_request_share"] = {"request_percent": _percent(n["requests"], n["records"], decimals)}
+        if n["records"]:  # a share of nothing is no percentage: left to the supplier
+            entry["fb_request_share"] = {"request_percent": _percent(n["requests"], n["records"], decimals)}
         if n["rated"]:
             entry["fb_satisfaction"] = {"satisfied_percent": _percent(n["satisfied"], n["rated"], decimals)}
     for body, n in reception_counts.items():
@@ -613,7 +626,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                                                  "received": F(n["received"]), "held": F(len(held[body])),
                                                  "plan": F(plans[body])}
     totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
-    return Aggregate(inputs, appeal_problems, reception_problems, totals)
+    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without)
 
 
 def _usable_view(connection, view: View) -> None:

@@ -140,9 +140,7 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
         is_late_kind = np.isin(KINDS[kind], list(late_kinds))
         for index, code in enumerate(codes):
             mine = body == index
-            total = int(mine.sum())
-            if total == 0:
-                continue
+            total = int(mine.sum())  # a body with none has zero cases: the methodology's "nothing to assess"
             reviewed = int((mine & ~unanswered).sum())
             late_review = int((mine & ~unanswered & late & is_late_kind).sum())
             late_redirect = int((mine & redirected & (delay > redirect_limit)).sum())
@@ -152,7 +150,8 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
             entry = expected.setdefault(code, {})
             entry["appk_review_timeliness"] = {"late": Fraction(late_review), "reviewed": Fraction(reviewed)}
             entry["appk_redirect_timeliness"] = {"late": Fraction(late_redirect), "received": Fraction(total)}
-            entry["fb_request_share"] = {"request_percent": round_half_away(Fraction(100 * requests, total), decimals)}
+            if total:
+                entry["fb_request_share"] = {"request_percent": round_half_away(Fraction(100 * requests, total), decimals)}
             if n_rated:
                 entry["fb_satisfaction"] = {"satisfied_percent": round_half_away(Fraction(100 * satisfied, n_rated), decimals)}
         for code, fields in expected_receptions.items():
@@ -185,8 +184,6 @@ def _receptions(rng, codes, weights, epoch, workday_array, last_working, base, n
     expected = {}
     for index, code in enumerate(codes):
         mine = body == index
-        if not mine.any():
-            continue
         got = mine & ~np.isnat(received)
         expected[code] = {
             "appk_waiting_time": {
