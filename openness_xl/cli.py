@@ -551,7 +551,9 @@ def cmd_check(args) -> int:
         return 2
     entries = sum(len(e) for _, _, e in loaded.submissions)
     key = "cli.check.ok" if complete else "cli.check.valid_incomplete"
-    print(T(key, file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry")))
+    said = T(key, file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry"))
+    # Wrapped at words on a terminal; one line for a log or a pipe.
+    print("\n".join(textwrap.wrap(said, _terminal_width(), subsequent_indent="  ")) if sys.stdout.isatty() else said)
     return 0
 
 

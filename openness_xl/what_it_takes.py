@@ -205,7 +205,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
     me = next(r for r in results if r.body == body)
     if kind in ("rating", "rank") and me.index is None:
         orders = order_ranges([methodology.indicator(i).order for i in me.missing])
-        raise ValueError(text("whatif.no_index", body=body, goal=f"{kind} {value}", orders=orders))
+        raise ValueError(text("whatif.no_index", body=body, goal=text(f"whatif.goal_{kind}", value=value), orders=orders))
     if kind == "rank" and me.rank is None:
         without = [r.body for r in results if r.body_type == me.body_type and r.index is None]
         raise ValueError(text("value.no_rank", type=methodology.body_type_label(me.body_type, language()), count=len(without))
