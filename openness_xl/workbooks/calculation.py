@@ -154,7 +154,9 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
         name_lines = lines_of(body.name(), NAME_WIDTH - 4)
         if name_lines > 1:
             sheet.set_row(first + position, LINE_HEIGHT * name_lines)
-        most = max([name_lines] + [lines_of(text, CHECK_WIDTH - 4) for text in row_problems.values() if text])
+        # At most three lines: the whole of a longer message is in its cell (an empty template's
+        # «нет значения» for every input would otherwise print some fifty pages).
+        most = min(3, max([name_lines] + [lines_of(text, CHECK_WIDTH - 4) for text in row_problems.values() if text]))
         if most > 1:
             checks.set_row(first + position, LINE_HEIGHT * most)
     pages = _page_groups(methodology, [[col_of[i.id], col_of[f"{i.id}__tier"]] for i in methodology.indicators], 3)
