@@ -202,3 +202,19 @@ def test_the_next_years_methodology_in_one_command(cli, tmp_path):
     assert cli("synthetic", "-d", extract, "--appeals", "300", "--methodology", path)[0] == 0
     registered = pq.read_table(extract / "appeals.parquet").column("registered_on").to_pylist()
     assert {d.year for d in registered if d} == {2026}
+
+
+@pytest.mark.parametrize("value, first", [("xx", "usage:"), ("RU", "использование:"), ("ru_RU.UTF-8", "использование:"),
+                                          ("kk-KZ", "қолданылуы:")])
+def test_openness_lang_as_systems_spell_it_and_an_unknown_one(value, first):
+    """OPENNESS_LANG=ru_RU.UTF-8 is Russian; an unknown language is English with one warning
+    naming the variable, never a traceback (even for --help)."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "openness_xl.cli", "--help"], capture_output=True, text=True,
+                            env={**os.environ, "OPENNESS_LANG": value}, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.stdout.startswith(first), result.stdout[:80]
+    assert ("OPENNESS_LANG='xx'" in result.stderr) == (value == "xx")

@@ -27,7 +27,7 @@ import xlwings as xw
 from openness_xl import cells
 from openness_xl.exact import plain
 from openness_xl.methodology import Indicator, Methodology, available_years, load
-from openness_xl.texts import checked_language, decimal, text, using
+from openness_xl.texts import decimal, environment_language, text, using
 
 SETTING = "OPENNESS_METHODOLOGY"
 LANGUAGE_SETTING = "OPENNESS_EXCEL_LANG"
@@ -45,8 +45,9 @@ def configured_methodology() -> Methodology:
 
 
 METHODOLOGY = configured_methodology()
-# The language of the functions' messages and tiers: ru unless OPENNESS_EXCEL_LANG says kk or en.
-LANGUAGE = checked_language(os.environ.get(LANGUAGE_SETTING, "").strip() or "ru")
+# The language of the functions' messages and tiers: ru unless OPENNESS_EXCEL_LANG says kk or en
+# (RU, kk-KZ … understood; anything else is English, with one warning).
+LANGUAGE = environment_language(LANGUAGE_SETTING, "ru")
 
 
 # ------------------------------------------------------------------ one function per indicator

@@ -62,17 +62,43 @@ def checked_language(chosen: str) -> str:
     return chosen
 
 
+# How people and systems spell the languages: RU, ru_RU.UTF-8, kk-KZ, kz.
+SPELLINGS = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en"}
+_WARNED: set[tuple[str, str]] = set()
+
+
+def environment_language(variable: str, default: str) -> str:
+    """The language an environment variable sets: `RU`, `ru_RU.UTF-8`, `kk-KZ` and `kz` are
+    understood; anything else falls back to English with one warning on standard error naming
+    the variable and the languages (never an error: it would stop even --help)."""
+    written = os.environ.get(variable, "").strip()
+    if not written:
+        return default
+    code = re.split(r"[_.@-]", written.lower(), maxsplit=1)[0]
+    code = SPELLINGS.get(code, code)
+    if code in LANGUAGES:
+        return code
+    if (variable, written) not in _WARNED:
+        _WARNED.add((variable, written))
+        import sys
+
+        print(f"warning: {variable}={written!r} is not one of {', '.join(LANGUAGES)}: English is used",
+              file=sys.stderr)
+    return "en"
+
+
 def language(kind: str = "cli", lang: str | None = None) -> str:
     """The language to use: `lang` when given, else the one `using` set, else (command line
     only) OPENNESS_LANG, else the default for `kind`."""
-    chosen = lang or _CHOSEN.get() or (os.environ.get("OPENNESS_LANG") if kind == "cli" else None) or DEFAULTS[kind]
+    chosen = lang or _CHOSEN.get() or (environment_language("OPENNESS_LANG", "") if kind == "cli" else None) \
+        or DEFAULTS[kind]
     return checked_language(chosen)
 
 
 def diagnostics_language() -> str:
     """The language the command line's diagnostics speak (OPENNESS_LANG, else English),
     whatever language `using` set for the file being written."""
-    return checked_language(os.environ.get("OPENNESS_LANG") or DEFAULTS["cli"])
+    return checked_language(environment_language("OPENNESS_LANG", DEFAULTS["cli"]))
 
 
 @contextmanager
