@@ -7,6 +7,8 @@ requirement is the URL where the IT department serves the project's wheel.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from .methodology import Methodology
@@ -37,7 +39,9 @@ def files(methodology: Methodology, wheel_url: str, version: str) -> dict[str, s
 
     if Path(methodology.path).resolve() != (HERE / f"{methodology.year}.toml").resolve():
         raise ValueError(text("refused.lite_methodology", path=methodology.path))
-    if not wheel_url.startswith(("https://", "http://")) or not wheel_url.endswith(".whl"):
+    # One https address of a wheel: Excel fetches it over https only, and a space or a line
+    # break would slip another line (--extra-index-url …) into requirements.txt.
+    if not re.fullmatch(r"https://[^\s\x00-\x1f\x7f]+\.whl", wheel_url):
         raise ValueError(text("refused.lite_wheel", version=version, url=repr(wheel_url)))
     return {"main.py": MAIN.format(version=version, year=methodology.year),
             "requirements.txt": REQUIREMENTS.format(wheel_url=wheel_url)}

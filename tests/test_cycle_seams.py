@@ -218,3 +218,11 @@ def test_openness_lang_as_systems_spell_it_and_an_unknown_one(value, first):
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert result.stdout.startswith(first), result.stdout[:80]
     assert ("OPENNESS_LANG='xx'" in result.stderr) == (value == "xx")
+
+
+@pytest.mark.parametrize("url", ["http://x.kz/openness_xl-0.1-py3-none-any.whl",
+                                 "https://x.kz/a.whl\n--extra-index-url https://evil.example/simple",
+                                 "https://x.kz/my wheel.whl", "https://x.kz/openness.zip", "openness.whl"])
+def test_lite_takes_one_https_wheel_address_only(cli, tmp_path, url):
+    code, _out, err = cli("lite", "-d", tmp_path / "out", "--wheel-url", url)
+    assert code == 1 and "--wheel-url" in err and not (tmp_path / "out").exists()
