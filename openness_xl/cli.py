@@ -15,7 +15,7 @@ from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
 from .output import (OutputRefused, atomic_write, order_ranges, refuse_inputs, replacing, score_columns, score_rows,
-                     scores_csv, scores_table)
+                     scores_csv, scores_table, visible)
 from .reference import published_submissions
 from .texts import LANGUAGES, count, decimal, language, text as T, using
 
@@ -77,7 +77,7 @@ def _emit(text: str, args, kind: str = "text") -> None:
         output_format(args.output, kind)
         atomic_write(args.output, text.encode("utf-8"), protect=read_files(args))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
 
 
 def cmd_scores(args) -> int:
@@ -151,8 +151,8 @@ def _absent_bodies(args, results) -> list:
 
 def _warn(message: str, level: str = "warning") -> None:
     """A diagnostic on standard error, wrapped to the terminal; `level` is warning, error or note."""
-    print("\n".join(textwrap.wrap(f"{T('messages.' + level)}: {message}", _terminal_width(), subsequent_indent="  ")),
-          file=sys.stderr)
+    print("\n".join(textwrap.wrap(f"{T('messages.' + level)}: {visible(message)}", _terminal_width(),
+                                   subsequent_indent="  ")), file=sys.stderr)
 
 
 def _provenance(args) -> list[tuple[str, str]]:
@@ -809,12 +809,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # long one stays readable at 80 columns.
         print(f"{T('messages.error')}: {str(errors).splitlines()[0]}", file=sys.stderr)
         for problem in errors.problems:
-            lines = (textwrap.wrap(str(problem), _terminal_width(), initial_indent="  ", subsequent_indent="    ")
-                     if sys.stderr.isatty() else [f"  {problem}"])
+            said = visible(str(problem))  # a value from the file may hold an escape sequence
+            lines = (textwrap.wrap(said, _terminal_width(), initial_indent="  ", subsequent_indent="    ")
+                     if sys.stderr.isatty() else [f"  {said}"])
             print("\n".join(lines), file=sys.stderr)
         return 1
     except (MethodologyError, FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
-        print(f"{T('messages.error')}: {error}", file=sys.stderr)
+        print(f"{T('messages.error')}: {visible(str(error))}", file=sys.stderr)
         return 1
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 import tempfile
@@ -25,6 +26,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def safe_text(text: str) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text for a terminal: control characters (an escape sequence from a data file) shown as
+    \\x1b and the like instead of acting on the terminal; line breaks and tabs kept."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def csv_cell(value) -> str:

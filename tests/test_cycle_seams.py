@@ -226,3 +226,10 @@ def test_openness_lang_as_systems_spell_it_and_an_unknown_one(value, first):
 def test_lite_takes_one_https_wheel_address_only(cli, tmp_path, url):
     code, _out, err = cli("lite", "-d", tmp_path / "out", "--wheel-url", url)
     assert code == 1 and "--wheel-url" in err and not (tmp_path / "out").exists()
+
+
+def test_an_escape_sequence_in_a_data_file_is_shown_not_obeyed(cli, tmp_path):
+    inputs = tmp_path / "inputs.csv"
+    inputs.write_text("body,indicator,field,value\n\x1b[2J\x1b[31mМЗ,fb_satisfaction,score,3\n", encoding="utf-8")
+    code, _out, err = cli("check", inputs)
+    assert code == 1 and "\x1b" not in err and "\\x1b[2J" in err
