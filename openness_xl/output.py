@@ -123,6 +123,9 @@ def atomic_write(path: Path | str, data: bytes, protect: Iterable[Path | str] = 
         raise OutputRefused(text("messages.not_regular", path=path))
     if target.exists() and not REPLACE.get():
         raise OutputRefused(text("messages.output_exists", file=path))
+    blocking = next((folder for folder in target.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:  # mkdir would only say «File exists»
+        raise OutputRefused(text("messages.parent_not_folder", path=path, parent=blocking))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(target)

@@ -30,6 +30,7 @@ require("robustness", "robustness", modules=("numpy",))
 
 import numpy as np  # noqa: E402
 
+from .methodology.model import MAX_SAMPLES  # noqa: E402
 from .methodology import Methodology, Uncertainty  # noqa: E402
 from .scoring import DIRECT, RAW, compute, evaluate  # noqa: E402
 from .texts import count, text  # noqa: E402
@@ -187,8 +188,8 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
     """Sample the methodology's uncertainties and recompute every body's rank and rating."""
     samples = int(samples if samples is not None else methodology.robustness.get("samples", 10000))
     seed = int(seed if seed is not None else methodology.robustness.get("seed", 0))
-    if samples < 1:
-        raise ValueError(text("refused.samples", samples=samples))
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ValueError(text("refused.samples", samples=samples, most=f"{MAX_SAMPLES:,}"))
     if seed < 0:
         raise ValueError(text("refused.seed", seed=seed))
     uncertainties = methodology.uncertainties

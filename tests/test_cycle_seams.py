@@ -233,3 +233,14 @@ def test_an_escape_sequence_in_a_data_file_is_shown_not_obeyed(cli, tmp_path):
     inputs.write_text("body,indicator,field,value\n\x1b[2J\x1b[31mМЗ,fb_satisfaction,score,3\n", encoding="utf-8")
     code, _out, err = cli("check", inputs)
     assert code == 1 and "\x1b" not in err and "\\x1b[2J" in err
+
+
+def test_a_file_where_a_folder_should_be_is_named(cli, tmp_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _out, err = cli("scores", "-o", tmp_path / "afile" / "out.csv")
+    assert code == 1 and "is a file, not a folder" in err
+
+
+def test_robustness_samples_have_a_stated_ceiling(cli):
+    code, _out, err = cli("robustness", "--samples", "1000000000")
+    assert code == 1 and "from 1 to 200,000" in err

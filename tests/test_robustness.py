@@ -81,7 +81,8 @@ def _indicator(data, ident):
     (lambda d: d["index"]["rating_ranges"][1].update(to=Decimal(70)),
      "В may reach 70 while ВВ may start at 65; the bands must descend in every sample"),
     (lambda d: d["index"]["rating_ranges"][0].update(rating="ЯЯ"), "index.rating_ranges 'ЯЯ': not a rating"),
-    (lambda d: d["robustness"].update(samples=0), "robustness.samples must be a whole number ≥ 1"),
+    (lambda d: d["robustness"].update(samples=0), "robustness.samples must be a whole number from 1 to 200000, not 0"),
+    (lambda d: d["robustness"].update(samples=10**12), "robustness.samples must be a whole number from 1 to 200000"),
 ])
 def test_a_wrong_reading_is_refused_when_the_file_is_loaded(change, message):
     with pytest.raises(MethodologyError) as error:

@@ -18,8 +18,8 @@ from typing import Any, Mapping
 from ..exact import plain, to_fraction
 from ..kinds import FIXED_INPUTS, KINDS
 from ..texts import text as T
-from .model import (CELL_REFERENCE, COLUMN_WIDTH, EXCEL_NAME, HERE, INPUT_TYPES, ROLES, Criterion, Cycle, Indicator, InputSpec,
-                    Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)
+from .model import (CELL_REFERENCE, COLUMN_WIDTH, EXCEL_NAME, HERE, INPUT_TYPES, MAX_SAMPLES, ROLES, Criterion, Cycle,
+                    Indicator, InputSpec, Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)
 
 
 def _fraction(value: Any, where: str, problems: list[str]) -> Fraction | None:
@@ -77,9 +77,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     ratings = _parse_ratings(data.get("index", {}), problems)
     rating_uncertainties = _parse_rating_ranges(data.get("index", {}), ratings, problems)
     robustness = dict(data.get("robustness", {}))
-    for key in ("samples", "seed"):
-        if not isinstance(robustness.get(key, 1), int) or robustness.get(key, 1) < (1 if key == "samples" else 0):
-            problems.append(T("loader.robustness_whole", setting=key, least=1 if key == "samples" else 0))
+    if "samples" in robustness:
+        robustness["samples"] = _whole(robustness["samples"], "robustness.samples", 1, MAX_SAMPLES, problems, 1)
+    for key in ("seed",):
+        if not isinstance(robustness.get(key, 1), int) or robustness.get(key, 1) < 0:
+            problems.append(T("loader.robustness_whole", setting=key, least=0))
     ceiling = _fraction(data["inputs"]["at_most"], "inputs.at_most", problems) if "at_most" in data.get("inputs", {}) else None
     indicators = [_parse_indicator(raw, tier_schemes, body_types, problems, ceiling) for raw in data.get("indicators", [])]
     indicators = [i for i in indicators if i is not None]

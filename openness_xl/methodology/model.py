@@ -17,6 +17,10 @@ from ..kinds import Kind
 from ..texts import count, decimal, diagnostics_language, language, term, text
 
 HERE = Path(__file__).parent
+# The most robustness samples a methodology or --samples may ask for, checked before anything
+# is allocated: the sampled ranks and ratings take some 2.4 KB a sample for 49 bodies, so a
+# run stays under about half a gigabyte.
+MAX_SAMPLES = 200_000
 INPUT_TYPES = ("integer", "decimal", "boolean", "choice")
 ROLES = ("score", "penalty", "bonus")
 # Excel function names: a letter, then letters, digits, dots or underscores; not a cell reference.
