@@ -152,11 +152,17 @@ def robustness(frame: pd.DataFrame | None = None, samples: int | None = None, se
     return table
 
 
-def compare(previous: str, current: str, previous_methodology: str | None = None,
+def compare(previous: str | pd.DataFrame, current: str | pd.DataFrame, previous_methodology: str | None = None,
             current_methodology: str | None = None, year: int = 2025) -> pd.DataFrame:
-    """`openness compare` as a frame: improved, declined or kept per body and item."""
+    """`openness compare` as a frame: improved, declined or kept per body and item. A side is
+    what the command takes (a year, a folder, a file) or an input frame, as `score` takes it."""
     from . import year_over_year as verb
 
-    changes = verb.compare(verb.side(previous, previous_methodology, year),
-                           verb.side(current, current_methodology, year))
+    def side(value, methodology_file, name):
+        if isinstance(value, pd.DataFrame):
+            m = _methodology(methodology_file)
+            return verb.from_results(name, m, evaluate(m, submissions(value, m, year)))
+        return verb.side(value, methodology_file, year)
+
+    changes = verb.compare(side(previous, previous_methodology, "previous"), side(current, current_methodology, "current"))
     return pd.DataFrame(verb.rows(changes), columns=verb.CSV_COLUMNS)

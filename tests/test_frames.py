@@ -69,3 +69,17 @@ def test_a_frame_of_the_wrong_shape_is_named_in_the_language_chosen():
                              "appk_review_timeliness.reviewed": [10]})
     with using("ru"), pytest.raises(InputErrors, match="строка 0, столбец appk_review_timeliness.late"):
         ox.score(bad_cell)
+
+
+def test_compare_takes_a_frame_where_the_command_takes_a_file():
+    import pandas as pd
+
+    import openness_xl as ox
+    from openness_xl import reference
+    from openness_xl.methodology import load
+    from openness_xl.output import input_rows
+
+    frame = pd.DataFrame(input_rows(load(2025), reference.published_submissions(2025)),
+                         columns=["body", "indicator", "field", "value"])
+    table = ox.compare("2025", frame)
+    assert len(table) > 0 and set(table["verdict"]) == {"kept"}
