@@ -293,3 +293,22 @@ def test_every_reading_robustness_samples_has_its_label_in_three_languages(metho
     assert len(options) > 30
     for option in options:
         assert all(option.text("label", lang) for lang in ("ru", "kk", "en")), option
+
+
+def test_an_unknown_key_is_refused_with_the_nearest_known_one(tmp_path):
+    """A typing error in a methodology file (grade_c_belw) would silently drop a letter edge:
+    the loader refuses it, naming the file, the table and the key it probably meant."""
+    from pathlib import Path
+
+    from openness_xl.methodology import MethodologyError, load
+
+    source = (Path(__file__).parent.parent / "openness_xl" / "methodology" / "2025.toml").read_text(encoding="utf-8")
+    typo = tmp_path / "typo.toml"
+    typo.write_text(source.replace("grade_c_below = 18", "grade_c_belw = 18", 1)
+                    .replace("[robustness]", "[robustnes]", 1), encoding="utf-8")
+    with pytest.raises(MethodologyError) as caught:
+        load(typo)
+    said = str(caught.value)
+    assert "typo.toml" in said
+    assert "[[criteria]] appk → grade_c_belw: unknown key; did you mean grade_c_below?" in said
+    assert "robustnes: unknown key; did you mean robustness?" in said

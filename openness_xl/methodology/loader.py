@@ -6,6 +6,7 @@ so a methodologist editing the file sees all mistakes at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 import tomllib
@@ -57,9 +58,55 @@ def load(year_or_path: int | str | Path = 2025) -> Methodology:
     return parse(data, path=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
 
 
+# Every table and key a methodology file may have: a key not here is a typing error
+# (grade_c_belw) that would otherwise be ignored and silently change a result.
+SCHEMA = {
+    "": {"methodology", "cycle", "rounding", "roadmap", "robustness", "grades", "inputs", "index", "tiers", "records",
+         "criteria", "indicators"},
+    "methodology": {"year", "title_ru", "title_en", "title_kk", "source", "name_kk_status", "body_types",
+                    "body_type_labels", "body_type_labels_kk"},
+    "cycle": {"source_data_by", "appeals_until", "final_by"},
+    "rounding": {"decimals"},
+    "roadmap": {"required_below_rating"},
+    "robustness": {"samples", "seed"},
+    "grades": {"labels"},
+    "inputs": {"at_most"},
+    "index": {"ratings", "fallback", "fallback_provisional", "rating_ranges"},
+    "tiers": {"order", "fallback", "percent", "inverse_points"},
+    "records": {"late_review_kinds", "percent_decimals", "redirect_limit_working_days", "request_kind", "satisfied_from",
+                "within_months"},
+    "criteria": {"id", "order", "maximum", "grade_a_from", "grade_c_below", "name_ru", "name_kk", "name_en", "short_ru",
+                 "short_kk", "short_en", "column_ru", "column_kk", "column_en"},
+    "indicators": {"id", "order", "udf", "criterion", "kind", "role", "maximum", "params", "inputs", "tiers", "provisional",
+                   "confidence", "source", "name_ru", "name_kk", "name_en", "short_ru", "short_kk", "short_en",
+                   "supplier", "supplier_named", "supplier_source", "alternatives", "ranges", "robustness_note",
+                   "sums_at_most"},
+}
+
+
+def _unknown_keys(data: Mapping[str, Any], problems: list[str]) -> None:
+    """A problem for every key the schema does not know, with the nearest known one."""
+    def check(table: Mapping, known: set[str], where: str) -> None:
+        for key in table:
+            if key not in known:
+                near = difflib.get_close_matches(key, sorted(known), n=1)
+                problems.append(T("loader.unknown_key", setting=f"{where}{key}",
+                                  hint=T("loader.did_you_mean", near=near[0]) if near else ""))
+
+    check(data, SCHEMA[""], "")
+    for table in SCHEMA[""] - {"criteria", "indicators"}:
+        if isinstance(data.get(table), Mapping):
+            check(data[table], SCHEMA[table], f"[{table}] ")
+    for table in ("criteria", "indicators"):
+        for raw in data.get(table, []) if isinstance(data.get(table), list) else []:
+            if isinstance(raw, Mapping):
+                check(raw, SCHEMA[table], f"[[{table}]] {raw.get('id', '?')} → ")
+
+
 def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> Methodology:
     """Build a Methodology from already-parsed TOML data, raising MethodologyError with every problem."""
     problems: list[str] = []
+    _unknown_keys(data, problems)
     head = data.get("methodology", {})
     body_types = tuple(head.get("body_types", ("CGO", "MIO")))
     body_type_labels = {code: tuple(labels) for code, labels in head.get("body_type_labels", {}).items()}
