@@ -17,6 +17,7 @@ Every formula cell is stored with the value the core computed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -135,19 +136,28 @@ def departure_notes(methodology: Methodology, departures: Sequence) -> dict[tupl
     """{(body, column id): the note of a cell that differs from the printed report}."""
     notes: dict[tuple[str, str], list[str]] = {}
     for column, finding in departures:
-        ours = tier_label(finding.computed) if column.endswith("__tier") else finding.computed
+        ours = tier_label(finding.computed) if column.endswith("__tier") else shown_number(finding.computed)
         notes.setdefault((finding.body, column), []).append(
-            T("report.departure_note", printed=finding.published, ours=ours, ref=finding.known or "—", line=finding.line,
-              note=finding.note))
+            T("report.departure_note", printed=shown_number(finding.published), ours=ours, ref=finding.known or "—",
+              line=finding.line, note=finding.note))
     return {key: "\n".join(texts) for key, texts in notes.items()}
+
+
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def shown_number(value: str) -> str:
+    """A printed or recomputed value as the report writes it (4,51 in ru and kk): kept as text,
+    so that it neither changes nor runs into the next column."""
+    return decimal(value, kind="files") if NUMBER.fullmatch(value) else value
 
 
 def departures_table(methodology: Methodology, departures: Sequence, names) -> Table:
     """The sheet that lists every cell where the workbook departs from the printed report."""
     labels = dict(zip(score_columns(methodology)[2:], column_labels(methodology)))
-    rows = [(f.body, names.get(f.body, f.body), labels[column], f.published,
-             tier_label(f.computed) if column.endswith("__tier") else f.computed, f.known or "—", f.line, f.note)
-            for column, f in departures]
+    rows = [(f.body, names.get(f.body, f.body), labels[column], shown_number(f.published),
+             tier_label(f.computed) if column.endswith("__tier") else shown_number(f.computed), f.known or "—", f.line,
+             f.note) for column, f in departures]
     columns = [T(f"head.{key}") for key in ("code", "name", "column", "printed", "here", "error", "line", "explanation")]
     return Table(sheet_name("departures"), T("report.departures_title"), columns, rows,
                  notes=[T("report.departures_intro", count=len(rows))], widths=(14, 34, 26, 11, 11, 9, 9, 70), wrap=(1, 2, 7))
