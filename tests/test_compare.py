@@ -68,8 +68,6 @@ def two_methodologies():
     data["methodology"]["year"] = 2024
     meetings = next(i for i in data["indicators"] if i["id"] == "fb_meetings")
     meetings.update(id="fb_meetings_2024", udf="OPENNESS_MEETINGS_2024", short_ru="Встречи-2024")
-    for criterion in data["criteria"]:
-        criterion["indicators"] = [("fb_meetings_2024" if i == "fb_meetings" else i) for i in criterion.get("indicators", [])]
     return parse(data)
 
 

@@ -298,11 +298,10 @@ def test_every_reading_robustness_samples_has_its_label_in_three_languages(metho
 def test_an_unknown_key_is_refused_with_the_nearest_known_one(tmp_path):
     """A typing error in a methodology file (grade_c_belw) would silently drop a letter edge:
     the loader refuses it, naming the file, the table and the key it probably meant."""
-    from pathlib import Path
-
     from openness_xl.methodology import MethodologyError, load
+    from openness_xl.methodology.model import HERE
 
-    source = (Path(__file__).parent.parent / "openness_xl" / "methodology" / "2025.toml").read_text(encoding="utf-8")
+    source = (HERE / "2025.toml").read_text(encoding="utf-8")  # the installed package's (Pyodide too)
     typo = tmp_path / "typo.toml"
     typo.write_text(source.replace("grade_c_below = 18", "grade_c_belw = 18", 1)
                     .replace("[robustness]", "[robustnes]", 1), encoding="utf-8")
