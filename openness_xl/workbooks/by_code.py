@@ -9,8 +9,10 @@ column holds the value of that row's cell ("" for a blank cell, an error value p
 They stand on «Проверка» itself because its checks refer to them most (a check of waiting
 time ~180 times): a reference without a sheet's name keeps it within Excel's 8,192 characters.
 
-Only functions of Excel 2010 and LibreOffice 7.4: SUMPRODUCT over the code column with TRIM
-(MATCH and COUNTIF would read `*` and `?` as wildcards and miss a code typed with a space).
+Only functions of Excel 2010 and LibreOffice 7.4: a body's row is found by SUMPRODUCT over the
+code column with TRIM (MATCH and COUNTIF would read `*` and `?` as wildcards and miss a code
+typed with a space); only the count of unknown codes uses COUNTIF, against the template's own
+codes, which hold no wildcard.
 """
 from __future__ import annotations
 
