@@ -9,15 +9,15 @@ values of the generated workbooks both come from here, so they cannot disagree.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import grading
 from .exact import NotANumber, plain, to_fraction
 from .methodology import Indicator, Methodology
 from .scoring import ScoreError, parse_for_scoring, score_inputs
 from .texts import count, decimal, language, term, text
-from .values import (EXCEL_ERRORS, WARNING, fraction_warning, invalid_message, is_not_submitted, missing_message,
-                     score_allowed, shown)
+from .values import (EXCEL_ERRORS, WARNING, ValueProblem, fraction_warning, invalid_message, is_not_submitted,
+                     missing_message, parse_score, score_allowed, shown)
 
 Cell = Any  # float | str | bool | None, or a 2-D list of them for a range
 
@@ -69,43 +69,45 @@ def _score(methodology: Methodology, indicator: Indicator, names: Sequence[str],
         return "; ".join(str(p) for p in error.problems)
 
 
-def problems_cell(methodology: Methodology, indicator: Indicator, *args: Cell) -> str:
+def problems_cell(methodology: Methodology, indicator: Indicator, *args: Cell,
+                  names: Mapping[str, str] | None = None) -> str:
     """What is wrong with one row of an indicator's input cells ("" when it can be scored);
-    the problems an indicator's formula reports before it scores."""
+    the problems an indicator's formula reports before it scores (`names`: a sheet's names of
+    the cells, `values.cell_name`, instead of the argument names)."""
     raw = dict(zip(argument_names(indicator), args))
     body_type = raw.pop("body_type", None)
-    _values, _code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
+    _values, _code, problems = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False, names=names)
     return "; ".join(str(p) for p in problems)
 
 
 def check_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell,
-               where: tuple[str, str] = ("", "")) -> str:
+               where: tuple[str, str] = ("", ""), names: Mapping[str, str] | None = None) -> str:
     """What is wrong with a body's entry for one indicator ("" when it can be scored): a score
     given directly and inputs too (`where` names the two places, as the refusal of the input
     readers does), a direct score that is no score of the indicator, or, when no score is given
-    directly, the inputs' problems."""
-    names = argument_names(indicator)
-    inputs = [value for name, value in zip(names, args) if name != "body_type"]
+    directly, the inputs' problems. `names` as in problems_cell, "score" naming the direct score."""
+    names = names or {}
+    arguments = argument_names(indicator)
+    inputs = [value for name, value in zip(arguments, args) if name != "body_type"]
     if is_not_submitted(direct):
-        problems = problems_cell(methodology, indicator, *args)
-        raw = dict(zip(names, args))
-        warnings = [fraction_warning(spec, raw[spec.name]) for spec in indicator.inputs]
+        problems = problems_cell(methodology, indicator, *args, names=names)
+        raw = dict(zip(arguments, args))
+        warnings = [fraction_warning(spec, raw[spec.name], names.get(spec.name)) for spec in indicator.inputs]
         return "; ".join([p for p in [problems] + warnings if p])
     if any(not is_not_submitted(v) for v in inputs):
         return text("value.score_and_inputs", direct=where[0], inputs=where[1])
-    allowed = score_allowed(indicator)
-    if isinstance(direct, (bool, str)):
-        return invalid_message("score", allowed, shown(direct))
-    if not 0 <= to_fraction(direct) <= indicator.maximum:
-        return invalid_message("score", allowed, shown(direct))
+    try:
+        parse_score(indicator, direct, text_is_number=False, name=names.get("score"))
+    except ValueProblem as problem:
+        return str(problem)
     return ""
 
 
 def direct_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell,
-                where: tuple[str, str] = ("", "")):
+                where: tuple[str, str] = ("", ""), names: Mapping[str, str] | None = None):
     """The score of a body's entry for one indicator (the direct score, or the score of the
     inputs), or what check_cell says is wrong with it."""
-    problem = check_cell(methodology, indicator, direct, *args, where=where)
+    problem = check_cell(methodology, indicator, direct, *args, where=where, names=names)
     if problem and not problem.startswith(WARNING):
         return problem
     if is_not_submitted(direct):

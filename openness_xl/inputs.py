@@ -20,8 +20,8 @@ from .bodies import BodyRegistry, UnknownBody
 from .methodology import Methodology
 from .scoring import DIRECT, RAW, Entry, ScoreError, compute
 from .texts import count, language, text
-from .values import (ValueProblem, check_relations, fraction_warning, is_blank, is_not_submitted, missing_message,
-                     parse_input, parse_score)
+from .values import (ValueProblem, cell_name, check_relations, fraction_warning, input_heading, is_blank, is_not_submitted,
+                     missing_message, parse_input, parse_score, score_heading)
 
 COLUMNS = ("body", "indicator", "field", "value")
 SCORE_FIELD = "score"
@@ -42,13 +42,16 @@ class Problem:
     indicator: str = ""
     field: str = ""
     body_name: str = ""  # a known body's name in the diagnostics' language: messages name it by code and name
+    # The message names the cell and its heading itself (a template's cell): not said twice.
+    named: bool = False
 
     def __str__(self) -> str:
         body = (text("where.body_named", body=self.body, name=self.body_name) if self.body_name
                 else self.body and text("where.body", body=self.body))
-        where = ", ".join(x for x in (f"{self.source}, {_location(self.location)}", body,
+        place = self.source if self.named else f"{self.source}, {_location(self.location)}"
+        where = ", ".join(x for x in (place, body,
                                       self.indicator and text("where.indicator", indicator=self.indicator),
-                                      self.field and text("where.field", field=self.field)) if x)
+                                      not self.named and self.field and text("where.field", field=self.field)) if x)
         return f"{where}: {self.message}"
 
 
@@ -71,6 +74,8 @@ class Row:
     # From a typed template cell: there a number must be a number ('25 stored as text is
     # refused), as the template's own «Расчёт» formulas and the Excel functions refuse it.
     typed: bool = False
+    lang: str | None = None  # the language its sheet is written in, where the sheet's name tells
+    source: str = ""  # the file it comes from, where rows of several files are read together (merge)
 
 
 @dataclass
@@ -184,13 +189,16 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     from .safe_xlsx import present_rows
     from .workbooks.template import read_template_rows
 
-    template = read_template_rows(workbook, lambda *cells: Row(*cells, typed=True), methodology, bodies, formulas)
+    template = read_template_rows(workbook, lambda *cells, lang=None: Row(*cells, typed=True, lang=lang), methodology,
+                                  bodies, formulas)
     if template is not None:
         rows, problems = template
         if "inputs" in workbook.sheetnames:
             problems.append(("inputs", text("input.two_tables")))
         if problems:
-            raise InputErrors([Problem(source, location, message) for location, message in problems])
+            # A message that opens with its cell (a value shown as a percentage) names it itself.
+            raise InputErrors([Problem(source, location, message, named=message.startswith(location + " "))
+                               for location, message in problems])
         return rows
     sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
     lines = present_rows(sheet)
@@ -250,7 +258,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
     names = {b.code: b.name(language()) for b in bodies}  # the diagnostics' language
     for row in rows:
         def problem(message, body="", indicator="", field=""):
-            problems.append(Problem(source, row.location, message, body, indicator, field, names.get(body, "")))
+            problems.append(Problem(row.source or source, row.location, message, body, indicator, field, names.get(body, "")))
 
         body_text = "" if row.body is None else str(row.body).strip()
         indicator_id = "" if row.indicator is None else str(row.indicator).strip()
@@ -277,7 +285,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
                     body.code, indicator_id, field)
             continue
         seen[key] = row.location
-        grouped.setdefault(body.code, {}).setdefault(indicator_id, {})[field] = (row.value, row.location, row.typed)
+        grouped.setdefault(body.code, {}).setdefault(indicator_id, {})[field] = row
 
     submissions = []
     for body in bodies:
@@ -289,57 +297,68 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
             entry = _entry(methodology, indicator, body, fields, source, problems)
             if entry is not None and entry.source == RAW and warnings is not None:
                 for spec in indicator.inputs:
-                    warning = fraction_warning(spec, entry.values[spec.name])
+                    row = fields[spec.name]
+                    warning = fraction_warning(spec, entry.values[spec.name],
+                                               cell_name(input_heading(spec, row.lang), row.location) if row.typed else None)
                     if warning:
-                        warnings.append(Problem(source, fields[spec.name][1], warning, body.code, indicator_id, spec.name,
-                                                names.get(body.code, "")))
+                        warnings.append(Problem(row.source or source, row.location, warning, body.code, indicator_id,
+                                                spec.name, names.get(body.code, ""), row.typed))
             if entry is not None:
                 entries[indicator_id] = entry
         submissions.append((body.code, body.type, entries))
     return submissions, problems
 
 
-def _entry(methodology, indicator, body, fields, source, problems) -> Entry | None:
-    def problem(location, message, field=""):
-        problems.append(Problem(source, location, message, body.code, indicator.id, field, body.name(language())))
+def _entry(methodology, indicator, body, fields: dict[str, Row], source, problems) -> Entry | None:
+    """The entry of one body's rows for one indicator (`fields` by field), or None with its
+    problems added to `problems`."""
+    def problem(row: Row, message, field="", named=False):
+        problems.append(Problem(row.source or source, row.location, message, body.code, indicator.id, field,
+                                body.name(language()), named))
 
-    first_location = min((loc for _, loc, _ in fields.values()), key=_sort_key)
-    given = [loc for name, (value, loc, _) in fields.items() if name != SCORE_FIELD and not is_not_submitted(value)]
-    if SCORE_FIELD in fields and not (given and is_not_submitted(fields[SCORE_FIELD][0])):
-        raw, location, typed = fields[SCORE_FIELD]
+    # A template's cell is named as its sheet shows it (cell and heading), in every message.
+    names = {name: cell_name(score_heading(indicator, row.lang) if name == SCORE_FIELD
+                             else input_heading(indicator.input(name), row.lang), row.location)
+             for name, row in fields.items() if row.typed}
+    first = min(fields.values(), key=lambda row: _sort_key(row.location))
+    given = [row.location for name, row in fields.items() if name != SCORE_FIELD and not is_not_submitted(row.value)]
+    if SCORE_FIELD in fields and not (given and is_not_submitted(fields[SCORE_FIELD].value)):
+        row = fields[SCORE_FIELD]
         if given:
             # One sentence on every surface: the template's «Проверка» says the same.
-            inputs = [loc for name, (_, loc, _) in fields.items() if name != SCORE_FIELD]
-            problem(location, text("value.score_and_inputs", direct=_location(location), inputs=span(inputs)), SCORE_FIELD)
+            inputs = [r.location for name, r in fields.items() if name != SCORE_FIELD]
+            problem(row, text("value.score_and_inputs", direct=_location(row.location), inputs=span(inputs)), SCORE_FIELD)
             return None
         try:
-            return Entry(DIRECT, score=parse_score(indicator, raw, text_is_number=not typed))
+            return Entry(DIRECT, score=parse_score(indicator, row.value, text_is_number=not row.typed,
+                                                   name=names.get(SCORE_FIELD)))
         except ValueProblem as error:
-            problem(location, str(error), SCORE_FIELD)
+            problem(row, str(error), SCORE_FIELD, row.typed)
             return None
     values = {}
     failed = False
     for spec in indicator.inputs:
         if spec.name not in fields:
-            problem(first_location, missing_message(spec.name, spec.allowed), spec.name)
+            problem(first, missing_message(spec.name, spec.allowed), spec.name)
             failed = True
             continue
-        raw, location, typed = fields[spec.name]
+        row = fields[spec.name]
         try:
-            values[spec.name] = parse_input(spec, raw, text_is_number=not typed)
+            values[spec.name] = parse_input(spec, row.value, text_is_number=not row.typed, name=names.get(spec.name))
         except ValueProblem as error:
-            problem(location, str(error), spec.name)
+            problem(row, str(error), spec.name, row.typed)
             failed = True
     if failed:
         return None
-    relation_problems = check_relations(indicator, values)
+    relation_problems, named = check_relations(indicator, values, names), bool(names)
     try:
         if not relation_problems:
             compute(methodology, indicator, values, body.type)
     except ScoreError as error:
-        relation_problems = error.problems
+        relation_problems, named = error.problems, False  # the kind's own refusal names the input by its id
     for issue in relation_problems:
-        problem(fields.get(issue.field, (None, first_location, False))[1], str(issue), issue.field)
+        row = fields.get(issue.field, first)
+        problem(row, str(issue), issue.field, row.typed and named)
     return None if relation_problems else Entry(RAW, values=values)
 
 

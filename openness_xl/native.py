@@ -29,8 +29,9 @@ from .kinds import ExcelContext, TargetContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
 from .targets import NO_CEILING, tier_entry
 from .texts import text
-from .values import (EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, TRUE_WORDS, WARNING, ceiling_message, exceeds_message,
-                     invalid_message, missing_message, percent_format_message, score_allowed, score_range)
+from .values import (DIGITS, EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, SPACES, TRUE_WORDS, WARNING, ceiling_message,
+                     exceeds_message, invalid_message, missing_message, percent_format_message, score_allowed,
+                     score_range)
 
 # Criterion totals and the index are sums of scores with at most a few decimals; rounding
 # the sum at 10 places removes the binary noise of the addition and nothing else.
@@ -49,15 +50,20 @@ def param(name: str) -> str:
     return f"_xlpm.{name}"
 
 
-def fill(sentence: str, *pieces: str) -> str:
-    """A sentence from `values` with formula pieces in its holes, as one Excel text expression."""
-    parts = sentence.split(HOLE)
-    assert len(parts) == len(pieces) + 1, (sentence, pieces)
-    items = [ft.text(parts[0])] if parts[0] else []
-    for piece, after in zip(pieces, parts[1:]):
-        items.append(piece)
-        if after:
-            items.append(ft.text(after))
+def fill(sentence: str, *pieces: str, marks: Mapping[str, str] | None = None) -> str:
+    """A sentence from `values` with formula pieces in its holes, as one Excel text expression:
+    each HOLE takes the next of `pieces`, each marker character of `marks` its own piece."""
+    marks = marks or {}
+    assert sentence.count(HOLE) == len(pieces), (sentence, pieces)
+    positional = iter(pieces)
+    items = []
+    for part in re.split("([" + re.escape(HOLE + "".join(marks)) + "])", sentence):
+        if part == HOLE:
+            items.append(next(positional))
+        elif part in marks:
+            items.append(marks[part])
+        elif part:
+            items.append(ft.text(part))
     return "&".join(items) if items else '""'
 
 
@@ -99,12 +105,11 @@ def _is_yes_no_word(x: str, words: Sequence[str]) -> str:
     return ft.any_of([f"TRIM({x})={ft.text(w)}" for w in words])
 
 
-def _as_percent(name: str, unit: str, x: str) -> str:
+def _as_percent(name: str, unit: str, x: str, marks: Mapping[str, str]) -> str:
     """"; " and the sentence about a number shown as a percentage (the reader's, word for word)."""
-    # The shown percent may stand twice in the sentence: fill each hole by what it holds.
-    sentence = percent_format_message(name, unit, HOLE, "\x02")
-    pieces = [f"{x}*100" if marker == HOLE else x for marker in re.findall("[\x00\x02]", sentence)]
-    return ft.text(SEPARATOR) + "&" + fill(sentence.replace("\x02", HOLE), *pieces)
+    # The shown percent may stand twice in the sentence: each marker stands for what it holds.
+    sentence = percent_format_message(name, unit, PERCENT, VALUE_MARK)
+    return ft.text(SEPARATOR) + "&" + fill(sentence, marks={**marks, PERCENT: f"{x}*100", VALUE_MARK: x})
 
 
 def _shown_as_percent(cell: str) -> str:
@@ -112,12 +117,15 @@ def _shown_as_percent(cell: str) -> str:
     return f'LEFT(CELL("format",{cell}),1)="P"'
 
 
-def input_problem(spec: InputSpec, x: str, cell: str | None = None) -> str:
+def input_problem(spec: InputSpec, x: str, cell: str | None = None, cells: "Cells | None" = None) -> str:
     """"" for a valid input, else "; " and the core's sentence about it. Where `cell` is the
     reference the value came from (not a LAMBDA argument), a number shown as a percentage is
-    refused as the template reader refuses it."""
-    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(spec.name, spec.allowed, HOLE), shown)  # noqa: E731
-    missing = ft.text(SEPARATOR + missing_message(spec.name, spec.allowed))
+    refused as the template reader refuses it; where `cells` names the inputs (a sheet's
+    cells), the sentence names it so and explains text that looks like a number."""
+    cells = cells or Cells({})
+    name, marks = cells.called(spec.name), cells.marks()
+    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(name, spec.allowed, HOLE), shown, marks=marks)  # noqa: E731
+    missing = ft.text(SEPARATOR) + "&" + fill(missing_message(name, spec.allowed), marks=marks)
     if spec.type == "boolean":
         valid_number = f"({x}=0)+({x}=1)>0"
         inner = ft.if_(f"ISLOGICAL({x})", '""',
@@ -127,14 +135,29 @@ def input_problem(spec: InputSpec, x: str, cell: str | None = None) -> str:
         bad = _number_is_bad(spec, x)
         number_branch = '""'
         if spec.ceiling is not None:
-            too_large = ft.text(SEPARATOR) + "&" + fill(ceiling_message(spec.name, HOLE, plain(spec.ceiling)), x)
+            too_large = ft.text(SEPARATOR) + "&" + fill(ceiling_message(name, HOLE, plain(spec.ceiling)), x, marks=marks)
             number_branch = ft.if_(f"{x}>{ft.number(spec.ceiling)}", too_large, number_branch)
         if bad:
             number_branch = ft.if_(bad, invalid(x), number_branch)
         if cell is not None and spec.unit != "share":
-            number_branch = ft.if_(_shown_as_percent(cell), _as_percent(spec.name, spec.unit, x), number_branch)
-        inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(shown_other(x)))
+            number_branch = ft.if_(_shown_as_percent(cell), _as_percent(name, spec.unit, x, marks), number_branch)
+        inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(cells.shown_text(spec.name, x)))
     return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(not_submitted(x), missing, inner))
+
+
+def text_number_hint(x: str) -> str:
+    """The text `values.text_number_hint` gives for the value of `x`: "" unless it is text
+    that looks like a number (digits, at most one comma or point, spaces between them)."""
+    packed = x
+    for space in SPACES:
+        packed = f"SUBSTITUTE({packed},{ft.text(space)},\"\")"
+    digits = f'SUBSTITUTE(SUBSTITUTE({packed},",",""),".","")'
+    others = digits
+    for digit in DIGITS:
+        others = f'SUBSTITUTE({others},"{digit}","")'
+    looks = f"(LEN({digits})>0)*(LEN({packed})-LEN({digits})<=1)*(LEN({others})=0)"
+    hint = ft.if_(f"LEN({packed})<LEN({x})", ft.text(text("value.text_number.spaces")), ft.text(text("value.text_number.text")))
+    return ft.if_(f"ISTEXT({x})", ft.if_(looks, hint, '""'), '""')
 
 
 def input_valid(spec: InputSpec, x: str) -> str:
@@ -162,11 +185,42 @@ def input_value(spec: InputSpec, x: str) -> str:
 class Cells:
     """Where an indicator's formula finds its values: an expression per input, and the
     body type's (a cell or a LAMBDA parameter); `cells`, where the values come from cells,
-    the reference of each (whose format tells a percentage)."""
+    the reference of each (whose format tells a percentage). On a sheet, `names` holds per
+    input (and "score", "body_type") a text expression that names its cell as
+    `values.cell_name` does, and `hints` per input a text expression that explains text
+    looking like a number (`values.text_number_hint`); elsewhere the ids name the inputs."""
 
     inputs: Mapping[str, str]
     body_type: str | None = None
     cells: Mapping[str, str] | None = None
+    names: Mapping[str, str] | None = None
+    hints: Mapping[str, str] | None = None
+
+    def called(self, name: str) -> str:
+        """What a sentence calls an input: its id, or the marker of its name's expression."""
+        return _MARKERS[name] if self.names and name in self.names else name
+
+    def marks(self) -> dict[str, str]:
+        """The markers `called` put into sentences, each with its text expression."""
+        return {_MARKERS[name]: expression for name, expression in (self.names or {}).items()}
+
+    def shown_text(self, name: str, x: str) -> str:
+        """How a refused value that is not a number is quoted, with the hint where there is one."""
+        hint = (self.hints or {}).get(name)
+        return shown_other(x) + (f"&{hint}" if hint else "")
+
+
+class _Markers(dict):
+    """A private-use character per input name, to stand for its name in a sentence."""
+
+    def __missing__(self, name: str) -> str:
+        self[name] = chr(0xE000 + len(self))
+        return self[name]
+
+
+_MARKERS = _Markers()
+# Markers of the shown percent and the cell's value in the percentage-format sentence.
+PERCENT, VALUE_MARK = "\x02", "\x03"
 
 
 def _body_type_is(methodology: Methodology, body_type: str) -> Callable[[str], str]:
@@ -175,25 +229,27 @@ def _body_type_is(methodology: Methodology, body_type: str) -> Callable[[str], s
     return test
 
 
-def _body_type_problem(methodology: Methodology, x: str) -> str:
-    allowed = methodology.body_type_allowed
-    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message("body_type", allowed, HOLE), shown)  # noqa: E731
+def _body_type_problem(methodology: Methodology, x: str, cells: Cells) -> str:
+    allowed, name, marks = methodology.body_type_allowed, cells.called("body_type"), cells.marks()
+    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(name, allowed, HOLE), shown, marks=marks)  # noqa: E731
     known = ft.any_of([f"TRIM({x})={ft.text(s)}" for s, _ in methodology.body_type_spellings()])
-    other = ft.if_(not_submitted(x), ft.text(SEPARATOR + missing_message("body_type", allowed)),
+    other = ft.if_(not_submitted(x), ft.text(SEPARATOR) + "&" + fill(missing_message(name, allowed), marks=marks),
                    invalid(ft.if_(f"ISNUMBER({x})", x, shown_other(x))))
     return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(known, '""', other))
 
 
 def _relations(indicator: Indicator, cells: Cells) -> list[str]:
-    x = cells.inputs
+    x, called, marks = cells.inputs, cells.called, cells.marks()
     pieces = []
     for spec in indicator.inputs:
         if spec.part_of:
-            message = fill(exceeds_message(spec.name, HOLE, spec.part_of, HOLE), x[spec.name], x[spec.part_of])
+            message = fill(exceeds_message(called(spec.name), HOLE, called(spec.part_of), HOLE), x[spec.name], x[spec.part_of],
+                           marks=marks)
             pieces.append(ft.if_(f"{x[spec.name]}>{x[spec.part_of]}", ft.text(SEPARATOR) + "&" + message, '""'))
     for parts, whole in indicator.sums_at_most:
         total = "(" + "+".join(x[p] for p in parts) + ")"
-        message = fill(exceeds_message(" + ".join(parts), HOLE, whole, HOLE), total, x[whole])
+        message = fill(exceeds_message(" + ".join(called(p) for p in parts), HOLE, called(whole), HOLE), total, x[whole],
+                       marks=marks)
         pieces.append(ft.if_(f"{total}>{x[whole]}", ft.text(SEPARATOR) + "&" + message, '""'))
     return pieces
 
@@ -201,26 +257,28 @@ def _relations(indicator: Indicator, cells: Cells) -> list[str]:
 def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cells, warnings: bool = False) -> str:
     """"" when the inputs can be scored, else the core's message (problems joined by "; ");
     with `warnings`, the warnings after them (`values.fraction_warning`)."""
-    pieces = [input_problem(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name])
+    pieces = [input_problem(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name], cells)
               for spec in indicator.inputs]
     if warnings:
-        pieces += [fraction_warning(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name])
+        pieces += [fraction_warning(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name], cells)
                    for spec in indicator.inputs if spec.unit == "percent"]
     relations = _relations(indicator, cells)
     if relations:
         every_input_valid = ft.all_of([input_valid(s, cells.inputs[s.name]) for s in indicator.inputs])
         pieces.append(ft.if_(every_input_valid, "&".join(relations), '""'))
     if indicator.needs_body_type:
-        pieces.append(_body_type_problem(methodology, cells.body_type))
+        pieces.append(_body_type_problem(methodology, cells.body_type, cells))
     return f"MID({'&'.join(pieces)},{len(SEPARATOR) + 1},32767)"
 
 
-def fraction_warning(spec: InputSpec, x: str, cell: str | None = None) -> str:
+def fraction_warning(spec: InputSpec, x: str, cell: str | None = None, cells: Cells | None = None) -> str:
     """"; " and the warning of a percentage between 0 and 1, else "" (as `values.fraction_warning`);
     not for a cell shown as a percentage, which input_problem refuses already."""
-    sentence = text("value.share_as_fraction", name=spec.name, shown=HOLE, percent=HOLE)
+    cells = cells or Cells({})
+    sentence = text("value.share_as_fraction", name=cells.called(spec.name), shown=HOLE, percent=HOLE)
     fraction = f"({x}>0)*({x}<1)" + (f"*({_shown_as_percent(cell)}=FALSE)" if cell else "")
-    return ft.if_(f"ISNUMBER({x})", ft.if_(fraction, ft.text(SEPARATOR) + "&" + fill(sentence, x, f"{x}*100"), '""'), '""')
+    warning = fill(sentence, x, f"{x}*100", marks=cells.marks())
+    return ft.if_(f"ISNUMBER({x})", ft.if_(fraction, ft.text(SEPARATOR) + "&" + warning, '""'), '""')
 
 
 def _input_decimals(spec: InputSpec) -> int | None:
@@ -331,23 +389,25 @@ def checked_inputs(methodology: Methodology, indicator: Indicator, cells: Cells,
     `cells.check_cell` says it: a score given directly and inputs too (the places named by the
     text expressions `where_direct` and `where_inputs`), a direct score that is no score of the
     indicator, or the inputs' problems when no score is given directly."""
-    allowed = score_allowed(indicator)
-    invalid = lambda shown: fill(invalid_message("score", allowed, HOLE), shown)  # noqa: E731
+    allowed, name, marks = score_allowed(indicator), cells.called("score"), cells.marks()
+    invalid = lambda shown: fill(invalid_message(name, allowed, HOLE), shown, marks=marks)  # noqa: E731
     conflict = fill(text("value.score_and_inputs", direct=HOLE, inputs=HOLE), where_direct, where_inputs)
     any_input = ft.any_of([given(cells.inputs[s.name]) for s in indicator.inputs])
     raw = problems_formula(methodology, indicator, cells, warnings=True)
     outside = f"({direct}<0)+({direct}>{ft.number(indicator.maximum)})>0"
-    as_percent = f"MID({_as_percent('score', 'points', direct)},{len(SEPARATOR) + 1},32767)"
+    as_percent = f"MID({_as_percent(name, 'points', direct, marks)},{len(SEPARATOR) + 1},32767)"
     number = ft.if_(_shown_as_percent(direct_cell), as_percent, ft.if_(outside, invalid(direct), '""'))
-    score = ft.if_(f"ISNUMBER({direct})", number, invalid(shown_other(direct)))
+    score = ft.if_(f"ISNUMBER({direct})", number, invalid(cells.shown_text("score", direct)))
     return ft.if_(f"ISERROR({direct})", ft.if_(any_input, conflict, invalid(quoted(error_name(direct)))),
                   ft.if_(not_submitted(direct), raw, ft.if_(any_input, conflict, score)))
 
 
-def score_or_direct(indicator: Indicator, check: str, direct: str, own: str) -> str:
-    """The score of a row whose check is `check`: its message, the direct score, or `own`
-    (a check that holds warnings only scores the values as typed)."""
-    return ft.if_(f'({check}="")+(LEFT({check},1)={ft.text(WARNING)})>0', ft.if_(not_submitted(direct), own, direct), check)
+def score_or_direct(indicator: Indicator, check: str, direct: str, own: str, problem: str | None = None) -> str:
+    """The score of a row whose check is `check`: the direct score, or `own` (a check that
+    holds warnings only scores the values as typed); where the check finds a problem, its
+    message, or the text expression `problem` that points to it."""
+    return ft.if_(f'({check}="")+(LEFT({check},1)={ft.text(WARNING)})>0', ft.if_(not_submitted(direct), own, direct),
+                  problem or check)
 
 
 # ------------------------------------------------------------------ tiers, letters, ratings

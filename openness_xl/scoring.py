@@ -49,21 +49,23 @@ def score_inputs(methodology: Methodology, indicator_id: str, raw: Mapping[str, 
 
 
 def parse_for_scoring(methodology: Methodology, indicator: Indicator, raw: Mapping[str, Any], body_type: Any = None,
-                      text_is_number: bool = True) -> tuple[dict[str, Fraction], str | None, list[ValueProblem]]:
+                      text_is_number: bool = True,
+                      names: Mapping[str, str] | None = None) -> tuple[dict[str, Fraction], str | None, list[ValueProblem]]:
     """The exact inputs, the body type code, and every problem with them, in the order a
-    message lists them: each input in turn, then relations between them, then the body type."""
-    values, problems = parse_inputs(indicator, raw, text_is_number)
+    message lists them: each input in turn, then relations between them, then the body type
+    (`names`: a sheet's names of the cells, `values.cell_name`, instead of the ids)."""
+    values, problems = parse_inputs(indicator, raw, text_is_number, names)
     code = methodology.body_type_code(body_type)
     if indicator.needs_body_type and code is None:
-        problems.append(body_type_problem(methodology, body_type))
+        problems.append(body_type_problem(methodology, body_type, (names or {}).get("body_type", "body_type")))
     return values, code, problems
 
 
-def body_type_problem(methodology: Methodology, raw: Any) -> ValueProblem:
+def body_type_problem(methodology: Methodology, raw: Any, name: str = "body_type") -> ValueProblem:
     """The problem with a body type that is not one of the methodology's."""
     if is_not_submitted(raw):
-        return ValueProblem("body_type", missing_message("body_type", methodology.body_type_allowed))
-    return ValueProblem("body_type", invalid_message("body_type", methodology.body_type_allowed, shown(raw)))
+        return ValueProblem("body_type", missing_message(name, methodology.body_type_allowed))
+    return ValueProblem("body_type", invalid_message(name, methodology.body_type_allowed, shown(raw)))
 
 
 @dataclass(frozen=True)

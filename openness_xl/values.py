@@ -88,27 +88,82 @@ def percent_format_message(name: str, unit: str, shown_percent: str, shown_value
 WARNING = "⚠"  # a check's sentence that starts so is a warning: the value is scored as typed
 
 
-def fraction_warning(spec, value: Any) -> str | None:
+def fraction_warning(spec, value: Any, name: str | None = None) -> str | None:
     """A percentage strictly between 0 and 1: kept as typed (0,5 % can be true), but most
     likely a share typed where a percentage belongs (0,533 for 53,3 %)."""
     if spec.unit != "percent" or isinstance(value, bool) or not isinstance(value, (int, float, Fraction, Decimal)):
         return None
     if not 0 < value < 1:
         return None
-    return text("value.share_as_fraction", name=spec.name, shown=shown(value), percent=shown(value * 100))
+    return text("value.share_as_fraction", name=name or spec.name, shown=shown(value), percent=shown(value * 100))
+
+
+# ------------------------------------------------------------------ a sheet's own words
+# On a sheet (the input template) a value is named as the sheet shows it: the cell and the
+# column's heading, «АППК!D7 «Рассмотрено с нарушением сроков, обращения»», and text that
+# looks like a number is told what makes it text. Elsewhere (a long table, a pandas frame, an
+# Excel function's arguments) the input's id is the file's own word.
+
+# The spaces a number copied from a report or a web page carries between its digit groups.
+SPACES = (" ", "\u00a0", "\u202f")
+DIGITS = "0123456789"
+
+
+def input_heading(spec: InputSpec, lang: str | None = None) -> str:
+    """An input's column heading on the template written in `lang` (the current language of
+    files by default): its description and unit («…, %» once)."""
+    description, unit = spec.text(lang=lang), text(f"unit.{spec.unit}", lang, kind="files")
+    return description if description.rstrip().endswith(unit) else f"{description}, {unit}"
+
+
+def score_heading(indicator: Indicator, lang: str | None = None) -> str:
+    """The heading of an indicator's column of directly given scores, without its supplier."""
+    return text("value.score_heading", lang, kind="files", name=indicator.text(lang=lang),
+                maximum=decimal(plain(indicator.maximum), lang, kind="files"))
+
+
+def cell_name(heading: str, cell: str) -> str:
+    """A value named by its cell and heading: АППК!D7 «…»."""
+    return text("value.cell_name", cell=cell, heading=heading)
+
+
+def text_number_kind(raw: Any) -> str | None:
+    """What makes a text that looks like a number text: "spaces" (48 981 with spaces between
+    the groups) or "text" (25 or 3,5 stored as text); None for any other value.
+
+    Looks like a number: once the spaces are gone, digits with at most one comma or point.
+    A rule on characters, not on a locale's number reading, so that a formula states it exactly."""
+    if not isinstance(raw, str):
+        return None
+    packed = raw
+    for space in SPACES:
+        packed = packed.replace(space, "")
+    digits = packed.replace(",", "").replace(".", "")
+    if not digits or len(packed) - len(digits) > 1 or any(ch not in DIGITS for ch in digits):
+        return None
+    return "spaces" if len(packed) < len(raw) else "text"
+
+
+def text_number_hint(raw: Any) -> str:
+    """" — текст, а не число: …" for text that looks like a number, else ""."""
+    kind = text_number_kind(raw)
+    return text(f"value.text_number.{kind}") if kind else ""
 
 
 def ceiling_message(name: str, shown_value: str, ceiling: str) -> str:
     return text("value.ceiling", name=name, shown=shown_value, ceiling=ceiling)
 
 
-def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fraction:
+def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True, name: str | None = None) -> Fraction:
     """An input value as an exact number, or ValueProblem naming the input and what is allowed.
 
     `text_is_number=False` is the spreadsheet rule: in a cell, a number must be a number, and
-    text such as '25 is refused (Excel's own SUM skips it), except the yes/no words."""
+    text such as '25 is refused (Excel's own SUM skips it), except the yes/no words. `name`,
+    a sheet's name for the cell (`cell_name`), is used in the message instead of the input's
+    id, and refused text that looks like a number is then explained."""
+    called = name or spec.name
     if is_blank(raw):
-        raise ValueProblem(spec.name, blank_message(spec.name, spec.allowed))
+        raise ValueProblem(spec.name, blank_message(called, spec.allowed))
     if spec.type == "boolean":
         if isinstance(raw, bool):
             return Fraction(int(raw))
@@ -122,40 +177,45 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True) -> Fract
             return Fraction(1)
         if word in FALSE_WORDS:
             return Fraction(0)
-        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
-    if isinstance(raw, bool) or (isinstance(raw, str) and not text_is_number):
-        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+    if isinstance(raw, bool):
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+    if isinstance(raw, str) and not text_is_number:
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw) + (text_number_hint(raw) if name else "")))
     try:
         value = to_fraction(raw)
     except NumberOutOfRange:
         limit = plain(spec.ceiling if spec.ceiling is not None else spec.max or 0)
-        raise ValueProblem(spec.name, ceiling_message(spec.name, shown(raw), limit)) from None
+        raise ValueProblem(spec.name, ceiling_message(called, shown(raw), limit)) from None
     except NotANumber:
-        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw))) from None
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw))) from None
     if spec.type == "integer" and value.denominator != 1:
-        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if spec.type == "choice" and value not in spec.choices:
-        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
-        raise ValueProblem(spec.name, invalid_message(spec.name, spec.allowed, shown(raw)))
+        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if spec.ceiling is not None and value > spec.ceiling:
-        raise ValueProblem(spec.name, ceiling_message(spec.name, shown(raw), plain(spec.ceiling)))
+        raise ValueProblem(spec.name, ceiling_message(called, shown(raw), plain(spec.ceiling)))
     return value
 
 
-def parse_score(indicator: Indicator, raw: Any, text_is_number: bool = True) -> Fraction:
-    """A directly given score, checked against [0, maximum] (text refused if not `text_is_number`)."""
-    allowed = score_allowed(indicator)
+def parse_score(indicator: Indicator, raw: Any, text_is_number: bool = True, name: str | None = None) -> Fraction:
+    """A directly given score, checked against [0, maximum] (text refused if not `text_is_number`;
+    `name` as in parse_input)."""
+    allowed, called = score_allowed(indicator), name or "score"
     if is_blank(raw):
-        raise ValueProblem("score", blank_message("score", allowed))
-    if isinstance(raw, bool) or (isinstance(raw, str) and not text_is_number):
-        raise ValueProblem("score", invalid_message("score", allowed, shown(raw)))
+        raise ValueProblem("score", blank_message(called, allowed))
+    if isinstance(raw, bool):
+        raise ValueProblem("score", invalid_message(called, allowed, shown(raw)))
+    if isinstance(raw, str) and not text_is_number:
+        raise ValueProblem("score", invalid_message(called, allowed, shown(raw) + (text_number_hint(raw) if name else "")))
     try:
         value = to_fraction(raw)
     except NotANumber:
-        raise ValueProblem("score", invalid_message("score", allowed, shown(raw))) from None
+        raise ValueProblem("score", invalid_message(called, allowed, shown(raw))) from None
     if not 0 <= value <= indicator.maximum:
-        raise ValueProblem("score", invalid_message("score", allowed, shown(raw)))
+        raise ValueProblem("score", invalid_message(called, allowed, shown(raw)))
     return value
 
 
@@ -168,38 +228,44 @@ def score_range(maximum: str) -> str:
     return text("value.score_range", maximum=decimal(maximum))
 
 
-def check_relations(indicator: Indicator, values: Mapping[str, Fraction]) -> list[ValueProblem]:
-    """Problems between inputs that are each valid: a part (or a sum of parts) larger than its whole."""
+def check_relations(indicator: Indicator, values: Mapping[str, Fraction],
+                    names: Mapping[str, str] | None = None) -> list[ValueProblem]:
+    """Problems between inputs that are each valid: a part (or a sum of parts) larger than its
+    whole (`names`: what to call each input, its id by default)."""
+    called = (lambda n: (names or {}).get(n, n))
     problems = []
     for spec in indicator.inputs:
         if spec.part_of and spec.name in values and spec.part_of in values:
             if values[spec.name] > values[spec.part_of]:
                 problems.append(ValueProblem(spec.name, exceeds_message(
-                    spec.name, plain(values[spec.name]), spec.part_of, plain(values[spec.part_of]))))
+                    called(spec.name), plain(values[spec.name]), called(spec.part_of), plain(values[spec.part_of]))))
     for parts, whole in indicator.sums_at_most:
         if all(name in values for name in (*parts, whole)):
             total = sum(values[name] for name in parts)
             if total > values[whole]:
                 problems.append(ValueProblem(parts[-1], exceeds_message(
-                    " + ".join(parts), plain(total), whole, plain(values[whole]))))
+                    " + ".join(called(p) for p in parts), plain(total), called(whole), plain(values[whole]))))
     return problems
 
 
-def parse_inputs(indicator: Indicator, raw: Mapping[str, Any], text_is_number: bool = True) -> tuple[dict[str, Fraction], list[ValueProblem]]:
+def parse_inputs(indicator: Indicator, raw: Mapping[str, Any], text_is_number: bool = True,
+                 names: Mapping[str, str] | None = None) -> tuple[dict[str, Fraction], list[ValueProblem]]:
     """All inputs of an indicator parsed, and every problem found (missing, invalid, contradictory).
-    Blank and «н/д» are missing; relations are checked only when every input is valid."""
+    Blank and «н/д» are missing; relations are checked only when every input is valid. `names`
+    (a sheet's cell names, `cell_name`) are used in the messages instead of the ids."""
+    names = names or {}
     values: dict[str, Fraction] = {}
     problems: list[ValueProblem] = []
     for spec in indicator.inputs:
         if spec.name not in raw or is_not_submitted(raw[spec.name]):
-            problems.append(ValueProblem(spec.name, missing_message(spec.name, spec.allowed)))
+            problems.append(ValueProblem(spec.name, missing_message(names.get(spec.name, spec.name), spec.allowed)))
             continue
         try:
-            values[spec.name] = parse_input(spec, raw[spec.name], text_is_number)
+            values[spec.name] = parse_input(spec, raw[spec.name], text_is_number, names.get(spec.name))
         except ValueProblem as problem:
             problems.append(problem)
     if not problems:
-        problems.extend(check_relations(indicator, values))
+        problems.extend(check_relations(indicator, values, names))
     return values, problems
 
 

@@ -20,8 +20,8 @@ from openness_xl.kinds import KINDS
 from openness_xl.methodology import load
 from openness_xl.output import score_columns
 from openness_xl.scoring import DIRECT, RAW, Entry, evaluate
-from openness_xl.values import parse_input
-from openness_xl.workbooks.calculation import FIRST_COL, calculated_values
+from openness_xl.values import input_heading, parse_input
+from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.texts import using
 from openness_xl.workbooks.common import new_workbook, sheet_name
 from openness_xl.workbooks.template import CellError, FIRST_BODY_ROW, KEY_ROW, finish_template, write_template
@@ -35,17 +35,19 @@ BODIES = registry(2025)
 GENERATED = 2000
 # Functions «Расчёт» may use: all of them exist in Excel 2010 and LibreOffice 7.4.
 EXCEL_2010 = {"IF", "ISNUMBER", "ISERROR", "ISLOGICAL", "ISTEXT", "TRIM", "MID", "ROUND", "INT", "IFERROR",
-              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT", "LEFT", "CELL", "INDEX", "ISBLANK", "ROW", "COUNTIF"}
+              "CHOOSE", "ERROR.TYPE", "SUMPRODUCT", "LEFT", "CELL", "INDEX", "ISBLANK", "ROW", "COUNTIF", "LEN",
+              "SUBSTITUTE"}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
 
 
 def formula_cells(bodies: int) -> int:
     """How many formula cells «Расчёт» and «Проверка» hold: per body its scores and checks,
-    the search of its code on each input sheet and each input found there; per input sheet
-    the count of unknown codes."""
+    the search of its code on each input sheet, and per input found there its value and its
+    cell's name, and for a number its text hint; per input sheet the count of unknown codes."""
     sheets = len(METHODOLOGY.criteria) + 1
     keys = sum(len(i.inputs) + 1 for i in METHODOLOGY.indicators)
-    return bodies * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators) + sheets + keys) + sheets
+    numbers = keys - sum(s.type == "boolean" for i in METHODOLOGY.indicators for s in i.inputs)
+    return bodies * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators) + sheets + 2 * keys + numbers) + sheets
 
 
 def functions_in(formula: str) -> set[str]:
@@ -305,7 +307,8 @@ def test_template_from_an_input_file_recalculates_to_openness_scores(tmp_path):
             if not ok:
                 mismatches.append((line["body"], name, want, value))
     assert not mismatches, mismatches[:10]
-    assert sum(1 for line in got.values() for v in line[FIRST_COL:] if isinstance(v, str) and "нет значения" in v) > 0
+    # A missing indicator points to «Проверка» (the message itself is there).
+    assert sum(1 for line in got.values() for v in line[FIRST_COL:] if isinstance(v, str) and "«Проверка»" in v) > 0
 
 
 def test_template_input_prefills_the_sheets_and_reads_back(tmp_path):
@@ -446,7 +449,9 @@ def test_a_number_stored_as_text_is_refused_by_the_template_reader_as_by_its_for
     with pytest.raises(Exception) as caught:
         from openness_xl.inputs import load_inputs
         load_inputs(path, METHODOLOGY, BODIES)
-    assert f"АППК!D{row}" in str(caught.value) and "late must be a whole number ≥ 0, got '25'" in str(caught.value)
+    heading = input_heading(METHODOLOGY.indicator("appk_review_timeliness").input("late"), "ru")
+    assert f"АППК!D{row} “{heading}” must be a whole number ≥ 0, got '25' — text, not a number" in str(caught.value)
+    # An Excel function's argument is named by its own name, and says no more.
     assert cells.indicator_cell(METHODOLOGY, METHODOLOGY.indicator("appk_review_timeliness"), "25", 48981.0) == \
         "late must be a whole number ≥ 0, got '25'"
 
@@ -472,5 +477,6 @@ def test_a_percent_typed_as_85_percent_is_refused_by_the_formulas_as_by_the_read
     calc = {c.value: c.column for c in recalculated[CALC][KEY_ROW + 1] if c.value}
     check_col = next(c.column for c in recalculated[CHECKS][KEY_ROW + 1] if c.value == "fb_satisfaction")
     assert recalculated[CHECKS].cell(row, check_col).value == problem.message
-    assert recalculated[CALC].cell(row, calc["fb_satisfaction"]).value == problem.message
+    with using("ru"):
+        assert recalculated[CALC].cell(row, calc["fb_satisfaction"]).value == see_checks()
     assert recalculated[CALC].cell(row + 1, calc["fb_satisfaction"]).value == 6  # 85, typed as a number: the 80 % step

@@ -16,7 +16,8 @@ from openness_xl.inputs import InputErrors, load_inputs
 from openness_xl.output import score_columns
 from openness_xl.texts import using
 from openness_xl.workbooks import by_code
-from openness_xl.workbooks.calculation import FIRST_COL, calculated_values
+from openness_xl.values import input_heading, score_heading
+from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW, input_sheets, write_template
 from tests import native_cases as nc
@@ -194,7 +195,8 @@ def test_raw_inputs_and_a_direct_score_are_refused_alike_on_every_surface(method
     got_checks = recalculated_rows(template, tmp_path, checks)
     got_calc = recalculated_rows(template, tmp_path / "again", calc)
     assert got_checks["МЗ"][FIRST_COL] == problem.message
-    assert got_calc["МЗ"][FIRST_COL] == problem.message
+    with using(lang):
+        assert got_calc["МЗ"][FIRST_COL] == see_checks()  # the short form: the message is on «Проверка»
     assert got_calc["Абай"][FIRST_COL + 2 * [i.id for i in methodology.indicators].index("fb_satisfaction")] == 3
 
 
@@ -254,7 +256,8 @@ def test_no_place_in_a_group_where_a_body_has_no_index(methodology, bodies, cli,
         if body.type == "MIO":
             assert value == int(lines[body.code]["rank"]), body.code
         elif body.code == "МЗ":
-            assert isinstance(value, str) and value.startswith("fb_meetings"), value
+            with using("ru"):
+                assert value == f"fb_meetings: {see_checks()}", value  # the criterion names what it lacks
         else:
             assert value == reason, (body.code, value)
 
@@ -293,8 +296,10 @@ def test_a_share_typed_as_a_fraction_is_scored_as_typed_and_flagged_alike(method
     with using("ru"):
         loaded = load_inputs(template, methodology, bodies)
     (warning,) = loaded.warnings
-    message = "⚠ satisfied_percent: 0.533 % — возможно, введена доля вместо процента: 53.3"
-    assert cell in warning and warning.endswith(message)
+    with using("ru"):
+        heading = input_heading(methodology.indicator("fb_satisfaction").input("satisfied_percent"))
+    message = f"⚠ {cell} «{heading}»: 0.533 % — возможно, введена доля вместо процента: 53.3"
+    assert warning.endswith(message) and "satisfied_percent" not in warning
     number = [i.id for i in methodology.indicators].index("fb_satisfaction")
     assert recalculated_rows(template, tmp_path, CHECKS)["МЗ"][FIRST_COL + number] == message
     scores = tmp_path / "scores.csv"
@@ -302,6 +307,76 @@ def test_a_share_typed_as_a_fraction_is_scored_as_typed_and_flagged_alike(method
     line = next(r for r in csv.DictReader(io.StringIO(scores.read_text(encoding="utf-8"))) if r["body"] == "МЗ")
     got = recalculated_rows(template, tmp_path / "again", CALC)["МЗ"][FIRST_COL + 2 * number]
     assert got == float(line["fb_satisfaction"])
+
+
+def _mistyped_template(methodology, bodies, tmp_path, lang):
+    """An empty template in `lang` with the mistakes people make typed into it: a count copied
+    with a space («48 981», text), a direct score typed as text («3,5»), a part above its whole.
+    Returns the file and {(body, indicator): (cell, heading)} of each mistake."""
+    template = tmp_path / f"typed-{lang}.xlsx"
+    with using(lang):
+        template.write_bytes(write_template(methodology, bodies, lang=lang))
+        appk, direct = input_sheets(methodology)[0], sheet_name("direct")
+    book = openpyxl.load_workbook(template)
+    row_of = {b.code: FIRST_BODY_ROW + 1 + n for n, b in enumerate(bodies)}
+
+    def put(sheet, code, key, value):
+        col = next(c.column for c in book[sheet][KEY_ROW + 1] if c.value == key)
+        book[sheet].cell(row_of[code], col).value = value
+        return f"{sheet}!{openpyxl.utils.get_column_letter(col)}{row_of[code]}"
+
+    with using(lang):
+        timeliness = methodology.indicator("appk_review_timeliness")
+        mistakes = {
+            ("МЗ", "appk_review_timeliness"): (put(appk, "МЗ", "appk_review_timeliness.late", "48 981"),
+                                               input_heading(timeliness.input("late"))),
+            ("ГП", "fb_meetings"): (put(direct, "ГП", "fb_meetings.score", "3,5"),
+                                    score_heading(methodology.indicator("fb_meetings"))),
+            ("МЭ", "appk_review_timeliness"): (put(appk, "МЭ", "appk_review_timeliness.late", 12),
+                                               input_heading(timeliness.input("late"))),
+        }
+    put(appk, "МЗ", "appk_review_timeliness.reviewed", 100)
+    put(appk, "МЭ", "appk_review_timeliness.reviewed", 10)
+    book.save(template)
+    return template, mistakes
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_messages_name_the_cell_by_its_heading_and_explain_text_numbers_alike(methodology, bodies, tmp_path, lang):
+    """Each mistake's message names the cell and its heading as the sheet shows them, explains
+    a number typed as text, and is word for word the same on «Проверка» (recalculated by
+    LibreOffice) and from the command line's reader; «Расчёт» points to «Проверка»."""
+    template, mistakes = _mistyped_template(methodology, bodies, tmp_path, lang)
+    with pytest.raises(InputErrors) as caught, using(lang):
+        load_inputs(template, methodology, bodies)
+    said = {(p.body, p.indicator): p for p in caught.value.problems}
+    assert set(said) == set(mistakes), caught.value
+    with using(lang):
+        checks, calc = sheet_name("checks"), sheet_name("calc")
+        spaces, as_text = by_code.T("value.text_number.spaces"), by_code.T("value.text_number.text")
+        pointer = see_checks()
+    got_checks = recalculated_rows(template, tmp_path, checks)
+    got_calc = recalculated_rows(template, tmp_path / "again", calc)
+    number = {i.id: n for n, i in enumerate(methodology.indicators)}
+    for (code, indicator_id), (cell, heading) in mistakes.items():
+        problem = said[(code, indicator_id)]
+        assert problem.message.startswith(f"{cell} «{heading}»"), problem.message
+        assert problem.message == got_checks[code][FIRST_COL + number[indicator_id]]
+        assert got_calc[code][FIRST_COL + 2 * number[indicator_id]] == pointer
+        assert f", {cell}" not in str(problem) and problem.field not in str(problem)  # said once, in the sheet's words
+    assert said[("МЗ", "appk_review_timeliness")].message.endswith("'48 981'" + spaces)
+    assert said[("ГП", "fb_meetings")].message.endswith("'3,5'" + as_text)
+    assert "(12)" in said[("МЭ", "appk_review_timeliness")].message
+
+
+@pytest.mark.parametrize("raw, kind", [("48 981", "spaces"), ("48\u00a0981,5", "spaces"), ("3,5", "text"), ("25", "text"),
+                                       (" 7 ", "spaces"), ("1.000,5", None), ("3,5 %", None), ("abc", None), ("", None),
+                                       (",", None), ("-5", None), (5, None)])
+def test_which_texts_look_like_a_number(raw, kind):
+    from openness_xl.values import text_number_kind
+
+    assert text_number_kind(raw) == kind
 
 
 @pytest.mark.parametrize("lang, words", [("en", "perhaps a share was typed instead of a percentage: 53.3"),

@@ -14,6 +14,7 @@ from openness_xl.cli import main
 from openness_xl.inputs import InputErrors, load_inputs
 from openness_xl.methodology import load
 from openness_xl.scoring import DIRECT, Entry, evaluate
+from openness_xl.values import input_heading
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.live import write_live
 from openness_xl.workbooks.report import write_report
@@ -135,8 +136,11 @@ def test_template_errors_name_sheet_and_cell(tmp_path):
     with pytest.raises(InputErrors) as caught:
         load_inputs(path, METHODOLOGY, BODIES)
     text = str(caught.value)
-    assert "АППК!E5" in text and "reviewed is blank" in text
-    assert "АППК!F6" in text and "late must be a whole number ≥ 0, got -2" in text
+    timeliness, redirect = (METHODOLOGY.indicator(i) for i in ("appk_review_timeliness", "appk_redirect_timeliness"))
+    # Each cell named once, by its address and its heading as the (Russian) sheet shows it.
+    assert f"АППК!E5 “{input_heading(timeliness.input('reviewed'), 'ru')}” is blank" in text
+    assert f"АППК!F6 “{input_heading(redirect.input('late'), 'ru')}” must be a whole number ≥ 0, got -2" in text
+    assert text.count("АППК!F6") == 1 and "field late" not in text
 
 
 # ---------------------------------------------------------------- report

@@ -5,7 +5,10 @@ inputs from these columns, never from an input sheet's row by position, so that 
 sort an input sheet by any column (Excel moves the values with their rows) and no score moves
 to another body. Per input sheet a status column holds the row of the body's code on that
 sheet, or the sentence that says why there is none (no such row, or several); per input a
-column holds the value of that row's cell ("" for a blank cell, an error value passed on).
+column holds the value of that row's cell ("" for a blank cell, an error value passed on),
+one the cell's name as messages give it («АППК!D7 «…»», `values.cell_name`), and one, for a
+number, what makes a text in the cell text when it looks like a number
+(`values.text_number_hint`), so that each check refers to them instead of repeating them.
 They stand on «Проверка» itself because its checks refer to them most (a check of waiting
 time ~180 times): a reference without a sheet's name keeps it within Excel's 8,192 characters.
 
@@ -26,6 +29,7 @@ from .. import native
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..texts import text as T
+from ..values import cell_name, input_heading, score_heading, text_number_hint
 from .common import ROW, at, quoted_sheet, sheet_name
 from .template import FIRST_BODY_ROW, FIRST_INPUT_COL, GROUP_ROW, HEAD_ROW, TITLE_ROW, input_columns, input_sheets
 
@@ -42,12 +46,23 @@ class ByCode:
     columns: Mapping[str, tuple[str, int]]  # key → (input sheet, column there)
     status_col: Mapping[str, int]  # input sheet → its status column here
     value_col: Mapping[str, int]  # key → its value column here
+    name_col: Mapping[str, int]  # key → the column of its cell's name
+    hint_col: Mapping[str, int]  # key of a number → the column of its text hint
     last_row: int  # the last row (0-based) of the input sheets' code search
 
     def value(self, key: str, here: bool = False) -> str:
         """The value of input `key` of the body of the row being written (`here`: from a
         formula on «Проверка» itself)."""
         return at(self.value_col[key], None if here else self.sheet)
+
+    def name(self, key: str, here: bool = False) -> str:
+        """The name of input `key`'s cell, as messages give it."""
+        return at(self.name_col[key], None if here else self.sheet)
+
+    def hint(self, key: str, here: bool = False) -> str | None:
+        """What makes input `key`'s text text when it looks like a number ("" otherwise);
+        None for a yes/no input."""
+        return at(self.hint_col[key], None if here else self.sheet) if key in self.hint_col else None
 
     def status(self, input_sheet: str, here: bool = False) -> str:
         """The row of the body's code on `input_sheet`, or why there is none."""
@@ -72,13 +87,34 @@ class ByCode:
 
 def layout(methodology: Methodology, bodies: BodyRegistry) -> ByCode:
     """The columns: after the checks and one empty column, a status per input sheet, then a
-    value per key in template order."""
+    value per key in template order, a name per key, and a hint per key of a number."""
     columns = input_columns(methodology)
     sheets = input_sheets(methodology)
     first = FIRST_INPUT_COL + len(methodology.indicators) + 1
     status_col = {sheet: first + n for n, sheet in enumerate(sheets)}
     value_col = {key: first + len(sheets) + n for n, key in enumerate(columns)}
-    return ByCode(sheet_name("checks"), columns, status_col, value_col, FIRST_BODY_ROW + len(bodies) - 1 + SPARE_ROWS)
+    name_col = {key: first + len(sheets) + len(columns) + n for n, key in enumerate(columns)}
+    numbers = [key for key in columns if _spec(methodology, key) is None or _spec(methodology, key).type != "boolean"]
+    hint_col = {key: first + len(sheets) + 2 * len(columns) + n for n, key in enumerate(numbers)}
+    return ByCode(sheet_name("checks"), columns, status_col, value_col, name_col, hint_col,
+                  FIRST_BODY_ROW + len(bodies) - 1 + SPARE_ROWS)
+
+
+def _spec(methodology: Methodology, key: str):
+    """The input of `key`, None for a direct score."""
+    indicator_id, field = key.split(".")
+    return None if field == "score" else methodology.indicator(indicator_id).input(field)
+
+
+def heading(methodology: Methodology, key: str) -> str:
+    """The heading of `key`'s column on its input sheet, as messages name it."""
+    spec = _spec(methodology, key)
+    return score_heading(methodology.indicator(key.split(".")[0])) if spec is None else input_heading(spec)
+
+
+def cell_names(methodology: Methodology, keys: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+    """{input name or "score": what messages call its cell} for keys found at `cells`."""
+    return {key.split(".")[1]: cell_name(heading(methodology, key), cell) for key, cell in zip(keys, cells)}
 
 
 def location(by: ByCode, keys: Sequence[str], row: int) -> str:
@@ -109,6 +145,16 @@ def status_formula(by: ByCode, sheet: str) -> str:
     missing = native.fill(T("value.code_missing", sheet=sheet, code=native.HOLE), code)
     twice = native.fill(T("value.code_twice", sheet=sheet, code=native.HOLE, count=native.HOLE), code, count)
     return "=" + ft.if_(f"{count}=1", row, ft.if_(f"{count}=0", missing, twice))
+
+
+def name_formula(by: ByCode, methodology: Methodology, key: str) -> str:
+    status = by.status(by.columns[key][0], here=True)
+    name = native.fill(cell_name(heading(methodology, key), native.HOLE), by.location([key], here=True))
+    return "=" + ft.if_(f"ISNUMBER({status})", name, '""')
+
+
+def hint_formula(by: ByCode, key: str) -> str:
+    return "=" + native.text_number_hint(by.value(key, here=True))
 
 
 def value_formula(by: ByCode, key: str) -> str:
@@ -148,8 +194,13 @@ def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies:
         sheet.write_formula(GROUP_ROW, col, unknown_codes_formula(by, input_sheet, bodies), wrap, "")
     for key, col in by.value_col.items():
         sheet.write_string(HEAD_ROW, col, _heading(methodology, by, key), head)
+        sheet.write_string(HEAD_ROW, by.name_col[key], T("head.name_of", what=_heading(methodology, by, key)), head)
+        if key in by.hint_col:
+            sheet.write_string(HEAD_ROW, by.hint_col[key], T("head.hint_of", what=_heading(methodology, by, key)), head)
     statuses = {s: status_formula(by, s) for s in by.status_col}
     formulas = {key: value_formula(by, key) for key in by.value_col}
+    names = {key: name_formula(by, methodology, key) for key in by.value_col}
+    hints = {key: hint_formula(by, key) for key in by.hint_col}
     for position, body in enumerate(bodies):
         row = FIRST_BODY_ROW + position
         for input_sheet, col in by.status_col.items():
@@ -159,4 +210,9 @@ def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies:
             value = values.get((body.code, indicator_id, field))
             cached = "" if value is None else (str(value) if isinstance(value, str) else value)
             sheet.write_formula(row, col, formulas[key].replace(ROW, str(row + 1)), None, cached)
-    sheet.set_column(first, max(by.value_col.values()), 14)
+            sheet.write_formula(row, by.name_col[key], names[key].replace(ROW, str(row + 1)), None,
+                                cell_name(heading(methodology, key), location(by, [key], row + 1)))
+            if key in by.hint_col:
+                sheet.write_formula(row, by.hint_col[key], hints[key].replace(ROW, str(row + 1)), None,
+                                    text_number_hint(value))
+    sheet.set_column(first, max(by.hint_col.values()), 14)

@@ -15,12 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from xlsxwriter.utility import xl_col_to_name
+
 from .. import cells, native
 from .. import formula_text as ft
 from ..bodies import BodyRegistry
 from ..methodology import Methodology
 from ..output import score_columns
 from ..texts import text as T
+from ..values import WARNING, cell_name
 from . import by_code
 from .common import (GRADE_COLOURS, ROW, SCORE_FORMAT, at, colour_formats, column_range, sheet_name, tier_colour_rules,
                      tier_colours)
@@ -55,16 +58,22 @@ def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Ma
         checks: dict[str, str] = {}
         for indicator in methodology.indicators:
             keys = [f"{indicator.id}.{name}" for name in indicator.input_names]
-            own, direct = status(by.columns[keys[0]][0]), status(by.columns[f"{indicator.id}.score"][0])
+            score_key = f"{indicator.id}.score"
+            own, direct = status(by.columns[keys[0]][0]), status(by.columns[score_key][0])
             if not isinstance(own, int) or not isinstance(direct, int):
-                checks[indicator.id] = score = own if not isinstance(own, int) else direct
+                checks[indicator.id] = own if not isinstance(own, int) else direct
+                score = see_checks()
             else:
                 raw = [body.type if n == "body_type" else values.get((body.code, indicator.id, n))
                        for n in cells.argument_names(indicator)]
-                where = (by_code.location(by, [f"{indicator.id}.score"], direct), by_code.location(by, keys, own))
+                where = (by_code.location(by, [score_key], direct), by_code.location(by, keys, own))
+                names = by_code.cell_names(methodology, keys + [score_key],
+                                           [by_code.location(by, [k], own) for k in keys] + [where[0]])
+                names["body_type"] = type_name(FIRST_BODY_ROW + position + 1)
                 given = values.get((body.code, indicator.id, "score"))
-                checks[indicator.id] = cells.check_cell(methodology, indicator, given, *raw, where=where)
-                score = cells.direct_cell(methodology, indicator, given, *raw, where=where)
+                checks[indicator.id] = check = cells.check_cell(methodology, indicator, given, *raw, where=where, names=names)
+                score = (see_checks() if check and not check.startswith(WARNING)
+                         else cells.direct_cell(methodology, indicator, given, *raw, where=where, names=names))
             row[indicator.id] = score
             row[f"{indicator.id}__tier"] = cells.tier_cell(methodology, indicator.id, score)
         for criterion in methodology.criteria:
@@ -81,6 +90,16 @@ def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Ma
         for row, rank in zip(group, ranks):
             row["rank"] = rank
     return rows, problems
+
+
+def see_checks() -> str:
+    """What «Расчёт» shows for a score whose data «Проверка» finds wrong (the message is there)."""
+    return T("value.see_checks", sheet=sheet_name("checks"))
+
+
+def type_name(row: int | str) -> str:
+    """The name messages give the body type's cell on «Расчёт» in `row` (1-based)."""
+    return cell_name(T("head.type", kind="files"), f"{sheet_name('calc')}!{xl_col_to_name(TYPE_COL)}{row}")
 
 
 def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
@@ -220,10 +239,14 @@ def _row_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping[
         keys = {name: f"{indicator.id}.{name}" for name in indicator.input_names}
         score_key = f"{indicator.id}.score"
         own_sheet, direct_sheet = by.columns[next(iter(keys.values()))][0], by.columns[score_key][0]
+        names = {n: by.name(k, here=True) for n, k in {**keys, "score": score_key}.items()}
+        hints = {n: by.hint(k, here=True) for n, k in {**keys, "score": score_key}.items() if k in by.hint_col}
+        if indicator.needs_body_type:
+            names["body_type"] = ft.text(type_name(ROW))
         checked = native.checked_inputs(
             methodology, indicator,
             native.Cells({n: by.value(k, here=True) for n, k in keys.items()}, at(TYPE_COL, sheet_name("calc")),
-                         cells={n: by.source(k, here=True) for n, k in keys.items()}),
+                         cells={n: by.source(k, here=True) for n, k in keys.items()}, names=names, hints=hints),
             by.value(score_key, here=True), by.source(score_key, here=True), by.location([score_key], here=True),
             by.location(list(keys.values()), here=True))
         found = [by.status(own_sheet, here=True), by.status(direct_sheet, here=True)]
@@ -233,7 +256,8 @@ def _row_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping[
         check = at(FIRST_COL + number, sheet_name("checks"))
         own = native.score_formula(methodology, indicator, native.Cells({n: by.value(k) for n, k in keys.items()}, body_type))
         score = at(col_of[indicator.id])
-        result.cell[indicator.id] = "=" + native.score_or_direct(indicator, check, by.value(score_key), own)
+        result.cell[indicator.id] = "=" + native.score_or_direct(indicator, check, by.value(score_key), own,
+                                                                 ft.text(see_checks()))
         result.cell[f"{indicator.id}__tier"] = "=" + native.passed_on(score, native.tier_chain(methodology, indicator, score))
     scores = {i.id: at(col_of[i.id]) for i in methodology.indicators}
     for criterion in methodology.criteria:

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from ..bodies import BodyRegistry
 from ..exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
-from ..values import NOT_SUBMITTED, is_not_submitted, percent_format_message, shown
+from ..values import NOT_SUBMITTED, cell_name, input_heading, is_not_submitted, percent_format_message, score_heading, shown
 from ..texts import LANGUAGES, decimal, language, term, text as T, using
 from .common import cell, finish, new_workbook
 
@@ -65,12 +65,6 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
 def unit_in(spec: InputSpec) -> str:
     """The input's unit in the current language."""
     return T(f"unit.{spec.unit}", kind="files")
-
-
-def heading(spec: InputSpec) -> str:
-    """An input's column heading: its description and unit («…, %» only once)."""
-    description, unit = spec.text(), unit_in(spec)
-    return description if description.rstrip().endswith(unit) else f"{description}, {unit}"
 
 
 def _comment(indicator: Indicator, spec: InputSpec) -> str:
@@ -183,7 +177,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
             else:
                 sheet.write_string(GROUP_ROW, col, label, group)
             for spec in specs:
-                sheet.write_string(HEAD_ROW, col, heading(spec), head)
+                sheet.write_string(HEAD_ROW, col, input_heading(spec), head)
                 sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
                 sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", key)
                 sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
@@ -200,7 +194,7 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
     for offset, indicator in enumerate(methodology.indicators):
         col = FIRST_INPUT_COL + offset
         sheet.write_string(GROUP_ROW, col, indicator.text("short"), group)
-        sheet.write_string(HEAD_ROW, col, T("head.direct_label", name=indicator.text(), maximum=decimal(plain(indicator.maximum)),
+        sheet.write_string(HEAD_ROW, col, T("head.direct_label", heading=score_heading(indicator),
                                              supplier=indicator.supplier_shown), head)
         sheet.write_string(KEY_ROW, col, f"{indicator.id}.score", key)
         sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
@@ -276,7 +270,10 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
     from ..safe_xlsx import present_rows
 
     rows, problems, keyed = [], [], []
-    expected = {c.text("short", lang) for c in methodology.criteria for lang in LANGUAGES} | sheet_names("sheet.direct")
+    # The language each input sheet's name is written in: its cells' headings are in it.
+    lang_of = {c.text("short", lang): lang for c in methodology.criteria for lang in LANGUAGES}
+    lang_of.update({T("sheet.direct", lang, kind="files"): lang for lang in LANGUAGES})
+    expected = set(lang_of)
     # The template's own formula sheets hold no inputs, whatever their cells show.
     generated = set().union(*(sheet_names(f"sheet.{key}") for key in ("calc", "checks", "targets")))
     for sheet in workbook.worksheets:
@@ -319,7 +316,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
             for col, (indicator_id, field) in keys.items():
                 value = cells_of[col]
                 location = f"{sheet.title}!{get_column_letter(col + 1)}{number}"
-                percent = _percent_problem(methodology, indicator_id, field, value,
+                percent = _percent_problem(methodology, indicator_id, field, location, lang_of.get(sheet.title), value,
                                            shown_as[col] if col < len(shown_as) else None)
                 if percent:
                     problems.append((location, percent))
@@ -333,24 +330,24 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
                 if all(is_not_submitted(v) for _, _, v in items):
                     continue
                 for location, field, value in items:
-                    rows.append(make_row(location, code, indicator_id, field, value))
+                    rows.append(make_row(location, code, indicator_id, field, value, lang=lang_of.get(sheet.title)))
     if not keyed:
         return None
     return rows, problems
 
 
-def _percent_problem(methodology: Methodology, indicator_id: str, field: str, value, number_format) -> str | None:
+def _percent_problem(methodology: Methodology, indicator_id: str, field: str, location: str, lang: str | None, value,
+                     number_format) -> str | None:
     """A number shown as a percentage: Excel stores 85 % as 0.85. That is right for a share
     (0–1) and wrong for anything else, which would be scored a hundred times too small."""
     if not isinstance(value, (int, float)) or isinstance(value, bool) or "%" not in str(number_format or ""):
         return None
-    try:
-        spec = methodology.indicator(indicator_id).input(field)
-    except KeyError:
-        spec = None  # a direct score
+    indicator = methodology.indicator(indicator_id)
+    spec = None if field == "score" else indicator.input(field)
     if spec is not None and spec.unit == "share":
         return None
-    return percent_format_message(field, spec.unit if spec else "points", shown(value * 100), shown(value))
+    name = cell_name(score_heading(indicator, lang) if spec is None else input_heading(spec, lang), location)
+    return percent_format_message(name, spec.unit if spec else "points", shown(value * 100), shown(value))
 
 
 def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> str | None:
