@@ -39,7 +39,7 @@ def read_files(args) -> list:
     """Every file the command reads: an output may be none of them, however it is spelled."""
     names = ("input", "methodology", "mapping", "plans", "appeals", "receptions", "old", "new", "log", "source",
              "previous", "current", "previous_methodology", "current_methodology")
-    files = [getattr(args, name) for name in names if getattr(args, name, None)]
+    files = [getattr(args, name) for name in names if getattr(args, name, None)] + list(getattr(args, "files", None) or ())
     if getattr(args, "published", None) and Path(args.published).is_dir():
         files += [str(p) for p in sorted(Path(args.published).rglob("*")) if p.is_file()]
     return files
@@ -151,8 +151,10 @@ def _absent_bodies(args, results) -> list:
 
 def _warn(message: str, level: str = "warning") -> None:
     """A diagnostic on standard error, wrapped to the terminal; `level` is warning, error or note."""
+    # Never inside a word or a path (pytest-of-root/… has hyphens): a file name stays copyable.
     print("\n".join(textwrap.wrap(f"{T('messages.' + level)}: {visible(message)}", _terminal_width(),
-                                   subsequent_indent="  ")), file=sys.stderr)
+                                   subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)),
+          file=sys.stderr)
 
 
 def _provenance(args) -> list[tuple[str, str]]:
@@ -486,6 +488,11 @@ def cmd_aggregate(args) -> int:
                 receptions=count(result.records["receptions"], "reception_request"),
                 bodies=count(len(result.inputs), "body_of"), seconds=decimal(f"{elapsed:.1f}"))
     print("\n".join(textwrap.wrap(summary, _terminal_width(), subsequent_indent="  ")), file=sys.stderr)
+    if result.overdue_unanswered:
+        from .records.pipeline import period_end
+
+        _warn(T("messages.overdue_unanswered" if result.overdue_counted else "messages.overdue_left_out",
+                appeals=count(result.overdue_unanswered, "appeal"), end=period_end(methodology).strftime("%d.%m.%Y")), "note")
     dropped = [table for table, read in result.records.items() if read and not result.used.get(table)]
     if dropped:  # a wholesale mismatch (another year's extract, a wrong mapping): nothing to write
         for table in dropped:
@@ -554,6 +561,23 @@ def cmd_check(args) -> int:
     said = T(key, file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry"))
     # Wrapped at words on a terminal; one line for a log or a pipe.
     print("\n".join(textwrap.wrap(said, _terminal_width(), subsequent_indent="  ")) if sys.stdout.isatty() else said)
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from .merge import merge
+
+    check_output(args, "csv")
+    methodology = _methodology(args)
+    merged = merge(args.files, methodology, registry(args.year), args.prefer or ())
+    for warning in merged.warnings:
+        _warn(warning)
+    for line in merged.settled:
+        _warn(line, "note")
+    _emit(merged.table, args, "csv")
+    entries = sum(len(e) for _, _, e in merged.submissions)
+    print(T("merge.done", files=len(args.files), output=args.output, bodies=count(len(merged.submissions), "body"),
+            entries=count(entries, "entry")), file=sys.stderr)
     return 0
 
 
@@ -660,6 +684,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("input", help=T("cli.check.input"))
     check.add_argument("--strict", action="store_true", help=T("cli.check.strict"))
     check.set_defaults(run=cmd_check)
+
+    merging = command("merge")
+    merging.add_argument("files", nargs="+", metavar="FILE", help=T("cli.merge.files"))
+    merging.add_argument("--prefer", action="append", metavar="FILE", help=T("cli.merge.prefer"))
+    merging.add_argument("-o", "--output", required=True, help=T("cli.merge.output"))
+    merging.set_defaults(run=cmd_merge)
 
     rec = command("reconcile")
     rec.add_argument("--published", metavar="DIR", help=T("cli.reconcile.published"))

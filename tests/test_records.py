@@ -229,6 +229,47 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
     assert mz["fb_request_share"] == {"request_percent": 50}
 
 
+@pytest.mark.parametrize("setting, late, reviewed", [("late", 3, 4), ("left_out", 1, 2)])
+def test_an_appeal_never_answered_past_its_deadline_counts_as_reviewed_late(tmp_path, extract, capsys, setting, late,
+                                                                               reviewed):
+    """Never answered, due within the assessed year: reviewed late by default (a declared
+    parameter, our reading), in the counts, in --explain and in the summary; due after
+    31 December it is still pending and counts nowhere."""
+    from dataclasses import replace
+
+    from openness_xl.cli import main
+
+    header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+    rows = ["a1,МЗ,заявление,2025-03-03,2025-03-18,2025-03-10,,,",  # answered in time
+            "a2,МЗ,жалоба,2025-03-03,2025-03-18,2025-03-25,,,",  # answered late
+            "a3,МЗ,заявление,2025-11-03,2025-11-18,,,,",  # never answered, overdue
+            "a4,МЗ,жалоба,2025-12-16,2025-12-31,,,,",  # never answered, due on the last day
+            "a5,МЗ,заявление,2025-12-24,2026-01-09,,,,"]  # never answered, not due yet
+    path = tmp_path / "appeals.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    methodology = replace(METHODOLOGY, records={**METHODOLOGY.records, "unanswered_overdue": setting})
+    result = aggregate(path, extract.receptions, methodology, BODIES, default_mapping())
+    assert result.inputs["МЗ"]["appk_review_timeliness"] == {"late": late, "reviewed": reviewed}
+    assert (result.overdue_unanswered, result.overdue_counted) == (2, setting == "late")
+    listed = explain(path, extract.receptions, methodology, BODIES, default_mapping(), "МЗ", "appk_review_timeliness")
+    assert [line.split(",")[0] for line in listed.splitlines()[2:]] == (["a2", "a3", "a4"] if setting == "late" else ["a2"])
+    if setting == "late":
+        code = main(["aggregate", str(path), str(extract.receptions), "-o", str(tmp_path / "inputs.csv")])
+        err = " ".join(capsys.readouterr().err.split())
+        assert code == 0 and "2 appeals never answered though due by 31.12.2025: counted as reviewed late" in err
+
+
+def test_the_unanswered_setting_is_checked(tmp_path):
+    from openness_xl.methodology import MethodologyError, load
+
+    text = Path(METHODOLOGY.path).read_text(encoding="utf-8").replace('unanswered_overdue = "late"',
+                                                                       'unanswered_overdue = "ignored"')
+    path = tmp_path / "m.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MethodologyError, match="records.unanswered_overdue must be one of late, left_out"):
+        load(path)
+
+
 def test_strict_makes_bad_records_an_error(tmp_path, capsys):
     bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=3_000, seed=5, inject_bad=True, with_expected=False)
     code = main(["aggregate", str(bad.appeals), str(bad.receptions), "--strict", "-o", str(tmp_path / "in.csv")])

@@ -74,7 +74,7 @@ SCHEMA = {
     "index": {"ratings", "fallback", "fallback_provisional", "rating_ranges"},
     "tiers": {"order", "fallback", "percent", "inverse_points"},
     "records": {"late_review_kinds", "percent_decimals", "redirect_limit_working_days", "request_kind", "satisfied_from",
-                "within_months"},
+                "within_months", "unanswered_overdue"},
     "criteria": {"id", "order", "maximum", "grade_a_from", "grade_c_below", "name_ru", "name_kk", "name_en", "short_ru",
                  "short_kk", "short_en", "column_ru", "column_kk", "column_en"},
     "indicators": {"id", "order", "udf", "criterion", "kind", "role", "maximum", "params", "inputs", "tiers", "provisional",
@@ -138,6 +138,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         labels = ("А", "В", "С")
     criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
     cycle = _parse_cycle(data.get("cycle"), problems)
+    records = dict(data.get("records", {}))
+    if records.get("unanswered_overdue", UNANSWERED_OVERDUE[0]) not in UNANSWERED_OVERDUE:
+        problems.append(T("loader.unanswered_overdue", value=repr(records["unanswered_overdue"]),
+                          allowed=", ".join(UNANSWERED_OVERDUE)))
+    records.setdefault("unanswered_overdue", UNANSWERED_OVERDUE[0])
     roadmap_below = data.get("roadmap", {}).get("required_below_rating")
     rating_names = [b.rating for b in ratings] + [data.get("index", {}).get("fallback", "")]
     if roadmap_below is not None and roadmap_below not in rating_names:
@@ -170,7 +175,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         indicators=tuple(indicators),
         path=path,
         sha256=sha256,
-        records=dict(data.get("records", {})),
+        records=records,
         _by_id={i.id: i for i in indicators},
         body_type_labels=body_type_labels,
         body_type_labels_kk=body_type_labels_kk,
@@ -179,6 +184,11 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         rating_uncertainties=rating_uncertainties,
         robustness=robustness,
     )
+
+
+# How `aggregate` counts an appeal never answered whose deadline passed in the assessed year
+# (the first is the default): reviewed late, or left out of both counts.
+UNANSWERED_OVERDUE = ("late", "left_out")
 
 
 def _parse_cycle(raw: Mapping | None, problems: list[str]) -> Cycle | None:

@@ -65,6 +65,10 @@ class Aggregate:
     records: dict[str, int]  # read, by table
     used: dict[str, int] = field(default_factory=dict)  # counted, by table (the rest were left out)
     without: dict[str, list[str]] = field(default_factory=dict)  # bodies with no record, by table
+    # Appeals with no answer whose deadline passed within the assessed year, and whether they
+    # counted as reviewed late (the methodology's `records.unanswered_overdue`).
+    overdue_unanswered: int = 0
+    overdue_counted: bool = False
 
     def rows(self, methodology: Methodology, bodies: BodyRegistry) -> list[tuple[str, str, str, str]]:
         """The long input table (body, indicator, field, value) in registry and methodology order."""
@@ -554,11 +558,12 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                    count(*) FILTER (WHERE a.answered_on > a.deadline_on) AS answered_late,
                    count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
                    count(a.rating) AS rated,
-                   count(*) FILTER (WHERE a.rating >= ?) AS satisfied
+                   count(*) FILTER (WHERE a.rating >= ?) AS satisfied,
+                   count(*) FILTER (WHERE a.answered_on IS NULL AND a.deadline_on <= ?) AS overdue
             FROM appeals_records AS a
             LEFT JOIN calendar AS c ON c.day = a.registered_on
             GROUP BY ALL
-        """, [settings["satisfied_from"]]).fetchall()
+        """, [settings["satisfied_from"], period_end(methodology)]).fetchall()
         reception_rows = connection.execute(f"""
             SELECT r.body, r.received_by, r.flags, count(*) AS requests,
                    count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
@@ -576,12 +581,18 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
 
         appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
         appeal_counts: dict[str, Counter] = defaultdict(Counter)
-        for body, codes, (records, reviewed, answered_late, late_redirect, rated, satisfied) in appeal_groups.usable(appeal_rows):
+        overdue_late = settings["unanswered_overdue"] == "late"
+        for body, codes, (records, reviewed, answered_late, late_redirect, rated, satisfied, overdue) in \
+                appeal_groups.usable(appeal_rows):
             kind = codes["kind"]
+            # Unanswered past its deadline: reviewed late, in our reading of the methodology (a
+            # body that never answers must not score better than one that answers late).
+            counted = overdue if overdue_late else 0
             appeal_counts[body].update(
-                records=records, reviewed=reviewed, late_review=answered_late if kind in late_kinds else 0,
+                records=records, reviewed=reviewed + counted,
+                late_review=answered_late + counted if kind in late_kinds else 0,
                 late_redirect=late_redirect, requests=records if kind == settings["request_kind"] else 0,
-                rated=rated, satisfied=satisfied)
+                rated=rated, satisfied=satisfied, overdue=overdue)
         reception_counts: dict[str, Counter] = defaultdict(Counter)
         held: dict[str, set] = defaultdict(set)  # distinct (date, receiver) pairs, whatever the spelling
         for body, codes, (requests, notified, registrants, declined, on_date, within_month, received, days) in \
@@ -626,7 +637,15 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                                                  "received": F(n["received"]), "held": F(len(held[body])),
                                                  "plan": F(plans[body])}
     totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
-    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without)
+    overdue = sum(n["overdue"] for n in appeal_counts.values())
+    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue, overdue_late)
+
+
+def period_end(methodology: Methodology):
+    """The last day of the assessed year: an appeal due by then and never answered is overdue."""
+    import datetime as dt
+
+    return dt.date(methodology.year, 12, 31)
 
 
 def _usable_view(connection, view: View) -> None:
@@ -652,7 +671,8 @@ def _usable_view(connection, view: View) -> None:
 EXPLAIN = {
     "appk_review_timeliness": ("appeals",
                                "SELECT id, kind, registered_on, deadline_on, answered_on FROM appeals_usable "
-                               "WHERE body = ? AND kind IN ({kinds}) AND answered_on > deadline_on ORDER BY id"),
+                               "WHERE body = ? AND kind IN ({kinds}) AND (answered_on > deadline_on{overdue}) "
+                               "ORDER BY id"),
     "appk_redirect_timeliness": ("appeals",
                                  "SELECT a.id, a.registered_on, a.redirected_on, a.redirected_to, c2.cum - c1.cum AS working_days "
                                  "FROM appeals_usable a JOIN calendar c1 ON c1.day = a.registered_on "
@@ -687,6 +707,8 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
     values = {"kinds": ", ".join(repr(k) for k in settings["late_review_kinds"]),
               "redirect": int(settings["redirect_limit_working_days"]), "request": settings["request_kind"],
               "satisfied": settings["satisfied_from"],
+              "overdue": (f" OR (answered_on IS NULL AND deadline_on <= DATE '{period_end(methodology)}')"
+                          if settings["unanswered_overdue"] == "late" else ""),
               "notice": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
     connection = duckdb.connect()
     _calendar(connection, methodology)

@@ -138,11 +138,15 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
     if with_expected:
         decimals = int(settings["percent_decimals"])
         is_late_kind = np.isin(KINDS[kind], list(late_kinds))
+        # Never answered, due by 31 December: reviewed late where the methodology says so.
+        overdue = unanswered & (deadline <= np.datetime64(dt.date(methodology.year, 12, 31)))
+        if settings.get("unanswered_overdue", "late") != "late":
+            overdue = np.zeros(n, dtype=bool)
         for index, code in enumerate(codes):
             mine = body == index
             total = int(mine.sum())  # a body with none has zero cases: the methodology's "nothing to assess"
-            reviewed = int((mine & ~unanswered).sum())
-            late_review = int((mine & ~unanswered & late & is_late_kind).sum())
+            reviewed = int((mine & (~unanswered | overdue)).sum())
+            late_review = int((mine & is_late_kind & ((~unanswered & late) | overdue)).sum())
             late_redirect = int((mine & redirected & (delay > redirect_limit)).sum())
             requests = int((mine & (KINDS[kind] == settings["request_kind"])).sum())
             n_rated = int((mine & rated).sum())
