@@ -20,6 +20,12 @@ from .reference import published_submissions
 from .texts import LANGUAGES, count, decimal, language, text as T, using
 
 
+# The exit codes of every command (README, «Exit codes»): diff(1)'s and grep(1)'s habit.
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # the command ran and found something: versions differ, new report errors
+EXIT_INPUT = 2  # nothing was done: a usage error, or input that cannot be used as given
+
+
 def _methodology(args):
     return load(Path(args.methodology) if args.methodology else args.year)
 
@@ -89,7 +95,7 @@ def cmd_scores(args) -> int:
     names = {b.code: b.name(language()) for b in registry(args.year)}
     if not _complete(args, methodology, results) and args.strict:
         _warn(T("messages.strict_missing"), "error")
-        return 2
+        return EXIT_INPUT
     if chosen == "xlsx":
         from .workbooks.scores import write_scores
 
@@ -188,7 +194,7 @@ def cmd_report(args) -> int:
     results = evaluate(methodology, submissions, assessed=registry(args.year))
     if not results:
         _warn(T("messages.nothing_to_report", file=args.input), "error")
-        return 1
+        return EXIT_INPUT
     _absent_bodies(args, results)
     # Everything that reads and checks files first, so that its errors speak the command line's
     # language; the sheets are then made in the workbook's.
@@ -335,7 +341,7 @@ def cmd_diff(args) -> int:
         text = diff.render_csv(result) if args.format == "csv" else diff.render_text(
             result, Path(args.old).name, Path(args.new).name)
         _emit(text, args, args.format)
-    return 1 if result.changed else 0  # like diff(1): 1 means the versions differ
+    return EXIT_FINDINGS if result.changed else EXIT_OK  # like diff(1): 1 means the versions differ
 
 
 def cmd_appeal(args) -> int:
@@ -498,7 +504,7 @@ def cmd_aggregate(args) -> int:
         for table in dropped:
             _warn(T("messages.all_dropped", table=T(f"records.table.{table}"), records=count(result.records[table], "record"),
                     year=methodology.year), "error")
-        return 1
+        return EXIT_INPUT
     for table, codes in result.without.items():
         if codes:
             _warn(T("messages.no_records", table=T(f"records.table.{table}"), bodies=count(len(codes), "body_of"),
@@ -509,7 +515,7 @@ def cmd_aggregate(args) -> int:
     if unplanned:
         _warn(T("messages.unplanned", file=args.plans, codes=", ".join(unplanned)), "error" if args.strict else "warning")
     if args.strict and (problems or unplanned):
-        return 1
+        return EXIT_INPUT
     _emit(result.csv(methodology, bodies), args, "csv")
     return 0
 
@@ -555,7 +561,7 @@ def cmd_check(args) -> int:
     complete = _complete(args, methodology, evaluate(methodology, loaded.submissions, assessed=registry(args.year)))
     if args.strict and not complete:
         _warn(T("messages.strict_missing"), "error")
-        return 2
+        return EXIT_INPUT
     entries = sum(len(e) for _, _, e in loaded.submissions)
     key = "cli.check.ok" if complete else "cli.check.valid_incomplete"
     said = T(key, file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry"))
@@ -596,7 +602,7 @@ def cmd_reconcile(args) -> int:
                            new_only=args.new)
     _emit(text, args, args.format)
     # A new finding fails the run; --strict fails on documented report errors too.
-    return 1 if result.new or (args.strict and result.findings) else 0
+    return EXIT_FINDINGS if result.new or (args.strict and result.findings) else EXIT_OK
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -641,7 +647,7 @@ class Parser(argparse.ArgumentParser):
                 message = T(f"argparse.{key}", **fields)
                 break
         self.print_usage(sys.stderr)
-        self.exit(2, T("argparse.error", prog=self.prog, message=message) + "\n")
+        self.exit(EXIT_INPUT, T("argparse.error", prog=self.prog, message=message) + "\n")
 
 
 def _titles(parser: argparse.ArgumentParser) -> None:
@@ -843,14 +849,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines = (textwrap.wrap(said, _terminal_width(), initial_indent="  ", subsequent_indent="    ")
                      if sys.stderr.isatty() else [f"  {said}"])
             print("\n".join(lines), file=sys.stderr)
-        return 1
+        return EXIT_INPUT
     except (MethodologyError, FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
         print(f"{T('messages.error')}: {visible(str(error))}", file=sys.stderr)
-        return 1
+        return EXIT_INPUT
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
         print(f"{T('messages.error')}:{where}: {error.strerror or error}", file=sys.stderr)
-        return 1
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

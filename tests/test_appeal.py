@@ -136,7 +136,7 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(cli, tm
                                                                   "Ұлытау,appk_waiting_time,score,3"), encoding="utf-8")
     code, _, err = cli("report", str(tampered), "--source", str(source), "--appeals", str(path), "-o",
                        str(tmp_path / "r2.xlsx"))
-    assert code == 1 and "is not" in err and "with the accepted appeals" in err
+    assert code == 2 and "is not" in err and "with the accepted appeals" in err
 
 
 @pytest.mark.parametrize("row, message", [
@@ -157,7 +157,7 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(cli, tm
 def test_every_refusal_names_its_row_and_writes_nothing(cli, tmp_path, source, row, message):
     final = tmp_path / "final.csv"
     code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, GOOD[0], row)), "-o", str(final))
-    assert code == 1 and message in err, err
+    assert code == 2 and message in err, err
     assert "row 3" in err or "after the appeals" in err
     assert not final.exists()
 
@@ -165,7 +165,7 @@ def test_every_refusal_names_its_row_and_writes_nothing(cli, tmp_path, source, r
 def test_a_duplicate_appeal_is_refused(cli, tmp_path, source):
     code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, GOOD[1], GOOD[1])), "-o",
                        str(tmp_path / "f.csv"))
-    assert code == 1 and "log.csv, row 3" in err and "duplicate: МЗ / fb_satisfaction / score is already appealed at row 2" in err
+    assert code == 2 and "log.csv, row 3" in err and "duplicate: МЗ / fb_satisfaction / score is already appealed at row 2" in err
 
 
 def test_an_appeal_of_a_raw_input(cli, tmp_path):
@@ -282,7 +282,7 @@ def test_every_problem_of_a_log_in_one_pass(cli, tmp_path, source):
             "ЗЗЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,accepted,",  # unknown body
             "МВД,appk_first_leaders,score,4,4,,2026-01-30,accepted,"]  # late and granted
     code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, *rows)), "-o", str(tmp_path / "f.csv"))
-    assert code == 1
+    assert code == 2
     assert "row 2" in err and "not a date" in err and "row 3" in err and "unknown body" in err
     assert "row 4" in err and "after the appeal deadline" in err
 

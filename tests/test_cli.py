@@ -54,10 +54,10 @@ def test_errors_exit_non_zero_with_every_problem(tmp_path, capsys):
     path = tmp_path / "bad.csv"
     path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,9\nZZ,fb_meetings,score,1\n", encoding="utf-8")
     code, out, err = run(capsys, "scores", str(path))
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert "2 problems" in err and "row 2" in err and "row 3" in err
     code, _, err = run(capsys, "check", str(path))
-    assert code == 1 and "score must be a score from 0 to 5, got '9'" in err
+    assert code == 2 and "score must be a score from 0 to 5, got '9'" in err
 
 
 def test_check_ok(tmp_path, capsys):
@@ -72,12 +72,12 @@ def test_output_file_is_written_and_never_over_the_input(tmp_path, capsys):
     path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,4\n", encoding="utf-8")
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     code, _, err = run(capsys, "scores", str(path), "-o", str(path))
-    assert code == 1 and "it is the input file" in err
+    assert code == 2 and "it is the input file" in err
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     out = tmp_path / "sub" / "scores.csv"
     assert run(capsys, "scores", "-o", str(out))[0] == 0
     first = out.read_bytes()
-    assert run(capsys, "scores", "-o", str(out))[0] == 1  # it exists: only with --force
+    assert run(capsys, "scores", "-o", str(out))[0] == 2  # it exists: only with --force
     assert run(capsys, "scores", "-o", str(out), "--force")[0] == 0
     assert out.read_bytes() == first  # same inputs, same bytes
     assert [p.name for p in out.parent.iterdir()] == ["scores.csv"]  # no temporary left behind

@@ -37,7 +37,7 @@ def test_roadmap_all_low_reads_the_input_it_is_given(methodology, cli, tmp_path)
 
 def test_roadmap_all_low_refuses_a_body_and_an_input_together(cli, tmp_path):
     code, _out, err = cli("roadmap", "--all-low", "МЗ", "inputs.csv", "-d", tmp_path)
-    assert code == 1 and "--all-low" in err and "МЗ" in err
+    assert code == 2 and "--all-low" in err and "МЗ" in err
 
 
 def test_whatif_every_indicator_at_a_tier_says_the_points_its_plan_gains(methodology, cli):
@@ -75,7 +75,7 @@ def test_no_command_replaces_a_file_without_force(methodology, cli, tmp_path, ar
     target = out / written
     target.write_bytes(b"a filled file somebody kept")
     code, _out, err = cli(*args)
-    assert code == 1 and "give --force to replace it" in " ".join(err.split()), err
+    assert code == 2 and "give --force to replace it" in " ".join(err.split()), err
     assert target.read_bytes() == b"a filled file somebody kept"
     code, _out, err = cli(*args, "--force")
     assert code in (0, 1) and target.read_bytes() != b"a filled file somebody kept", err
@@ -88,7 +88,7 @@ def test_a_pipe_given_as_output_is_refused_even_with_force(cli, tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     code, _out, err = cli("scores", "-o", fifo, "--force")
-    assert code == 1 and "not a regular file" in err
+    assert code == 2 and "not a regular file" in err
     assert fifo.is_fifo()
 
 
@@ -113,13 +113,13 @@ def test_whatif_on_incomplete_input_says_what_is_missing(cli, tmp_path, goal):
     part = tmp_path / "part.csv"
     part.write_text(PART, encoding="utf-8")
     code, _out, err = cli("whatif", "МЗ", part, "--to", *goal)
-    assert code == 1 and "Traceback" not in err
+    assert code == 2 and "Traceback" not in err
     assert "МЗ has no index" in err and "2–12, 14–20" in err
 
 
 def test_whatif_rank_must_be_a_whole_number(cli):
     code, _out, err = cli("whatif", "МЗ", "--to", "rank", "1.5")
-    assert code == 1 and "a whole number" in err
+    assert code == 2 and "a whole number" in err
 
 
 def test_a_roadmap_of_incomplete_input_says_what_is_missing(cli, tmp_path):
@@ -172,7 +172,7 @@ def test_aggregate_of_another_years_extract_writes_nothing_and_fails(cli, tmp_pa
     out = tmp_path / "inputs.csv"
     code, _out, err = cli("aggregate", tmp_path / "appeals.parquet", tmp_path / "receptions.parquet",
                           "--methodology", later, "-o", out)
-    assert code == 1 and "every one of" in " ".join(err.split()) and not out.exists()
+    assert code == 2 and "every one of" in " ".join(err.split()) and not out.exists()
 
 
 def test_the_next_years_methodology_in_one_command(cli, tmp_path):
@@ -190,12 +190,12 @@ def test_the_next_years_methodology_in_one_command(cli, tmp_path):
     assert path.read_text(encoding="utf-8").count("# REVIEW 2026:") == sum(i.provisional for i in old.indicators) > 0
     code, out, _ = cli("methodology", "check", path)
     assert code == 0 and "a valid methodology of 2026" in out
-    assert cli("methodology", "new", "2025", "-o", tmp_path / "again.toml")[0] == 1
-    assert cli("methodology", "new", "2026", "-o", path)[0] == 1  # exists: only with --force
+    assert cli("methodology", "new", "2025", "-o", tmp_path / "again.toml")[0] == 2
+    assert cli("methodology", "new", "2026", "-o", path)[0] == 2  # exists: only with --force
     broken = tmp_path / "broken.toml"
     broken.write_text(path.read_text(encoding="utf-8").replace("year = 2026", 'year = "abc"'), encoding="utf-8")
     code, _out, err = cli("methodology", "check", broken)
-    assert code == 1 and "broken.toml" in err
+    assert code == 2 and "broken.toml" in err
     import pyarrow.parquet as pq
 
     extract = tmp_path / "extract"
@@ -225,22 +225,22 @@ def test_openness_lang_as_systems_spell_it_and_an_unknown_one(value, first):
                                  "https://x.kz/my wheel.whl", "https://x.kz/openness.zip", "openness.whl"])
 def test_lite_takes_one_https_wheel_address_only(cli, tmp_path, url):
     code, _out, err = cli("lite", "-d", tmp_path / "out", "--wheel-url", url)
-    assert code == 1 and "--wheel-url" in err and not (tmp_path / "out").exists()
+    assert code == 2 and "--wheel-url" in err and not (tmp_path / "out").exists()
 
 
 def test_an_escape_sequence_in_a_data_file_is_shown_not_obeyed(cli, tmp_path):
     inputs = tmp_path / "inputs.csv"
     inputs.write_text("body,indicator,field,value\n\x1b[2J\x1b[31mМЗ,fb_satisfaction,score,3\n", encoding="utf-8")
     code, _out, err = cli("check", inputs)
-    assert code == 1 and "\x1b" not in err and "\\x1b[2J" in err
+    assert code == 2 and "\x1b" not in err and "\\x1b[2J" in err
 
 
 def test_a_file_where_a_folder_should_be_is_named(cli, tmp_path):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     code, _out, err = cli("scores", "-o", tmp_path / "afile" / "out.csv")
-    assert code == 1 and "is a file, not a folder" in err
+    assert code == 2 and "is a file, not a folder" in err
 
 
 def test_robustness_samples_have_a_stated_ceiling(cli):
     code, _out, err = cli("robustness", "--samples", "1000000000")
-    assert code == 1 and "from 1 to 200,000" in err
+    assert code == 2 and "from 1 to 200,000" in err

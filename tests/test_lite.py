@@ -114,5 +114,5 @@ def test_lite_refuses_a_methodology_the_wheel_does_not_ship(tmp_path, capsys):
     custom = tmp_path / "mine.toml"
     custom.write_text((Path(METHODOLOGY.path)).read_text(encoding="utf-8"), encoding="utf-8")
     code = main(["lite", "-d", str(tmp_path / "out"), "--wheel-url", WHEEL, "--methodology", str(custom)])
-    assert code == 1 and "xlwings Lite computes a methodology shipped in the wheel" in capsys.readouterr().err
-    assert main(["lite", "-d", str(tmp_path / "out"), "--wheel-url", "openness.whl"]) == 1
+    assert code == 2 and "xlwings Lite computes a methodology shipped in the wheel" in capsys.readouterr().err
+    assert main(["lite", "-d", str(tmp_path / "out"), "--wheel-url", "openness.whl"]) == 2

@@ -139,7 +139,7 @@ def test_a_command_without_its_extra_says_which_to_install(argv, extra, tmp_path
     argv = [a.format(tmp=tmp_path, xlsx=xlsx) for a in argv]
     code = BLOCK.format(names=HEAVY) + f"from openness_xl.cli import main\nraise SystemExit(main({argv!r}))\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr
     assert f'pip install "openness-xl[{extra}]"' in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
 

@@ -213,50 +213,50 @@ def test_an_unquoted_comma_names_the_file_and_row(cli, tables):
     lines[5] += ",oops"
     path.write_text("\n".join(lines), encoding="utf-8")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1
+    assert code == 2
     assert "worked_examples.csv, row 6: 9 fields, the header has 8" in err
 
 
 def test_a_score_that_is_not_a_number_names_the_file_row_and_column(cli, tables):
     edit(tables, "index_scores.csv", {"body": "МЭ"}, score="8O,1")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1
+    assert code == 2
     assert "index_scores.csv, row" in err and "column score: '8O,1' is not a number" in err
 
 
 def test_a_missing_table_is_an_error(cli, tables):
     (tables / "index_scores.csv").unlink()
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1 and "missing index_scores.csv; a set of published tables holds" in err
+    assert code == 2 and "missing index_scores.csv; a set of published tables holds" in err
     code, _, err = cli("reconcile", "--published", str(tables / "nowhere"))
-    assert code == 1 and "nowhere: no such directory of published tables" in err
+    assert code == 2 and "nowhere: no such directory of published tables" in err
 
 
 def test_an_unknown_item_or_a_missing_row_is_an_error(cli, tables):
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meetings", "body": "МЗ"}, indicator_id="fb_meeting")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1 and "indicator_scores.csv, row" in err and "«fb_meeting» is not an item of methodology" in err
+    assert code == 2 and "indicator_scores.csv, row" in err and "«fb_meeting» is not an item of methodology" in err
     edit(tables, "indicator_scores.csv", {"indicator_id": "fb_meeting", "body": "МЗ"}, indicator_id="fb_satisfaction")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1 and "МЗ fb_satisfaction again (first at row" in err
+    assert code == 2 and "МЗ fb_satisfaction again (first at row" in err
     rows = (tables / "indicator_scores.csv").read_text(encoding="utf-8").split("\n")
     (tables / "indicator_scores.csv").write_text("\n".join(r for r in rows if ",МЗ," not in r), encoding="utf-8")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1 and "no row for МЗ appk_review_timeliness" in err
+    assert code == 2 and "no row for МЗ appk_review_timeliness" in err
 
 
 def test_a_wildcard_documents_nothing(cli, tables):
     with (tables / "report_errors.csv").open("a", encoding="utf-8") as handle:
         handle.write("N14,tier-label,*,*,,,L1,every label,,,,,,\n")
     code, _, err = cli("reconcile", "--published", str(tables))
-    assert code == 1 and "a wildcard documents nothing" in err
+    assert code == 2 and "a wildcard documents nothing" in err
 
 
 def test_the_output_may_not_overwrite_a_published_table(cli, tables):
     target = tables / "report_errors.csv"
     before = target.read_bytes()
     code, _, err = cli("reconcile", "--published", str(tables), "--format", "csv", "-o", str(target))
-    assert code == 1 and target.read_bytes() == before
+    assert code == 2 and target.read_bytes() == before
 
 
 # ------------------------------------------------------------------ the bundled data as data

@@ -274,7 +274,7 @@ def test_strict_makes_bad_records_an_error(tmp_path, capsys):
     bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=3_000, seed=5, inject_bad=True, with_expected=False)
     code = main(["aggregate", str(bad.appeals), str(bad.receptions), "--strict", "-o", str(tmp_path / "in.csv")])
     err = capsys.readouterr().err
-    assert code == 1 and "error: appeals: 5 records left out — unknown body" in err
+    assert code == 2 and "error: appeals: 5 records left out — unknown body" in err
     assert not (tmp_path / "in.csv").exists()
 
 
@@ -400,6 +400,6 @@ def test_an_unreadable_extract_is_named_in_the_language_of_the_command_line(tmp_
     path = tmp_path / "a.csv"
     path.write_text("id,body\n1,МЗ\n", encoding="utf-8")
     monkeypatch.setenv("OPENNESS_LANG", lang)
-    assert main(["aggregate", str(path), str(extract.receptions)]) == 1
+    assert main(["aggregate", str(path), str(extract.receptions)]) == 2
     err = capsys.readouterr().err
     assert said in err and "kind (" in err and "docs/mapping-example.toml" in err

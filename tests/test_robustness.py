@@ -187,7 +187,7 @@ def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
     assert text.splitlines()[0].startswith("body,body_type,rank,median_rank,rank_p5,rank_p95,rating,share_ААА")
     assert len(text.splitlines()) == 50
     code, _, err = cli("robustness", inputs, "-o", inputs)
-    assert code == 1 and "raw.csv" in err
+    assert code == 2 and "raw.csv" in err
     assert inputs.read_text(encoding="utf-8").startswith("body,indicator,field,value")
 
 

@@ -211,7 +211,7 @@ def test_input_diagnostics_speak_the_language_of_openness_lang(cli, tmp_path, mo
                       "Минздрав РК,appk_review_timeliness,reviewed,10\n", encoding="utf-8")
     monkeypatch.setenv("OPENNESS_LANG", lang)
     code, _, err = cli("check", source)
-    assert code == 1
+    assert code == 2
     for piece in expected:
         assert piece in err, (piece, err)
 
