@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shlex
 import sys
@@ -14,8 +15,8 @@ from .bodies import registry
 from .extras import MissingExtra
 from .inputs import InputErrors, load_inputs
 from .methodology import MethodologyError, load
-from .output import (OutputRefused, atomic_write, order_ranges, refuse_inputs, replacing, score_columns, score_rows,
-                     scores_csv, scores_table, visible)
+from .output import (OutputRefused, atomic_write, json_text, order_ranges, refuse_inputs, replacing, score_columns,
+                     score_rows, scores_csv, scores_table, visible)
 from .reference import published_submissions
 from .texts import LANGUAGES, count, decimal, language, text as T, using
 
@@ -35,7 +36,7 @@ def _submissions(args, methodology):
     reader's warnings (macros, external links) go to standard error."""
     if args.input is None:
         return published_submissions(args.year)
-    loaded = load_inputs(args.input, methodology, registry(args.year))
+    loaded = load_inputs(args.input, methodology, registry(args.year), getattr(args, "input_name", None))
     for warning in loaded.warnings:
         _warn(str(warning))
     return loaded.submissions
@@ -53,7 +54,7 @@ def read_files(args) -> list:
 
 # What each output format may be called: a file named otherwise is refused, never written
 # in a format its name does not say.
-SUFFIXES = {"csv": (".csv", ".txt"), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv"),
+SUFFIXES = {"csv": (".csv", ".txt"), "json": (".json",), "table": (".txt", ".csv"), "xlsx": (".xlsx",), "text": (".txt", ".md", ".csv"),
             "docx": (".docx",), "png": (".png",), "toml": (".toml",)}
 
 
@@ -73,13 +74,45 @@ def check_output(args, kind: str, also: Sequence[str] = ()) -> str | None:
     may be none of the inputs. The format to write, or None when printing to the terminal."""
     if not getattr(args, "output", None):
         return None
+    if args.output == "-":
+        if kind not in TEXT_FORMS:
+            raise OutputRefused(T("messages.stdout_is_text", form=kind))
+        return kind
     chosen = output_format(args.output, kind, also)
     refuse_inputs(args.output, read_files(args))
     return chosen
 
 
+# What `-o -` may write to standard output: text, never a workbook or a document.
+TEXT_FORMS = ("csv", "json", "table", "text")
+
+
+def _standard_input(args, stack) -> None:
+    """INPUT `-`: standard input, read once (bounded as a CSV is) into a file of its own in a
+    folder removed when the command ends; messages call it «stdin»."""
+    import tempfile
+
+    from .inputs import MAX_CSV_BYTES
+
+    data = sys.stdin.buffer.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        raise ValueError("stdin: " + T("input.too_large", limit=f"{MAX_CSV_BYTES:,}"))
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="openness-stdin-")))
+    path = folder / ("stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv")
+    path.write_bytes(data)
+    args.input, args.input_name = str(path), "stdin"
+
+
+# The output forms that are a table of rows: the same rows, as CSV or as JSON.
+ROWS = ("csv", "json")
+
+
 def _emit(text: str, args, kind: str = "text") -> None:
-    if args.output:
+    """Write `text` to -o (atomically), or to standard output; with --format json, text that
+    is CSV is written as JSON (`output.json_text`)."""
+    if kind == "json":
+        text = json_text(text)
+    if args.output and args.output != "-":
         output_format(args.output, kind)
         atomic_write(args.output, text.encode("utf-8"), protect=read_files(args))
     else:
@@ -101,12 +134,12 @@ def cmd_scores(args) -> int:
 
         atomic_write(args.output, write_scores(methodology, results, args.lang), protect=read_files(args))
         return 0
-    if args.format == "csv":
+    if args.format in ROWS:
         if args.excel_csv:
             from .output import excel_csv
 
             data = excel_csv(score_columns(methodology), score_rows(methodology, results))
-            if args.output:
+            if args.output and args.output != "-":
                 atomic_write(args.output, data, protect=read_files(args))
             else:
                 sys.stdout.buffer.write(data)
@@ -261,7 +294,7 @@ def cmd_robustness(args) -> int:
     result = robustness.analyse(methodology, _submissions(args, methodology), args.samples, args.seed,
                                progress=None)
     labels = {code: methodology.body_type_label(code, language()) for code in methodology.body_types}
-    text = robustness.render_csv(result) if args.format == "csv" else robustness.render_text(methodology, result, labels)
+    text = robustness.render_csv(result) if args.format in ROWS else robustness.render_text(methodology, result, labels)
     _emit(text, args, args.format)
     if args.plot:
         from .rank_robustness_plot import rank_intervals
@@ -338,7 +371,7 @@ def cmd_diff(args) -> int:
                            diff.rows(result))
         atomic_write(args.output, data, protect=read_files(args))
     else:
-        text = diff.render_csv(result) if args.format == "csv" else diff.render_text(
+        text = diff.render_csv(result) if args.format in ROWS else diff.render_text(
             result, Path(args.old).name, Path(args.new).name)
         _emit(text, args, args.format)
     return EXIT_FINDINGS if result.changed else EXIT_OK  # like diff(1): 1 means the versions differ
@@ -388,7 +421,7 @@ def cmd_appeal(args) -> int:
         atomic_write(args.output, write_table("Обжалования: эффект", "Обжалования", appeal.REPORT_COLUMNS,
                                               appeal.report_rows(effects)), protect=read_files(args))
         return 0
-    _emit(appeal.report_csv(effects) if args.format == "csv" else appeal.render_report(effects), args, args.format)
+    _emit(appeal.report_csv(effects) if args.format in ROWS else appeal.render_report(effects), args, args.format)
     return 0
 
 
@@ -399,7 +432,7 @@ def cmd_compare(args) -> int:
     previous = compare.side(args.previous, args.previous_methodology, args.year)
     current = compare.side(args.current, args.current_methodology, args.year)
     changes = compare.compare(previous, current)
-    text = compare.render_csv(changes) if args.format == "csv" else compare.render_text(changes, previous, current)
+    text = compare.render_csv(changes) if args.format in ROWS else compare.render_text(changes, previous, current)
     _emit(text, args, args.format)
     return 0
 
@@ -415,7 +448,7 @@ def cmd_whatif(args) -> int:
         raise ValueError(T("messages.no_data_for_body", body=args.body, source=args.input or T("messages.embedded_scores")))
     rows = whatif.indicator_rows(methodology, submissions, body)
     plans = whatif.plan(methodology, submissions, body, *args.to) if args.to else []
-    text = whatif.render_csv(body, rows, plans) if args.format == "csv" else whatif.render_text(
+    text = whatif.render_csv(body, rows, plans) if args.format in ROWS else whatif.render_text(
         methodology, body, rows, plans)
     _emit(text, args, args.format)
     return 0
@@ -554,7 +587,7 @@ def cmd_check(args) -> int:
     from .scoring import evaluate
 
     methodology = _methodology(args)
-    loaded = load_inputs(args.input, methodology, registry(args.year))
+    loaded = load_inputs(args.input, methodology, registry(args.year), getattr(args, "input_name", None))
     for warning in loaded.warnings:
         _warn(str(warning))
     # Completeness as `scores` says it: a valid file with most of the year missing is no «OK».
@@ -564,7 +597,7 @@ def cmd_check(args) -> int:
         return EXIT_INPUT
     entries = sum(len(e) for _, _, e in loaded.submissions)
     key = "cli.check.ok" if complete else "cli.check.valid_incomplete"
-    said = T(key, file=args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry"))
+    said = T(key, file=getattr(args, "input_name", None) or args.input, bodies=count(len(loaded.submissions), "body"), entries=count(entries, "entry"))
     # Wrapped at words on a terminal; one line for a log or a pipe.
     print("\n".join(textwrap.wrap(said, _terminal_width(), subsequent_indent="  ")) if sys.stdout.isatty() else said)
     return 0
@@ -595,7 +628,7 @@ def cmd_reconcile(args) -> int:
     check_output(args, args.format)
     source = Path(args.published) if args.published else args.year
     result = reconcile(methodology, source)
-    if args.format == "csv":
+    if args.format in ROWS:
         text = csv_text(CSV_COLUMNS, finding_rows(result))
     else:
         text = render_text(result, tables_named(args.published, args.year), Path(methodology.path).name,
@@ -678,7 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scores = command("scores")
     scores.add_argument("input", nargs="?", help=T("common.input"))
-    scores.add_argument("--format", choices=["csv", "table"], default="csv", help=T("cli.scores.format"))
+    scores.add_argument("--format", choices=["csv", "json", "table"], default="csv", help=T("cli.scores.format"))
     scores.add_argument("--wide", action="store_true", help=T("cli.scores.wide"))
     scores.add_argument("--excel-csv", action="store_true", help=T("cli.scores.excel_csv"))
     scores.add_argument("-o", "--output", help=T("common.output"))
@@ -699,7 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rec = command("reconcile")
     rec.add_argument("--published", metavar="DIR", help=T("cli.reconcile.published"))
-    rec.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    rec.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     rec.add_argument("--new", action="store_true", help=T("cli.reconcile.new"))
     rec.add_argument("--strict", action="store_true", help=T("cli.reconcile.strict"))
     rec.add_argument("-o", "--output", help=T("common.output"))
@@ -735,7 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     changes = command("diff")
     changes.add_argument("old", help=T("cli.diff.old"))
     changes.add_argument("new", help=T("cli.diff.new"))
-    changes.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    changes.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     changes.add_argument("-o", "--output", help=T("cli.diff.output"))
     changes.set_defaults(run=cmd_diff)
 
@@ -743,7 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
     appeals.add_argument("action", choices=["template", "apply", "report"], help=T("cli.appeal.action"))
     appeals.add_argument("input", nargs="?", help=T("cli.appeal.input"))
     appeals.add_argument("log", nargs="?", help=T("cli.appeal.log"))
-    appeals.add_argument("--format", choices=["text", "csv"], default="text", help=T("cli.appeal.format"))
+    appeals.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("cli.appeal.format"))
     appeals.add_argument("-o", "--output", help=T("cli.appeal.output"))
     appeals.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("cli.appeal.lang"))
     appeals.set_defaults(run=cmd_appeal)
@@ -761,7 +794,7 @@ def build_parser() -> argparse.ArgumentParser:
     years.add_argument("--previous-methodology", help=T("cli.compare.previous_methodology"))
     years.add_argument("--current-methodology", help=T("cli.compare.current_methodology"))
     years.add_argument("--year", type=int, default=2025, help=T("cli.compare.year"))
-    years.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    years.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     years.add_argument("-o", "--output", help=T("common.output"))
     years.set_defaults(run=cmd_compare)
 
@@ -769,7 +802,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("body", help=T("common.body"))
     what.add_argument("input", nargs="?", help=T("common.input"))
     what.add_argument("--to", nargs=2, metavar=("KIND", "VALUE"), help=T("cli.whatif.to"))
-    what.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    what.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     what.add_argument("-o", "--output", help=T("common.output"))
     what.set_defaults(run=cmd_whatif)
 
@@ -786,7 +819,7 @@ def build_parser() -> argparse.ArgumentParser:
     robust.add_argument("input", nargs="?", help=T("common.input"))
     robust.add_argument("--samples", type=int, help=T("cli.robustness.samples"))
     robust.add_argument("--seed", type=int, help=T("cli.robustness.seed"))
-    robust.add_argument("--format", choices=["text", "csv"], default="text", help=T("common.format_text"))
+    robust.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     robust.add_argument("-o", "--output", help=T("common.output"))
     robust.add_argument("--plot", metavar="PNG", help=T("cli.robustness.plot"))
     robust.set_defaults(run=cmd_robustness)
@@ -838,7 +871,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        with replacing(getattr(args, "force", False)):
+        with replacing(getattr(args, "force", False)), contextlib.ExitStack() as stack:
+            if getattr(args, "input", None) == "-":
+                _standard_input(args, stack)
             return args.run(args)
     except InputErrors as errors:
         # One problem per line for a log or a pipe; on a terminal wrapped at words, so that a

@@ -126,9 +126,10 @@ def _looks_like_koi8(decoded: str) -> bool:
     return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
-def read_csv_rows(path: Path) -> list[Row]:
-    """The rows of a long CSV (`,` or `;` separated, UTF-8 or cp1251), with their line numbers."""
-    source = str(path)
+def read_csv_rows(path: Path, name: str | None = None) -> list[Row]:
+    """The rows of a long CSV (`,` or `;` separated, UTF-8 or cp1251), with their line numbers
+    (`name`: what messages call the file, its path by default)."""
+    source = name or str(path)
     if path.stat().st_size > MAX_CSV_BYTES:
         raise _file_problem(source, "too_large", limit=f"{MAX_CSV_BYTES:,}")
     content = _decode(path.read_bytes(), source)
@@ -157,12 +158,13 @@ def read_csv_rows(path: Path) -> list[Row]:
     return rows
 
 
-def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
+def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bodies: BodyRegistry,
+                   name: str | None = None) -> list[Row]:
     """The rows of an .xlsx: a filled input template, or the long table on a sheet named
     `inputs` (else on the first sheet). InputErrors for a template that lost data."""
     from .safe_xlsx import UnsafeWorkbook, open_workbook
 
-    source = str(path)
+    source = name or str(path)
     try:
         workbook, notes = open_workbook(path)
         formulas, _ = open_workbook(path, formulas=True)
@@ -231,20 +233,23 @@ def _check_header(header: list[str], source: str, where: str) -> None:
                                                        found=found))])
 
 
-def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry) -> list[Row]:
+def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry,
+              name: str | None = None) -> list[Row]:
+    """The rows of an input file of any kind the project reads (`name` as in read_csv_rows)."""
     from .safe_xlsx import not_xlsx, sniff
 
     path = Path(path)
+    source = name or str(path)
     if not path.exists():
-        raise _file_problem(str(path), "missing_file")
+        raise _file_problem(source, "missing_file")
     if path.is_dir():
-        raise _file_problem(str(path), "folder")
+        raise _file_problem(source, "folder")
     kind = sniff(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") or kind == "zip":
-        return read_xlsx_rows(path, warnings, methodology, bodies)
+        return read_xlsx_rows(path, warnings, methodology, bodies, name)
     if kind in ("ods", "ole"):
-        raise InputErrors([Problem(str(path), "file", not_xlsx(kind))])
-    return read_csv_rows(path)
+        raise InputErrors([Problem(source, "file", not_xlsx(kind))])
+    return read_csv_rows(path, name)
 
 
 def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iterable[Row], source: str,
@@ -384,12 +389,13 @@ def _sort_key(location: str):
     return (int(digits) if digits else 0, location)
 
 
-def load_inputs(path: Path | str, methodology: Methodology, bodies: BodyRegistry) -> LoadedInputs:
-    """Read and validate an input file; InputErrors lists every problem found."""
+def load_inputs(path: Path | str, methodology: Methodology, bodies: BodyRegistry, name: str | None = None) -> LoadedInputs:
+    """Read and validate an input file; InputErrors lists every problem found (`name`: what
+    messages call the file, its path by default — «stdin» for standard input)."""
     warnings: list[str] = []
-    rows = read_rows(path, warnings, methodology, bodies)
+    rows = read_rows(path, warnings, methodology, bodies, name)
     noticed: list[Problem] = []
-    submissions, problems = build_submissions(methodology, bodies, rows, str(path), noticed)
+    submissions, problems = build_submissions(methodology, bodies, rows, name or str(path), noticed)
     if problems:
         raise InputErrors(problems)
     return LoadedInputs(submissions, warnings + [str(w) for w in noticed])

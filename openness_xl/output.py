@@ -62,6 +62,28 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence], preface: str = "")
     return buffer.getvalue()
 
 
+NUMBER_CELL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+def json_text(csv_data: str) -> str:
+    """A CSV of the project as JSON: an array with one object per row, keyed by the header,
+    with the same values — a plain decimal as a number (exact: no cell has more than 15
+    significant digits), an empty cell as null, anything else as its text."""
+    import json
+
+    def value(cell: str):
+        if cell == "":
+            return None
+        if NUMBER_CELL.fullmatch(cell) and len(cell.replace("-", "").replace(".", "").lstrip("0")) <= 15:
+            return int(cell) if "." not in cell else float(cell)
+        return cell
+
+    reader = csv.reader(io.StringIO(csv_data))
+    header = next(reader, [])
+    rows = [dict(zip(header, map(value, line))) for line in reader]
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
 class OutputRefused(ValueError):
     """An output that would destroy an input, or that cannot be written where asked."""
 

@@ -4,9 +4,12 @@ import hashlib
 import io
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 
 from openness_xl.cli import main
+from openness_xl.methodology import load
 from openness_xl.output import score_columns
 
 
@@ -97,3 +100,66 @@ def test_reconcile_lists_the_known_inconsistencies(capsys):
 def test_console_script_runs_as_a_module():
     result = subprocess.run([sys.executable, "-m", "openness_xl.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "openness-xl" in result.stdout
+
+
+# ---------------------------------------------------------------- json, stdin and stdout
+
+@pytest.mark.parametrize("argv", [["scores"], ["reconcile"], ["whatif", "МЗ"], ["compare", "2024", "2025"],
+                                  ["diff", "{published}", "{changed}"]])
+def test_json_holds_the_rows_of_the_csv(cli, tmp_path, argv):
+    """--format json wherever --format csv is: one object per CSV row, the same values (a
+    plain decimal as a number, an empty cell as null)."""
+    import csv
+    import io
+    import json
+
+    from openness_xl import reference
+    from openness_xl.output import inputs_csv
+
+    methodology = load(2025)
+    published = tmp_path / "published.csv"
+    published.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    changed = tmp_path / "changed.csv"
+    import re
+
+    changed.write_text(re.sub(r"(?m)^МЗ,fb_meetings,score,.*$", "МЗ,fb_meetings,score,0",
+                              published.read_text(encoding="utf-8")), encoding="utf-8")
+    argv = [a.format(published=published, changed=changed) for a in argv]
+    code_csv, as_csv, _ = cli(*argv, "--format", "csv")
+    code_json, as_json, _ = cli(*argv, "--format", "json")
+    assert code_csv == code_json and as_csv
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    objects = json.loads(as_json)
+    assert len(objects) == len(rows) > 0
+
+    def same(text, value):
+        if text == "":
+            return value is None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(text) == value
+        return text == value
+
+    assert all(same(row[key], item[key]) for row, item in zip(rows, objects) for key in row)
+    numbers = [v for item in objects for v in item.values() if isinstance(v, (int, float))]
+    assert numbers or argv[0] == "compare"  # compare's cells are words and labels («3.99 (99.8 %) высокий»)
+
+
+def test_a_dash_reads_standard_input_and_writes_standard_output(cli, tmp_path, monkeypatch):
+    import io
+    import json
+
+    data = "body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
+    code, out, _ = cli("scores", "-", "-o", "-", "--format", "json")
+    path = tmp_path / "inputs.csv"
+    path.write_text(data, encoding="utf-8")
+    assert code == 0 and out == cli("scores", path, "--format", "json")[1] and json.loads(out)[0]["body"] == "МЗ"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.replace("25", "x").encode("utf-8"))))
+    code, _, err = cli("check", "-")
+    assert code == 2 and "stdin, row 2" in err
+    template = Path(__file__).resolve().parent.parent / "workbooks" / "inputs-template-2025.xlsx"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(template.read_bytes())))
+    code, out, _ = cli("check", "-")
+    assert code == 0 and out.startswith("stdin:")
+    code, _, err = cli("template", "-o", "-")
+    assert code == 2 and "needs a file name" in err

@@ -218,8 +218,8 @@ def test_input_diagnostics_speak_the_language_of_openness_lang(cli, tmp_path, mo
 
 @pytest.mark.parametrize("argv, en, ru", [
     (["template"], "the following arguments are required: -o/--output", "не хватает аргументов: -o/--output"),
-    (["scores", "--format", "x"], "argument --format: invalid choice: 'x' (choose from 'csv', 'table')",
-     "аргумент --format: недопустимое значение 'x' (допустимы: 'csv', 'table')"),
+    (["scores", "--format", "x"], "argument --format: invalid choice: 'x' (choose from 'csv', 'json', 'table')",
+     "аргумент --format: недопустимое значение 'x' (допустимы: 'csv', 'json', 'table')"),
     (["scores", "--bogus"], "unrecognized arguments: --bogus", "неизвестные аргументы: --bogus"),
     (["scores", "--year", "abc"], "argument --year: invalid int value: 'abc'",
      "аргумент --year: значение 'abc' не подходит (нужно целое число)"),
