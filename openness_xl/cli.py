@@ -44,7 +44,7 @@ def _submissions(args, methodology):
 
 def read_files(args) -> list:
     """Every file the command reads: an output may be none of them, however it is spelled."""
-    names = ("input", "methodology", "mapping", "plans", "appeals", "receptions", "old", "new", "log", "source",
+    names = ("input", "methodology", "mapping", "calendar", "plans", "appeals", "receptions", "old", "new", "log", "source",
              "previous", "current", "previous_methodology", "current_methodology")
     files = [getattr(args, name) for name in names if getattr(args, name, None)] + list(getattr(args, "files", None) or ())
     if getattr(args, "published", None) and Path(args.published).is_dir():
@@ -504,12 +504,19 @@ def cmd_aggregate(args) -> int:
     from .records.pipeline import aggregate, explain
     from .records.schema import load_mapping
 
+    from .records.calendar import calendar_notes, load_overrides
+
     methodology = _methodology(args)
     bodies = registry(args.year)
     mapping = load_mapping(args.mapping)
+    overrides = load_overrides(args.calendar) if args.calendar else load_overrides()
+    # What the working-day calendar of the year does not know for sure, before any count.
+    for note in calendar_notes(methodology.year, overrides):
+        _warn(note)
     if args.explain:
         body, indicator_id = args.explain
-        _emit(explain(args.appeals, args.receptions, methodology, bodies, mapping, body, indicator_id, args.limit), args, "csv")
+        _emit(explain(args.appeals, args.receptions, methodology, bodies, mapping, body, indicator_id, args.limit,
+                      overrides), args, "csv")
         return 0
     plans = None
     if args.plans:
@@ -518,7 +525,7 @@ def cmd_aggregate(args) -> int:
         plans = read_plans(args.plans, bodies, methodology)
     started = time.perf_counter()
     result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
-                       progress=sys.stderr.isatty())
+                       progress=sys.stderr.isatty(), overrides=overrides)
     elapsed = time.perf_counter() - started
     problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
     for line in problems:
@@ -835,6 +842,7 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("-o", "--output", help=T("common.output"))
     agg.add_argument("--mapping", help=T("cli.aggregate.mapping"))
     agg.add_argument("--plans", help=T("cli.aggregate.plans"))
+    agg.add_argument("--calendar", metavar="FILE", help=T("cli.aggregate.calendar"))
     agg.add_argument("--strict", action="store_true", help=T("cli.aggregate.strict"))
     agg.add_argument("--explain", nargs=2, metavar=("BODY", "INDICATOR"), help=T("cli.aggregate.explain"))
     agg.add_argument("--limit", type=int, default=100, help=T("cli.aggregate.limit"))

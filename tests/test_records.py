@@ -95,6 +95,48 @@ def test_generator_calendar_agrees_with_the_pipeline_calendar():
         day += dt.timedelta(days=1)
 
 
+def test_a_year_without_a_decree_or_with_an_estimated_holiday_is_said_by_name_and_date(tmp_path):
+    from openness_xl.records.calendar import calendar_notes, load_overrides
+
+    bundled = load_overrides()
+    assert calendar_notes(2025, bundled) == []  # holidays knows 2025's transfer (Sunday 5 January)
+    notes = calendar_notes(2026, bundled)
+    assert len(notes) == 2 and "calendar 2026: no transfer decree is known" in notes[0]
+    assert "27.05.2026 «Eid al-Adha (estimated)» is only estimated" in notes[1]
+    own = tmp_path / "calendar.toml"
+    own.write_text('[2026]\ndecree = "Постановление № 1 от 01.12.2025"\ndays_off = ["2026-01-05"]\n'
+                   'working_days = ["2026-01-03"]\nconfirmed = ["2026-05-27"]\n', encoding="utf-8")
+    overrides = load_overrides(own)
+    assert calendar_notes(2026, overrides) == []
+    days = WorkingDays(dt.date(2026, 1, 1), dt.date(2026, 1, 31), overrides)
+    assert not days.is_working_day(dt.date(2026, 1, 5)) and days.is_working_day(dt.date(2026, 1, 3))
+
+
+@pytest.mark.parametrize("content, said", [
+    ('[2026]\ndays_of = []\n', "[2026]: unknown days_of; known: decree, days_off, working_days, confirmed"),
+    ('[2026]\ndays_off = ["05.01.2026"]\n', "[2026] days_off: '05.01.2026' is not a date such as 2026-01-02"),
+    ('[2026]\nworking_days = ["2025-12-27"]\n', "[2026] working_days: 2025-12-27 is not in 2026"),
+    ('[next]\ndays_off = []\n', "[next] is not a year"),
+    ('[2026\n', "cannot be read as a calendar file"),
+])
+def test_a_calendar_file_is_checked_by_file_year_and_key(tmp_path, cli, content, said):
+    own = tmp_path / "calendar.toml"
+    own.write_text(content, encoding="utf-8")
+    code, _out, err = cli("aggregate", "a.parquet", "r.parquet", "--calendar", own)
+    assert code == 2 and str(own) in err and said in " ".join(err.split())
+
+
+def test_aggregate_of_2026_names_what_its_calendar_does_not_know(tmp_path, cli):
+    methodology = tmp_path / "2026.toml"
+    assert cli("methodology", "new", "2026", "-o", methodology)[0] == 0
+    assert cli("synthetic", "-d", tmp_path, "--appeals", "500", "--methodology", methodology)[0] == 0
+    code, _out, err = cli("aggregate", tmp_path / "appeals.parquet", tmp_path / "receptions.parquet",
+                          "--methodology", methodology, "-o", tmp_path / "inputs.csv")
+    flat = " ".join(err.split())
+    assert code == 0, err
+    assert "calendar 2026: no transfer decree is known" in flat and "27.05.2026 «Eid al-Adha (estimated)»" in flat
+
+
 # ---------------------------------------------------------------- aggregation
 
 def test_parquet_extract_gives_the_known_inputs(extract):

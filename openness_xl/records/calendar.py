@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..texts import text as T
+
 OVERRIDES = Path(__file__).resolve().parent.parent / "methodology" / "calendar.toml"
 
 
@@ -23,18 +25,71 @@ OVERRIDES = Path(__file__).resolve().parent.parent / "methodology" / "calendar.t
 class Overrides:
     days_off: frozenset[dt.date]
     working_days: frozenset[dt.date]
+    # Per year, the decree its transfers come from ("" where the file names none).
+    decrees: tuple[tuple[int, str], ...] = ()
+    # Movable holidays the `holidays` package only estimates, confirmed by the file.
+    confirmed: frozenset[dt.date] = frozenset()
+    source: str = ""  # the file, for messages
 
 
-def load_overrides(path: Path = OVERRIDES) -> Overrides:
-    """The calendar corrections of the methodology data, all years together."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    off, working = set(), set()
+class CalendarError(ValueError):
+    """A calendar file that cannot be read as it must be: the file, year and key named."""
+
+
+SECTION_KEYS = ("decree", "days_off", "working_days", "confirmed")
+
+
+def load_overrides(path: Path | str = OVERRIDES) -> Overrides:
+    """The calendar corrections of a calendar file (by default the methodology data's), all
+    years together; CalendarError names the file, the year and the key of anything wrong."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CalendarError(T("calendar.unreadable", file=path, error=error)) from None
+    off, working, confirmed, decrees = set(), set(), set(), []
     for year, section in data.items():
-        for day in section.get("days_off", []):
-            off.add(dt.date.fromisoformat(str(day)))
-        for day in section.get("working_days", []):
-            working.add(dt.date.fromisoformat(str(day)))
-    return Overrides(frozenset(off), frozenset(working))
+        if not (year.isdigit() and len(year) == 4) or not isinstance(section, dict):
+            raise CalendarError(T("calendar.year", file=path, year=year))
+        unknown = sorted(set(section) - set(SECTION_KEYS))
+        if unknown:
+            raise CalendarError(T("calendar.unknown_key", file=path, year=year, keys=", ".join(unknown),
+                                  known=", ".join(SECTION_KEYS)))
+        decree = section.get("decree", "")
+        if not isinstance(decree, str):
+            raise CalendarError(T("calendar.decree", file=path, year=year))
+        decrees.append((int(year), decree.strip()))
+        for key, into in (("days_off", off), ("working_days", working), ("confirmed", confirmed)):
+            for day in section.get(key, []):
+                try:
+                    parsed = dt.date.fromisoformat(str(day))
+                except ValueError:
+                    raise CalendarError(T("calendar.date", file=path, year=year, setting=key, value=repr(day))) from None
+                if parsed.year != int(year):
+                    raise CalendarError(T("calendar.other_year", file=path, year=year, setting=key, value=parsed))
+                into.add(parsed)
+    shown = "openness_xl/methodology/calendar.toml" if path.resolve() == OVERRIDES else str(path)
+    return Overrides(frozenset(off), frozenset(working), tuple(sorted(decrees)), frozenset(confirmed), shown)
+
+
+def calendar_notes(year: int, overrides: Overrides) -> list[str]:
+    """What the calendar of `year` does not know for sure, in words: no transfer decree (the
+    `holidays` package has none and the calendar file names none), and each holiday the
+    package only estimates that the file does not confirm."""
+    import holidays
+
+    public = holidays.country_holidays("KZ", years=year)
+    version = getattr(holidays, "__version__", "?")
+    notes = []
+    package_knows = any(d.year == year for d in getattr(public, "weekend_workdays", ())) or any(
+        "substituted" in name.lower() for day, name in public.items() if day.year == year)
+    if not package_knows and not dict(overrides.decrees).get(year):
+        notes.append(T("calendar.no_decree", year=year, version=version, file=overrides.source or OVERRIDES.name))
+    for day, name in sorted(public.items()):
+        if day.year == year and "estimated" in name.lower() and day not in overrides.confirmed:
+            notes.append(T("calendar.estimated", year=year, day=day.strftime("%d.%m.%Y"), name=name, version=version,
+                           file=overrides.source or OVERRIDES.name))
+    return notes
 
 
 class WorkingDays:
@@ -105,9 +160,9 @@ class WorkingDays:
 
 
 @lru_cache(maxsize=4)
-def calendar_between(first: dt.date, last: dt.date) -> WorkingDays:
-    """A shared calendar for a date range (built once per process)."""
-    return WorkingDays(first, last)
+def calendar_between(first: dt.date, last: dt.date, overrides: Overrides | None = None) -> WorkingDays:
+    """A shared calendar for a date range (built once per process and calendar file)."""
+    return WorkingDays(first, last, overrides)
 
 
 def working_days_between(start, end, calendar: WorkingDays | None = None) -> np.ndarray:

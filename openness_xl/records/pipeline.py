@@ -25,7 +25,7 @@ from ..exact import plain, round_half_away
 from ..methodology import Methodology
 from ..output import csv_text
 from ..texts import count, text as T
-from .calendar import calendar_between
+from .calendar import Overrides, calendar_between
 from .duplicates import find_duplicates
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
                      RECEPTION_DATES, RECEPTION_REQUIRED, Mapping, TableMapping, uses)
@@ -494,11 +494,11 @@ def _problems(connection, view: View, counted: dict[str, int], seen: dict[str, s
     return found
 
 
-def _calendar(connection, methodology: Methodology) -> None:
+def _calendar(connection, methodology: Methodology, overrides: Overrides | None = None) -> None:
     """Register `calendar` (day, cum, and the first late day after each day for both limits)."""
     limits = {"redirect_late_from": int(methodology.records["redirect_limit_working_days"]),
               "notice_late_from": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
-    connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST).table(limits))
+    connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides).table(limits))
 
 
 class _Groups:
@@ -528,9 +528,10 @@ class _Groups:
 
 
 def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
-              mapping: Mapping, plans: dict[str, int] | None = None, progress: bool = False) -> Aggregate:
+              mapping: Mapping, plans: dict[str, int] | None = None, progress: bool = False,
+              overrides: Overrides | None = None) -> Aggregate:
     """Indicator inputs for every body (zero cases where a body has no records), and the
-    records left out."""
+    records left out; working days by the calendar file `overrides` (the bundled one by default)."""
     import duckdb
 
     settings = methodology.records
@@ -538,7 +539,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     late_kinds = set(settings["late_review_kinds"])
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-    _calendar(connection, methodology)
+    _calendar(connection, methodology, overrides)
     with tempfile.TemporaryDirectory() as workdir:
         # The duplicate check holds every id's hash: past this limit DuckDB spills to disk,
         # so memory stays flat however large the extract.
@@ -695,7 +696,7 @@ EXPLAIN = {
 
 
 def explain(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
-            mapping: Mapping, body: str, indicator_id: str, limit: int = 100) -> str:
+            mapping: Mapping, body: str, indicator_id: str, limit: int = 100, overrides: Overrides | None = None) -> str:
     """The records behind an indicator's count for one body, as CSV text with a heading."""
     import duckdb
 
@@ -711,7 +712,7 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
                           if settings["unanswered_overdue"] == "late" else ""),
               "notice": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
     connection = duckdb.connect()
-    _calendar(connection, methodology)
+    _calendar(connection, methodology, overrides)
     with tempfile.TemporaryDirectory() as workdir:
         source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \
             (receptions, mapping.receptions, RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED)
