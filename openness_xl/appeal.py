@@ -113,14 +113,15 @@ def _decision(value: Any) -> str | None:
     return next((code for code, spellings in DECISIONS.items() if written in spellings), None)
 
 
-def read_log(path: Path | str) -> list[Appeal]:
+def read_log(path: Path | str, warnings: list[str] | None = None) -> list[Appeal]:
     """The appeal log (CSV or .xlsx, a sheet named «appeals» or the first); AppealErrors lists
-    every row that cannot be read."""
+    every row that cannot be read; `warnings` gets what the workbook reader notices (macros,
+    links to other files), as for every .xlsx a user gives."""
     path = Path(path)
     source = str(path)
     if not path.is_file():
         raise AppealErrors([Problem(source, "file", text("input.missing_file"))])
-    records = _xlsx_records(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_records(path)
+    records = _xlsx_records(path, warnings) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_records(path)
     if not records:
         raise AppealErrors([Problem(source, "row 1", text("appeal.no_header", columns=",".join(COLUMNS)))])
     header_location, header = records[0]
@@ -147,6 +148,10 @@ def read_log(path: Path | str) -> list[Appeal]:
     return appeals
 
 
+# A field of an appeal log may hold long grounds (a letter pasted whole): up to 1 MB each.
+MAX_FIELD = 1024 * 1024
+
+
 def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise AppealErrors([Problem(str(path), "file", text("input.too_large", limit=f"{MAX_CSV_BYTES:,}"))])
@@ -156,10 +161,16 @@ def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
         raise AppealErrors(error.problems) from None
     first = content.splitlines()[0] if content.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    previous = csv.field_size_limit(MAX_FIELD)
     try:
-        rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
+        rows = list(reader)
     except csv.Error as error:
-        raise AppealErrors([Problem(str(path), "file", text("input.bad_csv", error=error))]) from None
+        # The row the reader stopped in: a field past the limit, or a quote never closed.
+        raise AppealErrors([Problem(str(path), f"row {reader.line_num}",
+                                    text("appeal.bad_field", error=error, limit=f"{MAX_FIELD:,}"))]) from None
+    finally:
+        csv.field_size_limit(previous)
     too_wide = [n for n, r in enumerate(rows[1:], start=2) if rows and len(r) > len(rows[0])]
     if too_wide:
         raise AppealErrors([Problem(str(path), f"row {n}", text("appeal.too_wide", fields=len(rows[0])))
@@ -167,11 +178,13 @@ def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
     return [(f"row {n}", r) for n, r in enumerate(rows, start=1)]
 
 
-def _xlsx_records(path: Path) -> list[tuple[str, list[Any]]]:
+def _xlsx_records(path: Path, warnings: list[str] | None = None) -> list[tuple[str, list[Any]]]:
     from .safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
 
     try:
-        workbook, _ = open_workbook(path)
+        workbook, notes = open_workbook(path)
+        if warnings is not None:
+            warnings.extend(notes)
     except UnsafeWorkbook as error:
         raise AppealErrors([Problem(str(path), "file", str(error))]) from None
     try:
@@ -247,6 +260,9 @@ def check(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence,
             refuse(text("appeal.undecided"))
         if a.decision == "partly" and not a.accepted_value:
             refuse(text("appeal.partly_needs_value"))
+        if a.decision == "rejected" and a.accepted_value:
+            # A value beside a rejection is a decision half-typed: which one stands is not clear.
+            refuse(text("appeal.rejected_with_value", value=repr(a.accepted_value)))
         good.append(Appeal(a.location, body, indicator.id, a.field, a.source_value, a.claimed_value, a.grounds,
                            a.filed_on, a.decision, a.accepted_value))
     if problems:

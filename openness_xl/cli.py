@@ -401,7 +401,10 @@ def cmd_appeal(args) -> int:
         return 0
     chosen = check_output(args, "csv" if args.action == "apply" else args.format, also=("xlsx",))
     submissions = _submissions(args, methodology)
-    appeals = appeal.read_log(args.log)
+    noticed: list[str] = []
+    appeals = appeal.read_log(args.log, noticed)
+    for warning in noticed:
+        _warn(warning)
     if args.action == "apply":
         final, applied = appeal.apply(methodology, bodies, submissions, appeals, str(args.log))
         if chosen == "xlsx":

@@ -305,3 +305,43 @@ def test_provenance_records_the_whole_command(cli, tmp_path, source):
     assert cli("report", str(final), "--source", str(source), "--appeals", str(path), "-o", str(report))[0] == 0
     rows = {r[0]: r[1] for r in openpyxl.load_workbook(report)["Происхождение"].iter_rows(values_only=True) if r[0]}
     assert rows["Команда"] == "openness report final.csv --source source.csv --appeals log.csv -o report.xlsx"
+
+
+# ------------------------------------------------------------------ hardening (issue 24)
+
+def test_a_rejected_appeal_with_an_accepted_value_is_refused_by_row(cli, tmp_path, source):
+    path = log(tmp_path, "МЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,rejected,5")
+    final = tmp_path / "final.csv"
+    code, _, err = cli("appeal", "apply", str(source), str(path), "-o", str(final))
+    assert code == 2 and not final.exists()
+    assert "log.csv, row 2" in err and "decision rejected, yet accepted_value '5' is given" in " ".join(err.split())
+
+
+def test_long_grounds_are_read_and_an_over_long_field_is_named_by_row(cli, tmp_path, source):
+    letter = "обоснование " * 40_000  # 480,000 characters: a letter pasted whole
+    path = log(tmp_path, f'МЗ,fb_satisfaction,score,3,5,"{letter}",2026-01-25,accepted,')
+    assert cli("appeal", "apply", str(source), str(path), "-o", str(tmp_path / "final.csv"))[0] == 0
+    path = log(tmp_path, "МЗ,fb_satisfaction,score,3,5,ok,2026-01-25,rejected,",
+               f'МЗ,fb_meetings,score,5,5,"{letter * 3}",2026-01-25,accepted,', name="long.csv")
+    code, _, err = cli("appeal", "apply", str(source), str(path), "-o", str(tmp_path / "again.csv"))
+    assert code == 2 and "long.csv, row 3" in err and "up to 1,048,576 characters" in " ".join(err.split())
+
+
+def test_an_appeal_workbook_with_macros_is_read_with_a_warning(cli, tmp_path, source):
+    import zipfile
+
+    import openpyxl
+
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "appeals"
+    book.active.append(list(appeal.COLUMNS))
+    book.active.append(["МЗ", "fb_satisfaction", "score", "3", "5", "опрос", "2026-01-25", "accepted", ""])
+    book.save(plain)
+    odd = tmp_path / "log.xlsx"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item.filename))
+        new.writestr("xl/vbaProject.bin", b"x")
+    code, _, err = cli("appeal", "apply", str(source), str(odd), "-o", str(tmp_path / "final.csv"))
+    assert code == 0 and "log.xlsx" in err and "macro" in err.lower()
