@@ -126,6 +126,23 @@ def test_a_calendar_file_is_checked_by_file_year_and_key(tmp_path, cli, content,
     assert code == 2 and str(own) in err and said in " ".join(err.split())
 
 
+@pytest.mark.parametrize("content, said", [
+    ('[apeals]\nbody = "x"\n', "apeals is not a key of a mapping file; known: appeals, receptions; did you mean appeals?"),
+    ('[appeals]\ncolumn = {}\n', "[appeals] column is not a key of a mapping file; known: columns, date_formats, codes, "
+                                  "decimal_comma; did you mean columns?"),
+    ('[appeals.columns]\nbody = 5\n', "appeals.columns.body must be text in quotes"),
+    ('[appeals]\ndecimal_comma = "yes"\n', "appeals.decimal_comma must be true or false"),
+    ('[appeals]\ndate_formats = "%d.%m.%Y"\n', "appeals.date_formats must be a list of texts in quotes"),
+    ('[appeals.codes.knd]\n"a" = "b"\n', "[appeals.codes] knd is not a key of a mapping file"),
+    ('[appeals\n', "cannot be read as a mapping file"),
+])
+def test_a_mapping_file_is_a_strict_schema(tmp_path, cli, content, said):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(content, encoding="utf-8")
+    code, _out, err = cli("aggregate", "a.parquet", "r.parquet", "--mapping", mapping)
+    assert code == 2 and f"{mapping}: " in err and said in " ".join(err.split())
+
+
 def test_aggregate_of_2026_names_what_its_calendar_does_not_know(tmp_path, cli):
     methodology = tmp_path / "2026.toml"
     assert cli("methodology", "new", "2026", "-o", methodology)[0] == 0

@@ -76,19 +76,61 @@ def default_mapping() -> Mapping:
                    TableMapping({c: c for c in RECEPTION_COLUMNS}, DEFAULT_DATE_FORMATS))
 
 
+# A mapping file is a page of TOML: anything larger is not one.
+MAX_MAPPING_BYTES = 1024 * 1024
+SECTION_KEYS = ("columns", "date_formats", "codes", "decimal_comma")
+
+
+def _unknown(path, where: str, keys, known) -> None:
+    """Refuse keys that are not `known`, suggesting the nearest («apeals»: did you mean appeals?)."""
+    import difflib
+
+    for key in sorted(set(keys) - set(known)):
+        near = difflib.get_close_matches(key, list(known), n=1)
+        raise ValueError(T("records.read.mapping_key", path=path, where=where, setting=key, known=", ".join(known))
+                         + (T("input.did_you_mean", near=near[0]) if near else ""))
+
+
+def _read_mapping(path: Path) -> dict:
+    """The TOML of a mapping file, read within its size cap, every failure naming the file."""
+    try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise ValueError(T("records.read.mapping_unreadable", path=path, error=T("input.too_large",
+                                                                                      limit=f"{MAX_MAPPING_BYTES:,}")))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(T("records.read.mapping_unreadable", path=path, error=error)) from None
+
+
 def load_mapping(path: Path | str | None) -> Mapping:
-    """A mapping file, or the default; unknown columns in it are an error that names them."""
+    """A mapping file, or the default; anything it holds that is not a mapping's (an unknown
+    table, key or column, a value of the wrong type) is an error that names the file and key."""
     if path is None:
         return default_mapping()
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    data = _read_mapping(Path(path))
+    _unknown(path, "", data, ("appeals", "receptions"))
     tables = {}
     for name, ours in (("appeals", APPEAL_COLUMNS), ("receptions", RECEPTION_COLUMNS)):
         section = data.get(name, {})
+        if not isinstance(section, dict):
+            raise ValueError(T("records.read.mapping_type", path=path, setting=name, expected="[table]"))
+        _unknown(path, f"[{name}] ", section, SECTION_KEYS)
         columns = dict(section.get("columns", {}))
         unknown = sorted(set(columns) - set(ours))
         if unknown:
             raise ValueError(T("records.read.unknown_mapping", path=path, table=name, unknown=", ".join(unknown),
                                known=", ".join(ours)))
+        formats = section.get("date_formats", list(DEFAULT_DATE_FORMATS))
+        checks = [(f"{name}.columns.{k}", v, str, "string") for k, v in columns.items()]
+        checks += [(f"{name}.date_formats", formats, list, "strings"),
+                   (f"{name}.decimal_comma", section.get("decimal_comma", True), bool, "boolean"),
+                   (f"{name}.codes", section.get("codes", {}), dict, "table")]
+        checks += [(f"{name}.date_formats", f, str, "strings") for f in (formats if isinstance(formats, list) else [])]
+        for setting, value, expected, words in checks:
+            if not isinstance(value, expected):
+                raise ValueError(T("records.read.mapping_type", path=path, setting=setting,
+                                   expected=T(f"records.read.toml_type.{words}")))
+        _unknown(path, f"[{name}.codes] ", section.get("codes", {}), ours)
         codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
         tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
                                     tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes,
