@@ -70,6 +70,12 @@ class Kind:
     # the others unchanged, for inputs whose score does not reach it yet (see TargetContext);
     # None where the kind has no closed form (OPENNESS_TARGET searches instead).
     excel_target: Callable[[Mapping, Expressions, "TargetContext", str], str] | None = None
+    # Every score the kind can give, for a kind that gives only a few (bands, whole steps,
+    # yes/no components): (params, maximum, body type, whether an input is a whole number)
+    # → the scores, ascending; None where the scores fill the range (what-if then asks for
+    # any score on the methodology's decimal grid).
+    scores: Callable[[Mapping, Fraction, str | None, Callable[[str], bool]], list[Fraction] | None] = \
+        lambda params, maximum, body_type, whole: None
 
     def summary(self, lang: str | None = None) -> str:
         """What the kind computes, in words, in the language."""
@@ -206,7 +212,13 @@ PER_FACT_DEDUCTION = Kind(
     monotone=lambda p: {p["count"]: -1},
     excel=_per_fact_excel,
     excel_target=_per_fact_target,
+    scores=lambda p, m, body_type, whole: _steps_down(m, to_fraction(p["per_fact"])) if whole(p["count"]) else None,
 )
+
+
+def _steps_down(maximum: Fraction, per: Fraction) -> list[Fraction]:
+    """max, max − per, max − 2·per, … down to 0: a whole count of facts, each costing `per`."""
+    return sorted({max(Fraction(0), maximum - k * per) for k in range(math.ceil(maximum / per) + 1)})
 
 
 # ------------------------------------------------------------------ band tables
@@ -372,7 +384,16 @@ BAND_TABLE = Kind(
     monotone=_band_monotone,
     excel=_band_table_excel,
     excel_target=_band_table_target,
+    scores=lambda p, m, body_type, whole: _band_scores(p, m, body_type),
 )
+
+
+def _band_scores(params: Mapping, maximum: Fraction, body_type: str | None) -> list[Fraction]:
+    """The points of the body type's bands (of every table where the type is not known), and
+    the maximum a zero base gives."""
+    tables = ([bands_for(params, body_type)] if body_type in params.get("bands_by_body_type", {}) or "bands" in params
+              else [bands_for(params, code) for code in params["bands_by_body_type"]])
+    return sorted({points for table in tables for _, points in table} | {maximum})
 
 
 # ------------------------------------------------------------------ counts
@@ -413,6 +434,9 @@ COUNT_POINTS = Kind(
     monotone=lambda p: {p["count"]: 1},
     excel=_count_points_excel,
     excel_target=_count_points_target,
+    # k = floor(count / per) is whole whatever the count: k·points up to the cap.
+    scores=lambda p, m, body_type, whole: sorted({min(m, k * to_fraction(p["points"]))
+                                                  for k in range(math.ceil(m / to_fraction(p["points"])) + 1)}),
 )
 
 
@@ -446,7 +470,19 @@ BOOLEAN_POINTS = Kind(
     check=_check_components,
     monotone=lambda p: {name: 1 for c in p["components"] for name in c["when"]},
     excel=_boolean_points_excel,
+    scores=lambda p, m, body_type, whole: _boolean_scores(p, m),
 )
+
+
+def _boolean_scores(params: Mapping, maximum: Fraction) -> list[Fraction]:
+    """The score of every yes/no answer to the components' inputs (a component may need two)."""
+    import itertools
+
+    names = sorted({name for c in params["components"] for name in c["when"]})
+    found = set()
+    for answers in itertools.product((0, 1), repeat=len(names)):
+        found.add(_boolean_points(params, dict(zip(names, map(Fraction, answers))), Context(maximum, None, 2)))
+    return sorted(found)
 
 
 # ------------------------------------------------------------------ shares and proportions

@@ -151,3 +151,24 @@ def next_tier_goal(methodology: Methodology, indicator: Indicator, score: Fracti
     if position == 0:
         return None
     return names[position - 1], tier_entry(methodology, indicator, names[position - 1])
+
+
+def attainable_score(methodology: Methodology, indicator: Indicator, goal: Fraction,
+                     body_type: str | None = None) -> Fraction | None:
+    """The score nearest `goal` that the indicator can give, on the side that reaches it: the
+    smallest at or above it (for a penalty the largest at or below it). A kind of a few scores
+    (`Kind.scores`) answers from them; otherwise any score on the methodology's decimal grid
+    within [0, maximum]. None when no score the indicator gives reaches the goal."""
+    import math
+
+    kind_scores = indicator.kind.scores(indicator.params, indicator.maximum, body_type,
+                                        lambda name: indicator.input(name).type == "integer")
+    penalty = indicator.role == "penalty"
+    if kind_scores is None:
+        scale = 10 ** methodology.decimals
+        rounded = (math.floor if penalty else math.ceil)(goal * scale)
+        kind_scores = [Fraction(rounded, scale)] if 0 <= rounded <= indicator.maximum * scale else []
+    reaching = [s for s in kind_scores if (s <= goal if penalty else s >= goal)]
+    if not reaching:
+        return None
+    return max(reaching) if penalty else min(reaching)

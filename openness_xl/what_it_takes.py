@@ -27,7 +27,7 @@ from .exact import plain
 from .methodology import Methodology
 from .output import csv_text, order_ranges
 from .scoring import DIRECT, RAW, Entry, evaluate
-from .targets import next_tier_goal, target, tier_entry
+from .targets import attainable_score, next_tier_goal, target, tier_entry
 from .texts import decimal, language, text
 
 
@@ -80,9 +80,13 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
         return Step(indicator_id, Fraction(0), goal, None, text("whatif.no_data"))
     score = entry.score if entry.source == DIRECT else None
     if entry.source == DIRECT:
+        # Only a score the indicator can give: knowledge base 0, 5 or 7, never 4,9; a whole penalty point.
         goal = min(goal, indicator.maximum) if indicator.role != "penalty" else max(goal, Fraction(0))
-        return Step(indicator_id, score, goal, goal, text("whatif.direct", goal=decimal(plain(goal))),
-                    ("score", goal))
+        reachable = attainable_score(methodology, indicator, goal, body_type)
+        if reachable is None:
+            return Step(indicator_id, score, goal, None, text("whatif.no_score"))
+        return Step(indicator_id, score, goal, reachable, text("whatif.direct", goal=decimal(plain(reachable))),
+                    ("score", reachable))
     from .scoring import compute
 
     score = compute(methodology, indicator, entry.values, body_type)

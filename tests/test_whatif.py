@@ -10,6 +10,7 @@ from openness_xl.inputs import load_inputs
 from openness_xl.bodies import registry
 from openness_xl.methodology import load
 from openness_xl.scoring import evaluate
+from openness_xl.targets import reaches
 
 METHODOLOGY = load(2025)
 PUBLISHED = reference.published_submissions(2025)
@@ -80,8 +81,8 @@ def test_the_command(capsys):
     assert "To rating ВВВ: 18.94 points to gain" in out and "rating В → ВВВ" in out
     assert main(["whatif", "МЗ", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("body,goal,indicator,score,tier,lost")
-    assert main(["whatif", "МЗ", "--to", "rating", "Z"]) == 1
-    assert main(["whatif", "МЗ", "--to", "height", "9"]) == 1
+    assert main(["whatif", "МЗ", "--to", "rating", "Z"]) == 2
+    assert main(["whatif", "МЗ", "--to", "height", "9"]) == 2
     assert "--to 'height': tier, letter, rating or rank" in capsys.readouterr().err
 
 
@@ -95,7 +96,9 @@ def test_every_body_of_2025_gets_its_targets_and_a_plan_one_rating_up(body):
         if row.next_tier:
             assert row.steps and all(s.change is not None for s in row.steps)
             rescored = result(whatif.apply_steps(PUBLISHED, body, row.steps), body).indicators[row.indicator]
-            assert rescored.tier == row.next_tier
+            # At least the next tier: a score the indicator can give may lie beyond it
+            # (satisfaction 3 → «low from 3.5» asks for 4, the next of its bands).
+            assert reaches(METHODOLOGY.indicator(row.indicator), rescored.score, row.next_goal)
     ratings = [b.rating for b in METHODOLOGY.ratings]
     position = ratings.index(before.rating)
     if position == 0:
@@ -103,3 +106,63 @@ def test_every_body_of_2025_gets_its_targets_and_a_plan_one_rating_up(body):
     (p,) = whatif.plan(METHODOLOGY, PUBLISHED, body, "rating", ratings[position - 1])
     after = result(whatif.apply_steps(PUBLISHED, body, p.steps), body)
     assert p.reached and ratings.index(after.rating) <= position - 1
+
+
+# ---------------------------------------------------------------- scores an indicator can take (issue 25)
+
+def _scores_by_inputs(indicator, body_type):
+    """Every score the indicator gives over a grid of its inputs (the kind's claim, checked by scoring)."""
+    import itertools
+
+    from openness_xl.scoring import ScoreError, compute
+
+    grids = []
+    for spec in indicator.inputs:
+        if spec.type == "boolean":
+            grids.append([Fraction(0), Fraction(1)])
+        else:
+            grids.append([Fraction(n) for n in range(0, 61)])
+    found = set()
+    for values in itertools.product(*grids):
+        try:
+            found.add(compute(METHODOLOGY, indicator, dict(zip(indicator.input_names, values)), body_type))
+        except ScoreError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("indicator_id", ["fb_knowledge_base", "fb_unaccredited_channels_penalty",
+                                          "ic_hidden_services_bonus", "fb_meetings"])
+def test_a_kind_of_a_few_scores_lists_exactly_the_scores_it_gives(indicator_id):
+    indicator = METHODOLOGY.indicator(indicator_id)
+    listed = indicator.kind.scores(indicator.params, indicator.maximum, "CGO",
+                                   lambda name: indicator.input(name).type == "integer")
+    assert set(listed) == _scores_by_inputs(indicator, "CGO")
+
+
+def test_every_direct_score_target_of_2025_is_a_score_its_indicator_gives():
+    """For every body and every directly given score below its top tier: the proposed score is
+    one the indicator can give (knowledge base 0, 5 or 7; whole penalty points; band points),
+    it reaches the next tier, and applied and rescored it gives what the proposal says."""
+    from openness_xl.targets import attainable_score, reaches
+
+    checked = 0
+    for body, body_type, _entries in PUBLISHED:
+        for row in whatif.indicator_rows(METHODOLOGY, PUBLISHED, body):
+            indicator = METHODOLOGY.indicator(row.indicator)
+            for step in row.steps:
+                if step.change is None or step.change[0] != "score":
+                    continue
+                value = step.change[1]
+                listed = indicator.kind.scores(indicator.params, indicator.maximum, body_type,
+                                               lambda name: indicator.input(name).type == "integer")
+                if listed is not None:
+                    assert value in listed, (body, row.indicator, value, listed)
+                else:
+                    assert (value * 10 ** METHODOLOGY.decimals).denominator == 1, (body, row.indicator, value)
+                assert reaches(indicator, value, row.next_goal), (body, row.indicator, value)
+                after = result(whatif.apply_steps(PUBLISHED, body, [step]), body)
+                assert after.indicators[row.indicator].score == value
+                assert value == attainable_score(METHODOLOGY, indicator, row.next_goal, body_type)
+                checked += 1
+    assert checked > 300
