@@ -101,11 +101,12 @@ def _render(methodology: Methodology, lang: str) -> str:
         edges = grading.tier_edges(methodology, i)
         lines.append(T("doc.indicator_tiers", edges=", ".join(f"{tier_label(t)} {op} {decimal(plain(e))}"
                                                                for t, e, op in edges)))
-        lines += ["", T("doc.inputs_head"), "|---|---|---|---|"]
+        lines += ["", T("doc.inputs_head"), "|---|---|---|---|---|"]
         for spec in i.inputs:
             extra = f" (≤ {spec.part_of})" if spec.part_of else ""
             meaning = f"{spec.description_ru} — {spec.description_en}" if english else spec.text("description")
-            lines.append(f"| `{spec.name}` | {term('unit', spec.unit)} | {spec.allowed}{extra} | {meaning} |")
+            lever = T(f"doc.better.{spec.better or 'given'}")
+            lines.append(f"| `{spec.name}` | {term('unit', spec.unit)} | {spec.allowed}{extra} | {lever} | {meaning} |")
         lines.append(T("doc.score_row", allowed=T("value.score_range", maximum=decimal(plain(i.maximum)))))
         lines += _conflicts(methodology, i.id)
     return "\n".join(lines) + "\n"

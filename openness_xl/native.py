@@ -27,7 +27,7 @@ from .cells import bounds_allowed, unknown_message
 from .exact import plain
 from .kinds import ExcelContext, TargetContext
 from .methodology import Criterion, Indicator, InputSpec, Methodology
-from .targets import NO_CEILING, tier_entry
+from .targets import NO_CEILING, levers, tier_entry
 from .texts import text
 from .values import (DIGITS, EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, SPACES, TRUE_WORDS, WARNING, ceiling_message,
                      exceeds_message, invalid_message, missing_message, percent_format_message, score_allowed,
@@ -340,11 +340,11 @@ def goal_formula(methodology: Methodology, indicator: Indicator, score: str) -> 
 
 
 def target_inputs(indicator: Indicator) -> list[str]:
-    """The inputs whose target the compiler can write: counts and values that move the score
-    one way, of a kind with an Excel inverse."""
+    """The inputs whose target the compiler writes: levers (`targets.levers`, never a given)
+    that are counts or values, of a kind with an Excel inverse."""
     if indicator.kind.excel_target is None:
         return []
-    moving = indicator.kind.monotone(indicator.params)
+    moving = levers(indicator)
     return [s.name for s in indicator.inputs if s.name in moving and s.type in ("integer", "decimal")]
 
 

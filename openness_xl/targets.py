@@ -63,6 +63,18 @@ def helps(indicator: Indicator, name: str) -> int | None:
     return -direction if indicator.role == "penalty" else direction
 
 
+def levers(indicator: Indicator) -> list[str]:
+    """The inputs a proposal may change: levers (`better` in the methodology) whose real
+    improvement also moves the score toward a better tier — never a given (appeals reviewed,
+    violations found), never a lever the wrong way (receive fewer citizens)."""
+    found = []
+    for spec in indicator.inputs:
+        way = helps(indicator, spec.name)
+        if spec.better and way is not None and way == (1 if spec.better == "more" else -1):
+            found.append(spec.name)
+    return found
+
+
 def _bounds(indicator: Indicator, values: Mapping[str, Fraction], name: str) -> tuple[Fraction, Fraction]:
     """The range the input may take with the others fixed."""
     spec = indicator.input(name)

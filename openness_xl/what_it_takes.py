@@ -27,7 +27,7 @@ from .exact import plain
 from .methodology import Methodology
 from .output import csv_text, order_ranges
 from .scoring import DIRECT, RAW, Entry, evaluate
-from .targets import attainable_score, next_tier_goal, target, tier_entry
+from .targets import attainable_score, levers, next_tier_goal, target, tier_entry
 from .texts import decimal, language, text
 
 
@@ -91,9 +91,7 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
 
     score = compute(methodology, indicator, entry.values, body_type)
     options = []
-    for name in indicator.kind.monotone(indicator.params):
-        if name not in indicator.input_names:
-            continue
+    for name in levers(indicator):
         found = target(methodology, indicator, entry.values, name, goal, body_type)
         if found.value is not None:
             options.append(found)
@@ -158,12 +156,11 @@ def indicator_rows(methodology: Methodology, submissions, body: str) -> list[Ind
             if entry.source == DIRECT:
                 steps = [raise_indicator(methodology, entry, indicator.id, upward[1], body_type)]
             else:
-                for name in indicator.kind.monotone(indicator.params):
-                    if name in indicator.input_names:
-                        found = target(methodology, indicator, entry.values, name, upward[1], body_type)
-                        how = str(found) if found.value is None else _change(name, found)
-                        steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
-                                          else None, how, (name, found.value) if found.value is not None else None))
+                for name in levers(indicator):
+                    found = target(methodology, indicator, entry.values, name, upward[1], body_type)
+                    how = str(found) if found.value is None else _change(name, found)
+                    steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
+                                      else None, how, (name, found.value) if found.value is not None else None))
         rows.append(IndicatorRow(indicator.id, item.score, item.tier, lost, upward[0] if upward else "",
                                  upward[1] if upward else None, steps))
     return rows

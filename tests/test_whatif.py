@@ -35,7 +35,8 @@ def test_each_input_change_reaches_the_next_tier_when_rescored(raw):
     timeliness = rows["appk_review_timeliness"]
     assert (timeliness.score, timeliness.next_tier, timeliness.next_goal) == (Fraction("1.96"), "низкий", 2)
     # 4·(1 − 25 000/49 876) = 1,99503… rounds to 2,00: the rounded score is what counts
-    assert [s.how for s in timeliness.steps] == ["late ≤ 24 (now 25)", "reviewed ≥ 49876 (now 48981)"]
+    # Only the lever: how many appeals reviewed is a given, never proposed (issue 25).
+    assert [s.how for s in timeliness.steps] == ["late ≤ 24 (now 25)"]
     for row in rows.values():
         for step in row.steps:
             if step.change is None:
@@ -166,3 +167,49 @@ def test_every_direct_score_target_of_2025_is_a_score_its_indicator_gives():
                 assert value == attainable_score(METHODOLOGY, indicator, row.next_goal, body_type)
                 checked += 1
     assert checked > 300
+
+
+# ---------------------------------------------------------------- levers, never givens (issue 25)
+
+def _seeded_raw():
+    """Raw inputs for every body (seeded), as a ministry's source data would hold them."""
+    import csv
+    import io
+    import random
+
+    from openness_xl.inputs import Row, build_submissions
+    from tests import native_cases as nc
+
+    bodies = registry(2025)
+    rows = nc.long_table_rows(METHODOLOGY, bodies, random.Random(4), absent=0.0, direct=0.0, always=())
+    table = list(csv.reader(io.StringIO("\n".join(",".join(map(str, r)) for r in rows))))
+    submissions, problems = build_submissions(METHODOLOGY, bodies, [Row(f"row {n}", *r) for n, r in enumerate(table[1:], 2)],
+                                              "seeded")
+    assert not problems, problems[:3]
+    return submissions
+
+
+def _moves(indicator, step, before):
+    name, value = step.change
+    spec = indicator.input(name)
+    return spec, value - before.values[name]
+
+
+@pytest.mark.parametrize("body", [b.code for b in registry(2025)][::4])
+def test_no_proposal_moves_a_given_or_a_lever_the_wrong_way(body):
+    """For seeded raw inputs: every single-input step and every --to plan changes only levers,
+    each in its better direction, and rescored reaches what it says."""
+    submissions = _seeded_raw()
+    entries = next(e for b, _, e in submissions if b == body)
+    steps = [s for row in whatif.indicator_rows(METHODOLOGY, submissions, body) for s in row.steps if s.change]
+    ratings = [b.rating for b in METHODOLOGY.ratings]
+    for plan in whatif.plan(METHODOLOGY, submissions, body, "rating", ratings[0]):
+        steps += [s for s in plan.steps if s.change]
+    assert steps
+    for step in steps:
+        indicator = METHODOLOGY.indicator(step.indicator)
+        spec, delta = _moves(indicator, step, entries[step.indicator])
+        assert spec.better is not None, (body, step.indicator, spec.name)  # never a given
+        assert (delta > 0) == (spec.better == "more") and delta != 0, (body, step.indicator, spec.name, delta)
+        after = result(whatif.apply_steps(submissions, body, [step]), body).indicators[step.indicator]
+        assert after.score == step.reached, (body, step.indicator, step.how)

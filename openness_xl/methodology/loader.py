@@ -280,6 +280,8 @@ def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fractio
         problems.append(T("loader.unit", where=where))
     if not raw.get("description_ru"):
         problems.append(T("loader.description", where=where))
+    if raw.get("better", "more") not in ("more", "less"):
+        problems.append(T("loader.better", where=where, value=repr(raw["better"])))
     return InputSpec(
         name=name,
         type=kind,
@@ -292,6 +294,7 @@ def _parse_input(raw: Mapping, where: str, problems: list[str], ceiling: Fractio
         choices=choices,
         part_of=raw.get("part_of"),
         ceiling=ceiling if high is None and kind in ("integer", "decimal") else None,
+        better=raw.get("better"),
     )
 
 

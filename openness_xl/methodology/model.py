@@ -70,6 +70,9 @@ class InputSpec:
     # For a number with no stated maximum: above this it is a typing error, not a count.
     ceiling: Fraction | None = None
     description_kk: str = ""
+    # "more" or "less": a lever a body acts on, and the way that is a real improvement;
+    # None: a given (the whole of a share, violations found), never proposed to change.
+    better: str | None = None
 
     def text(self, field: str = "description", lang: str | None = None) -> str:
         """The input's description in the language (the current one by default)."""
