@@ -486,6 +486,10 @@ def cmd_roadmap(args) -> int:
     for code, path in bar(targets, len(targets), T("progress.roadmaps"), unit="document"):
         with using(args.lang):
             content = roadmap.build(methodology, submissions, code, names)
+        if not content.required and not args.force:
+            # A body rated high need not publish one: a draft is written only when asked for.
+            raise ValueError(T("messages.roadmap_not_required", body=code, rating=content.result.rating,
+                               below=methodology.roadmap_below_rating))
         atomic_write(path, write_roadmap(content, args.lang), protect=read_files(args))
         print(T("messages.wrote", path=path))
     return 0

@@ -31,6 +31,23 @@ class WeakIndicator:
     target_tier: str
     target: Fraction
     changes: tuple[str, ...]  # e.g. "late ≤ 14 (now 25)"; the direct score where no inputs were given
+    reached: Fraction | None = None  # the score the smallest proposed change gives (a score it can take)
+
+    @property
+    def effect(self) -> Fraction:
+        """Index points the proposed change brings (a penalty's points come off)."""
+        return abs((self.target if self.reached is None else self.reached) - self.score)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The next rating up, what it takes the index, and what the body's own measures reach."""
+
+    rating: str
+    need: Fraction
+    reached_index: Fraction
+    reached_rating: str
+    reached: bool
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,8 @@ class Roadmap:
     weak: list[WeakIndicator]
     profile: list[tuple[str, Fraction, Fraction]]  # (short name, body's share, group's mean share)
     methodology: Methodology
+    goal: Goal | None = None  # None at the top rating or without an index
+    required: bool = True  # rated below the methodology's threshold: the body must publish one
 
 
 def _shown(value: Fraction) -> str:
@@ -84,8 +103,10 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
         indicator = methodology.indicator(row.indicator)
         changes = tuple(_change_text(indicator, entries[row.indicator], s.change) for s in row.steps
                         if s.change is not None) or ("—",)
+        reached = [s.reached for s in row.steps if s.change is not None and s.reached is not None]
+        nearest = min(reached, key=lambda value: abs(value - row.score)) if reached else None
         weak.append(WeakIndicator(row.indicator, indicator.text(), row.score, row.tier, indicator.maximum,
-                                  row.next_tier, row.next_goal, changes))
+                                  row.next_tier, row.next_goal, changes, nearest))
     profile = []
     for indicator in methodology.indicators:
         def share(r):
@@ -98,8 +119,20 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
         others = [s for s in (share(r) for r in group) if s is not None]
         if mine is not None and others:
             profile.append((f"{indicator.order}. {indicator.text('short')}", mine, sum(others) / len(others)))
+    required = (methodology.roadmap_below_rating is None or result.index is None
+                or body in low_bodies(methodology, results))
     return Roadmap(body, names.get(body, body), result.body_type, methodology.year, result, len(group), weak, profile,
-                   methodology)
+                   methodology, _goal(methodology, submissions, body, result), required)
+
+
+def _goal(methodology: Methodology, submissions, body: str, result: BodyResult) -> Goal | None:
+    """The next rating up and what the levers, all together, reach toward it (`what_it_takes.plan`)."""
+    ratings = [b.rating for b in methodology.ratings]
+    if result.index is None or result.rating not in ratings or ratings.index(result.rating) == 0:
+        return None
+    wanted = ratings[ratings.index(result.rating) - 1]
+    (found,) = what_it_takes.plan(methodology, submissions, body, "rating", wanted)
+    return Goal(wanted, found.need, found.after.index, found.after.rating, found.reached)
 
 
 SHEET_COLUMNS = ("body", "type", "rank", "rating", "required_column", "indicator", "score", "tier", "target_tier",

@@ -25,8 +25,8 @@ from .roadmap import Roadmap  # noqa: E402
 from .texts import decimal, text, using  # noqa: E402
 
 FIXED = dt.datetime(2025, 1, 1)
-COLUMNS = ("indicator", "current", "target", "change", "measure", "unit", "deadline")
-WIDTHS_CM = (5.0, 3.6, 2.6, 5.8, 4.4, 3.4, 1.9)  # 26,7 cm: the landscape page inside its margins
+COLUMNS = ("number", "indicator", "current", "target", "change", "effect", "measure", "unit", "deadline")
+WIDTHS_CM = (1.0, 4.4, 3.4, 2.4, 4.6, 2.4, 3.4, 3.4, 1.7)  # 26,7 cm: the landscape page inside its margins
 
 
 def _number(value) -> str:
@@ -83,6 +83,9 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
         setattr(section, margin, Cm(1.5))
     document.styles["Normal"].font.size = Pt(10)
 
+    # Where the rule comes from, for whoever checks the draft, not for its readers (report L62).
+    properties.comments = f"openness-xl: report 2025, L62 (the roadmap rule); methodology {roadmap.year}"
+    _approval(document)
     r = roadmap.result
     document.add_heading(_words("heading"), level=1)
     document.add_paragraph(_words("draft", name=roadmap.name, body=roadmap.body, year=roadmap.year))
@@ -95,6 +98,12 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
     else:
         document.add_paragraph(_words("standing", index=_number(r.index), rating=r.rating, rank=r.rank,
                                       size=roadmap.group_size, group=group))
+    if not roadmap.required:
+        document.add_paragraph(_words("not_required", rating=r.rating, below=roadmap.methodology.roadmap_below_rating))
+    if roadmap.goal is not None:
+        g = roadmap.goal
+        document.add_paragraph(_words("goal" if g.reached else "goal_unreached", rating=g.rating, points=_number(g.need),
+                                      reached=_number(g.reached_index), reached_rating=g.reached_rating))
 
     document.add_heading(_words("criteria"), level=2)
     criteria = document.add_table(rows=1, cols=3)
@@ -115,13 +124,18 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
     table.style = "Table Grid"
     for cell, key in zip(table.rows[0].cells, COLUMNS):
         cell.text = _words(key)
-    for weak in roadmap.weak:
-        cells = table.add_row().cells
-        cells[0].text = weak.name
-        cells[1].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({tier_label(weak.tier)})"
-        cells[2].text = f"{_number(weak.target)} ({tier_label(weak.target_tier)})"
-        cells[3].text = "; ".join(weak.changes)
-        for blank in cells[4:]:
+    _repeat_as_header(table.rows[0])
+    for number, weak in enumerate(roadmap.weak, start=1):
+        row = table.add_row()
+        _keep_whole(row)
+        cells = row.cells
+        cells[0].text = str(number)
+        cells[1].text = weak.name
+        cells[2].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({tier_label(weak.tier)})"
+        cells[3].text = f"{_number(weak.target)} ({tier_label(weak.target_tier)})"
+        cells[4].text = "; ".join(weak.changes)
+        cells[5].text = "+" + _number(weak.effect)
+        for blank in cells[6:]:
             blank.text = ""
     table.autofit = False
     for column, width in zip(table.columns, WIDTHS_CM):  # the grid LibreOffice reads
@@ -139,15 +153,61 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
     return _fixed_zip(buffer.getvalue())
 
 
+def _approval(document) -> None:
+    """The approval block at the top right, its blanks to be filled by hand."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for key in ("approve", None, "approve_position", None, "approve_name", "approve_date"):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(0)
+        if key is None:
+            paragraph.add_run("_" * 36)
+        else:
+            run = paragraph.add_run(_words(key))
+            run.bold = key == "approve"
+            run.font.size = Pt(10 if key in ("approve", "approve_date") else 8)
+
+
+def _repeat_as_header(row) -> None:
+    """Mark a table's first row to be repeated at the top of every page (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+
+    # No w:val: the element alone means on (the strict schema knows only on/off, not true).
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _keep_whole(row) -> None:
+    """A row is never split across two pages (w:cantSplit)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+# python-docx's template carries word/stylesWithEffects.xml, a Word 2010 copy of the styles
+# that no longer matches them (an OOXML validator reports two errors; Word may offer to repair
+# the file): the part, its relationship and its content type are left out.
+DROPPED_PART = "word/stylesWithEffects.xml"
+
+
 def _fixed_zip(data: bytes) -> bytes:
-    """The .docx with every member dated the same, so that equal content is equal bytes."""
+    """The .docx with every member dated the same, so that equal content is equal bytes, and
+    without the stale styles part (DROPPED_PART)."""
+    import re
     import zipfile
 
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
+            if item.filename == DROPPED_PART:
+                continue
+            content = source.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                content = re.sub(rb'<Relationship [^>]*Target="stylesWithEffects.xml"[^>]*/>', b"", content)
+            elif item.filename == "[Content_Types].xml":
+                content = re.sub(rb'<Override [^>]*PartName="/word/stylesWithEffects.xml"[^>]*/>', b"", content)
             info = zipfile.ZipInfo(item.filename, date_time=(2025, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(item.filename))
+            target.writestr(info, content)
     return out.getvalue()

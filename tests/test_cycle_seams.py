@@ -61,7 +61,7 @@ WHEEL = "https://example.org/openness_xl-0.1-py3-none-any.whl"
     (["whatif", "МЗ", "-o", "{d}/w.txt"], "w.txt"),
     (["diff", "{inputs}", "{inputs}", "-o", "{d}/d.txt"], "d.txt"),
     (["reconcile", "-o", "{d}/r.txt"], "r.txt"),
-    (["roadmap", "МЗ", "-o", "{d}/m.docx"], "m.docx"),
+    (["roadmap", "ААЭ", "-o", "{d}/m.docx"], "m.docx"),  # ААЭ is rated low: a roadmap is required
     (["robustness", "--samples", "50", "-o", "{d}/rb.txt"], "rb.txt"),
     (["lite", "-d", "{d}", "--wheel-url", WHEEL], "main.py"),
     (["synthetic", "-d", "{d}", "--appeals", "300"], "appeals.parquet"),
