@@ -297,9 +297,10 @@ def render_text(methodology: Methodology, result: Robustness, type_labels: Mappi
 
     ordered = sorted(result.bodies, key=lambda b: (methodology.body_types.index(b.body_type), b.rank or 10**6))
     lines = [(b.body, type_labels.get(b.body_type, b.body_type), b.rank, b.median_rank, f"{b.rank_low}–{b.rank_high}",
-              b.rating, _ratings_text(b), moved(b.rank_moved_by)) for b in ordered if b.rank is not None]
+              b.rating, _ratings_text(b), moved(b.rank_moved_by), moved(b.rating_moved_by))
+             for b in ordered if b.rank is not None]
     heads = [words(key) for key in ("body", "type", "rank", "median")] + ["5–95%"] + [
-        words(key) for key in ("rating", "sampled", "moves")]
+        words(key) for key in ("rating", "sampled", "moves", "moves_rating")]
     widths = [max([len(h)] + [len(f"{line[n]:g}" if n == 3 else str(line[n])) for line in lines]) for n, h in enumerate(heads)]
     # a body that is not scored still has its name and type in the first two columns
     widths[0] = max([widths[0]] + [len(b.body) for b in ordered])
@@ -316,7 +317,8 @@ def render_text(methodology: Methodology, result: Robustness, type_labels: Mappi
             out.append(f"{b.body:<{widths[0]}} {type_labels.get(b.body_type, b.body_type):<{widths[1]}} {words('not_scored')}")
             continue
         out.append(row([b.body, type_labels.get(b.body_type, b.body_type), b.rank, f"{b.median_rank:g}",
-                        f"{b.rank_low}–{b.rank_high}", b.rating, _ratings_text(b), moved(b.rank_moved_by)]))
+                        f"{b.rank_low}–{b.rank_high}", b.rating, _ratings_text(b), moved(b.rank_moved_by),
+                        moved(b.rating_moved_by)]))
     ranked = [b for b in result.bodies if b.rank is not None]
     steady = sum(1 for b in ranked if b.rank_low == b.rank_high and max(b.rating_shares.values()) >= 1.0)
     out += [""]

@@ -186,6 +186,16 @@ def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
     text = (tmp_path / "r.csv").read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("body,body_type,rank,median_rank,rank_p5,rank_p95,rating,share_ААА")
     assert len(text.splitlines()) == 50
+    # The text table has the CSV's «moves the rating» column too, one U-number per body that has one.
+    import csv as csv_module
+    import io as io_module
+
+    rows = {r["body"]: r for r in csv_module.DictReader(io_module.StringIO(text))}
+    table = out.splitlines()[[n for n, line in enumerate(out.splitlines()) if line.startswith("body ")][0]:]
+    lines = {line.split()[0]: line for line in table if line.strip()}
+    assert lines["body"].rstrip().endswith("rank by rating by")
+    by_rating = [b for b, r in rows.items() if r["rating_moved_by"]]
+    assert by_rating and all(lines[b].rstrip().endswith("%") for b in by_rating)
     code, _, err = cli("robustness", inputs, "-o", inputs)
     assert code == 2 and "raw.csv" in err
     assert inputs.read_text(encoding="utf-8").startswith("body,indicator,field,value")
