@@ -330,7 +330,7 @@ def test_template_input_prefills_the_sheets_and_reads_back(tmp_path):
 def test_template_does_not_replace_an_existing_file_without_force(tmp_path, capsys):
     target = tmp_path / "t.xlsx"
     target.write_bytes(b"filled by hand")
-    assert main(["template", "-o", str(target)]) == 1
+    assert main(["template", "-o", str(target)]) == 2
     assert target.read_bytes() == b"filled by hand"
     assert "--force" in capsys.readouterr().err
     assert main(["template", "-o", str(target), "--force"]) == 0
