@@ -112,35 +112,28 @@ def test_a_year_without_a_decree_or_with_an_estimated_holiday_is_said_by_name_an
     assert not days.is_working_day(dt.date(2026, 1, 5)) and days.is_working_day(dt.date(2026, 1, 3))
 
 
-@pytest.mark.parametrize("content, said", [
-    ('[2026]\ndays_of = []\n', "[2026]: unknown days_of; known: decree, days_off, working_days, confirmed"),
-    ('[2026]\ndays_off = ["05.01.2026"]\n', "[2026] days_off: '05.01.2026' is not a date such as 2026-01-02"),
-    ('[2026]\nworking_days = ["2025-12-27"]\n', "[2026] working_days: 2025-12-27 is not in 2026"),
-    ('[next]\ndays_off = []\n', "[next] is not a year"),
-    ('[2026\n', "cannot be read as a calendar file"),
+@pytest.mark.parametrize("option, content, said", [
+    ("--calendar", '[2026]\ndays_of = []\n', "[2026]: unknown days_of; known: decree, days_off, working_days, confirmed"),
+    ("--calendar", '[2026]\ndays_off = ["05.01.2026"]\n', "[2026] days_off: '05.01.2026' is not a date such as 2026-01-02"),
+    ("--calendar", '[2026]\nworking_days = ["2025-12-27"]\n', "[2026] working_days: 2025-12-27 is not in 2026"),
+    ("--calendar", '[next]\ndays_off = []\n', "[next] is not a year"),
+    ("--calendar", '[2026\n', "cannot be read as a calendar file"),
+    ("--mapping", '[apeals]\nbody = "x"\n',
+     "apeals is not a key of a mapping file; known: appeals, receptions; did you mean appeals?"),
+    ("--mapping", '[appeals]\ncolumn = {}\n', "[appeals] column is not a key of a mapping file; known: columns, "
+                                              "date_formats, codes, decimal_comma; did you mean columns?"),
+    ("--mapping", '[appeals.columns]\nbody = 5\n', "appeals.columns.body must be text in quotes"),
+    ("--mapping", '[appeals]\ndecimal_comma = "yes"\n', "appeals.decimal_comma must be true or false"),
+    ("--mapping", '[appeals]\ndate_formats = "%d.%m.%Y"\n', "appeals.date_formats must be a list of texts in quotes"),
+    ("--mapping", '[appeals.codes.knd]\n"a" = "b"\n', "[appeals.codes] knd is not a key of a mapping file"),
+    ("--mapping", '[appeals\n', "cannot be read as a mapping file"),
 ])
-def test_a_calendar_file_is_checked_by_file_year_and_key(tmp_path, cli, content, said):
-    own = tmp_path / "calendar.toml"
-    own.write_text(content, encoding="utf-8")
-    code, _out, err = cli("aggregate", "a.parquet", "r.parquet", "--calendar", own)
-    assert code == 2 and str(own) in err and said in " ".join(err.split())
-
-
-@pytest.mark.parametrize("content, said", [
-    ('[apeals]\nbody = "x"\n', "apeals is not a key of a mapping file; known: appeals, receptions; did you mean appeals?"),
-    ('[appeals]\ncolumn = {}\n', "[appeals] column is not a key of a mapping file; known: columns, date_formats, codes, "
-                                  "decimal_comma; did you mean columns?"),
-    ('[appeals.columns]\nbody = 5\n', "appeals.columns.body must be text in quotes"),
-    ('[appeals]\ndecimal_comma = "yes"\n', "appeals.decimal_comma must be true or false"),
-    ('[appeals]\ndate_formats = "%d.%m.%Y"\n', "appeals.date_formats must be a list of texts in quotes"),
-    ('[appeals.codes.knd]\n"a" = "b"\n', "[appeals.codes] knd is not a key of a mapping file"),
-    ('[appeals\n', "cannot be read as a mapping file"),
-])
-def test_a_mapping_file_is_a_strict_schema(tmp_path, cli, content, said):
-    mapping = tmp_path / "m.toml"
-    mapping.write_text(content, encoding="utf-8")
-    code, _out, err = cli("aggregate", "a.parquet", "r.parquet", "--mapping", mapping)
-    assert code == 2 and f"{mapping}: " in err and said in " ".join(err.split())
+def test_a_calendar_or_mapping_file_is_checked_by_file_and_key(tmp_path, cli, option, content, said):
+    """A strict schema: the file, the table and the key named, the nearest known key suggested."""
+    given = tmp_path / "given.toml"
+    given.write_text(content, encoding="utf-8")
+    code, _out, err = cli("aggregate", "a.parquet", "r.parquet", option, given)
+    assert code == 2 and str(given) in err and said in " ".join(err.split())
 
 
 def test_aggregate_of_2026_names_what_its_calendar_does_not_know(tmp_path, cli):
