@@ -412,3 +412,16 @@ def test_calculation_and_checks_print_legibly(methodology, bodies, tmp_path):
             keys = [c.value for c in sheet[KEY_ROW + 1]]
             for column in breaks:  # a break falls after column `column` (1-based): never inside a pair
                 assert not str(keys[column]).endswith("__tier") and not str(keys[column]).endswith("__grade"), keys[column]
+
+
+def test_targets_print_with_an_indicators_goal_and_targets_on_one_page(methodology, bodies, tmp_path):
+    """«Цели» prints like «Расчёт»: code and name repeated, ЦГО and МИО apart, and a page break
+    only before an indicator's goal column, never between the goal and its targets."""
+    template = tmp_path / "t.xlsx"
+    template.write_bytes(write_template(methodology, bodies))
+    sheet = openpyxl.load_workbook(template)[sheet_name("targets")]
+    assert sheet.print_title_cols == "$A:$B"
+    assert [b.id for b in sheet.row_breaks.brk] == [FIRST_BODY_ROW + [b.type for b in bodies].index("MIO")]
+    keys = [c.value for c in sheet[KEY_ROW + 1]]
+    breaks = [b.id for b in sheet.col_breaks.brk]
+    assert breaks and all(str(keys[column]).endswith("__goal") for column in breaks), [keys[c] for c in breaks]

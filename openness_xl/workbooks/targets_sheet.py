@@ -24,7 +24,7 @@ from ..values import is_not_submitted
 from .common import SCORE_FORMAT
 from ..texts import text as T
 from . import by_code
-from .calculation import FIRST_COL, TYPE_COL, _verbatim_formulas
+from .calculation import FIRST_COL, TYPE_COL, _verbatim_formulas, print_in_pages
 from .common import ROW, at, sheet_name
 from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
 
@@ -113,5 +113,29 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, valu
     sheet.set_column(FIRST_COL, FIRST_COL + len(layout) - 1, 17)
     sheet.set_row(HEAD_ROW, 90)
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
-    sheet.repeat_rows(HEAD_ROW, KEY_ROW)
-    sheet.repeat_columns(0, 0)
+    sheet.set_row(KEY_ROW, None, None, {"hidden": True})  # the program's column ids, not for reading
+    print_in_pages(sheet, bodies, _pages(methodology, layout), T("template.targets_title"))
+
+
+# On a landscape page at 75 %, beside the code and the name, four 17-wide columns fit as
+# LibreOffice measures them (it measures a column wider than Excel does).
+PAGE_COLUMNS = 4
+
+
+def _pages(methodology: Methodology, layout) -> list[list[int]]:
+    """The columns of each printed page: an indicator's goal and targets never split, each
+    criterion's indicators on pages of their own, as few as fit PAGE_COLUMNS columns each."""
+    pages: list[list[int]] = []
+    for criterion in methodology.criteria:
+        current: list[int] = []
+        for indicator_id in criterion.indicators:
+            group = [FIRST_COL + n for n, (i, _) in enumerate(layout) if i == indicator_id]
+            if not group:
+                continue
+            if current and len(current) + len(group) > PAGE_COLUMNS:
+                pages.append(current)
+                current = []
+            current += group
+        if current:
+            pages.append(current)
+    return pages
