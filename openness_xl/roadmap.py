@@ -17,7 +17,7 @@ from typing import Sequence
 from . import what_it_takes
 from .exact import plain
 from .grading import tier_label
-from .texts import count, decimal, text
+from .texts import count, decimal, term, text
 from .methodology import Methodology
 from .scoring import BodyResult, evaluate
 
@@ -74,7 +74,9 @@ def _change_text(indicator, entry, change) -> str:
     the current language of files."""
     name, value = change
     if name == "score":
-        return text("change.score", kind="files", value=_shown(value), supplier=indicator.supplier)
+        # The supplier's abbreviation in the document's language (БП ҚСжАЕК in Kazakh).
+        supplier = term("supplier", indicator.supplier, kind="files")
+        return text("change.score", kind="files", value=_shown(value), supplier=supplier)
     current = entry.values[name]
     relation = text("word.at_most" if value < current else "word.at_least", kind="files")
     return text("change.input", kind="files", description=indicator.input(name).text(), relation=relation,

@@ -101,6 +101,9 @@ def test_the_roadmap_in_kazakh(cli, tmp_path):
     weak = document.tables[1]
     assert [c.text for c in weak.rows[0].cells][:3] == ["№", "Индикатор", "Қазіргі балл"]
     assert any("(тиімсіз)" in row.cells[2].text for row in weak.rows[1:])
+    # The suppliers by their Kazakh abbreviations (БП ҚСжАЕК, МАМ), never the Russian ones.
+    cells = " ".join(c.text for row in weak.rows for c in row.cells)
+    assert "БП ҚСжАЕК" in cells and "КПСиСУ" not in cells and "МКИ" not in cells
     assert not any("высокий" in c.text or "низкий" in c.text for row in weak.rows for c in row.cells)
 
 
