@@ -117,7 +117,7 @@ def _preferred(by_file: dict[str, list[Row]], rank: dict[str, int]) -> list[Row]
             return None
         keep_scores, keep_inputs = best in scored, best in raw
     chosen = []
-    for field in sorted({f for f in fields.values() for f in f}):
+    for field in sorted({name for given in fields.values() for name in given}):
         if not (keep_scores if field == SCORE_FIELD else keep_inputs):
             continue
         source = first([s for s, f in fields.items() if field in f])
