@@ -618,7 +618,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .merge import merge
+    from .merging import merge
 
     check_output(args, "csv")
     methodology = _methodology(args)

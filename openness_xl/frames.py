@@ -12,8 +12,9 @@ error naming the frame's row and column, nothing is guessed.
 """
 from __future__ import annotations
 
+import io
 from fractions import Fraction
-from typing import Any
+from typing import Any, Sequence
 
 from .extras import require
 
@@ -166,3 +167,20 @@ def compare(previous: str | pd.DataFrame, current: str | pd.DataFrame, previous_
 
     changes = verb.compare(side(previous, previous_methodology, "previous"), side(current, current_methodology, "current"))
     return pd.DataFrame(verb.rows(changes), columns=verb.CSV_COLUMNS)
+
+
+def merge(*frames: pd.DataFrame, prefer: Sequence[int] = (), methodology: Methodology | int | str | None = None,
+          year: int = 2025) -> pd.DataFrame:
+    """`openness merge` of input frames (long or wide): one long table, each value given once.
+    The same body, indicator and field in two frames raises InputErrors naming both («frame 1,
+    row 3»), unless `prefer` (frame numbers from 1, the first wins) says which frame wins."""
+    import warnings
+
+    from .merging import merge_rows
+
+    m = _methodology(methodology)
+    sources = [(f"frame {n}", rows_of(frame)) for n, frame in enumerate(frames, start=1)]
+    merged = merge_rows(sources, m, registry(year), {f"frame {n}": position for position, n in enumerate(prefer)})
+    for line in merged.warnings + merged.settled:
+        warnings.warn(line, stacklevel=2)
+    return pd.read_csv(io.StringIO(merged.table), dtype=str, keep_default_na=False)

@@ -129,3 +129,28 @@ def test_merge_never_writes_over_an_input_or_an_existing_file(cli, tmp_path):
     code, _out, err = cli("merge", a, b, "-o", out)
     assert code != 0 and "--force" in err and out.read_text(encoding="utf-8") == "kept"
     assert cli("merge", a, b, "-o", out, "--force")[0] == 0 and out.read_text(encoding="utf-8") != "kept"
+
+
+def test_the_pandas_api_merges_frames_as_the_command_merges_files(cli, tmp_path):
+    """ox.merge takes frames where `openness merge` takes files: the same table, the same
+    refusal naming both places, the same --prefer."""
+    pd = pytest.importorskip("pandas")
+    import openness_xl as ox
+    from openness_xl.inputs import InputErrors
+
+    a = pd.DataFrame({"body": ["МЗ", "МЗ"], "indicator": ["appk_review_timeliness"] * 2,
+                      "field": ["late", "reviewed"], "value": [25, 48981]})
+    b = pd.DataFrame({"body": ["МФ"], "fb_meetings.score": [5]})  # a wide frame
+    merged = ox.merge(a, b)
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    a.to_csv(files[0], index=False)
+    files[1].write_text("body,indicator,field,value\nМФ,fb_meetings,score,5\n", encoding="utf-8")
+    out = tmp_path / "m.csv"
+    assert cli("merge", *files, "-o", out)[0] == 0
+    assert merged.to_csv(index=False) == out.read_text(encoding="utf-8")
+    twice = pd.DataFrame({"body": ["МЗ"], "indicator": ["appk_review_timeliness"], "field": ["late"], "value": [30]})
+    with pytest.raises(InputErrors, match=r"frame 2, row 0.*also in frame 1, row 0"):
+        ox.merge(a, twice)
+    with pytest.warns(UserWarning, match="frame 2, row 0 taken"):
+        preferred = ox.merge(a, twice, prefer=[2])
+    assert preferred.loc[preferred.field == "late", "value"].tolist() == ["30"]

@@ -6,7 +6,8 @@ twice: the same body, indicator and field in two files, or one file's direct sco
 another's inputs for the same indicator, is refused with both places named, even when the
 values agree, unless `prefer` names the file that wins. Every value is then read and checked
 as `check` reads it, in its own file's rules (a template's '25 stays refused), and the merged
-table holds the exact values.
+table holds the exact values. (The module is `merging`: `openness_xl.merge` is the pandas
+API's function, which merges frames through `merge_rows`.)
 """
 from __future__ import annotations
 
@@ -39,12 +40,21 @@ def merge(paths: Sequence[Path | str], methodology: Methodology, bodies: BodyReg
     for path in prefer:
         if not any(same_file(path, p) for p in paths):
             raise InputErrors([Problem(str(path), "file", text("merge.prefer_not_merged"))])
-    rank = {str(p): _preference(p, prefer) for p in paths}
     warnings: list[str] = []
-    rows: list[Row] = []
-    for path in paths:
-        for row in read_rows(path, warnings, methodology, bodies):
-            rows.append(Row(row.location, row.body, row.indicator, row.field, row.value, row.typed, row.lang, str(path)))
+    sources = [(str(path), read_rows(path, warnings, methodology, bodies)) for path in paths]
+    rank = {str(p): _preference(p, prefer) for p in paths}
+    merged = merge_rows(sources, methodology, bodies, rank)
+    merged.warnings[:0] = warnings
+    return merged
+
+
+def merge_rows(sources: Sequence[tuple[str, Sequence[Row]]], methodology: Methodology, bodies: BodyRegistry,
+               rank: dict[str, int] | None = None) -> Merged:
+    """Rows of several named sources (files, or a pandas API's frames) merged as `merge` does;
+    `rank` {source: 0, 1, …} says which wins where two give one value (lower first)."""
+    rank = {name: (rank or {}).get(name, len(sources)) for name, _ in sources}
+    rows = [Row(row.location, row.body, row.indicator, row.field, row.value, row.typed, row.lang, name)
+            for name, given in sources for row in given]
     kept, problems, settled = _one_of_each(rows, bodies, rank)
     if problems:
         raise InputErrors(problems)
@@ -52,7 +62,7 @@ def merge(paths: Sequence[Path | str], methodology: Methodology, bodies: BodyReg
     submissions, problems = build_submissions(methodology, bodies, kept, "", noticed)
     if problems:
         raise InputErrors(problems)
-    return Merged(inputs_csv(methodology, submissions), submissions, settled, warnings + [str(w) for w in noticed])
+    return Merged(inputs_csv(methodology, submissions), submissions, settled, [str(w) for w in noticed])
 
 
 def _preference(path: Path, prefer: Sequence[Path | str]) -> int:
