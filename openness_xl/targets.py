@@ -70,7 +70,7 @@ def levers(indicator: Indicator) -> list[str]:
     found = []
     for spec in indicator.inputs:
         way = helps(indicator, spec.name)
-        if spec.better and way is not None and way == (1 if spec.better == "more" else -1):
+        if spec.better and way == (1 if spec.better == "more" else -1):
             found.append(spec.name)
     return found
 
