@@ -4,8 +4,12 @@ The live workbook's cells call OPENNESS_… functions that only xlwings provides
 here the same functions (udfs/openness_udfs.py) are registered with the formula engine,
 with Excel's argument shapes: a single cell as a value, a range as a 2-D list, a blank as None.
 """
+from pathlib import Path
+
 import numpy as np
+import openpyxl
 import schedula as sh
+from openpyxl.worksheet.formula import ArrayFormula
 
 import formulas
 import openness_udfs
@@ -49,3 +53,18 @@ def evaluate(path) -> dict[str, object]:
         sheet, _, cells = sheet_and_range.rpartition("!")
         results[f"{sheet.strip(chr(39)).upper()}!{cells}"] = np.atleast_2d(np.asarray(getattr(value, "value", value), dtype=object))
     return results
+
+
+def frozen(path: Path, sheet: str, shown: Path, out: Path) -> Path:
+    """A copy of the workbook at `path` in which every formula of `sheet` is replaced by the
+    value its cell shows in the workbook at `shown` (the file's own cached values, or
+    LibreOffice's recalculation): the `formulas` package cannot read the template's native
+    checks, a real engine computes them, and the package evaluates the functions' cells."""
+    book = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(shown, data_only=True)[sheet]
+    for row in book[sheet].iter_rows():
+        for cell in row:
+            if cell.data_type == "f" or isinstance(cell.value, ArrayFormula):
+                cell.value = values[cell.coordinate].value
+    book.save(out)
+    return out

@@ -16,7 +16,6 @@ from openness_xl.methodology import load
 from openness_xl.scoring import DIRECT, Entry, evaluate
 from openness_xl.values import input_heading
 from openness_xl.workbooks.common import sheet_name
-from openness_xl.workbooks.live import write_live
 from openness_xl.workbooks.report import write_report
 from openness_xl.workbooks.template import template_keys, write_template
 from tests.libreoffice import needs_libreoffice, recalculate
@@ -270,93 +269,6 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path, capsys):
     assert "=HYPERLINK(1).csv" in values  # a string cell: openpyxl would show a formula as "=…" too, so check the type
     cell = next(c for row in book["Происхождение"].iter_rows() for c in row if c.value == "=HYPERLINK(1).csv")
     assert cell.data_type == "s"
-
-
-# ---------------------------------------------------------------- live workbook
-
-def live_file(tmp_path, submissions, name="live.xlsx") -> Path:
-    path = tmp_path / name
-    path.write_bytes(write_live(METHODOLOGY, BODIES, submissions))
-    return path
-
-
-def raw_submissions():
-    examples = [e for e in reference.worked_examples(2025) if e.status == "match"]
-    bodies: dict[str, dict] = {}
-    from openness_xl.values import parse_inputs
-
-    for example in examples:
-        indicator = METHODOLOGY.indicator(example.indicator_id)
-        values, problems = parse_inputs(indicator, example.inputs)
-        assert not problems
-        bodies.setdefault(example.body, {})[indicator.id] = Entry("raw", values=values)
-    return [(b.code, b.type, bodies[b.code]) for b in BODIES if b.code in bodies]
-
-
-def compare_live(path: Path):
-    from tests.formula_engine import evaluate as evaluate_formulas
-
-    engine = evaluate_formulas(path)
-    sheet = openpyxl.load_workbook(path, data_only=True)[CALC]
-    formula_sheet = openpyxl.load_workbook(path)[CALC]
-    array_ranges = {item.value.ref for row in formula_sheet.iter_rows() for item in row
-                    if isinstance(item.value, openpyxl.worksheet.formula.ArrayFormula)}
-    assert {f"{CALC.upper()}!{r}" for r in array_ranges} <= set(engine), "a formula range was not evaluated"
-    compared = 0
-    for key, array in engine.items():
-        if key.split("!", 1)[0] != CALC.upper() or key.split("!", 1)[1] not in array_ranges:
-            continue
-        for row, values in zip(sheet[key.split("!")[1]], array):
-            for item, value in zip(row, values):
-                value = float(value) if isinstance(value, (int, float, np.integer, np.floating)) else value
-                assert same(item.value, value), (item.coordinate, item.value, value)
-                compared += 1
-    return compared, sheet
-
-
-def test_live_workbook_evaluated_with_the_functions_equals_the_core(tmp_path):
-    path = live_file(tmp_path, reference.published_submissions(2025))
-    compared, sheet = compare_live(path)
-    assert compared == 49 * (2 * 20 + 2 * 4 + 3)  # every formula cell of «Расчёт»
-    header = {c.value: c.column for c in sheet[4]}
-    results = {r.body: r for r in RESULTS}
-    for row in range(5, 54):
-        result = results[sheet.cell(row, 1).value]
-        assert sheet.cell(row, header["index"]).value == pytest.approx(float(result.index), abs=1e-9)
-        assert sheet.cell(row, header["rating"]).value == result.rating
-        assert sheet.cell(row, header["rank"]).value == result.rank
-    conf = openpyxl.load_workbook(path)["xlwings.conf"]
-    assert conf["B1"].value == "openness_udfs"
-    assert conf.max_row == 1  # no PYTHONPATH: the module is installed with the package
-
-
-def test_live_workbook_with_raw_inputs_and_a_stale_value(tmp_path):
-    submissions = raw_submissions()
-    path = live_file(tmp_path, submissions)
-    stale = tmp_path / "stale.xlsx"
-    stale.write_bytes(path.read_bytes())
-    calc_number = openpyxl.load_workbook(path).sheetnames.index(CALC) + 1
-    mf = [b.code for b in BODIES].index("МФ")
-    plant_stale_value(stale, calc_number, f"D{5 + mf}", "123")  # МФ's review timeliness: 3.78 in truth
-    assert openpyxl.load_workbook(stale, data_only=True)[CALC][f"D{5 + mf}"].value == 123
-    compared, _ = compare_live(path)
-    assert compared > 0
-    from tests.formula_engine import evaluate as evaluate_formulas
-
-    engine = evaluate_formulas(stale)
-    column = next(v for k, v in engine.items() if k.startswith(CALC.upper() + "!D5:"))
-    assert float(column[mf][0]) == 3.78
-    core = {r.body: r for r in evaluate(METHODOLOGY, submissions)}
-    sheet = openpyxl.load_workbook(path, data_only=True)[CALC]
-    header = {c.value: c.column for c in sheet[4]}
-    for row in range(5, 54):
-        result = core.get(sheet.cell(row, 1).value)
-        for indicator in METHODOLOGY.indicators:
-            value = sheet.cell(row, header[indicator.id]).value
-            if result and result.indicators[indicator.id].score is not None:
-                assert value == float(result.indicators[indicator.id].score)
-            else:
-                assert isinstance(value, str) and "нет значения" in value  # a blank is missing, never a score
 
 
 # ---------------------------------------------------------------- committed files

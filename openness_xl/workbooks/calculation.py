@@ -106,9 +106,7 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
                       columns: Mapping[str, tuple[str, int]], values: Mapping[tuple, object]):
     """Add «Расчёт» and «Проверка» over the input sheets written with `columns` and `values`;
     returns where each result column is and the values its cells hold: (col_of, rows)."""
-    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
-    key = workbook.add_format({"font_color": "#808080", "font_size": 8})
-    title = workbook.add_format({"bold": True, "font_size": 13})
+    styles = Styles(workbook)
     score_format = workbook.add_format({"num_format": SCORE_FORMAT})
     tiers = colour_formats(workbook, tier_colours())
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
@@ -117,39 +115,33 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     sheet = workbook.add_worksheet(calc)
     # Visible: the one place where a whole message can be read.
     checks = workbook.add_worksheet(sheet_name("checks"))
-    for formula_sheet in (sheet, checks):
-        _verbatim_formulas(formula_sheet)
-    sheet.write_string(TITLE_ROW, 0, T("template.calc_title", year=methodology.year), title)
-    checks.write_string(TITLE_ROW, 0, T("template.checks_title"), title)
-    write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
-    write_body_columns(checks, bodies, head, key, methodology.body_type_label)
+    _verbatim_formulas(sheet)
+    sheet.write_string(TITLE_ROW, 0, T("template.calc_title", year=methodology.year), styles.title)
+    write_body_columns(sheet, bodies, styles.head, styles.key, methodology.body_type_label)
     ids = score_columns(methodology)[2:]
     col_of = {name: FIRST_COL + n for n, name in enumerate(ids)}
     for name, col in col_of.items():
-        sheet.write_string(KEY_ROW, col, name, key)
+        sheet.write_string(KEY_ROW, col, name, styles.key)
     first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(bodies) - 1
     by = by_code.layout(methodology, bodies)
     assert dict(by.columns) == dict(columns)
-    formulas = _row_formulas(methodology, by, col_of)
+    formulas = _calc_formulas(methodology, by, col_of)
     index_range = column_range(calc, first, last, col_of["index"]).split("!", 1)[1]
     type_range = column_range(calc, first, last, TYPE_COL).split("!", 1)[1]
-    formulas.cell["rank"] = "=" + native.rank_formula(at(col_of["index"]), index_range, at(TYPE_COL), type_range)
+    formulas["rank"] = "=" + native.rank_formula(at(col_of["index"]), index_range, at(TYPE_COL), type_range)
     numeric = {name for name in ids if not name.endswith(("__tier", "__grade")) and name not in ("rating", "rank")}
     rows, problems = calculated_values(methodology, bodies, values)
-    by_code.write_columns(workbook, checks, by, methodology, bodies, values)
-    for position, (row_values, row_problems) in enumerate(zip(rows, problems)):
+    write_checks(workbook, checks, styles, methodology, bodies, values, problems)
+    for position, row_values in enumerate(rows):
         row = first + position
         at_row = str(row + 1)
-        for indicator_id, text in row_problems.items():
-            checks.write_formula(row, formulas.check_col[indicator_id], formulas.check[indicator_id].replace(ROW, at_row),
-                                 None, text)
         for name in ids:
-            sheet.write_formula(row, col_of[name], formulas.cell[name].replace(ROW, at_row),
+            sheet.write_formula(row, col_of[name], formulas[name].replace(ROW, at_row),
                                 score_format if name in numeric else None, row_values[name])
 
     group = workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "text_wrap": True, "valign": "top",
                                  "align": "center"})
-    _headings(sheet, checks, methodology, col_of, head, group)
+    _headings(sheet, methodology, col_of, styles.head, group)
     for indicator in methodology.indicators:
         tier_colour_rules(sheet, first, last, col_of[f"{indicator.id}__tier"], tiers)
     for criterion in methodology.criteria:
@@ -158,33 +150,72 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
         sheet.set_column(col, col, 13 if name.endswith("__tier") or name == "rank" else 8)
     sheet.set_row(GROUP_ROW, 30)
     sheet.set_row(HEAD_ROW, 30)
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators) - 1, CHECK_WIDTH, wrap)
-    checks.set_row(HEAD_ROW, 30)
-    for target in (sheet, checks):
-        target.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
-        target.set_row(KEY_ROW, None, None, {"hidden": True})  # the program's column ids, not for reading
-        target.set_column(1, 1, NAME_WIDTH, wrap)
-        for position, body in enumerate(bodies):
-            target.write_string(first + position, 1, body.name(), wrap)
-    # Rows as tall as their longest name or message as written (LibreOffice does not fit a row
-    # to wrapped text when it opens a file; Excel's AutoFit refits it after edits).
-    for position, (body, row_problems) in enumerate(zip(bodies, problems)):
+    _body_rows(sheet, styles, bodies)
+    for position, body in enumerate(bodies):
         name_lines = lines_of(body.name(), NAME_WIDTH - 4)
         if name_lines > 1:
             sheet.set_row(first + position, LINE_HEIGHT * name_lines)
-        # At most three lines: the whole of a longer message is in its cell (an empty template's
-        # «нет значения» for every input would otherwise print some fifty pages).
-        most = min(3, max([name_lines] + [lines_of(text, CHECK_WIDTH - 4) for text in row_problems.values() if text]))
-        if most > 1:
-            checks.set_row(first + position, LINE_HEIGHT * most)
     pages = _page_groups(methodology, [[col_of[i.id], col_of[f"{i.id}__tier"]] for i in methodology.indicators], 3)
     pages.append([col_of[name] for c in methodology.criteria for name in (c.id, f"{c.id}__grade")])
     pages.append([col_of[name] for name in ("index", "rating", "rank")])
     print_in_pages(sheet, bodies, pages, T("template.calc_title", year=methodology.year))
+    return col_of, rows
+
+
+class Styles:
+    """The formats «Расчёт» and «Проверка» share, added to the workbook once."""
+
+    def __init__(self, workbook):
+        self.head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                                         "valign": "top"})
+        self.key = workbook.add_format({"font_color": "#808080", "font_size": 8})
+        self.title = workbook.add_format({"bold": True, "font_size": 13})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+
+
+def write_checks(workbook, checks, styles: Styles, methodology: Methodology, bodies: BodyRegistry,
+                 values: Mapping[tuple, object], problems) -> by_code.ByCode:
+    """Fill «Проверка» (`checks`, an added sheet): per body and indicator what is wrong with its
+    inputs ("" when nothing), `problems` being what `calculated_values` finds, and right of the
+    checks each body's inputs found by its code. Returns where those inputs are."""
+    _verbatim_formulas(checks)
+    checks.write_string(TITLE_ROW, 0, T("template.checks_title"), styles.title)
+    write_body_columns(checks, bodies, styles.head, styles.key, methodology.body_type_label)
+    by = by_code.layout(methodology, bodies)
+    formulas = _check_formulas(methodology, by)
+    by_code.write_columns(workbook, checks, by, methodology, bodies, values)
+    for position, row_problems in enumerate(problems):
+        row = FIRST_BODY_ROW + position
+        for number, indicator in enumerate(methodology.indicators):
+            checks.write_formula(row, FIRST_COL + number, formulas[indicator.id].replace(ROW, str(row + 1)), None,
+                                 row_problems[indicator.id])
+    for number, indicator in enumerate(methodology.indicators):
+        checks.write_string(HEAD_ROW, FIRST_COL + number, _label(indicator), styles.head)
+        checks.write_string(KEY_ROW, FIRST_COL + number, indicator.id)
+    checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators) - 1, CHECK_WIDTH, styles.wrap)
+    checks.set_row(HEAD_ROW, 30)
+    _body_rows(checks, styles, bodies)
+    # Rows as tall as their longest name or message as written (LibreOffice does not fit a row
+    # to wrapped text when it opens a file; Excel's AutoFit refits it after edits).
+    for position, (body, row_problems) in enumerate(zip(bodies, problems)):
+        name_lines = lines_of(body.name(), NAME_WIDTH - 4)
+        # At most three lines: the whole of a longer message is in its cell (an empty template's
+        # «нет значения» for every input would otherwise print some fifty pages).
+        most = min(3, max([name_lines] + [lines_of(text, CHECK_WIDTH - 4) for text in row_problems.values() if text]))
+        if most > 1:
+            checks.set_row(FIRST_BODY_ROW + position, LINE_HEIGHT * most)
     print_in_pages(checks, bodies, _page_groups(methodology, [[FIRST_COL + n] for n in range(len(methodology.indicators))], 2),
                    T("template.checks_title"))
-    return col_of, rows
+    return by
+
+
+def _body_rows(sheet, styles: Styles, bodies: BodyRegistry) -> None:
+    """A body-per-row sheet's frozen panes, hidden key row and wrapped names."""
+    sheet.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
+    sheet.set_row(KEY_ROW, None, None, {"hidden": True})  # the program's column ids, not for reading
+    sheet.set_column(1, 1, NAME_WIDTH, styles.wrap)
+    for position, body in enumerate(bodies):
+        sheet.write_string(FIRST_BODY_ROW + position, 1, body.name(), styles.wrap)
 
 
 # Printing: A4 landscape at 75 % (11-point text prints at 8.25 points), the code and the name
@@ -222,20 +253,12 @@ def print_in_pages(sheet, bodies: BodyRegistry, pages: list[list[int]], title: s
     sheet.set_header("&L&B" + title.replace("&", "&&")[:200] + "&R&P / &N")
 
 
-@dataclass
-class _RowFormulas:
-    check: dict[str, str]
-    check_col: dict[str, int]
-    cell: dict[str, str]
-
-
-def _row_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping[str, int]) -> _RowFormulas:
-    """Every formula of a body row on «Проверка» and «Расчёт», the row left open. Inputs are
-    read from the columns right of the checks, where each body's row of every input sheet is found
-    by its code (`by_code`)."""
-    result = _RowFormulas({}, {}, {})
-    body_type = at(TYPE_COL)
-    for number, indicator in enumerate(methodology.indicators):
+def _check_formulas(methodology: Methodology, by: by_code.ByCode) -> dict[str, str]:
+    """Each indicator's check on «Проверка», the row left open: what is wrong with the body's
+    inputs, read from the columns right of the checks where each body's row of every input
+    sheet is found by its code (`by_code`)."""
+    result = {}
+    for indicator in methodology.indicators:
         keys = {name: f"{indicator.id}.{name}" for name in indicator.input_names}
         score_key = f"{indicator.id}.score"
         own_sheet, direct_sheet = by.columns[next(iter(keys.values()))][0], by.columns[score_key][0]
@@ -250,23 +273,36 @@ def _row_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping[
             by.value(score_key, here=True), by.source(score_key, here=True), by.location([score_key], here=True),
             by.location(list(keys.values()), here=True))
         found = [by.status(own_sheet, here=True), by.status(direct_sheet, here=True)]
-        result.check_col[indicator.id] = FIRST_COL + number
-        result.check[indicator.id] = "=" + ft.if_(f"ISNUMBER({found[0]})", ft.if_(f"ISNUMBER({found[1]})", checked, found[1]),
-                                                  found[0])
-        check = at(FIRST_COL + number, sheet_name("checks"))
+        result[indicator.id] = "=" + ft.if_(f"ISNUMBER({found[0]})", ft.if_(f"ISNUMBER({found[1]})", checked, found[1]),
+                                            found[0])
+    return result
+
+
+def check_cell(methodology: Methodology, indicator_id: str) -> str:
+    """The reference to an indicator's check on «Проверка» in the row being written."""
+    position = next(n for n, i in enumerate(methodology.indicators) if i.id == indicator_id)
+    return at(FIRST_COL + position, sheet_name("checks"))
+
+
+def _calc_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping[str, int]) -> dict[str, str]:
+    """Every formula of a body row on «Расчёт» but the rank, the row left open."""
+    result = {}
+    body_type = at(TYPE_COL)
+    for indicator in methodology.indicators:
+        keys = {name: f"{indicator.id}.{name}" for name in indicator.input_names}
         own = native.score_formula(methodology, indicator, native.Cells({n: by.value(k) for n, k in keys.items()}, body_type))
         score = at(col_of[indicator.id])
-        result.cell[indicator.id] = "=" + native.score_or_direct(indicator, check, by.value(score_key), own,
-                                                                 ft.text(see_checks()))
-        result.cell[f"{indicator.id}__tier"] = "=" + native.passed_on(score, native.tier_chain(methodology, indicator, score))
+        result[indicator.id] = "=" + native.score_or_direct(indicator, check_cell(methodology, indicator.id),
+                                                            by.value(f"{indicator.id}.score"), own, ft.text(see_checks()))
+        result[f"{indicator.id}__tier"] = "=" + native.passed_on(score, native.tier_chain(methodology, indicator, score))
     scores = {i.id: at(col_of[i.id]) for i in methodology.indicators}
     for criterion in methodology.criteria:
         total = at(col_of[criterion.id])
-        result.cell[criterion.id] = "=" + native.criterion_formula(methodology, criterion, scores)
-        result.cell[f"{criterion.id}__grade"] = "=" + native.passed_on(total, native.grade_chain(criterion, total))
-    result.cell["index"] = "=" + native.index_formula([at(col_of[c.id]) for c in methodology.criteria])
+        result[criterion.id] = "=" + native.criterion_formula(methodology, criterion, scores)
+        result[f"{criterion.id}__grade"] = "=" + native.passed_on(total, native.grade_chain(criterion, total))
+    result["index"] = "=" + native.index_formula([at(col_of[c.id]) for c in methodology.criteria])
     index = at(col_of["index"])
-    result.cell["rating"] = "=" + native.passed_on(index, native.rating_chain(methodology, index))
+    result["rating"] = "=" + native.passed_on(index, native.rating_chain(methodology, index))
     return result
 
 
@@ -277,15 +313,17 @@ def _verbatim_formulas(sheet) -> None:
     sheet._prepare_formula = lambda formula, expand_future_functions=False: formula.removeprefix("=")
 
 
-def _headings(sheet, checks, methodology: Methodology, col_of, head, group) -> None:
+def _label(indicator) -> str:
+    return f"{indicator.order}. {indicator.text('short')}" + (T("word.provisional") if indicator.provisional else "")
+
+
+def _headings(sheet, methodology: Methodology, col_of, head, group) -> None:
     """Headings: an indicator's or criterion's name over its two columns, then what each holds."""
-    for number, indicator in enumerate(methodology.indicators):
-        label = f"{indicator.order}. {indicator.text('short')}" + (T("word.provisional") if indicator.provisional else "")
-        sheet.merge_range(GROUP_ROW, col_of[indicator.id], GROUP_ROW, col_of[f"{indicator.id}__tier"], label, group)
+    for indicator in methodology.indicators:
+        sheet.merge_range(GROUP_ROW, col_of[indicator.id], GROUP_ROW, col_of[f"{indicator.id}__tier"], _label(indicator),
+                          group)
         sheet.write_string(HEAD_ROW, col_of[indicator.id], T("head.score"), head)
         sheet.write_string(HEAD_ROW, col_of[f"{indicator.id}__tier"], T("head.tier"), head)
-        checks.write_string(HEAD_ROW, FIRST_COL + number, label, head)
-        checks.write_string(KEY_ROW, FIRST_COL + number, indicator.id)
     for criterion in methodology.criteria:
         sheet.merge_range(GROUP_ROW, col_of[criterion.id], GROUP_ROW, col_of[f"{criterion.id}__grade"], criterion.text(), group)
         sheet.write_string(HEAD_ROW, col_of[criterion.id], T("head.score"), head)
