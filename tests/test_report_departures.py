@@ -8,7 +8,7 @@ from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.report import Layout, shown_number
 
 
-@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
 def test_every_departure_has_its_note_and_its_row(methodology, cli, tmp_path, lang):
     path = tmp_path / "r.xlsx"
     assert cli("report", "-o", path, "--lang", lang)[0] == 0
@@ -19,6 +19,10 @@ def test_every_departure_has_its_note_and_its_row(methodology, cli, tmp_path, la
     assert len(found) > 200
     rows = [r for r in listed.iter_rows(min_row=5, values_only=True) if r[0]]
     assert len(rows) == len(found)
+    # The printed value and this workbook's are text in every language (4.51 beside «А»), so
+    # that an English sheet aligns them as the Russian one does.
+    assert all(isinstance(r[3], str) and isinstance(r[4], str) for r in rows)
+    assert ("4.51" if lang == "en" else "4,51") in {r[3] for r in rows}
     layout = Layout(methodology, tuple(r[0] for r in data.iter_rows(min_row=3, max_col=1, values_only=True) if r[0]))
     for column, finding in found:
         note = data.cell(layout.row(finding.body) + 1, layout.column(column) + 1).comment

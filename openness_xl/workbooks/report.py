@@ -160,7 +160,7 @@ def departures_table(methodology: Methodology, departures: Sequence, names) -> T
              f.note) for column, f in departures]
     columns = [T(f"head.{key}") for key in ("code", "name", "column", "printed", "here", "error", "line", "explanation")]
     return Table(sheet_name("departures"), T("report.departures_title"), columns, rows,
-                 notes=[T("report.departures_intro", count=len(rows))], widths=(14, 34, 26, 11, 11, 9, 9, 70), wrap=(1, 2, 7))
+                 notes=[T("report.departures_intro", count=len(rows))], widths=(14, 34, 26, 11, 11, 9, 9, 70), wrap=(1, 2, 7), text=(3, 4))
 
 
 def column_labels(methodology: Methodology) -> list[str]:

@@ -10,7 +10,9 @@ from .common import finish, new_workbook
 @dataclass(frozen=True)
 class Table:
     """A sheet of plain rows: its name, a title, notes under it, the header and the rows.
-    `widths` gives column widths (default 16 each); columns in `wrap` wrap their text."""
+    `widths` gives column widths (default 16 each); columns in `wrap` wrap their text; columns
+    in `text` hold text even where a value looks like a number (a printed value beside a letter,
+    kept as written and aligned alike in every language)."""
 
     name: str
     title: str
@@ -20,6 +22,7 @@ class Table:
     widths: Sequence[float] = ()
     wrap: Sequence[int] = ()
     number_formats: Mapping[int, str] = field(default_factory=dict)  # column → Excel number format
+    text: Sequence[int] = ()
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text
@@ -71,7 +74,7 @@ def add_table_sheet(workbook, table: Table) -> None:
                 is_number = text not in ("", "—") and float(text) == float(text) and not text.startswith(("+", " "))
             except ValueError:
                 is_number = False
-            if is_number and not any(ch.isalpha() for ch in text):
+            if is_number and not any(ch.isalpha() for ch in text) and col not in table.text:
                 sheet.write_number(offset, col, float(text), numbers.get(col, top))
             elif text:
                 sheet.write_string(offset, col, text, wrapped if col in table.wrap else top)
