@@ -63,8 +63,9 @@ class Kind:
     # The Excel expression of the unrounded score over valid inputs (see formula_text for
     # why coefficients are integer ratios and the division comes last).
     excel: Callable[[Mapping, Expressions, ExcelContext], str]
-    # (Excel condition, message) pairs for inputs the kind itself refuses (InputProblem).
-    excel_guards: Callable[[Mapping, Expressions], list[tuple[str, str]]] = lambda params, v: []
+    # Inputs the kind cannot score at 0 (a whole): refused with the inputs' problems, on
+    # every surface, before the score is computed (`values.check_relations`, native._relations).
+    nonzero: Callable[[Mapping], tuple[str, ...]] = lambda params: ()
     rounds_itself: bool = False
     # The inverse in Excel form (what-if): the value of one input that reaches a goal score,
     # the others unchanged, for inputs whose score does not reach it yet (see TargetContext);
@@ -512,14 +513,15 @@ WEIGHTED_SHARES = Kind(
 )
 
 
-def _zero_whole(name: str) -> str:
+def zero_whole(name: str) -> str:
+    """The refusal of a whole given as 0 (`name` as the surface calls the input)."""
     return text("value.zero_whole", whole=name)
 
 
 def _proportional(params: Mapping, v: Values, ctx: Context) -> Fraction:
     whole = v[params["whole"]]
     if whole == 0:
-        raise InputProblem(params["whole"], _zero_whole(params["whole"]))
+        raise InputProblem(params["whole"], zero_whole(params["whole"]))
     return _clamp(ctx.maximum * v[params["part"]] / whole, ctx.maximum)
 
 
@@ -545,7 +547,7 @@ PROPORTIONAL = Kind(
     monotone=lambda p: {p["part"]: 1},
     excel=_proportional_excel,
     excel_target=_proportional_target,
-    excel_guards=lambda p, v: [(f"{v[p['whole']]}=0", _zero_whole(p["whole"]))],
+    nonzero=lambda p: (p["whole"],),
 )
 
 

@@ -25,7 +25,7 @@ from . import formula_text as ft
 from . import grading
 from .cells import bounds_allowed, unknown_message
 from .exact import plain
-from .kinds import ExcelContext, TargetContext
+from .kinds import ExcelContext, TargetContext, zero_whole
 from .methodology import Criterion, Indicator, InputSpec, Methodology
 from .targets import NO_CEILING, levers, tier_entry
 from .texts import text
@@ -246,6 +246,9 @@ def _relations(indicator: Indicator, cells: Cells) -> list[str]:
             message = fill(exceeds_message(called(spec.name), HOLE, called(spec.part_of), HOLE), x[spec.name], x[spec.part_of],
                            marks=marks)
             pieces.append(ft.if_(f"{x[spec.name]}>{x[spec.part_of]}", ft.text(SEPARATOR) + "&" + message, '""'))
+    for name in indicator.kind.nonzero(indicator.params):
+        message = fill(zero_whole(called(name)), marks=marks)
+        pieces.append(ft.if_(f"{x[name]}=0", ft.text(SEPARATOR) + "&" + message, '""'))
     for parts, whole in indicator.sums_at_most:
         total = "(" + "+".join(x[p] for p in parts) + ")"
         message = fill(exceeds_message(" + ".join(called(p) for p in parts), HOLE, called(whole), HOLE), total, x[whole],
@@ -303,8 +306,6 @@ def score_formula(methodology: Methodology, indicator: Indicator, cells: Cells) 
     expression = indicator.kind.excel(indicator.params, values, context)
     if not indicator.kind.rounds_itself:
         expression = f"ROUND({expression},{methodology.decimals})"
-    for condition, message in reversed(indicator.kind.excel_guards(indicator.params, values)):
-        expression = ft.if_(condition, ft.text(message), expression)
     return expression
 
 

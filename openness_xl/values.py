@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from .exact import NotANumber, NumberOutOfRange, plain, to_fraction
-from .kinds import InputProblem
+from .kinds import InputProblem, zero_whole
 from .methodology import Indicator, InputSpec
 from .texts import decimal, text
 
@@ -231,7 +231,8 @@ def score_range(maximum: str) -> str:
 def check_relations(indicator: Indicator, values: Mapping[str, Fraction],
                     names: Mapping[str, str] | None = None) -> list[ValueProblem]:
     """Problems between inputs that are each valid: a part (or a sum of parts) larger than its
-    whole (`names`: what to call each input, its id by default)."""
+    whole, a whole of 0 that the kind cannot score (`names`: what to call each input, its id
+    by default)."""
     called = (lambda n: (names or {}).get(n, n))
     problems = []
     for spec in indicator.inputs:
@@ -239,6 +240,9 @@ def check_relations(indicator: Indicator, values: Mapping[str, Fraction],
             if values[spec.name] > values[spec.part_of]:
                 problems.append(ValueProblem(spec.name, exceeds_message(
                     called(spec.name), plain(values[spec.name]), called(spec.part_of), plain(values[spec.part_of]))))
+    for name in indicator.kind.nonzero(indicator.params):
+        if values.get(name) == 0:
+            problems.append(ValueProblem(name, zero_whole(called(name))))
     for parts, whole in indicator.sums_at_most:
         if all(name in values for name in (*parts, whole)):
             total = sum(values[name] for name in parts)

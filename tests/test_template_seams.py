@@ -425,3 +425,45 @@ def test_targets_print_with_an_indicators_goal_and_targets_on_one_page(methodolo
     keys = [c.value for c in sheet[KEY_ROW + 1]]
     breaks = [b.id for b in sheet.col_breaks.brk]
     assert breaks and all(str(keys[column]).endswith("__goal") for column in breaks), [keys[c] for c in breaks]
+
+
+@needs_libreoffice
+def test_a_whole_of_zero_is_refused_on_checks_in_the_sheets_words(tmp_path):
+    """A methodology that lets the website's mandatory sections be 0: the proportional kind
+    cannot score a whole of 0, and says so as every other problem of the inputs — on
+    «Проверка» naming the cell and its heading (the score points there), from the command
+    line in the same words, from the Excel functions by the argument's name."""
+    from openness_xl.bodies import Body, BodyRegistry
+    from openness_xl.cells import indicator_cell
+    from openness_xl.methodology import load
+    from openness_xl.scoring import Entry
+
+    source = (Path(__file__).resolve().parent.parent / "openness_xl/methodology/2025.toml").read_text(encoding="utf-8")
+    loose = source.replace('{ name = "required", type = "decimal", min = 1,', '{ name = "required", type = "decimal", min = 0,')
+    assert loose != source
+    path = tmp_path / "m.toml"
+    path.write_text(loose, encoding="utf-8")
+    methodology = load(path)
+    bodies = BodyRegistry([Body("МФ", "CGO", "Министерство финансов", ()), Body("Абай", "MIO", "Акимат области Абай", ())])
+    template = tmp_path / "t.xlsx"
+    with using("ru"):
+        template.write_bytes(write_template(methodology, bodies, [
+            ("МФ", "CGO", {"ic_website": Entry("raw", values={"current": 0, "required": 0})}),
+            ("Абай", "MIO", {"ic_website": Entry("raw", values={"current": 3, "required": 6})})]))
+        heading = input_heading(methodology.indicator("ic_website").input("required"))
+        sheet = input_sheets(methodology)[3]
+        with pytest.raises(InputErrors) as caught:
+            load_inputs(template, methodology, bodies)
+        assert indicator_cell(methodology, methodology.indicator("ic_website"), 0, 0) == "required должно быть больше 0"
+        see = see_checks()
+    (problem,) = caught.value.problems
+    column = openpyxl.utils.get_column_letter(1 + by_code.layout(methodology, bodies).columns["ic_website.required"][1])
+    named = f"{sheet}!{column}5 «{heading}»"
+    assert problem.message == f"{named} должно быть больше 0"
+    openpyxl.load_workbook(template).save(template)  # openpyxl keeps no cached value: all is recalculated
+    position = [i.id for i in methodology.indicators].index("ic_website")
+    checks = recalculated_rows(template, tmp_path, CHECKS)
+    calc = recalculated_rows(template, tmp_path / "again", CALC)
+    assert checks["МФ"][FIRST_COL + position] == problem.message
+    assert calc["МФ"][FIRST_COL + 2 * position] == see
+    assert calc["Абай"][FIRST_COL + 2 * position] == 3
