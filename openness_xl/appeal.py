@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import diff
+from .analyses import diff
 from .bodies import BodyRegistry, UnknownBody
 from .inputs import MAX_CSV_BYTES, InputErrors, Problem, Row, _decode, build_submissions
 from .methodology import Methodology

@@ -359,7 +359,7 @@ def cmd_workbooks(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from . import diff
+    from .analyses import diff
 
     methodology = _methodology(args)
     chosen = check_output(args, args.format, also=("xlsx",))

@@ -278,7 +278,7 @@ def side(name: str, methodology_file: str | None = None, year: int = 2025) -> Ye
     from pathlib import Path
 
     from .bodies import registry
-    from .diff import read_score_file
+    from .analyses.diff import read_score_file
     from .inputs import load_inputs
     from .methodology import load
     from .scoring import evaluate

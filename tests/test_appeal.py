@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness_xl import appeal, diff, reference
+from openness_xl import appeal, reference
+from openness_xl.analyses import diff
 from openness_xl.bodies import registry
 from openness_xl.exact import plain, round_half_away
 from openness_xl.inputs import load_inputs
