@@ -6,7 +6,7 @@ workbook generation in `openness_xl.workbooks`.
 __version__ = "0.1.0"
 
 # The pandas API (openness_xl.frames) loads on first use, so the core imports without pandas.
-_FRAMES = ("score", "whatif", "robustness", "compare", "merge")
+_FRAMES = ("score", "check", "diff", "whatif", "robustness", "compare", "merge")
 
 
 def __getattr__(name: str):

@@ -102,19 +102,22 @@ def score(frame: pd.DataFrame | None = None, methodology: Methodology | int | st
     the published scores of the year."""
     from .reference import published_submissions
 
-    import warnings
-
-    from .scoring import partial_types, unranked
-    from .texts import text
-
     m = _methodology(methodology)
     subs = published_submissions(year) if frame is None else submissions(frame, m, year)
     results = evaluate(m, subs, assessed=registry(year))
-    for body_type, codes in sorted(unranked(partial_types(results), registry(year)).items()):
-        # The command line's warning, word for word: the rank column is empty for this group.
-        warnings.warn(text("value.no_rank", type=m.body_type_label(body_type), count=len(codes)) + f" ({', '.join(codes)})",
-                      stacklevel=2)
+    _warn_unranked(m, results, year)
     return results_frame(m, results)
+
+
+def _warn_unranked(m: Methodology, results, year: int) -> None:
+    """The command line's warning, word for word, for each group whose rank column is empty."""
+    import warnings
+
+    from .scoring import partial_types, unranked
+
+    for body_type, codes in sorted(unranked(partial_types(results), registry(year)).items()):
+        warnings.warn(text("value.no_rank", type=m.body_type_label(body_type), count=len(codes)) + f" ({', '.join(codes)})",
+                      stacklevel=3)
 
 
 def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | None = None,
@@ -184,3 +187,71 @@ def merge(*frames: pd.DataFrame, prefer: Sequence[int] = (), methodology: Method
     for line in merged.warnings + merged.settled:
         warnings.warn(line, stacklevel=2)
     return pd.read_csv(io.StringIO(merged.table), dtype=str, keep_default_na=False)
+
+
+CHECK_COLUMNS = ("body", "body_type", "given", "missing", "missing_indicators")
+
+
+def check(frame: pd.DataFrame, methodology: Methodology | int | str | None = None, strict: bool = False,
+          year: int = 2025) -> pd.DataFrame:
+    """`openness check` of an input frame. A value that cannot be read raises InputErrors, as
+    the command refuses the file; else a row per assessed body: how many indicators it gives
+    and which are missing (by number, «1–3, 7»; a body the frame does not mention misses all).
+    A group with a body without an index gets no place, said as `score` says it; with `strict`,
+    anything missing raises ValueError, as `check --strict` exits 2."""
+    from .output import order_ranges
+
+    m = _methodology(methodology)
+    assessed = registry(year)
+    evaluated = evaluate(m, submissions(frame, m, year), assessed=assessed)
+    _warn_unranked(m, evaluated, year)
+    results = {r.body: r for r in evaluated}
+    rows = []
+    for body in assessed:
+        result = results.get(body.code)
+        missing = list(result.missing) if result else [i.id for i in m.indicators]
+        rows.append((body.code, body.type, len(m.indicators) - len(missing), len(missing),
+                     order_ranges([m.indicator(i).order for i in missing])))
+    table = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    for column in ("given", "missing"):
+        table[column] = table[column].astype("Int64")
+    incomplete = table[table["missing"] > 0]
+    if strict and len(incomplete):
+        raise ValueError(text("messages.strict_missing_frame", bodies=", ".join(incomplete["body"])))
+    return table
+
+
+def diff(old: pd.DataFrame, new: pd.DataFrame, methodology: Methodology | int | str | None = None,
+         year: int = 2025) -> pd.DataFrame:
+    """`openness diff` of two frames, a row per change with the CSV's columns: input frames
+    give the changed inputs and everything they move; a score frame (as `score` returns it)
+    on either side gives what moved only."""
+    from .analyses import diff as verb
+
+    m = _methodology(methodology)
+    columns = score_columns(m)
+
+    def table(frame: pd.DataFrame):
+        if list(frame.columns) != columns:
+            return None
+        return {row["body"]: {c: _score_text(row[c]) for c in columns} for row in frame.to_dict("records")}
+
+    tables = [table(old), table(new)]
+    if tables == [None, None]:
+        result = verb.diff(m, submissions(old, m, year), submissions(new, m, year))
+    else:
+        sides = [t if t is not None else verb.score_table(m, evaluate(m, submissions(f, m, year)))
+                 for t, f in zip(tables, (old, new))]
+        result = verb.diff_scores(m, *sides)
+    return pd.DataFrame(verb.rows(result), columns=verb.CSV_COLUMNS)
+
+
+def _score_text(value: Any) -> str:
+    """A cell of a score frame as `openness scores` writes it (3.78, 23, ААА, "" for NA)."""
+    from .exact import plain
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    return plain(Fraction(repr(float(value)))) if isinstance(value, float) else str(value)

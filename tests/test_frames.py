@@ -83,3 +83,60 @@ def test_compare_takes_a_frame_where_the_command_takes_a_file():
                          columns=["body", "indicator", "field", "value"])
     table = ox.compare("2025", frame)
     assert len(table) > 0 and set(table["verdict"]) == {"kept"}
+
+
+def published_frame(methodology):
+    from openness_xl import reference
+    from openness_xl.output import input_rows
+
+    return pd.DataFrame(input_rows(methodology, reference.published_submissions(2025)),
+                        columns=["body", "indicator", "field", "value"])
+
+
+def test_check_takes_a_frame_and_speaks_of_completeness_as_the_command(methodology, cli, tmp_path):
+    """One body with three indicators: the frame is read, a row per assessed body says what is
+    missing, the same bodies the command warns of; strict raises where `check --strict` exits 2."""
+    part = pd.DataFrame({"body": ["МЗ"] * 2, "indicator": ["appk_review_timeliness"] * 2,
+                         "field": ["late", "reviewed"], "value": [25, 48981]})
+    with pytest.warns(UserWarning, match="no rank"):
+        table = ox.check(part)
+    assert len(table) == 49 and list(table.columns) == ["body", "body_type", "given", "missing", "missing_indicators"]
+    mz = table[table["body"] == "МЗ"].iloc[0]
+    assert (mz["given"], mz["missing"], mz["missing_indicators"]) == (1, 19, "2–20")
+    assert (table[table["body"] != "МЗ"]["missing"] == 20).all()
+    path = tmp_path / "part.csv"
+    part.to_csv(path, index=False)
+    code, _out, err = cli("check", path)
+    assert code == 0 and "МЗ" in err and "2–20" in err
+    assert cli("check", path, "--strict")[0] == 2
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="strict.*МЗ"):
+        ox.check(part, strict=True)
+    whole = ox.check(published_frame(methodology))
+    assert (whole["missing"] == 0).all() and (whole["missing_indicators"] == "").all()
+    bad = part.assign(value=[25, "много"])
+    with pytest.raises(InputErrors, match="много"):
+        ox.check(bad)
+
+
+def test_diff_takes_frames_and_gives_the_command_s_rows(methodology, cli, tmp_path):
+    """МЗ's review timeliness given by its counts (250 late) instead of the published score: the rows equal `openness diff --format csv` of the
+    same two files; a score frame on one side gives the effects only, as a scores CSV does."""
+    old = published_frame(methodology)
+    new = pd.concat([old, pd.DataFrame({"body": ["МЗ"] * 2, "indicator": ["appk_review_timeliness"] * 2,
+                                        "field": ["late", "reviewed"], "value": [250, 48981]})])
+    new = new[~((new["body"] == "МЗ") & (new["indicator"] == "appk_review_timeliness") & (new["field"] == "score"))]
+    table = ox.diff(old, new)
+    a, b = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.to_csv(a, index=False)
+    new.to_csv(b, index=False)
+    code, out, _err = cli("diff", a, b, "--format", "csv")
+    assert code == 1
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == list(table.columns)
+    assert rows[1:] == table.astype(str).values.tolist()
+    assert "input" in set(table["kind"]) and len(table) > 2
+    scores_then = ox.score(old)
+    effects = ox.diff(scores_then, new)
+    assert len(effects) > 0 and "input" not in set(effects["kind"])
+    assert effects.values.tolist() == table[table["kind"] != "input"].values.tolist()
+    assert len(ox.diff(scores_then, old)) == 0
