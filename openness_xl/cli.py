@@ -239,10 +239,15 @@ def cmd_report(args) -> int:
             raise ValueError(T("messages.source_and_appeals"))
         chain = version_chain(methodology, registry(args.year), args.source, args.appeals, args.input, args.lang)
     if args.previous:
+        from dataclasses import replace
+
         from . import year_over_year as compare
 
-        with using(args.lang):  # its name («2024 (по отчёту за 2025 год)») goes into the workbook
-            previous = compare.side(args.previous, args.previous_methodology, args.year)
+        # Read and checked in the command line's language; named in the workbook's
+        # («2024 (по отчёту за 2025 год)»).
+        previous = compare.side(args.previous, args.previous_methodology, args.year)
+        with using(args.lang):
+            previous = replace(previous, name=compare.side_name(args.previous, args.previous_methodology))
         compared = previous.name, compare.rows(compare.compare(previous, compare.from_results(
             f"{methodology.year}", methodology, results)))
     with using(args.lang):

@@ -94,8 +94,7 @@ def departures(methodology: Methodology, source=2025) -> list[tuple[str, Finding
 
 def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
-    reference.check_layout(source)
-    _check_complete(methodology, source)
+    reference.check_tables(methodology, source)
     register = Register(documented(source))
     findings: list[Finding] = []
 
@@ -205,34 +204,6 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
                                     entry.line, entry.note_in(), entry.ref, "", entry.shown("published"),
                                     entry.shown("expected")))
     return Reconciliation(findings, statements, quantities, register.unused())
-
-
-def _check_complete(methodology: Methodology, source) -> None:
-    """Every row names an item of the methodology, and every body has every item once:
-    a reconciliation of half a table would report the missing half as errors."""
-    where = reference.directory(source)
-    expected = {"indicator_scores.csv": [i.id for i in methodology.indicators],
-                "criterion_scores.csv": [c.id for c in methodology.criteria], "index_scores.csv": ["index"]}
-    tables = {"indicator_scores.csv": reference.published_indicators(source),
-              "criterion_scores.csv": reference.published_criteria(source),
-              "index_scores.csv": reference.published_index(source)}
-    bodies = sorted({p.body for p in tables["index_scores.csv"]})
-    for name, rows in tables.items():
-        seen: dict[tuple[str, str], int] = {}
-        for p in rows:
-            if p.key not in expected[name]:
-                raise reference.PublishedError(T("reconcile.table.not_an_item", file=where / name, row=p.row,
-                                                 item=p.key, methodology=Path(methodology.path).name))
-            if (p.key, p.body) in seen:
-                raise reference.PublishedError(T("reconcile.table.again", file=where / name, row=p.row, body=p.body,
-                                                 item=p.key, first=seen[(p.key, p.body)]))
-            seen[(p.key, p.body)] = p.row
-        missing = [f"{body} {key}" for body in bodies for key in expected[name] if (key, body) not in seen]
-        if missing:
-            shown = ", ".join(missing[:5])
-            if len(missing) > 5:
-                shown = T("reconcile.table.and_more", shown=shown, more=len(missing) - 5)
-            raise reference.PublishedError(T("reconcile.table.missing", file=where / name, missing=shown))
 
 
 def attainable_scores(methodology: Methodology, indicator, steps: int = 100_000) -> set[Fraction] | None:

@@ -217,3 +217,37 @@ def published_submissions(source: int | str | Path = 2025) -> list[tuple[str, st
         score = fixes.get((row.key, row.body), row.score)
         by_body.setdefault(row.body, (row.body_type, {}))[1][row.key] = Entry(DIRECT, score=score)
     return [(body.code, body.type, by_body[body.code][1]) for body in registry(2025) if body.code in by_body]
+
+
+def check_tables(methodology, source: int | str | Path) -> None:
+    """The checks of every reader of a directory of published tables (reconcile, compare,
+    report --previous): the three tables are there, each has rows, every row names an item of
+    the methodology, and every body has every item once — a body's row given twice is refused
+    (never the last one silently winning), and half a table would report its other half as
+    errors, or a header-only set as consistent."""
+    check_layout(source)
+    where = directory(source)
+    expected = {"indicator_scores.csv": [i.id for i in methodology.indicators],
+                "criterion_scores.csv": [c.id for c in methodology.criteria], "index_scores.csv": ["index"]}
+    tables = {"indicator_scores.csv": published_indicators(source),
+              "criterion_scores.csv": published_criteria(source),
+              "index_scores.csv": published_index(source)}
+    bodies = sorted({p.body for p in tables["index_scores.csv"]})
+    for name, rows in tables.items():
+        if not rows:
+            raise PublishedError(T("published.no_rows", path=where / name))
+        seen: dict[tuple[str, str], int] = {}
+        for p in rows:
+            if p.key not in expected[name]:
+                raise PublishedError(T("reconcile.table.not_an_item", file=where / name, row=p.row,
+                                       item=p.key, methodology=Path(methodology.path).name))
+            if (p.key, p.body) in seen:
+                raise PublishedError(T("reconcile.table.again", file=where / name, row=p.row, body=p.body,
+                                       item=p.key, first=seen[(p.key, p.body)]))
+            seen[(p.key, p.body)] = p.row
+        missing = [f"{body} {key}" for body in bodies for key in expected[name] if (key, body) not in seen]
+        if missing:
+            shown = ", ".join(missing[:5])
+            if len(missing) > 5:
+                shown = T("reconcile.table.and_more", shown=shown, more=len(missing) - 5)
+            raise PublishedError(T("reconcile.table.missing", file=where / name, missing=shown))

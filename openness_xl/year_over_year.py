@@ -285,16 +285,29 @@ def side(name: str, methodology_file: str | None = None, year: int = 2025) -> Ye
 
     if name == "2024" and not methodology_file:
         return narrative_2024()
+    called = side_name(name, methodology_file)
     if name.isdigit() and not Path(name).exists():
         methodology = load(Path(methodology_file) if methodology_file else int(name))
-        return from_results(text("compare.published_year", year=name), methodology,
-                            evaluate(methodology, reference.published_submissions(int(name))))
+        return from_results(called, methodology, evaluate(methodology, reference.published_submissions(int(name))))
     methodology = load(Path(methodology_file) if methodology_file else year)
     if Path(name).is_dir():
-        return from_results(Path(name).name, methodology, evaluate(methodology, reference.published_submissions(name)))
+        reference.check_tables(methodology, name)
+        return from_results(called, methodology, evaluate(methodology, reference.published_submissions(name)))
     table = read_score_file(name, methodology)
     if table is not None:
-        return from_table(Path(name).name, methodology, table)
+        return from_table(called, methodology, table)
     loaded = load_inputs(name, methodology, registry(year))
-    return from_results(Path(name).name, methodology, evaluate(methodology, loaded.submissions))
+    return from_results(called, methodology, evaluate(methodology, loaded.submissions))
+
+
+def side_name(name: str, methodology_file: str | None = None) -> str:
+    """What a side given as `name` is called, in the current language: «2024 (as the 2025
+    report states it)», «2025 (published)», or the file or folder's name."""
+    from pathlib import Path
+
+    if name == "2024" and not methodology_file:
+        return text("compare.narrative_year")
+    if name.isdigit() and not Path(name).exists():
+        return text("compare.published_year", year=name)
+    return Path(name).name
 

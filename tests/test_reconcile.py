@@ -436,3 +436,28 @@ def test_a_register_kept_before_the_translated_notes_still_reads(cli, tables):
     assert len(entries) == len(rows) and all(e.translated == () for e in entries)
     assert entries[0].note_in("ru") == entries[0].note  # no Russian note: the English one
     assert cli("reconcile", "--published", str(tables))[0] == 0
+
+
+def test_every_reader_of_published_tables_refuses_a_row_given_twice(cli, tables, tmp_path):
+    """One reader for reconcile, compare and report --previous: МЗ's satisfaction row repeated
+    with another score is refused by each, naming the file and both rows, where compare and
+    the report once took the last row silently."""
+    path = tables / "indicator_scores.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    (twice,) = [line for line in lines if line.startswith("fb_satisfaction,МЗ,")]
+    path.write_text("\n".join(lines + [twice.replace(",МЗ,CGO,", ",МЗ,CGO,", 1)]).rstrip("\n") + "\n", encoding="utf-8")
+    for argv in (("reconcile", "--published", tables), ("compare", tables, "2025"),
+                 ("report", "--previous", tables, "-o", tmp_path / "r.xlsx")):
+        code, _, err = cli(*argv)
+        assert code == 2 and "indicator_scores.csv, row" in err and "МЗ fb_satisfaction again (first at row" in err, argv
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_header_only_tables_are_refused_not_called_consistent(cli, tables):
+    for name in ("indicator_scores.csv", "criterion_scores.csv", "index_scores.csv"):
+        path = tables / name
+        path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+    code, out, err = cli("reconcile", "--published", tables)
+    assert code == 2 and "New findings: 0" not in out
+    assert "index_scores.csv: no rows under the header" in err or "indicator_scores.csv: no rows under the header" in err
+    assert cli("compare", tables, "2025")[0] == 2
