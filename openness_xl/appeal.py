@@ -179,7 +179,7 @@ def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def _xlsx_records(path: Path, warnings: list[str] | None = None) -> list[tuple[str, list[Any]]]:
-    from .safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
+    from .safe_xlsx import UnsafeWorkbook, bad_stored_number, open_workbook, present_rows
 
     try:
         workbook, notes = open_workbook(path)
@@ -190,6 +190,11 @@ def _xlsx_records(path: Path, warnings: list[str] | None = None) -> list[tuple[s
     try:
         sheet = workbook["appeals"] if "appeals" in workbook.sheetnames else workbook.worksheets[0]
         return [(f"{sheet.title}!A{n}", list(values)) for n, values in present_rows(sheet)]
+    except ValueError:
+        found = bad_stored_number(path)  # NaN in a cell: openpyxl stops there without saying where
+        if found is None:
+            raise
+        raise AppealErrors([Problem(str(path), *found)]) from None
     finally:
         workbook.close()
 

@@ -96,6 +96,14 @@ def _location(location: str) -> str:
     return location
 
 
+def stored_number_problem(path: Path, source: str) -> InputErrors | None:
+    """The error naming the cell of a number no spreadsheet writes (NaN), where one is the cause."""
+    from .safe_xlsx import bad_stored_number
+
+    found = bad_stored_number(path)
+    return None if found is None else InputErrors([Problem(source, *found)])
+
+
 def _file_problem(source: str, key: str, **fields) -> InputErrors:
     """A problem with the file as a whole."""
     return InputErrors([Problem(source, "file", text(f"input.{key}", encodings=text("input.encodings"), **fields))])
@@ -178,7 +186,8 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
     except (*DAMAGED, ValueError) as error:
         # openpyxl reads sheets lazily, so a damaged part (or a value such as NaN that no
         # spreadsheet writes) only shows while its rows are read.
-        raise _file_problem(source, "damaged", error=f"{type(error).__name__}: {error}") from None
+        raise stored_number_problem(path, source) or _file_problem(
+            source, "damaged", error=f"{type(error).__name__}: {error}") from None
     finally:
         workbook.close()
         formulas.close()

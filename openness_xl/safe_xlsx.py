@@ -7,6 +7,7 @@ external links with a warning.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,3 +117,39 @@ def present_rows(sheet, formats: bool = False):
                 yield number, row
         elif row and any(v is not None for v in row):
             yield number, row
+
+
+# A number as spreadsheets store one in a cell's <v>: finite, in plain or E notation.
+_STORED_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def bad_stored_number(path: Path | str) -> tuple[str, str] | None:
+    """The first cell stored as a number whose text is no number (NaN, INF, a word: openpyxl
+    stops at it without saying where), as (its name «Sheet!D5», what is wrong with it), or
+    None. For an archive that `inspect` passed: its parts are bounded, and read with
+    defusedxml, one element at a time."""
+    from defusedxml.ElementTree import fromstring, iterparse
+
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if not {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= names:
+            return None
+        targets = {r.get("Id"): r.get("Target", "") for r in fromstring(archive.read("xl/_rels/workbook.xml.rels"))}
+        for sheet in fromstring(archive.read("xl/workbook.xml")).iter(_MAIN + "sheet"):
+            target = targets.get(sheet.get(_RELATION), "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            if part not in names:
+                continue
+            with archive.open(part) as handle:
+                for _, element in iterparse(handle):
+                    if element.tag != _MAIN + "c":
+                        continue
+                    value = element.find(_MAIN + "v")
+                    if element.get("t", "n") == "n" and value is not None and value.text is not None \
+                            and not _STORED_NUMBER.fullmatch(value.text.strip()):
+                        return (f"{sheet.get('name')}!{element.get('r')}",
+                                text("xlsx.stored_number", shown=repr(value.text[:40])))
+                    element.clear()
+    return None

@@ -215,6 +215,52 @@ def nan_in_a_cell(folder: Path) -> list[str]:
     return ["check", "t.xlsx"]
 
 
+def sparse(folder: Path, name: str, size: int) -> str:
+    """A file of `size` bytes that takes no room on disk (all zeros)."""
+    with open(folder / name, "wb") as handle:
+        handle.truncate(size)
+    return name
+
+
+def workbook_with_nan(folder: Path, name: str, sheet: str, rows: list[list]) -> str:
+    """A workbook of `rows` whose cell B2 (a number) holds NaN, as only a program writes it."""
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    for row in rows:
+        book.active.append(row)
+    book.active["B2"] = 1
+    book.save(folder / name)
+    with zipfile.ZipFile(folder / name) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    parts[part], planted = re.subn(rb'(<c r="B2"[^>]*>)<v>[^<]*</v>', rb"\1<v>NaN</v>", parts[part], count=1)
+    assert planted == 1
+    with zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    return name
+
+
+def records_with_nan(folder: Path) -> list[str]:
+    import csv
+
+    args = extract(folder)
+    with (folder / "receptions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return [args[0], args[1], workbook_with_nan(folder, "receptions.xlsx", "receptions", rows)]
+
+
+def appeal_log_with_nan(folder: Path) -> list[str]:
+    from openness_xl.appeal import template_csv
+
+    header = template_csv().splitlines()[0].split(",")
+    log = workbook_with_nan(folder, "log.xlsx", "appeals", [header, ["1"] + [""] * (len(header) - 1)])
+    return ["appeal", "report", csv_file(folder, GOOD_CSV), log]
+
+
 def appeals_edited(edit):
     """A synthetic CSV extract whose appeals file is changed by `edit(lines)`."""
     def make(folder: Path) -> list[str]:
@@ -240,7 +286,9 @@ CASES = [
     Case("appeals CSV with a short row", appeals_edited(_cut_row), 2, ("appeals.csv, row 5", "4 fields")),
     Case("plans for some bodies only", lambda f: [*extract(f), "--plans", write_bytes(f, "plans.csv", "body,plan\nМЗ,5\n".encode()),
                                                   "--strict", "-o", "inputs.csv"], 2, ("plans.csv gives no plan for", "left out")),
-    Case("NaN in a numeric cell", nan_in_a_cell, 2, ("t.xlsx", "NaN", "no spreadsheet writes")),
+    Case("NaN in a numeric cell", nan_in_a_cell, 2, ("t.xlsx, АППК!D5", "'NaN'", "no spreadsheet writes")),
+    Case("NaN in a cell of a records workbook", records_with_nan, 2, ("receptions.xlsx, receptions!B2", "'NaN'")),
+    Case("NaN in a cell of an appeal log", appeal_log_with_nan, 2, ("log.xlsx, appeals!B2", "'NaN'")),
     Case("a boolean rating column", boolean_rating, 2, ("appeals.parquet", "rating", "BOOLEAN")),
     Case("a zip whose headers lie about a CRC", lying_crc, 2, ("t.xlsx", "damaged", "CRC")),
     Case("a record of 2034 in a 2025 extract", record_of_another_year, 2, ("outside the assessment year 2025", "A1")),
@@ -311,6 +359,8 @@ CASES = [
           ("with text and a blank", "body;plan\nМЗ;abc\nМЮ;\n", "cp1251", ("plans.csv, row 2", "got 'abc'", "row 3", "blank")),
           ("without the plan column", "body,plans\nМЗ,1\n", "utf-8", ("plans.csv", "missing plan")),
           ("with an unknown body", "body,plan\nЗЗЗ,4\n", "utf-8", ("plans.csv, row 2", "unknown body")))],
+    Case("a sparse 2 GB --plans file", lambda f: [*extract(f), "--plans", sparse(f, "plans.csv", 2 * 1024 ** 3), "-o", "i.csv"], 2,
+         ("plans.csv", "larger than 1,048,576 bytes")),
     Case("output over --plans", lambda f: [*extract(f), "--plans", write_bytes(f, "plans.csv", "body,plan\nМЗ,1\n".encode()),
                                            "-o", "./plans.csv"], 2, ("plans.csv", "input file")),
     Case("output over --mapping", lambda f: [*extract(f), "--mapping", write_bytes(f, "m.csv", b"[appeals]\n"), "-o", "m.csv"],

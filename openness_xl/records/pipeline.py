@@ -153,7 +153,7 @@ def _register_xlsx(connection, path: Path, name: str) -> str:
     import pyarrow as pa
 
     from ..inputs import DAMAGED
-    from ..safe_xlsx import UnsafeWorkbook, open_workbook, present_rows
+    from ..safe_xlsx import UnsafeWorkbook, bad_stored_number, open_workbook, present_rows
 
     try:
         workbook, _warnings = open_workbook(path)
@@ -167,7 +167,10 @@ def _register_xlsx(connection, path: Path, name: str) -> str:
             for position in range(len(header)):
                 value = row[position] if position < len(row) else None
                 columns[position].append(None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value)))
-    except DAMAGED as error:
+    except (*DAMAGED, ValueError) as error:
+        found = bad_stored_number(path)  # NaN in a cell: openpyxl stops there without saying where
+        if found is not None:
+            raise RecordError(f"{path}, {found[0]}: {found[1]}") from None
         raise RecordError(T("records.read.damaged", path=path, error=f"{type(error).__name__}: {error}")) from None
     finally:
         workbook.close()

@@ -13,6 +13,9 @@ from ..values import ValueProblem, parse_input
 
 # The plan is an input of this indicator; its type and bounds are the methodology's.
 PLANNED = ("appk_reception_intensity", "plan")
+# A plan per body: a few hundred bytes. Read no more than this, so that a huge or sparse file
+# is refused before it takes memory.
+MAX_PLANS_BYTES = 1024 * 1024
 
 
 def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology) -> dict[str, int]:
@@ -22,7 +25,11 @@ def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology)
     indicator_id, name = PLANNED
     plan = next(spec for spec in methodology.indicator(indicator_id).inputs if spec.name == name)
     source = str(path)
-    text = _decode(Path(path).read_bytes(), source)
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_PLANS_BYTES + 1)
+    if len(data) > MAX_PLANS_BYTES:
+        raise InputErrors([Problem(source, "file", T("input.too_large", limit=f"{MAX_PLANS_BYTES:,}"))])
+    text = _decode(data, source)
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
