@@ -49,12 +49,16 @@ def main() -> None:
     print(f"vectorised: {statistics.median(times):.3f} s (median of {args.repeat}; "
           f"min {min(times):.3f} s), influence shares included")
     count = min(args.loop_samples, args.samples)
+    choices = rank_robustness.draw(methodology, count, 2025)
+    total, scale, scored = rank_robustness.indices(methodology, submissions, choices)
+    vectorised_ranks = rank_robustness.group_ranks(methodology, submissions, total, scored)
+    positions = rank_robustness.rating_positions(methodology, choices, total, scale)
     started = time.perf_counter()
     for n in range(count):
-        results = rank_robustness.evaluate_sample(methodology, submissions, result.choices[n])
+        results = rank_robustness.evaluate_sample(methodology, submissions, choices[n])
         ranks = [r.rank for r in results]
         ratings = [result.rating_labels.index(r.rating) for r in results]
-        if ranks != result.ranks[n].tolist() or ratings != result.ratings[n].tolist():
+        if ranks != vectorised_ranks[n].tolist() or ratings != positions[n].tolist():
             raise SystemExit(f"sample {n}: the loop and the vectorised run disagree")
     loop = time.perf_counter() - started
     per_sample = loop / count
@@ -62,6 +66,21 @@ def main() -> None:
           f"{per_sample * args.samples:.0f} s for {args.samples:,} (extrapolated)")
     print(f"speed-up: {per_sample * args.samples / statistics.median(times):.0f}×; "
           f"the {count:,} looped samples agree with the vectorised ranks and ratings")
+    for samples in (20_000, 200_000):
+        print(f"openness robustness --samples {samples:,}: peak memory {peak_memory(samples) / 1024:.0f} MB "
+              f"(blocks of {rank_robustness.BLOCK:,} samples)")
+
+
+def peak_memory(samples: int) -> int:
+    """The largest resident set (KB) of a whole `openness robustness` process on the 2025 data."""
+    import resource
+    import subprocess
+
+    probe = ("import resource, subprocess, sys; subprocess.run([sys.executable, '-m', 'openness_xl.cli', 'robustness', "
+             f"'--samples', '{samples}', '--format', 'csv'], check=True, stdout=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    return int(subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,12 @@ integers — still exact, so ties and edges behave as in a single evaluation.
 Influence is the first-order share of variance: for each uncertainty, the variance of the
 body's mean rank over that uncertainty's options, divided by the variance of its rank over
 all samples. It is estimated from the same samples; shares near zero mean "does not move it".
+
+Samples are drawn and tallied in blocks of BLOCK: what a block leaves is a count per body and
+rank (or rating) and, per option of each uncertainty, a count and a sum — whole numbers, so the
+median, the 5–95 % interval and the shares are exact functions of the tallies, and memory stays
+flat whatever the count (a block of 8,192 samples over 49 bodies holds some 10 MB). Each block
+has its own generator, seeded by (seed, block number): a sample is the same whatever the count.
 """
 from __future__ import annotations
 
@@ -59,16 +65,23 @@ class Robustness:
     inactive: tuple[str, ...]
     bodies: list[BodyRobustness]
     rating_labels: tuple[str, ...]
-    choices: np.ndarray  # samples × uncertainties: the option drawn
-    ranks: np.ndarray  # samples × bodies (0 where the body is not ranked)
-    ratings: np.ndarray  # samples × bodies: the position of the rating in rating_labels
+
+
+BLOCK = 8_192  # samples drawn and tallied at once
+
+
+def draw_block(methodology: Methodology, seed: int, block: int, size: int) -> np.ndarray:
+    """The options of the samples of one block (its first `size`): size × uncertainties."""
+    rng = np.random.default_rng([seed, block])
+    columns = [rng.integers(0, len(u.options), BLOCK)[:size] for u in methodology.uncertainties]
+    return np.column_stack(columns) if columns else np.zeros((size, 0), dtype=np.int64)
 
 
 def draw(methodology: Methodology, samples: int, seed: int) -> np.ndarray:
-    """The option of every uncertainty in every sample: samples × uncertainties, seeded."""
-    rng = np.random.default_rng(seed)
-    columns = [rng.integers(0, len(u.options), samples) for u in methodology.uncertainties]
-    return np.column_stack(columns) if columns else np.zeros((samples, 0), dtype=np.int64)
+    """The option of every uncertainty in every sample: samples × uncertainties, seeded, block
+    by block as `analyse` draws them (for a check of a few samples; `analyse` never holds all)."""
+    return np.concatenate([draw_block(methodology, seed, b, min(BLOCK, samples - b * BLOCK))
+                           for b in range(-(-samples // BLOCK))])
 
 
 def _indicator_tables(methodology: Methodology, submissions, uncertainties) -> tuple[dict, int, list[bool]]:
@@ -106,21 +119,36 @@ def _indicator_tables(methodology: Methodology, submissions, uncertainties) -> t
     return tables, math.lcm(*denominators) if denominators else 1, scored
 
 
+class _Indices:
+    """The exact index of every body under any options, times a common denominator `scale`;
+    the scores under every joint option of an indicator computed once."""
+
+    def __init__(self, methodology: Methodology, submissions):
+        tables, self.scale, self.scored = _indicator_tables(methodology, submissions, methodology.uncertainties)
+        self.parts = []
+        for indicator in methodology.indicators:
+            own, radices, rows = tables[indicator.id]
+            sign = -1 if indicator.role == "penalty" else 1
+            table = np.array([[int(score * self.scale) for score in row] for row in rows], dtype=np.int64)
+            self.parts.append((own, radices, sign * table))
+        self.bodies = len(submissions)
+
+    def of(self, choices: np.ndarray) -> np.ndarray:
+        """samples × bodies: every body's scaled index in each sample of `choices`."""
+        total = np.zeros((choices.shape[0], self.bodies), dtype=np.int64)
+        for own, radices, table in self.parts:
+            joint = np.zeros(choices.shape[0], dtype=np.int64)
+            for k, radix in zip(own, radices):
+                joint = joint * radix + choices[:, k]
+            total += table[joint]
+        return total
+
+
 def indices(methodology: Methodology, submissions, choices: np.ndarray) -> tuple[np.ndarray, int, list[bool]]:
     """The exact index of every body in every sample, times a common denominator: (values,
     denominator, whether each body has every indicator)."""
-    uncertainties = methodology.uncertainties
-    tables, scale, scored = _indicator_tables(methodology, submissions, uncertainties)
-    total = np.zeros((choices.shape[0], len(submissions)), dtype=np.int64)
-    for indicator in methodology.indicators:
-        own, radices, rows = tables[indicator.id]
-        sign = -1 if indicator.role == "penalty" else 1
-        table = np.array([[int(score * scale) for score in row] for row in rows], dtype=np.int64)
-        joint = np.zeros(choices.shape[0], dtype=np.int64)
-        for k, radix in zip(own, radices):
-            joint = joint * radix + choices[:, k]
-        total += sign * table[joint]
-    return total, scale, scored
+    computed = _Indices(methodology, submissions)
+    return computed.of(choices), computed.scale, computed.scored
 
 
 def rating_positions(methodology: Methodology, choices: np.ndarray, total: np.ndarray, scale: int) -> np.ndarray:
@@ -143,44 +171,68 @@ def rating_positions(methodology: Methodology, choices: np.ndarray, total: np.nd
     return positions
 
 
-def group_ranks(methodology: Methodology, submissions, total: np.ndarray, scored: Sequence[bool],
-                chunk: int = 2000, progress: bool | None = False) -> np.ndarray:
+def group_ranks(methodology: Methodology, submissions, total: np.ndarray, scored: Sequence[bool]) -> np.ndarray:
     """Competition ranks within each body type in each sample (1 + the bodies strictly above);
     0 for a body that is not ranked."""
-    from .progress import bar
-
     ranks = np.zeros(total.shape, dtype=np.int64)
-    groups = [[n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
-              for body_type in methodology.body_types]
-    steps = [(members, start) for members in groups if members for start in range(0, total.shape[0], chunk)]
-    for members, start in bar(steps, len(steps), text("progress.ranking", chunk=f"{chunk:,}".replace(",", "\u00a0")), progress, unit="step"):
-        part = total[start:start + chunk, members]
-        above = (part[:, None, :] > part[:, :, None]).sum(axis=2)
-        ranks[start:start + chunk, members] = 1 + above
+    for body_type in methodology.body_types:
+        members = [n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
+        if members:
+            part = total[:, members]
+            ranks[:, members] = 1 + (part[:, None, :] > part[:, :, None]).sum(axis=2)
     return ranks
 
 
-def first_order_shares(choices: np.ndarray, values: np.ndarray, options: Sequence[int]) -> np.ndarray:
-    """uncertainties × bodies: Var(E[value | the uncertainty's option]) / Var(value), 0 where
-    the value never moves."""
-    values = values.astype(float)
-    mean, variance = values.mean(axis=0), values.var(axis=0)
-    shares = np.zeros((len(options), values.shape[1]))
-    for k, option_count in enumerate(options):
-        between = np.zeros(values.shape[1])
-        for option in range(option_count):
-            picked = choices[:, k] == option
-            n = int(picked.sum())
-            if n:
-                between += n * (values[picked].mean(axis=0) - mean) ** 2
-        between /= values.shape[0]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shares[k] = np.where(variance > 0, between / variance, 0.0)
-    return shares
+class Tally:
+    """What samples leave of one whole value per body (a rank, a rating's position): how many
+    samples gave each value, and per option of each uncertainty how many samples drew it and
+    the sum of the values — enough for the quantiles and the first-order shares, exactly."""
 
+    def __init__(self, bodies: int, top: int, options: Sequence[int]):
+        self.top = top
+        self.counts = np.zeros((bodies, top + 1), dtype=np.int64)
+        self.drawn = [np.zeros(r, dtype=np.int64) for r in options]
+        self.sums = [np.zeros((r, bodies), dtype=np.int64) for r in options]
 
-def _quantile(values: np.ndarray, q: float) -> int:
-    return int(np.quantile(values, q, method="inverted_cdf"))
+    def add(self, choices: np.ndarray, values: np.ndarray) -> None:
+        bodies = values.shape[1]
+        offsets = values + np.arange(bodies, dtype=np.int64) * (self.top + 1)
+        self.counts += np.bincount(offsets.ravel(), minlength=bodies * (self.top + 1)).reshape(bodies, self.top + 1)
+        for k, drawn in enumerate(self.drawn):
+            picked = (choices[:, k][None, :] == np.arange(len(drawn))[:, None]).astype(np.int64)
+            drawn += picked.sum(axis=1)
+            self.sums[k] += picked @ values
+
+    def value_at(self, body: int, position: int) -> int:
+        """The value in sorted place `position` (from 0) of the body's samples."""
+        return int(np.searchsorted(np.cumsum(self.counts[body]), position, side="right"))
+
+    def median(self, body: int) -> float:
+        n = int(self.counts[body].sum())
+        return (self.value_at(body, (n - 1) // 2) + self.value_at(body, n // 2)) / 2
+
+    def quantile(self, body: int, q: float) -> int:
+        """As numpy's quantile with method="inverted_cdf": the value in place ceil(n·q) − 1."""
+        n = int(self.counts[body].sum())
+        return self.value_at(body, max(0, math.ceil(n * q) - 1))
+
+    def shares(self) -> np.ndarray:
+        """uncertainties × bodies: Var(E[value | the uncertainty's option]) / Var(value), 0
+        where the value never moves; from whole-number sums, so a value that never moves
+        has a variance of exactly 0."""
+        values = np.arange(self.top + 1, dtype=np.int64)
+        n = int(self.counts[0].sum()) if len(self.counts) else 0
+        total = self.counts @ values
+        spread = (n * (self.counts @ (values * values)) - total * total).astype(float)
+        shares = np.zeros((len(self.drawn), self.counts.shape[0]))
+        for k, (drawn, sums) in enumerate(zip(self.drawn, self.sums)):
+            between = np.zeros(self.counts.shape[0])
+            for option, m in enumerate(drawn):
+                if m:
+                    between += (n * sums[option] - int(m) * total).astype(float) ** 2 / (int(m) * n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shares[k] = np.where(spread > 0, between / spread, 0.0)
+        return shares
 
 
 def analyse(methodology: Methodology, submissions, samples: int | None = None, seed: int | None = None,
@@ -192,16 +244,23 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
         raise ValueError(text("refused.samples", samples=samples, most=f"{MAX_SAMPLES:,}"))
     if seed < 0:
         raise ValueError(text("refused.seed", seed=seed))
+    from .progress import bar
+
     uncertainties = methodology.uncertainties
-    choices = draw(methodology, samples, seed)
-    total, scale, scored = indices(methodology, submissions, choices)
-    ranks = group_ranks(methodology, submissions, total, scored, progress=progress)
-    positions = rating_positions(methodology, choices, total, scale)
+    computed = _Indices(methodology, submissions)
     labels = tuple(b.rating for b in methodology.ratings)
-    declared = {r.body: r for r in evaluate(methodology, submissions)}
     counts = [len(u.options) for u in uncertainties]
-    rank_shares = first_order_shares(choices, ranks, counts)
-    rating_shares = first_order_shares(choices, positions, counts)
+    ranks = Tally(len(submissions), len(submissions), counts)
+    ratings = Tally(len(submissions), len(labels) - 1, counts)
+    blocks = -(-samples // BLOCK)
+    for block in bar(range(blocks), blocks, text("progress.ranking", chunk=f"{BLOCK:,}".replace(",", "\u00a0")), progress,
+                     unit="step"):
+        choices = draw_block(methodology, seed, block, min(BLOCK, samples - block * BLOCK))
+        total = computed.of(choices)
+        ranks.add(choices, group_ranks(methodology, submissions, total, computed.scored))
+        ratings.add(choices, rating_positions(methodology, choices, total, computed.scale))
+    declared = {r.body: r for r in evaluate(methodology, submissions)}
+    rank_shares, rating_shares = ranks.shares(), ratings.shares()
 
     def strongest(shares: np.ndarray, n: int) -> tuple[str, float] | None:
         if not len(uncertainties) or shares[:, n].max() <= 0:
@@ -212,20 +271,17 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
     bodies = []
     for n, (code, body_type, _) in enumerate(submissions):
         result = declared[code]
-        if not scored[n]:
+        if not computed.scored[n]:
             bodies.append(BodyRobustness(code, body_type, None, None, None, None, None, {}, None, None))
             continue
-        column = ranks[:, n]
-        tally = np.bincount(positions[:, n], minlength=len(labels))
         bodies.append(BodyRobustness(
-            code, body_type, result.rank, result.rating, float(np.median(column)),
-            _quantile(column, 0.05), _quantile(column, 0.95),
-            {label: float(tally[p]) / samples for p, label in enumerate(labels)},
+            code, body_type, result.rank, result.rating, ranks.median(n), ranks.quantile(n, 0.05), ranks.quantile(n, 0.95),
+            {label: float(ratings.counts[n, p]) / samples for p, label in enumerate(labels)},
             strongest(rank_shares, n), strongest(rating_shares, n),
         ))
     raw_indicators = {i for _, _, entries in submissions for i, e in entries.items() if e.source == RAW}
     inactive = tuple(u.id for u in uncertainties if u.target != "index" and u.target not in raw_indicators)
-    return Robustness(samples, seed, uncertainties, inactive, bodies, labels, choices, ranks, positions)
+    return Robustness(samples, seed, uncertainties, inactive, bodies, labels)
 
 
 def evaluate_sample(methodology: Methodology, submissions, choice: Sequence[int]):
