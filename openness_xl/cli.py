@@ -304,7 +304,9 @@ def cmd_robustness(args) -> int:
     if args.plot:
         from .rank_robustness_plot import rank_intervals
 
-        atomic_write(args.plot, rank_intervals(methodology, result), protect=read_files(args))
+        with using(args.lang):
+            picture = rank_intervals(methodology, result)
+        atomic_write(args.plot, picture, protect=read_files(args))
         print(T("messages.wrote", path=args.plot), file=sys.stderr)
     return 0
 
@@ -841,6 +843,7 @@ def build_parser() -> argparse.ArgumentParser:
     robust.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     robust.add_argument("-o", "--output", help=T("common.output"))
     robust.add_argument("--plot", metavar="PNG", help=T("cli.robustness.plot"))
+    robust.add_argument("--lang", choices=LANGUAGES, default="ru", help=T("common.lang"))
     robust.set_defaults(run=cmd_robustness)
 
     lite = command("lite")

@@ -229,8 +229,12 @@ def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
     assert code == 0 and f"wrote {plot}" in err
     first = plot.read_bytes()
     assert first.startswith(b"\x89PNG")
-    cli("robustness", inputs, "--samples", 800, "--seed", 5, "--plot", plot)
+    cli("robustness", inputs, "--samples", 800, "--seed", 5, "--plot", plot, "--force")
     assert plot.read_bytes() == first
+    # The rating shares are drawn beside the intervals, in the language asked for.
+    kazakh = tmp_path / "ranks-kk.png"
+    assert cli("robustness", inputs, "--samples", 800, "--seed", 5, "--plot", kazakh, "--lang", "kk")[0] == 0
+    assert kazakh.read_bytes().startswith(b"\x89PNG") and kazakh.read_bytes() != first
     text = (tmp_path / "r.csv").read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("body,body_type,rank,median_rank,rank_p5,rank_p95,rating,share_ААА")
     assert len(text.splitlines()) == 50
