@@ -541,6 +541,8 @@ def cmd_aggregate(args) -> int:
     result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
                        progress=sys.stderr.isatty(), overrides=overrides)
     elapsed = time.perf_counter() - started
+    for note in result.notes:
+        _warn(note)
     problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
     for line in problems:
         _warn(line, "error" if args.strict else "warning")

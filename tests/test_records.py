@@ -220,6 +220,24 @@ def test_xlsx_extract(tmp_path):
         book.save(tmp_path / f"{name}.xlsx")
     result = aggregate(tmp_path / "appeals.xlsx", tmp_path / "receptions.xlsx", METHODOLOGY, BODIES, default_mapping())
     assert result.inputs == small.expected
+    assert result.notes == []
+
+
+def test_an_extract_workbook_with_macros_is_counted_with_the_warning_every_workbook_gets(tmp_path, cli):
+    """The records reader warns of macros and external links as the input readers do (it
+    used to drop the warning), and counts the same."""
+    import zipfile
+
+    test_xlsx_extract(tmp_path)
+    plain, odd = tmp_path / "receptions.xlsx", tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item.filename))
+        new.writestr("xl/vbaProject.bin", b"x")
+        new.writestr("xl/externalLinks/externalLink1.xml", b"<externalLink/>")
+    code, _out, err = cli("aggregate", tmp_path / "appeals.xlsx", odd, "-o", tmp_path / "inputs.csv")
+    assert code == 0
+    assert "odd.xlsx" in err and "macro" in err.lower() and "external" in err.lower()
 
 
 def test_bad_records_are_counted_reported_and_left_out(tmp_path):

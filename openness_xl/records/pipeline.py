@@ -69,6 +69,8 @@ class Aggregate:
     # counted as reviewed late (the methodology's `records.unanswered_overdue`).
     overdue_unanswered: int = 0
     overdue_counted: bool = False
+    # What the readers noticed and the user should hear (macros or external links in a workbook).
+    notes: list[str] = field(default_factory=list)
 
     def rows(self, methodology: Methodology, bodies: BodyRegistry) -> list[tuple[str, str, str, str]]:
         """The long input table (body, indicator, field, value) in registry and methodology order."""
@@ -118,15 +120,16 @@ def _first_bad_csv_row(path: Path) -> str | None:
     return None
 
 
-def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
-    """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through Arrow."""
+def _source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str]) -> str:
+    """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through
+    Arrow (what its reader notices is added to `notes`)."""
     if not path.exists():
         raise RecordError(T("records.read.no_file", path=path))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"read_parquet('{_quote(path)}')"
     if suffix in (".xlsx", ".xlsm"):
-        return _register_xlsx(connection, path, name)
+        return _register_xlsx(connection, path, name, notes)
     with open(path, "rb") as handle:
         head = handle.read(1 << 16)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
@@ -149,16 +152,17 @@ def _source_sql(connection, path: Path, name: str, workdir: Path) -> str:
             f"sample_size=-1)")
 
 
-def _register_xlsx(connection, path: Path, name: str) -> str:
+def _register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
     import pyarrow as pa
 
     from ..inputs import DAMAGED
     from ..safe_xlsx import UnsafeWorkbook, bad_stored_number, open_workbook, present_rows
 
     try:
-        workbook, _warnings = open_workbook(path)
+        workbook, warnings = open_workbook(path)
     except UnsafeWorkbook as error:
         raise RecordError(str(error)) from None
+    notes.extend(warnings)
     try:
         rows = (values for _number, values in present_rows(workbook.worksheets[0]))
         header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
@@ -342,7 +346,7 @@ def _column_kind(column: str, dates: tuple[str, ...]) -> str:
 
 def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
                      dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path,
-                     year: int) -> View:
+                     year: int, notes: list[str]) -> View:
     """Create `{table}_records`: the source renamed, typed, and classified in `flags`.
 
     `flags` = 0 when no SQL check fails; otherwise bit i is set when the check with bit i
@@ -351,7 +355,7 @@ def _normalised_view(connection, path: Path, table: str, mapping: TableMapping, 
     """
     import duckdb
 
-    source = _source_sql(connection, path, table, workdir)
+    source = _source_sql(connection, path, table, workdir, notes)
     try:
         types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     except duckdb.Error as error:
@@ -540,6 +544,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     settings = methodology.records
     decimals = int(settings["percent_decimals"])
     late_kinds = set(settings["late_review_kinds"])
+    notes: list[str] = []
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     _calendar(connection, methodology, overrides)
@@ -549,10 +554,10 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.execute(f"SET temp_directory = '{_quote(Path(workdir))}'")
         appeal_view = _normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
-                                       APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir), methodology.year)
+                                       APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir), methodology.year, notes)
         reception_view = _normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
                                           RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir),
-                                          methodology.year)
+                                          methodology.year, notes)
         # Grouped by the raw body and kind: the kind-dependent counts are summed in Python.
         # One join: "more than N working days after registration" is "on or after the day the
         # calendar gives for the registration day" (calendar.WorkingDays.late_from).
@@ -642,7 +647,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                                                  "plan": F(plans[body])}
     totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
     overdue = sum(n["overdue"] for n in appeal_counts.values())
-    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue, overdue_late)
+    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue, overdue_late, notes)
 
 
 def period_end(methodology: Methodology):
@@ -720,7 +725,7 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
         source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \
             (receptions, mapping.receptions, RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED)
         _usable_view(connection, _normalised_view(connection, Path(source[0]), table, source[1], source[2], source[3],
-                                                  source[4], bodies, Path(workdir), methodology.year))
+                                                  source[4], bodies, Path(workdir), methodology.year, []))
         query = sql.format(**values)
         total = connection.execute(f"SELECT count(*) FROM ({query})", [code]).fetchone()[0]
         result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
