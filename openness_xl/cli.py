@@ -581,7 +581,7 @@ def cmd_synthetic(args) -> int:
 
     methodology = _methodology(args)
     extract = generate(args.dir, methodology, registry(args.year), appeals=args.appeals, seed=args.seed, year=methodology.year,
-                       inject_bad=args.bad, fmt=args.format, with_expected=False, ids_in_order=not args.shuffled_ids)
+                       inject_bad=args.bad, fmt=args.files, with_expected=False, ids_in_order=not args.shuffled_ids)
     print(T("messages.wrote_two", first=extract.appeals, second=extract.receptions))
     return 0
 
@@ -869,7 +869,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("-d", "--dir", required=True, help=T("cli.synthetic.dir"))
     synth.add_argument("--appeals", type=int, default=200_000, help=T("cli.synthetic.appeals"))
     synth.add_argument("--seed", type=int, default=2025, help=T("cli.synthetic.seed"))
-    synth.add_argument("--format", choices=["parquet", "csv"], default="parquet", help=T("cli.synthetic.format"))
+    synth.add_argument("--files", choices=["parquet", "csv"], default="parquet", help=T("cli.synthetic.files"))
     synth.add_argument("--bad", action="store_true", help=T("cli.synthetic.bad"))
     synth.add_argument("--shuffled-ids", action="store_true", help=T("cli.synthetic.shuffled_ids"))
     synth.set_defaults(run=cmd_synthetic)

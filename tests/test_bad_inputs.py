@@ -128,7 +128,7 @@ def wrong_body_in_row(folder):
 def extract(folder: Path) -> list[str]:
     """A small synthetic extract as CSV (appeals.csv, receptions.csv); the aggregate arguments."""
     subprocess.run([sys.executable, "-m", "openness_xl.cli", "synthetic", "-d", str(folder), "--appeals", "2000",
-                    "--format", "csv"], check=True, capture_output=True, timeout=TIME_LIMIT)
+                    "--files", "csv"], check=True, capture_output=True, timeout=TIME_LIMIT)
     return ["aggregate", "appeals.csv", "receptions.csv"]
 
 

@@ -473,3 +473,13 @@ def test_an_unreadable_extract_is_named_in_the_language_of_the_command_line(tmp_
     assert main(["aggregate", str(path), str(extract.receptions)]) == 2
     err = capsys.readouterr().err
     assert said in err and "kind (" in err and "docs/mapping-example.toml" in err
+
+
+def test_synthetic_names_its_file_kind_files_not_format(cli, tmp_path):
+    """--format is the form of a command's output everywhere; the extract's kind of files is
+    --files (issue 23, item 9)."""
+    assert cli("synthetic", "-d", tmp_path / "csv", "--appeals", "300", "--files", "csv")[0] == 0
+    assert (tmp_path / "csv" / "appeals.csv").exists() and not (tmp_path / "csv" / "appeals.parquet").exists()
+    with pytest.raises(SystemExit) as usage:
+        cli("synthetic", "-d", tmp_path / "old", "--appeals", "300", "--format", "csv")
+    assert usage.value.code == 2
