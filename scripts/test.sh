@@ -16,4 +16,5 @@ if ! command -v soffice >/dev/null 2>&1; then
 fi
 # Pyodide (node) runs the core's tests as xlwings Lite would; fetched now, run offline.
 bash scripts/pyodide.sh
-OPENNESS_REQUIRE_PYODIDE=1 .venv/bin/python -m pytest -q "$@"
+# The slowest tests are printed at the end: where a faster suite (issue 26) must look.
+OPENNESS_REQUIRE_PYODIDE=1 .venv/bin/python -m pytest -q --durations=20 "$@"
