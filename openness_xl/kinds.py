@@ -66,6 +66,10 @@ class Kind:
     # Inputs the kind cannot score at 0 (a whole): refused with the inputs' problems, on
     # every surface, before the score is computed (`values.check_relations`, native._relations).
     nonzero: Callable[[Mapping], tuple[str, ...]] = lambda params: ()
+    # The score is a sum of one term per input, each linear in it (before the cap and the
+    # rounding): the least change of several inputs fills those that give most per unit first
+    # (`targets.combined`), with no other order to try.
+    additive: bool = False
     rounds_itself: bool = False
     # The inverse in Excel form (what-if): the value of one input that reaches a goal score,
     # the others unchanged, for inputs whose score does not reach it yet (see TargetContext);
@@ -510,6 +514,7 @@ WEIGHTED_SHARES = Kind(
     check=_check_weights,
     monotone=lambda p: {name: 1 for name in p["weights"]},
     excel=_weighted_shares_excel,
+    additive=True,
 )
 
 

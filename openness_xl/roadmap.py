@@ -103,9 +103,10 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
         if row.score is None or row.tier == methodology.tier_order[0]:
             continue
         indicator = methodology.indicator(row.indicator)
-        changes = tuple(_change_text(indicator, entries[row.indicator], s.change) for s in row.steps
-                        if s.change is not None) or ("—",)
-        reached = [s.reached for s in row.steps if s.change is not None and s.reached is not None]
+        # A step of several levers moved together is one measure: its changes joined.
+        changes = tuple("; ".join(_change_text(indicator, entries[row.indicator], change) for change in s.changes)
+                        for s in row.steps if s.changes) or ("—",)
+        reached = [s.reached for s in row.steps if s.changes and s.reached is not None]
         nearest = min(reached, key=lambda value: abs(value - row.score)) if reached else None
         weak.append(WeakIndicator(row.indicator, indicator.text(), row.score, row.tier, indicator.maximum,
                                   row.next_tier, row.next_goal, changes, nearest))

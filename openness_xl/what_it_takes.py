@@ -1,7 +1,7 @@
 """`openness whatif BODY`: what it takes a body to climb — per indicator and to a target.
 
 Per indicator: the score, the points lost, the next tier and the change of each input that
-reaches it on its own (`targets.py`). To a target (`--to`):
+reaches it on its own (`targets.py`), or where none does, of several together. To a target (`--to`):
 
 * `tier T` — every indicator below tier T raised to it;
 * `letter L` — every criterion below letter L raised to L's lower edge;
@@ -9,11 +9,13 @@ reaches it on its own (`targets.py`). To a target (`--to`):
 * `rank N` — the index raised to that of the body now N-th in its group (ЦГО or МИО), every
   other body held fixed (ties share a rank, so equal is enough).
 
-A gain of G points is made where the methodology gives no cost by the fewest points: the
-indicators that lost the most points are raised first, each just as far as still needed,
-to the nearest score its formula can give (a whole count, a band). So the total is G, or a
-little more where the formulas move in steps. Each proposal is checked by scoring the body
-again with every change applied.
+A gain of G points is made by the least change of the body's levers: the indicators whose
+levers move least per point gained are raised first (each change measured against its whole:
+late appeals against appeals reviewed, citizens against those registered, so that units
+compare), then the scores given directly, the most points lost first; each just as far as still
+needed, to the nearest score its formula can give (a whole count, a band). Where no lever
+reaches a score alone, several move together (`targets.combined`). A plan says what it asks in
+all, unit by unit, and the body is scored again with every change applied.
 """
 from __future__ import annotations
 
@@ -27,8 +29,8 @@ from .exact import plain
 from .methodology import Methodology
 from .output import csv_text, order_ranges
 from .scoring import DIRECT, RAW, Entry, evaluate
-from .targets import attainable_score, levers, next_tier_goal, target, tier_entry
-from .texts import decimal, language, text
+from .targets import Combined, attainable_score, changed_amounts, combined, levers, next_tier_goal, target, tier_entry
+from .texts import decimal, language, term, text
 
 
 
@@ -39,9 +41,15 @@ class Step:
     indicator: str
     score: Fraction
     goal: Fraction
-    reached: Fraction | None  # the score the change gives; None when no single input can
+    reached: Fraction | None  # the score the change gives; None when no input can
     how: str  # "late ≤ 14 (now 25)", or "score 2.8 (given directly)"
-    change: tuple[str, Fraction] | None = None  # (input, new value) or ("score", new score)
+    # (input, new value) or ("score", new score); several where levers must move together
+    changes: tuple[tuple[str, Fraction], ...] = ()
+
+    @property
+    def change(self) -> tuple[str, Fraction] | None:
+        """The change of a step that changes one input (or the score); None for none or several."""
+        return self.changes[0] if len(self.changes) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,9 @@ class Plan:
     after: object  # BodyResult with every step applied
     label: str = ""  # the goal in the language of the text, e.g. «рейтинг АА»
     every_indicator: bool = False  # a tier for every indicator: no points to reach, nothing to fall short of
+    # What the plan asks in the levers' own units, (unit, amount), and how many scores given directly.
+    totals: tuple[tuple[str, Fraction], ...] = ()
+    direct_scores: int = 0
 
     @property
     def reached(self) -> bool:
@@ -86,7 +97,7 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
         if reachable is None:
             return Step(indicator_id, score, goal, None, text("whatif.no_score"))
         return Step(indicator_id, score, goal, reachable, text("whatif.direct", goal=decimal(plain(reachable))),
-                    ("score", reachable))
+                    (("score", reachable),))
     from .scoring import compute
 
     score = compute(methodology, indicator, entry.values, body_type)
@@ -96,10 +107,22 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
         if found.value is not None:
             options.append(found)
     if not options:
-        return Step(indicator_id, score, goal, None, text("whatif.no_input"))
+        together = combined(methodology, indicator, entry.values, goal, body_type)
+        if together is None:
+            return Step(indicator_id, score, goal, None, text("whatif.no_input"))
+        return combined_step(together, score)
     # the nearest score to the goal, then the smallest relative change of the input
     best = min(options, key=lambda t: (abs(t.score - goal), abs(t.change) / max(abs(t.current), 1)))
-    return Step(indicator_id, score, goal, best.score, _change(best.input, best), (best.input, best.value))
+    return Step(indicator_id, score, goal, best.score, _change(best.input, best), ((best.input, best.value),))
+
+
+def combined_step(found: Combined, score: Fraction) -> Step:
+    """The step of several levers moved together (`targets.combined`)."""
+    moves = "; ".join(text("whatif.change", input=name, relation="≤" if new < now else "≥", value=decimal(plain(new)),
+                           current=decimal(plain(now))) for name, now, new in found.changes)
+    effort = ", ".join(f"{term('unit', unit)} — {decimal(plain(amount))}" for unit, amount in found.effort)
+    how = text("whatif.together", changes=moves, effort=effort)
+    return Step(found.indicator, score, found.goal, found.score, how, tuple((name, new) for name, _, new in found.changes))
 
 
 def _change(name: str, found) -> str:
@@ -115,14 +138,12 @@ def apply_steps(submissions, body: str, steps: Sequence[Step]):
         if b == body:
             entries = dict(entries)
             for step in steps:
-                if step.change is None:
-                    continue
-                name, value = step.change
-                if name == "score":
-                    entries[step.indicator] = Entry(DIRECT, score=value)
-                else:
-                    old = entries[step.indicator]
-                    entries[step.indicator] = Entry(RAW, values={**old.values, name: value})
+                for name, value in step.changes:
+                    if name == "score":
+                        entries[step.indicator] = Entry(DIRECT, score=value)
+                    else:
+                        old = entries[step.indicator]
+                        entries[step.indicator] = Entry(RAW, values={**old.values, name: value})
         out.append((b, body_type, entries))
     return out
 
@@ -160,7 +181,11 @@ def indicator_rows(methodology: Methodology, submissions, body: str) -> list[Ind
                     found = target(methodology, indicator, entry.values, name, upward[1], body_type)
                     how = str(found) if found.value is None else _change(name, found)
                     steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
-                                      else None, how, (name, found.value) if found.value is not None else None))
+                                      else None, how, ((name, found.value),) if found.value is not None else ()))
+                if all(step.reached is None for step in steps):  # no lever alone: several together
+                    together = combined(methodology, indicator, entry.values, upward[1], body_type)
+                    if together is not None:
+                        steps.append(combined_step(together, item.score))
         rows.append(IndicatorRow(indicator.id, item.score, item.tier, lost, upward[0] if upward else "",
                                  upward[1] if upward else None, steps))
     return rows
@@ -168,31 +193,68 @@ def indicator_rows(methodology: Methodology, submissions, body: str) -> list[Ind
 
 def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indicators: Sequence[str], goal: str,
           label: str):
-    """Raise the given indicators, most points lost first, until `need` points are gained."""
+    """Raise the given indicators, the cheapest first, until `need` points are gained. Cheapest:
+    the least change of the levers per point, each change measured against its whole (appeals
+    against appeals reviewed, citizens against those registered); scores given directly, which
+    no lever of the body changes, come after, the most points lost first."""
     before = next(r for r in evaluate(methodology, submissions) if r.body == body)
     entries, body_type = _entries(submissions, body), _body_type(submissions, body)
+
+    proposed: dict[tuple[str, Fraction], Step] = {}
+
+    def proposal(indicator_id: str, take: Fraction) -> Step:
+        if (indicator_id, take) not in proposed:
+            indicator = methodology.indicator(indicator_id)
+            score = before.indicators[indicator_id].score
+            wanted = score - take if indicator.role == "penalty" else score + take
+            proposed[(indicator_id, take)] = raise_indicator(methodology, entries.get(indicator_id), indicator_id, wanted,
+                                                             body_type)
+        return proposed[(indicator_id, take)]
+
+    def cost(indicator_id: str):
+        step = proposal(indicator_id, min(need, points_lost(methodology, before, indicator_id)))
+        if step.reached is None:
+            return None
+        gained = abs(step.reached - step.score)
+        entry = entries.get(indicator_id)
+        if entry is None or entry.source == DIRECT or not gained:
+            return (1, -points_lost(methodology, before, indicator_id), indicator_id)
+        moved = changed_amounts(methodology.indicator(indicator_id), entry.values, dict(step.changes))
+        return (0, sum((relative for _, _, relative in moved), Fraction(0)) / gained, indicator_id)
+
+    ranked = sorted((c for c in (cost(i) for i in indicators
+                                 if before.indicators[i].score is not None and points_lost(methodology, before, i) > 0)
+                     if c is not None))
     steps, remaining = [], need
-    order = sorted(indicators, key=lambda i: -_lost(methodology, before, i))
-    for indicator_id in order:
+    for _, _, indicator_id in ranked:
         if remaining <= 0:
             break
-        indicator = methodology.indicator(indicator_id)
-        score = before.indicators[indicator_id].score
-        if score is None or _lost(methodology, before, indicator_id) <= 0:
-            continue
-        take = min(remaining, _lost(methodology, before, indicator_id))
-        wanted = score - take if indicator.role == "penalty" else score + take
-        step = raise_indicator(methodology, entries.get(indicator_id), indicator_id, wanted, body_type)
-        if step.reached is None:  # no single input reaches that far: take what the best input gives
+        step = proposal(indicator_id, min(remaining, points_lost(methodology, before, indicator_id)))
+        if step.reached is None:  # no lever reaches that far: take what the best input gives
             continue
         steps.append(step)
-        remaining -= abs(step.reached - score)
+        remaining -= abs(step.reached - step.score)
     after_submissions = apply_steps(submissions, body, steps)
     after = next(r for r in evaluate(methodology, after_submissions) if r.body == body)
-    return Plan(goal, need, steps, before, after, label)
+    return Plan(goal, need, steps, before, after, label, totals=_totals(methodology, entries, steps),
+                direct_scores=sum(1 for step in steps if step.changes and step.changes[0][0] == "score"))
 
 
-def _lost(methodology: Methodology, result, indicator_id: str) -> Fraction:
+def _totals(methodology: Methodology, entries, steps: Sequence[Step]) -> tuple[tuple[str, Fraction], ...]:
+    """What the steps ask in all, unit by unit (a person moved between two parts counted once)."""
+    units: dict[str, Fraction] = {}
+    for step in steps:
+        entry = entries.get(step.indicator)
+        if entry is None or entry.source == DIRECT or not step.changes:
+            continue
+        for unit, amount, _relative in changed_amounts(methodology.indicator(step.indicator), entry.values,
+                                                       dict(step.changes)):
+            units[unit] = units.get(unit, Fraction(0)) + amount
+    return tuple(units.items())
+
+
+def points_lost(methodology: Methodology, result, indicator_id: str) -> Fraction:
+    """The points a body's indicator is short of its best (a penalty's points themselves)."""
     indicator = methodology.indicator(indicator_id)
     score = result.indicators[indicator_id].score
     if score is None:
@@ -259,7 +321,9 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
         after = next(r for r in evaluate(methodology, apply_steps(submissions, body, steps)) if r.body == body)
         # What the plan gains: each indicator raised to its goal (a penalty lowered to it).
         gain = sum((abs(step.goal - step.score) for step in steps), Fraction(0))
-        return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True)]
+        return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True,
+                     _totals(methodology, entries, steps),
+                     sum(1 for step in steps if step.changes and step.changes[0][0] == "score"))]
     raise ValueError(text("whatif.bad_kind", goal=repr(kind)))
 
 
@@ -292,12 +356,22 @@ def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow
         out += ["", *wrapped(text("whatif.to", goal=p.label or p.goal, need=n(p.need)))]
         for step in p.steps:
             out += wrapped(f"{step.indicator} {n(step.score)} → {n(step.reached)}: {step.how}", "  ", "      ")
+        if p.totals or p.direct_scores:
+            out += wrapped(text("whatif.in_all", changes=_in_all(p, n)), "  ", "    ")
         after = p.after
         out += wrapped(text("whatif.then", index_before=n(p.before.index), index_after=n(after.index),
                             rating_before=p.before.rating, rating_after=after.rating, rank_before=p.before.rank,
                             rank_after=after.rank) + ("" if p.reached or p.every_indicator else text("whatif.not_reached")),
                        "", "    ")
     return "\n".join(out) + "\n"
+
+
+def _in_all(p: Plan, n) -> str:
+    """«citizens — 30, appeals — 11; scores given directly: 2»."""
+    parts = [", ".join(f"{term('unit', unit)} — {n(amount)}" for unit, amount in p.totals)] if p.totals else []
+    if p.direct_scores:
+        parts.append(text("whatif.direct_scores", count=p.direct_scores))
+    return "; ".join(parts)
 
 
 CSV_COLUMNS = ("body", "goal", "indicator", "score", "tier", "lost", "target_tier", "target_score", "change", "reached")
@@ -314,6 +388,8 @@ def rows_for_csv(body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan])
         for step in p.steps:
             table.append((body, p.goal, step.indicator, plain(step.score), "", "", "", plain(step.goal), step.how,
                           plain(step.reached) if step.reached is not None else ""))
+        if p.totals or p.direct_scores:  # what the plan asks in all, in the levers' units
+            table.append((body, p.goal, "", "", "", "", "", "", text("whatif.in_all", changes=_in_all(p, plain)).strip(), ""))
     return table
 
 
