@@ -92,14 +92,15 @@ def low_bodies(methodology: Methodology, results: Sequence[BodyResult]) -> list[
     return [r.body for r in results if r.rating is not None and order.index(r.rating) > limit]
 
 
-def build(methodology: Methodology, submissions, body: str, names: dict[str, str]) -> Roadmap:
-    """The roadmap's content for one body of the submissions."""
-    results = evaluate(methodology, submissions)
+def build(methodology: Methodology, submissions, body: str, names: dict[str, str], results=None) -> Roadmap:
+    """The roadmap's content for one body of the submissions (`results`: them evaluated, where
+    a caller has them already)."""
+    results = results or evaluate(methodology, submissions)
     result = next(r for r in results if r.body == body)
     group = [r for r in results if r.body_type == result.body_type]
     entries = next(e for b, _, e in submissions if b == body)
     weak = []
-    for row in what_it_takes.indicator_rows(methodology, submissions, body):
+    for row in what_it_takes.indicator_rows(methodology, submissions, body, results):
         if row.score is None or row.tier == methodology.tier_order[0]:
             continue
         indicator = methodology.indicator(row.indicator)
@@ -125,16 +126,16 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
     required = (methodology.roadmap_below_rating is None or result.index is None
                 or body in low_bodies(methodology, results))
     return Roadmap(body, names.get(body, body), result.body_type, methodology.year, result, len(group), weak, profile,
-                   methodology, _goal(methodology, submissions, body, result), required)
+                   methodology, _goal(methodology, submissions, body, result, results), required)
 
 
-def _goal(methodology: Methodology, submissions, body: str, result: BodyResult) -> Goal | None:
+def _goal(methodology: Methodology, submissions, body: str, result: BodyResult, results) -> Goal | None:
     """The next rating up and what the levers, all together, reach toward it (`what_it_takes.plan`)."""
     ratings = [b.rating for b in methodology.ratings]
     if result.index is None or result.rating not in ratings or ratings.index(result.rating) == 0:
         return None
     wanted = ratings[ratings.index(result.rating) - 1]
-    (found,) = what_it_takes.plan(methodology, submissions, body, "rating", wanted)
+    (found,) = what_it_takes.plan(methodology, submissions, body, "rating", wanted, results)
     return Goal(wanted, found.need, found.after.index, found.after.rating, found.reached)
 
 
@@ -154,7 +155,7 @@ def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
     for result in order:
         if result.index is None:
             continue
-        for weak in build(methodology, submissions, result.body, names).weak:
+        for weak in build(methodology, submissions, result.body, names, results).weak:
             rows.append((result.body, methodology.body_type_label(result.body_type), result.rank, result.rating,
                          text("word.yes" if result.body in required else "word.no", kind="files"),
                          f"{methodology.indicator(weak.indicator).order}. {weak.name}", plain(weak.score),

@@ -159,9 +159,10 @@ class IndicatorRow:
     steps: list[Step]  # one per input that reaches the next tier alone
 
 
-def indicator_rows(methodology: Methodology, submissions, body: str) -> list[IndicatorRow]:
-    """Per indicator: where the body stands and what reaches the next tier."""
-    result = next(r for r in evaluate(methodology, submissions) if r.body == body)
+def indicator_rows(methodology: Methodology, submissions, body: str, results=None) -> list[IndicatorRow]:
+    """Per indicator: where the body stands and what reaches the next tier (`results`: the
+    submissions already evaluated, as a report shares them between its sheets)."""
+    result = next(r for r in results or evaluate(methodology, submissions) if r.body == body)
     entries, body_type = _entries(submissions, body), _body_type(submissions, body)
     rows = []
     for indicator in methodology.indicators:
@@ -192,12 +193,12 @@ def indicator_rows(methodology: Methodology, submissions, body: str) -> list[Ind
 
 
 def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indicators: Sequence[str], goal: str,
-          label: str):
+          label: str, results):
     """Raise the given indicators, the cheapest first, until `need` points are gained. Cheapest:
     the least change of the levers per point, each change measured against its whole (appeals
     against appeals reviewed, citizens against those registered); scores given directly, which
     no lever of the body changes, come after, the most points lost first."""
-    before = next(r for r in evaluate(methodology, submissions) if r.body == body)
+    before = next(r for r in results if r.body == body)
     entries, body_type = _entries(submissions, body), _body_type(submissions, body)
 
     proposed: dict[tuple[str, Fraction], Step] = {}
@@ -234,10 +235,17 @@ def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indi
             continue
         steps.append(step)
         remaining -= abs(step.reached - step.score)
-    after_submissions = apply_steps(submissions, body, steps)
-    after = next(r for r in evaluate(methodology, after_submissions) if r.body == body)
+    after = _rescored(methodology, submissions, body, steps)
     return Plan(goal, need, steps, before, after, label, totals=_totals(methodology, entries, steps),
                 direct_scores=sum(1 for step in steps if step.changes and step.changes[0][0] == "score"))
+
+
+def _rescored(methodology: Methodology, submissions, body: str, steps: Sequence[Step]):
+    """The body's result with every step applied: its group (ЦГО or МИО) scored again, which
+    is all a rank depends on."""
+    body_type = _body_type(submissions, body)
+    group = [s for s in submissions if s[1] == body_type]
+    return next(r for r in evaluate(methodology, apply_steps(group, body, steps)) if r.body == body)
 
 
 def _totals(methodology: Methodology, entries, steps: Sequence[Step]) -> tuple[tuple[str, Fraction], ...]:
@@ -262,9 +270,10 @@ def points_lost(methodology: Methodology, result, indicator_id: str) -> Fraction
     return score if indicator.role == "penalty" else indicator.maximum - score
 
 
-def plan(methodology: Methodology, submissions, body: str, kind: str, value: str) -> list[Plan]:
-    """The proposals that reach `kind value` (tier, letter, rating or rank)."""
-    results = evaluate(methodology, submissions)
+def plan(methodology: Methodology, submissions, body: str, kind: str, value: str, results=None) -> list[Plan]:
+    """The proposals that reach `kind value` (tier, letter, rating or rank); `results`: the
+    submissions already evaluated."""
+    results = results or evaluate(methodology, submissions)
     me = next(r for r in results if r.body == body)
     if kind in ("rating", "rank") and me.index is None:
         orders = order_ranges([methodology.indicator(i).order for i in me.missing])
@@ -279,7 +288,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
             raise ValueError(text("whatif.bad_rating", value=repr(value), known=", ".join(b.rating for b in methodology.ratings)))
         need = max(band.lower - me.index, Fraction(0))
         return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}",
-                      text("whatif.goal_rating", value=value))]
+                      text("whatif.goal_rating", value=value), results)]
     if kind == "rank":
         if not str(value).strip().isdigit():
             raise ValueError(text("whatif.bad_rank_number", value=repr(value)))
@@ -291,7 +300,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
                                   type=methodology.body_type_label(me.body_type, language())))
         need = max(others[rank - 1] - me.index, Fraction(0)) if rank <= len(others) else Fraction(0)
         return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rank {rank}",
-                      text("whatif.goal_rank", value=rank))]
+                      text("whatif.goal_rank", value=rank), results)]
     if kind == "letter":
         plans = []
         for criterion in methodology.criteria:
@@ -304,7 +313,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
                 continue
             plans.append(_gain(methodology, submissions, body, edge - score, criterion.indicators,
                                f"{criterion.id} letter {value}", text("whatif.goal_letter", criterion=criterion.id,
-                                                                      value=value)))
+                                                                      value=value), results))
         return plans
     if kind == "tier":
         if value not in methodology.tier_order:
@@ -318,7 +327,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
                 continue
             goal = tier_entry(methodology, indicator, value)
             steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
-        after = next(r for r in evaluate(methodology, apply_steps(submissions, body, steps)) if r.body == body)
+        after = _rescored(methodology, submissions, body, steps)
         # What the plan gains: each indicator raised to its goal (a penalty lowered to it).
         gain = sum((abs(step.goal - step.score) for step in steps), Fraction(0))
         return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True,

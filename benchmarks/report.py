@@ -1,0 +1,68 @@
+"""How long `openness report` and a prefilled `openness template` take against their floor,
+`openness scores` of the same input: whole processes, start-up included, median of --repeat
+runs each, run in turn so that the machine's drift falls on all alike.
+
+Two inputs as long tables: the published 2025 scores (all given directly) and seeded raw
+inputs for every body and indicator (where what-if and the roadmaps have levers to move).
+
+    python benchmarks/report.py [--repeat 5]
+"""
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def inputs(folder: Path) -> dict[str, Path]:
+    """The two inputs as long tables: the published scores and seeded raw inputs."""
+    from openness_xl import reference
+    from openness_xl.bodies import registry
+    from openness_xl.methodology import load
+    from openness_xl.output import inputs_csv
+    from tests import native_cases as nc
+
+    methodology = load(2025)
+    published, raw = folder / "published.csv", folder / "raw.csv"
+    published.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    rows = nc.long_table_rows(methodology, registry(2025), random.Random(4), absent=0.0, direct=0.0, always=())
+    raw.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
+    return {"published 2025 scores": published, "seeded raw inputs": raw}
+
+
+def run(arguments: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "openness_xl.cli", *arguments, "--force"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        for label, given in inputs(out).items():
+            commands = {"scores": ["scores", str(given), "-o", str(out / "s.csv")],
+                        "report": ["report", str(given), "-o", str(out / "r.xlsx")],
+                        "template": ["template", str(given), "-o", str(out / "t.xlsx")]}
+            times: dict[str, list[float]] = {name: [] for name in commands}
+            for _ in range(args.repeat):
+                for name, arguments in commands.items():
+                    times[name].append(run(arguments))
+            floor = statistics.median(times["scores"])
+            print(f"{label}: median of {args.repeat} whole-process runs")
+            for name, values in times.items():
+                median = statistics.median(values)
+                print(f"  openness {name:<9} {median:6.2f} s  ({median / floor:4.1f}× scores)")
+
+
+if __name__ == "__main__":
+    main()
