@@ -359,6 +359,13 @@ CASES = [
           ("with text and a blank", "body;plan\nМЗ;abc\nМЮ;\n", "cp1251", ("plans.csv, row 2", "got 'abc'", "row 3", "blank")),
           ("without the plan column", "body,plans\nМЗ,1\n", "utf-8", ("plans.csv", "missing plan")),
           ("with an unknown body", "body,plan\nЗЗЗ,4\n", "utf-8", ("plans.csv, row 2", "unknown body")))],
+    Case("a UTF-16 methodology", lambda f: ["scores", "--methodology", write_bytes(
+        f, "m.toml", Path(METHODOLOGY.path).read_text(encoding="utf-8").encode("utf-16"))], 2, ("m.toml", "UTF-16")),
+    Case("a cp1251 methodology", lambda f: ["scores", "--methodology", write_bytes(
+        f, "m.toml", Path(METHODOLOGY.path).read_text(encoding="utf-8").encode("cp1251", errors="replace"))], 2,
+         ("m.toml", "not UTF-8 text (byte 0x")),
+    Case("a sparse 3 GB methodology", lambda f: ["scores", "--methodology", sparse(f, "m.toml", 3 * 1024 ** 3)], 2,
+         ("m.toml", "more than a methodology file may be")),
     Case("a sparse 2 GB --plans file", lambda f: [*extract(f), "--plans", sparse(f, "plans.csv", 2 * 1024 ** 3), "-o", "i.csv"], 2,
          ("plans.csv", "larger than 1,048,576 bytes")),
     Case("output over --plans", lambda f: [*extract(f), "--plans", write_bytes(f, "plans.csv", "body,plan\nМЗ,1\n".encode()),

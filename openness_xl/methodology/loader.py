@@ -44,15 +44,29 @@ def available_years() -> list[int]:
     return sorted(int(p.stem) for p in HERE.glob("*.toml") if p.stem.isdigit())
 
 
+# A methodology is some 50 KB; read no more than this, so that a huge file is refused unread.
+MAX_BYTES = 2 * 1024 * 1024
+
+
 @lru_cache(maxsize=8)
 def load(year_or_path: int | str | Path = 2025) -> Methodology:
     """Load and validate a methodology: a year shipped with the package, or a TOML path."""
     path = Path(year_or_path) if not isinstance(year_or_path, int) else HERE / f"{year_or_path}.toml"
     if not path.exists():
         raise FileNotFoundError(T("loader.no_file", path=path, years=", ".join(map(str, available_years()))))
-    raw_bytes = path.read_bytes()
+    with open(path, "rb") as handle:
+        raw_bytes = handle.read(MAX_BYTES + 1)
+    if len(raw_bytes) > MAX_BYTES:
+        raise MethodologyError(path, [T("loader.too_large", size=f"{path.stat().st_size:,}", limit=f"{MAX_BYTES:,}")])
+    if raw_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise MethodologyError(path, [T("loader.not_utf8", encoding="UTF-16")])
     try:
-        data = tomllib.loads(raw_bytes.decode("utf-8"), parse_float=Decimal)
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MethodologyError(path, [T("loader.not_utf8", encoding=f"byte {raw_bytes[error.start]:#04x} at {error.start}")]) \
+            from None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise MethodologyError(path, [T("loader.not_toml", error=error)]) from None
     return parse(data, path=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
