@@ -186,8 +186,8 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
     except (*DAMAGED, ValueError) as error:
         # openpyxl reads sheets lazily, so a damaged part (or a value such as NaN that no
         # spreadsheet writes) only shows while its rows are read.
-        raise stored_number_problem(path, source) or _file_problem(
-            source, "damaged", error=f"{type(error).__name__}: {error}") from None
+        named = stored_number_problem(path, source) if isinstance(error, ValueError) else None
+        raise named or _file_problem(source, "damaged", error=f"{type(error).__name__}: {error}") from None
     finally:
         workbook.close()
         formulas.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,6 +131,13 @@ def bad_stored_number(path: Path | str) -> tuple[str, str] | None:
     stops at it without saying where), as (its name «Sheet!D5», what is wrong with it), or
     None. For an archive that `inspect` passed: its parts are bounded, and read with
     defusedxml, one element at a time."""
+    try:
+        return _bad_stored_number(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, KeyError, OSError):
+        return None  # a damaged file: the caller's own message says so
+
+
+def _bad_stored_number(path: Path | str) -> tuple[str, str] | None:
     from defusedxml.ElementTree import fromstring, iterparse
 
     with zipfile.ZipFile(path) as archive:

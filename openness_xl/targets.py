@@ -331,7 +331,7 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
     month) people moved from one part to another. Every order of two and of three moves is
     tried (of more only where fewer do not reach): each move as far as it goes until the next
     reaches the goal, then each earlier one brought back as far as the others allow; then for
-    each pair every whole amount of the first between those corners (`_between_corners`).
+    each pair whole amounts of the first between those corners (`_between_corners`).
     Every candidate is scored exactly; the least change wins, each move measured against its
     whole (so that requests and citizens compare), then the score nearest the goal. Checked
     against every combination on small cases (tests/test_targets.py): always a proposal where
@@ -353,8 +353,10 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
 
         def rate(move: _Move) -> Fraction:
             far = _far_end(indicator, values, move)
+            if not far:
+                return Fraction(0)
             end = _score(methodology, indicator, move.apply(values, far), body_type)
-            return abs((end if end is not None else now) - now) / (far / _scale(indicator, values, move)) if far else Fraction(0)
+            return abs((end if end is not None else now) - now) / (far / _scale(indicator, values, move))
 
         orders = [tuple(sorted(moves, key=lambda move: (-rate(move), move.name)))]
     else:

@@ -1,7 +1,8 @@
 """`openness whatif BODY`: what it takes a body to climb — per indicator and to a target.
 
 Per indicator: the score, the points lost, the next tier and the change of each input that
-reaches it on its own (`targets.py`), or where none does, of several together. To a target (`--to`):
+reaches it on its own (`targets.py`), or where none does, of several together. To a target
+(`--to`):
 
 * `tier T` — every indicator below tier T raised to it;
 * `letter L` — every criterion below letter L raised to L's lower edge;
@@ -156,7 +157,7 @@ class IndicatorRow:
     lost: Fraction | None
     next_tier: str
     next_goal: Fraction | None
-    steps: list[Step]  # one per input that reaches the next tier alone
+    steps: list[Step]  # one per lever (reaching the next tier alone or saying why not), then any combined
 
 
 def indicator_rows(methodology: Methodology, submissions, body: str, results=None) -> list[IndicatorRow]:
