@@ -286,24 +286,30 @@ SCAN_STEPS = 64
 def _between_corners(methodology: Methodology, indicator: Indicator, values: dict, moves, goal: Fraction, body_type,
                      best: Fraction, cache: dict) -> list:
     """Where the score is a product (requests notified in time × citizens received), the least
-    change may lie between the corners: for each pair, whole amounts of the first move that
-    could still beat `best`, with the least of the second that reaches — every amount up to
-    SCAN_STEPS of them, else every n-th and then every one around the best of those."""
+    change may lie between the corners: for each move, whole amounts of it that could still
+    beat `best`, each with the other moves filled as `_filled` fills them (one or two, in
+    either order) — every amount up to SCAN_STEPS of them, else every n-th and then every one
+    around the best of those."""
     found = []
 
-    def tried(first: _Move, second: _Move, k: int):
+    def tried(first: _Move, k: int) -> list:
         moved = first.apply(values, Fraction(k))
-        least = _least(methodology, indicator, moved, second, goal, body_type, cache)
-        if least is None:
-            return None
-        changed = second.apply(moved, least)
-        score = _score(methodology, indicator, changed, body_type)
-        if score is None or not reaches(indicator, score, goal):
-            return None
-        effort = Fraction(k) / _scale(indicator, values, first) + least / _scale(indicator, values, second)
-        return effort, abs(score - goal), {first: Fraction(k), second: least}, changed, score
+        rest = [m for m in moves if m != first]
+        out = []
+        for order in (o for size in (1, 2) for o in permutations(rest, size)):
+            filled = _filled(methodology, indicator, moved, order, goal, body_type, cache)
+            if filled is None:
+                continue
+            amounts, changed = filled
+            score = _score(methodology, indicator, changed, body_type)
+            if score is None or not reaches(indicator, score, goal):
+                continue
+            effort = Fraction(k) / _scale(indicator, values, first) + sum(
+                (amount / _scale(indicator, values, move) for move, amount in amounts.items()), Fraction(0))
+            out.append((effort, abs(score - goal), {first: Fraction(k), **amounts}, changed, score))
+        return out
 
-    for first, second in permutations(moves, 2):
+    for first in moves:
         if first.source is None and indicator.input(first.name).type != "integer":
             continue
         # Past best × scale the first move alone costs more than the best found.
@@ -311,14 +317,14 @@ def _between_corners(methodology: Methodology, indicator: Indicator, values: dic
         if last < 1:
             continue
         stride = max(1, last // SCAN_STEPS)
-        coarse = [c for c in (tried(first, second, k) for k in range(stride, last + 1, stride)) if c]
+        coarse = [c for k in range(stride, last + 1, stride) for c in tried(first, k)]
         if not coarse:
             continue
         found += coarse
         if stride > 1:
             centre = int(min(coarse, key=lambda c: (c[0], c[1]))[2][first])
-            found += [c for c in (tried(first, second, k) for k in range(max(1, centre - stride + 1),
-                                                                          min(last, centre + stride - 1) + 1)) if c]
+            found += [c for k in range(max(1, centre - stride + 1), min(last, centre + stride - 1) + 1)
+                      for c in tried(first, k)]
     return found
 
 
@@ -330,12 +336,14 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
     direction that helps, and for the parts of one whole (received on the set date or within a
     month) people moved from one part to another. Every order of two and of three moves is
     tried (of more only where fewer do not reach): each move as far as it goes until the next
-    reaches the goal, then each earlier one brought back as far as the others allow; then for
-    each pair whole amounts of the first between those corners (`_between_corners`).
-    Every candidate is scored exactly; the least change wins, each move measured against its
-    whole (so that requests and citizens compare), then the score nearest the goal. Checked
-    against every combination on small cases (tests/test_targets.py): always a proposal where
-    one exists, the least change in 99 % of them and within 6 % in the rest."""
+    reaches the goal, then each earlier one brought back as far as the others allow; then whole
+    amounts of each move between those corners, the others filled around it
+    (`_between_corners`). Every candidate is scored exactly; the least change wins, each move
+    measured against its whole (so that requests and citizens compare), then the score nearest
+    the goal. Checked against every combination on small cases (tests/test_targets.py): a
+    proposal wherever one exists, and the least change of all. Where a move spans more than
+    SCAN_STEPS whole amounts the scan between corners is coarse, then refined around its
+    best: the proposal is exact and reaches the goal, its least change is then not proven."""
     values = {k: Fraction(v) for k, v in values.items()}
     if reaches(indicator, compute(methodology, indicator, values, body_type), goal):
         return None
