@@ -279,6 +279,23 @@ def changed_amounts(indicator: Indicator, values: Mapping[str, Fraction],
     return out
 
 
+def _candidate(methodology: Methodology, indicator: Indicator, values: dict, start: dict, order, goal: Fraction,
+               body_type, cache: dict, made: dict | None = None, trim: bool = True):
+    """The moves of `order` filled from `start` (`values` with the moves `made` already made),
+    scored: (change against the wholes, distance from the goal, every move's amount, the inputs
+    so changed, their score), or None where they do not reach the goal."""
+    filled = _filled(methodology, indicator, start, order, goal, body_type, cache, trim)
+    if filled is None:
+        return None
+    amounts, changed = filled
+    score = _score(methodology, indicator, changed, body_type)
+    if score is None or not reaches(indicator, score, goal):
+        return None
+    amounts = {**(made or {}), **amounts}
+    effort = sum((amount / _scale(indicator, values, move) for move, amount in amounts.items()), Fraction(0))
+    return effort, abs(score - goal), amounts, changed, score
+
+
 # Whole amounts of one move tried between the corners of a pair, at most (see _between_corners).
 SCAN_STEPS = 64
 
@@ -297,16 +314,9 @@ def _between_corners(methodology: Methodology, indicator: Indicator, values: dic
         rest = [m for m in moves if m != first]
         out = []
         for order in (o for size in (1, 2) for o in permutations(rest, size)):
-            filled = _filled(methodology, indicator, moved, order, goal, body_type, cache)
-            if filled is None:
-                continue
-            amounts, changed = filled
-            score = _score(methodology, indicator, changed, body_type)
-            if score is None or not reaches(indicator, score, goal):
-                continue
-            effort = Fraction(k) / _scale(indicator, values, first) + sum(
-                (amount / _scale(indicator, values, move) for move, amount in amounts.items()), Fraction(0))
-            out.append((effort, abs(score - goal), {first: Fraction(k), **amounts}, changed, score))
+            found = _candidate(methodology, indicator, values, moved, order, goal, body_type, cache, {first: Fraction(k)})
+            if found:
+                out.append(found)
         return out
 
     for first in moves:
@@ -372,15 +382,10 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
     for order in orders:
         if scored and len(order) > 3:
             break  # orders of up to three moves compared; more only where fewer do not reach
-        found = _filled(methodology, indicator, values, order, goal, body_type, cache, trim=not indicator.kind.additive)
-        if found is None:
-            continue
-        amounts, changed = found
-        score = _score(methodology, indicator, changed, body_type)
-        if score is None or not reaches(indicator, score, goal):
-            continue
-        effort = sum((amount / _scale(indicator, values, move) for move, amount in amounts.items()), Fraction(0))
-        scored.append((effort, abs(score - goal), amounts, changed, score))
+        found = _candidate(methodology, indicator, values, values, order, goal, body_type, cache,
+                           trim=not indicator.kind.additive)
+        if found:
+            scored.append(found)
     if not scored:
         return None
     if not indicator.kind.additive:
