@@ -1,8 +1,9 @@
 """Bad input, as a new user or an attacker would give it, through the real command line.
 
 Every case runs `openness` in a subprocess with a time limit (a hang fails instead of
-blocking CI) and checks four things: the exit code, a message naming the place, every input
-file's SHA-256 unchanged, and no partial output or temporary file left behind.
+blocking CI) and checks five things: the exit code, a message naming the place, every input
+file's SHA-256 unchanged, no partial output or temporary file left behind, and the command's
+peak memory under 1 GB whatever its input claims.
 """
 import hashlib
 import subprocess
@@ -33,12 +34,22 @@ class Case:
     outputs: tuple[str, ...] = field(default=())  # files the command may leave
 
 
+# The command runs under a small parent that writes the command's peak memory (KB) to a file.
+PEAK = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[2:]); "
+        "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+        "sys.exit(done.returncode)")
+# No case may take more, whatever its file claims (a sparse 256 MB file, a billion samples).
+MEMORY_LIMIT_KB = 1024 * 1024
+
+
 def run_case(case: Case, folder: Path):
     args = case.make(folder)
     before = {p.name: digest(p) for p in folder.iterdir() if p.is_file()}
-    result = subprocess.run([sys.executable, "-m", "openness_xl.cli", *args], cwd=folder, capture_output=True,
-                            text=True, timeout=TIME_LIMIT)
+    peak = folder.parent / f"{folder.name}.peak"  # beside the folder: nothing may be left inside it
+    result = subprocess.run([sys.executable, "-c", PEAK, str(peak), sys.executable, "-m", "openness_xl.cli", *args],
+                            cwd=folder, capture_output=True, text=True, timeout=TIME_LIMIT)
     after = {p.name: digest(p) for p in folder.iterdir() if p.is_file()}
+    result.peak_kb = int(peak.read_text())
     return result, before, after
 
 
@@ -399,6 +410,8 @@ def test_bad_input(case, tmp_path):
     message = result.stdout + result.stderr
     assert result.returncode == case.code, message
     assert "Traceback" not in message, message
+    assert result.peak_kb < MEMORY_LIMIT_KB, f"peak memory {result.peak_kb:,} KB"
+    print(f"\n{case.name}: peak {result.peak_kb // 1024} MB")
     flat = " ".join(message.split())  # diagnostics are wrapped to the terminal
     for fragment in case.says:
         assert fragment in message or fragment in flat, (fragment, message)
