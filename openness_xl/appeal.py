@@ -179,22 +179,19 @@ def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def _xlsx_records(path: Path, warnings: list[str] | None = None) -> list[tuple[str, list[Any]]]:
-    from .safe_xlsx import UnsafeWorkbook, bad_stored_number, open_workbook, present_rows
+    from .safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
 
     try:
         workbook, notes = open_workbook(path)
         if warnings is not None:
             warnings.extend(notes)
     except UnsafeWorkbook as error:
-        raise AppealErrors([Problem(str(path), "file", str(error))]) from None
+        raise AppealErrors([Problem(str(path), "file", error.reason)]) from None
     try:
         sheet = workbook["appeals"] if "appeals" in workbook.sheetnames else workbook.worksheets[0]
         return [(f"{sheet.title}!A{n}", list(values)) for n, values in present_rows(sheet)]
-    except ValueError:
-        found = bad_stored_number(path)  # NaN in a cell: openpyxl stops there without saying where
-        if found is None:
-            raise
-        raise AppealErrors([Problem(str(path), *found)]) from None
+    except (*DAMAGED, ValueError) as error:
+        raise AppealErrors([Problem(str(path), *unreadable(path, error))]) from None
     finally:
         workbook.close()
 

@@ -10,8 +10,6 @@ import csv
 import difflib
 import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,9 +24,6 @@ from .values import (ValueProblem, cell_name, check_relations, fraction_warning,
 COLUMNS = ("body", "indicator", "field", "value")
 SCORE_FIELD = "score"
 MAX_CSV_BYTES = 100 * 1024 * 1024
-# What a damaged .xlsx raises while its parts are read: a lying CRC or size, broken deflate
-# data, a part cut short, XML that does not parse.
-DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError)
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,8 @@ class Problem:
     def __str__(self) -> str:
         body = (text("where.body_named", body=self.body, name=self.body_name) if self.body_name
                 else self.body and text("where.body", body=self.body))
-        place = self.source if self.named else f"{self.source}, {_location(self.location)}"
+        # The message names the cell itself, or is about the file as a whole.
+        place = self.source if self.named or self.location == "file" else f"{self.source}, {_location(self.location)}"
         where = ", ".join(x for x in (place, body,
                                       self.indicator and text("where.indicator", indicator=self.indicator),
                                       not self.named and self.field and text("where.field", field=self.field)) if x)
@@ -94,14 +90,6 @@ def _location(location: str) -> str:
     if sep and row.startswith("row "):
         return text("where.row_column", row=row[4:], column=column)
     return location
-
-
-def stored_number_problem(path: Path, source: str) -> InputErrors | None:
-    """The error naming the cell of a number no spreadsheet writes (NaN), where one is the cause."""
-    from .safe_xlsx import bad_stored_number
-
-    found = bad_stored_number(path)
-    return None if found is None else InputErrors([Problem(source, *found)])
 
 
 def _file_problem(source: str, key: str, **fields) -> InputErrors:
@@ -170,14 +158,14 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
                    name: str | None = None) -> list[Row]:
     """The rows of an .xlsx: a filled input template, or the long table on a sheet named
     `inputs` (else on the first sheet). InputErrors for a template that lost data."""
-    from .safe_xlsx import UnsafeWorkbook, open_workbook
+    from .safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, unreadable
 
     source = name or str(path)
     try:
         workbook, notes = open_workbook(path)
         formulas, _ = open_workbook(path, formulas=True)
     except UnsafeWorkbook as error:
-        raise InputErrors([Problem(source, "file", str(error))]) from None
+        raise InputErrors([Problem(source, "file", error.reason)]) from None
     warnings.extend(notes)
     try:
         return _xlsx_rows(source, workbook, formulas, methodology, bodies)
@@ -186,8 +174,7 @@ def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bo
     except (*DAMAGED, ValueError) as error:
         # openpyxl reads sheets lazily, so a damaged part (or a value such as NaN that no
         # spreadsheet writes) only shows while its rows are read.
-        named = stored_number_problem(path, source) if isinstance(error, ValueError) else None
-        raise named or _file_problem(source, "damaged", error=f"{type(error).__name__}: {error}") from None
+        raise InputErrors([Problem(source, *unreadable(path, error))]) from None
     finally:
         workbook.close()
         formulas.close()

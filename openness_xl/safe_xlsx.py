@@ -21,6 +21,10 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 
 
+# What a damaged .xlsx raises while its parts are read: a lying CRC or size, broken deflate
+# data, a part cut short, XML that does not parse.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError)
+
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -42,7 +46,11 @@ def sniff(path: Path | str) -> str:
 
 
 class UnsafeWorkbook(ValueError):
-    """A workbook refused before parsing; the message says which limit it broke."""
+    """A workbook refused before parsing; `reason` says which limit it broke."""
+
+    def __init__(self, path: Path | str | None, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(reason if path is None else f"{path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -58,21 +66,21 @@ def inspect(path: Path | str, max_members: int = MAX_MEMBERS, max_uncompressed: 
     path = Path(path)
     kind = sniff(path)
     if kind != "zip":
-        raise UnsafeWorkbook(f"{path}: {not_xlsx(kind)}")
+        raise UnsafeWorkbook(path, not_xlsx(kind))
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise UnsafeWorkbook(f"{path}: {text('xlsx.cut_short')}") from None
+        raise UnsafeWorkbook(path, text('xlsx.cut_short')) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > max_members:
-            raise UnsafeWorkbook(f"{path}: {text('xlsx.too_many_parts', parts=len(infos), limit=max_members)}")
+            raise UnsafeWorkbook(path, text('xlsx.too_many_parts', parts=len(infos), limit=max_members))
         total = sum(i.file_size for i in infos)
         if total > max_uncompressed:
-            raise UnsafeWorkbook(f"{path}: {text('xlsx.too_large', size=f'{total:,}', limit=f'{max_uncompressed:,}')}")
+            raise UnsafeWorkbook(path, text('xlsx.too_large', size=f'{total:,}', limit=f'{max_uncompressed:,}'))
         for info in infos:
             if info.compress_size and info.file_size / info.compress_size > max_ratio and info.file_size > 1_000_000:
-                raise UnsafeWorkbook(f"{path}: " + text("xlsx.ratio", part=info.filename, size=f"{info.file_size:,}",
+                raise UnsafeWorkbook(path, text("xlsx.ratio", part=info.filename, size=f"{info.file_size:,}",
                                                         ratio=info.file_size // info.compress_size, limit=max_ratio))
         names = [i.filename for i in infos]
     warnings = []
@@ -93,7 +101,7 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
     from openpyxl import xml as openpyxl_xml
 
     if not openpyxl_xml.DEFUSEDXML:
-        raise UnsafeWorkbook(text("xlsx.no_defusedxml"))
+        raise UnsafeWorkbook(None, text("xlsx.no_defusedxml"))
     inspection = inspect(path, **limits)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=not formulas, keep_links=False)
@@ -101,7 +109,7 @@ def open_workbook(path: Path | str, formulas: bool = False, **limits):
         root = error
         while root.__cause__ or root.__context__:
             root = root.__cause__ or root.__context__
-        raise UnsafeWorkbook(f"{path}: {text('xlsx.refused', error=f'{type(root).__name__}: {root}')}") from None
+        raise UnsafeWorkbook(path, text('xlsx.refused', error=f'{type(root).__name__}: {root}')) from None
     return workbook, list(inspection.warnings)
 
 
@@ -120,6 +128,14 @@ def present_rows(sheet, formats: bool = False):
             yield number, row
 
 
+def unreadable(path: Path | str, error: Exception) -> tuple[str, str]:
+    """Where and why the rows of an opened workbook could not be read, given what reading
+    them raised (one of DAMAGED or a ValueError): the cell of a number no spreadsheet writes,
+    which openpyxl stops at without saying where, or else "file" and the damage."""
+    found = bad_stored_number(path) if isinstance(error, ValueError) else None
+    return found or ("file", text("xlsx.damaged", error=f"{type(error).__name__}: {error}"))
+
+
 # A number as spreadsheets store one in a cell's <v>: finite, in plain or E notation.
 _STORED_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -133,7 +149,7 @@ def bad_stored_number(path: Path | str) -> tuple[str, str] | None:
     defusedxml, one element at a time."""
     try:
         return _bad_stored_number(path)
-    except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, KeyError, OSError):
+    except (*DAMAGED, KeyError, OSError):
         return None  # a damaged file: the caller's own message says so
 
 

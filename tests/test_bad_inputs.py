@@ -190,16 +190,21 @@ def record_of_another_year(folder):
     return [*args, "--strict", "-o", "inputs.csv"]
 
 
-def lying_crc(folder: Path) -> list[str]:
-    """A template whose zip headers give a wrong CRC for one sheet (read only when its rows are)."""
+def lie_about_crc(path: Path, part: str) -> Path:
+    """`path` with its zip headers giving a wrong CRC for `part` (noticed only when read)."""
     import zipfile
 
-    source = template_file(folder, name="good.xlsx")
-    with zipfile.ZipFile(source) as archive:
-        crc = archive.getinfo("xl/worksheets/sheet2.xml").CRC.to_bytes(4, "little")
-    data = source.read_bytes().replace(crc, bytes(b ^ 0xFF for b in crc))
-    source.unlink()
-    write_bytes(folder, "t.xlsx", data)
+    with zipfile.ZipFile(path) as archive:
+        crc = archive.getinfo(part).CRC.to_bytes(4, "little")
+    data = path.read_bytes()
+    assert data.count(crc) == 2  # the local header and the central directory
+    path.write_bytes(data.replace(crc, bytes(b ^ 0xFF for b in crc)))
+    return path
+
+
+def lying_crc(folder: Path) -> list[str]:
+    """A template whose zip headers give a wrong CRC for one sheet (read only when its rows are)."""
+    lie_about_crc(template_file(folder, name="t.xlsx"), "xl/worksheets/sheet2.xml")
     return ["check", "t.xlsx"]
 
 
@@ -239,17 +244,22 @@ def sparse(folder: Path, name: str, size: int) -> str:
     return name
 
 
+def workbook_of(folder: Path, name: str, sheet: str, rows: list[list]) -> str:
+    """A workbook of `rows` on one sheet, saved by openpyxl."""
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    for row in rows:
+        book.active.append(row)
+    book.save(folder / name)
+    return name
+
+
 def workbook_with_nan(folder: Path, name: str, sheet: str, rows: list[list]) -> str:
     """A workbook of `rows` whose cell B2 (a number) holds NaN, as only a program writes it."""
     import re
     import zipfile
 
-    book = openpyxl.Workbook()
-    book.active.title = sheet
-    for row in rows:
-        book.active.append(row)
-    book.active["B2"] = 1
-    book.save(folder / name)
+    workbook_of(folder, name, sheet, [rows[0], [rows[1][0], 1, *rows[1][2:]], *rows[2:]])
     with zipfile.ZipFile(folder / name) as archive:
         parts = {n: archive.read(n) for n in archive.namelist()}
     part = "xl/worksheets/sheet1.xml"
@@ -261,21 +271,43 @@ def workbook_with_nan(folder: Path, name: str, sheet: str, rows: list[list]) -> 
     return name
 
 
-def records_with_nan(folder: Path) -> list[str]:
+def receptions_workbook(folder: Path, make) -> list[str]:
+    """A synthetic extract whose receptions come as a workbook made by `make(folder, name, sheet, rows)`."""
     import csv
 
     args = extract(folder)
     with (folder / "receptions.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    return [args[0], args[1], workbook_with_nan(folder, "receptions.xlsx", "receptions", rows)]
+    return [args[0], args[1], make(folder, "receptions.xlsx", "receptions", rows)]
 
 
-def appeal_log_with_nan(folder: Path) -> list[str]:
+def appeal_log(folder: Path, make, appeals: int = 1) -> list[str]:
+    """`openness appeal report` over a log of `appeals` appeals, as a workbook made by `make`."""
     from openness_xl.appeal import template_csv
 
     header = template_csv().splitlines()[0].split(",")
-    log = workbook_with_nan(folder, "log.xlsx", "appeals", [header, ["1"] + [""] * (len(header) - 1)])
+    log = make(folder, "log.xlsx", "appeals", [header, *[[str(n)] + [""] * (len(header) - 1) for n in range(1, appeals + 1)]])
     return ["appeal", "report", csv_file(folder, GOOD_CSV), log]
+
+
+def records_with_nan(folder: Path) -> list[str]:
+    return receptions_workbook(folder, workbook_with_nan)
+
+
+def appeal_log_with_nan(folder: Path) -> list[str]:
+    return appeal_log(folder, workbook_with_nan)
+
+
+def records_with_lying_crc(folder: Path) -> list[str]:
+    args = receptions_workbook(folder, workbook_of)
+    lie_about_crc(folder / "receptions.xlsx", "xl/worksheets/sheet1.xml")
+    return args
+
+
+def appeal_log_with_lying_crc(folder: Path) -> list[str]:
+    args = appeal_log(folder, workbook_of, appeals=5000)  # long enough that the sheet is read only with its rows
+    lie_about_crc(folder / "log.xlsx", "xl/worksheets/sheet1.xml")
+    return args
 
 
 def appeals_edited(edit):
@@ -308,6 +340,9 @@ CASES = [
     Case("NaN in a cell of an appeal log", appeal_log_with_nan, 2, ("log.xlsx, appeals!B2", "'NaN'")),
     Case("a boolean rating column", boolean_rating, 2, ("appeals.parquet", "rating", "BOOLEAN")),
     Case("a zip whose headers lie about a CRC", lying_crc, 2, ("t.xlsx", "damaged", "CRC")),
+    Case("a records workbook whose headers lie about a CRC", records_with_lying_crc, 2,
+         ("receptions.xlsx", "damaged", "CRC")),
+    Case("an appeal log whose headers lie about a CRC", appeal_log_with_lying_crc, 2, ("log.xlsx", "damaged", "CRC")),
     Case("a record of 2034 in a 2025 extract", record_of_another_year, 2, ("outside the assessment year 2025", "A1")),
     Case("a percent shown as 85 % stored as 0.85", percent_formatted, 2,
          ("Обратная связь!", f"{FIRST_BODY_ROW + 1}", "85 %", "type 85")),

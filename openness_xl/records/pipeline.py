@@ -155,8 +155,7 @@ def _source_sql(connection, path: Path, name: str, workdir: Path, notes: list[st
 def _register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
     import pyarrow as pa
 
-    from ..inputs import DAMAGED
-    from ..safe_xlsx import UnsafeWorkbook, bad_stored_number, open_workbook, present_rows
+    from ..safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
 
     try:
         workbook, warnings = open_workbook(path)
@@ -172,10 +171,8 @@ def _register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
                 value = row[position] if position < len(row) else None
                 columns[position].append(None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value)))
     except (*DAMAGED, ValueError) as error:
-        found = bad_stored_number(path)  # NaN in a cell: openpyxl stops there without saying where
-        if found is not None:
-            raise RecordError(f"{path}, {found[0]}: {found[1]}") from None
-        raise RecordError(T("records.read.damaged", path=path, error=f"{type(error).__name__}: {error}")) from None
+        location, message = unreadable(path, error)
+        raise RecordError(f"{path}: {message}" if location == "file" else f"{path}, {location}: {message}") from None
     finally:
         workbook.close()
     table = pa.table({h: pa.array(c, type=pa.string()) for h, c in zip(header, columns)})
