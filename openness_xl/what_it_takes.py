@@ -47,11 +47,6 @@ class Step:
     # (input, new value) or ("score", new score); several where levers must move together
     changes: tuple[tuple[str, Fraction], ...] = ()
 
-    @property
-    def change(self) -> tuple[str, Fraction] | None:
-        """The change of a step that changes one input (or the score); None for none or several."""
-        return self.changes[0] if len(self.changes) == 1 else None
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -114,22 +109,21 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
         return combined_step(together, score)
     # the nearest score to the goal, then the smallest relative change of the input
     best = min(options, key=lambda t: (abs(t.score - goal), abs(t.change) / max(abs(t.current), 1)))
-    return Step(indicator_id, score, goal, best.score, _change(best.input, best), ((best.input, best.value),))
+    return Step(indicator_id, score, goal, best.score, _change(best.input, best.current, best.value), ((best.input, best.value),))
 
 
 def combined_step(found: Combined, score: Fraction) -> Step:
     """The step of several levers moved together (`targets.combined`)."""
-    moves = "; ".join(text("whatif.change", input=name, relation="≤" if new < now else "≥", value=decimal(plain(new)),
-                           current=decimal(plain(now))) for name, now, new in found.changes)
+    moves = "; ".join(_change(name, now, new) for name, now, new in found.changes)
     effort = ", ".join(f"{term('unit', unit)} — {decimal(plain(amount))}" for unit, amount in found.effort)
     how = text("whatif.together", changes=moves, effort=effort)
     return Step(found.indicator, score, found.goal, found.score, how, tuple((name, new) for name, _, new in found.changes))
 
 
-def _change(name: str, found) -> str:
-    """«late ≤ 14 (now 25)»: the change a target asks of one input."""
-    return text("whatif.change", input=name, relation="≤" if found.change < 0 else "≥", value=decimal(plain(found.value)),
-                current=decimal(plain(found.current)))
+def _change(name: str, now: Fraction, new: Fraction) -> str:
+    """«late ≤ 14 (now 25)»: the change asked of one input."""
+    return text("whatif.change", input=name, relation="≤" if new < now else "≥", value=decimal(plain(new)),
+                current=decimal(plain(now)))
 
 
 def apply_steps(submissions, body: str, steps: Sequence[Step]):
@@ -181,7 +175,7 @@ def indicator_rows(methodology: Methodology, submissions, body: str, results=Non
             else:
                 for name in levers(indicator):
                     found = target(methodology, indicator, entry.values, name, upward[1], body_type)
-                    how = str(found) if found.value is None else _change(name, found)
+                    how = str(found) if found.value is None else _change(name, found.current, found.value)
                     steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
                                       else None, how, ((name, found.value),) if found.value is not None else ()))
                 if all(step.reached is None for step in steps):  # no lever alone: several together

@@ -39,7 +39,7 @@ def test_each_input_change_reaches_the_next_tier_when_rescored(raw):
     assert [s.how for s in timeliness.steps] == ["late ≤ 24 (now 25)"]
     for row in rows.values():
         for step in row.steps:
-            if step.change is None:
+            if not step.changes:
                 continue
             after = result(whatif.apply_steps(raw, "МЗ", [step]), "МЗ").indicators[row.indicator]
             assert after.tier == row.next_tier, (row.indicator, step.how)
@@ -95,7 +95,7 @@ def test_every_body_of_2025_gets_its_targets_and_a_plan_one_rating_up(body):
     assert len(rows) == len(METHODOLOGY.indicators)
     for row in rows:
         if row.next_tier:
-            assert row.steps and all(s.change is not None for s in row.steps)
+            assert row.steps and all(len(s.changes) == 1 for s in row.steps)
             rescored = result(whatif.apply_steps(PUBLISHED, body, row.steps), body).indicators[row.indicator]
             # At least the next tier: a score the indicator can give may lie beyond it
             # (satisfaction 3 → «low from 3.5» asks for 4, the next of its bands).
@@ -152,9 +152,9 @@ def test_every_direct_score_target_of_2025_is_a_score_its_indicator_gives():
         for row in whatif.indicator_rows(METHODOLOGY, PUBLISHED, body):
             indicator = METHODOLOGY.indicator(row.indicator)
             for step in row.steps:
-                if step.change is None or step.change[0] != "score":
+                if [name for name, _ in step.changes] != ["score"]:
                     continue
-                value = step.change[1]
+                value = step.changes[0][1]
                 listed = indicator.kind.scores(indicator.params, indicator.maximum, body_type,
                                                lambda name: indicator.input(name).type == "integer")
                 if listed is not None:
