@@ -32,7 +32,7 @@ def timed(function) -> float:
 def measure(rows: int, folder: Path, ids_in_order: bool, repeat: int) -> None:
     import pyarrow.parquet as pq
 
-    from openness_xl.bodies import registry
+    from openness_xl.core.bodies import registry
     from openness_xl.methodology import load
     from openness_xl.records.pipeline import aggregate
     from openness_xl.records.schema import default_mapping
@@ -70,7 +70,7 @@ def measure(rows: int, folder: Path, ids_in_order: bool, repeat: int) -> None:
 
 
 def child(appeals: str, receptions: str) -> None:
-    from openness_xl.bodies import registry
+    from openness_xl.core.bodies import registry
     from openness_xl.methodology import load
     from openness_xl.records.pipeline import aggregate
     from openness_xl.records.schema import default_mapping

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from openness_xl import reference  # noqa: E402
-from openness_xl.bodies import registry  # noqa: E402
+from openness_xl.io import published as reference  # noqa: E402
+from openness_xl.core.bodies import registry  # noqa: E402
 from openness_xl.methodology import load  # noqa: E402
 from openness_xl.workbooks.calculation import CALC, CHECKS  # noqa: E402
 from openness_xl.workbooks.common import new_workbook  # noqa: E402

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 def inputs(folder: Path) -> dict[str, Path]:
     """The two inputs as long tables: the published scores and seeded raw inputs."""
-    from openness_xl import reference
-    from openness_xl.bodies import registry
+    from openness_xl.io import published as reference
+    from openness_xl.core.bodies import registry
     from openness_xl.methodology import load
-    from openness_xl.output import inputs_csv
+    from openness_xl.io.writing import inputs_csv
     from tests import native_cases as nc
 
     methodology = load(2025)

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from openness_xl import rank_robustness  # noqa: E402
+from openness_xl.analyses import robustness  # noqa: E402
 from openness_xl.methodology import load  # noqa: E402
-from openness_xl.reference import published_submissions  # noqa: E402
-from openness_xl.scoring import RAW, Entry  # noqa: E402
+from openness_xl.io.published import published_submissions  # noqa: E402
+from openness_xl.core.scoring import RAW, Entry  # noqa: E402
 from tests.native_cases import random_inputs  # noqa: E402
 
 
@@ -44,18 +44,18 @@ def main() -> None:
     times = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        result = rank_robustness.analyse(methodology, submissions, args.samples, 2025)
+        result = robustness.analyse(methodology, submissions, args.samples, 2025)
         times.append(time.perf_counter() - started)
     print(f"vectorised: {statistics.median(times):.3f} s (median of {args.repeat}; "
           f"min {min(times):.3f} s), influence shares included")
     count = min(args.loop_samples, args.samples)
-    choices = rank_robustness.draw(methodology, count, 2025)
-    total, scale, scored = rank_robustness.indices(methodology, submissions, choices)
-    vectorised_ranks = rank_robustness.group_ranks(methodology, submissions, total, scored)
-    positions = rank_robustness.rating_positions(methodology, choices, total, scale)
+    choices = robustness.draw(methodology, count, 2025)
+    total, scale, scored = robustness.indices(methodology, submissions, choices)
+    vectorised_ranks = robustness.group_ranks(methodology, submissions, total, scored)
+    positions = robustness.rating_positions(methodology, choices, total, scale)
     started = time.perf_counter()
     for n in range(count):
-        results = rank_robustness.evaluate_sample(methodology, submissions, choices[n])
+        results = robustness.evaluate_sample(methodology, submissions, choices[n])
         ranks = [r.rank for r in results]
         ratings = [result.rating_labels.index(r.rating) for r in results]
         if ranks != vectorised_ranks[n].tolist() or ratings != positions[n].tolist():
@@ -68,7 +68,7 @@ def main() -> None:
           f"the {count:,} looped samples agree with the vectorised ranks and ratings")
     for samples in (20_000, 200_000):
         print(f"openness robustness --samples {samples:,}: peak memory {peak_memory(samples) / 1024:.0f} MB "
-              f"(blocks of {rank_robustness.BLOCK:,} samples)")
+              f"(blocks of {robustness.BLOCK:,} samples)")
 
 
 def peak_memory(samples: int) -> int:

@@ -22,11 +22,11 @@ require("pandas", "pandas")
 
 import pandas as pd  # noqa: E402
 
-from .bodies import registry  # noqa: E402
-from .inputs import COLUMNS, InputErrors, Row, build_submissions  # noqa: E402
+from .core.bodies import registry  # noqa: E402
+from .io.inputs import COLUMNS, InputErrors, Row, build_submissions  # noqa: E402
 from .methodology import Methodology, load  # noqa: E402
-from .output import score_columns, score_rows  # noqa: E402
-from .scoring import evaluate  # noqa: E402
+from .io.writing import score_columns, score_rows  # noqa: E402
+from .core.scoring import evaluate  # noqa: E402
 from .texts import text  # noqa: E402
 
 
@@ -62,7 +62,7 @@ def rows_of(frame: pd.DataFrame) -> list[Row]:
 
 
 def _problem(location: str, message: str):
-    from .inputs import Problem
+    from .io.inputs import Problem
 
     return Problem("frame", location, message)
 
@@ -100,7 +100,7 @@ def score(frame: pd.DataFrame | None = None, methodology: Methodology | int | st
           year: int = 2025) -> pd.DataFrame:
     """Every body's scores, tiers, criteria, letters, index, rating and rank; without a frame,
     the published scores of the year."""
-    from .reference import published_submissions
+    from .io.published import published_submissions
 
     m = _methodology(methodology)
     subs = published_submissions(year) if frame is None else submissions(frame, m, year)
@@ -113,7 +113,7 @@ def _warn_unranked(m: Methodology, results, year: int) -> None:
     """The command line's warning, word for word, for each group whose rank column is empty."""
     import warnings
 
-    from .scoring import partial_types, unranked
+    from .core.scoring import partial_types, unranked
 
     for body_type, codes in sorted(unranked(partial_types(results), registry(year)).items()):
         warnings.warn(text("value.no_rank", type=m.body_type_label(body_type), count=len(codes)) + f" ({', '.join(codes)})",
@@ -123,8 +123,8 @@ def _warn_unranked(m: Methodology, results, year: int) -> None:
 def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | None = None,
            methodology: Methodology | int | str | None = None, year: int = 2025) -> pd.DataFrame:
     """`openness whatif` as a frame: a row per indicator and step (and per step of the plan)."""
-    from . import what_it_takes as verb
-    from .reference import published_submissions
+    from .analyses import whatif as verb
+    from .io.published import published_submissions
 
     m = _methodology(methodology)
     subs = published_submissions(year) if frame is None else submissions(frame, m, year)
@@ -141,8 +141,8 @@ def robustness(frame: pd.DataFrame | None = None, samples: int | None = None, se
                methodology: Methodology | int | str | None = None, year: int = 2025) -> pd.DataFrame:
     """`openness robustness` as a frame: a row per body with its declared rank and rating, the
     median and 5–95 % interval of its sampled rank, the share of each rating and what moves it."""
-    from . import rank_robustness as verb
-    from .reference import published_submissions
+    from .analyses import robustness as verb
+    from .io.published import published_submissions
 
     m = _methodology(methodology)
     subs = published_submissions(year) if frame is None else submissions(frame, m, year)
@@ -160,7 +160,7 @@ def compare(previous: str | pd.DataFrame, current: str | pd.DataFrame, previous_
             current_methodology: str | None = None, year: int = 2025) -> pd.DataFrame:
     """`openness compare` as a frame: improved, declined or kept per body and item. A side is
     what the command takes (a year, a folder, a file) or an input frame, as `score` takes it."""
-    from . import year_over_year as verb
+    from .analyses import compare as verb
 
     def side(value, methodology_file, name):
         if isinstance(value, pd.DataFrame):
@@ -179,7 +179,7 @@ def merge(*frames: pd.DataFrame, prefer: Sequence[int] = (), methodology: Method
     row 3»), unless `prefer` (frame numbers from 1, the first wins) says which frame wins."""
     import warnings
 
-    from .merging import merge_rows
+    from .analyses.merge import merge_rows
 
     m = _methodology(methodology)
     sources = [(f"frame {n}", rows_of(frame)) for n, frame in enumerate(frames, start=1)]
@@ -199,7 +199,7 @@ def check(frame: pd.DataFrame, methodology: Methodology | int | str | None = Non
     and which are missing (by number, «1–3, 7»; a body the frame does not mention misses all).
     A group with a body without an index gets no place, said as `score` says it; with `strict`,
     anything missing raises ValueError, as `check --strict` exits 2."""
-    from .output import order_ranges
+    from .io.writing import order_ranges
 
     m = _methodology(methodology)
     assessed = registry(year)
@@ -248,7 +248,7 @@ def diff(old: pd.DataFrame, new: pd.DataFrame, methodology: Methodology | int | 
 
 def _score_text(value: Any) -> str:
     """A cell of a score frame as `openness scores` writes it (3.78, 23, ААА, "" for NA)."""
-    from .exact import plain
+    from .core.exact import plain
 
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""

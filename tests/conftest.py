@@ -1,6 +1,6 @@
 import pytest
 
-from openness_xl.bodies import registry
+from openness_xl.core.bodies import registry
 from openness_xl.methodology import load
 
 
@@ -17,7 +17,7 @@ def bodies():
 @pytest.fixture
 def cli(capsys):
     """Run `openness ARGV…` in this process: (exit code, standard output, standard error)."""
-    from openness_xl.cli import main
+    from openness_xl.cli.app import main
 
     def run(*argv):
         code = main([str(a) for a in argv])

@@ -15,10 +15,10 @@ from fractions import Fraction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from openness_xl import grading
-from openness_xl.bodies import Body, BodyRegistry
-from openness_xl.exact import round_half_away, to_fraction
-from openness_xl.kinds import Context, InputProblem
+from openness_xl.core import grading
+from openness_xl.core.bodies import Body, BodyRegistry
+from openness_xl.core.exact import round_half_away, to_fraction
+from openness_xl.core.kinds import Context, InputProblem
 from openness_xl.methodology import Indicator, InputSpec, Methodology
 from openness_xl.workbooks.template import CellError
 from tests.strategies import inputs_for

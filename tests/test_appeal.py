@@ -7,13 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness_xl import appeal, reference
+from openness_xl.analyses import appeal
+from openness_xl.io import published as reference
 from openness_xl.analyses import diff
-from openness_xl.bodies import registry
-from openness_xl.exact import plain, round_half_away
-from openness_xl.inputs import load_inputs
+from openness_xl.core.bodies import registry
+from openness_xl.core.exact import plain, round_half_away
+from openness_xl.io.inputs import load_inputs
 from openness_xl.methodology import load
-from openness_xl.output import input_rows, inputs_csv
+from openness_xl.io.writing import input_rows, inputs_csv
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)

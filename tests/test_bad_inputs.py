@@ -15,7 +15,7 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from openness_xl.bodies import registry
+from openness_xl.core.bodies import registry
 from openness_xl.methodology import load
 from openness_xl.workbooks.template import FIRST_BODY_ROW, write_template
 
@@ -283,7 +283,7 @@ def receptions_workbook(folder: Path, make) -> list[str]:
 
 def appeal_log(folder: Path, make, appeals: int = 1) -> list[str]:
     """`openness appeal report` over a log of `appeals` appeals, as a workbook made by `make`."""
-    from openness_xl.appeal import template_csv
+    from openness_xl.analyses.appeal import template_csv
 
     header = template_csv().splitlines()[0].split(",")
     log = make(folder, "log.xlsx", "appeals", [header, *[[str(n)] + [""] * (len(header) - 1) for n in range(1, appeals + 1)]])

@@ -1,8 +1,8 @@
 """Body names as people type them: Russian and Kazakh, region and city kept apart."""
 import pytest
 
-from openness_xl.bodies import UnknownBody, registry
-from openness_xl.bodies import DATA
+from openness_xl.core.bodies import UnknownBody, registry
+from openness_xl.core.bodies import DATA
 
 DATA_KK = DATA / "2025" / "bodies_kk.csv"
 
@@ -41,7 +41,7 @@ def test_every_official_spelling_finds_its_own_body():
 
 
 def test_a_name_two_bodies_share_is_refused():
-    from openness_xl.bodies import Body, BodyRegistry
+    from openness_xl.core.bodies import Body, BodyRegistry
 
     two = BodyRegistry([Body("А1", "MIO", "Акимат области Тест", ("Тест",)), Body("А2", "MIO", "Акимат города Тест", ("Тест",))])
     with pytest.raises(UnknownBody, match="ambiguous"):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from openness_xl.cli import main
+from openness_xl.cli.app import main
 from openness_xl.methodology import load
-from openness_xl.output import score_columns
+from openness_xl.io.writing import score_columns
 
 
 def run(capsys, *args):
@@ -113,8 +113,8 @@ def test_json_holds_the_rows_of_the_csv(cli, tmp_path, argv):
     import io
     import json
 
-    from openness_xl import reference
-    from openness_xl.output import inputs_csv
+    from openness_xl.io import published as reference
+    from openness_xl.io.writing import inputs_csv
 
     methodology = load(2025)
     published = tmp_path / "published.csv"

@@ -7,10 +7,10 @@ import tomllib
 from decimal import Decimal
 from fractions import Fraction
 
-from openness_xl import reference
-from openness_xl import year_over_year as compare
+from openness_xl.io import published as reference
+from openness_xl.analyses import compare
 from openness_xl.methodology import HERE, load, parse
-from openness_xl.scoring import DIRECT, Entry, evaluate
+from openness_xl.core.scoring import DIRECT, Entry, evaluate
 
 METHODOLOGY = load(2025)
 CURRENT = compare.from_results("2025", METHODOLOGY, evaluate(METHODOLOGY, reference.published_submissions(2025)))

@@ -2,9 +2,9 @@
 are given and say what their own plan does."""
 import pytest
 
-from openness_xl import reference
-from openness_xl.output import inputs_csv
-from openness_xl.scoring import DIRECT, Entry, evaluate
+from openness_xl.io import published as reference
+from openness_xl.io.writing import inputs_csv
+from openness_xl.core.scoring import DIRECT, Entry, evaluate
 
 
 def _final_with_mt_lowered(methodology, tmp_path):
@@ -23,7 +23,7 @@ def _final_with_mt_lowered(methodology, tmp_path):
 def test_roadmap_all_low_reads_the_input_it_is_given(methodology, cli, tmp_path):
     """`roadmap --all-low FINAL.csv -d DIR` writes the drafts of FINAL's low bodies, never takes
     the file for a body, never falls back to the published scores."""
-    from openness_xl.roadmap import low_bodies
+    from openness_xl.analyses.roadmap import low_bodies
 
     final, submissions = _final_with_mt_lowered(methodology, tmp_path)
     wanted = set(low_bodies(methodology, evaluate(methodology, submissions)))
@@ -41,7 +41,7 @@ def test_roadmap_all_low_refuses_a_body_and_an_input_together(cli, tmp_path):
 
 
 def test_whatif_every_indicator_at_a_tier_says_the_points_its_plan_gains(methodology, cli):
-    from openness_xl.what_it_takes import plan
+    from openness_xl.analyses.whatif import plan
 
     (found,) = plan(methodology, reference.published_submissions(2025), "МЗ", "tier", "средний")
     assert found.need == sum(abs(s.goal - s.score) for s in found.steps) > 0

@@ -2,13 +2,13 @@ import re
 
 import pytest
 
-from openness_xl.docs import DOCS, PAGES, render
+from openness_xl.documents.indicator_pages import DOCS, PAGES, render
 
 
 @pytest.mark.parametrize("lang", PAGES)
 def test_indicator_docs_are_generated_from_the_methodology(methodology, lang):
     committed = (DOCS / PAGES[lang]).read_text(encoding="utf-8")
-    assert committed == render(methodology, lang), f"docs/{PAGES[lang]} is stale: run python -m openness_xl.docs"
+    assert committed == render(methodology, lang), f"docs/{PAGES[lang]} is stale: run python -m openness_xl.documents.indicator_pages"
 
 
 def _words_of(value):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openness_xl.exact import NotANumber, plain, round_half_away, to_fraction, truncate
+from openness_xl.core.exact import NotANumber, plain, round_half_away, to_fraction, truncate
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import openness_xl as ox
-from openness_xl.cli import main
-from openness_xl.inputs import InputErrors
+from openness_xl.cli.app import main
+from openness_xl.io.inputs import InputErrors
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "python.md"
 
@@ -75,9 +75,9 @@ def test_compare_takes_a_frame_where_the_command_takes_a_file():
     import pandas as pd
 
     import openness_xl as ox
-    from openness_xl import reference
+    from openness_xl.io import published as reference
     from openness_xl.methodology import load
-    from openness_xl.output import input_rows
+    from openness_xl.io.writing import input_rows
 
     frame = pd.DataFrame(input_rows(load(2025), reference.published_submissions(2025)),
                          columns=["body", "indicator", "field", "value"])
@@ -86,8 +86,8 @@ def test_compare_takes_a_frame_where_the_command_takes_a_file():
 
 
 def published_frame(methodology):
-    from openness_xl import reference
-    from openness_xl.output import input_rows
+    from openness_xl.io import published as reference
+    from openness_xl.io.writing import input_rows
 
     return pd.DataFrame(input_rows(methodology, reference.published_submissions(2025)),
                         columns=["body", "indicator", "field", "value"])

@@ -5,8 +5,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from openness_xl.inputs import InputErrors, load_inputs
-from openness_xl.scoring import DIRECT, RAW
+from openness_xl.io.inputs import InputErrors, load_inputs
+from openness_xl.core.scoring import DIRECT, RAW
 
 
 def write_csv(tmp_path: Path, rows: list[str], name="inputs.csv", encoding="utf-8") -> Path:

@@ -13,10 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from openness_xl.bodies import registry
-from openness_xl.inputs import load_inputs
+from openness_xl.core.bodies import registry
+from openness_xl.io.inputs import load_inputs
 from openness_xl.methodology import load
-from openness_xl.scoring import evaluate
+from openness_xl.core.scoring import evaluate
 from openness_xl.texts import text
 from openness_xl.workbooks.template import write_template
 from tests import native_cases as nc
@@ -133,7 +133,7 @@ def test_the_tier_words_of_every_language_come_from_the_catalogue():
 
 
 def test_the_appeal_log_in_kazakh_reads_back_and_takes_kazakh_decisions(cli, tmp_path):
-    from openness_xl.appeal import read_log
+    from openness_xl.analyses.appeal import read_log
 
     log = tmp_path / "log.xlsx"
     assert cli("appeal", "template", "-o", log, "--lang", "kk")[0] == 0

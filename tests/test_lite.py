@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import openness_udfs as classic
-from openness_xl import cells
-from openness_xl.cli import main
+from openness_xl.excel import cells
+from openness_xl.cli.app import main
 from openness_xl.methodology import load
 
 METHODOLOGY = load(2025)

@@ -9,10 +9,10 @@ import numpy as np
 import openpyxl
 import pytest
 
-from openness_xl import reference
-from openness_xl.bodies import registry
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
 from openness_xl.methodology import load
-from openness_xl.scoring import Entry, evaluate
+from openness_xl.core.scoring import Entry, evaluate
 from openness_xl.texts import using
 from openness_xl.workbooks.calculation import calculated_values, see_checks
 from openness_xl.workbooks.common import sheet_name
@@ -39,7 +39,7 @@ def live_file(tmp_path, submissions, name="live.xlsx") -> Path:
 def raw_submissions():
     examples = [e for e in reference.worked_examples(2025) if e.status == "match"]
     bodies: dict[str, dict] = {}
-    from openness_xl.values import parse_inputs
+    from openness_xl.core.values import parse_inputs
 
     for example in examples:
         indicator = METHODOLOGY.indicator(example.indicator_id)
@@ -122,7 +122,7 @@ def test_the_live_workbook_reads_each_body_by_its_code(methodology, bodies, tmp_
     computes «Проверка», the functions «Расчёт»; every cell equals the template's «Расчёт» for
     the same cells (`calculated_values` given where each code stands), so no body takes
     another's numbers, МЗ and МЭ point to «Проверка» and no ЦГО gets a place."""
-    from openness_xl.inputs import load_inputs
+    from openness_xl.io.inputs import load_inputs
 
     submissions = load_inputs(long_table(methodology, bodies, tmp_path), methodology, bodies).submissions
     path = live_file(tmp_path, submissions)

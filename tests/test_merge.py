@@ -6,8 +6,8 @@ import io
 import openpyxl
 import pytest
 
-from openness_xl import reference
-from openness_xl.output import inputs_csv
+from openness_xl.io import published as reference
+from openness_xl.io.writing import inputs_csv
 from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW, write_template
 
 def _split(submissions, take):
@@ -136,7 +136,7 @@ def test_the_pandas_api_merges_frames_as_the_command_merges_files(cli, tmp_path)
     refusal naming both places, the same --prefer."""
     pd = pytest.importorskip("pandas")
     import openness_xl as ox
-    from openness_xl.inputs import InputErrors
+    from openness_xl.io.inputs import InputErrors
 
     a = pd.DataFrame({"body": ["МЗ", "МЗ"], "indicator": ["appk_review_timeliness"] * 2,
                       "field": ["late", "reviewed"], "value": [25, 48981]})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from openness_xl.kinds import KINDS
+from openness_xl.core.kinds import KINDS
 from openness_xl.methodology import HERE, MethodologyError, available_years, parse
 
 RAW = tomllib.loads((HERE / "2025.toml").read_text(encoding="utf-8"), parse_float=Decimal)
@@ -34,7 +34,7 @@ def test_2025_declares_20_indicators_in_4_criteria(methodology):
 
 
 def test_ids_match_the_published_data(methodology):
-    from openness_xl.reference import published_indicators
+    from openness_xl.io.published import published_indicators
 
     assert {p.key for p in published_indicators()} == {i.id for i in methodology.indicators}
 
@@ -138,7 +138,7 @@ def test_a_new_year_is_a_new_file(tmp_path: Path):
     path = tmp_path / "2026.toml"
     path.write_text(text, encoding="utf-8")
     from openness_xl.methodology import load
-    from openness_xl.scoring import score_inputs
+    from openness_xl.core.scoring import score_inputs
 
     revised = load(path)
     assert revised.year == 2026
@@ -159,7 +159,7 @@ def test_grade_letters_are_data():
         d["grades"]["labels"] = ["A", "B", "C"]
     data = copy.deepcopy(RAW)
     latin(data)
-    from openness_xl import grading
+    from openness_xl.core import grading
 
     criterion = parse(data).criterion("appk")
     assert grading.grade(criterion, 25) == "A" and grading.grade(criterion, 17) == "C"
@@ -191,7 +191,7 @@ def test_the_suppliers_agree_with_the_report(methodology):
 def test_the_miiicr_list_is_the_narratives():
     import csv
 
-    from openness_xl.reference import DATA
+    from openness_xl.io.published import DATA
 
     rows = list(csv.DictReader((DATA / "2025" / "narrative" / "process.csv").open(encoding="utf-8")))
     stated = next(r for r in rows if r["line"] == "117" and r["fact"].startswith("data supplier: МИИЦР"))
@@ -219,7 +219,7 @@ def literal(ident, **changes):
 
 def test_statistics_quality_taken_literally_gives_nb_nothing():
     # R4 (L135): «за каждый факт … вычитается 0,1»: НБ's 1 320 facts leave 0, the table prints 1,5.
-    from openness_xl.scoring import score_inputs
+    from openness_xl.core.scoring import score_inputs
 
     from fractions import Fraction
 
@@ -236,7 +236,7 @@ def test_internal_control_taken_proportionally_contradicts_the_print():
     # R8 (L2429): «пропорционально»: 9 × share gives МВД 5,47 and МТС 7,36; printed 4 and 0.
     from fractions import Fraction
 
-    from openness_xl.scoring import score_inputs
+    from openness_xl.core.scoring import score_inputs
 
     as_stated = literal("ic_internal_control", kind="proportional", params={"part": "punished", "whole": "violations"})
     assert score_inputs(as_stated, "ic_internal_control", {"punished": 684, "violations": 1126}) == Fraction("5.47")

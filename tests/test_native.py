@@ -12,15 +12,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from openness_xl import cells, native, reference
-from openness_xl.bodies import registry
-from openness_xl.cli import main
-from openness_xl.exact import to_fraction
-from openness_xl.kinds import KINDS
+from openness_xl.excel import cells, native
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
+from openness_xl.cli.app import main
+from openness_xl.core.exact import to_fraction
+from openness_xl.core.kinds import KINDS
 from openness_xl.methodology import load
-from openness_xl.output import score_columns
-from openness_xl.scoring import DIRECT, RAW, Entry, evaluate
-from openness_xl.values import input_heading, parse_input
+from openness_xl.io.writing import score_columns
+from openness_xl.core.scoring import DIRECT, RAW, Entry, evaluate
+from openness_xl.core.values import input_heading, parse_input
 from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.texts import using
 from openness_xl.workbooks.common import new_workbook, sheet_name
@@ -359,7 +360,7 @@ def lambda_calls(generated) -> list[tuple[str, list]]:
         for criterion in METHODOLOGY.criteria:
             calls.append(("OPENNESS_GRADE", [criterion.id, row[criterion.id]]))
         calls.append(("OPENNESS_RATING", [row["index"]]))
-    from openness_xl import grading
+    from openness_xl.core import grading
 
     for indicator in METHODOLOGY.indicators:
         for _tier, edge, _op in grading.tier_edges(METHODOLOGY, indicator):
@@ -447,7 +448,7 @@ def test_a_number_stored_as_text_is_refused_by_the_template_reader_as_by_its_for
     book["АППК"][f"D{row}"], book["АППК"][f"E{row}"] = "25", 48981
     book.save(path)
     with pytest.raises(Exception) as caught:
-        from openness_xl.inputs import load_inputs
+        from openness_xl.io.inputs import load_inputs
         load_inputs(path, METHODOLOGY, BODIES)
     heading = input_heading(METHODOLOGY.indicator("appk_review_timeliness").input("late"), "ru")
     assert f"АППК!D{row} “{heading}” must be a whole number ≥ 0, got '25' — text, not a number" in str(caught.value)
@@ -459,7 +460,7 @@ def test_a_number_stored_as_text_is_refused_by_the_template_reader_as_by_its_for
 @needs_libreoffice
 def test_a_percent_typed_as_85_percent_is_refused_by_the_formulas_as_by_the_reader(tmp_path):
     """Excel stores 85 % as 0.85: «Расчёт» must not score it as 0.85 %."""
-    from openness_xl.inputs import InputErrors, load_inputs
+    from openness_xl.io.inputs import InputErrors, load_inputs
 
     path = tmp_path / "t.xlsx"
     path.write_bytes(write_template(METHODOLOGY, BODIES))

@@ -7,9 +7,9 @@ from collections import Counter
 
 import openpyxl
 
-from openness_xl import native
-from openness_xl.bodies import registry
-from openness_xl.cli import main
+from openness_xl.excel import native
+from openness_xl.core.bodies import registry
+from openness_xl.cli.app import main
 from openness_xl.methodology import load
 from openness_xl.texts import text
 from openness_xl.workbooks.common import sheet_name
@@ -58,7 +58,7 @@ def test_every_count_or_value_of_a_kind_with_an_inverse_gets_a_column():
 
 
 def test_the_inverse_uses_excel_2010_functions_only():
-    from openness_xl.native import Cells
+    from openness_xl.excel.native import Cells
 
     for indicator in METHODOLOGY.indicators:
         cells = Cells({s.name: f"X{n + 1}" for n, s in enumerate(indicator.inputs)}, "B1")

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from openness_xl.output import atomic_write, safe_text
+from openness_xl.io.writing import atomic_write, safe_text
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
@@ -65,7 +65,7 @@ def test_csv_text_that_looks_like_a_formula_is_neutralised(text):
 def test_the_one_csv_writer_escapes_formula_text_and_keeps_numbers():
     from fractions import Fraction
 
-    from openness_xl.output import csv_text
+    from openness_xl.io.writing import csv_text
 
     text = csv_text(["id", "redirected_to", "total", "count", "empty"],
                     [["=HYPERLINK(1)", "+A3", Fraction(-5), -3, None], ["@SUM(A1)", "-x", Fraction(1, 4), 0, ""]])
@@ -75,8 +75,8 @@ def test_the_one_csv_writer_escapes_formula_text_and_keeps_numbers():
 
 def test_negative_criterion_totals_stay_numbers_in_the_scores_csv():
     from openness_xl.methodology import load
-    from openness_xl.output import scores_csv
-    from openness_xl.scoring import DIRECT, Entry, evaluate
+    from openness_xl.io.writing import scores_csv
+    from openness_xl.core.scoring import DIRECT, Entry, evaluate
 
     methodology = load(2025)
     entries = {i.id: Entry(DIRECT, score=(i.maximum if i.role == "penalty" else 0)) for i in methodology.indicators}

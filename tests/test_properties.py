@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from openness_xl import grading
-from openness_xl.exact import to_decimal
+from openness_xl.core import grading
+from openness_xl.core.exact import to_decimal
 from openness_xl.methodology import load
-from openness_xl.scoring import ScoreError, compute
-from openness_xl.values import check_relations
+from openness_xl.core.scoring import ScoreError, compute
+from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
 
 METHODOLOGY = load(2025)
@@ -199,7 +199,7 @@ def test_competition_ranking_example():
 
 def band_cases():
     """Every band edge of every band-table indicator, for each body type its bands depend on."""
-    from openness_xl.kinds import bands_for
+    from openness_xl.core.kinds import bands_for
 
     for indicator, ident in zip(ALL, ALL_IDS):
         if indicator.kind.name != "band_table":
@@ -236,7 +236,7 @@ def test_a_place_only_among_a_complete_group(bodies, absent):
     submitted — gets no place at all; a complete group gets its competition ranks."""
     from types import SimpleNamespace
 
-    from openness_xl.scoring import DIRECT, Entry, evaluate, unranked
+    from openness_xl.core.scoring import DIRECT, Entry, evaluate, unranked
 
     methodology = load(2025)
     submissions = []

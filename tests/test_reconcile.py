@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from openness_xl import narrative, reference
-from openness_xl.bodies import registry
-from openness_xl.exact import plain
-from openness_xl.known_errors import documented
+from openness_xl.analyses import narrative
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
+from openness_xl.core.exact import plain
+from openness_xl.io.known_errors import documented
 from openness_xl.methodology import load
-from openness_xl.reconcile import reconcile
+from openness_xl.analyses.reconcile import reconcile
 
 METHODOLOGY = load(2025)
 DATA = reference.DATA / "2025"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness_xl.bodies import registry
-from openness_xl.cli import main
+from openness_xl.core.bodies import registry
+from openness_xl.cli.app import main
 from openness_xl.methodology import load
 from openness_xl.records.calendar import Overrides, WorkingDays, working_days_between
 from openness_xl.records.pipeline import aggregate, explain
@@ -307,7 +307,7 @@ def test_an_appeal_never_answered_past_its_deadline_counts_as_reviewed_late(tmp_
     31 December it is still pending and counts nowhere."""
     from dataclasses import replace
 
-    from openness_xl.cli import main
+    from openness_xl.cli.app import main
 
     header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
     rows = ["a1,МЗ,заявление,2025-03-03,2025-03-18,2025-03-10,,,",  # answered in time
@@ -374,8 +374,8 @@ def test_end_to_end_aggregate_then_scores(extract, tmp_path, capsys):
     import csv
 
     rows = {r["body"]: r for r in csv.DictReader(open(tmp_path / "scores.csv", encoding="utf-8"))}
-    from openness_xl.exact import plain
-    from openness_xl.scoring import score_inputs
+    from openness_xl.core.exact import plain
+    from openness_xl.core.scoring import score_inputs
 
     for body, indicators in extract.expected.items():
         for indicator_id, values in indicators.items():

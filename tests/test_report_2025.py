@@ -7,13 +7,14 @@ from fractions import Fraction
 
 import pytest
 
-from openness_xl import grading, reference
-from openness_xl.bodies import registry
-from openness_xl.exact import plain
+from openness_xl.core import grading
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
+from openness_xl.core.exact import plain
 from openness_xl.methodology import load
-from openness_xl.known_errors import documented
-from openness_xl.reconcile import LATIN_TO_CYRILLIC
-from openness_xl.scoring import evaluate, score_inputs
+from openness_xl.io.known_errors import documented
+from openness_xl.analyses.reconcile import LATIN_TO_CYRILLIC
+from openness_xl.core.scoring import evaluate, score_inputs
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)

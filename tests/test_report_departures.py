@@ -2,7 +2,7 @@
 import openpyxl
 import pytest
 
-from openness_xl.reconcile import departures
+from openness_xl.analyses.reconcile import departures
 from openness_xl.texts import using
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.report import Layout, shown_number
@@ -37,8 +37,8 @@ def test_every_departure_has_its_note_and_its_row(methodology, cli, tmp_path, la
 
 
 def test_a_report_of_another_input_claims_no_departure(methodology, cli, tmp_path):
-    from openness_xl import reference
-    from openness_xl.output import inputs_csv
+    from openness_xl.io import published as reference
+    from openness_xl.io.writing import inputs_csv
 
     inputs = tmp_path / "inputs.csv"
     inputs.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")

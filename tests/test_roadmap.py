@@ -5,16 +5,16 @@ import zipfile
 import docx
 import pytest
 
-from openness_xl import reference
-from openness_xl.bodies import registry
-from openness_xl.cli import main
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
+from openness_xl.cli.app import main
 from openness_xl.methodology import load
-from openness_xl.roadmap import build, low_bodies
-from openness_xl.roadmap_document import COLUMNS, write_roadmap
-from openness_xl.exact import plain
+from openness_xl.analyses.roadmap import build, low_bodies
+from openness_xl.documents.roadmap import COLUMNS, write_roadmap
+from openness_xl.core.exact import plain
 from openness_xl.texts import decimal, using
 from openness_xl.texts import text as catalogue_text
-from openness_xl.scoring import evaluate
+from openness_xl.core.scoring import evaluate
 
 METHODOLOGY = load(2025)
 NAMES = {b.code: b.name_ru for b in registry(2025)}

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 import openness_xl as ox
-from openness_xl import rank_robustness as rb
-from openness_xl import reference
+from openness_xl.analyses import robustness as rb
+from openness_xl.io import published as reference
 from openness_xl.methodology import HERE, MethodologyError, load, parse
-from openness_xl.scoring import DIRECT, RAW, Entry, evaluate
+from openness_xl.core.scoring import DIRECT, RAW, Entry, evaluate
 from tests.native_cases import random_inputs
 
 METHODOLOGY = load(2025)
@@ -215,7 +215,7 @@ def test_the_published_2025_ranks_and_ratings_hold_under_every_reading():
 
 def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
     inputs = tmp_path / "raw.csv"
-    from openness_xl.output import inputs_csv
+    from openness_xl.io.writing import inputs_csv
 
     inputs.write_text(inputs_csv(METHODOLOGY, raw_submissions(8)), encoding="utf-8")
     code, out, _ = cli("robustness", inputs, "--samples", 800, "--seed", 5)

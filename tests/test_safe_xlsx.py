@@ -4,8 +4,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from openness_xl.inputs import InputErrors, load_inputs
-from openness_xl.safe_xlsx import UnsafeWorkbook, inspect, open_workbook
+from openness_xl.io.inputs import InputErrors, load_inputs
+from openness_xl.io.safe_xlsx import UnsafeWorkbook, inspect, open_workbook
 
 
 def good_workbook(path):
@@ -63,7 +63,7 @@ def test_entity_expansion_is_refused(tmp_path):
 
     evil = rewrite(source, tmp_path / "evil.xlsx", replace=("xl/worksheets/sheet1.xml", poison))
     with pytest.raises(InputErrors) as caught:
-        from openness_xl.bodies import registry
+        from openness_xl.core.bodies import registry
         from openness_xl.methodology import load
 
         load_inputs(evil, load(), registry())

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import openness_udfs as udfs
-from openness_xl.exact import round_half_away
+from openness_xl.core.exact import round_half_away
 from openness_xl.methodology import load
-from openness_xl.scoring import ScoreError, compute
-from openness_xl.targets import DECIMAL_STEP, _bounds, next_tier_goal, reaches, target
-from openness_xl.values import check_relations
+from openness_xl.core.scoring import ScoreError, compute
+from openness_xl.core.targets import DECIMAL_STEP, _bounds, next_tier_goal, reaches, target
+from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
 
 METHODOLOGY = load(2025)
@@ -136,7 +136,7 @@ def test_several_levers_reach_what_no_one_reaches_alone_with_the_least_change():
     reaches it alone: a proposal always, only levers moved the way that helps or people moved
     between the parts of one whole, its score rescored exactly, and its change the least of
     all combinations."""
-    from openness_xl.targets import combined, levers
+    from openness_xl.core.targets import combined, levers
 
     checked, least_of_all, worst = 0, 0, Fraction(1)
     for indicator, values, least in _waiting_cases(seed=5, count=120):
@@ -167,7 +167,7 @@ def test_several_levers_reach_what_no_one_reaches_alone_with_the_least_change():
 
 
 def test_both_answers_of_the_knowledge_base_and_several_budget_shares():
-    from openness_xl.targets import combined
+    from openness_xl.core.targets import combined
 
     knowledge = METHODOLOGY.indicator("fb_knowledge_base")
     found = combined(METHODOLOGY, knowledge, {"updated": Fraction(0), "bilingual": Fraction(0)}, Fraction(7), "CGO")

@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from openness_xl.inputs import InputErrors, load_inputs
-from openness_xl.output import score_columns
+from openness_xl.io.inputs import InputErrors, load_inputs
+from openness_xl.io.writing import score_columns
 from openness_xl.texts import using
 from openness_xl.workbooks import by_code
-from openness_xl.values import input_heading, score_heading
+from openness_xl.core.values import input_heading, score_heading
 from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW, input_sheets, write_template
@@ -115,7 +115,7 @@ def test_sorting_every_input_sheet_changes_no_result(methodology, bodies, cli, t
 def test_a_retyped_code_shows_on_its_body_and_moves_no_other(methodology, bodies, cli, tmp_path):
     """МЗ retyped as МЭ on «АППК» (sorted first): МЗ's АППК indicators say the sheet has no row
     for МЗ, МЭ's say МЭ stands in two rows; every other body's checks are as before."""
-    from openness_xl import reference
+    from openness_xl.io import published as reference
 
     submissions = reference.published_submissions(2025)
     template = tmp_path / "t.xlsx"
@@ -163,7 +163,7 @@ def _raw_and_direct_template(methodology, bodies, tmp_path, lang):
                       "МЗ,appk_review_timeliness,reviewed,48981\nАбай,fb_satisfaction,score,3\n", encoding="utf-8")
     template = tmp_path / f"t-{lang}.xlsx"
     with using(lang):
-        from openness_xl.inputs import load_inputs as load
+        from openness_xl.io.inputs import load_inputs as load
 
         submissions = load(inputs, methodology, bodies).submissions
         template.write_bytes(write_template(methodology, bodies, submissions, lang=lang))
@@ -204,7 +204,7 @@ def test_raw_inputs_and_a_direct_score_are_refused_alike_on_every_surface(method
 def test_checks_are_empty_for_direct_scores_and_name_one_bad_one(methodology, bodies, tmp_path):
     """The 2025 scores, all given directly: «Проверка» is empty; one direct score out of range
     is the one message there, in the core's words."""
-    from openness_xl import reference
+    from openness_xl.io import published as reference
 
     template = tmp_path / "t.xlsx"
     template.write_bytes(write_template(methodology, bodies, reference.published_submissions(2025)))
@@ -227,8 +227,8 @@ def test_checks_are_empty_for_direct_scores_and_name_one_bad_one(methodology, bo
 def test_no_place_in_a_group_where_a_body_has_no_index(methodology, bodies, cli, tmp_path):
     """The 2025 scores with one indicator of МЗ left out: no ЦГО gets a place, on «Расчёт»
     (recalculated) and in `openness scores`, with the same reason; the МИО keep theirs."""
-    from openness_xl import reference
-    from openness_xl.output import inputs_csv
+    from openness_xl.io import published as reference
+    from openness_xl.io.writing import inputs_csv
 
     submissions = reference.published_submissions(2025)
     for body, _type, entries in submissions:
@@ -267,8 +267,8 @@ def test_the_pandas_api_leaves_the_ranks_of_an_incomplete_group_empty(methodolog
 
     pd = pytest.importorskip("pandas")
     import openness_xl as ox
-    from openness_xl import reference
-    from openness_xl.output import input_rows
+    from openness_xl.io import published as reference
+    from openness_xl.io.writing import input_rows
 
     submissions = [s for s in reference.published_submissions(2025) if s[0] != "Абай"]
     frame = pd.DataFrame(input_rows(methodology, submissions), columns=["body", "indicator", "field", "value"])
@@ -374,7 +374,7 @@ def test_messages_name_the_cell_by_its_heading_and_explain_text_numbers_alike(me
                                        (" 7 ", "spaces"), ("1.000,5", None), ("3,5 %", None), ("abc", None), ("", None),
                                        (",", None), ("-5", None), (5, None)])
 def test_which_texts_look_like_a_number(raw, kind):
-    from openness_xl.values import text_number_kind
+    from openness_xl.core.values import text_number_kind
 
     assert text_number_kind(raw) == kind
 
@@ -433,10 +433,10 @@ def test_a_whole_of_zero_is_refused_on_checks_in_the_sheets_words(tmp_path):
     cannot score a whole of 0, and says so as every other problem of the inputs — on
     «Проверка» naming the cell and its heading (the score points there), from the command
     line in the same words, from the Excel functions by the argument's name."""
-    from openness_xl.bodies import Body, BodyRegistry
-    from openness_xl.cells import indicator_cell
+    from openness_xl.core.bodies import Body, BodyRegistry
+    from openness_xl.excel.cells import indicator_cell
     from openness_xl.methodology import load
-    from openness_xl.scoring import Entry
+    from openness_xl.core.scoring import Entry
 
     source = (Path(__file__).resolve().parent.parent / "openness_xl/methodology/2025.toml").read_text(encoding="utf-8")
     loose = source.replace('{ name = "required", type = "decimal", min = 1,', '{ name = "required", type = "decimal", min = 0,')

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from openness_xl import texts
-from openness_xl.cli import build_parser, main
+from openness_xl.cli.app import build_parser, main
 
 
 def test_every_text_has_all_three_languages_with_the_same_holes():
@@ -134,7 +134,7 @@ LATIN_TOKEN = __import__("re").compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 
 def _allowed_words():
     from openness_xl.methodology import load
-    from openness_xl.output import score_columns
+    from openness_xl.io.writing import score_columns
 
     methodology = load(2025)
     words = set(score_columns(methodology)) | {"body", "name", "body_type", "score", "index", "rating", "rank"}

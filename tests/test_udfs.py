@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import openness_udfs as udfs
-from openness_xl import grading, reference
-from openness_xl.bodies import registry
+from openness_xl.core import grading
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
 from openness_xl.methodology import EXCEL_NAME, load
-from openness_xl.scoring import evaluate, score_inputs
+from openness_xl.core.scoring import evaluate, score_inputs
 from tests.strategies import inputs_for
 
 METHODOLOGY = load(2025)

@@ -3,14 +3,15 @@ from fractions import Fraction
 
 import pytest
 
-from openness_xl import grading, reference
-from openness_xl import what_it_takes as whatif
-from openness_xl.cli import main
-from openness_xl.inputs import load_inputs
-from openness_xl.bodies import registry
+from openness_xl.core import grading
+from openness_xl.io import published as reference
+from openness_xl.analyses import whatif
+from openness_xl.cli.app import main
+from openness_xl.io.inputs import load_inputs
+from openness_xl.core.bodies import registry
 from openness_xl.methodology import load
-from openness_xl.scoring import evaluate
-from openness_xl.targets import reaches
+from openness_xl.core.scoring import evaluate
+from openness_xl.core.targets import reaches
 
 METHODOLOGY = load(2025)
 PUBLISHED = reference.published_submissions(2025)
@@ -115,7 +116,7 @@ def _scores_by_inputs(indicator, body_type):
     """Every score the indicator gives over a grid of its inputs (the kind's claim, checked by scoring)."""
     import itertools
 
-    from openness_xl.scoring import ScoreError, compute
+    from openness_xl.core.scoring import ScoreError, compute
 
     grids = []
     for spec in indicator.inputs:
@@ -145,7 +146,7 @@ def test_every_direct_score_target_of_2025_is_a_score_its_indicator_gives():
     """For every body and every directly given score below its top tier: the proposed score is
     one the indicator can give (knowledge base 0, 5 or 7; whole penalty points; band points),
     it reaches the next tier, and applied and rescored it gives what the proposal says."""
-    from openness_xl.targets import attainable_score, reaches
+    from openness_xl.core.targets import attainable_score, reaches
 
     checked = 0
     for body, body_type, _entries in PUBLISHED:
@@ -177,7 +178,7 @@ def _seeded_raw():
     import io
     import random
 
-    from openness_xl.inputs import Row, build_submissions
+    from openness_xl.io.inputs import Row, build_submissions
     from tests import native_cases as nc
 
     bodies = registry(2025)
@@ -236,7 +237,7 @@ def test_citizens_moved_between_waiting_categories_where_no_lever_reaches_alone(
     """Everyone notified in time, half received on the date and half within a month: no lever
     alone reaches «высокий» (2,7); moving 30 citizens from «within a month» to «on the date»
     does. The command, its CSV and the roadmap say so; applied and rescored it gives 2,7."""
-    from openness_xl import roadmap
+    from openness_xl.analyses import roadmap
 
     path = tmp_path / "wt.csv"
     path.write_text("body,indicator,field,value\n" + "".join(
@@ -270,7 +271,7 @@ def test_a_plan_takes_the_cheapest_levers_first_and_says_what_it_asks_in_all(bod
     move least per point gained (each change against its whole), among every indicator that
     could start; the «in all» line adds the plan's changes unit by unit, the CSV has it as a
     row, and the whole plan rescored gives the index it announces."""
-    from openness_xl.targets import changed_amounts
+    from openness_xl.core.targets import changed_amounts
 
     submissions = _seeded_raw()
     me = result(submissions, body)

@@ -8,13 +8,14 @@ import numpy as np
 import openpyxl
 import pytest
 
-from openness_xl import grading, reference
-from openness_xl.bodies import registry
-from openness_xl.cli import main
-from openness_xl.inputs import InputErrors, load_inputs
+from openness_xl.core import grading
+from openness_xl.io import published as reference
+from openness_xl.core.bodies import registry
+from openness_xl.cli.app import main
+from openness_xl.io.inputs import InputErrors, load_inputs
 from openness_xl.methodology import load
-from openness_xl.scoring import DIRECT, Entry, evaluate
-from openness_xl.values import input_heading
+from openness_xl.core.scoring import DIRECT, Entry, evaluate
+from openness_xl.core.values import input_heading
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.report import write_report
 from openness_xl.workbooks.template import template_keys, write_template

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from openness_xl import cells
+from openness_xl.excel import cells
 from openness_xl.methodology import load
 
 METHODOLOGY = load(2025)

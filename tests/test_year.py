@@ -9,8 +9,8 @@ import json
 import openpyxl
 import pytest
 
-from openness_xl import reference
-from openness_xl.output import inputs_csv
+from openness_xl.io import published as reference
+from openness_xl.io.writing import inputs_csv
 from openness_xl.workbooks.common import sheet_name
 
 pytest.importorskip("duckdb")

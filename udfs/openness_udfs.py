@@ -1,7 +1,7 @@
 """Excel functions of the Openness Index, for xlwings ("UDF Modules": openness_udfs).
 
 A thin adapter: every indicator function is registered at import from the methodology
-data, and every function hands its cells to `openness_xl.cells`, so names, arguments, help
+data, and every function hands its cells to `openness_xl.excel.cells`, so names, arguments, help
 texts, formulas and the handling of cell values exist only there. Values are handled the
 Excel way:
 
@@ -24,8 +24,8 @@ from typing import Callable
 
 import xlwings as xw
 
-from openness_xl import cells
-from openness_xl.exact import plain
+from openness_xl.excel import cells
+from openness_xl.core.exact import plain
 from openness_xl.methodology import Indicator, Methodology, available_years, load
 from openness_xl.texts import decimal, environment_language, text, using
 

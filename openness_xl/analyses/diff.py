@@ -16,10 +16,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-from ..exact import plain
+from ..core.exact import plain
 from ..methodology import Methodology
-from ..output import csv_text, score_columns, score_rows
-from ..scoring import DIRECT, Entry, evaluate
+from ..io.writing import csv_text, score_columns, score_rows
+from ..core.scoring import DIRECT, Entry, evaluate
 from ..texts import count, text
 
 NOT_SUBMITTED = "—"
@@ -133,7 +133,7 @@ def between_files(methodology: Methodology, bodies, old: Path | str, new: Path |
     CSV on either side gives the effect only. Warnings of the readers go to standard error."""
     import sys
 
-    from ..inputs import load_inputs
+    from ..io.inputs import load_inputs
 
     sides = []
     for path in (old, new):

@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..exact import plain, to_fraction
-from ..kinds import FIXED_INPUTS, KINDS
+from ..core.exact import plain, to_fraction
+from ..core.kinds import FIXED_INPUTS, KINDS
 from ..texts import text as T
 from .model import (CELL_REFERENCE, COLUMN_WIDTH, EXCEL_NAME, HERE, INPUT_TYPES, MAX_SAMPLES, ROLES, Criterion, Cycle,
                     Indicator, InputSpec, Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)

@@ -12,8 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..exact import plain as _show
-from ..kinds import Kind
+from ..core.exact import plain as _show
+from ..core.kinds import Kind
 from ..texts import count, decimal, diagnostics_language, language, term, text
 
 HERE = Path(__file__).parent

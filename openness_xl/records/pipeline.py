@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..bodies import BodyRegistry, UnknownBody
-from ..exact import plain, round_half_away
+from ..core.bodies import BodyRegistry, UnknownBody
+from ..core.exact import plain, round_half_away
 from ..methodology import Methodology
-from ..output import csv_text
+from ..io.writing import csv_text
 from ..texts import count, text as T
 from .calendar import Overrides, calendar_between
 from .duplicates import find_duplicates
@@ -155,7 +155,7 @@ def _source_sql(connection, path: Path, name: str, workdir: Path, notes: list[st
 def _register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
     import pyarrow as pa
 
-    from ..safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
+    from ..io.safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
 
     try:
         workbook, warnings = open_workbook(path)

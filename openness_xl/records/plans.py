@@ -5,11 +5,11 @@ import csv
 import io
 from pathlib import Path
 
-from ..bodies import BodyRegistry, UnknownBody
-from ..inputs import InputErrors, Problem, _decode, _location
+from ..core.bodies import BodyRegistry, UnknownBody
+from ..io.inputs import InputErrors, Problem, _decode, _location
 from ..methodology import Methodology
 from ..texts import language, text as T
-from ..values import ValueProblem, parse_input
+from ..core.values import ValueProblem, parse_input
 
 # The plan is an input of this indicator; its type and bounds are the methodology's.
 PLANNED = ("appk_reception_intensity", "plan")

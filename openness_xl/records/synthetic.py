@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..bodies import BodyRegistry
-from ..exact import round_half_away
+from ..core.bodies import BodyRegistry
+from ..core.exact import round_half_away
 from ..methodology import Methodology
 
 KINDS = np.array(["заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик"], dtype=object)
@@ -242,7 +242,7 @@ def _date_text(value):
 
 
 def _write(table: dict, path: Path, fmt: str) -> None:
-    from ..output import atomic_write
+    from ..io.writing import atomic_write
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq

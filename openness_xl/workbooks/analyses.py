@@ -3,7 +3,7 @@ the bodies that must publish a roadmap first) and «Устойчивость» (
 methodology's plausible readings)."""
 from __future__ import annotations
 
-from .. import rank_robustness, roadmap
+from ..analyses import robustness, roadmap
 from ..methodology import Methodology
 from .common import SCORE_FORMAT, sheet_name
 from .table import Table
@@ -15,8 +15,8 @@ def analysis_sheets(methodology: Methodology, submissions, names: dict[str, str]
     sheets = [Table(sheet_name("roadmaps"), title, columns, rows, notes, widths=(14, 6, 7, 8, 12, 38, 8, 14, 14, 9, 60),
                     wrap=(5, 10), number_formats={6: SCORE_FORMAT, 9: SCORE_FORMAT})]
     labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
-    result = rank_robustness.analyse(methodology, submissions)
-    title, notes, columns, rows = rank_robustness.sheet_table(methodology, result, labels)
+    result = robustness.analyse(methodology, submissions)
+    title, notes, columns, rows = robustness.sheet_table(methodology, result, labels)
     shares = len(result.rating_labels)
     widths = (14, 6, 7, 9, 8, 8, 8, *([8] * shares), 30, 10, 30, 10)
     percent = {col: "0%" for col in (*range(7, 7 + shares), 8 + shares, 10 + shares)}

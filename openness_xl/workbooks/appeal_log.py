@@ -1,8 +1,8 @@
 """`openness appeal template -o log.xlsx`: the appeal log as a workbook, with validation."""
 from __future__ import annotations
 
-from ..appeal import COLUMNS, DECISIONS
-from ..bodies import BodyRegistry
+from ..analyses.appeal import COLUMNS, DECISIONS
+from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
 from ..texts import text as T, using
 from .common import finish, new_workbook, sheet_name

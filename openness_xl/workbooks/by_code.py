@@ -24,12 +24,12 @@ from typing import Mapping, Sequence
 
 from xlsxwriter.utility import xl_col_to_name
 
-from .. import formula_text as ft
-from .. import native
-from ..bodies import BodyRegistry
+from ..core import formula_text as ft
+from ..excel import native
+from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
 from ..texts import text as T
-from ..values import cell_name, input_heading, score_heading, text_number_hint
+from ..core.values import cell_name, input_heading, score_heading, text_number_hint
 from .common import ROW, at, quoted_sheet, sheet_name
 from .template import FIRST_BODY_ROW, FIRST_INPUT_COL, GROUP_ROW, HEAD_ROW, TITLE_ROW, input_columns, input_sheets
 

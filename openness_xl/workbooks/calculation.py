@@ -6,8 +6,8 @@ within the body type. Only functions of Excel 2010 and LibreOffice 7.4 are used;
 calls an `OPENNESS_` function. A hidden sheet «Проверка» holds, per body and indicator,
 what is wrong with its inputs ("" when nothing), so that each score formula checks once.
 
-The formulas come from `openness_xl.native`; every cell is stored with the value that
-`openness_xl.cells` gives for the same cell values, so the file reads correctly before any
+The formulas come from `openness_xl.excel.native`; every cell is stored with the value that
+`openness_xl.excel.cells` gives for the same cell values, so the file reads correctly before any
 recalculation and a recalculation changes nothing.
 """
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Mapping
 
 from xlsxwriter.utility import xl_col_to_name
 
-from .. import cells, native
-from .. import formula_text as ft
-from ..bodies import BodyRegistry
+from ..excel import cells, native
+from ..core import formula_text as ft
+from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
-from ..output import score_columns
+from ..io.writing import score_columns
 from ..texts import text as T
-from ..values import WARNING, cell_name
+from ..core.values import WARNING, cell_name
 from . import by_code
 from .common import (GRADE_COLOURS, ROW, SCORE_FORMAT, at, colour_formats, column_range, sheet_name, tier_colour_rules,
                      tier_colours)
@@ -43,7 +43,7 @@ def define_lambdas(workbook, methodology: Methodology) -> None:
 def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Mapping[tuple, object],
                       found: Mapping[tuple[str, str], object] | None = None):
     """What every cell of «Расчёт» and «Проверка» shows for these input cells, by the cell
-    semantics of `openness_xl.cells`: ([{column id: value}], [{indicator id: problems}]) per body.
+    semantics of `openness_xl.excel.cells`: ([{column id: value}], [{indicator id: problems}]) per body.
     `found` {(input sheet, code): status} is what `by_code` finds for each code (its row, or
     why none); by default every code stands once, in its body's row of the template."""
     by = by_code.layout(methodology, bodies)

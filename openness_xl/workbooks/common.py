@@ -9,7 +9,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import __version__
-from ..grading import tier_label
+from ..core.grading import tier_label
 from ..texts import text
 
 # A fixed creation time: the same inputs must give the same bytes.

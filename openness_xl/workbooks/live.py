@@ -7,7 +7,7 @@ body; a score whose inputs «Проверка» finds wrong (or given both raw a
 there, as on the template's own «Расчёт». A place is given only among a complete group.
 
 Each formula cell is stored with the value the template's «Расчёт» computes for the same
-cells (`calculated_values`, the cell semantics of `openness_xl.cells` — the code the Excel
+cells (`calculated_values`, the cell semantics of `openness_xl.excel.cells` — the code the Excel
 functions run), so the file shows numbers before the add-in recalculates, and a
 recalculation with the add-in gives the same numbers.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .. import cells, native
-from .. import formula_text as ft
-from ..bodies import BodyRegistry
+from ..excel import cells, native
+from ..core import formula_text as ft
+from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
-from ..scoring import Entry
+from ..core.scoring import Entry
 from ..texts import text as T, using
 from .calculation import FIRST_COL, Styles, calculated_values, see_checks, write_checks
 from .common import SCORE_FORMAT, column_range, finish, new_workbook, sheet_name

@@ -22,16 +22,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-from .. import __version__, grading
-from ..bodies import registry
-from ..exact import plain
+from .. import __version__
+from ..core import grading
+from ..core.bodies import registry
+from ..core.exact import plain
 from ..methodology import Methodology
-from ..scoring import BodyResult
-from ..native import SUM_DECIMALS
-from ..output import score_columns
+from ..core.scoring import BodyResult
+from ..excel.native import SUM_DECIMALS
+from ..io.writing import score_columns
 from .calculation import define_lambdas
 from .table import Table, add_table_sheet
-from ..grading import tier_label
+from ..core.grading import tier_label
 from ..texts import decimal, language, term, text as T, using
 from .common import (GRADE_COLOURS, SCORE_FORMAT, cell, colour_formats, column_range, finish, new_workbook, number, ref,
                      sheet_name, tier_colour_rules, tier_colours)

@@ -5,8 +5,8 @@ from fractions import Fraction
 from typing import Sequence
 
 from ..methodology import Methodology
-from ..output import score_columns, score_rows
-from ..scoring import BodyResult
+from ..io.writing import score_columns, score_rows
+from ..core.scoring import BodyResult
 from ..texts import text, using
 from .common import SCORE_FORMAT, finish, new_workbook, sheet_name
 

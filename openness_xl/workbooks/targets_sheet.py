@@ -14,13 +14,13 @@ from typing import Mapping
 
 from xlsxwriter.utility import xl_col_to_name
 
-from .. import formula_text as ft
-from .. import native
-from ..bodies import BodyRegistry
+from ..core import formula_text as ft
+from ..excel import native
+from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
-from ..scoring import parse_for_scoring
-from ..targets import helps, next_tier_goal, target
-from ..values import is_not_submitted
+from ..core.scoring import parse_for_scoring
+from ..core.targets import helps, next_tier_goal, target
+from ..core.values import is_not_submitted
 from .common import SCORE_FORMAT
 from ..texts import text as T
 from . import by_code

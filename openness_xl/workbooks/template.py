@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-from ..bodies import BodyRegistry
-from ..exact import plain
+from ..core.bodies import BodyRegistry
+from ..core.exact import plain
 from ..methodology import Indicator, InputSpec, Methodology
-from ..values import NOT_SUBMITTED, cell_name, input_heading, is_not_submitted, percent_format_message, score_heading, shown
+from ..core.values import (NOT_SUBMITTED, cell_name, input_heading, is_not_submitted, percent_format_message,
+                           score_heading, shown)
 from ..texts import LANGUAGES, decimal, language, term, text as T, using
 from .common import cell, finish, new_workbook
 
@@ -110,7 +111,7 @@ def _cell_value(spec: InputSpec | None, value):
 
 def input_values(methodology: Methodology, submissions) -> dict:
     """{(body, indicator_id, field): cell value} for the template's cells."""
-    from ..scoring import DIRECT
+    from ..core.scoring import DIRECT
 
     values = {}
     for body, _body_type, entries in submissions:
@@ -267,7 +268,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
     """
     from openpyxl.utils import get_column_letter
 
-    from ..safe_xlsx import present_rows
+    from ..io.safe_xlsx import present_rows
 
     rows, problems, keyed = [], [], []
     # The language each input sheet's name is written in: its cells' headings are in it.
@@ -352,7 +353,7 @@ def _percent_problem(methodology: Methodology, indicator_id: str, field: str, lo
 
 def _body_row_mismatch(methodology: Methodology, bodies: BodyRegistry, line) -> str | None:
     """Why a template row's code, name and type do not name one body (None when they do)."""
-    from ..bodies import UnknownBody
+    from ..core.bodies import UnknownBody
 
     code, name, body_type = (tuple(line) + (None, None, None))[:3]
     try:

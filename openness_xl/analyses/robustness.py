@@ -1,0 +1,415 @@
+"""`openness robustness`: how ranks and ratings move under the plausible readings of the
+provisional methodology.
+
+The methodology file declares, next to each provisional formula, its other readings
+(`alternatives`, `ranges`) and, under [index], the ranges of the provisional rating edges.
+Each sample draws one option of every such uncertainty, uniformly and independently, from a
+seeded generator, and recomputes all bodies.
+
+It is fast because an indicator's score depends only on its own options: every body's score
+under every option of an indicator is computed once, exactly, with the core's own `compute`,
+and scaled to whole numbers by a common denominator. A sample is then a gather and a sum of
+integers — still exact, so ties and edges behave as in a single evaluation.
+
+Influence is the first-order share of variance: for each uncertainty, the variance of the
+body's mean rank over that uncertainty's options, divided by the variance of its rank over
+all samples. It is estimated from the same samples; shares near zero mean "does not move it".
+
+Samples are drawn and tallied in blocks of BLOCK: what a block leaves is a count per body and
+rank (or rating) and, per option of each uncertainty, a count and a sum — whole numbers, so the
+median, the 5–95 % interval and the shares are exact functions of the tallies, and memory stays
+flat whatever the count (a block of 8,192 samples over 49 bodies holds some 10 MB). Each block
+has its own generator, seeded by (seed, block number): a sample is the same whatever the count.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from ..extras import require
+
+require("robustness", "robustness", modules=("numpy",))
+
+import numpy as np  # noqa: E402
+
+from ..methodology.model import MAX_SAMPLES  # noqa: E402
+from ..methodology import Methodology, Uncertainty  # noqa: E402
+from ..core.scoring import DIRECT, RAW, compute, evaluate  # noqa: E402
+from ..texts import count, text  # noqa: E402
+
+
+@dataclass(frozen=True)
+class BodyRobustness:
+    body: str
+    body_type: str
+    rank: int | None  # as declared (a single evaluation of the methodology file)
+    rating: str | None
+    median_rank: float | None
+    rank_low: int | None  # 5 % quantile of the sampled ranks
+    rank_high: int | None  # 95 % quantile
+    rating_shares: Mapping[str, float]
+    rank_moved_by: tuple[str, float] | None  # the uncertainty with the largest share, and the share
+    rating_moved_by: tuple[str, float] | None
+
+
+@dataclass
+class Robustness:
+    samples: int
+    seed: int
+    uncertainties: tuple[Uncertainty, ...]
+    # Uncertainties that act on nothing here: every body gives their indicator as a direct score.
+    inactive: tuple[str, ...]
+    bodies: list[BodyRobustness]
+    rating_labels: tuple[str, ...]
+
+
+BLOCK = 8_192  # samples drawn and tallied at once
+
+
+def draw_block(methodology: Methodology, seed: int, block: int, size: int) -> np.ndarray:
+    """The options of the samples of one block (its first `size`): size × uncertainties."""
+    rng = np.random.default_rng([seed, block])
+    columns = [rng.integers(0, len(u.options), BLOCK)[:size] for u in methodology.uncertainties]
+    return np.column_stack(columns) if columns else np.zeros((size, 0), dtype=np.int64)
+
+
+def draw(methodology: Methodology, samples: int, seed: int) -> np.ndarray:
+    """The option of every uncertainty in every sample: samples × uncertainties, seeded, block
+    by block as `analyse` draws them (for a check of a few samples; `analyse` never holds all)."""
+    return np.concatenate([draw_block(methodology, seed, b, min(BLOCK, samples - b * BLOCK))
+                           for b in range(-(-samples // BLOCK))])
+
+
+def _indicator_tables(methodology: Methodology, submissions, uncertainties) -> tuple[dict, int, list[bool]]:
+    """Per indicator: (its uncertainties' positions, radices, exact scores by joint option and body)."""
+    tables = {}
+    denominators = set()
+    scored = [True] * len(submissions)
+    for indicator in methodology.indicators:
+        own = [k for k, u in enumerate(uncertainties) if u.target == indicator.id]
+        radices = [len(uncertainties[k].options) for k in own]
+        rows = []
+        for joint in itertools.product(*(range(r) for r in radices)):
+            changes: dict = {}
+            for k, option in zip(own, joint):
+                changes.update(uncertainties[k].options[option].changes)
+            variant = indicator.with_changes(changes)
+            row = []
+            for number, (_, body_type, entries) in enumerate(submissions):
+                entry = entries.get(indicator.id)
+                if entry is None:
+                    scored[number] = False
+                    row.append(Fraction(0))
+                    continue
+                score = entry.score if entry.source == DIRECT else compute(methodology, variant, entry.values, body_type)
+                denominators.add(score.denominator)
+                row.append(score)
+            rows.append(row)
+        tables[indicator.id] = (own, radices, rows)
+    for band in methodology.ratings:
+        if band.lower is not None:
+            denominators.add(band.lower.denominator)
+    for u in uncertainties:
+        if u.target == "index":
+            denominators.update(Fraction(v).denominator for o in u.options for v in o.changes.values())
+    return tables, math.lcm(*denominators) if denominators else 1, scored
+
+
+class _Indices:
+    """The exact index of every body under any options, times a common denominator `scale`;
+    the scores under every joint option of an indicator computed once."""
+
+    def __init__(self, methodology: Methodology, submissions):
+        tables, self.scale, self.scored = _indicator_tables(methodology, submissions, methodology.uncertainties)
+        self.parts = []
+        for indicator in methodology.indicators:
+            own, radices, rows = tables[indicator.id]
+            sign = -1 if indicator.role == "penalty" else 1
+            table = np.array([[int(score * self.scale) for score in row] for row in rows], dtype=np.int64)
+            self.parts.append((own, radices, sign * table))
+        self.bodies = len(submissions)
+
+    def of(self, choices: np.ndarray) -> np.ndarray:
+        """samples × bodies: every body's scaled index in each sample of `choices`."""
+        total = np.zeros((choices.shape[0], self.bodies), dtype=np.int64)
+        for own, radices, table in self.parts:
+            joint = np.zeros(choices.shape[0], dtype=np.int64)
+            for k, radix in zip(own, radices):
+                joint = joint * radix + choices[:, k]
+            total += table[joint]
+        return total
+
+
+def indices(methodology: Methodology, submissions, choices: np.ndarray) -> tuple[np.ndarray, int, list[bool]]:
+    """The exact index of every body in every sample, times a common denominator: (values,
+    denominator, whether each body has every indicator)."""
+    computed = _Indices(methodology, submissions)
+    return computed.of(choices), computed.scale, computed.scored
+
+
+def rating_positions(methodology: Methodology, choices: np.ndarray, total: np.ndarray, scale: int) -> np.ndarray:
+    """The position of each body's rating (0 = the best) in each sample: the number of rating
+    edges above its index, with the edges each sample drew."""
+    uncertainties = methodology.uncertainties
+    edges = []
+    for band in methodology.ratings:
+        if band.lower is None:
+            continue
+        column = np.full(choices.shape[0], int(band.lower * scale), dtype=np.int64)
+        for k, u in enumerate(uncertainties):
+            if u.target == "index" and band.rating in u.options[0].changes:
+                values = np.array([int(Fraction(o.changes[band.rating]) * scale) for o in u.options], dtype=np.int64)
+                column = values[choices[:, k]]
+        edges.append(column)
+    positions = np.zeros(total.shape, dtype=np.int64)
+    for column in edges:
+        positions += column[:, None] > total
+    return positions
+
+
+def group_ranks(methodology: Methodology, submissions, total: np.ndarray, scored: Sequence[bool]) -> np.ndarray:
+    """Competition ranks within each body type in each sample (1 + the bodies strictly above);
+    0 for a body that is not ranked."""
+    ranks = np.zeros(total.shape, dtype=np.int64)
+    for body_type in methodology.body_types:
+        members = [n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
+        if members:
+            part = total[:, members]
+            ranks[:, members] = 1 + (part[:, None, :] > part[:, :, None]).sum(axis=2)
+    return ranks
+
+
+class Tally:
+    """What samples leave of one whole value per body (a rank, a rating's position): how many
+    samples gave each value, and per option of each uncertainty how many samples drew it and
+    the sum of the values — enough for the quantiles and the first-order shares, exactly."""
+
+    def __init__(self, bodies: int, top: int, options: Sequence[int]):
+        self.top = top
+        self.counts = np.zeros((bodies, top + 1), dtype=np.int64)
+        self.drawn = [np.zeros(r, dtype=np.int64) for r in options]
+        self.sums = [np.zeros((r, bodies), dtype=np.int64) for r in options]
+
+    def add(self, choices: np.ndarray, values: np.ndarray) -> None:
+        bodies = values.shape[1]
+        offsets = values + np.arange(bodies, dtype=np.int64) * (self.top + 1)
+        self.counts += np.bincount(offsets.ravel(), minlength=bodies * (self.top + 1)).reshape(bodies, self.top + 1)
+        for k, drawn in enumerate(self.drawn):
+            picked = (choices[:, k][None, :] == np.arange(len(drawn))[:, None]).astype(np.int64)
+            drawn += picked.sum(axis=1)
+            self.sums[k] += picked @ values
+
+    def value_at(self, body: int, position: int) -> int:
+        """The value in sorted place `position` (from 0) of the body's samples."""
+        return int(np.searchsorted(np.cumsum(self.counts[body]), position, side="right"))
+
+    def median(self, body: int) -> float:
+        n = int(self.counts[body].sum())
+        return (self.value_at(body, (n - 1) // 2) + self.value_at(body, n // 2)) / 2
+
+    def quantile(self, body: int, q: float) -> int:
+        """As numpy's quantile with method="inverted_cdf": the value in place ceil(n·q) − 1."""
+        n = int(self.counts[body].sum())
+        return self.value_at(body, max(0, math.ceil(n * q) - 1))
+
+    def shares(self) -> np.ndarray:
+        """uncertainties × bodies: Var(E[value | the uncertainty's option]) / Var(value), 0
+        where the value never moves; from whole-number sums, so a value that never moves
+        has a variance of exactly 0."""
+        values = np.arange(self.top + 1, dtype=np.int64)
+        n = int(self.counts[0].sum()) if len(self.counts) else 0
+        total = self.counts @ values
+        spread = (n * (self.counts @ (values * values)) - total * total).astype(float)
+        shares = np.zeros((len(self.drawn), self.counts.shape[0]))
+        for k, (drawn, sums) in enumerate(zip(self.drawn, self.sums)):
+            between = np.zeros(self.counts.shape[0])
+            for option, m in enumerate(drawn):
+                if m:
+                    between += (n * sums[option] - int(m) * total).astype(float) ** 2 / (int(m) * n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shares[k] = np.where(spread > 0, between / spread, 0.0)
+        return shares
+
+
+def analyse(methodology: Methodology, submissions, samples: int | None = None, seed: int | None = None,
+            progress: bool | None = False) -> Robustness:
+    """Sample the methodology's uncertainties and recompute every body's rank and rating."""
+    samples = int(samples if samples is not None else methodology.robustness.get("samples", 10000))
+    seed = int(seed if seed is not None else methodology.robustness.get("seed", 0))
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ValueError(text("refused.samples", samples=samples, most=f"{MAX_SAMPLES:,}"))
+    if seed < 0:
+        raise ValueError(text("refused.seed", seed=seed))
+    from ..progress import bar
+
+    uncertainties = methodology.uncertainties
+    computed = _Indices(methodology, submissions)
+    labels = tuple(b.rating for b in methodology.ratings)
+    counts = [len(u.options) for u in uncertainties]
+    ranks = Tally(len(submissions), len(submissions), counts)
+    ratings = Tally(len(submissions), len(labels) - 1, counts)
+    blocks = -(-samples // BLOCK)
+    for block in bar(range(blocks), blocks, text("progress.ranking", chunk=f"{BLOCK:,}".replace(",", "\u00a0")), progress,
+                     unit="step"):
+        choices = draw_block(methodology, seed, block, min(BLOCK, samples - block * BLOCK))
+        total = computed.of(choices)
+        ranks.add(choices, group_ranks(methodology, submissions, total, computed.scored))
+        ratings.add(choices, rating_positions(methodology, choices, total, computed.scale))
+    declared = {r.body: r for r in evaluate(methodology, submissions)}
+    rank_shares, rating_shares = ranks.shares(), ratings.shares()
+
+    def strongest(shares: np.ndarray, n: int) -> tuple[str, float] | None:
+        if not len(uncertainties) or shares[:, n].max() <= 0:
+            return None
+        k = int(shares[:, n].argmax())
+        return uncertainties[k].id, float(shares[k, n])
+
+    bodies = []
+    for n, (code, body_type, _) in enumerate(submissions):
+        result = declared[code]
+        if not computed.scored[n]:
+            bodies.append(BodyRobustness(code, body_type, None, None, None, None, None, {}, None, None))
+            continue
+        bodies.append(BodyRobustness(
+            code, body_type, result.rank, result.rating, ranks.median(n), ranks.quantile(n, 0.05), ranks.quantile(n, 0.95),
+            {label: float(ratings.counts[n, p]) / samples for p, label in enumerate(labels)},
+            strongest(rank_shares, n), strongest(rating_shares, n),
+        ))
+    raw_indicators = {i for _, _, entries in submissions for i, e in entries.items() if e.source == RAW}
+    inactive = tuple(u.id for u in uncertainties if u.target != "index" and u.target not in raw_indicators)
+    return Robustness(samples, seed, uncertainties, inactive, bodies, labels)
+
+
+def evaluate_sample(methodology: Methodology, submissions, choice: Sequence[int]):
+    """One full evaluation of one sample: the plain way, for checks and the benchmark."""
+    variant = methodology.variant({u.id: int(c) for u, c in zip(methodology.uncertainties, choice)})
+    return evaluate(variant, submissions)
+
+
+# ------------------------------------------------------------------ what users read
+
+CSV_COLUMNS_HEAD = ("body", "body_type", "rank", "median_rank", "rank_p5", "rank_p95", "rating")
+CSV_COLUMNS_TAIL = ("rank_moved_by", "rank_share", "rating_moved_by", "rating_share")
+
+
+def _share(value: float) -> str:
+    return f"{min(value, 1.0):.4f}"
+
+
+def csv_columns(result: Robustness) -> tuple[str, ...]:
+    return CSV_COLUMNS_HEAD + tuple(f"share_{label}" for label in result.rating_labels) + CSV_COLUMNS_TAIL
+
+
+def csv_rows(result: Robustness) -> list[tuple]:
+    """One row per body: its declared standing, the sampled spread and what moves it most."""
+    rows = []
+    for b in result.bodies:
+        moved = [(m[0], _share(m[1])) if m else ("", "") for m in (b.rank_moved_by, b.rating_moved_by)]
+        rows.append((b.body, b.body_type, b.rank or "", "" if b.median_rank is None else f"{b.median_rank:g}",
+                     b.rank_low or "", b.rank_high or "", b.rating or "",
+                     *(_share(b.rating_shares[label]) if b.rating_shares else "" for label in result.rating_labels),
+                     *moved[0], *moved[1]))
+    return rows
+
+
+def render_csv(result: Robustness) -> str:
+    from ..io.writing import csv_text
+
+    return csv_text(csv_columns(result), csv_rows(result))
+
+
+def _percent(value: float) -> str:
+    return f"{round(min(value, 1.0) * 100):d}%"
+
+
+def _ratings_text(b: BodyRobustness) -> str:
+    likely = sorted(((share, label) for label, share in b.rating_shares.items() if share > 0), reverse=True)
+    return " ".join(f"{label} {_percent(share)}" for share, label in likely[:2])
+
+
+def render_text(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str]) -> str:
+    """The robustness table at 80 columns, in the command line's language: the uncertainties
+    numbered U1…, then one line per body, each column as wide as its heading or its values."""
+    def words(key: str, **fields) -> str:
+        return text(f"robustness_text.{key}", **fields)
+
+    def prose(sentence: str) -> list[str]:
+        return textwrap.wrap(sentence, 80)
+
+    out = [*prose(words("intro", samples=count(result.samples, "sample"), seed=result.seed)), ""]
+    for k, u in enumerate(result.uncertainties, start=1):
+        note = words("inactive_mark") if u.id in result.inactive else ""
+        out.append(f"U{k:<2} {u.id}: {count(len(u.options), 'option')}{note}")
+    if result.inactive:
+        out += prose(words("inactive_note"))
+    number = {u.id: k for k, u in enumerate(result.uncertainties, start=1)}
+
+    def moved(m) -> str:
+        return "—" if m is None else f"U{number[m[0]]} {_percent(m[1])}"
+
+    ordered = sorted(result.bodies, key=lambda b: (methodology.body_types.index(b.body_type), b.rank or 10**6))
+    lines = [(b.body, type_labels.get(b.body_type, b.body_type), b.rank, b.median_rank, f"{b.rank_low}–{b.rank_high}",
+              b.rating, _ratings_text(b), moved(b.rank_moved_by), moved(b.rating_moved_by))
+             for b in ordered if b.rank is not None]
+    heads = [words(key) for key in ("body", "type", "rank", "median")] + ["5–95%"] + [
+        words(key) for key in ("rating", "sampled", "moves", "moves_rating")]
+    widths = [max([len(h)] + [len(f"{line[n]:g}" if n == 3 else str(line[n])) for line in lines]) for n, h in enumerate(heads)]
+    # a body that is not scored still has its name and type in the first two columns
+    widths[0] = max([widths[0]] + [len(b.body) for b in ordered])
+    widths[1] = max([widths[1]] + [len(type_labels.get(b.body_type, b.body_type)) for b in ordered])
+    # numbers right-aligned, names and labels left
+    right = {2, 3, 4}
+
+    def row(cells) -> str:
+        return " ".join(f"{c:>{w}}" if n in right else f"{c:<{w}}" for n, (c, w) in enumerate(zip(cells, widths)))
+
+    out += ["", row(heads)]
+    for b in ordered:
+        if b.rank is None:
+            out.append(f"{b.body:<{widths[0]}} {type_labels.get(b.body_type, b.body_type):<{widths[1]}} {words('not_scored')}")
+            continue
+        out.append(row([b.body, type_labels.get(b.body_type, b.body_type), b.rank, f"{b.median_rank:g}",
+                        f"{b.rank_low}–{b.rank_high}", b.rating, _ratings_text(b), moved(b.rank_moved_by),
+                        moved(b.rating_moved_by)]))
+    ranked = [b for b in result.bodies if b.rank is not None]
+    steady = sum(1 for b in ranked if b.rank_low == b.rank_high and max(b.rating_shares.values()) >= 1.0)
+    out += [""]
+    if ranked:
+        out += prose(words("steady", steady=steady, ranked=count(len(ranked), "body")))
+    unranked = len(result.bodies) - len(ranked)
+    if unranked:
+        out += prose(words("unscored", bodies=count(unranked, "body")))
+    if result.inactive and len(result.inactive) == sum(1 for u in result.uncertainties if u.target != "index"):
+        out += prose(words("edges_only"))
+    return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+SHEET_COLUMNS_HEAD = ("body", "type", "rank", "median", "low", "high", "rating")
+SHEET_COLUMNS_TAIL = ("rank_by", "rank_share", "rating_by", "rating_share")
+
+
+def sheet_table(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str]):
+    """(title, notes, columns, rows) of the «Устойчивость» sheet in the current language of files;
+    shares as numbers 0–1."""
+    def words(key: str, **fields) -> str:
+        return text(f"robustness_sheet.{key}", kind="files", **fields)
+
+    labels = {u.id: u.text() for u in result.uncertainties}
+    columns = (tuple(words(key) for key in SHEET_COLUMNS_HEAD) + tuple(words("share", rating=label) for label in result.rating_labels)
+               + tuple(words(key) for key in SHEET_COLUMNS_TAIL))
+    rows = []
+    for b in result.bodies:
+        moved = [(labels[m[0]], _share(m[1])) if m else ("—", "") for m in (b.rank_moved_by, b.rating_moved_by)]
+        rows.append((b.body, type_labels.get(b.body_type, b.body_type), b.rank or "",
+                     "" if b.median_rank is None else f"{b.median_rank:g}", b.rank_low or "", b.rank_high or "",
+                     b.rating or "", *(_share(b.rating_shares[label]) if b.rating_shares else ""
+                                       for label in result.rating_labels), *moved[0], *moved[1]))
+    notes = [words("sampling", samples=count(result.samples, "sample", kind="files"), seed=result.seed)]
+    if result.inactive:
+        notes.append(words("inactive", inactive=len(result.inactive), total=len(result.uncertainties),
+                           labels="; ".join(labels[i] for i in result.inactive)))
+    return words("title"), notes, columns, rows

@@ -1,0 +1,107 @@
+"""Exact numbers and Excel-compatible rounding — the one place where rounding is defined.
+
+Scores are computed as `fractions.Fraction` from the inputs and rounded once, where the
+methodology rounds, half away from zero like Excel's ROUND. Binary floats never decide a
+score or a tier: a float coming from Excel is first read to 15 significant digits, which
+is all Excel itself keeps.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+from ..texts import text as T
+
+Number = int | float | str | Decimal | Fraction
+
+
+class NotANumber(ValueError):
+    """A value that cannot be read as a finite number."""
+
+
+class NumberOutOfRange(NotANumber):
+    """Written correctly, but far beyond any value an input can have."""
+
+
+PLAIN_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+MAX_NUMBER_TEXT = 40
+MAX_EXPONENT = 30
+
+
+def _clip(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def to_fraction(value: Number) -> Fraction:
+    """Read `value` exactly: ints, Decimals, Fractions and decimal strings as written,
+    floats to Excel's 15 significant digits. A decimal comma is accepted in strings."""
+    if isinstance(value, bool):
+        return Fraction(int(value))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotANumber(T("value.number.not_finite", value=repr(value)))
+        return Fraction(Decimal(f"{value:.15g}"))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NotANumber(T("value.number.not_finite", value=value))
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if not text:
+            raise NotANumber(T("value.number.empty"))
+        # Decimal() alone would take Arabic-Indic digits and 1_0, and 1e100000000 would
+        # then take minutes to become a Fraction: only plain ASCII decimals, bounded.
+        if len(text) > MAX_NUMBER_TEXT or not PLAIN_DECIMAL.match(text):
+            raise NotANumber(T("value.number.not_digits", value=_clip(value)))
+        parsed = Decimal(text)
+        if not parsed.is_finite():
+            raise NotANumber(T("value.number.not_finite", value=_clip(value)))
+        if parsed and abs(parsed.adjusted()) > MAX_EXPONENT:
+            raise NumberOutOfRange(T("value.number.out_of_range", value=_clip(value), exponent=MAX_EXPONENT))
+        return Fraction(parsed)
+    raise NotANumber(T("value.number.not_number", value=repr(value)))
+
+
+def round_half_away(value: Fraction, decimals: int) -> Fraction:
+    """Excel's ROUND(value; decimals): halves go away from zero."""
+    scale = 10**decimals
+    scaled = abs(value) * scale
+    rounded = math.floor(scaled + Fraction(1, 2))
+    return Fraction(rounded if value >= 0 else -rounded, scale)
+
+
+def truncate(value: Fraction, decimals: int) -> Fraction:
+    """Cut to `decimals` places toward zero (Excel's TRUNC), as the report prints some values."""
+    scale = 10**decimals
+    return Fraction(math.trunc(value * scale), scale)
+
+
+def to_decimal(value: Fraction) -> Decimal:
+    """The exact decimal of a Fraction whose denominator has only the factors 2 and 5."""
+    for places in range(0, 41):
+        scaled = value * 10**places
+        if scaled.denominator == 1:
+            return Decimal(scaled.numerator).scaleb(-places)
+    raise ValueError(f"{value} has no finite decimal form")
+
+
+def plain(value: Fraction | Decimal | None) -> str:
+    """A score as plain text with a dot and no trailing zeros: 4, 3.78, 4.515."""
+    if value is None:
+        return ""
+    number = value if isinstance(value, Decimal) else to_decimal(value)
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def to_float(value: Fraction) -> float:
+    """A score as the float Excel will store (the nearest double)."""
+    return float(value)

@@ -1,0 +1,1 @@
+"""Documents rendered for people: roadmap .docx, robustness charts, the indicator pages."""

@@ -1,0 +1,569 @@
+"""The methodology compiled to native Excel formulas: no add-in, no Python, Excel 2010 on.
+
+Every expression here is derived from the methodology data and the formula kinds
+(`Kind.excel`); nothing is written by hand per indicator. The expressions reproduce the
+cell semantics of `openness_xl.excel.cells` exactly: the same score, and for a blank, «н/д», text,
+an error value, a negative or fractional count, or a part above its whole, the same message
+text — the sentences come from `openness_xl.core.values` with formula pieces in their holes.
+
+Two forms are produced from one compiler:
+* cell formulas for the template's «Расчёт» sheet, over the input sheets' cells, using only
+  functions of Excel 2010 and LibreOffice 7.4 (IF, ISNUMBER, TRIM, MID, ROUND, SUMPRODUCT …);
+* named LAMBDA functions (`_xlfn.LAMBDA` with `_xlpm.` parameters, Excel 2024 and 365),
+  with the same names and arguments as the xlwings functions.
+
+Plain text only: the workbook modules write it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Mapping, Sequence
+
+from ..core import formula_text as ft
+from ..core import grading
+from .cells import bounds_allowed, unknown_message
+from ..core.exact import plain
+from ..core.kinds import ExcelContext, TargetContext, zero_whole
+from ..methodology import Criterion, Indicator, InputSpec, Methodology
+from ..core.targets import NO_CEILING, levers, tier_entry
+from ..texts import text
+from ..core.values import (DIGITS, EXCEL_ERRORS, FALSE_WORDS, NOT_SUBMITTED, SPACES, TRUE_WORDS, WARNING,
+                           ceiling_message, exceeds_message, invalid_message, missing_message, percent_format_message,
+                           score_allowed, score_range)
+
+# Criterion totals and the index are sums of scores with at most a few decimals; rounding
+# the sum at 10 places removes the binary noise of the addition and nothing else.
+SUM_DECIMALS = 10
+# Excel's limits for one formula: a longer or deeper one is refused when the file opens.
+MAX_FORMULA_LENGTH = 8192
+MAX_NESTING = 64
+SEPARATOR = "; "
+HOLE = "\x00"
+# LET names the compiler uses inside LAMBDAs: they must not clash with an argument.
+PROBLEMS, KEY, VALUE, MAXIMUM = "problems_found", "key_found", "value_found", "maximum_found"
+
+
+def param(name: str) -> str:
+    """A LAMBDA or LET parameter as a workbook stores it."""
+    return f"_xlpm.{name}"
+
+
+def fill(sentence: str, *pieces: str, marks: Mapping[str, str] | None = None) -> str:
+    """A sentence from `values` with formula pieces in its holes, as one Excel text expression:
+    each HOLE takes the next of `pieces`, each marker character of `marks` its own piece."""
+    marks = marks or {}
+    assert sentence.count(HOLE) == len(pieces), (sentence, pieces)
+    positional = iter(pieces)
+    items = []
+    for part in re.split("([" + re.escape(HOLE + "".join(marks)) + "])", sentence):
+        if part == HOLE:
+            items.append(next(positional))
+        elif part in marks:
+            items.append(marks[part])
+        elif part:
+            items.append(ft.text(part))
+    return "&".join(items) if items else '""'
+
+
+# ------------------------------------------------------------------ cell values
+
+def error_name(x: str) -> str:
+    """The text of an error value (#N/A …), as xlwings would hand it over."""
+    return f'IFERROR(CHOOSE(ERROR.TYPE({x}),{",".join(ft.text(e) for e in EXCEL_ERRORS)}),"#ERROR")'
+
+
+def quoted(expression: str) -> str:
+    return f"\"'\"&{expression}&\"'\""
+
+
+def shown_other(x: str) -> str:
+    """How a message quotes a cell that is neither a number nor an error: TRUE/FALSE or 'text'."""
+    return ft.if_(f"ISLOGICAL({x})", ft.if_(x, '"TRUE"', '"FALSE"'), quoted(x))
+
+
+def not_submitted(x: str) -> str:
+    """Blank, spaces or «н/д» (any case): not submitted. Only for a cell that is not an error."""
+    return ft.any_of([f'TRIM({x})=""', f"TRIM({x})={ft.text(NOT_SUBMITTED)}"])
+
+
+def _number_is_bad(spec: InputSpec, x: str) -> str | None:
+    conditions = []
+    if spec.type == "integer":
+        conditions.append(f"{x}<>INT({x})")
+    if spec.type == "choice":
+        conditions.append(ft.any_of([f"{x}={ft.number(c)}" for c in spec.choices]) + "=FALSE")
+    if spec.min is not None:
+        conditions.append(f"{x}<{ft.number(spec.min)}")
+    if spec.max is not None:
+        conditions.append(f"{x}>{ft.number(spec.max)}")
+    return ft.any_of(conditions) if conditions else None
+
+
+def _is_yes_no_word(x: str, words: Sequence[str]) -> str:
+    return ft.any_of([f"TRIM({x})={ft.text(w)}" for w in words])
+
+
+def _as_percent(name: str, unit: str, x: str, marks: Mapping[str, str]) -> str:
+    """"; " and the sentence about a number shown as a percentage (the reader's, word for word)."""
+    # The shown percent may stand twice in the sentence: each marker stands for what it holds.
+    sentence = percent_format_message(name, unit, PERCENT, VALUE_MARK)
+    return ft.text(SEPARATOR) + "&" + fill(sentence, marks={**marks, PERCENT: f"{x}*100", VALUE_MARK: x})
+
+
+def _shown_as_percent(cell: str) -> str:
+    """TRUE where the cell has a percentage format: CELL("format") starts with P."""
+    return f'LEFT(CELL("format",{cell}),1)="P"'
+
+
+def input_problem(spec: InputSpec, x: str, cell: str | None = None, cells: "Cells | None" = None) -> str:
+    """"" for a valid input, else "; " and the core's sentence about it. Where `cell` is the
+    reference the value came from (not a LAMBDA argument), a number shown as a percentage is
+    refused as the template reader refuses it; where `cells` names the inputs (a sheet's
+    cells), the sentence names it so and explains text that looks like a number."""
+    cells = cells or Cells({})
+    name, marks = cells.called(spec.name), cells.marks()
+    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(name, spec.allowed, HOLE), shown, marks=marks)  # noqa: E731
+    missing = ft.text(SEPARATOR) + "&" + fill(missing_message(name, spec.allowed), marks=marks)
+    if spec.type == "boolean":
+        valid_number = f"({x}=0)+({x}=1)>0"
+        inner = ft.if_(f"ISLOGICAL({x})", '""',
+                       ft.if_(f"ISNUMBER({x})", ft.if_(valid_number, '""', invalid(x)),
+                              ft.if_(_is_yes_no_word(x, TRUE_WORDS + FALSE_WORDS), '""', invalid(quoted(x)))))
+    else:
+        bad = _number_is_bad(spec, x)
+        number_branch = '""'
+        if spec.ceiling is not None:
+            too_large = ft.text(SEPARATOR) + "&" + fill(ceiling_message(name, HOLE, plain(spec.ceiling)), x, marks=marks)
+            number_branch = ft.if_(f"{x}>{ft.number(spec.ceiling)}", too_large, number_branch)
+        if bad:
+            number_branch = ft.if_(bad, invalid(x), number_branch)
+        if cell is not None and spec.unit != "share":
+            number_branch = ft.if_(_shown_as_percent(cell), _as_percent(name, spec.unit, x, marks), number_branch)
+        inner = ft.if_(f"ISNUMBER({x})", number_branch, invalid(cells.shown_text(spec.name, x)))
+    return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(not_submitted(x), missing, inner))
+
+
+def text_number_hint(x: str) -> str:
+    """The text `values.text_number_hint` gives for the value of `x`: "" unless it is text
+    that looks like a number (digits, at most one comma or point, spaces between them)."""
+    packed = x
+    for space in SPACES:
+        packed = f"SUBSTITUTE({packed},{ft.text(space)},\"\")"
+    digits = f'SUBSTITUTE(SUBSTITUTE({packed},",",""),".","")'
+    others = digits
+    for digit in DIGITS:
+        others = f'SUBSTITUTE({others},"{digit}","")'
+    looks = f"(LEN({digits})>0)*(LEN({packed})-LEN({digits})<=1)*(LEN({others})=0)"
+    hint = ft.if_(f"LEN({packed})<LEN({x})", ft.text(text("value.text_number.spaces")), ft.text(text("value.text_number.text")))
+    return ft.if_(f"ISTEXT({x})", ft.if_(looks, hint, '""'), '""')
+
+
+def input_valid(spec: InputSpec, x: str) -> str:
+    """TRUE when the input is valid (what input_problem says nothing about)."""
+    if spec.type == "boolean":
+        return (f"IF(ISLOGICAL({x}),TRUE,IF(ISNUMBER({x}),({x}=0)+({x}=1)>0,"
+                f"IF(ISTEXT({x}),{_is_yes_no_word(x, TRUE_WORDS + FALSE_WORDS)},FALSE)))")
+    bad = _number_is_bad(spec, x)
+    if spec.ceiling is not None:
+        bad = ft.any_of([bad, f"{x}>{ft.number(spec.ceiling)}"] if bad else [f"{x}>{ft.number(spec.ceiling)}"])
+    return ft.if_(f"ISNUMBER({x})", f"{bad}=FALSE", "FALSE") if bad else f"ISNUMBER({x})"
+
+
+def input_value(spec: InputSpec, x: str) -> str:
+    """The exact value of a valid input: the number, or 1/0 for yes/no."""
+    if spec.type != "boolean":
+        return x
+    return ft.if_(f"ISLOGICAL({x})", ft.if_(x, "1", "0"),
+                  ft.if_(f"ISNUMBER({x})", x, ft.if_(_is_yes_no_word(x, TRUE_WORDS), "1", "0")))
+
+
+# ------------------------------------------------------------------ indicators
+
+@dataclass(frozen=True)
+class Cells:
+    """Where an indicator's formula finds its values: an expression per input, and the
+    body type's (a cell or a LAMBDA parameter); `cells`, where the values come from cells,
+    the reference of each (whose format tells a percentage). On a sheet, `names` holds per
+    input (and "score", "body_type") a text expression that names its cell as
+    `values.cell_name` does, and `hints` per input a text expression that explains text
+    looking like a number (`values.text_number_hint`); elsewhere the ids name the inputs."""
+
+    inputs: Mapping[str, str]
+    body_type: str | None = None
+    cells: Mapping[str, str] | None = None
+    names: Mapping[str, str] | None = None
+    hints: Mapping[str, str] | None = None
+
+    def called(self, name: str) -> str:
+        """What a sentence calls an input: its id, or the marker of its name's expression."""
+        return _MARKERS[name] if self.names and name in self.names else name
+
+    def marks(self) -> dict[str, str]:
+        """The markers `called` put into sentences, each with its text expression."""
+        return {_MARKERS[name]: expression for name, expression in (self.names or {}).items()}
+
+    def shown_text(self, name: str, x: str) -> str:
+        """How a refused value that is not a number is quoted, with the hint where there is one."""
+        hint = (self.hints or {}).get(name)
+        return shown_other(x) + (f"&{hint}" if hint else "")
+
+
+class _Markers(dict):
+    """A private-use character per input name, to stand for its name in a sentence."""
+
+    def __missing__(self, name: str) -> str:
+        self[name] = chr(0xE000 + len(self))
+        return self[name]
+
+
+_MARKERS = _Markers()
+# Markers of the shown percent and the cell's value in the percentage-format sentence.
+PERCENT, VALUE_MARK = "\x02", "\x03"
+
+
+def _body_type_is(methodology: Methodology, body_type: str) -> Callable[[str], str]:
+    def test(code: str) -> str:
+        return ft.any_of([f"TRIM({body_type})={ft.text(s)}" for s, c in methodology.body_type_spellings() if c == code])
+    return test
+
+
+def _body_type_problem(methodology: Methodology, x: str, cells: Cells) -> str:
+    allowed, name, marks = methodology.body_type_allowed, cells.called("body_type"), cells.marks()
+    invalid = lambda shown: ft.text(SEPARATOR) + "&" + fill(invalid_message(name, allowed, HOLE), shown, marks=marks)  # noqa: E731
+    known = ft.any_of([f"TRIM({x})={ft.text(s)}" for s, _ in methodology.body_type_spellings()])
+    other = ft.if_(not_submitted(x), ft.text(SEPARATOR) + "&" + fill(missing_message(name, allowed), marks=marks),
+                   invalid(ft.if_(f"ISNUMBER({x})", x, shown_other(x))))
+    return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))), ft.if_(known, '""', other))
+
+
+def _relations(indicator: Indicator, cells: Cells) -> list[str]:
+    x, called, marks = cells.inputs, cells.called, cells.marks()
+    pieces = []
+    for spec in indicator.inputs:
+        if spec.part_of:
+            message = fill(exceeds_message(called(spec.name), HOLE, called(spec.part_of), HOLE), x[spec.name], x[spec.part_of],
+                           marks=marks)
+            pieces.append(ft.if_(f"{x[spec.name]}>{x[spec.part_of]}", ft.text(SEPARATOR) + "&" + message, '""'))
+    for name in indicator.kind.nonzero(indicator.params):
+        message = fill(zero_whole(called(name)), marks=marks)
+        pieces.append(ft.if_(f"{x[name]}=0", ft.text(SEPARATOR) + "&" + message, '""'))
+    for parts, whole in indicator.sums_at_most:
+        total = "(" + "+".join(x[p] for p in parts) + ")"
+        message = fill(exceeds_message(" + ".join(called(p) for p in parts), HOLE, called(whole), HOLE), total, x[whole],
+                       marks=marks)
+        pieces.append(ft.if_(f"{total}>{x[whole]}", ft.text(SEPARATOR) + "&" + message, '""'))
+    return pieces
+
+
+def problems_formula(methodology: Methodology, indicator: Indicator, cells: Cells, warnings: bool = False) -> str:
+    """"" when the inputs can be scored, else the core's message (problems joined by "; ");
+    with `warnings`, the warnings after them (`values.fraction_warning`)."""
+    pieces = [input_problem(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name], cells)
+              for spec in indicator.inputs]
+    if warnings:
+        pieces += [fraction_warning(spec, cells.inputs[spec.name], cells.cells and cells.cells[spec.name], cells)
+                   for spec in indicator.inputs if spec.unit == "percent"]
+    relations = _relations(indicator, cells)
+    if relations:
+        every_input_valid = ft.all_of([input_valid(s, cells.inputs[s.name]) for s in indicator.inputs])
+        pieces.append(ft.if_(every_input_valid, "&".join(relations), '""'))
+    if indicator.needs_body_type:
+        pieces.append(_body_type_problem(methodology, cells.body_type, cells))
+    return f"MID({'&'.join(pieces)},{len(SEPARATOR) + 1},32767)"
+
+
+def fraction_warning(spec: InputSpec, x: str, cell: str | None = None, cells: Cells | None = None) -> str:
+    """"; " and the warning of a percentage between 0 and 1, else "" (as `values.fraction_warning`);
+    not for a cell shown as a percentage, which input_problem refuses already."""
+    cells = cells or Cells({})
+    sentence = text("value.share_as_fraction", name=cells.called(spec.name), shown=HOLE, percent=HOLE)
+    fraction = f"({x}>0)*({x}<1)" + (f"*({_shown_as_percent(cell)}=FALSE)" if cell else "")
+    warning = fill(sentence, x, f"{x}*100", marks=cells.marks())
+    return ft.if_(f"ISNUMBER({x})", ft.if_(fraction, ft.text(SEPARATOR) + "&" + warning, '""'), '""')
+
+
+def _input_decimals(spec: InputSpec) -> int | None:
+    if spec.type != "choice":
+        return None
+    return max(len(plain(c).partition(".")[2]) for c in spec.choices)
+
+
+def _excel_context(methodology: Methodology, indicator: Indicator, cells: Cells) -> ExcelContext:
+    return ExcelContext(
+        maximum=indicator.maximum,
+        decimals=methodology.decimals,
+        body_type_is=_body_type_is(methodology, cells.body_type or '""'),
+        input_decimals={s.name: _input_decimals(s) for s in indicator.inputs},
+    )
+
+
+def score_formula(methodology: Methodology, indicator: Indicator, cells: Cells) -> str:
+    """The rounded score over inputs that are valid (see problems_formula)."""
+    values = {s.name: input_value(s, cells.inputs[s.name]) for s in indicator.inputs}
+    context = _excel_context(methodology, indicator, cells)
+    expression = indicator.kind.excel(indicator.params, values, context)
+    if not indicator.kind.rounds_itself:
+        expression = f"ROUND({expression},{methodology.decimals})"
+    return expression
+
+
+def indicator_lambda(methodology: Methodology, indicator: Indicator) -> str:
+    """The named LAMBDA of an indicator, as the workbook stores it (with its leading =)."""
+    from .cells import argument_names
+
+    names = argument_names(indicator)
+    assert PROBLEMS not in names, f"{indicator.id}: an input may not be called {PROBLEMS}"
+    cells = Cells({n: param(n) for n in indicator.input_names},
+                  param("body_type") if indicator.needs_body_type else None)
+    problems = param(PROBLEMS)
+    body = (f"_xlfn.LET({problems},{problems_formula(methodology, indicator, cells)},"
+            f'IF({problems}="",{score_formula(methodology, indicator, cells)},{problems}))')
+    return f"=_xlfn.LAMBDA({','.join(param(n) for n in names)},{body})"
+
+
+# ------------------------------------------------------------------ targets (the inverse)
+
+def unreachable() -> str:
+    """What a target cell says when no value of the input reaches the goal."""
+    return text("value.unreachable")
+
+
+def goal_formula(methodology: Methodology, indicator: Indicator, score: str) -> str:
+    """The score that enters the next better tier, for a valid score; "" at the top tier."""
+    edges = grading.tier_edges(methodology, indicator)  # best first
+    expression = ft.number(tier_entry(methodology, indicator, edges[-1][0]))
+    for (tier, edge, operator), better in reversed(list(zip(edges, [None, *edges[:-1]]))):
+        goal = '""' if better is None else ft.number(tier_entry(methodology, indicator, better[0]))
+        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", goal, expression)
+    return expression
+
+
+def target_inputs(indicator: Indicator) -> list[str]:
+    """The inputs whose target the compiler writes: levers (`targets.levers`, never a given)
+    that are counts or values, of a kind with an Excel inverse."""
+    if indicator.kind.excel_target is None:
+        return []
+    moving = levers(indicator)
+    return [s.name for s in indicator.inputs if s.name in moving and s.type in ("integer", "decimal")]
+
+
+def _bounds(indicator: Indicator, cells: Cells, name: str, ceiling) -> tuple[list[str], list[str]]:
+    """Excel expressions of the lowest and highest values the input may take, the others fixed."""
+    spec, x = indicator.input(name), cells.inputs
+    lows = [ft.number(spec.min if spec.min is not None else Fraction(0))]
+    lows += [x[s.name] for s in indicator.inputs if s.part_of == name]
+    top = spec.max if spec.max is not None else (spec.ceiling if spec.ceiling is not None else ceiling)
+    highs = [ft.number(top)] + ([x[spec.part_of]] if spec.part_of else [])
+    for group, whole in indicator.sums_at_most:
+        if name in group:
+            highs.append("(" + "-".join([x[whole], *(x[p] for p in group if p != name)]) + ")")
+        if name == whole:
+            lows.append("(" + "+".join(x[p] for p in group) + ")")
+    return lows, highs
+
+
+def target_formula(methodology: Methodology, indicator: Indicator, cells: Cells, name: str, goal: str) -> str:
+    """The value of input `name` nearest its current one that reaches the score `goal` (an
+    expression), the others unchanged, for valid inputs whose score is below the goal: the
+    kind's Excel inverse, or «недостижимо» when the value it needs lies outside the input's
+    range. It agrees with `targets.target` (OPENNESS_TARGET) for inputs given to the hundredth."""
+    spec = indicator.input(name)
+    values = {s.name: input_value(s, cells.inputs[s.name]) for s in indicator.inputs}
+    context = TargetContext(_excel_context(methodology, indicator, cells), f"ROUND({goal}*{10 ** methodology.decimals},0)",
+                            indicator.role == "penalty", 1 if spec.type == "integer" else 10 ** methodology.decimals)
+    value = indicator.kind.excel_target(indicator.params, values, context, name)
+    lows, highs = _bounds(indicator, cells, name, NO_CEILING)
+    outside = ft.any_of([f"{value}<{low}" for low in lows] + [f"{value}>{high}" for high in highs])
+    return ft.if_(f"ISNUMBER({value})", ft.if_(outside, ft.text(unreachable()), value), value)
+
+
+def given(x: str) -> str:
+    """TRUE when a cell holds anything but blank or «н/д» (an error value counts as given)."""
+    return ft.if_(f"ISERROR({x})", "TRUE", f"{not_submitted(x)}=FALSE")
+
+
+def checked_inputs(methodology: Methodology, indicator: Indicator, cells: Cells, direct: str, direct_cell: str,
+                   where_direct: str, where_inputs: str) -> str:
+    """What is wrong with a body's entry for one indicator ("" when it can be scored), as
+    `cells.check_cell` says it: a score given directly and inputs too (the places named by the
+    text expressions `where_direct` and `where_inputs`), a direct score that is no score of the
+    indicator, or the inputs' problems when no score is given directly."""
+    allowed, name, marks = score_allowed(indicator), cells.called("score"), cells.marks()
+    invalid = lambda shown: fill(invalid_message(name, allowed, HOLE), shown, marks=marks)  # noqa: E731
+    conflict = fill(text("value.score_and_inputs", direct=HOLE, inputs=HOLE), where_direct, where_inputs)
+    any_input = ft.any_of([given(cells.inputs[s.name]) for s in indicator.inputs])
+    raw = problems_formula(methodology, indicator, cells, warnings=True)
+    outside = f"({direct}<0)+({direct}>{ft.number(indicator.maximum)})>0"
+    as_percent = f"MID({_as_percent(name, 'points', direct, marks)},{len(SEPARATOR) + 1},32767)"
+    number = ft.if_(_shown_as_percent(direct_cell), as_percent, ft.if_(outside, invalid(direct), '""'))
+    score = ft.if_(f"ISNUMBER({direct})", number, invalid(cells.shown_text("score", direct)))
+    return ft.if_(f"ISERROR({direct})", ft.if_(any_input, conflict, invalid(quoted(error_name(direct)))),
+                  ft.if_(not_submitted(direct), raw, ft.if_(any_input, conflict, score)))
+
+
+def score_or_direct(indicator: Indicator, check: str, direct: str, own: str, problem: str | None = None) -> str:
+    """The score of a row whose check is `check`: the direct score, or `own` (a check that
+    holds warnings only scores the values as typed); where the check finds a problem, its
+    message, or the text expression `problem` that points to it."""
+    return ft.if_(f'({check}="")+(LEFT({check},1)={ft.text(WARNING)})>0', ft.if_(not_submitted(direct), own, direct),
+                  problem or check)
+
+
+# ------------------------------------------------------------------ tiers, letters, ratings
+
+def tier_chain(methodology: Methodology, indicator: Indicator, score: str) -> str:
+    """The tier of a valid score, comparing with the edges written as exact decimals."""
+    edges = grading.tier_edges(methodology, indicator)
+    _, fallback = methodology.tier_schemes[indicator.tier_scheme]
+    expression = ft.text(grading.tier_label(fallback))
+    for tier, edge, operator in reversed(edges):
+        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", ft.text(grading.tier_label(tier)), expression)
+    return expression
+
+
+def grade_chain(criterion: Criterion, total: str) -> str:
+    best, middle, worst = criterion.grade_labels
+    inner = ft.text(middle)
+    if criterion.grade_c_below is not None:
+        inner = ft.if_(f"{total}<{ft.number(criterion.grade_c_below)}", ft.text(worst), inner)
+    return ft.if_(f"{total}>={ft.number(criterion.grade_a_from)}", ft.text(best), inner)
+
+
+def rating_chain(methodology: Methodology, index: str) -> str:
+    expression = None
+    for band in reversed(methodology.ratings):
+        if band.lower is None:
+            expression = ft.text(band.rating)
+        else:
+            expression = ft.if_(f"{index}>={ft.number(band.lower)}", ft.text(band.rating), expression)
+    return expression
+
+
+def passed_on(value: str, then: str) -> str:
+    """`then` for a number; a message from the cell before is passed on unchanged."""
+    return ft.if_(f"ISNUMBER({value})", then, value)
+
+
+def checked_number(x: str, then: str, name: str, allowed: str, low: str | None, high: str | None) -> str:
+    """`then` for a number within [low, high]; the sentence of `cells.checked_number` otherwise;
+    text that is not an error (a message from another cell) is passed on unchanged.
+    `allowed` is an Excel text expression; `low` and `high` are Excel expressions."""
+    invalid = lambda shown: fill(invalid_message(name, HOLE, HOLE), allowed, shown)  # noqa: E731
+    outside = [c for c in ((low is not None and f"{x}<{low}"), (high is not None and f"{x}>{high}")) if c]
+    number = ft.if_(ft.any_of(outside), invalid(x), then) if outside else then
+    return ft.if_(f"ISERROR({x})", invalid(quoted(error_name(x))),
+                  ft.if_(not_submitted(x), fill(missing_message(name, HOLE), allowed),
+                         ft.if_(f"ISNUMBER({x})", number,
+                                ft.if_(f"ISLOGICAL({x})", invalid(shown_other(x)), x))))
+
+
+def _key(x: str) -> str:
+    return ft.if_(f"ISERROR({x})", error_name(x), f"TRIM({x})")
+
+
+def _by_key(key: str, groups: list[tuple[list[str], str]], unknown: str) -> str:
+    expression = unknown
+    for ids, then in reversed(groups):
+        expression = ft.if_(ft.any_of([f"{key}={ft.text(i)}" for i in ids]), then, expression)
+    return expression
+
+
+def tier_lambda(methodology: Methodology) -> str:
+    """OPENNESS_TIER(indicator_id, score). The id picks the maximum once; indicators with the
+    same maximum and tier scheme share one chain of exact edges."""
+    key, value, maximum = param(KEY), param(VALUE), param(MAXIMUM)
+    by_maximum: dict[Fraction, list[str]] = {}
+    by_scheme: dict[tuple, list[Indicator]] = {}
+    for indicator in methodology.indicators:
+        by_maximum.setdefault(indicator.maximum, []).append(indicator.id)
+        by_scheme.setdefault((indicator.maximum, indicator.tier_scheme), []).append(indicator)
+    maximum_of = _by_key(key, [(ids, ft.number(m)) for m, ids in by_maximum.items()], "-1")
+    tiers = _by_key(key, [([i.id for i in members], tier_chain(methodology, members[0], value))
+                          for members in by_scheme.values()], '""')
+    unknown = fill(unknown_message("indicator", HOLE, [i.id for i in methodology.indicators]), key)
+    allowed = fill(score_range(HOLE), maximum)
+    checked = checked_number(value, tiers, "score", allowed, "0", maximum)
+    return (f"=_xlfn.LAMBDA({param('indicator_id')},{param('score')},"
+            f"_xlfn.LET({key},{_key(param('indicator_id'))},{value},{param('score')},{maximum},{maximum_of},"
+            f"IF({maximum}<0,{unknown},{checked})))")
+
+
+def grade_lambda(methodology: Methodology) -> str:
+    """OPENNESS_GRADE(criterion_id, total)."""
+    key, value = param(KEY), param(VALUE)
+    branches = []
+    for criterion in methodology.criteria:
+        low, high = grading.criterion_bounds(methodology, criterion)
+        branches.append(([criterion.id], checked_number(value, grade_chain(criterion, value), "total",
+                                                        ft.text(bounds_allowed(low, high)), ft.number(low), ft.number(high))))
+    unknown = fill(unknown_message("criterion", HOLE, [c.id for c in methodology.criteria]), key)
+    body = _by_key(key, branches, unknown)
+    return (f"=_xlfn.LAMBDA({param('criterion_id')},{param('total')},"
+            f"_xlfn.LET({key},{_key(param('criterion_id'))},{value},{param('total')},{body}))")
+
+
+def rating_lambda(methodology: Methodology) -> str:
+    """OPENNESS_RATING(index)."""
+    low, high = grading.index_bounds(methodology)
+    x = param("index")
+    checked = checked_number(x, rating_chain(methodology, x), "index", ft.text(bounds_allowed(low, high)),
+                             ft.number(low), ft.number(high))
+    return f"=_xlfn.LAMBDA({x},{checked})"
+
+
+def lambdas(methodology: Methodology) -> dict[str, str]:
+    """Every named LAMBDA function: the 20 indicators, then OPENNESS_TIER, _GRADE and _RATING."""
+    names = {i.udf: indicator_lambda(methodology, i) for i in methodology.indicators}
+    names["OPENNESS_TIER"] = tier_lambda(methodology)
+    names["OPENNESS_GRADE"] = grade_lambda(methodology)
+    names["OPENNESS_RATING"] = rating_lambda(methodology)
+    return names
+
+
+# ------------------------------------------------------------------ sums and ranks
+
+def criterion_formula(methodology: Methodology, criterion: Criterion, scores: Mapping[str, str]) -> str:
+    """The criterion total over score cells that hold a number or a message; the first
+    message is passed on, prefixed with its indicator, as `cells.criterion_cell` does."""
+    terms = ""
+    for indicator_id in criterion.indicators:
+        sign = "-" if methodology.indicator(indicator_id).role == "penalty" else "+"
+        terms += f"{sign}{scores[indicator_id]}"
+    expression = f"ROUND({terms.lstrip('+')},{SUM_DECIMALS})"
+    for indicator_id in reversed(criterion.indicators):
+        score = scores[indicator_id]
+        expression = ft.if_(f"ISNUMBER({score})", expression, f"{ft.text(indicator_id + ': ')}&{score}")
+    return expression
+
+
+def index_formula(totals: Sequence[str]) -> str:
+    expression = f"ROUND({'+'.join(totals)},{SUM_DECIMALS})"
+    for total in reversed(totals):
+        expression = passed_on(total, expression)
+    return expression
+
+
+def rank_formula(index: str, indices: str, body_type: str, body_types: str) -> str:
+    """Rank among the bodies of the same type, given only when every one of them has an index
+    (`cells.rank_cells`): else the sentence that says how many have none."""
+    without = f"SUMPRODUCT(({body_types}={body_type})*(1-ISNUMBER({indices})))"
+    incomplete = fill(text("value.no_rank", type=HOLE, count=HOLE), body_type, without)
+    rank = f"1+SUMPRODUCT(({body_types}={body_type})*ISNUMBER({indices})*({indices}>{index}))"
+    return passed_on(index, ft.if_(f"{without}>0", incomplete, rank))
+
+
+def nesting(formula: str) -> int:
+    """How deeply the functions of a formula nest (Excel allows 64)."""
+    depth = deepest = 0
+    in_text = False
+    for char in formula:
+        if char == '"':
+            in_text = not in_text
+        elif not in_text and char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif not in_text and char == ")":
+            depth -= 1
+    return deepest
