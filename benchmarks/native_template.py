@@ -22,7 +22,8 @@ from openness_xl.core.bodies import registry  # noqa: E402
 from openness_xl.methodology import load  # noqa: E402
 from openness_xl.workbooks.calculation import CALC, CHECKS  # noqa: E402
 from openness_xl.workbooks.common import new_workbook  # noqa: E402
-from openness_xl.workbooks.template import finish_template, input_values  # noqa: E402
+from openness_xl.workbooks.template import finish_template
+from openness_xl.workbooks.input_sheets import input_values
 from tests import native_cases  # noqa: E402
 from tests.libreoffice import recalculate, strip_cached_values  # noqa: E402
 

@@ -3,10 +3,11 @@
 The scoring core. It knows nothing of Excel: the Excel functions live in `udfs/`,
 workbook generation in `openness_xl.workbooks`.
 """
-__version__ = "0.1.0"
+from .version import __version__
 
 # The pandas API (openness_xl.frames) loads on first use, so the core imports without pandas.
 _FRAMES = ("score", "check", "diff", "whatif", "robustness", "compare", "merge")
+__all__ = ["__version__", *_FRAMES]
 
 
 def __getattr__(name: str):

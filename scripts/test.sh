@@ -16,5 +16,7 @@ if ! command -v soffice >/dev/null 2>&1; then
 fi
 # Pyodide (node) runs the core's tests as xlwings Lite would; fetched now, run offline.
 bash scripts/pyodide.sh
+# The layers of the package (pyproject.toml, [tool.importlinter]) before anything else.
+.venv/bin/lint-imports --no-cache
 # The slowest tests are printed at the end: where a faster suite (issue 26) must look.
 OPENNESS_REQUIRE_PYODIDE=1 .venv/bin/python -m pytest -q --durations=20 "$@"

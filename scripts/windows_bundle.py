@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -110,15 +109,16 @@ def download(requirement_texts: list[str], python: str, dest: Path) -> None:
 
 
 def build(out: Path) -> Path:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    version = project["version"]
     with tempfile.TemporaryDirectory() as scratch:
+        built = Path(scratch) / "built"
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(built), str(ROOT)],
+                       check=True)
+        (own,) = built.glob("openness_xl-*.whl")
+        version = str(parse_wheel_filename(own.name)[1])  # the package's own (openness_xl/version.py)
         stage = Path(scratch) / f"openness-xl-{version}-windows"
         wheels = stage / "wheels"
         wheels.mkdir(parents=True)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(ROOT)],
-                       check=True)
-        (own,) = wheels.glob("openness_xl-*.whl")
+        own = Path(shutil.move(own, wheels / own.name))
         root = Requirement(f"openness-xl[{','.join(EXTRAS)}]=={version}")
         for python in PYTHONS:
             for _ in range(5):  # each pass adds what the Windows markers need and pip skipped

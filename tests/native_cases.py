@@ -20,7 +20,7 @@ from openness_xl.core.bodies import Body, BodyRegistry
 from openness_xl.core.exact import round_half_away, to_fraction
 from openness_xl.core.kinds import Context, InputProblem
 from openness_xl.methodology import Indicator, InputSpec, Methodology
-from openness_xl.workbooks.template import CellError
+from openness_xl.workbooks.input_sheets import CellError
 from tests.strategies import inputs_for
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from openness_xl.core.bodies import registry
 from openness_xl.methodology import load
-from openness_xl.workbooks.template import FIRST_BODY_ROW, write_template
+from openness_xl.io.template_reader import FIRST_BODY_ROW
+from openness_xl.workbooks.template import write_template
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)

@@ -7,14 +7,14 @@ import tomllib
 from decimal import Decimal
 from fractions import Fraction
 
-from openness_xl.io import published as reference
+from openness_xl.io import published as reference, report_data
 from openness_xl.analyses import compare
 from openness_xl.methodology import HERE, load, parse
 from openness_xl.core.scoring import DIRECT, Entry, evaluate
 
 METHODOLOGY = load(2025)
 CURRENT = compare.from_results("2025", METHODOLOGY, evaluate(METHODOLOGY, reference.published_submissions(2025)))
-NARRATIVE = reference.DATA / "2025" / "narrative" / "facts_previous_year.csv"
+NARRATIVE = report_data.DATA / "2025" / "narrative" / "facts_previous_year.csv"
 
 
 

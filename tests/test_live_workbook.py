@@ -17,7 +17,8 @@ from openness_xl.texts import using
 from openness_xl.workbooks.calculation import calculated_values, see_checks
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.live import write_live
-from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW, input_sheets, input_values
+from openness_xl.io.template_reader import FIRST_BODY_ROW, input_sheets, KEY_ROW
+from openness_xl.workbooks.input_sheets import input_values
 from tests.formula_engine import evaluate as evaluate_formulas, frozen
 from tests.libreoffice import needs_libreoffice, recalculate
 from tests.test_template_seams import long_table, shuffle_input_sheets

@@ -8,7 +8,8 @@ import pytest
 
 from openness_xl.io import published as reference
 from openness_xl.io.writing import inputs_csv
-from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW, write_template
+from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
+from openness_xl.workbooks.template import write_template
 
 def _split(submissions, take):
     """The submissions with only the indicators `take(indicator_id)` keeps."""

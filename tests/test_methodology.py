@@ -191,7 +191,7 @@ def test_the_suppliers_agree_with_the_report(methodology):
 def test_the_miiicr_list_is_the_narratives():
     import csv
 
-    from openness_xl.io.published import DATA
+    from openness_xl.io.report_data import DATA
 
     rows = list(csv.DictReader((DATA / "2025" / "narrative" / "process.csv").open(encoding="utf-8")))
     stated = next(r for r in rows if r["line"] == "117" and r["fact"].startswith("data supplier: МИИЦР"))

@@ -25,7 +25,9 @@ from openness_xl.core.values import input_heading, parse_input
 from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.texts import using
 from openness_xl.workbooks.common import new_workbook, sheet_name
-from openness_xl.workbooks.template import CellError, FIRST_BODY_ROW, KEY_ROW, finish_template, write_template
+from openness_xl.workbooks.input_sheets import CellError
+from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
+from openness_xl.workbooks.template import finish_template, write_template
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculate, strip_cached_values
 

@@ -14,7 +14,7 @@ from openness_xl.methodology import load
 from openness_xl.texts import text
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.targets_sheet import direct_given, target_columns
-from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW
+from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculate, strip_cached_values
 from tests.test_native import EXCEL_2010, FUNCTION

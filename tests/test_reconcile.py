@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from openness_xl.analyses import narrative
-from openness_xl.io import published as reference
+from openness_xl.io import published as reference, report_data
 from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain
 from openness_xl.io.known_errors import documented
@@ -20,7 +20,7 @@ from openness_xl.methodology import load
 from openness_xl.analyses.reconcile import reconcile
 
 METHODOLOGY = load(2025)
-DATA = reference.DATA / "2025"
+DATA = report_data.DATA / "2025"
 REPORT = (DATA / "report.txt").read_text(encoding="utf-8").split("\n")
 
 
@@ -263,10 +263,10 @@ def test_the_output_may_not_overwrite_a_published_table(cli, tables):
 # ------------------------------------------------------------------ the bundled data as data
 
 def bundled_csvs():
-    return sorted(reference.DATA.rglob("*.csv"))
+    return sorted(report_data.DATA.rglob("*.csv"))
 
 
-@pytest.mark.parametrize("path", bundled_csvs(), ids=lambda p: str(p.relative_to(reference.DATA)))
+@pytest.mark.parametrize("path", bundled_csvs(), ids=lambda p: str(p.relative_to(report_data.DATA)))
 def test_every_bundled_csv_has_the_headers_field_count_on_every_row(path):
     records = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), strict=True))
     width = len(records[0])

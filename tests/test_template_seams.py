@@ -19,7 +19,8 @@ from openness_xl.workbooks import by_code
 from openness_xl.core.values import input_heading, score_heading
 from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.workbooks.common import sheet_name
-from openness_xl.workbooks.template import FIRST_BODY_ROW, KEY_ROW, input_sheets, write_template
+from openness_xl.io.template_reader import FIRST_BODY_ROW, input_sheets, KEY_ROW
+from openness_xl.workbooks.template import write_template
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculate
 

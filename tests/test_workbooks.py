@@ -18,7 +18,8 @@ from openness_xl.core.scoring import DIRECT, Entry, evaluate
 from openness_xl.core.values import input_heading
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.report import write_report
-from openness_xl.workbooks.template import template_keys, write_template
+from openness_xl.io.template_reader import template_keys
+from openness_xl.workbooks.template import write_template
 from tests.libreoffice import needs_libreoffice, recalculate
 
 CALC, DATA = sheet_name("calc"), sheet_name("data")

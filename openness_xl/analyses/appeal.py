@@ -130,7 +130,7 @@ def read_log(path: Path | str, warnings: list[str] | None = None) -> list[Appeal
     if missing:
         raise AppealErrors([Problem(source, header_location, text("appeal.missing_columns", missing=", ".join(missing),
                                                                   columns=",".join(COLUMNS)))])
-    appeals, problems = [], []
+    appeals = []
     for location, cells in records[1:]:
         cells = list(cells) + [None] * (len(header) - len(cells))
         value = {c: cells[header.index(c)] for c in COLUMNS}

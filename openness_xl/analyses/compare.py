@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
 
-from ..io import published as reference
+from ..io import published
+from ..io.report_data import has, read_rows
 from ..core.exact import plain, round_half_away
 from ..methodology import Methodology
 from ..io.writing import csv_text
@@ -113,9 +114,9 @@ def narrative_2024(source=2025) -> Year:
     from .narrative import PREVIOUS_YEAR
 
     year = Year(text("compare.narrative_year"), None)
-    if not reference.has(source, PREVIOUS_YEAR):
+    if not has(source, PREVIOUS_YEAR):
         return year
-    for _, r in reference.read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
+    for _, r in read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
                                                             "quantity", "value_2024", "unit")):
         if r["unit"] == "count" and r["value_2024"].isdigit() and r["group_or_body"] in ("ЦГО", "МИО"):
             tier = next((word for key, word in COUNTED.items() if r["quantity"].startswith(key)), None)
@@ -288,11 +289,11 @@ def side(name: str, methodology_file: str | None = None, year: int = 2025) -> Ye
     called = side_name(name, methodology_file)
     if name.isdigit() and not Path(name).exists():
         methodology = load(Path(methodology_file) if methodology_file else int(name))
-        return from_results(called, methodology, evaluate(methodology, reference.published_submissions(int(name))))
+        return from_results(called, methodology, evaluate(methodology, published.published_submissions(int(name))))
     methodology = load(Path(methodology_file) if methodology_file else year)
     if Path(name).is_dir():
-        reference.check_tables(methodology, name)
-        return from_results(called, methodology, evaluate(methodology, reference.published_submissions(name)))
+        published.check_tables(methodology, name)
+        return from_results(called, methodology, evaluate(methodology, published.published_submissions(name)))
     table = read_score_file(name, methodology)
     if table is not None:
         return from_table(called, methodology, table)

@@ -19,7 +19,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from ..core import grading
-from ..io import published as reference
+from ..io import published
+from ..io.report_data import PublishedError, directory, has, read_rows
 from ..core.exact import plain
 from ..methodology import Methodology
 from ..core.scoring import ScoreError, score_inputs
@@ -66,17 +67,17 @@ class Verdict:
 
 
 def facts(source) -> tuple[Fact, ...]:
-    if not reference.has(source, FACTS):
+    if not has(source, FACTS):
         return ()
     out = []
-    for n, r in reference.read_rows(source, FACTS, ("line", "kind", "claim", "bodies", "indicator_or_criterion",
+    for n, r in read_rows(source, FACTS, ("line", "kind", "claim", "bodies", "indicator_or_criterion",
                                                      "stated_value", "quote")):
         spec_text, _, gloss = r["claim"].partition(" :: ")
         spec = {}
         for token in spec_text.split():
             key, sep, value = token.partition("=")
             if not sep:
-                raise reference.PublishedError(T("published.claim_token", path=reference.directory(source) / FACTS, row=n,
+                raise PublishedError(T("published.claim_token", path=directory(source) / FACTS, row=n,
                                                  token=repr(token)))
             spec[key] = value
         bodies = tuple(b.strip() for b in r["bodies"].split("|") if b.strip())
@@ -92,10 +93,10 @@ def previous_year_facts(source) -> tuple[Fact, ...]:
     """The 2025 half of the comparisons with 2024 (or with the first half of 2025): «МЗ kept
     its неэффективный level» says МЗ is неэффективный now, which the tables can check. The
     2024 half waits for the 2024 tables."""
-    if not reference.has(source, PREVIOUS_YEAR):
+    if not has(source, PREVIOUS_YEAR):
         return ()
     out = []
-    for _, r in reference.read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
+    for _, r in read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
                                                             "quantity", "value_2025", "unit", "quote")):
         body, item, now, unit = r["group_or_body"], r["indicator_or_criterion"], r["value_2025"].strip(), r["unit"]
         if body in GROUP_WORDS or body == "all":
@@ -128,8 +129,8 @@ class Tables:
         self.previous_year = previous_year_facts(source)
         self.scores: dict[str, dict[str, Fraction]] = defaultdict(dict)
         self.types: dict[str, str] = {}
-        for rows in (reference.published_indicators(source), reference.published_criteria(source),
-                     reference.published_index(source)):
+        for rows in (published.published_indicators(source), published.published_criteria(source),
+                     published.published_index(source)):
             for p in rows:
                 self.scores[p.key][p.body] = p.score
                 self.types[p.body] = p.body_type
@@ -391,10 +392,10 @@ class Quantity:
 
 
 def quantities(source) -> tuple[Quantity, ...]:
-    if not reference.has(source, QUANTITIES):
+    if not has(source, QUANTITIES):
         return ()
     return tuple(Quantity(f"L{r['line']}", r["body"], r["indicator"], r["input"], r["value"], r["unit"])
-                 for _, r in reference.read_rows(source, QUANTITIES, ("line", "body", "indicator", "input",
+                 for _, r in read_rows(source, QUANTITIES, ("line", "body", "indicator", "input",
                                                                       "value", "unit")))
 
 
@@ -412,8 +413,8 @@ class QuantityCheck:
 def check_quantities(methodology: Methodology, source) -> list[QuantityCheck]:
     """Raw inputs stated for a body that cover every input of an indicator, scored and set
     against the printed score."""
-    printed = {(p.key, p.body): p.score for p in reference.published_indicators(source)}
-    types = {p.body: p.body_type for p in reference.published_indicators(source)}
+    printed = {(p.key, p.body): p.score for p in published.published_indicators(source)}
+    types = {p.body: p.body_type for p in published.published_indicators(source)}
     grouped: dict[tuple[str, str], dict[str, Quantity]] = defaultdict(dict)
     for q in quantities(source):
         if q.input and q.exact and (q.indicator, q.body) in printed:

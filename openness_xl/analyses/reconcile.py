@@ -11,13 +11,12 @@ anything else is new.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..core import grading
 from . import narrative
-from ..io import published as reference
+from ..io.published import check_tables, corrections, published_criteria, published_index, published_indicators, published_submissions, worked_examples
 from ..core.bodies import registry
 from ..core.exact import plain
 from ..io.known_errors import RECORDED, Register, documented
@@ -96,7 +95,7 @@ def departures(methodology: Methodology, source=2025) -> list[tuple[str, Finding
 
 def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
-    reference.check_tables(methodology, source)
+    check_tables(methodology, source)
     register = Register(documented(source))
     findings: list[Finding] = []
 
@@ -108,11 +107,11 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
         findings.append(Finding(check, body, item, published, computed, line or "—", explanation,
                                 entry.ref if entry else "", was))
 
-    for fix in reference.corrections(source):
+    for fix in corrections(source):
         add("print-correction", fix.body, fix.indicator_id, plain(fix.printed), plain(fix.used), fix.line, fix.reason)
 
-    results = {r.body: r for r in evaluate(methodology, reference.published_submissions(source))}
-    printed_criteria = {(p.key, p.body): p for p in reference.published_criteria(source)}
+    results = {r.body: r for r in evaluate(methodology, published_submissions(source))}
+    printed_criteria = {(p.key, p.body): p for p in published_criteria(source)}
     for (criterion_id, body), printed in printed_criteria.items():
         computed = results[body].criteria[criterion_id].score
         if computed != printed.score:
@@ -127,7 +126,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
             add("letter-script", body, criterion_id, printed.label, letter, printed.line,
                 T("reconcile.note.latin"))
 
-    printed_index = list(reference.published_index(source))
+    printed_index = list(published_index(source))
     for printed in printed_index:
         criteria_sum = sum((printed_criteria[(c.id, printed.body)].score for c in methodology.criteria), Fraction(0))
         if criteria_sum != printed.score:
@@ -151,7 +150,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
                     T("reconcile.note.rank", type=methodology.body_type_label(body_type, language())))
 
     reachable = {i.id: attainable_scores(methodology, i) for i in methodology.indicators}
-    for printed in reference.published_indicators(source):
+    for printed in published_indicators(source):
         indicator = methodology.indicator(printed.key)
         if reachable[indicator.id] is not None and printed.score not in reachable[indicator.id]:
             nearest = min(reachable[indicator.id], key=lambda s: (abs(s - printed.score), s))
@@ -163,9 +162,9 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
                 T("reconcile.note.tier_label", score=printed.text))
 
     bodies = registry(2025)
-    used = {(c.indicator_id, c.body): c.used for c in reference.corrections(source)}
-    tabled = {(p.key, p.body): p for p in reference.published_indicators(source)}
-    for example in reference.worked_examples(source):
+    used = {(c.indicator_id, c.body): c.used for c in corrections(source)}
+    tabled = {(p.key, p.body): p for p in published_indicators(source)}
+    for example in worked_examples(source):
         table_row = tabled.get((example.indicator_id, example.body))
         if table_row and used.get((table_row.key, table_row.body), table_row.score) != example.printed:
             add("example-vs-table", example.body, example.indicator_id, table_row.text, plain(example.printed),

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Sequence
 
-from .. import __version__
+from ..version import __version__
 from ..core.bodies import registry
 from ..extras import MissingExtra
 from ..io.inputs import InputErrors, load_inputs
@@ -200,7 +200,7 @@ def _provenance(args) -> list[tuple[str, str]]:
     """Where the scores came from, for the workbook's provenance sheet: files and their SHA-256."""
     import hashlib
 
-    from ..io.published import DATA
+    from ..io.report_data import DATA
 
     if args.input is None:
         files = [DATA / str(args.year) / name for name in ("indicator_scores.csv", "corrections.csv")]

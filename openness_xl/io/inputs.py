@@ -185,7 +185,7 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     from openpyxl.utils import get_column_letter
 
     from .safe_xlsx import present_rows
-    from ..workbooks.template import read_template_rows
+    from .template_reader import read_template_rows
 
     template = read_template_rows(workbook, lambda *cells, lang=None: Row(*cells, typed=True, lang=lang), methodology,
                                   bodies, formulas)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import published as reference
+from .report_data import PublishedError, bundled_cache, directory, has, read_rows
 from ..texts import language, text as T
 
 FILE = "report_errors.csv"
@@ -47,20 +47,20 @@ class Documented:
         return (self.check, self.body, self.item, self.published, self.expected)
 
 
-@reference.bundled_cache
+@bundled_cache
 def documented(source=2025) -> tuple[Documented, ...]:
-    if not reference.has(source, FILE):
+    if not has(source, FILE):
         return ()
-    rows = reference.read_rows(source, FILE, COLUMNS)
+    rows = read_rows(source, FILE, COLUMNS)
     out, seen = [], {}
     for number, r in rows:
         translated = tuple((column, r[column].strip()) for column in (f"{f}_{code}" for f in TRANSLATED for code in ("ru", "kk"))
                            if r.get(column, "").strip())
         entry = Documented(*(r[c].strip() for c in COLUMNS), translated)
         if "*" in (entry.body, entry.item):
-            raise reference.PublishedError(T("published.wildcard", path=reference.directory(source) / FILE, row=number))
+            raise PublishedError(T("published.wildcard", path=directory(source) / FILE, row=number))
         if entry.key in seen:
-            raise reference.PublishedError(T("published.same_error", path=reference.directory(source) / FILE, row=number,
+            raise PublishedError(T("published.same_error", path=directory(source) / FILE, row=number,
                                              first=seen[entry.key]))
         seen[entry.key] = number
         out.append(entry)

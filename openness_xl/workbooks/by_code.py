@@ -31,7 +31,7 @@ from ..methodology import Methodology
 from ..texts import text as T
 from ..core.values import cell_name, input_heading, score_heading, text_number_hint
 from .common import ROW, at, quoted_sheet, sheet_name
-from .template import FIRST_BODY_ROW, FIRST_INPUT_COL, GROUP_ROW, HEAD_ROW, TITLE_ROW, input_columns, input_sheets
+from ..io.template_reader import FIRST_BODY_ROW, FIRST_INPUT_COL, GROUP_ROW, HEAD_ROW, input_columns, input_sheets, TITLE_ROW
 
 # Rows below the last body that the code search still covers (bodies a person added, blank
 # rows sorted to the top): the template's own rows plus these.

@@ -12,7 +12,6 @@ recalculation and a recalculation changes nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping
 
 from xlsxwriter.utility import xl_col_to_name
@@ -28,7 +27,8 @@ from . import by_code
 from .common import (GRADE_COLOURS, ROW, SCORE_FORMAT, at, colour_formats, column_range, sheet_name, tier_colour_rules,
                      tier_colours)
 from .table import LINE_HEIGHT, lines_of
-from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
+from ..io.template_reader import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW
+from .input_sheets import write_body_columns
 
 FIRST_COL = 3
 TYPE_COL = 2

@@ -8,7 +8,7 @@ from fractions import Fraction
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from .. import __version__
+from ..version import __version__
 from ..core.grading import tier_label
 from ..texts import text
 

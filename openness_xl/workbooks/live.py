@@ -23,7 +23,8 @@ from ..core.scoring import Entry
 from ..texts import text as T, using
 from .calculation import FIRST_COL, Styles, calculated_values, see_checks, write_checks
 from .common import SCORE_FORMAT, column_range, finish, new_workbook, sheet_name
-from .template import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, input_values, write_body_columns, write_input_sheets
+from ..io.template_reader import FIRST_BODY_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW
+from .input_sheets import input_values, write_body_columns, write_input_sheets
 
 CONF = "xlwings.conf"
 UDF_MODULE = "openness_udfs"

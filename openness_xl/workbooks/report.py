@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-from .. import __version__
+from ..version import __version__
 from ..core import grading
 from ..core.bodies import registry
 from ..core.exact import plain

@@ -26,7 +26,8 @@ from ..texts import text as T
 from . import by_code
 from .calculation import FIRST_COL, TYPE_COL, _verbatim_formulas, print_in_pages
 from .common import ROW, at, sheet_name
-from .template import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW, write_body_columns
+from ..io.template_reader import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW
+from .input_sheets import write_body_columns
 
 
 def direct_given() -> str:
