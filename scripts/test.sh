@@ -18,5 +18,6 @@ fi
 bash scripts/pyodide.sh
 # The layers of the package (pyproject.toml, [tool.importlinter]) before anything else.
 .venv/bin/lint-imports --no-cache
-# The slowest tests are printed at the end: where a faster suite (issue 26) must look.
-OPENNESS_REQUIRE_PYODIDE=1 .venv/bin/python -m pytest -q --durations=20 "$@"
+# One worker per core (pytest-xdist): the engines run beside the pure tests. The slowest tests
+# are printed at the end: where a faster suite must look.
+OPENNESS_REQUIRE_PYODIDE=1 .venv/bin/python -m pytest -q -n auto --durations=20 "$@"

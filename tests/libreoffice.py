@@ -16,8 +16,14 @@ PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 
-needs_libreoffice = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
-                                       reason="LibreOffice (libreoffice-calc) is not installed; CI installs it")
+_without_libreoffice = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                                          reason="LibreOffice (libreoffice-calc) is not installed; CI installs it")
+
+
+def needs_libreoffice(test):
+    """A test that recalculates in LibreOffice: marked `engine`, skipped where LibreOffice is
+    missing (never in CI, where a missing engine is a failure)."""
+    return pytest.mark.engine(_without_libreoffice(test))
 
 
 def recalculate(source: Path, workdir: Path, to: str = "xlsx") -> Path:

@@ -233,6 +233,7 @@ def test_applying_a_log_then_diffing_shows_exactly_the_accepted_rows(picks):
     assert len(applied) == sum(a.decision != "rejected" for a in appeals)
 
 
+@pytest.mark.slow
 def test_a_final_version_in_xlsx_or_a_template_passes_the_version_check(cli, tmp_path, source):
     """`appeal apply … -o final.xlsx` and a template made from the final CSV are the same final
     version as the CSV: `report --source --appeals` compares their content, not their bytes."""

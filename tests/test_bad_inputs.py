@@ -20,6 +20,8 @@ from openness_xl.methodology import load
 from openness_xl.io.template_reader import FIRST_BODY_ROW
 from openness_xl.workbooks.template import write_template
 
+pytestmark = pytest.mark.slow
+
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
 TIME_LIMIT = 60

@@ -7,6 +7,8 @@ import tomllib
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from openness_xl.io import published as reference, report_data
 from openness_xl.analyses import compare
 from openness_xl.methodology import HERE, load, parse
@@ -98,6 +100,7 @@ def test_the_penalty_compares_by_what_was_spared():
     assert spared.share == 0  # 5 of 5 points taken off
 
 
+@pytest.mark.slow
 def test_the_command_table_csv_and_report_sheet(cli, tmp_path):
     code, out, _ = cli("compare", "2024", "2025")
     assert code == 0 and "improved " in out and "declined " in out

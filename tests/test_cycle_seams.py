@@ -20,6 +20,7 @@ def _final_with_mt_lowered(methodology, tmp_path):
     return path, submissions
 
 
+@pytest.mark.slow
 def test_roadmap_all_low_reads_the_input_it_is_given(methodology, cli, tmp_path):
     """`roadmap --all-low FINAL.csv -d DIR` writes the drafts of FINAL's low bodies, never takes
     the file for a body, never falls back to the published scores."""

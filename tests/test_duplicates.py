@@ -40,6 +40,7 @@ def duplicated(ids, batch_rows, monkeypatch):
     return []
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text("AB01", max_size=3)), max_size=40), st.integers(1, 7), st.booleans())
 def test_find_duplicates_equals_counting(ids, batch_rows, sort_first):

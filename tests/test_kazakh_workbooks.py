@@ -21,6 +21,8 @@ from openness_xl.texts import text
 from openness_xl.workbooks.template import write_template
 from tests import native_cases as nc
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parent.parent
 METHODOLOGY = load(2025)
 BODIES = registry(2025)

@@ -24,6 +24,8 @@ from tests.libreoffice import needs_libreoffice, recalculate
 from tests.test_template_seams import long_table, shuffle_input_sheets
 from tests.test_workbooks import plant_stale_value, same
 
+pytestmark = pytest.mark.slow
+
 CALC, CHECKS = sheet_name("calc"), sheet_name("checks")
 METHODOLOGY = load(2025)
 BODIES = registry(2025)

@@ -196,6 +196,7 @@ def generated():
     return cases + nc.generate(METHODOLOGY, GENERATED)
 
 
+@pytest.mark.slow
 def test_generated_bodies_cover_ties_edges_and_bad_input(generated):
     drawn = [what for case in generated for what in case.kinds.values()]
     for what in ("tie", "edge", "zero", "invalid", "relation", "blank", "direct", "direct_bad", "direct_edge", "both"):
@@ -203,6 +204,7 @@ def test_generated_bodies_cover_ties_edges_and_bad_input(generated):
     assert sum(1 for c in generated if c.code.startswith("T")) >= 2000
 
 
+@pytest.mark.slow
 def test_cell_semantics_equal_the_core_on_every_valid_generated_body(generated):
     """The reference the engines are held to (`cells`) is itself the exact core wherever the
     inputs are valid; ranks are compared among the bodies of a type that all are valid."""
@@ -402,6 +404,7 @@ def core_of(name: str, args: list):
     return cells.indicator_cell(METHODOLOGY, METHODOLOGY.by_udf(name), *args)
 
 
+@pytest.mark.engine
 def test_ironcalc_evaluates_the_named_lambdas_like_the_core(generated, tmp_path):
     import ironcalc  # a test dependency (pyproject: test): this check never skips
     path = tmp_path / "t.xlsx"

@@ -15,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = "import sys\nfor name in {names!r}: sys.modules[name] = None  # not installed\n"
 
+pytestmark = pytest.mark.packaging
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:

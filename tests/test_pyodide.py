@@ -21,6 +21,8 @@ WHEELS = CACHE / "wheels"
 CORE_TESTS = ["test_exact.py", "test_bodies.py", "test_methodology.py", "test_properties.py",
               "test_report_2025.py", "test_reconcile.py"]
 
+pytestmark = pytest.mark.engine  # node and Pyodide
+
 
 def outcomes(output: str) -> dict:
     line = [line for line in output.splitlines() if line.startswith("OUTCOMES ")][-1]

@@ -7,6 +7,8 @@ from openness_xl.texts import using
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.report import Layout, shown_number
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("lang", ["ru", "kk", "en"])
 def test_every_departure_has_its_note_and_its_row(methodology, cli, tmp_path, lang):

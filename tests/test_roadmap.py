@@ -60,6 +60,7 @@ def test_raw_inputs_give_the_input_change_in_russian(tmp_path):
     assert weak.rows[1].cells[4].text == "заявления и жалобы, рассмотренные с нарушением срока: не более 24 (сейчас 25)"
 
 
+@pytest.mark.slow
 def test_all_low_writes_one_per_body_below_the_threshold(tmp_path, capsys):
     assert main(["roadmap", "--all-low", "-d", str(tmp_path)]) == 0
     low = low_bodies(METHODOLOGY, evaluate(METHODOLOGY, PUBLISHED))
@@ -74,6 +75,7 @@ def test_the_same_roadmap_gives_the_same_bytes():
     assert write_roadmap(roadmap) == write_roadmap(roadmap)
 
 
+@pytest.mark.slow
 def test_every_body_of_2025_gets_a_draft():
     # The done-when of issue 14: a roadmap for every body of the embedded data, not only the low ones.
     results = {r.body: r for r in evaluate(METHODOLOGY, PUBLISHED)}

@@ -122,6 +122,7 @@ def first_order_shares(choices, values, options):
     return shares
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("samples, block", [(60, rb.BLOCK), (101, 16)])
 def test_the_tallies_equal_every_sample_evaluated_in_full(samples, block, monkeypatch):
     """The streamed tallies against the core run on every sample, in one block and in seven
@@ -213,6 +214,7 @@ def test_the_published_2025_ranks_and_ratings_hold_under_every_reading():
         assert body.rating_shares[body.rating] == 1.0
 
 
+@pytest.mark.slow
 def test_the_command_writes_the_table_the_csv_and_the_plot(cli, tmp_path):
     inputs = tmp_path / "raw.csv"
     from openness_xl.io.writing import inputs_csv
@@ -307,6 +309,7 @@ def test_the_report_workbook_has_the_roadmap_and_robustness_sheets(cli, tmp_path
     assert len([r for r in robust[head + 1:] if r[0]]) == 49
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_whatever_the_count():
     """A whole `openness robustness` process at the ceiling of 200,000 samples takes no more
     memory than at 20,000 (the samples are tallied in blocks; it took 467 MB before)."""

@@ -24,6 +24,8 @@ from openness_xl.workbooks.template import write_template
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculate
 
+pytestmark = pytest.mark.slow
+
 CALC, CHECKS, DIRECT = sheet_name("calc"), sheet_name("checks"), sheet_name("direct")
 
 

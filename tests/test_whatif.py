@@ -142,6 +142,7 @@ def test_a_kind_of_a_few_scores_lists_exactly_the_scores_it_gives(indicator_id):
     assert set(listed) == _scores_by_inputs(indicator, "CGO")
 
 
+@pytest.mark.slow
 def test_every_direct_score_target_of_2025_is_a_score_its_indicator_gives():
     """For every body and every directly given score below its top tier: the proposed score is
     one the indicator can give (knowledge base 0, 5 or 7; whole penalty points; band points),
@@ -209,6 +210,7 @@ def _wrong_way_is_a_move_between_parts(indicator, moves) -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", [b.code for b in registry(2025)][::4])
 def test_no_proposal_moves_a_given_or_a_lever_the_wrong_way(body):
     """For seeded raw inputs: every single-input step and every --to plan changes only levers,

@@ -12,6 +12,8 @@ spec = importlib.util.spec_from_file_location("windows_bundle", ROOT / "scripts"
 windows_bundle = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(windows_bundle)
 
+pytestmark = pytest.mark.packaging
+
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:

@@ -22,6 +22,7 @@ def scores(cli, path) -> dict[str, dict]:
     return {row["body"]: row for row in json.loads(out)}
 
 
+@pytest.mark.slow
 def test_a_whole_year(cli, tmp_path, methodology, bodies):
     # 1. The e-Otinish records of the year, aggregated: counts for every body.
     assert cli("synthetic", "-d", tmp_path, "--appeals", "3000", "--seed", "11")[0] == 0
