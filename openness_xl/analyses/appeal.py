@@ -380,11 +380,6 @@ def template_csv() -> str:
     return csv_text(COLUMNS, [])
 
 
-def log_csv(appeals: Sequence[Appeal]) -> str:
-    return csv_text(COLUMNS, [(a.body, a.indicator, a.field, a.source_value, a.claimed_value, a.grounds,
-                               str(a.filed_on or ""), a.decision, a.accepted_value) for a in appeals])
-
-
 def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, log_path, final_path, lang: str = "ru"):
     """The version chain for the report's «Происхождение» — source data, appeal log, final
     input, each with its SHA-256, labelled in `lang` — after checking that the log applied to

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
@@ -49,6 +49,7 @@ class Diff:
     inputs: list[InputChange]
     effects: list[Moved]
     of_inputs: bool  # False when both sides were score files
+    warnings: tuple[str, ...] = ()  # what the readers of the files said, for the caller to show
 
     @property
     def changed(self) -> bool:
@@ -130,26 +131,23 @@ def diff_scores(methodology: Methodology, old: dict, new: dict) -> Diff:
 
 def between_files(methodology: Methodology, bodies, old: Path | str, new: Path | str) -> Diff:
     """The diff of two files: input files give their changed inputs and the effect, a scores
-    CSV on either side gives the effect only. Warnings of the readers go to standard error."""
-    import sys
-
+    CSV on either side gives the effect only. The readers' warnings come with it (`warnings`)."""
     from ..io.inputs import load_inputs
 
-    sides = []
+    sides, warnings = [], []
     for path in (old, new):
         table = read_score_file(path, methodology)
         if table is None:
             loaded = load_inputs(path, methodology, bodies)
-            for warning in loaded.warnings:
-                print(f"{text('messages.warning')}: {warning}", file=sys.stderr)
+            warnings += loaded.warnings
             sides.append((loaded.submissions, None))
         else:
             sides.append((None, table))
     (old_inputs, old_table), (new_inputs, new_table) = sides
     if old_inputs is not None and new_inputs is not None:
-        return diff(methodology, old_inputs, new_inputs)
+        return replace(diff(methodology, old_inputs, new_inputs), warnings=tuple(warnings))
     tables = [t if t is not None else score_table(methodology, evaluate(methodology, s)) for s, t in sides]
-    return diff_scores(methodology, *tables)
+    return replace(diff_scores(methodology, *tables), warnings=tuple(warnings))
 
 
 def _label(old: str, new: str) -> str:

@@ -371,6 +371,8 @@ def cmd_diff(args) -> int:
     methodology = _methodology(args)
     chosen = check_output(args, args.format, also=("xlsx",))
     result = diff.between_files(methodology, registry(args.year), args.old, args.new)
+    for warning in result.warnings:
+        _warn(warning)
     if chosen == "xlsx":
         from ..workbooks.table import write_table
 

@@ -160,9 +160,6 @@ class BodyRegistry:
     def __len__(self) -> int:
         return len(self.bodies)
 
-    def of_type(self, body_type: str) -> list[Body]:
-        return [b for b in self.bodies if b.type == body_type]
-
 
 @lru_cache(maxsize=4)
 def registry(year: int = 2025) -> BodyRegistry:

@@ -100,8 +100,3 @@ def plain(value: Fraction | Decimal | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def to_float(value: Fraction) -> float:
-    """A score as the float Excel will store (the nearest double)."""
-    return float(value)

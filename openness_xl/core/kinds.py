@@ -23,7 +23,9 @@ Expressions = Mapping[str, str]
 
 
 class InputProblem(ValueError):
-    """Inputs that are each valid but contradict one another (e.g. a part larger than its whole)."""
+    """An input that does not fit its declaration, or inputs that are each valid but contradict
+    one another (a part larger than its whole); `field` names the input, the message says
+    what was expected."""
 
     def __init__(self, field: str, message: str):
         super().__init__(message)

@@ -13,15 +13,15 @@ from . import grading
 from .exact import round_half_away
 from .kinds import Context, InputProblem
 from ..methodology import Criterion, Indicator, Methodology
-from .values import ValueProblem, invalid_message, is_not_submitted, missing_message, parse_inputs, shown
+from .values import invalid_message, is_not_submitted, missing_message, parse_inputs, shown
 
 RAW, DIRECT = "raw", "direct"
 
 
 class ScoreError(ValueError):
-    """Inputs that cannot be scored; `problems` holds one ValueProblem per input at fault."""
+    """Inputs that cannot be scored; `problems` holds one InputProblem per input at fault."""
 
-    def __init__(self, indicator: Indicator, problems: Sequence[ValueProblem]):
+    def __init__(self, indicator: Indicator, problems: Sequence[InputProblem]):
         self.indicator = indicator
         self.problems = list(problems)
         super().__init__(f"{indicator.id}: " + "; ".join(str(p) for p in problems))
@@ -33,7 +33,7 @@ def compute(methodology: Methodology, indicator: Indicator, values: Mapping[str,
     try:
         exact = indicator.kind.score(indicator.params, values, context)
     except InputProblem as problem:
-        raise ScoreError(indicator, [ValueProblem(problem.field, str(problem))]) from None
+        raise ScoreError(indicator, [InputProblem(problem.field, str(problem))]) from None
     return exact if indicator.kind.rounds_itself else round_half_away(exact, methodology.decimals)
 
 
@@ -50,7 +50,7 @@ def score_inputs(methodology: Methodology, indicator_id: str, raw: Mapping[str, 
 
 def parse_for_scoring(methodology: Methodology, indicator: Indicator, raw: Mapping[str, Any], body_type: Any = None,
                       text_is_number: bool = True,
-                      names: Mapping[str, str] | None = None) -> tuple[dict[str, Fraction], str | None, list[ValueProblem]]:
+                      names: Mapping[str, str] | None = None) -> tuple[dict[str, Fraction], str | None, list[InputProblem]]:
     """The exact inputs, the body type code, and every problem with them, in the order a
     message lists them: each input in turn, then relations between them, then the body type
     (`names`: a sheet's names of the cells, `values.cell_name`, instead of the ids)."""
@@ -61,11 +61,11 @@ def parse_for_scoring(methodology: Methodology, indicator: Indicator, raw: Mappi
     return values, code, problems
 
 
-def body_type_problem(methodology: Methodology, raw: Any, name: str = "body_type") -> ValueProblem:
+def body_type_problem(methodology: Methodology, raw: Any, name: str = "body_type") -> InputProblem:
     """The problem with a body type that is not one of the methodology's."""
     if is_not_submitted(raw):
-        return ValueProblem("body_type", missing_message(name, methodology.body_type_allowed))
-    return ValueProblem("body_type", invalid_message(name, methodology.body_type_allowed, shown(raw)))
+        return InputProblem("body_type", missing_message(name, methodology.body_type_allowed))
+    return InputProblem("body_type", invalid_message(name, methodology.body_type_allowed, shown(raw)))
 
 
 @dataclass(frozen=True)

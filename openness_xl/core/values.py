@@ -24,14 +24,6 @@ NOT_SUBMITTED = "н/д"
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 
-class ValueProblem(ValueError):
-    """One value that does not fit its declaration; the message says what was expected."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
 def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -155,7 +147,7 @@ def ceiling_message(name: str, shown_value: str, ceiling: str) -> str:
 
 
 def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True, name: str | None = None) -> Fraction:
-    """An input value as an exact number, or ValueProblem naming the input and what is allowed.
+    """An input value as an exact number, or InputProblem naming the input and what is allowed.
 
     `text_is_number=False` is the spreadsheet rule: in a cell, a number must be a number, and
     text such as '25 is refused (Excel's own SUM skips it), except the yes/no words. `name`,
@@ -163,7 +155,7 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True, name: st
     id, and refused text that looks like a number is then explained."""
     called = name or spec.name
     if is_blank(raw):
-        raise ValueProblem(spec.name, blank_message(called, spec.allowed))
+        raise InputProblem(spec.name, blank_message(called, spec.allowed))
     if spec.type == "boolean":
         if isinstance(raw, bool):
             return Fraction(int(raw))
@@ -177,26 +169,26 @@ def parse_input(spec: InputSpec, raw: Any, text_is_number: bool = True, name: st
             return Fraction(1)
         if word in FALSE_WORDS:
             return Fraction(0)
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if isinstance(raw, bool):
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if isinstance(raw, str) and not text_is_number:
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw) + (text_number_hint(raw) if name else "")))
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw) + (text_number_hint(raw) if name else "")))
     try:
         value = to_fraction(raw)
     except NumberOutOfRange:
         limit = plain(spec.ceiling if spec.ceiling is not None else spec.max or 0)
-        raise ValueProblem(spec.name, ceiling_message(called, shown(raw), limit)) from None
+        raise InputProblem(spec.name, ceiling_message(called, shown(raw), limit)) from None
     except NotANumber:
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw))) from None
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw))) from None
     if spec.type == "integer" and value.denominator != 1:
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if spec.type == "choice" and value not in spec.choices:
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
-        raise ValueProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
+        raise InputProblem(spec.name, invalid_message(called, spec.allowed, shown(raw)))
     if spec.ceiling is not None and value > spec.ceiling:
-        raise ValueProblem(spec.name, ceiling_message(called, shown(raw), plain(spec.ceiling)))
+        raise InputProblem(spec.name, ceiling_message(called, shown(raw), plain(spec.ceiling)))
     return value
 
 
@@ -205,17 +197,17 @@ def parse_score(indicator: Indicator, raw: Any, text_is_number: bool = True, nam
     `name` as in parse_input)."""
     allowed, called = score_allowed(indicator), name or "score"
     if is_blank(raw):
-        raise ValueProblem("score", blank_message(called, allowed))
+        raise InputProblem("score", blank_message(called, allowed))
     if isinstance(raw, bool):
-        raise ValueProblem("score", invalid_message(called, allowed, shown(raw)))
+        raise InputProblem("score", invalid_message(called, allowed, shown(raw)))
     if isinstance(raw, str) and not text_is_number:
-        raise ValueProblem("score", invalid_message(called, allowed, shown(raw) + (text_number_hint(raw) if name else "")))
+        raise InputProblem("score", invalid_message(called, allowed, shown(raw) + (text_number_hint(raw) if name else "")))
     try:
         value = to_fraction(raw)
     except NotANumber:
-        raise ValueProblem("score", invalid_message(called, allowed, shown(raw))) from None
+        raise InputProblem("score", invalid_message(called, allowed, shown(raw))) from None
     if not 0 <= value <= indicator.maximum:
-        raise ValueProblem("score", invalid_message(called, allowed, shown(raw)))
+        raise InputProblem("score", invalid_message(called, allowed, shown(raw)))
     return value
 
 
@@ -229,7 +221,7 @@ def score_range(maximum: str) -> str:
 
 
 def check_relations(indicator: Indicator, values: Mapping[str, Fraction],
-                    names: Mapping[str, str] | None = None) -> list[ValueProblem]:
+                    names: Mapping[str, str] | None = None) -> list[InputProblem]:
     """Problems between inputs that are each valid: a part (or a sum of parts) larger than its
     whole, a whole of 0 that the kind cannot score (`names`: what to call each input, its id
     by default)."""
@@ -238,40 +230,40 @@ def check_relations(indicator: Indicator, values: Mapping[str, Fraction],
     for spec in indicator.inputs:
         if spec.part_of and spec.name in values and spec.part_of in values:
             if values[spec.name] > values[spec.part_of]:
-                problems.append(ValueProblem(spec.name, exceeds_message(
+                problems.append(InputProblem(spec.name, exceeds_message(
                     called(spec.name), plain(values[spec.name]), called(spec.part_of), plain(values[spec.part_of]))))
     for name in indicator.kind.nonzero(indicator.params):
         if values.get(name) == 0:
-            problems.append(ValueProblem(name, zero_whole(called(name))))
+            problems.append(InputProblem(name, zero_whole(called(name))))
     for parts, whole in indicator.sums_at_most:
         if all(name in values for name in (*parts, whole)):
             total = sum(values[name] for name in parts)
             if total > values[whole]:
-                problems.append(ValueProblem(parts[-1], exceeds_message(
+                problems.append(InputProblem(parts[-1], exceeds_message(
                     " + ".join(called(p) for p in parts), plain(total), called(whole), plain(values[whole]))))
     return problems
 
 
 def parse_inputs(indicator: Indicator, raw: Mapping[str, Any], text_is_number: bool = True,
-                 names: Mapping[str, str] | None = None) -> tuple[dict[str, Fraction], list[ValueProblem]]:
+                 names: Mapping[str, str] | None = None) -> tuple[dict[str, Fraction], list[InputProblem]]:
     """All inputs of an indicator parsed, and every problem found (missing, invalid, contradictory).
     Blank and «н/д» are missing; relations are checked only when every input is valid. `names`
     (a sheet's cell names, `cell_name`) are used in the messages instead of the ids."""
     names = names or {}
     values: dict[str, Fraction] = {}
-    problems: list[ValueProblem] = []
+    problems: list[InputProblem] = []
     for spec in indicator.inputs:
         if spec.name not in raw or is_not_submitted(raw[spec.name]):
-            problems.append(ValueProblem(spec.name, missing_message(names.get(spec.name, spec.name), spec.allowed)))
+            problems.append(InputProblem(spec.name, missing_message(names.get(spec.name, spec.name), spec.allowed)))
             continue
         try:
             values[spec.name] = parse_input(spec, raw[spec.name], text_is_number, names.get(spec.name))
-        except ValueProblem as problem:
+        except InputProblem as problem:
             problems.append(problem)
     if not problems:
         problems.extend(check_relations(indicator, values, names))
     return values, problems
 
 
-__all__ = ["ValueProblem", "InputProblem", "parse_input", "parse_score", "parse_inputs", "check_relations", "is_blank",
+__all__ = ["InputProblem", "parse_input", "parse_score", "parse_inputs", "check_relations", "is_blank",
            "is_not_submitted", "shown", "NOT_SUBMITTED"]

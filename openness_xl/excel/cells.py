@@ -16,7 +16,7 @@ from ..core.exact import NotANumber, plain, to_fraction
 from ..methodology import Indicator, Methodology
 from ..core.scoring import ScoreError, parse_for_scoring, score_inputs
 from ..texts import count, decimal, language, term, text
-from ..core.values import (EXCEL_ERRORS, WARNING, ValueProblem, fraction_warning, invalid_message, is_not_submitted,
+from ..core.values import (EXCEL_ERRORS, WARNING, InputProblem, fraction_warning, invalid_message, is_not_submitted,
                            missing_message, parse_score, score_allowed, shown)
 
 Cell = Any  # float | str | bool | None, or a 2-D list of them for a range
@@ -98,7 +98,7 @@ def check_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *ar
         return text("value.score_and_inputs", direct=where[0], inputs=where[1])
     try:
         parse_score(indicator, direct, text_is_number=False, name=names.get("score"))
-    except ValueProblem as problem:
+    except InputProblem as problem:
         return str(problem)
     return ""
 

@@ -18,7 +18,7 @@ from ..core.bodies import BodyRegistry, UnknownBody
 from ..methodology import Methodology
 from ..core.scoring import DIRECT, RAW, Entry, ScoreError, compute
 from ..texts import count, language, text
-from ..core.values import (ValueProblem, cell_name, check_relations, fraction_warning, input_heading, is_blank,
+from ..core.values import (InputProblem, cell_name, check_relations, fraction_warning, input_heading, is_blank,
                            is_not_submitted, missing_message, parse_input, parse_score, score_heading)
 
 COLUMNS = ("body", "indicator", "field", "value")
@@ -333,7 +333,7 @@ def _entry(methodology, indicator, body, fields: dict[str, Row], source, problem
         try:
             return Entry(DIRECT, score=parse_score(indicator, row.value, text_is_number=not row.typed,
                                                    name=names.get(SCORE_FIELD)))
-        except ValueProblem as error:
+        except InputProblem as error:
             problem(row, str(error), SCORE_FIELD, row.typed)
             return None
     values = {}
@@ -346,7 +346,7 @@ def _entry(methodology, indicator, body, fields: dict[str, Row], source, problem
         row = fields[spec.name]
         try:
             values[spec.name] = parse_input(spec, row.value, text_is_number=not row.typed, name=names.get(spec.name))
-        except ValueProblem as error:
+        except InputProblem as error:
             problem(row, str(error), spec.name, row.typed)
             failed = True
     if failed:

@@ -9,7 +9,7 @@ from ..core.bodies import BodyRegistry, UnknownBody
 from ..io.inputs import InputErrors, Problem, _decode, _location
 from ..methodology import Methodology
 from ..texts import language, text as T
-from ..core.values import ValueProblem, parse_input
+from ..core.values import InputProblem, parse_input
 
 # The plan is an input of this indicator; its type and bounds are the methodology's.
 PLANNED = ("appk_reception_intensity", "plan")
@@ -61,7 +61,7 @@ def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology)
                 continue
             try:
                 plans[body.code] = int(parse_input(plan, cells[plan_at] if cells[plan_at].strip() else None))
-            except ValueProblem as error:
+            except InputProblem as error:
                 problems.append(Problem(source, location, str(error), body.code, indicator_id, name, body.name(language())))
                 continue
             where[body.code] = location

@@ -58,7 +58,6 @@ class TableMapping:
     columns: dict[str, str]  # our column → the export's header
     date_formats: tuple[str, ...]
     codes: dict[str, dict[str, str]] = field(default_factory=dict)  # column → {export value: ours}
-    decimal_comma: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def default_mapping() -> Mapping:
 
 # A mapping file is a page of TOML: anything larger is not one.
 MAX_MAPPING_BYTES = 1024 * 1024
-SECTION_KEYS = ("columns", "date_formats", "codes", "decimal_comma")
+SECTION_KEYS = ("columns", "date_formats", "codes")
 
 
 def _unknown(path, where: str, keys, known) -> None:
@@ -123,7 +122,6 @@ def load_mapping(path: Path | str | None) -> Mapping:
         formats = section.get("date_formats", list(DEFAULT_DATE_FORMATS))
         checks = [(f"{name}.columns.{k}", v, str, "string") for k, v in columns.items()]
         checks += [(f"{name}.date_formats", formats, list, "strings"),
-                   (f"{name}.decimal_comma", section.get("decimal_comma", True), bool, "boolean"),
                    (f"{name}.codes", section.get("codes", {}), dict, "table")]
         checks += [(f"{name}.date_formats", f, str, "strings") for f in (formats if isinstance(formats, list) else [])]
         for setting, value, expected, words in checks:
@@ -133,6 +131,5 @@ def load_mapping(path: Path | str | None) -> Mapping:
         _unknown(path, f"[{name}.codes] ", section.get("codes", {}), ours)
         codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
         tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
-                                    tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes,
-                                    bool(section.get("decimal_comma", True)))
+                                    tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes)
     return Mapping(tables["appeals"], tables["receptions"])
