@@ -289,3 +289,52 @@ def regenerated(tmp_path_factory):
 def test_committed_workbooks_are_fresh(regenerated, name):
     committed = ROOT / "workbooks" / name
     assert committed.read_bytes() == (regenerated / name).read_bytes(), f"workbooks/{name} is stale: run `openness workbooks`"
+
+
+@pytest.mark.engine
+def test_the_template_validation_accepts_exactly_the_numbers_the_reader_accepts(tmp_path):
+    """Each input column's data-validation formula, read from the template and evaluated by
+    IronCalc over probe numbers, says yes exactly where the reader (and so «Проверка») takes
+    the number: the valid range is written once (`native.number_rules`)."""
+    import ironcalc
+
+    from openness_xl.core.values import InputProblem, parse_input
+    from openness_xl.io.template_reader import FIRST_BODY_ROW
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(write_template(METHODOLOGY, BODIES))
+    book = openpyxl.load_workbook(path)
+    keys = {}
+    for sheet in book.worksheets:
+        for validation in sheet.data_validations.dataValidation:
+            if validation.type != "custom":
+                continue
+            first = str(validation.sqref).split(":")[0]
+            column = re.match(r"[A-Z]+", first).group(0)
+            indicator_id, field = sheet[f"{column}{FIRST_BODY_ROW}"].value.split(".")
+            keys[(indicator_id, field)] = (validation.formula1, first)
+    model = ironcalc.create("probe", "en", "UTC")
+    probes = [-1, -0.5, 0, 0.25, 0.5, 1, 1.5, 2, 3, 4.9, 5, 7, 12, 100, 101, 1000.5, 10**6]
+    cases, row = [], 0
+    for (indicator_id, field), (formula, first) in sorted(keys.items()):
+        indicator = METHODOLOGY.indicator(indicator_id)
+        spec = None if field == "score" else indicator.input(field)
+        for value in probes:
+            row += 1
+            model.update_cell_with_number(0, row, 1, float(value))
+            model.update_cell_with_formula(0, row, 2, "=" + formula.replace(first, f"A{row}"))
+            try:
+                if spec is None:
+                    accepted = 0 <= value <= indicator.maximum
+                else:
+                    parse_input(spec, value, text_is_number=False)
+                    accepted = True
+            except InputProblem:
+                accepted = False
+            cases.append((indicator_id, field, value, accepted, row))
+    model.evaluate()
+    disagree = [(i, f, v, want) for i, f, v, want, r in cases if bool(model.get_cell_value(0, r, 2)) != want]
+    assert len({(i, f) for i, f, *_ in cases}) == len(keys) >= 40
+    assert any(not want for *_, want, _ in cases) and any(want for *_, want, _ in cases)
+    assert not disagree, disagree[:10]
+

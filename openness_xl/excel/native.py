@@ -88,16 +88,33 @@ def not_submitted(x: str) -> str:
     return ft.any_of([f'TRIM({x})=""', f"TRIM({x})={ft.text(NOT_SUBMITTED)}"])
 
 
-def _number_is_bad(spec: InputSpec, x: str) -> str | None:
-    conditions = []
+def number_rules(spec: InputSpec | None, x: str, maximum: Fraction | None = None) -> list[tuple[str, str]]:
+    """What a number `x` must be to be a valid value of an input (or, with spec None, a score
+    from 0 to `maximum`), rule by rule as (holds when valid, holds when not): whole for a count,
+    one of the choices, within the bounds. The one place the valid range is written in Excel,
+    for the template's data validation and the formulas' checks alike."""
+    if spec is None:
+        return [(f"{x}>=0", f"{x}<0"), (f"{x}<={ft.number(maximum)}", f"{x}>{ft.number(maximum)}")]
+    rules = []
     if spec.type == "integer":
-        conditions.append(f"{x}<>INT({x})")
+        rules.append((f"{x}=INT({x})", f"{x}<>INT({x})"))
     if spec.type == "choice":
-        conditions.append(ft.any_of([f"{x}={ft.number(c)}" for c in spec.choices]) + "=FALSE")
+        one_of = ft.any_of([f"{x}={ft.number(c)}" for c in spec.choices])
+        rules.append((one_of, one_of + "=FALSE"))
     if spec.min is not None:
-        conditions.append(f"{x}<{ft.number(spec.min)}")
+        rules.append((f"{x}>={ft.number(spec.min)}", f"{x}<{ft.number(spec.min)}"))
     if spec.max is not None:
-        conditions.append(f"{x}>{ft.number(spec.max)}")
+        rules.append((f"{x}<={ft.number(spec.max)}", f"{x}>{ft.number(spec.max)}"))
+    return rules
+
+
+def valid_number(spec: InputSpec | None, x: str, maximum: Fraction | None = None) -> str:
+    """TRUE for a cell holding a valid number (`number_rules`), as data validation asks it."""
+    return "AND(" + ",".join([f"ISNUMBER({x})"] + [valid for valid, _ in number_rules(spec, x, maximum)]) + ")"
+
+
+def _number_is_bad(spec: InputSpec, x: str) -> str | None:
+    conditions = [bad for _, bad in number_rules(spec, x)]
     return ft.any_of(conditions) if conditions else None
 
 
@@ -395,7 +412,7 @@ def checked_inputs(methodology: Methodology, indicator: Indicator, cells: Cells,
     conflict = fill(text("value.score_and_inputs", direct=HOLE, inputs=HOLE), where_direct, where_inputs)
     any_input = ft.any_of([given(cells.inputs[s.name]) for s in indicator.inputs])
     raw = problems_formula(methodology, indicator, cells, warnings=True)
-    outside = f"({direct}<0)+({direct}>{ft.number(indicator.maximum)})>0"
+    outside = ft.any_of([bad for _, bad in number_rules(None, direct, indicator.maximum)])
     as_percent = f"MID({_as_percent(name, 'points', direct, marks)},{len(SEPARATOR) + 1},32767)"
     number = ft.if_(_shown_as_percent(direct_cell), as_percent, ft.if_(outside, invalid(direct), '""'))
     score = ft.if_(f"ISNUMBER({direct})", number, invalid(cells.shown_text("score", direct)))
@@ -413,31 +430,43 @@ def score_or_direct(indicator: Indicator, check: str, direct: str, own: str, pro
 
 # ------------------------------------------------------------------ tiers, letters, ratings
 
-def tier_chain(methodology: Methodology, indicator: Indicator, score: str) -> str:
-    """The tier of a valid score, comparing with the edges written as exact decimals."""
+# How a chain writes an edge of the methodology: by default as its exact decimal; the report
+# workbook refers to the cell of «Методика» that holds it instead, `edge(position, value)`.
+Edge = Callable[[int, Fraction], str]
+
+
+def _literal(_position: int, value: Fraction) -> str:
+    return ft.number(value)
+
+
+def tier_chain(methodology: Methodology, indicator: Indicator, score: str, edge: Edge = _literal) -> str:
+    """The tier of a valid score, comparing with the edges in order (position 0 the highest)."""
     edges = grading.tier_edges(methodology, indicator)
     _, fallback = methodology.tier_schemes[indicator.tier_scheme]
     expression = ft.text(grading.tier_label(fallback))
-    for tier, edge, operator in reversed(edges):
-        expression = ft.if_(f"{score}{operator}{ft.number(edge)}", ft.text(grading.tier_label(tier)), expression)
+    for position, (tier, value, operator) in reversed(list(enumerate(edges))):
+        expression = ft.if_(f"{score}{operator}{edge(position, value)}", ft.text(grading.tier_label(tier)), expression)
     return expression
 
 
-def grade_chain(criterion: Criterion, total: str) -> str:
+def grade_chain(criterion: Criterion, total: str, edge: Edge = _literal) -> str:
+    """The letter of a valid total: position 0 is the edge of the best letter, 1 the one below
+    which the worst begins (where the criterion has it)."""
     best, middle, worst = criterion.grade_labels
     inner = ft.text(middle)
     if criterion.grade_c_below is not None:
-        inner = ft.if_(f"{total}<{ft.number(criterion.grade_c_below)}", ft.text(worst), inner)
-    return ft.if_(f"{total}>={ft.number(criterion.grade_a_from)}", ft.text(best), inner)
+        inner = ft.if_(f"{total}<{edge(1, criterion.grade_c_below)}", ft.text(worst), inner)
+    return ft.if_(f"{total}>={edge(0, criterion.grade_a_from)}", ft.text(best), inner)
 
 
-def rating_chain(methodology: Methodology, index: str) -> str:
+def rating_chain(methodology: Methodology, index: str, edge: Edge = _literal) -> str:
+    """The rating of a valid index; a band's position is its place in `methodology.ratings`."""
     expression = None
-    for band in reversed(methodology.ratings):
+    for position, band in reversed(list(enumerate(methodology.ratings))):
         if band.lower is None:
             expression = ft.text(band.rating)
         else:
-            expression = ft.if_(f"{index}>={ft.number(band.lower)}", ft.text(band.rating), expression)
+            expression = ft.if_(f"{index}>={edge(position, band.lower)}", ft.text(band.rating), expression)
     return expression
 
 
@@ -524,14 +553,24 @@ def lambdas(methodology: Methodology) -> dict[str, str]:
 
 # ------------------------------------------------------------------ sums and ranks
 
-def criterion_formula(methodology: Methodology, criterion: Criterion, scores: Mapping[str, str]) -> str:
-    """The criterion total over score cells that hold a number or a message; the first
-    message is passed on, prefixed with its indicator, as `cells.criterion_cell` does."""
+def criterion_sum(methodology: Methodology, criterion: Criterion, scores: Mapping[str, str]) -> str:
+    """The criterion total of score cells that hold numbers: a penalty subtracted, the sum rounded."""
     terms = ""
     for indicator_id in criterion.indicators:
         sign = "-" if methodology.indicator(indicator_id).role == "penalty" else "+"
         terms += f"{sign}{scores[indicator_id]}"
-    expression = f"ROUND({terms.lstrip('+')},{SUM_DECIMALS})"
+    return f"ROUND({terms.lstrip('+')},{SUM_DECIMALS})"
+
+
+def index_sum(totals: Sequence[str]) -> str:
+    """The index of criterion totals that hold numbers."""
+    return f"ROUND({'+'.join(totals)},{SUM_DECIMALS})"
+
+
+def criterion_formula(methodology: Methodology, criterion: Criterion, scores: Mapping[str, str]) -> str:
+    """The criterion total over score cells that hold a number or a message; the first
+    message is passed on, prefixed with its indicator, as `cells.criterion_cell` does."""
+    expression = criterion_sum(methodology, criterion, scores)
     for indicator_id in reversed(criterion.indicators):
         score = scores[indicator_id]
         expression = ft.if_(f"ISNUMBER({score})", expression, f"{ft.text(indicator_id + ': ')}&{score}")
@@ -539,18 +578,26 @@ def criterion_formula(methodology: Methodology, criterion: Criterion, scores: Ma
 
 
 def index_formula(totals: Sequence[str]) -> str:
-    expression = f"ROUND({'+'.join(totals)},{SUM_DECIMALS})"
+    expression = index_sum(totals)
     for total in reversed(totals):
         expression = passed_on(total, expression)
     return expression
 
 
+def rank_parts(index: str, indices: str, body_type: str, body_types: str) -> tuple[str, str]:
+    """(how many bodies of the row's type have no index, the row's place among those that
+    have one): a place is given only when the first is 0 (`scoring.evaluate`), since a place
+    among part of a group would shift with the rest."""
+    without = f"SUMPRODUCT(({body_types}={body_type})*(1-ISNUMBER({indices})))"
+    rank = f"1+SUMPRODUCT(({body_types}={body_type})*ISNUMBER({indices})*({indices}>{index}))"
+    return without, rank
+
+
 def rank_formula(index: str, indices: str, body_type: str, body_types: str) -> str:
     """Rank among the bodies of the same type, given only when every one of them has an index
     (`cells.rank_cells`): else the sentence that says how many have none."""
-    without = f"SUMPRODUCT(({body_types}={body_type})*(1-ISNUMBER({indices})))"
+    without, rank = rank_parts(index, indices, body_type, body_types)
     incomplete = fill(text("value.no_rank", type=HOLE, count=HOLE), body_type, without)
-    rank = f"1+SUMPRODUCT(({body_types}={body_type})*ISNUMBER({indices})*({indices}>{index}))"
     return passed_on(index, ft.if_(f"{without}>0", incomplete, rank))
 
 

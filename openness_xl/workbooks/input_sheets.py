@@ -16,6 +16,7 @@ from ..io.template_reader import (FIRST_BODY_ROW, FIRST_INPUT_COL, GROUP_ROW, HE
                                   direct_sheet, input_columns)
 from ..methodology import Indicator, InputSpec, Methodology
 from ..texts import decimal, language, term, text as T
+from ..excel.native import valid_number
 from .common import cell
 
 
@@ -24,25 +25,15 @@ def validation_for(spec: InputSpec | None, maximum=None, top_left: str = "D5") -
     its messages in the current language."""
     marker = f'{top_left}="{NOT_SUBMITTED}"'
     if spec is None:
-        rule = f"AND(ISNUMBER({top_left}),{top_left}>=0,{top_left}<={plain(maximum)})"
+        rule = valid_number(None, top_left, maximum)
         allowed = T("value.number_range", low="0", high=decimal(plain(maximum)))
     elif spec.type == "boolean":
         yes, no = T("word.yes", kind="files"), T("word.no", kind="files")
         return {"validate": "list", "source": [yes, no, NOT_SUBMITTED],
                 "error_title": T("template.invalid_title"),
                 "error_message": T("template.yes_no_or", yes=yes, no=no, marker=NOT_SUBMITTED)}
-    elif spec.type == "choice":
-        rule = "OR(" + ",".join(f"{top_left}={plain(c)}" for c in spec.choices) + ")"
-        allowed = spec.allowed
     else:
-        parts = [f"ISNUMBER({top_left})"]
-        if spec.min is not None:
-            parts.append(f"{top_left}>={plain(spec.min)}")
-        if spec.max is not None:
-            parts.append(f"{top_left}<={plain(spec.max)}")
-        if spec.type == "integer":
-            parts.append(f"{top_left}=INT({top_left})")
-        rule = "AND(" + ",".join(parts) + ")"
+        rule = valid_number(spec, top_left)
         allowed = spec.allowed
     return {"validate": "custom", "value": f"=OR({marker},{rule})", "ignore_blank": True,
             "error_title": T("template.invalid_title"), "error_message": T("template.invalid_or", allowed=allowed,

@@ -28,7 +28,8 @@ from ..core.bodies import registry
 from ..core.exact import plain
 from ..methodology import Methodology
 from ..core.scoring import BodyResult
-from ..excel.native import SUM_DECIMALS
+from ..core import formula_text as ft
+from ..excel import native
 from ..io.writing import score_columns
 from .calculation import define_lambdas
 from .table import Table, add_table_sheet
@@ -38,7 +39,7 @@ from .common import (GRADE_COLOURS, SCORE_FORMAT, cell, colour_formats, column_r
                      sheet_name, tier_colour_rules, tier_colours)
 
 FIRST = 2  # first data row (0-based) on «Данные»
-RATING_FLOOR = -1000  # the fallback rating's lower edge in the LOOKUP table
+RATING_FLOOR = -1000  # the lowest band's edge as «Методика» shows it; the rating formulas never read it
 
 
 @dataclass(frozen=True)
@@ -88,36 +89,30 @@ class Layout:
         return self.method_criteria_start + len(self.methodology.criteria) + 3
 
 
+# The rules are the template's (`excel/native.py`); here a blank cell stays blank, and every
+# edge is the cell of «Методика» that shows it, so a reader sees where each comes from.
+
+def _blank_or(value: str, then: str) -> str:
+    return "=" + ft.if_(f'{value}=""', '""', then)
+
+
 def tier_formula(layout: Layout, indicator, score_ref: str) -> str:
-    """Nested IFs over the tier edges held on «Методика» (exact decimals, compared as stated)."""
-    m = layout.methodology
-    edges = grading.tier_edges(m, indicator)
-    _, fallback = m.tier_schemes[indicator.tier_scheme]
+    """The tier over the edges held on «Методика» (exact decimals, compared as stated)."""
     row = layout.method_indicator_row(indicator.id)
-    formula = f'"{tier_label(fallback)}"'
-    for position, (tier, _edge, operator) in reversed(list(enumerate(edges))):
-        formula = f'IF({score_ref}{operator}{ref(_method(), row, 5 + position)},"{tier_label(tier)}",{formula})'
-    return f'=IF({score_ref}="","",{formula})'
+    return _blank_or(score_ref, native.tier_chain(layout.methodology, indicator, score_ref,
+                                                  lambda position, _value: ref(_method(), row, 5 + position)))
 
 
 def criterion_formula(layout: Layout, criterion, row: int) -> str:
-    m = layout.methodology
-    terms, cells = "", []
-    for indicator_id in criterion.indicators:
-        reference = cell(row, layout.score_col(indicator_id))
-        cells.append(reference)
-        sign = "-" if m.indicator(indicator_id).role == "penalty" else "+"
-        terms += f"{sign}{reference}"
-    return f'=IF(COUNT({",".join(cells)})<{len(cells)},"",ROUND({terms.lstrip("+")},{SUM_DECIMALS}))'
+    """The criterion total, blank until every one of its indicators has a score."""
+    scores = {i: cell(row, layout.score_col(i)) for i in criterion.indicators}
+    return "=" + ft.if_(f"COUNT({','.join(scores.values())})<{len(scores)}", '""',
+                        native.criterion_sum(layout.methodology, criterion, scores))
 
 
 def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
-    best, middle, worst = criterion.grade_labels
     row = layout.method_criterion_row(criterion.id)
-    inner = f'"{middle}"'
-    if criterion.grade_c_below is not None:
-        inner = f'IF({total_ref}<{ref(_method(), row, 4)},"{worst}","{middle}")'
-    return f'=IF({total_ref}="","",IF({total_ref}>={ref(_method(), row, 3)},"{best}",{inner}))'
+    return _blank_or(total_ref, native.grade_chain(criterion, total_ref, lambda position, _value: ref(_method(), row, 3 + position)))
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
@@ -289,21 +284,20 @@ def _yes_no(flag: bool) -> str:
 
 
 def rating_formula(layout: Layout, index_ref: str) -> str:
-    start = layout.method_ratings_start
-    count = len(layout.methodology.ratings)
-    lows = column_range(_method(), start, start + count - 1, 0)
-    labels = column_range(_method(), start, start + count - 1, 1)
-    return f'=IF({index_ref}="","",LOOKUP({index_ref},{lows},{labels}))'
+    """The rating over the bands' lower edges held on «Методика» (lowest band first there)."""
+    last = layout.method_ratings_start + len(layout.methodology.ratings) - 1
+    return _blank_or(index_ref, native.rating_chain(layout.methodology, index_ref,
+                                                    lambda position, _value: ref(_method(), last - position, 0)))
 
 
 def rank_formula(layout: Layout, row: int, group_size: int) -> str:
-    """The rank, given only where all `group_size` bodies of the row's type have an index
-    (`scoring.evaluate`): a place among part of a group would shift with the rest."""
+    """The rank, given only where all `group_size` assessed bodies of the row's type have an
+    index — counting those the input leaves out, which have no row here."""
     types = column_range(_data(), FIRST, layout.last, 2)
     indices = column_range(_data(), FIRST, layout.last, layout.index_col)
-    own, group = cell(row, layout.index_col), f"({types}={cell(row, 2)})"
-    return (f'=IF({own}="","",IF(SUMPRODUCT({group}*ISNUMBER({indices}))<{group_size},"",'
-            f'1+SUMPRODUCT({group}*ISNUMBER({indices})*({indices}>{own}))))')
+    own, body_type = cell(row, layout.index_col), cell(row, 2)
+    _without, rank = native.rank_parts(own, indices, body_type, types)
+    return _blank_or(own, ft.if_(f"SUMPRODUCT(({types}={body_type})*ISNUMBER({indices}))<{group_size}", '""', rank))
 
 
 def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, group_sizes) -> None:
@@ -345,7 +339,7 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, 
             sheet.write_formula(row, col, criterion_formula(layout, criterion, row), formats["score"], number(item.score))
             sheet.write_formula(row, col + 1, grade_formula(layout, criterion, cell(row, col)), None, item.grade or "")
         totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
-        index_formula = f'=IF(COUNT({",".join(totals)})<{len(totals)},"",ROUND({"+".join(totals)},{SUM_DECIMALS}))'
+        index_formula = "=" + ft.if_(f"COUNT({','.join(totals)})<{len(totals)}", '""', native.index_sum(totals))
         sheet.write_formula(row, layout.index_col, index_formula, formats["score"], number(result.index))
         sheet.write_formula(row, layout.index_col + 1, rating_formula(layout, cell(row, layout.index_col)), None, result.rating or "")
         sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row, group_sizes[result.body_type]), None,
