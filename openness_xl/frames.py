@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 
 from .core.bodies import registry  # noqa: E402
 from .io.inputs import COLUMNS, InputErrors, Row, build_submissions  # noqa: E402
-from .methodology import Methodology, load  # noqa: E402
+from .methodology import DEFAULT_YEAR, Methodology, load  # noqa: E402
 from .io.writing import score_columns, score_rows  # noqa: E402
 from .core.scoring import evaluate  # noqa: E402
 from .texts import text  # noqa: E402
@@ -67,7 +67,7 @@ def _problem(location: str, message: str):
     return Problem("frame", location, message)
 
 
-def submissions(frame: pd.DataFrame, methodology: Methodology | int | str | None = None, year: int = 2025):
+def submissions(frame: pd.DataFrame, methodology: Methodology | int | str | None = None, year: int = DEFAULT_YEAR):
     import warnings
 
     m = _methodology(methodology)
@@ -97,7 +97,7 @@ def results_frame(methodology: Methodology, results) -> pd.DataFrame:
 
 
 def score(frame: pd.DataFrame | None = None, methodology: Methodology | int | str | None = None,
-          year: int = 2025) -> pd.DataFrame:
+          year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """Every body's scores, tiers, criteria, letters, index, rating and rank; without a frame,
     the published scores of the year."""
     from .io.published import published_submissions
@@ -121,7 +121,7 @@ def _warn_unranked(m: Methodology, results, year: int) -> None:
 
 
 def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | None = None,
-           methodology: Methodology | int | str | None = None, year: int = 2025) -> pd.DataFrame:
+           methodology: Methodology | int | str | None = None, year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness whatif` as a frame: a row per indicator and step (and per step of the plan)."""
     from .analyses import whatif as verb
     from .io.published import published_submissions
@@ -138,7 +138,7 @@ def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | N
 
 
 def robustness(frame: pd.DataFrame | None = None, samples: int | None = None, seed: int | None = None,
-               methodology: Methodology | int | str | None = None, year: int = 2025) -> pd.DataFrame:
+               methodology: Methodology | int | str | None = None, year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness robustness` as a frame: a row per body with its declared rank and rating, the
     median and 5–95 % interval of its sampled rank, the share of each rating and what moves it."""
     from .analyses import robustness as verb
@@ -157,7 +157,7 @@ def robustness(frame: pd.DataFrame | None = None, samples: int | None = None, se
 
 
 def compare(previous: str | pd.DataFrame, current: str | pd.DataFrame, previous_methodology: str | None = None,
-            current_methodology: str | None = None, year: int = 2025) -> pd.DataFrame:
+            current_methodology: str | None = None, year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness compare` as a frame: improved, declined or kept per body and item. A side is
     what the command takes (a year, a folder, a file) or an input frame, as `score` takes it."""
     from .analyses import compare as verb
@@ -173,7 +173,7 @@ def compare(previous: str | pd.DataFrame, current: str | pd.DataFrame, previous_
 
 
 def merge(*frames: pd.DataFrame, prefer: Sequence[int] = (), methodology: Methodology | int | str | None = None,
-          year: int = 2025) -> pd.DataFrame:
+          year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness merge` of input frames (long or wide): one long table, each value given once.
     The same body, indicator and field in two frames raises InputErrors naming both («frame 1,
     row 3»), unless `prefer` (frame numbers from 1, the first wins) says which frame wins."""
@@ -193,7 +193,7 @@ CHECK_COLUMNS = ("body", "body_type", "given", "missing", "missing_indicators")
 
 
 def check(frame: pd.DataFrame, methodology: Methodology | int | str | None = None, strict: bool = False,
-          year: int = 2025) -> pd.DataFrame:
+          year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness check` of an input frame. A value that cannot be read raises InputErrors, as
     the command refuses the file; else a row per assessed body: how many indicators it gives
     and which are missing (by number, «1–3, 7»; a body the frame does not mention misses all).
@@ -222,7 +222,7 @@ def check(frame: pd.DataFrame, methodology: Methodology | int | str | None = Non
 
 
 def diff(old: pd.DataFrame, new: pd.DataFrame, methodology: Methodology | int | str | None = None,
-         year: int = 2025) -> pd.DataFrame:
+         year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness diff` of two frames, a row per change with the CSV's columns: input frames
     give the changed inputs and everything they move; a score frame (as `score` returns it)
     on either side gives what moved only."""

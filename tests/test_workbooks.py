@@ -338,3 +338,14 @@ def test_the_template_validation_accepts_exactly_the_numbers_the_reader_accepts(
     assert any(not want for *_, want, _ in cases) and any(want for *_, want, _ in cases)
     assert not disagree, disagree[:10]
 
+
+def test_tier_colours_go_by_position_best_to_worst():
+    """A methodology with fewer or other tiers gets the best and the worst colour at its ends."""
+    from openness_xl.core.grading import tier_label
+    from openness_xl.workbooks.common import TIER_COLOURS, tier_colours
+
+    high, middle, low, poor = METHODOLOGY.tier_order
+    assert list(tier_colours(METHODOLOGY.tier_order).values()) == list(TIER_COLOURS)
+    assert tier_colours((high, low, poor)) == {tier_label(high): TIER_COLOURS[0], tier_label(low): TIER_COLOURS[2],
+                                               tier_label(poor): TIER_COLOURS[3]}
+    assert list(tier_colours((high, poor)).values()) == [TIER_COLOURS[0], TIER_COLOURS[3]]

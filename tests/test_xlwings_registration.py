@@ -62,6 +62,10 @@ def test_each_indicator_function_takes_the_methodologys_arguments_in_order(regis
         assert vba[indicator.udf] == ", ".join(cells.argument_names(indicator)), indicator.id
 
 
+def test_the_index_function_takes_the_methodologys_criteria_in_order(registered):
+    assert signatures(registered["vba"])["OPENNESS_INDEX"] == ", ".join(c.id for c in METHODOLOGY.criteria)
+
+
 def test_the_variadic_functions_use_a_paramarray(registered):
     vba = signatures(registered["vba"])
     assert vba["OPENNESS_SCORE"] == "indicator_id, ParamArray inputs()"

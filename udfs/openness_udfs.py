@@ -165,16 +165,24 @@ def OPENNESS_GRADE(criterion_id, total):
         return cells.grade_cell(METHODOLOGY, criterion_id, total)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("appk", doc=_criterion_help("appk"), err_to_str=True)
-@xw.arg("open_government", doc=_criterion_help("open_government"), err_to_str=True)
-@xw.arg("feedback", doc=_criterion_help("feedback"), err_to_str=True)
-@xw.arg("internal_control", doc=_criterion_help("internal_control"), err_to_str=True)
-@described("index")
-def OPENNESS_INDEX(appk, open_government, feedback, internal_control):
-    """Openness Index: the sum of the four criteria (up to 100, plus the bonus)."""
-    with using(LANGUAGE):
-        return cells.index_cell(METHODOLOGY, appk, open_government, feedback, internal_control)
+def _make_index_function() -> Callable:
+    """OPENNESS_INDEX with one argument per criterion of the methodology, in its order."""
+    names = [criterion.id for criterion in METHODOLOGY.criteria]
+
+    def OPENNESS_INDEX(*totals):
+        with using(LANGUAGE):
+            return cells.index_cell(METHODOLOGY, *totals)
+
+    OPENNESS_INDEX.__doc__ = H("help.index")
+    OPENNESS_INDEX.__signature__ = inspect.Signature(
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
+    OPENNESS_INDEX.__module__ = __name__
+    for name in reversed(names):
+        OPENNESS_INDEX = xw.arg(name, doc=_criterion_help(name), err_to_str=True)(OPENNESS_INDEX)
+    return xw.func(category=CATEGORY)(OPENNESS_INDEX)
+
+
+OPENNESS_INDEX = _make_index_function()
 
 
 @xw.func(category=CATEGORY)

@@ -20,7 +20,7 @@ from typing import Sequence
 from ..io import published
 from ..io.report_data import has, read_rows
 from ..core.exact import plain, round_half_away
-from ..methodology import Methodology
+from ..methodology import DEFAULT_YEAR, Methodology
 from ..io.writing import csv_text
 from ..core.scoring import BodyResult
 from ..texts import text
@@ -107,7 +107,7 @@ def from_table(name: str, methodology: Methodology, table: dict[str, dict[str, s
     return year
 
 
-def narrative_2024(source=2025) -> Year:
+def narrative_2024(source=DEFAULT_YEAR) -> Year:
     """The 2024 standings the 2025 report states: a body's 2024 tier on an indicator or a
     criterion, with the line that says so. Comparisons with the first half of 2025 are
     left out: they are not 2024."""
@@ -272,7 +272,7 @@ def render_text(changes: Sequence[Change], previous: Year, current: Year, width:
     return "\n".join(out) + "\n"
 
 
-def side(name: str, methodology_file: str | None = None, year: int = 2025) -> Year:
+def side(name: str, methodology_file: str | None = None, year: int = DEFAULT_YEAR) -> Year:
     """One side of a comparison: «2024» (the 2025 report's statements about 2024), a year whose
     published tables are bundled («2025»), a directory of published tables, a scores CSV or an
     input file; scored with `methodology_file`, else the year's methodology."""

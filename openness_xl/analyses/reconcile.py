@@ -20,7 +20,7 @@ from ..io.published import check_tables, corrections, published_criteria, publis
 from ..core.bodies import registry
 from ..core.exact import plain
 from ..io.known_errors import RECORDED, Register, documented
-from ..methodology import Methodology
+from ..methodology import DEFAULT_YEAR, Methodology
 from ..core.scoring import ScoreError, evaluate, score_inputs
 from ..texts import count, language, text as T
 
@@ -86,14 +86,14 @@ TABLE_CELLS = {"print-correction": "{item}", "criterion-sum": "{item}", "index-r
                "letter-script": "{item}__grade", "grade": "{item}__grade"}
 
 
-def departures(methodology: Methodology, source=2025) -> list[tuple[str, Finding]]:
+def departures(methodology: Methodology, source=DEFAULT_YEAR) -> list[tuple[str, Finding]]:
     """Where a workbook recomputed from the published scores shows a table cell otherwise than
     the printed report: (the cell's column id, the finding that explains it), in report order."""
     return [(TABLE_CELLS[f.check].format(item=f.item), f) for f in reconcile(methodology, source).findings
             if f.check in TABLE_CELLS]
 
 
-def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
+def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
     check_tables(methodology, source)
     register = Register(documented(source))
@@ -161,7 +161,7 @@ def reconcile(methodology: Methodology, source=2025) -> Reconciliation:
             add("tier-label", printed.body, printed.key, printed.label, computed_tier, printed.line,
                 T("reconcile.note.tier_label", score=printed.text))
 
-    bodies = registry(2025)
+    bodies = registry(DEFAULT_YEAR)
     used = {(c.indicator_id, c.body): c.used for c in corrections(source)}
     tabled = {(p.key, p.body): p for p in published_indicators(source)}
     for example in worked_examples(source):

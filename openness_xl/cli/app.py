@@ -14,7 +14,7 @@ from ..version import __version__
 from ..core.bodies import registry
 from ..extras import MissingExtra
 from ..io.inputs import InputErrors, load_inputs
-from ..methodology import MethodologyError, load
+from ..methodology import DEFAULT_YEAR, MethodologyError, load
 from ..io.writing import (OutputRefused, atomic_write, json_text, order_ranges, refuse_inputs, replacing, score_columns,
                           score_rows, scores_csv, scores_table, visible)
 from ..io.published import published_submissions
@@ -730,7 +730,7 @@ def build_parser() -> argparse.ArgumentParser:
     _titles(parser)
     parser.add_argument("--version", action="version", version=f"openness-xl {__version__}", help=T("common.version"))
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--year", type=int, default=2025, help=T("common.year"))
+    common.add_argument("--year", type=int, default=DEFAULT_YEAR, help=T("common.year"))
     common.add_argument("--methodology", help=T("common.methodology"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=T("common.commands"))
 
@@ -818,7 +818,7 @@ def build_parser() -> argparse.ArgumentParser:
     years.add_argument("current", help=T("cli.compare.current"))
     years.add_argument("--previous-methodology", help=T("cli.compare.previous_methodology"))
     years.add_argument("--current-methodology", help=T("cli.compare.current_methodology"))
-    years.add_argument("--year", type=int, default=2025, help=T("cli.compare.year"))
+    years.add_argument("--year", type=int, default=DEFAULT_YEAR, help=T("cli.compare.year"))
     years.add_argument("--format", choices=["text", "csv", "json"], default="text", help=T("common.format_text"))
     years.add_argument("-o", "--output", help=T("common.output"))
     years.set_defaults(run=cmd_compare)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..texts import text as T
+from ..methodology.model import DEFAULT_YEAR
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -162,7 +163,7 @@ class BodyRegistry:
 
 
 @lru_cache(maxsize=4)
-def registry(year: int = 2025) -> BodyRegistry:
+def registry(year: int = DEFAULT_YEAR) -> BodyRegistry:
     """The bodies assessed in `year`, in the order of the bundled list."""
     with open(DATA / str(year) / "bodies.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -11,7 +11,7 @@ from ..core import grading
 from ..core.exact import plain
 from ..core.grading import tier_label
 from ..io.known_errors import RECORDED, documented
-from ..methodology import Methodology, load
+from ..methodology import DEFAULT_YEAR, Methodology, load
 from ..texts import decimal, term, text as T, using
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -141,7 +141,7 @@ def _show_param(value) -> str:
 
 
 def main() -> int:
-    methodology = load(2025)
+    methodology = load(DEFAULT_YEAR)
     for lang, page in PAGES.items():
         target = DOCS / page
         target.write_text(render(methodology, lang), encoding="utf-8")

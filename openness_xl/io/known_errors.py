@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .report_data import PublishedError, bundled_cache, directory, has, read_rows
 from ..texts import language, text as T
+from ..methodology.model import DEFAULT_YEAR
 
 FILE = "report_errors.csv"
 RECORDED = ("stated-rule", "recorded")  # documented, not computed: listed as they stand
@@ -48,7 +49,7 @@ class Documented:
 
 
 @bundled_cache
-def documented(source=2025) -> tuple[Documented, ...]:
+def documented(source=DEFAULT_YEAR) -> tuple[Documented, ...]:
     if not has(source, FILE):
         return ()
     rows = read_rows(source, FILE, COLUMNS)

@@ -19,6 +19,7 @@ from ..core.scoring import DIRECT, Entry
 from ..texts import language, text as T
 from .known_errors import documented
 from .report_data import PublishedError, bundled_cache, check_layout, directory, has, number, read_rows
+from ..methodology.model import DEFAULT_YEAR
 
 @dataclass(frozen=True)
 class Published:
@@ -66,7 +67,7 @@ class WorkedExample:
 
 def _published(source, name: str, key_column: str | None, label_column: str) -> tuple[Published, ...]:
     columns = tuple(c for c in (key_column, "body", "body_type", "score", label_column) if c)
-    codes = {body.code: body.type for body in registry(2025)}
+    codes = {body.code: body.type for body in registry(DEFAULT_YEAR)}
     out = []
     for row, r in read_rows(source, name, columns):
         if r["body"] not in codes:
@@ -81,22 +82,22 @@ def _published(source, name: str, key_column: str | None, label_column: str) -> 
 
 
 @bundled_cache
-def published_indicators(source: int | str | Path = 2025) -> tuple[Published, ...]:
+def published_indicators(source: int | str | Path = DEFAULT_YEAR) -> tuple[Published, ...]:
     return _published(source, "indicator_scores.csv", "indicator_id", "category_as_printed")
 
 
 @bundled_cache
-def published_criteria(source: int | str | Path = 2025) -> tuple[Published, ...]:
+def published_criteria(source: int | str | Path = DEFAULT_YEAR) -> tuple[Published, ...]:
     return _published(source, "criterion_scores.csv", "criterion_id", "category_as_printed")
 
 
 @bundled_cache
-def published_index(source: int | str | Path = 2025) -> tuple[Published, ...]:
+def published_index(source: int | str | Path = DEFAULT_YEAR) -> tuple[Published, ...]:
     return _published(source, "index_scores.csv", None, "rating_as_printed")
 
 
 @bundled_cache
-def corrections(source: int | str | Path = 2025) -> tuple[Correction, ...]:
+def corrections(source: int | str | Path = DEFAULT_YEAR) -> tuple[Correction, ...]:
     name = "corrections.csv"
     if not has(source, name):
         return ()
@@ -106,7 +107,7 @@ def corrections(source: int | str | Path = 2025) -> tuple[Correction, ...]:
 
 
 @bundled_cache
-def worked_examples(source: int | str | Path = 2025) -> tuple[WorkedExample, ...]:
+def worked_examples(source: int | str | Path = DEFAULT_YEAR) -> tuple[WorkedExample, ...]:
     """The report's quoted raw inputs with the score it printed; `status` names the
     documented report error (from `report_errors.csv`) where they disagree."""
     name = "worked_examples.csv"
@@ -126,14 +127,14 @@ def worked_examples(source: int | str | Path = 2025) -> tuple[WorkedExample, ...
     return tuple(examples)
 
 
-def published_submissions(source: int | str | Path = 2025) -> list[tuple[str, str, dict[str, Entry]]]:
+def published_submissions(source: int | str | Path = DEFAULT_YEAR) -> list[tuple[str, str, dict[str, Entry]]]:
     """The printed indicator scores as direct-score submissions, with the documented corrections."""
     fixes = {(c.indicator_id, c.body): c.used for c in corrections(source)}
     by_body: dict[str, tuple[str, dict[str, Entry]]] = {}
     for row in published_indicators(source):
         score = fixes.get((row.key, row.body), row.score)
         by_body.setdefault(row.body, (row.body_type, {}))[1][row.key] = Entry(DIRECT, score=score)
-    return [(body.code, body.type, by_body[body.code][1]) for body in registry(2025) if body.code in by_body]
+    return [(body.code, body.type, by_body[body.code][1]) for body in registry(DEFAULT_YEAR) if body.code in by_body]
 
 
 def check_tables(methodology, source: int | str | Path) -> None:

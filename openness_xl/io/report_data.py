@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core.exact import to_fraction
 from ..texts import text as T
+from ..methodology.model import DEFAULT_YEAR
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -34,7 +35,7 @@ def bundled_cache(read):
     remembered = lru_cache(maxsize=4)(read)
 
     @wraps(read)
-    def reader(source: int | str | Path = 2025):
+    def reader(source: int | str | Path = DEFAULT_YEAR):
         return remembered(source) if isinstance(source, int) else read(source)
 
     reader.cache_clear = remembered.cache_clear

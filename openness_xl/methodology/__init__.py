@@ -3,8 +3,8 @@
 `model.py` holds the objects, `loader.py` reads and checks the file.
 """
 from .loader import available_years, load, parse
-from .model import (CELL_REFERENCE, EXCEL_NAME, HERE, Criterion, Cycle, Indicator, InputSpec, Methodology,
+from .model import (CELL_REFERENCE, DEFAULT_YEAR, EXCEL_NAME, HERE, Criterion, Cycle, Indicator, InputSpec, Methodology,
                     MethodologyError, MissingTranslation, Option, RatingBand, TierBand, Uncertainty)
 
-__all__ = ["CELL_REFERENCE", "EXCEL_NAME", "HERE", "Criterion", "Cycle", "Indicator", "InputSpec", "Methodology",
+__all__ = ["CELL_REFERENCE", "DEFAULT_YEAR", "EXCEL_NAME", "HERE", "Criterion", "Cycle", "Indicator", "InputSpec", "Methodology",
            "MethodologyError", "MissingTranslation", "Option", "RatingBand", "TierBand", "Uncertainty", "available_years", "load", "parse"]

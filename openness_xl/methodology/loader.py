@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from ..core.exact import plain, to_fraction
 from ..core.kinds import FIXED_INPUTS, KINDS
 from ..texts import text as T
-from .model import (CELL_REFERENCE, COLUMN_WIDTH, EXCEL_NAME, HERE, INPUT_TYPES, MAX_SAMPLES, ROLES, Criterion, Cycle,
+from .model import (CELL_REFERENCE, COLUMN_WIDTH, DEFAULT_YEAR, EXCEL_NAME, HERE, INPUT_TYPES, MAX_SAMPLES, ROLES, Criterion, Cycle,
                     Indicator, InputSpec, Methodology, MethodologyError, Option, RatingBand, TierBand, Uncertainty)
 
 
@@ -49,7 +49,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 @lru_cache(maxsize=8)
-def load(year_or_path: int | str | Path = 2025) -> Methodology:
+def load(year_or_path: int | str | Path = DEFAULT_YEAR) -> Methodology:
     """Load and validate a methodology: a year shipped with the package, or a TOML path."""
     path = Path(year_or_path) if not isinstance(year_or_path, int) else HERE / f"{year_or_path}.toml"
     if not path.exists():

@@ -17,6 +17,9 @@ from ..core.kinds import Kind
 from ..texts import count, decimal, diagnostics_language, language, term, text
 
 HERE = Path(__file__).parent
+# The year whose methodology, bodies and published tables the package bundles: what every
+# command and function uses when no year is given.
+DEFAULT_YEAR = 2025
 # The most robustness samples a methodology or --samples may ask for, checked before anything
 # is allocated: the sampled ranks and ratings take some 2.4 KB a sample for 49 bodies, so a
 # run stays under about half a gigabyte.

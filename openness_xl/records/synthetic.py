@@ -18,7 +18,7 @@ import numpy as np
 
 from ..core.bodies import BodyRegistry
 from ..core.exact import round_half_away
-from ..methodology import Methodology
+from ..methodology import DEFAULT_YEAR, Methodology
 
 KINDS = np.array(["заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик"], dtype=object)
 KIND_SHARES = np.array([0.55, 0.12, 0.09, 0.12, 0.07, 0.05])
@@ -59,7 +59,7 @@ def body_weights(count: int, largest_share: float = 0.14, smallest_to_largest: f
 
 
 def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry, appeals: int = 200_000,
-             seed: int = 2025, year: int = 2025, late_share: float = 0.002, inject_bad: bool = False,
+             seed: int = 2025, year: int = DEFAULT_YEAR, late_share: float = 0.002, inject_bad: bool = False,
              fmt: str = "parquet", with_expected: bool = True, ids_in_order: bool = True) -> Extract:
     """Write appeals and receptions files into `folder` and return them with the expected inputs.
 

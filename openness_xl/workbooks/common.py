@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Sequence
 from fractions import Fraction
 
 import xlsxwriter
@@ -14,7 +15,9 @@ from ..texts import text
 
 # A fixed creation time: the same inputs must give the same bytes.
 FIXED_TIME = dt.datetime(2025, 1, 1)
-TIER_COLOURS = {"высокий": "#C6EFCE", "средний": "#FFEB9C", "низкий": "#FCD5B4", "неэффективный": "#FFC7CE"}
+# The tiers' colours by position, best first: a methodology with other tiers, or more or fewer
+# of them, gets the best and the worst colour at its ends and the others spread between.
+TIER_COLOURS = ("#C6EFCE", "#FFEB9C", "#FCD5B4", "#FFC7CE")
 GRADE_COLOURS = ("#C6EFCE", "#FFEB9C", "#FFC7CE")  # best, middle, worst letter
 
 # Scores show two decimals always (4,00 beside 3,78) and more where a score has them
@@ -43,9 +46,12 @@ def sheet_name(key: str) -> str:
     return text(f"sheet.{key}", kind="files")
 
 
-def tier_colours() -> dict[str, str]:
-    """The tier colours keyed by the tiers as the current language writes them."""
-    return {tier_label(tier): colour for tier, colour in TIER_COLOURS.items()}
+def tier_colours(tiers: Sequence[str]) -> dict[str, str]:
+    """The colours of `tiers` (a methodology's `tier_order`, best first), keyed by the tiers as
+    the current language writes them."""
+    last = len(TIER_COLOURS) - 1
+    return {tier_label(tier): TIER_COLOURS[round(position * last / max(len(tiers) - 1, 1))]
+            for position, tier in enumerate(tiers)}
 
 
 def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:

@@ -26,7 +26,7 @@ from ..version import __version__
 from ..core import grading
 from ..core.bodies import registry
 from ..core.exact import plain
-from ..methodology import Methodology
+from ..methodology import DEFAULT_YEAR, Methodology
 from ..core.scoring import BodyResult
 from ..core import formula_text as ft
 from ..excel import native
@@ -116,7 +116,7 @@ def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
-                 year: int = 2025, tables: Sequence = (), lang: str = "ru", departures: Sequence = ()) -> bytes:
+                 year: int = DEFAULT_YEAR, tables: Sequence = (), lang: str = "ru", departures: Sequence = ()) -> bytes:
     """The report workbook in `lang` (ru, kk or en) as bytes (deterministic for the same
     results and provenance). `tables` adds sheets of plain rows (`table.Table`), made in the
     same language: «Изменения» (the accepted appeals and their effect), «Динамика»
@@ -181,7 +181,7 @@ def _write_report(methodology: Methodology, results, provenance, year: int, tabl
         "mean": workbook.add_format({"num_format": "0.00"}),
         "score": workbook.add_format({"num_format": SCORE_FORMAT}),
     }
-    tiers = colour_formats(workbook, tier_colours())
+    tiers = colour_formats(workbook, tier_colours(methodology.tier_order))
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
     layout = Layout(methodology, tuple(r.body for r in results))
     names = {b.code: b.name() for b in registry(year)}
