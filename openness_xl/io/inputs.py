@@ -20,8 +20,9 @@ from ..core.scoring import DIRECT, RAW, Entry, ScoreError, compute
 from ..texts import count, language, text
 from ..core.values import (InputProblem, cell_name, check_relations, fraction_warning, input_heading, is_blank,
                            is_not_submitted, missing_message, parse_input, parse_score, score_heading)
+from .writing import INPUT_COLUMNS
 
-COLUMNS = ("body", "indicator", "field", "value")
+COLUMNS = INPUT_COLUMNS  # the long table, as `openness scores` writes and reads it
 SCORE_FIELD = "score"
 MAX_CSV_BYTES = 100 * 1024 * 1024
 

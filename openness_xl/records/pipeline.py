@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core.bodies import BodyRegistry, UnknownBody
 from ..core.exact import plain, round_half_away
 from ..methodology import Methodology
-from ..io.writing import csv_text
+from ..io.writing import INPUT_COLUMNS, csv_text
 from ..texts import count, text as T
 from .calendar import Overrides, calendar_between
 from .duplicates import find_duplicates
@@ -84,7 +84,7 @@ class Aggregate:
         return out
 
     def csv(self, methodology: Methodology, bodies: BodyRegistry) -> str:
-        return csv_text(["body", "indicator", "field", "value"], self.rows(methodology, bodies))
+        return csv_text(INPUT_COLUMNS, self.rows(methodology, bodies))
 
 
 # ------------------------------------------------------------------ reading
