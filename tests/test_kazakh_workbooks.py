@@ -56,6 +56,7 @@ def test_kazakh_and_russian_workbooks_are_identical_in_numbers_and_formulas(stem
     untranslated = {a for a, b in sheets.items() if a == b}
     assert untranslated <= {"xlwings.conf", "5. Статистика", "18. Интернет-ресурс"}, untranslated
     counts = {"number": 0, "formula": 0, "text": 0, "cached": 0}
+    assert len(ru.worksheets) == len(kk.worksheets)
     for ru_sheet, kk_sheet in zip(ru.worksheets, kk.worksheets):
         assert ru_sheet.max_column == kk_sheet.max_column, ru_sheet.title
         # A Kazakh instruction sheet has one more line: the mark on the translated names.
