@@ -27,14 +27,14 @@ def stated(row) -> str:
         return "kept"
     if re.search(r"worsen|decrease|ухудш|опуст|сниж", words):
         return "declined"
-    before, after = (compare.TIER_ORDER.index(row[k]) for k in ("value_2024", "value_2025"))
+    before, after = (compare.tiers_worst_first().index(row[k]) for k in ("value_2024", "value_2025"))
     return "improved" if after > before else "declined" if after < before else "kept"
 
 
 def test_the_reports_2024_tier_statements_are_reproduced_with_their_lines():
     changes = {(c.body, c.item): c for c in compare.compare(compare.narrative_2024(), CURRENT)}
     rows = [r for r in csv.DictReader(NARRATIVE.open(encoding="utf-8"))
-            if r["unit"] == "tier" and r["value_2024"] in compare.TIER_ORDER and not r["quantity"].startswith("[vs")]
+            if r["unit"] == "tier" and r["value_2024"] in compare.tiers_worst_first() and not r["quantity"].startswith("[vs")]
     assert len(rows) >= 80
     disagree = []
     for row in rows:

@@ -27,10 +27,18 @@ from ..texts import text
 
 WORDS = {"improved": "улучшили", "declined": "снизили", "kept": "сохранили"}
 # How the narrative's count rows name a tier: "bodies with high tier", "ЦГО with high tier" …
-COUNTED = {"bodies with high tier": "высокий", "ЦГО with high tier": "высокий", "МИО with high tier": "высокий",
-           "bodies with неэффективный tier": "неэффективный", "bodies with низкий tier": "низкий"}
+# The tier each names, by its place in the methodology's order (0 the best, -1 the worst).
+COUNTED = {"bodies with high tier": 0, "ЦГО with high tier": 0, "МИО with high tier": 0,
+           "bodies with неэффективный tier": -1, "bodies with низкий tier": -2}
 GROUPS = {"ЦГО": "CGO", "МИО": "MIO"}
-TIER_ORDER = ("неэффективный", "низкий", "средний", "высокий")  # worst first
+
+
+def tiers_worst_first(methodology: Methodology | None = None) -> tuple[str, ...]:
+    """The tiers from the worst to the best: the methodology's, or where none is given (the
+    report's narrative) those of the bundled year, whose words the narrative uses."""
+    from ..methodology import load
+
+    return tuple(reversed((methodology or load(DEFAULT_YEAR)).tier_order))
 
 
 @dataclass(frozen=True)
@@ -119,12 +127,13 @@ def narrative_2024(source=DEFAULT_YEAR) -> Year:
     for _, r in read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
                                                             "quantity", "value_2024", "unit")):
         if r["unit"] == "count" and r["value_2024"].isdigit() and r["group_or_body"] in ("ЦГО", "МИО"):
-            tier = next((word for key, word in COUNTED.items() if r["quantity"].startswith(key)), None)
-            if tier:
+            place = next((place for key, place in COUNTED.items() if r["quantity"].startswith(key)), None)
+            if place is not None:
+                tier = tiers_worst_first()[::-1][place]
                 year.counts[(r["group_or_body"], r["indicator_or_criterion"], tier)] = (int(r["value_2024"]),
                                                                                         f"L{r['line']}")
             continue
-        if r["unit"] != "tier" or r["value_2024"] not in TIER_ORDER or r["quantity"].startswith("[vs"):
+        if r["unit"] != "tier" or r["value_2024"] not in tiers_worst_first() or r["quantity"].startswith("[vs"):
             continue
         year.standings.setdefault((r["group_or_body"], r["indicator_or_criterion"]),
                                   Standing(None, r["value_2024"], "", None, f"L{r['line']}"))
@@ -133,13 +142,14 @@ def narrative_2024(source=DEFAULT_YEAR) -> Year:
 
 def _tier_rank(methodology: Methodology | None, item: str, label: str) -> int | None:
     """Higher is better: tiers, criterion letters, ratings."""
-    if label in TIER_ORDER:
-        return TIER_ORDER.index(label)
+    order = tiers_worst_first(methodology)
+    if label in order:
+        return order.index(label)
     if methodology is not None:
         for criterion in methodology.criteria:
             if item == criterion.id and label in criterion.grade_labels:
                 # А, В, С are the criterion's высокий, средний, низкий (L2276)
-                return TIER_ORDER.index(("высокий", "средний", "низкий")[criterion.grade_labels.index(label)])
+                return order.index(methodology.tier_order[criterion.grade_labels.index(label)])
         ratings = [b.rating for b in methodology.ratings] + [methodology.ratings[-1].rating]
         if item == "index" and label in ratings:
             return len(ratings) - ratings.index(label)
@@ -214,7 +224,7 @@ def group_counts(previous: Year, current: Year) -> list[Change]:
         if not any(i == item for _, i in current.standings):
             continue
         now = len(members)
-        better = now > count if tier == "высокий" else now < count
+        better = now > count if tier == tiers_worst_first()[-1] else now < count
         verdict = "kept" if now == count else "improved" if better else "declined"
         out.append(Change(group, item, Standing(None, f"{tier}: {count}", "", None, line),
                           Standing(None, f"{tier}: {now}", "", None, "tables"), verdict, f"bodies {tier}"))
