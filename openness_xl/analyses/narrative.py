@@ -22,7 +22,7 @@ from ..core import grading
 from ..io import published
 from ..io.report_data import PublishedError, directory, has, read_rows
 from ..core.exact import plain
-from ..methodology import Methodology
+from ..methodology import DEFAULT_YEAR, Methodology, load
 from ..core.scoring import ScoreError, score_inputs
 from ..texts import language, text as T
 
@@ -86,7 +86,9 @@ def facts(source) -> tuple[Fact, ...]:
     return tuple(out)
 
 
-TIERS = ("высокий", "средний", "низкий", "неэффективный")
+def _report_tiers() -> tuple[str, ...]:
+    """The tiers, best first, in the words of the bundled report's narrative: its methodology's."""
+    return load(DEFAULT_YEAR).tier_order
 
 
 def previous_year_facts(source) -> tuple[Fact, ...]:
@@ -95,20 +97,20 @@ def previous_year_facts(source) -> tuple[Fact, ...]:
     2024 half waits for the 2024 tables."""
     if not has(source, PREVIOUS_YEAR):
         return ()
-    out = []
+    out, tiers = [], _report_tiers()
     for _, r in read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
                                                             "quantity", "value_2025", "unit", "quote")):
         body, item, now, unit = r["group_or_body"], r["indicator_or_criterion"], r["value_2025"].strip(), r["unit"]
         if body in GROUP_WORDS or body == "all":
             scope = {"ЦГО": "CGO", "МИО": "MIO"}.get(body, "ALL")
-            if unit == "tier" and now in TIERS:
+            if unit == "tier" and now in tiers:
                 spec = {"scope": scope, "pred": f"tier:{now}", "mode": "all"}
             else:
                 continue
-        elif unit == "tier" and now in TIERS:
+        elif unit == "tier" and now in tiers:
             spec = {"pred": f"tier:{now}", "mode": "subset"}
         elif unit == "direction" and now.startswith("эффективный"):
-            spec = {"pred": "notier:неэффективный", "mode": "subset"}
+            spec = {"pred": f"notier:{tiers[-1]}", "mode": "subset"}
         elif unit == "баллы" and now.replace(".", "", 1).isdigit():
             out.append(Fact(f"L{r['line']}", "value", {"cmp": "eq"}, r["quantity"], (body,), item, now, r["quote"],
                             "2024"))
@@ -159,7 +161,7 @@ class Tables:
         if item in {c.id for c in m.criteria}:
             letter = grading.grade(m.criterion(item), score)
             best, middle, worst = m.criterion(item).grade_labels
-            return {best: "высокий", middle: "средний", worst: "низкий"}[letter]
+            return dict(zip((best, middle, worst), m.tier_order))[letter]
         return grading.tier(m, m.indicator(item), score)
 
     def satisfies(self, item: str, body: str, predicate: str) -> bool:
@@ -253,10 +255,10 @@ def evaluate(tables: Tables, fact: Fact) -> Verdict:
         return Verdict(fact, "holds" if holds else "fails", f"CGO {plain(round(means['CGO'], 2))}, MIO "
                        f"{plain(round(means['MIO'], 2))}", T("narrative.mean_penalty"))
     if fn == "waiting_none_ineff":
-        spec = {**spec, "scope": "CGO", "pred": "tier:неэффективный", "cmp": "eq"}
+        spec = {**spec, "scope": "CGO", "pred": f"tier:{tables.methodology.tier_order[-1]}", "cmp": "eq"}
         fact = Fact(fact.line, "count", spec, fact.gloss, fact.bodies, item, fact.stated, fact.quote)
     if fn == "ic_none_low":
-        spec = {**spec, "scope": "ALL", "pred": "tier:низкий", "cmp": "eq"}
+        spec = {**spec, "scope": "ALL", "pred": f"tier:{tables.methodology.tier_order[-2]}", "cmp": "eq"}
         fact = Fact(fact.line, "count", spec, fact.gloss, fact.bodies, item, fact.stated, fact.quote)
     if fn == "hidden_rest_zero":
         return _rest_zero(tables, fact)
