@@ -20,7 +20,7 @@ from typing import Sequence
 from ..io import published
 from ..io.report_data import has, read_rows
 from ..core.exact import plain, round_half_away
-from ..methodology import DEFAULT_YEAR, Methodology
+from ..methodology import DEFAULT_YEAR, Methodology, load
 from ..io.writing import csv_text
 from ..core.scoring import BodyResult
 from ..texts import text
@@ -30,14 +30,11 @@ WORDS = {"improved": "улучшили", "declined": "снизили", "kept": "
 # The tier each names, by its place in the methodology's order (0 the best, -1 the worst).
 COUNTED = {"bodies with high tier": 0, "ЦГО with high tier": 0, "МИО with high tier": 0,
            "bodies with неэффективный tier": -1, "bodies with низкий tier": -2}
-GROUPS = {"ЦГО": "CGO", "МИО": "MIO"}
 
 
 def tiers_worst_first(methodology: Methodology | None = None) -> tuple[str, ...]:
     """The tiers from the worst to the best: the methodology's, or where none is given (the
     report's narrative) those of the bundled year, whose words the narrative uses."""
-    from ..methodology import load
-
     return tuple(reversed((methodology or load(DEFAULT_YEAR)).tier_order))
 
 
@@ -126,7 +123,7 @@ def narrative_2024(source=DEFAULT_YEAR) -> Year:
         return year
     for _, r in read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
                                                             "quantity", "value_2024", "unit")):
-        if r["unit"] == "count" and r["value_2024"].isdigit() and r["group_or_body"] in ("ЦГО", "МИО"):
+        if r["unit"] == "count" and r["value_2024"].isdigit() and load(DEFAULT_YEAR).body_type_code(r["group_or_body"]):
             place = next((place for key, place in COUNTED.items() if r["quantity"].startswith(key)), None)
             if place is not None:
                 tier = tiers_worst_first()[::-1][place]
@@ -220,7 +217,7 @@ def group_counts(previous: Year, current: Year) -> list[Change]:
     out = []
     for (group, item, tier), (count, line) in previous.counts.items():
         members = [b for (b, i), s in current.standings.items()
-                   if i == item and current.body_types.get(b) == GROUPS[group] and s.label == tier]
+                   if i == item and current.body_types.get(b) == load(DEFAULT_YEAR).body_type_code(group) and s.label == tier]
         if not any(i == item for _, i in current.standings):
             continue
         now = len(members)
@@ -291,7 +288,6 @@ def side(name: str, methodology_file: str | None = None, year: int = DEFAULT_YEA
     from ..core.bodies import registry
     from .diff import read_score_file
     from ..io.inputs import load_inputs
-    from ..methodology import load
     from ..core.scoring import evaluate
 
     if name == "2024" and not methodology_file:

@@ -29,8 +29,14 @@ from ..texts import language, text as T
 FACTS = "narrative/facts_checkable.csv"
 PREVIOUS_YEAR = "narrative/facts_previous_year.csv"
 QUANTITIES = "narrative/raw_quantities.csv"
-GROUPS = {"CGO": "CGO", "MIO": "MIO", "ALL": None}
-GROUP_WORDS = {"ЦГО": "CGO", "МИО": "MIO", "МИО (all)": "MIO"}
+# A statement's scope is a body type's code (CGO, MIO) or ALL.
+ALL = "ALL"
+
+
+def group_type(word: str) -> str | None:
+    """The body type a narrative row's group word names («ЦГО», «МИО», «МИО (all)», «ЦГО (or
+    all?)»), by the bundled year's methodology; None for a body."""
+    return load(DEFAULT_YEAR).body_type_code(word.split(" (")[0])
 # Statements about numbers the report never tabulates: checked by nobody, said so (the
 # catalogue's `narrative.<fn>`).
 NOT_IN_TABLES = ("subindicator", "od_coefficient", "pavlodar_sets_low")
@@ -101,8 +107,8 @@ def previous_year_facts(source) -> tuple[Fact, ...]:
     for _, r in read_rows(source, PREVIOUS_YEAR, ("line", "group_or_body", "indicator_or_criterion",
                                                             "quantity", "value_2025", "unit", "quote")):
         body, item, now, unit = r["group_or_body"], r["indicator_or_criterion"], r["value_2025"].strip(), r["unit"]
-        if body in GROUP_WORDS or body == "all":
-            scope = {"ЦГО": "CGO", "МИО": "MIO"}.get(body, "ALL")
+        if group_type(body) or body == "all":
+            scope = group_type(body) or ALL
             if unit == "tier" and now in tiers:
                 spec = {"scope": scope, "pred": f"tier:{now}", "mode": "all"}
             else:
@@ -117,7 +123,7 @@ def previous_year_facts(source) -> tuple[Fact, ...]:
             continue
         else:
             continue
-        out.append(Fact(f"L{r['line']}", "list", spec, r["quantity"], (body,) if body not in GROUP_WORDS else (),
+        out.append(Fact(f"L{r['line']}", "list", spec, r["quantity"], (body,) if not group_type(body) else (),
                         item, "", r["quote"], "2024"))
     return tuple(out)
 
@@ -222,11 +228,12 @@ def _number_holds(value: Fraction, stated: str, approx: bool = False) -> tuple[b
 
 
 def _named_codes(fact: Fact, tables: Tables) -> list[str]:
-    return [b for b in fact.bodies if b not in GROUP_WORDS and b in tables.types]
+    return [b for b in fact.bodies if not group_type(b) and b in tables.types]
 
 
 def _scope(fact: Fact) -> str | None:
-    return GROUPS[fact.spec.get("scope", "ALL")]
+    scope = fact.spec.get("scope", ALL)
+    return None if scope == ALL else scope
 
 
 def evaluate(tables: Tables, fact: Fact) -> Verdict:
@@ -239,8 +246,8 @@ def evaluate(tables: Tables, fact: Fact) -> Verdict:
         return _worst_indicators(tables, fact)
     if not tables.known(item):
         return Verdict(fact, "unverifiable", "", T("narrative.no_table", item=item))
-    unknown = [b for b in fact.bodies if b not in GROUP_WORDS and b not in tables.types and "|" not in b
-               and not b.startswith(("ЦГО", "МИО", "others"))]
+    unknown = [b for b in fact.bodies if not group_type(b) and b not in tables.types and "|" not in b
+               and not b.startswith("others")]
     if unknown:
         return Verdict(fact, "fails", "", T("narrative.unknown_bodies", bodies=", ".join(unknown)))
     if fn == "max_possible":

@@ -29,7 +29,6 @@ LATIN_TO_CYRILLIC = str.maketrans("ABC", "АВС")
 
 
 
-SCOPE_WORDS = {"CGO": "ЦГО", "MIO": "МИО", "ALL": "all"}
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,8 @@ def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
         fact = verdict.fact
         if verdict.status == "fails":
             one = len(fact.bodies) == 1 or fact.kind == "value"
-            subject = fact.named if one else SCOPE_WORDS[fact.spec.get("scope", "ALL")]
+            scope = fact.spec.get("scope", narrative.ALL)
+            subject = fact.named if one else "all" if scope == narrative.ALL else methodology.body_type_label(scope, "ru")
             published = fact.stated or ", ".join(fact.bodies)
             gloss = fact.said() if fact.origin == "2025" else T("reconcile.note.earlier_side", gloss=fact.said())
             add("narrative", subject, fact.item, published, verdict.computed.replace("|", ", ") or "—", fact.line,
