@@ -1,0 +1,101 @@
+"""The two reception kinds, which read their inputs by name."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Mapping
+
+from .. import formula_text as ft
+from ..exact import to_fraction
+from ...texts import text
+from .base import Context, ExcelContext, Expressions, Kind, Values, clamp, no_check
+
+
+def _share(part: Fraction, whole: Fraction) -> Fraction:
+    return Fraction(1) if whole == 0 else min(Fraction(1), part / whole)
+
+
+def _reception_intensity(params: Mapping, v: Values, ctx: Context) -> Fraction:
+    expected = v["registered"] - v["declined"]
+    if v["registered"] == 0:
+        return ctx.maximum
+    coverage = _share(v["received"], expected)
+    fulfilment = _share(v["held"], v["plan"])
+    blend = to_fraction(params["coverage_weight"]) * coverage + to_fraction(params["plan_weight"]) * fulfilment
+    return clamp(ctx.maximum * blend * to_fraction(params["coefficient"]), ctx.maximum)
+
+
+def _common_denominator(*values: Fraction) -> tuple[int, list[int]]:
+    denominator = math.lcm(*(v.denominator for v in values))
+    return denominator, [int(v * denominator) for v in values]
+
+
+def _reception_intensity_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    m, coefficient = ctx.maximum, to_fraction(params["coefficient"])
+    weights, (a, b) = _common_denominator(to_fraction(params["coverage_weight"]), to_fraction(params["plan_weight"]))
+    cov_n, cov_d = ft.share_parts(v["received"], f"({v['registered']}-{v['declined']})")
+    ful_n, ful_d = ft.share_parts(v["held"], v["plan"])
+    # max · c · (a·cov + b·ful)/D with cov = cov_n/cov_d, ful = ful_n/ful_d, divided once.
+    numerator = ft.scaled(Fraction(m.numerator * coefficient.numerator),
+                          f"({ft.scaled(Fraction(a), f'{cov_n}*{ful_d}')}+{ft.scaled(Fraction(b), f'{ful_n}*{cov_d}')})")
+    score = ft.ratio(numerator, f"{m.denominator * coefficient.denominator * weights}*{cov_d}*{ful_d}")
+    if coefficient > 1:
+        score = ft.capped(score, m)
+    return ft.if_(f"{v['registered']}=0", ft.number(m), score)
+
+
+def _check_intensity(params: Mapping, maximum: Fraction) -> list[str]:
+    total = to_fraction(params.get("coverage_weight", 0)) + to_fraction(params.get("plan_weight", 0))
+    return [] if total == 1 else [text("kind.intensity", total=total)]
+
+
+RECEPTION_INTENSITY = Kind(
+    name="reception_intensity",
+    input_params=(),
+    required=("coverage_weight", "plan_weight", "coefficient"),
+    score=_reception_intensity,
+    check=_check_intensity,
+    monotone=lambda p: {"received": 1, "held": 1},
+    excel=_reception_intensity_excel,
+)
+
+
+def _waiting_time(params: Mapping, v: Values, ctx: Context) -> Fraction:
+    if v["registrants"] == 0:
+        return ctx.maximum
+    timely = _share(v["notified_in_time"], v["requests"])
+    coefficient = (
+        to_fraction(params["on_date_coefficient"]) * v["received_on_date"]
+        + to_fraction(params["within_month_coefficient"]) * v["received_within_month"]
+    ) / v["registrants"]
+    return clamp(ctx.maximum * timely * coefficient, ctx.maximum)
+
+
+def _waiting_time_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    m = ctx.maximum
+    on_date, within_month = to_fraction(params["on_date_coefficient"]), to_fraction(params["within_month_coefficient"])
+    weights, (a, b) = _common_denominator(on_date, within_month)
+    timely_n, timely_d = ft.share_parts(v["notified_in_time"], v["requests"])
+    attended = f"({ft.scaled(Fraction(a), v['received_on_date'])}+{ft.scaled(Fraction(b), v['received_within_month'])})"
+    score = ft.ratio(ft.scaled(Fraction(m.numerator), f"{timely_n}*{attended}"),
+                     f"{m.denominator * weights}*{timely_d}*{v['registrants']}")
+    if on_date > 1 or within_month > 1:
+        score = ft.capped(score, m)
+    return ft.if_(f"{v['registrants']}=0", ft.number(m), score)
+
+
+WAITING_TIME = Kind(
+    name="waiting_time",
+    input_params=(),
+    required=("on_date_coefficient", "within_month_coefficient"),
+    score=_waiting_time,
+    check=no_check,
+    monotone=lambda p: {"notified_in_time": 1, "received_on_date": 1},
+    excel=_waiting_time_excel,
+)
+
+# Inputs the custom kinds read by name: the methodology must declare them.
+FIXED_INPUTS = {
+    "reception_intensity": ("registered", "declined", "received", "held", "plan"),
+    "waiting_time": ("requests", "notified_in_time", "registrants", "received_on_date", "received_within_month"),
+}

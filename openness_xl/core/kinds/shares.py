@@ -1,0 +1,106 @@
+"""Shares: weighted shares, a proportion of the maximum, the open-data mix."""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Mapping
+
+from .. import formula_text as ft
+from ..exact import round_half_away, to_fraction
+from ...texts import text
+from .base import (Context, ExcelContext, Expressions, InputProblem, Kind, TargetContext, Values, clamp, no_check, past,
+                  zero_whole)
+
+
+def _weighted_shares(params: Mapping, v: Values, ctx: Context) -> Fraction:
+    return min(ctx.maximum, sum((to_fraction(w) * v[name] for name, w in params["weights"].items()), Fraction(0)))
+
+
+def _check_weights(params: Mapping, maximum: Fraction) -> list[str]:
+    total = sum((to_fraction(w) for w in params.get("weights", {}).values()), Fraction(0))
+    return [] if total == maximum else [text("kind.weights", total=total, maximum=maximum)]
+
+
+def _weighted_shares_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    # No cap is written: shares are at most 1 and the weights add up to the maximum.
+    return "(" + "+".join(f"{ft.number(to_fraction(w))}*{v[name]}" for name, w in params["weights"].items()) + ")"
+
+
+WEIGHTED_SHARES = Kind(
+    name="weighted_shares",
+    input_params=(),
+    required=("weights",),
+    score=_weighted_shares,
+    check=_check_weights,
+    monotone=lambda p: {name: 1 for name in p["weights"]},
+    excel=_weighted_shares_excel,
+    additive=True,
+)
+
+
+
+
+def _proportional(params: Mapping, v: Values, ctx: Context) -> Fraction:
+    whole = v[params["whole"]]
+    if whole == 0:
+        raise InputProblem(params["whole"], zero_whole(params["whole"]))
+    return clamp(ctx.maximum * v[params["part"]] / whole, ctx.maximum)
+
+
+def _proportional_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    # The part is never above its whole (part_of is checked first), so no clamp is written.
+    m = ctx.maximum
+    return ft.ratio(ft.scaled(Fraction(m.numerator), v[params["part"]]), ft.scaled(Fraction(m.denominator), v[params["whole"]]))
+
+
+def _proportional_target(params: Mapping, v: Expressions, t: TargetContext, name: str) -> str:
+    # max·part/whole ≥ (2G−1)/(2D) ⟺ part ≥ whole·(2G−1)·Md / (2D·Mn)
+    m = t.excel.maximum
+    two_d, bound = t.reach_bound(True)
+    return past(f"{v[params['whole']]}*{bound}*{m.denominator}/{two_d * m.numerator}", v[name], t, up=True)
+
+
+PROPORTIONAL = Kind(
+    name="proportional",
+    input_params=("part", "whole"),
+    required=("part", "whole"),
+    score=_proportional,
+    check=no_check,
+    monotone=lambda p: {p["part"]: 1},
+    excel=_proportional_excel,
+    excel_target=_proportional_target,
+    nonzero=lambda p: (p["whole"],),
+)
+
+
+# ------------------------------------------------------------------ open data
+
+def _open_data(params: Mapping, v: Values, ctx: Context) -> Fraction:
+    parts = sum((v[name] for name in params["parts"]), Fraction(0))
+    coefficient = sum((v[name] for name in params["coefficients"]), Fraction(0))
+    # Rounded before the coefficient and not after: МП 9,03 · 0,5 = 4,515 (methodology §1).
+    return min(ctx.maximum, round_half_away(parts, ctx.decimals) * coefficient)
+
+
+def _open_data_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
+    decimals = ctx.decimals
+    parts = "+".join(v[name] for name in params["parts"])
+    coefficient = "+".join(v[name] for name in params["coefficients"])
+    product = ft.capped(f"ROUND({parts},{decimals})*({coefficient})", ctx.maximum)
+    # The exact product has at most decimals + the coefficients' decimals places: rounding
+    # there only removes binary noise (9,03 · 0,75 lands on 6,7725 exactly).
+    places = [ctx.input_decimals.get(name) for name in params["coefficients"]]
+    if all(p is not None for p in places):
+        return f"ROUND({product},{decimals + max(places)})"
+    return product
+
+
+OPEN_DATA = Kind(
+    name="open_data",
+    input_params=(),
+    required=("parts", "coefficients"),
+    score=_open_data,
+    check=no_check,
+    monotone=lambda p: {name: 1 for name in [*p["parts"], *p["coefficients"]]},
+    excel=_open_data_excel,
+    rounds_itself=True,
+)
