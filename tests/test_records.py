@@ -12,7 +12,8 @@ from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.methodology import load
 from openness_xl.records.calendar import Overrides, WorkingDays, working_days_between
-from openness_xl.records.pipeline import aggregate, explain
+from openness_xl.records.explain import explain
+from openness_xl.records.pipeline import aggregate
 from openness_xl.records.schema import default_mapping, load_mapping
 from openness_xl.records.synthetic import generate, working_day_list
 from openness_xl.texts import count, using

@@ -18,6 +18,9 @@ import numpy as np
 
 from ..texts import text as T
 
+# The days every calendar covers: a record dated outside them is left out as a problem.
+CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
+
 OVERRIDES = Path(__file__).resolve().parent.parent / "methodology" / "calendar.toml"
 
 

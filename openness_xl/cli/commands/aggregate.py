@@ -27,12 +27,12 @@ def run(args) -> int:
     """The command itself: its exit code."""
     import time
 
-    check_output(args, "csv")
-    from ...records.pipeline import aggregate, explain
+    from ...records.calendar import calendar_notes, load_overrides
+    from ...records.explain import explain
+    from ...records.pipeline import aggregate
     from ...records.schema import load_mapping
 
-    from ...records.calendar import calendar_notes, load_overrides
-
+    check_output(args, "csv")
     methodology = load_methodology(args)
     bodies = registry(args.year)
     mapping = load_mapping(args.mapping)

@@ -1,0 +1,274 @@
+"""The normalising view of a source: columns renamed by the mapping, dates parsed, and each
+record-level check a bit of `flags`; the problems in the catalogue's words."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.bodies import BodyRegistry, UnknownBody
+from ..texts import text as T
+from .calendar import CALENDAR_FIRST, CALENDAR_LAST
+from .duplicates import find_duplicates
+from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
+from .sql import date_sql, identifier, in_sql, present_sql
+from .sources import RecordError, first_bad_csv_row, source_sql
+
+
+@dataclass(frozen=True)
+class Said:
+    """A problem in the catalogue's words: `records.problem.<name>` with its fields."""
+
+    name: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        """The problem in the language (the current one by default)."""
+        return T(f"records.problem.{self.name}", lang, **dict(self.fields))
+
+
+def said(name: str, **fields) -> Said:
+    """The problem `records.problem.<name>` with its fields (a column, a year)."""
+    return Said(name, tuple(fields.items()))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One problem a record can have: found by a bit of `flags` (SQL), or by a coded column's value (Python)."""
+
+    said: Said
+    bit: int | None = None
+    column: str | None = None
+    blank: bool = False  # for a column: blank (else: a value that is not known)
+
+    @property
+    def problem(self) -> str:
+        """The problem's key, its English words («duplicated id»), whatever the language."""
+        return self.said.text("en")
+
+
+@dataclass
+class View:
+    """`{table}_records` — the source renamed and typed, with `flags` — and how to judge its records.
+
+    Coded columns (body, kind, received_by) keep their raw values: the aggregation groups by
+    them and they are translated per group in Python, so no record pays for a translation.
+    """
+
+    table: str
+    checks: list[Check]
+    translators: dict[str, "Translator"]
+
+    def problem(self, flags: int, values: dict[str, str | None]) -> str | None:
+        """The first problem of a group of records (same flags, same raw coded values), or None."""
+        for check in self.checks:
+            if check.bit is not None:
+                if flags >> check.bit & 1:
+                    return check.problem
+            elif self.translators[check.column].fails(values[check.column], check.blank):
+                return check.problem
+        return None
+
+    def condition(self, check: Check, seen: dict[str, set]) -> str:
+        """SQL for the records that fail `check`, given the raw values seen in each coded column."""
+        if check.bit is not None:
+            return f"(flags & {1 << check.bit}) <> 0"
+        translator = self.translators[check.column]
+        return in_sql(check.column, {v for v in seen[check.column] if translator.fails(v, check.blank)})
+
+    def first_problem_sql(self, check: Check, seen: dict[str, set]) -> str:
+        """SQL for the records whose first problem is `check`."""
+        earlier = [self.condition(c, seen) for c in self.checks[:self.checks.index(check)]]
+        return self.condition(check, seen) + "".join(f" AND NOT {c}" for c in earlier if c != "false")
+
+
+class Translator:
+    """A coded column's raw values → our codes, memoised (a column has few distinct values)."""
+
+    def __init__(self, lookup, required: bool):
+        self.lookup, self.required, self.memo = lookup, required, {}
+
+    def __call__(self, raw: str | None) -> str | None:
+        """Our code, None when blank, or "?" + raw when the value is not known."""
+        if raw not in self.memo:
+            self.memo[raw] = None if raw is None or not raw.strip() else self.lookup(raw)
+        return self.memo[raw]
+
+    def fails(self, raw: str | None, blank: bool) -> bool:
+        code = self(raw)
+        return (code is None and self.required) if blank else (code is not None and code.startswith("?"))
+
+
+def translators(mapping: TableMapping, coded: list[str], required: tuple[str, ...], bodies: BodyRegistry) -> dict[str, Translator]:
+    def body(raw: str) -> str:
+        try:
+            return bodies.find(raw).code
+        except UnknownBody:
+            return f"?{raw}"
+
+    def coded_value(column: str, allowed: tuple[str, ...]):
+        codes = {k.lower().strip(): v for k, v in mapping.codes.get(column, {}).items()}
+
+        def lookup(raw: str) -> str:
+            canonical = codes.get(raw.lower().strip(), raw.lower().strip())
+            return canonical if canonical in allowed else f"?{raw}"
+        return lookup
+
+    lookups = {"body": body, "kind": coded_value("kind", APPEAL_KINDS), "received_by": coded_value("received_by", RECEIVERS)}
+    return {c: Translator(lookups[c], c in required) for c in coded}
+
+
+_INTEGER = r"(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|UHUGEINT)"
+# The column types each kind of column may have in a typed file (Parquet): anything else
+# (a boolean rating, a date stored as a number) would be read as something it is not. Its
+# words are the catalogue's `records.expected.<kind>`.
+_EXPECTED = {
+    "date": re.compile(r"^(DATE|TIMESTAMP.*|VARCHAR)$"),
+    "rating": re.compile(rf"^({_INTEGER}|FLOAT|DOUBLE|REAL|DECIMAL.*|VARCHAR)$"),
+    "declined": re.compile(rf"^(BOOLEAN|{_INTEGER}|VARCHAR)$"),
+    "code": re.compile(rf"^({_INTEGER}|VARCHAR)$"),
+}
+
+
+def column_kind(column: str, dates: tuple[str, ...]) -> str:
+    if column in dates:
+        return "date"
+    return column if column in ("rating", "declined") else "code"
+
+
+def normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
+                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path,
+                     year: int, notes: list[str]) -> View:
+    """Create `{table}_records`: the source renamed, typed, and classified in `flags`.
+
+    `flags` = 0 when no SQL check fails; otherwise bit i is set when the check with bit i
+    failed. Checks that cannot fail (blank columns, where the file's statistics show none;
+    dates outside the calendar, where typed dates' statistics show none) are not run.
+    """
+    import duckdb
+
+    source = source_sql(connection, path, table, workdir, notes)
+    try:
+        types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0]
+        where = first_bad_csv_row(path) if path.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") else None
+        if where:
+            raise RecordError(f"{path}, {where}") from None
+        raise RecordError(T("records.read.unreadable", path=path, extension=path.suffix.lstrip('.') or 'CSV',
+                            first=first)) from None
+    wrong = [T("records.read.wrong_type_column", column=c, header=mapping.columns[c], type=types[mapping.columns[c]],
+               expected=T(f"records.expected.{column_kind(c, dates)}"))
+             for c in ours if mapping.columns[c] in types
+             and not _EXPECTED[column_kind(c, dates)].match(types[mapping.columns[c]])]
+    if wrong:
+        raise RecordError(T("records.read.wrong_type", path=path, columns="; ".join(wrong)))
+    missing = [T("records.read.missing_column", column=c, header=mapping.columns[c], uses=uses(c))
+               for c in ours if mapping.columns[c] not in types]
+    if missing:
+        raise RecordError(T("records.read.missing", path=path, columns="; ".join(missing), found=", ".join(sorted(types))))
+
+    def raw(column):
+        header = mapping.columns[column]
+        return f"src.{identifier(header)}" if header in types else "NULL"
+
+    def typed(column):
+        return types.get(mapping.columns[column], "VARCHAR")
+
+    def text(column):
+        return raw(column) if typed(column) == "VARCHAR" else f"CAST({raw(column)} AS VARCHAR)"
+
+    def present(column):
+        if raw(column) == "NULL":
+            return "false"
+        return f"({raw(column)} IS NOT NULL)" if typed(column) != "VARCHAR" else present_sql(raw(column))
+
+    coded = [c for c in ("body", "kind", "received_by") if c in ours]
+    typed_dates = [c for c in dates if raw(c) != "NULL" and (typed(c) == "DATE" or typed(c).startswith("TIMESTAMP"))]
+    ranges = {}
+    if typed_dates:
+        # Alone in their query, min/max of typed columns come from the file's statistics.
+        bounds = connection.execute("SELECT " + ", ".join(f"min({raw(c)})::DATE, max({raw(c)})::DATE" for c in typed_dates)
+                                    + f" FROM {source} AS src").fetchone()
+        ranges = {c: bounds[2 * i: 2 * i + 2] for i, c in enumerate(typed_dates)}
+    # Required columns that can have no blank at all (no NULLs; for text, the smallest value is
+    # not empty) need no per-record check: for Parquet both answers come from its statistics.
+    sql_required = [c for c in required if c not in coded]
+    counts = connection.execute("SELECT " + ", ".join(
+        f"count(*) - count({raw(c)}), " + (f"min({raw(c)}) = ''" if typed(c) == "VARCHAR" else "false")
+        for c in sql_required) + f" FROM {source} AS src").fetchone()
+    may_be_blank = {c for i, c in enumerate(sql_required) if counts[2 * i] or counts[2 * i + 1]}
+
+    inner = [f"{text(ours[0])} AS id"]
+    for column in ours[1:]:
+        if column in dates:
+            if column in typed_dates:
+                inner.append(f"CAST({raw(column)} AS DATE) AS {column}")
+            else:
+                parsed = date_sql(raw(column), mapping.date_formats)
+                inner.append(f"{parsed} AS {column}")
+                inner.append(f"({present(column)} AND {parsed} IS NULL) AS {column}__bad")
+        elif column == "rating":
+            if typed(column) == "VARCHAR":
+                value = f"TRY_CAST(REPLACE(NULLIF(TRIM({raw(column)}), ''), ',', '.') AS DOUBLE)"
+                inner.append(f"{value} AS rating")
+                inner.append(f"({present(column)} AND ({value} IS NULL OR {value} NOT IN (1, 2, 3, 4, 5))) AS rating__bad")
+            else:
+                inner.append(f"TRY_CAST({raw(column)} AS DOUBLE) AS rating")
+                inner.append(f"({raw(column)} < 1 OR {raw(column)} > 5 OR {raw(column)} <> floor({raw(column)})) AS rating__bad")
+        elif column == "declined":
+            inner.append(f"COALESCE(LOWER(TRIM({text(column)})) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
+        else:
+            inner.append(f"{text(column)} AS {column}")
+
+    sql_checks: list[tuple[Said, str]] = []  # (problem, condition)
+    checks: list[Check] = []  # all, in the order they are looked for
+
+    def add_sql(problem: Said, condition):
+        checks.append(Check(problem, bit=len(sql_checks)))
+        sql_checks.append((problem, condition))
+
+    for column in required:
+        if column in coded:
+            checks.append(Check(said("blank", column=column), column=column, blank=True))
+        elif column in may_be_blank:
+            if column == ours[0]:
+                # An id of spaces only counts as an id (trimming 6 M ids would double the check's cost).
+                blank = "id IS NULL" if typed(column) != "VARCHAR" else "id IS NULL OR strlen(id) = 0"
+            elif column in dates:
+                blank = f"{column} IS NULL AND NOT {column}__bad" if column not in typed_dates else f"{column} IS NULL"
+            else:
+                blank = f"NOT {present(column)}"
+            add_sql(said("blank", column=column), blank)
+    checks.extend(Check(said("unknown", column=column), column=column) for column in coded)
+    for column in dates:
+        if raw(column) == "NULL":
+            continue
+        if column not in typed_dates:
+            add_sql(said("unparsed", column=column), f"{column}__bad")
+        low, high = ranges.get(column, (None, None))
+        if column not in typed_dates or (low is not None and (low < CALENDAR_FIRST or high > CALENDAR_LAST)):
+            add_sql(said("outside_calendar", column=column, first=CALENDAR_FIRST.year, last=CALENDAR_LAST.year),
+                    f"{column} NOT BETWEEN DATE '{CALENDAR_FIRST}' AND DATE '{CALENDAR_LAST}'")
+    for column in dates[1:]:
+        if raw(column) != "NULL":
+            add_sql(said("before_registration", column=column), f"{column} < registered_on")
+    # A record of another year is not this assessment's: counting it would move a score.
+    add_sql(said("outside_year", year=year),
+            f"registered_on NOT BETWEEN DATE '{year}-01-01' AND DATE '{year}-12-31'")
+    for column in dates[1:]:
+        if raw(column) != "NULL":
+            add_sql(said("after_year", column=column, year=year + 1), f"{column} > DATE '{year + 1}-12-31'")
+    if "rating" in ours and raw("rating") != "NULL":
+        add_sql(said("rating"), "rating__bad")
+    if find_duplicates(connection, source, text(ours[0]), f"{table}_duplicates"):
+        add_sql(said("duplicated"), f"id IN (SELECT id FROM {table}_duplicates)")
+    # Grouping by one integer is cheaper than building a text per record.
+    flags = " | ".join(f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
+                       for bit, (_problem, condition) in enumerate(sql_checks)) or "0"
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {table}_records AS
+        WITH parsed AS (SELECT {', '.join(inner)} FROM {source} AS src)
+        SELECT parsed.*, ({flags})::UBIGINT AS flags FROM parsed
+    """)
+    return View(table, checks, translators(mapping, coded, required, bodies))

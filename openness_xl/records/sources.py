@@ -1,0 +1,102 @@
+"""Reading a records source into DuckDB: CSV (checked to be UTF-8 first), Parquet or .xlsx."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..texts import text as T
+from .sql import quote
+
+
+class RecordError(ValueError):
+    """A source that cannot be read at all (missing file or column); the message says which."""
+
+
+def _is_utf8(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as error:
+        return error.start > len(head) - 4  # a multi-byte character cut at the end of the sample
+
+
+def first_bad_csv_row(path: Path) -> str | None:
+    """Where a CSV that DuckDB could not read goes wrong: the first row with a broken quote
+    or another number of fields than the header (only looked for once reading has failed)."""
+    import csv
+
+    encoding = "utf-8-sig" if _is_utf8(path) else "cp1251"
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        first = handle.readline()
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    return T("records.read.short_row", row=reader.line_num, fields=len(row), header=len(header))
+        except csv.Error as error:
+            return T("records.read.bad_csv", row=reader.line_num, error=error)
+    return None
+
+
+def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str]) -> str:
+    """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through
+    Arrow (what its reader notices is added to `notes`)."""
+    if not path.exists():
+        raise RecordError(T("records.read.no_file", path=path))
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet('{quote(path)}')"
+    if suffix in (".xlsx", ".xlsm"):
+        return register_xlsx(connection, path, name, notes)
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        raise RecordError(T("records.read.utf16", path=path, export=T("records.read.export")))
+    if not _is_utf8(path):
+        # DuckDB reads UTF-8 only without its encodings extension: transcode cp1251 once.
+        target = workdir / f"{name}.utf8.csv"
+        try:
+            with open(path, encoding="cp1251", newline="") as source, open(target, "w", encoding="utf-8", newline="") as out:
+                while chunk := source.read(1 << 22):
+                    out.write(chunk)
+        except UnicodeDecodeError as error:
+            raise RecordError(T("records.read.undecodable", path=path, byte=f"{error.object[error.start]:#04x}",
+                                export=T("records.read.export"))) from None
+        path = target
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        first = handle.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return (f"read_csv('{quote(path)}', all_varchar=true, header=true, delim='{delimiter}', quote='\"', "
+            f"sample_size=-1)")
+
+
+def register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
+    import pyarrow as pa
+
+    from ..io.safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
+
+    try:
+        workbook, warnings = open_workbook(path)
+    except UnsafeWorkbook as error:
+        raise RecordError(str(error)) from None
+    notes.extend(warnings)
+    try:
+        rows = (values for _number, values in present_rows(workbook.worksheets[0]))
+        header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
+        columns = [[] for _ in header]
+        for row in rows:
+            for position in range(len(header)):
+                value = row[position] if position < len(row) else None
+                columns[position].append(None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value)))
+    except (*DAMAGED, ValueError) as error:
+        location, message = unreadable(path, error)
+        raise RecordError(f"{path}: {message}" if location == "file" else f"{path}, {location}: {message}") from None
+    finally:
+        workbook.close()
+    table = pa.table({h: pa.array(c, type=pa.string()) for h, c in zip(header, columns)})
+    connection.register(f"{name}_xlsx", table)
+    return f"{name}_xlsx"
