@@ -29,7 +29,7 @@ from ..core import grading
 from ..core.exact import plain
 from ..methodology import Methodology
 from ..io.writing import csv_text, order_ranges
-from ..core.scoring import DIRECT, RAW, Entry, evaluate
+from ..core.scoring import DIRECT, RAW, Entry, evaluate, ranked, score_body
 from ..core.targets import (Combined, attainable_score, changed_amounts, combined, levers, next_tier_goal, target,
                             tier_entry)
 from ..texts import decimal, language, term, text
@@ -231,17 +231,20 @@ def _gain(methodology: Methodology, submissions, body: str, need: Fraction, indi
             continue
         steps.append(step)
         remaining -= abs(step.reached - step.score)
-    after = _rescored(methodology, submissions, body, steps)
+    after = _rescored(methodology, submissions, body, steps, results)
     return Plan(goal, need, steps, before, after, label, totals=_totals(methodology, entries, steps),
                 direct_scores=sum(1 for step in steps if step.changes and step.changes[0][0] == "score"))
 
 
-def _rescored(methodology: Methodology, submissions, body: str, steps: Sequence[Step]):
-    """The body's result with every step applied: its group (ЦГО or МИО) scored again, which
-    is all a rank depends on."""
+def _rescored(methodology: Methodology, submissions, body: str, steps: Sequence[Step], results):
+    """The body's result with every step applied, placed within its group (ЦГО or МИО) as
+    `results` (the submissions evaluated) stand: only the body is scored again, since no other
+    body's scores change."""
     body_type = _body_type(submissions, body)
-    group = [s for s in submissions if s[1] == body_type]
-    return next(r for r in evaluate(methodology, apply_steps(group, body, steps)) if r.body == body)
+    changed = next(entries for code, _type, entries in apply_steps(submissions, body, steps) if code == body)
+    mine = score_body(methodology, body, body_type, changed)
+    group = [mine if r.body == body else r for r in results if r.body_type == body_type]
+    return next(r for r in ranked(methodology, group) if r.body == body)
 
 
 def _totals(methodology: Methodology, entries, steps: Sequence[Step]) -> tuple[tuple[str, Fraction], ...]:
@@ -323,7 +326,7 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
                 continue
             goal = tier_entry(methodology, indicator, value)
             steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
-        after = _rescored(methodology, submissions, body, steps)
+        after = _rescored(methodology, submissions, body, steps, results)
         # What the plan gains: each indicator raised to its goal (a penalty lowered to it).
         gain = sum((abs(step.goal - step.score) for step in steps), Fraction(0))
         return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True,

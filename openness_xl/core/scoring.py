@@ -5,7 +5,7 @@ except where the kind rounds itself (open data). Criteria and the index are plai
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -137,58 +137,63 @@ def criterion_total(criterion: Criterion, methodology: Methodology, scores: Mapp
     return total, ()
 
 
-def evaluate(methodology: Methodology, submissions: Sequence[tuple[str, str, Mapping[str, Entry]]],
-             assessed: Iterable | None = None) -> list[BodyResult]:
-    """Score every body: (code, body type, entries by indicator id) → results, ranked within body type.
+def score_body(methodology: Methodology, body: str, body_type: str, entries: Mapping[str, Entry]) -> BodyResult:
+    """One body's indicators, criteria, index and rating, with no place yet (`ranked` gives it)."""
+    indicators: dict[str, IndicatorResult] = {}
+    for indicator in methodology.indicators:
+        entry = entries.get(indicator.id)
+        if entry is None:
+            indicators[indicator.id] = IndicatorResult(indicator.id, None, None, None, False)
+            continue
+        score = entry_score(methodology, indicator, entry, body_type)
+        indicators[indicator.id] = IndicatorResult(
+            indicator.id,
+            score,
+            grading.tier(methodology, indicator, score),
+            entry.source,
+            indicator.provisional and entry.source == RAW,
+        )
+    scores = {i: r.score for i, r in indicators.items()}
+    criteria = {}
+    for criterion in methodology.criteria:
+        total, missing = criterion_total(criterion, methodology, scores)
+        criteria[criterion.id] = CriterionResult(
+            criterion.id, total, None if total is None else grading.grade(criterion, total), missing
+        )
+    totals = [c.score for c in criteria.values()]
+    index = None if any(t is None for t in totals) else sum(totals, Fraction(0))
+    label, provisional = grading.rating(methodology, index) if index is not None else (None, False)
+    return BodyResult(body, body_type, indicators, criteria, index, label, provisional, None)
+
+
+def ranked(methodology: Methodology, results: Sequence[BodyResult], assessed: Iterable | None = None) -> list[BodyResult]:
+    """The results in their order, each with its place within its body type.
 
     A place is given only within a complete group: where any body of a type has no index — a
     body submitted without one, or one of the `assessed` bodies (with .code and .type, such as
     the year's registry) not submitted at all — no body of that type gets a place, since it
-    would shift with the missing ones (`unranked` names them)."""
-    partial = []
-    for body, body_type, entries in submissions:
-        indicators: dict[str, IndicatorResult] = {}
-        for indicator in methodology.indicators:
-            entry = entries.get(indicator.id)
-            if entry is None:
-                indicators[indicator.id] = IndicatorResult(indicator.id, None, None, None, False)
-                continue
-            score = entry_score(methodology, indicator, entry, body_type)
-            indicators[indicator.id] = IndicatorResult(
-                indicator.id,
-                score,
-                grading.tier(methodology, indicator, score),
-                entry.source,
-                indicator.provisional and entry.source == RAW,
-            )
-        scores = {i: r.score for i, r in indicators.items()}
-        criteria = {}
-        for criterion in methodology.criteria:
-            total, missing = criterion_total(criterion, methodology, scores)
-            criteria[criterion.id] = CriterionResult(
-                criterion.id, total, None if total is None else grading.grade(criterion, total), missing
-            )
-        totals = [c.score for c in criteria.values()]
-        index = None if any(t is None for t in totals) else sum(totals, Fraction(0))
-        label, provisional = grading.rating(methodology, index) if index is not None else (None, False)
-        partial.append((body, body_type, indicators, criteria, index, label, provisional))
-
-    results = []
-    incomplete = set(unranked(partial_types(partial), assessed))
+    would shift with the missing ones (`unranked` names them). A body of a type the
+    methodology does not rank is left out."""
+    incomplete = set(unranked(partial_types(results), assessed))
+    places: dict[str, int | None] = {}
     for body_type in methodology.body_types:
-        group = [p for p in partial if p[1] == body_type]
-        ranks = grading.competition_ranks([None if body_type in incomplete else p[4] for p in group])
-        for (body, bt, indicators, criteria, index, label, provisional), rank in zip(group, ranks):
-            results.append(BodyResult(body, bt, indicators, criteria, index, label, provisional, rank))
-    order = {body: n for n, (body, *_rest) in enumerate(submissions)}
-    results.sort(key=lambda r: order[r.body])
-    return results
+        group = [r for r in results if r.body_type == body_type]
+        ranks = grading.competition_ranks([None if body_type in incomplete else r.index for r in group])
+        places.update((r.body, rank) for r, rank in zip(group, ranks))
+    return [replace(r, rank=places[r.body]) for r in results if r.body in places]
 
 
-def partial_types(rows) -> list[tuple[str, str, bool]]:
-    """(code, type, has an index) of evaluate's rows or of results."""
-    return [(r[0], r[1], r[4] is not None) if isinstance(r, tuple) else (r.body, r.body_type, r.index is not None)
-            for r in rows]
+def evaluate(methodology: Methodology, submissions: Sequence[tuple[str, str, Mapping[str, Entry]]],
+             assessed: Iterable | None = None) -> list[BodyResult]:
+    """Score every body: (code, body type, entries by indicator id) → results in the
+    submissions' order, ranked within body type (see `ranked`)."""
+    return ranked(methodology, [score_body(methodology, body, body_type, entries)
+                                for body, body_type, entries in submissions], assessed)
+
+
+def partial_types(results: Iterable[BodyResult]) -> list[tuple[str, str, bool]]:
+    """(code, type, has an index) of each result."""
+    return [(r.body, r.body_type, r.index is not None) for r in results]
 
 
 def unranked(scored: Sequence[tuple[str, str, bool]], assessed: Iterable | None = None) -> dict[str, list[str]]:
