@@ -115,7 +115,6 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     sheet = workbook.add_worksheet(calc)
     # Visible: the one place where a whole message can be read.
     checks = workbook.add_worksheet(sheet_name("checks"))
-    _verbatim_formulas(sheet)
     sheet.write_string(TITLE_ROW, 0, T("template.calc_title", year=methodology.year), styles.title)
     write_body_columns(sheet, bodies, styles.head, styles.key, methodology.body_type_label)
     ids = score_columns(methodology)[2:]
@@ -178,7 +177,6 @@ def write_checks(workbook, checks, styles: Styles, methodology: Methodology, bod
     """Fill «Проверка» (`checks`, an added sheet): per body and indicator what is wrong with its
     inputs ("" when nothing), `problems` being what `calculated_values` finds, and right of the
     checks each body's inputs found by its code. Returns where those inputs are."""
-    _verbatim_formulas(checks)
     checks.write_string(TITLE_ROW, 0, T("template.checks_title"), styles.title)
     write_body_columns(checks, bodies, styles.head, styles.key, methodology.body_type_label)
     by = by_code.layout(methodology, bodies)
@@ -305,12 +303,6 @@ def _calc_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping
     result["rating"] = "=" + native.passed_on(index, native.rating_chain(methodology, index))
     return result
 
-
-def _verbatim_formulas(sheet) -> None:
-    """Store this sheet's formulas as written. XlsxWriter otherwise runs some 30 regular
-    expressions over every formula to add `_xlfn.` prefixes, which took 2 of the 3.5 s of a
-    49-body template; the compiler uses only Excel 2010 functions, which need no prefix."""
-    sheet._prepare_formula = lambda formula, expand_future_functions=False: formula.removeprefix("=")
 
 
 def _label(indicator) -> str:

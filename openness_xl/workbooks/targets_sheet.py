@@ -24,7 +24,7 @@ from ..core.values import is_not_submitted
 from .common import SCORE_FORMAT
 from ..texts import text as T
 from . import by_code
-from .calculation import FIRST_COL, TYPE_COL, _verbatim_formulas, print_in_pages
+from .calculation import FIRST_COL, TYPE_COL, print_in_pages
 from .common import ROW, at, sheet_name
 from ..io.template_reader import FIRST_BODY_ROW, GROUP_ROW, HEAD_ROW, KEY_ROW, TITLE_ROW
 from .input_sheets import write_body_columns
@@ -73,7 +73,6 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, valu
     goal_format = workbook.add_format({"num_format": SCORE_FORMAT, "bg_color": "#F2F2F2"})
     number = workbook.add_format({"num_format": "0.##"})
     sheet = workbook.add_worksheet(sheet_name("targets"))
-    _verbatim_formulas(sheet)
     sheet.write_string(TITLE_ROW, 0, T("template.targets_title"), title)
     sheet.write_string(GROUP_ROW, 0, T("template.targets_note"),
                        workbook.add_format({"italic": True, "font_color": "#7F6000"}))
