@@ -6,7 +6,7 @@ its extra stops with the one command that installs it.
 """
 from __future__ import annotations
 
-import importlib
+import importlib.util
 
 EXTRAS = {
     "workbooks": ("xlsxwriter", "openpyxl", "defusedxml", "numpy"),
@@ -25,11 +25,14 @@ class MissingExtra(ImportError):
 def require(extra: str, feature: str, modules: tuple[str, ...] | None = None) -> None:
     """Stop with the install command when `extra`'s packages (or the named few of them) are
     missing; `feature` names the catalogue's `extra.feature.<feature>`."""
+    # Found, not imported: importing openpyxl alone took 0.3 s of every report written.
     missing = []
     for module in modules or EXTRAS[extra]:
         try:
-            importlib.import_module(module)
-        except ImportError:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
             missing.append(module)
     if missing:
         from .texts import text
