@@ -1,3 +1,9 @@
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from openness_xl.core.bodies import registry
@@ -25,3 +31,20 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The package's wheel, built once for the whole run and shared by every xdist worker: pip
+    builds in the source tree, and two builds at once trip over each other's build/ folder."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one run's folder
+    folder = shared / "wheel"
+    with open(shared / "wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not list(folder.glob("openness_xl-*.whl")):
+            folder.mkdir(exist_ok=True)
+            subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(folder),
+                            str(Path(__file__).resolve().parent.parent)], check=True, capture_output=True, timeout=300)
+    (built,) = folder.glob("openness_xl-*.whl")
+    return built

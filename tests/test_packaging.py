@@ -19,15 +19,6 @@ pytestmark = pytest.mark.packaging
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(out), str(ROOT)], check=True, capture_output=True, timeout=300)
-    (built,) = out.glob("openness_xl-*.whl")
-    return built
-
-
-@pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),

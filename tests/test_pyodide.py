@@ -38,10 +38,7 @@ def pyodide_ready():
         pytest.skip(message)
 
 
-def test_the_core_tests_end_the_same_in_pyodide_and_cpython(pyodide_ready, tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
-    (wheel,) = tmp_path.glob("openness_xl-*.whl")
+def test_the_core_tests_end_the_same_in_pyodide_and_cpython(pyodide_ready, wheel, tmp_path):
     inside = subprocess.run(["node", str(ROOT / "tests" / "pyodide" / "run.mjs"), str(PYODIDE), str(WHEELS),
                              str(wheel), str(ROOT / "tests"), *CORE_TESTS],
                             capture_output=True, text=True, timeout=1200, cwd=tmp_path)
