@@ -245,3 +245,28 @@ def test_a_file_where_a_folder_should_be_is_named(cli, tmp_path):
 def test_robustness_samples_have_a_stated_ceiling(cli):
     code, _out, err = cli("robustness", "--samples", "1000000000")
     assert code == 2 and "from 1 to 200,000" in err
+
+
+def test_a_report_without_one_body_gives_its_group_no_place_on_any_sheet(methodology, bodies, cli, tmp_path):
+    """The report's analysis sheets share its one evaluation: without ААЭ (ЦГО), «Что нужно» and
+    «Устойчивость» give no ЦГО a place, as «Итог» gives none, while every МИО keeps its own."""
+    import openpyxl
+
+    from openness_xl.texts import text
+    from openness_xl.workbooks.common import sheet_name
+
+    submissions = [s for s in reference.published_submissions(2025) if s[0] != "ААЭ"]
+    source = tmp_path / "without-aae.csv"
+    source.write_text(inputs_csv(methodology, submissions), encoding="utf-8")
+    code, _out, _err = cli("report", source, "-o", tmp_path / "report.xlsx")
+    assert code == 0
+    book = openpyxl.load_workbook(tmp_path / "report.xlsx", read_only=True)
+    types = {b.code: b.type for b in bodies}
+    for sheet, rank in (("roadmaps", "roadmap_sheet.rank"), ("robustness", "robustness_sheet.rank")):
+        rows = list(book[sheet_name(sheet)].iter_rows(values_only=True))
+        head = next(n for n, row in enumerate(rows) if text(rank, kind="files") in row)
+        column = rows[head].index(text(rank, kind="files"))
+        places = {row[0]: row[column] for row in rows[head + 1:] if row[0] in types}
+        assert {types[b] for b in places} == {"CGO", "MIO"}, sheet
+        assert all(place in (None, "") for b, place in places.items() if types[b] == "CGO"), sheet
+        assert all(isinstance(place, int) for b, place in places.items() if types[b] == "MIO"), sheet

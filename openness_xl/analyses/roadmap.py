@@ -92,12 +92,9 @@ def low_bodies(methodology: Methodology, results: Sequence[BodyResult]) -> list[
     return [r.body for r in results if r.rating is not None and order.index(r.rating) > limit]
 
 
-def build(methodology: Methodology, submissions, body: str, names: dict[str, str], results=None) -> Roadmap:
-    """The roadmap's content for one body of the submissions (`results`: them evaluated, where
-    a caller has them already)."""
-    results = results or evaluate(methodology, submissions)
-    result = next(r for r in results if r.body == body)
-    group = [r for r in results if r.body_type == result.body_type]
+def weak_indicators(methodology: Methodology, submissions, body: str, results) -> list[WeakIndicator]:
+    """The body's indicators below the best tier, each with its next tier, the score that
+    reaches it and the change of its inputs that would (`results`: the submissions evaluated)."""
     entries = next(e for b, _, e in submissions if b == body)
     weak = []
     for row in whatif.indicator_rows(methodology, submissions, body, results):
@@ -111,6 +108,16 @@ def build(methodology: Methodology, submissions, body: str, names: dict[str, str
         nearest = min(reached, key=lambda value: abs(value - row.score)) if reached else None
         weak.append(WeakIndicator(row.indicator, indicator.text(), row.score, row.tier, indicator.maximum,
                                   row.next_tier, row.next_goal, changes, nearest))
+    return weak
+
+
+def build(methodology: Methodology, submissions, body: str, names: dict[str, str], results=None) -> Roadmap:
+    """The roadmap's content for one body of the submissions (`results`: them evaluated, where
+    a caller has them already)."""
+    results = results or evaluate(methodology, submissions)
+    result = next(r for r in results if r.body == body)
+    group = [r for r in results if r.body_type == result.body_type]
+    weak = weak_indicators(methodology, submissions, body, results)
     profile = []
     for indicator in methodology.indicators:
         def share(r):
@@ -143,11 +150,11 @@ SHEET_COLUMNS = ("body", "type", "rank", "rating", "required_column", "indicator
                  "target_score", "changes")
 
 
-def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
+def sheet_table(methodology: Methodology, submissions, results=None):
     """(title, notes, columns, rows) of the report's roadmap sheet in the current language of
     files: every body's indicators below «высокий», with the target and the input change,
-    bodies that must publish a roadmap first."""
-    results = evaluate(methodology, submissions)
+    bodies that must publish a roadmap first (`results`: the submissions evaluated)."""
+    results = results or evaluate(methodology, submissions)
     required = set(low_bodies(methodology, results)) if methodology.roadmap_below_rating else set()
     order = sorted(results, key=lambda r: (r.body not in required, methodology.body_types.index(r.body_type),
                                            r.rank or 10**6, r.body))
@@ -155,7 +162,7 @@ def sheet_table(methodology: Methodology, submissions, names: dict[str, str]):
     for result in order:
         if result.index is None:
             continue
-        for weak in build(methodology, submissions, result.body, names, results).weak:
+        for weak in weak_indicators(methodology, submissions, result.body, results):
             rows.append((result.body, methodology.body_type_label(result.body_type), result.rank, result.rating,
                          text("word.yes" if result.body in required else "word.no", kind="files"),
                          f"{methodology.indicator(weak.indicator).order}. {weak.name}", plain(weak.score),

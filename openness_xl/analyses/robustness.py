@@ -236,8 +236,9 @@ class Tally:
 
 
 def analyse(methodology: Methodology, submissions, samples: int | None = None, seed: int | None = None,
-            progress: bool | None = False) -> Robustness:
-    """Sample the methodology's uncertainties and recompute every body's rank and rating."""
+            progress: bool | None = False, results=None) -> Robustness:
+    """Sample the methodology's uncertainties and recompute every body's rank and rating
+    (`results`: the submissions evaluated, where a caller has them already)."""
     samples = int(samples if samples is not None else methodology.robustness.get("samples", 10000))
     seed = int(seed if seed is not None else methodology.robustness.get("seed", 0))
     if not 1 <= samples <= MAX_SAMPLES:
@@ -259,7 +260,7 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
         total = computed.of(choices)
         ranks.add(choices, group_ranks(methodology, submissions, total, computed.scored))
         ratings.add(choices, rating_positions(methodology, choices, total, computed.scale))
-    declared = {r.body: r for r in evaluate(methodology, submissions)}
+    declared = {r.body: r for r in results or evaluate(methodology, submissions)}
     rank_shares, rating_shares = ranks.shares(), ratings.shares()
 
     def strongest(shares: np.ndarray, n: int) -> tuple[str, float] | None:

@@ -9,13 +9,14 @@ from .common import SCORE_FORMAT, sheet_name
 from .table import Table
 
 
-def analysis_sheets(methodology: Methodology, submissions, names: dict[str, str]) -> list[Table]:
-    """The analysis sheets in the current language of files, for `write_report`'s tables."""
-    title, notes, columns, rows = roadmap.sheet_table(methodology, submissions, names)
+def analysis_sheets(methodology: Methodology, submissions, results) -> list[Table]:
+    """The analysis sheets in the current language of files, for `write_report`'s tables
+    (`results`: the submissions evaluated once, shared by every sheet)."""
+    title, notes, columns, rows = roadmap.sheet_table(methodology, submissions, results)
     sheets = [Table(sheet_name("roadmaps"), title, columns, rows, notes, widths=(14, 6, 7, 8, 12, 38, 8, 14, 14, 9, 60),
                     wrap=(5, 10), number_formats={6: SCORE_FORMAT, 9: SCORE_FORMAT})]
     labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
-    result = robustness.analyse(methodology, submissions)
+    result = robustness.analyse(methodology, submissions, results=results)
     title, notes, columns, rows = robustness.sheet_table(methodology, result, labels)
     shares = len(result.rating_labels)
     widths = (14, 6, 7, 9, 8, 8, 8, *([8] * shares), 30, 10, 30, 10)

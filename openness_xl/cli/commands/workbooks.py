@@ -33,10 +33,9 @@ def run(args) -> int:
     for lang in args.langs:
         suffix = "" if lang == "ru" else f"-{lang}"
         with using(lang):
-            names = {b.code: b.name() for b in registry(args.year)}
             files[f"inputs-template-{args.year}{suffix}.xlsx"] = write_template(methodology, registry(args.year), lang=lang)
             files[f"report-{args.year}{suffix}.xlsx"] = write_report(
-                methodology, results, provenance(args), args.year, analysis_sheets(methodology, submissions, names), lang=lang,
+                methodology, results, provenance(args), args.year, analysis_sheets(methodology, submissions, results), lang=lang,
                 departures=report_departures(args, methodology))
             files[f"live-{args.year}{suffix}.xlsx"] = write_live(methodology, registry(args.year), submissions, lang)
     for name, data in files.items():
