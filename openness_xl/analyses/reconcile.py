@@ -87,25 +87,50 @@ TABLE_CELLS = {"print-correction": "{item}", "criterion-sum": "{item}", "index-r
 
 def departures(methodology: Methodology, source=DEFAULT_YEAR) -> list[tuple[str, Finding]]:
     """Where a workbook recomputed from the published scores shows a table cell otherwise than
-    the printed report: (the cell's column id, the finding that explains it), in report order."""
-    return [(TABLE_CELLS[f.check].format(item=f.item), f) for f in reconcile(methodology, source).findings
-            if f.check in TABLE_CELLS]
+    the printed report: (the cell's column id, the finding that explains it), in report order.
+    Only the tables are checked: the narrative and the worked examples have no cell."""
+    check_tables(methodology, source)
+    found = _Findings(source)
+    _table_findings(methodology, source, found)
+    return [(TABLE_CELLS[f.check].format(item=f.item), f) for f in found.findings if f.check in TABLE_CELLS]
+
+
+class _Findings:
+    """The findings so far, each matched against the documented report errors as it is added."""
+
+    def __init__(self, source):
+        self.register = Register(documented(source))
+        self.findings: list[Finding] = []
+
+    def add(self, check, body, item, published, computed, line, note=""):
+        entry, elsewhere = self.register.find(check, body, item, published, computed)
+        was = "; ".join(f"{e.ref} {e.published} → {e.expected}" for e in elsewhere)
+        # A documented error carries its curated explanation; a new one what the check saw.
+        explanation = (entry.note_in() or note) if entry else note
+        self.findings.append(Finding(check, body, item, published, computed, line or "—", explanation,
+                                     entry.ref if entry else "", was))
 
 
 def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
     """Every disagreement between the published tables and the methodology, in report order."""
     check_tables(methodology, source)
-    register = Register(documented(source))
-    findings: list[Finding] = []
+    found = _Findings(source)
+    _table_findings(methodology, source, found)
+    _example_findings(methodology, source, found)
+    quantities, statements = _narrative_findings(methodology, source, found)
+    for entry in documented(source):
+        if entry.check in RECORDED:
+            found.register.find(*entry.key)
+            found.findings.append(Finding(entry.check, entry.body, entry.item, entry.published, entry.expected,
+                                          entry.line, entry.note_in(), entry.ref, "", entry.shown("published"),
+                                          entry.shown("expected")))
+    return Reconciliation(found.findings, statements, quantities, found.register.unused())
 
-    def add(check, body, item, published, computed, line, note=""):
-        entry, elsewhere = register.find(check, body, item, published, computed)
-        was = "; ".join(f"{e.ref} {e.published} → {e.expected}" for e in elsewhere)
-        # A documented error carries its curated explanation; a new one what the check saw.
-        explanation = (entry.note_in() or note) if entry else note
-        findings.append(Finding(check, body, item, published, computed, line or "—", explanation,
-                                entry.ref if entry else "", was))
 
+def _table_findings(methodology: Methodology, source, found: _Findings) -> None:
+    """The printed corrections, then the criteria, the index, the ranks and the indicators'
+    printed scores and tiers against the methodology."""
+    add = found.add
     for fix in corrections(source):
         add("print-correction", fix.body, fix.indicator_id, plain(fix.printed), plain(fix.used), fix.line, fix.reason)
 
@@ -160,6 +185,10 @@ def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
             add("tier-label", printed.body, printed.key, printed.label, computed_tier, printed.line,
                 T("reconcile.note.tier_label", score=printed.text))
 
+
+def _example_findings(methodology: Methodology, source, found: _Findings) -> None:
+    """The report's worked examples against its tables and against the formulas."""
+    add = found.add
     bodies = registry(DEFAULT_YEAR)
     used = {(c.indicator_id, c.body): c.used for c in corrections(source)}
     tabled = {(p.key, p.body): p for p in published_indicators(source)}
@@ -178,6 +207,10 @@ def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
             add("worked-example", example.body, example.indicator_id, plain(example.printed), computed, example.line,
                 f"{inputs}; {example.note_in()}".rstrip("; "))
 
+
+def _narrative_findings(methodology: Methodology, source, found: _Findings):
+    """The narrative's quantities and statements evaluated on the tables: (quantities, statements)."""
+    add = found.add
     quantities = narrative.check_quantities(methodology, source)
     for q in quantities:
         computed = plain(q.computed) if q.computed is not None else T("reconcile.error", error=q.error)
@@ -197,14 +230,7 @@ def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
             gloss = fact.said() if fact.origin == "2025" else T("reconcile.note.earlier_side", gloss=fact.said())
             add("narrative", subject, fact.item, published, verdict.computed.replace("|", ", ") or "—", fact.line,
                 f"{gloss}; {verdict.detail}".rstrip("; "))
-
-    for entry in documented(source):
-        if entry.check in RECORDED:
-            register.find(*entry.key)
-            findings.append(Finding(entry.check, entry.body, entry.item, entry.published, entry.expected,
-                                    entry.line, entry.note_in(), entry.ref, "", entry.shown("published"),
-                                    entry.shown("expected")))
-    return Reconciliation(findings, statements, quantities, register.unused())
+    return quantities, statements
 
 
 def attainable_scores(methodology: Methodology, indicator, steps: int = 100_000) -> set[Fraction] | None:

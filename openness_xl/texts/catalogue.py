@@ -120,6 +120,7 @@ def has_text(key: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=None)  # a report asks some 20,000 texts of a few hundred keys
 def _leaf(key: str) -> dict:
     node: Any = _tree()
     for part in key.split("."):
