@@ -85,13 +85,14 @@ TABLE_CELLS = {"print-correction": "{item}", "criterion-sum": "{item}", "index-r
                "letter-script": "{item}__grade", "grade": "{item}__grade"}
 
 
-def departures(methodology: Methodology, source=DEFAULT_YEAR) -> list[tuple[str, Finding]]:
+def departures(methodology: Methodology, source=DEFAULT_YEAR, results=None) -> list[tuple[str, Finding]]:
     """Where a workbook recomputed from the published scores shows a table cell otherwise than
-    the printed report: (the cell's column id, the finding that explains it), in report order.
-    Only the tables are checked: the narrative and the worked examples have no cell."""
+    the printed report: (the cell's column id, the finding that explains it), in report order
+    (`results`: the published scores evaluated, where a caller has them). Only the tables are
+    checked: the narrative and the worked examples have no cell."""
     check_tables(methodology, source)
     found = _Findings(source)
-    _table_findings(methodology, source, found)
+    _table_findings(methodology, source, found, results)
     return [(TABLE_CELLS[f.check].format(item=f.item), f) for f in found.findings if f.check in TABLE_CELLS]
 
 
@@ -127,14 +128,14 @@ def reconcile(methodology: Methodology, source=DEFAULT_YEAR) -> Reconciliation:
     return Reconciliation(found.findings, statements, quantities, found.register.unused())
 
 
-def _table_findings(methodology: Methodology, source, found: _Findings) -> None:
+def _table_findings(methodology: Methodology, source, found: _Findings, results=None) -> None:
     """The printed corrections, then the criteria, the index, the ranks and the indicators'
     printed scores and tiers against the methodology."""
     add = found.add
     for fix in corrections(source):
         add("print-correction", fix.body, fix.indicator_id, plain(fix.printed), plain(fix.used), fix.line, fix.reason)
 
-    results = {r.body: r for r in evaluate(methodology, published_submissions(source))}
+    results = {r.body: r for r in results or evaluate(methodology, published_submissions(source))}
     printed_criteria = {(p.key, p.body): p for p in published_criteria(source)}
     for (criterion_id, body), printed in printed_criteria.items():
         computed = results[body].criteria[criterion_id].score

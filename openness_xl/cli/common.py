@@ -210,9 +210,10 @@ def provenance(args) -> list[tuple[str, str]]:
     return rows
 
 
-def report_departures(args, methodology) -> list:
+def report_departures(args, methodology, results) -> list:
     """Where the recomputed published tables differ from the print (only for the embedded
-    published scores: another input has no printed report to differ from)."""
+    published scores, which `results` are evaluated from: another input has no printed
+    report to differ from)."""
     from ..analyses.reconcile import departures
 
-    return departures(methodology, args.year) if args.input is None else []
+    return departures(methodology, args.year, results) if args.input is None else []

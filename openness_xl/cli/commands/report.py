@@ -80,4 +80,4 @@ def _report_workbook(args, methodology, submissions, results, chain, compared) -
         given = [*given, (T("report.previous_year", kind="files"), previous)]
     tables += analysis_sheets(methodology, submissions, results)
     return write_report(methodology, results, given, args.year, tables, lang=args.lang,
-                        departures=report_departures(args, methodology))
+                        departures=report_departures(args, methodology, results))

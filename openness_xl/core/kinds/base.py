@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from ...texts import text
 
@@ -72,7 +72,7 @@ class Kind:
     # yes/no components): (params, maximum, body type, whether an input is a whole number)
     # → the scores, ascending; None where the scores fill the range (what-if then asks for
     # any score on the methodology's decimal grid).
-    scores: Callable[[Mapping, Fraction, str | None, Callable[[str], bool]], list[Fraction] | None] = \
+    scores: Callable[[Mapping, Fraction, str | None, Callable[[str], bool]], Sequence[Fraction] | None] = \
         lambda params, maximum, body_type, whole: None
 
     def summary(self, lang: str | None = None) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 from typing import Mapping
 
 from .. import formula_text as ft
@@ -104,6 +105,7 @@ PER_FACT_DEDUCTION = Kind(
 )
 
 
-def _steps_down(maximum: Fraction, per: Fraction) -> list[Fraction]:
+@lru_cache(maxsize=64)  # asked once per body and indicator by a report's what-if sheet
+def _steps_down(maximum: Fraction, per: Fraction) -> tuple[Fraction, ...]:
     """max, max − per, max − 2·per, … down to 0: a whole count of facts, each costing `per`."""
-    return sorted({max(Fraction(0), maximum - k * per) for k in range(math.ceil(maximum / per) + 1)})
+    return tuple(sorted({max(Fraction(0), maximum - k * per) for k in range(math.ceil(maximum / per) + 1)}))
