@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from ..version import __version__
 from ..core.grading import tier_label
@@ -57,12 +57,21 @@ def tier_colours(tiers: Sequence[str]) -> dict[str, str]:
 
 class VerbatimWorksheet(Worksheet):
     """A worksheet that stores its formulas as written. XlsxWriter otherwise runs some 30 regular
-    expressions over every formula to add `_xlfn.` prefixes — 2 of the 3.5 s of a 49-body
-    template, 0.5 s of a report —; the compiler (`excel/native.py`) writes the prefixes of the
-    few newer functions it uses (LAMBDA, LET) itself."""
+    expressions over every formula to add `_xlfn.` prefixes, and one more to find a dynamic
+    array function — 2 of the 3.5 s of a 49-body template, 0.5 s of a report —; the compiler
+    (`excel/native.py`) writes the prefixes of the few newer functions it uses (LAMBDA, LET)
+    itself, in defined names, and no cell of ours spills."""
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         return formula.removeprefix("{").removeprefix("=").removesuffix("}")
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        if formula.startswith("{") or self.constant_memory or not formula:
+            return super()._write_formula(row, col, formula, cell_format, value)
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
 
 
 def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:
