@@ -31,8 +31,9 @@ def test_ids_in_order(ids, expected):
         assert ids_in_order(batches(ids, size)) is expected, size
 
 
-def duplicated(ids, batch_rows, monkeypatch):
+def duplicated(ids, batch_rows, monkeypatch, memory_hashes=duplicates.MEMORY_HASHES):
     monkeypatch.setattr(duplicates, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(duplicates, "MEMORY_HASHES", memory_hashes)
     connection = duckdb.connect()
     connection.register("ids", pa.table({"appeal_id": pa.array(ids, type=pa.string())}))
     if find_duplicates(connection, "ids", 'src."appeal_id"', "dups"):
@@ -42,14 +43,33 @@ def duplicated(ids, batch_rows, monkeypatch):
 
 @pytest.mark.slow
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text("AB01", max_size=3)), max_size=40), st.integers(1, 7), st.booleans())
-def test_find_duplicates_equals_counting(ids, batch_rows, sort_first):
-    # Sorted input takes the shortcut whenever the ids are distinct; shuffled input usually the hash sort.
+@given(st.lists(st.one_of(st.none(), st.text("AB01", max_size=3)), max_size=40), st.integers(1, 7), st.booleans(),
+       st.sampled_from([duplicates.MEMORY_HASHES, 0, 5]))
+def test_find_duplicates_equals_counting(ids, batch_rows, sort_first, memory_hashes):
+    # Sorted input takes the shortcut whenever the ids are distinct; shuffled input usually the
+    # hash sort, in memory or (a budget of 0 or 5 hashes) spilt to files part by part.
     if sort_first:
         ids = sorted(ids, key=lambda i: (i is not None, i or ""))
     expected = sorted(i for i, n in Counter(i for i in ids if i is not None).items() if n > 1)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        assert duplicated(ids, batch_rows, monkeypatch) == expected
+        assert duplicated(ids, batch_rows, monkeypatch, memory_hashes) == expected
+
+
+def test_spilt_hashes_find_the_same_duplicates_as_in_memory(monkeypatch):
+    """20,000 shuffled ids with 300 repeated, sorted in memory and spilt to the part files
+    (a budget of 1,000 hashes, batches of 700): the same 300 ids either way, and no file left."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    ids = [f"A{n}" for n in range(20_000)] + [f"A{n}" for n in range(0, 20_000, 66)][:300]
+    random.Random(1).shuffle(ids)
+    expected = sorted(i for i, n in Counter(ids).items() if n > 1)
+    assert len(expected) == 300
+    before = set(Path(tempfile.gettempdir()).glob("openness-ids-*"))
+    assert duplicated(ids, 700, monkeypatch) == expected
+    assert duplicated(ids, 700, monkeypatch, memory_hashes=1_000) == expected
+    assert set(Path(tempfile.gettempdir()).glob("openness-ids-*")) == before
 
 
 def test_both_ways_are_taken():
@@ -58,10 +78,10 @@ def test_both_ways_are_taken():
         def __init__(self, connection):
             self.connection = connection
 
-        def execute(self, query, *args):
-            if "lag(h)" in query:
+        def sql(self, query, *args):
+            if "hash(" in query:
                 sorts.append(query)
-            return self.connection.execute(query, *args)
+            return self.connection.sql(query, *args)
 
         def __getattr__(self, name):
             return getattr(self.connection, name)

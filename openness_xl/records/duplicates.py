@@ -1,14 +1,25 @@
-"""Duplicated record ids, found exactly — and without a sort when the ids come in order.
+"""Duplicated record ids, found exactly, at much the same cost whatever the ids' order.
 
-A register's export usually lists records in id order. If every id is greater than the one
-before it — as text, or by length then text (so A9 < A10) — no id can occur twice: one
-streaming pass over the id column proves it. Otherwise every id's 64-bit hash is sorted and
-equal neighbours become candidates, confirmed on the ids themselves (two ids may share a
-hash; they may not share an id). Either way the answer is exact; only its cost differs.
+If every id is greater than the one before it — as text, or by length then text (so A9 <
+A10) — no id can occur twice: a streaming pass over the id column proves it, and stops at
+the first batch out of order. Otherwise every id's 64-bit hash (DuckDB's `hash`) is streamed
+out, sorted in NumPy and equal neighbours become candidates, confirmed on the ids themselves
+(two ids may share a hash; they may not share an id). Up to `MEMORY_HASHES` hashes are sorted
+in memory; past that they are spilt to `PARTS` files by their top bits and each file sorted
+alone, so that memory stays flat however long the extract. Either way the answer is exact.
+
+Measured on 5.9 M shuffled ids: DuckDB's sort of the hashes (a window with lag) took 0.49 s,
+a hash aggregate 0.68 s, streaming the hashes and sorting them in NumPy 0.26–0.33 s.
 """
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 BATCH_ROWS = 1 << 20
+MEMORY_HASHES = 1 << 23  # 64 MB of hashes sorted in memory; more are spilt to files
+PART_BITS = 4  # the spill files, by the hashes' top bits: 16 files, 30 MB each for 59 M ids
+PARTS = 1 << PART_BITS
 
 
 def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
@@ -25,16 +36,13 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
         reader.close()  # it may be left half read
     if in_order:
         return False
-    # Sorting the hashes (a window over them) was cheaper here than hashing 6 M keys into a table.
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table}_candidates AS
-        SELECT DISTINCT h FROM (
-            SELECT h, lag(h) OVER (ORDER BY h) AS previous
-            FROM (SELECT hash({id_sql}) AS h FROM {source} AS src WHERE {id_sql} IS NOT NULL))
-        WHERE h = previous
-    """)
-    if not connection.execute(f"SELECT count(*) FROM {table}_candidates").fetchone()[0]:
+    candidates = _repeated_hashes(connection.sql(
+        f"SELECT hash({id_sql}) AS h FROM {source} AS src WHERE {id_sql} IS NOT NULL").to_arrow_reader(BATCH_ROWS))
+    if not len(candidates):
         return False
+    import pyarrow as pa
+
+    connection.register(f"{table}_candidates", pa.table({"h": candidates}))
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT {id_sql} AS id FROM {source} AS src
@@ -42,6 +50,70 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
         GROUP BY id HAVING count(*) > 1
     """)
     return bool(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _repeated_hashes(batches):
+    """The hashes that occur more than once among `batches` (one UBIGINT column), ascending."""
+    import numpy as np
+
+    held, count, spill = [], 0, None
+    try:
+        for batch in batches:
+            hashes = batch.column(0).to_numpy()
+            if spill is None:
+                held.append(hashes)
+                count += len(hashes)
+                if count > MEMORY_HASHES:
+                    spill = _Spill()
+                    for hashes in held:
+                        spill.add(hashes)
+                    held = []
+            else:
+                spill.add(hashes)
+        if spill is None:
+            hashes = np.concatenate(held) if held else np.empty(0, np.uint64)
+            held.clear()  # the batches go before the sort: one copy of the hashes at a time
+            return _repeated(hashes)
+        return np.concatenate([_repeated(part) for part in spill.parts()])
+    finally:
+        if spill is not None:
+            spill.close()
+
+
+def _repeated(hashes):
+    """The values that occur more than once in `hashes`, ascending (sorted in place)."""
+    import numpy as np
+
+    hashes.sort()
+    return np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+
+
+class _Spill:
+    """Hashes appended to PARTS files by their top bits: equal hashes always share a file."""
+
+    def __init__(self):
+        self.folder = tempfile.TemporaryDirectory(prefix="openness-ids-")
+        self.files = [open(Path(self.folder.name) / f"{k:02d}.u64", "wb") for k in range(PARTS)]
+
+    def add(self, hashes) -> None:
+        import numpy as np
+
+        part = (hashes >> np.uint64(64 - PART_BITS)).astype(np.uint8)
+        for k, handle in enumerate(self.files):  # a mask per file beat an argsort by 3×
+            hashes[part == k].tofile(handle)
+
+    def parts(self):
+        """Each file's hashes in turn, read back whole (one file at a time in memory)."""
+        import numpy as np
+
+        for handle in self.files:
+            handle.close()
+            yield np.fromfile(handle.name, dtype=np.uint64)
+
+    def close(self) -> None:
+        for handle in self.files:
+            handle.close()
+        self.folder.cleanup()
 
 
 def ids_in_order(batches) -> bool:
