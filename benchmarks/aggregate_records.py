@@ -1,16 +1,16 @@
-"""Speed and memory of `openness aggregate` on a synthetic e-Otinish extract.
+"""Speed and memory of `openness aggregate` against its floor, the same extract read once.
 
-For each size and each id order (ids in file order, as a register exports them; and
-shuffled, which costs the duplicate check a sort), prints: the read floor (pyarrow reading
-the 8 used columns), the aggregation's time, their ratio, rows per second, and the peak
-memory of a fresh process that runs one aggregation.
+For each size, a synthetic e-Otinish extract is written twice — ids in order, as a register
+may export them, and shuffled, as real extracts come — and for each, whole processes are run
+in turn, `--repeat` times: the floor (Python reading the 8 used columns with pyarrow, start-up
+included) and `openness aggregate APPEALS RECEPTIONS -o FILE` (start-up, reading, checking,
+counting and writing). Printed side by side: the medians, their ratio, and each process's
+peak memory; then how much longer shuffled ids take than ids in order.
 
-The floor and the aggregation are timed alternately, `--repeat` times each, because this
-shared machine's speed drifts by tens of per cent within a minute: the ratio is given both
-from the best times and as the median of the pairwise ratios.
+Runs alternate because this shared machine's speed drifts by tens of per cent in a minute.
 
-    python benchmarks/aggregate_records.py                 # 5.9 M appeals
-    python benchmarks/aggregate_records.py --rows 5900000 11800000 59000000
+    python benchmarks/aggregate_records.py                       # 0.6 M and 5.9 M appeals
+    python benchmarks/aggregate_records.py --rows 59000000       # 59 M (about 1.4 GB of files)
 """
 import argparse
 import statistics
@@ -20,81 +20,84 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on", "redirected_on", "rating"]
 
 
-def timed(function) -> float:
+def peak_mb() -> float:
+    """This process's own peak memory: VmHWM, not ru_maxrss, which Linux keeps across exec and
+    would report the parent's peak instead."""
+    status = Path("/proc/self/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+
+
+def child(what: str, appeals: str, receptions: str, output: str) -> None:
+    """One whole process of the benchmark: the floor or the command; its peak on stderr."""
+    if what == "floor":
+        import pyarrow.parquet as pq
+
+        pq.read_table(appeals, columns=COLUMNS)
+        pq.read_table(receptions)
+    else:
+        sys.path.insert(0, str(ROOT))
+        from openness_xl.cli.app import main
+
+        code = main(["aggregate", appeals, receptions, "-o", output, "--force"])
+        if code:
+            raise SystemExit(code)
+    print(f"{peak_mb():.0f}", file=sys.stderr)
+
+
+def run(what: str, extract, output: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one whole process."""
     started = time.perf_counter()
-    function()
-    return time.perf_counter() - started
+    done = subprocess.run([sys.executable, __file__, "--child", what, str(extract.appeals), str(extract.receptions),
+                           str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+    return time.perf_counter() - started, float(done.stderr.strip().splitlines()[-1])
 
 
-def measure(rows: int, folder: Path, ids_in_order: bool, repeat: int) -> None:
-    import pyarrow.parquet as pq
-
+def measure(rows: int, folder: Path, repeat: int) -> None:
+    sys.path.insert(0, str(ROOT))
     from openness_xl.core.bodies import registry
     from openness_xl.methodology import load
-    from openness_xl.records.pipeline import aggregate
-    from openness_xl.records.schema import default_mapping
     from openness_xl.records.synthetic import generate
 
     methodology, bodies = load(2025), registry(2025)
-    started = time.perf_counter()
-    extract = generate(folder, methodology, bodies, appeals=rows, seed=1, with_expected=False, ids_in_order=ids_in_order)
-    order = "ids in order" if ids_in_order else "ids shuffled"
-    print(f"\n{rows:,} appeals, {order}: generated in {time.perf_counter() - started:.1f} s, "
-          f"{extract.appeals.stat().st_size / 1e6:.0f} MB Parquet", flush=True)
-
-    def read():
-        pq.read_table(extract.appeals, columns=COLUMNS)
-
-    def run():
-        aggregate(extract.appeals, extract.receptions, methodology, bodies, default_mapping())
-
-    read(), run()  # warm the page cache and the imports
-    floors, runs = [], []
+    extracts = {}
+    for order, in_order in (("in order", True), ("shuffled", False)):
+        extracts[order] = generate(folder / order.replace(" ", "-"), methodology, bodies, appeals=rows, seed=1,
+                                   with_expected=False, ids_in_order=in_order)
+    times = {(order, what): [] for order in extracts for what in ("floor", "aggregate")}
+    peaks = {}
+    for order, extract in extracts.items():  # warm the page cache and the imports
+        run("floor", extract, folder / "out.csv"), run("aggregate", extract, folder / "out.csv")
     for _ in range(repeat):
-        floors.append(timed(read))
-        runs.append(timed(run))
-    ratios = [r / f for r, f in zip(runs, floors)]
-    child = subprocess.run([sys.executable, __file__, "--child", str(extract.appeals), str(extract.receptions)],
-                           capture_output=True, text=True, check=True)
-    peak_mb = float(child.stdout.strip())
-    floor, best = min(floors), min(runs)
-    print(f"  read floor (pyarrow, {len(COLUMNS)} columns): best {floor:.2f} s, median {statistics.median(floors):.2f} s")
-    print(f"  aggregate (DuckDB):                      best {best:.2f} s, median {statistics.median(runs):.2f} s, "
-          f"{rows / best / 1e6:.2f} M rows/s")
-    print(f"  ratio to the floor:                      {best / floor:.2f} × (best over best), "
-          f"{statistics.median(ratios):.2f} × (median of {repeat} pairs)")
-    print(f"  peak memory of one aggregation process:  {peak_mb:.0f} MB")
-
-
-def child(appeals: str, receptions: str) -> None:
-    from openness_xl.core.bodies import registry
-    from openness_xl.methodology import load
-    from openness_xl.records.pipeline import aggregate
-    from openness_xl.records.schema import default_mapping
-
-    aggregate(appeals, receptions, load(2025), registry(2025), default_mapping())
-    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report its
-    # parent's peak (the generator's) instead of its own.
-    status = Path("/proc/self/status").read_text()
-    peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
-    print(peak_kb / 1024)
+        for order, extract in extracts.items():
+            for what in ("floor", "aggregate"):
+                seconds, peak = run(what, extract, folder / "out.csv")
+                times[(order, what)].append(seconds)
+                peaks[(order, what)] = max(peak, peaks.get((order, what), 0))
+    median = {key: statistics.median(values) for key, values in times.items()}
+    print(f"\n{rows:,} appeals, median of {repeat} whole-process runs each")
+    print(f"  {'ids':<10}{'file':>8}{'floor':>9}{'aggregate':>11}{'ratio':>8}{'peak MB':>17}")
+    for order, extract in extracts.items():
+        floor, aggregate = median[(order, "floor")], median[(order, "aggregate")]
+        size = extract.appeals.stat().st_size / 1e6
+        print(f"  {order:<10}{size:>6.0f}MB{floor:>8.2f}s{aggregate:>10.2f}s{aggregate / floor:>7.2f}×"
+              f"{peaks[(order, 'floor')]:>8.0f} /{peaks[(order, 'aggregate')]:>6.0f}")
+    print(f"  shuffled / in order: {median[('shuffled', 'aggregate')] / median[('in order', 'aggregate')]:.2f}× "
+          f"(floors {median[('shuffled', 'floor')] / median[('in order', 'floor')]:.2f}×)")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, nargs="*", default=[5_900_000])
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--order", choices=["both", "in-order", "shuffled"], default="both")
-    parser.add_argument("--child", nargs=2)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="*", default=[600_000, 5_900_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
     else:
-        orders = {"both": [True, False], "in-order": [True], "shuffled": [False]}[args.order]
         for rows in args.rows:
-            for in_order in orders:
-                with tempfile.TemporaryDirectory() as folder:
-                    measure(rows, Path(folder), in_order, args.repeat)
+            with tempfile.TemporaryDirectory() as folder:
+                measure(rows, Path(folder), args.repeat)

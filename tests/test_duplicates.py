@@ -93,3 +93,9 @@ def test_both_ways_are_taken():
         found = find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups")
         assert bool(sorts) is sorted_, ids
         assert found is (ids == ["A1", "A2", "A2"])
+
+
+def test_a_sliced_hash_column_is_read_from_its_offset():
+    """A batch may be a slice of a larger buffer: its view starts at the slice's offset."""
+    column = pa.array([5, 6, 7, 8, 9], type=pa.uint64()).slice(2, 2)
+    assert duplicates._as_numpy(column).tolist() == [7, 8]

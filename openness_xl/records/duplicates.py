@@ -59,7 +59,7 @@ def _repeated_hashes(batches):
     held, count, spill = [], 0, None
     try:
         for batch in batches:
-            hashes = batch.column(0).to_numpy()
+            hashes = _as_numpy(batch.column(0))
             if spill is None:
                 held.append(hashes)
                 count += len(hashes)
@@ -78,6 +78,14 @@ def _repeated_hashes(batches):
     finally:
         if spill is not None:
             spill.close()
+
+
+def _as_numpy(column):
+    """A UBIGINT column without nulls as a NumPy view of its buffer. Arrow's `to_numpy` would
+    import pandas first: 0.3 s of a whole `openness aggregate`."""
+    import numpy as np
+
+    return np.frombuffer(column.buffers()[1], dtype=np.uint64)[column.offset:column.offset + len(column)]
 
 
 def _repeated(hashes):
