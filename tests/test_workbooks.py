@@ -4,12 +4,11 @@ import zipfile
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
 
 from openness_xl.core import grading
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.io.inputs import InputErrors, load_inputs
@@ -26,7 +25,7 @@ CALC, DATA = sheet_name("calc"), sheet_name("data")
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
-RESULTS = evaluate(METHODOLOGY, reference.published_submissions(2025))
+RESULTS = evaluate(METHODOLOGY, published_submissions(2025))
 PROVENANCE = [("Входные данные", "test")]
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -218,7 +217,7 @@ def test_libreoffice_agrees_where_data_is_missing(tmp_path):
     # Some bodies with only part of their indicators: criteria, index, rating and rank stay
     # empty in Python, and must be empty (not 0, not an error) after LibreOffice recalculates.
     partial = []
-    for body, body_type, entries in reference.published_submissions(2025)[:6]:
+    for body, body_type, entries in published_submissions(2025)[:6]:
         kept = dict(list(entries.items())[: 20 if body in ("ААЭ", "ГП") else 12])
         partial.append((body, body_type, kept))
     results = evaluate(METHODOLOGY, partial)
@@ -341,11 +340,13 @@ def test_the_template_validation_accepts_exactly_the_numbers_the_reader_accepts(
 
 def test_tier_colours_go_by_position_best_to_worst():
     """A methodology with fewer or other tiers gets the best and the worst colour at its ends."""
-    from openness_xl.core.grading import tier_label
+    from dataclasses import replace
+
     from openness_xl.workbooks.common import TIER_COLOURS, tier_colours
 
     high, middle, low, poor = METHODOLOGY.tier_order
-    assert list(tier_colours(METHODOLOGY.tier_order).values()) == list(TIER_COLOURS)
-    assert tier_colours((high, low, poor)) == {tier_label(high): TIER_COLOURS[0], tier_label(low): TIER_COLOURS[2],
-                                               tier_label(poor): TIER_COLOURS[3]}
-    assert list(tier_colours((high, poor)).values()) == [TIER_COLOURS[0], TIER_COLOURS[3]]
+    label = METHODOLOGY.tier_label
+    assert list(tier_colours(METHODOLOGY).values()) == list(TIER_COLOURS)
+    assert tier_colours(replace(METHODOLOGY, tier_order=(high, low, poor))) == {
+        label(high): TIER_COLOURS[0], label(low): TIER_COLOURS[2], label(poor): TIER_COLOURS[3]}
+    assert list(tier_colours(replace(METHODOLOGY, tier_order=(high, poor))).values()) == [TIER_COLOURS[0], TIER_COLOURS[3]]

@@ -16,7 +16,6 @@ from typing import Sequence
 
 from . import whatif
 from ..core.exact import plain
-from ..core.grading import tier_label
 from ..texts import count, decimal, term, text
 from ..methodology import Methodology
 from ..core.scoring import BodyResult, evaluate
@@ -166,7 +165,7 @@ def sheet_table(methodology: Methodology, submissions, results=None):
             rows.append((result.body, methodology.body_type_label(result.body_type), result.rank, result.rating,
                          text("word.yes" if result.body in required else "word.no", kind="files"),
                          f"{methodology.indicator(weak.indicator).order}. {weak.name}", plain(weak.score),
-                         tier_label(weak.tier), tier_label(weak.target_tier), plain(weak.target),
+                         methodology.tier_label(weak.tier), methodology.tier_label(weak.target_tier), plain(weak.target),
                          "; ".join(weak.changes)))
     below = methodology.roadmap_below_rating
     title = text("roadmap_sheet.title", kind="files")

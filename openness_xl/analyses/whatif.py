@@ -352,12 +352,12 @@ def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow
         if row.score is None:
             out.append(text("whatif.indicator_no_data", indicator=row.indicator))
             continue
-        head = text("whatif.head", indicator=row.indicator, score=n(row.score), tier=grading.tier_label(row.tier, lang),
+        head = text("whatif.head", indicator=row.indicator, score=n(row.score), tier=methodology.tier_label(row.tier, lang),
                     lost=n(row.lost))
         if not row.next_tier:
             out += wrapped(text("whatif.top", head=head))
             continue
-        out += wrapped(text("whatif.next", head=head, tier=grading.tier_label(row.next_tier, lang), goal=n(row.next_goal)))
+        out += wrapped(text("whatif.next", head=head, tier=methodology.tier_label(row.next_tier, lang), goal=n(row.next_goal)))
         for step in row.steps:
             out += wrapped(step.how, "    ", "      ")
     for p in plans:

@@ -9,7 +9,6 @@ from typing import Iterable, Sequence
 
 from .exact import to_fraction
 from ..methodology import Criterion, Indicator, Methodology
-from ..texts import term
 
 def tier(methodology: Methodology, indicator: Indicator, score) -> str:
     """Tier of an indicator score: высокий / средний / низкий / неэффективный."""
@@ -91,6 +90,3 @@ def rank_of(score, scores: Iterable) -> int:
     return 1 + sum(1 for other in scores if other is not None and to_fraction(other) > value)
 
 
-def tier_label(tier: str, lang: str | None = None) -> str:
-    """A tier as the language writes it (высокий, жоғары, high); by default a file's language."""
-    return term("tier", tier, lang, kind="files")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..core import grading
 from ..core.exact import plain
-from ..core.grading import tier_label
 from ..io.known_errors import RECORDED, documented
 from ..methodology import DEFAULT_YEAR, Methodology, load
 from ..texts import decimal, term, text as T, using
@@ -51,8 +50,8 @@ def _render(methodology: Methodology, lang: str) -> str:
         "",
         T("doc.generated", file=Path(methodology.path).name) + " " + T("doc.other_pages"),
         "",
-        T("doc.tiers", bands=", ".join(f"{tier_label(b.tier)} ≥ {plain(b.at_least_share * 100)} %" for b in scheme),
-          fallback=tier_label(fallback)),
+        T("doc.tiers", bands=", ".join(f"{methodology.tier_label(b.tier)} ≥ {plain(b.at_least_share * 100)} %" for b in scheme),
+          fallback=methodology.tier_label(fallback)),
         "",
         T("doc.ratings", bands=", ".join(f"{b.rating} ≥ {decimal(plain(b.lower))}" + (T("doc.provisional_mark") if b.provisional else "")
                                          for b in methodology.ratings if b.lower is not None),
@@ -99,7 +98,7 @@ def _render(methodology: Methodology, lang: str) -> str:
         if other:
             lines.append(T("doc.parameters", parameters=", ".join(f"`{k}` = {_show_param(v)}" for k, v in other.items())))
         edges = grading.tier_edges(methodology, i)
-        lines.append(T("doc.indicator_tiers", edges=", ".join(f"{tier_label(t)} {op} {decimal(plain(e))}"
+        lines.append(T("doc.indicator_tiers", edges=", ".join(f"{methodology.tier_label(t)} {op} {decimal(plain(e))}"
                                                                for t, e, op in edges)))
         lines += ["", T("doc.inputs_head"), "|---|---|---|---|---|"]
         for spec in i.inputs:

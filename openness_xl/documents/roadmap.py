@@ -20,7 +20,6 @@ from docx.shared import Cm, Pt  # noqa: E402
 
 from ..core.exact import plain  # noqa: E402
 from ..io.writing import order_ranges  # noqa: E402
-from ..core.grading import tier_label  # noqa: E402
 from ..analyses.roadmap import Roadmap  # noqa: E402
 from ..texts import decimal, text, using  # noqa: E402
 
@@ -131,8 +130,8 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
         cells = row.cells
         cells[0].text = str(number)
         cells[1].text = weak.name
-        cells[2].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({tier_label(weak.tier)})"
-        cells[3].text = f"{_number(weak.target)} ({tier_label(weak.target_tier)})"
+        cells[2].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({roadmap.methodology.tier_label(weak.tier)})"
+        cells[3].text = f"{_number(weak.target)} ({roadmap.methodology.tier_label(weak.target_tier)})"
         cells[4].text = "; ".join(weak.changes)
         cells[5].text = "+" + _number(weak.effect)
         for blank in cells[6:]:

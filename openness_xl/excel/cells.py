@@ -228,7 +228,7 @@ def tier_cell(methodology: Methodology, indicator_id: Cell, score: Cell):
 
     def one(value):
         exact, message = checked_number("score", score_allowed(indicator), Fraction(0), indicator.maximum, value)
-        return message or grading.tier_label(grading.tier(methodology, indicator, exact))
+        return message or methodology.tier_label(grading.tier(methodology, indicator, exact))
 
     return _vectorised(one, [score], ["score"])
 

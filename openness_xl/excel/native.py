@@ -443,9 +443,9 @@ def tier_chain(methodology: Methodology, indicator: Indicator, score: str, edge:
     """The tier of a valid score, comparing with the edges in order (position 0 the highest)."""
     edges = grading.tier_edges(methodology, indicator)
     _, fallback = methodology.tier_schemes[indicator.tier_scheme]
-    expression = ft.text(grading.tier_label(fallback))
+    expression = ft.text(methodology.tier_label(fallback))
     for position, (tier, value, operator) in reversed(list(enumerate(edges))):
-        expression = ft.if_(f"{score}{operator}{edge(position, value)}", ft.text(grading.tier_label(tier)), expression)
+        expression = ft.if_(f"{score}{operator}{edge(position, value)}", ft.text(methodology.tier_label(tier)), expression)
     return expression
 
 

@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 from ..core.exact import plain
-from ..core.grading import tier_label
 from ..methodology import Methodology
 from ..core.scoring import DIRECT, BodyResult
 from ..texts import count, decimal, language, text
@@ -308,7 +307,7 @@ def scores_table(methodology: Methodology, results: Sequence[BodyResult], names:
             for i in methodology.indicators:
                 item = r.indicators[i.id]
                 if item.score is not None:
-                    out.append(f"  {i.order:>2}. {i.id[:44]:<44} {shown(item.score):>7} {tier_label(item.tier, lang) if item.tier else ''}".rstrip())
+                    out.append(f"  {i.order:>2}. {i.id[:44]:<44} {shown(item.score):>7} {methodology.tier_label(item.tier, lang) if item.tier else ''}".rstrip())
             orders = [methodology.indicator(i).order for i in r.missing]
             out += textwrap.wrap(text("table.missing", orders=order_ranges(orders)), width,
                                  initial_indent="  ", subsequent_indent="    ")

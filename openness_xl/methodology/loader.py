@@ -86,7 +86,7 @@ SCHEMA = {
     "grades": {"labels"},
     "inputs": {"at_most"},
     "index": {"ratings", "fallback", "fallback_provisional", "rating_ranges"},
-    "tiers": {"order", "fallback", "percent", "inverse_points"},
+    "tiers": {"order", "words", "fallback", "percent", "inverse_points"},
     "records": {"late_review_kinds", "percent_decimals", "redirect_limit_working_days", "request_kind", "satisfied_from",
                 "within_months", "unanswered_overdue"},
     "criteria": {"id", "order", "maximum", "grade_a_from", "grade_c_below", "name_ru", "name_kk", "name_en", "short_ru",
@@ -134,7 +134,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     decimals = _whole(data.get("rounding", {}).get("decimals", 2), "rounding.decimals", 0, 6, problems, 2)
     year = _whole(head.get("year", 0), "methodology.year", 2000, 2100, problems, 0)
 
-    tier_order, tier_schemes = _parse_tiers(data.get("tiers", {}), problems)
+    tier_order, tier_schemes, tier_words = _parse_tiers(data.get("tiers", {}), problems)
     ratings = _parse_ratings(data.get("index", {}), problems)
     rating_uncertainties = _parse_rating_ranges(data.get("index", {}), ratings, problems)
     robustness = dict(data.get("robustness", {}))
@@ -183,6 +183,7 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         body_types=body_types,
         decimals=decimals,
         tier_order=tier_order,
+        tier_words=tier_words,
         tier_schemes=tier_schemes,
         ratings=ratings,
         criteria=tuple(sorted(criteria, key=lambda c: c.order)),
@@ -256,7 +257,25 @@ def _parse_tiers(raw: Mapping, problems: list[str]):
         for tier in [b.tier for b in bands] + [fallback]:
             if tier not in order:
                 problems.append(T("loader.tier_unknown", scheme=name, tier=repr(tier), order=list(order)))
-    return order, schemes
+    return order, schemes, _tier_words(raw.get("words", {}), order, problems)
+
+
+def _tier_words(raw: Mapping, order: tuple[str, ...], problems: list[str]) -> dict[str, dict[str, str]]:
+    """{tier: {language: word}}: every tier of `order` in Kazakh and English, and in Russian
+    its own name; a tier not in `order` or a word missing is an error."""
+    words = {}
+    for tier in raw:
+        if tier not in order:
+            problems.append(T("loader.tier_unknown", scheme="words", tier=repr(tier), order=list(order)))
+    for tier in order:
+        given = raw.get(tier, {})
+        missing = [lang for lang in ("kk", "en") if not (isinstance(given, Mapping) and isinstance(given.get(lang), str)
+                                                         and given[lang].strip())]
+        if missing:
+            problems.append(T("loader.tier_words", tier=repr(tier), languages=", ".join(missing)))
+            continue
+        words[tier] = {"ru": tier, "kk": given["kk"].strip(), "en": given["en"].strip()}
+    return words
 
 
 def _parse_ratings(raw: Mapping, problems: list[str]) -> tuple[RatingBand, ...]:

@@ -261,6 +261,8 @@ class Methodology:
     body_types: tuple[str, ...]
     decimals: int
     tier_order: tuple[str, ...]
+    # {tier: {language: word}}: how a file in each language writes the tier ([tiers] words).
+    tier_words: Mapping[str, Mapping[str, str]]
     tier_schemes: Mapping[str, tuple[tuple[TierBand, ...], str]]
     ratings: tuple[RatingBand, ...]
     criteria: tuple[Criterion, ...]
@@ -311,6 +313,11 @@ class Methodology:
         if language("files", lang) == "kk" and code in self.body_type_labels_kk:
             return self.body_type_labels_kk[code]
         return (self.body_type_labels.get(code) or (code,))[0]
+
+    def tier_label(self, tier: str, lang: str | None = None) -> str:
+        """A tier as a file in the language writes it (высокий, жоғары, high); by default the
+        current language of files. A name the methodology does not declare is itself."""
+        return self.tier_words.get(tier, {}).get(language("files", lang), tier)
 
     @property
     def body_type_allowed(self) -> str:

@@ -108,7 +108,7 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     returns where each result column is and the values its cells hold: (col_of, rows)."""
     styles = Styles(workbook)
     score_format = workbook.add_format({"num_format": SCORE_FORMAT})
-    tiers = colour_formats(workbook, tier_colours(methodology.tier_order))
+    tiers = colour_formats(workbook, tier_colours(methodology))
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
 
     calc = sheet_name("calc")

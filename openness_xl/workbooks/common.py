@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Sequence
 from fractions import Fraction
 
 import xlsxwriter
@@ -11,7 +10,6 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from ..version import __version__
-from ..core.grading import tier_label
 from ..texts import text
 
 # A fixed creation time: the same inputs must give the same bytes.
@@ -47,11 +45,11 @@ def sheet_name(key: str) -> str:
     return text(f"sheet.{key}", kind="files")
 
 
-def tier_colours(tiers: Sequence[str]) -> dict[str, str]:
-    """The colours of `tiers` (a methodology's `tier_order`, best first), keyed by the tiers as
-    the current language writes them."""
-    last = len(TIER_COLOURS) - 1
-    return {tier_label(tier): TIER_COLOURS[round(position * last / max(len(tiers) - 1, 1))]
+def tier_colours(methodology) -> dict[str, str]:
+    """The colours of the methodology's tiers (best first), keyed by the tiers as the current
+    language of files writes them."""
+    last, tiers = len(TIER_COLOURS) - 1, methodology.tier_order
+    return {methodology.tier_label(tier): TIER_COLOURS[round(position * last / max(len(tiers) - 1, 1))]
             for position, tier in enumerate(tiers)}
 
 

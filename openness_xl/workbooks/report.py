@@ -33,7 +33,6 @@ from ..excel import native
 from ..io.writing import score_columns
 from .calculation import define_lambdas
 from .table import Table, add_table_sheet
-from ..core.grading import tier_label
 from ..texts import decimal, language, term, text as T, using
 from .common import (GRADE_COLOURS, SCORE_FORMAT, cell, colour_formats, column_range, finish, new_workbook, number, ref,
                      sheet_name, tier_colour_rules, tier_colours)
@@ -132,7 +131,7 @@ def departure_notes(methodology: Methodology, departures: Sequence) -> dict[tupl
     """{(body, column id): the note of a cell that differs from the printed report}."""
     notes: dict[tuple[str, str], list[str]] = {}
     for column, finding in departures:
-        ours = tier_label(finding.computed) if column.endswith("__tier") else shown_number(finding.computed)
+        ours = methodology.tier_label(finding.computed) if column.endswith("__tier") else shown_number(finding.computed)
         notes.setdefault((finding.body, column), []).append(
             T("report.departure_note", printed=shown_number(finding.published), ours=ours, ref=finding.known or "—",
               line=finding.line, note=finding.note))
@@ -152,7 +151,7 @@ def departures_table(methodology: Methodology, departures: Sequence, names) -> T
     """The sheet that lists every cell where the workbook departs from the printed report."""
     labels = dict(zip(score_columns(methodology)[2:], column_labels(methodology)))
     rows = [(f.body, names.get(f.body, f.body), labels[column], shown_number(f.published),
-             tier_label(f.computed) if column.endswith("__tier") else shown_number(f.computed), f.known or "—", f.line,
+             methodology.tier_label(f.computed) if column.endswith("__tier") else shown_number(f.computed), f.known or "—", f.line,
              f.note) for column, f in departures]
     columns = [T(f"head.{key}") for key in ("code", "name", "column", "printed", "here", "error", "line", "explanation")]
     return Table(sheet_name("departures"), T("report.departures_title"), columns, rows,
@@ -181,7 +180,7 @@ def _write_report(methodology: Methodology, results, provenance, year: int, tabl
         "mean": workbook.add_format({"num_format": "0.00"}),
         "score": workbook.add_format({"num_format": SCORE_FORMAT}),
     }
-    tiers = colour_formats(workbook, tier_colours(methodology.tier_order))
+    tiers = colour_formats(workbook, tier_colours(methodology))
     letters = colour_formats(workbook, dict(zip(methodology.criteria[0].grade_labels, GRADE_COLOURS)))
     layout = Layout(methodology, tuple(r.body for r in results))
     names = {b.code: b.name() for b in registry(year)}
@@ -200,7 +199,7 @@ def _write_report(methodology: Methodology, results, provenance, year: int, tabl
         sheet = workbook.add_worksheet(T("sheet.indicator", order=indicator.order, short=indicator.text("short")))
         title = indicator.text() + (T("word.provisional_formula") if indicator.provisional else "")
         _write_distribution(sheet, layout, results, names, formats, tiers, title, layout.score_col(indicator.id),
-                            lambda r: r.indicators[indicator.id].score, lambda r: _tier(r.indicators[indicator.id].tier))
+                            lambda r: r.indicators[indicator.id].score, lambda r: _tier(methodology, r.indicators[indicator.id].tier))
     for criterion in methodology.criteria:
         sheet = workbook.add_worksheet(T("sheet.criterion", order=criterion.order, short=criterion.text("short")))
         _write_distribution(sheet, layout, results, names, formats, letters, T("report.criterion_title", name=criterion.text()),
@@ -236,7 +235,7 @@ def _write_method(workbook, layout: Layout, formats) -> None:
         edges = grading.tier_edges(m, indicator)
         for position, (_tier, edge, _op) in enumerate(edges):
             sheet.write_number(row, 5 + position, float(edge))
-        sheet.write_string(row, 8, "; ".join(f"{tier_label(tier)} {op} {decimal(plain(edge))}" for tier, edge, op in edges))
+        sheet.write_string(row, 8, "; ".join(f"{m.tier_label(tier)} {op} {decimal(plain(edge))}" for tier, edge, op in edges))
         sheet.write_string(row, 9, indicator.supplier_shown)
         sheet.write_string(row, 10, indicator.supplier_source)
     start = layout.method_criteria_start
@@ -275,8 +274,8 @@ def _method() -> str:
     return sheet_name("method")
 
 
-def _tier(tier: str | None) -> str:
-    return tier_label(tier) if tier else ""
+def _tier(methodology: Methodology, tier: str | None) -> str:
+    return methodology.tier_label(tier) if tier else ""
 
 
 def _yes_no(flag: bool) -> str:
@@ -332,7 +331,7 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, 
             col = layout.score_col(indicator.id)
             if item.score is not None:
                 sheet.write_number(row, col, float(item.score), formats["score"])
-            sheet.write_formula(row, col + 1, tier_formula(layout, indicator, cell(row, col)), None, _tier(item.tier))
+            sheet.write_formula(row, col + 1, tier_formula(layout, indicator, cell(row, col)), None, _tier(layout.methodology, item.tier))
         for criterion in m.criteria:
             item = result.criteria[criterion.id]
             col = layout.criterion_col(criterion.id)
@@ -455,7 +454,7 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
     heads = [T("head.indicator"), T("head.maximum")]
     for body_type in m.body_types:
         label = m.body_type_label(body_type)
-        heads += [f"{label}: {tier_label(t)}" for t in m.tier_order] + [T("head.type_mean", type=label)]
+        heads += [f"{label}: {m.tier_label(t)}" for t in m.tier_order] + [T("head.type_mean", type=label)]
     for col, head in enumerate(heads):
         sheet.write_string(2, col, head, formats["head"])
     sheet.set_row(2, 45)
@@ -469,7 +468,7 @@ def _write_summary(sheet, layout: Layout, results, names, formats) -> None:
         for body_type in m.body_types:
             group = [r.indicators[indicator.id] for r in results if r.body_type == body_type]
             for tier in m.tier_order:
-                sheet.write_formula(row, col, f'=COUNTIFS({types},"{m.body_type_label(body_type)}",{tiers},"{tier_label(tier)}")', None,
+                sheet.write_formula(row, col, f'=COUNTIFS({types},"{m.body_type_label(body_type)}",{tiers},"{m.tier_label(tier)}")', None,
                                     sum(1 for g in group if g.tier == tier))
                 col += 1
             present = [g.score for g in group if g.score is not None]
@@ -519,7 +518,7 @@ def _write_profile(sheet, layout: Layout, first: BodyResult, names, formats, tie
         sheet.write_formula(row, 1, f'=IF({lookup(layout.score_col(indicator.id))}="","",{lookup(layout.score_col(indicator.id))})',
                             formats["score"], number(item.score))
         sheet.write_formula(row, 2, f"={ref(_method(), layout.method_indicator_row(indicator.id), 2)}", None, float(indicator.maximum))
-        sheet.write_formula(row, 3, f"={lookup(layout.tier_col(indicator.id))}", None, _tier(item.tier))
+        sheet.write_formula(row, 3, f"={lookup(layout.tier_col(indicator.id))}", None, _tier(layout.methodology, item.tier))
         # Points lost: the gap to the maximum; for a penalty, the penalty itself; a bonus is never "lost".
         if indicator.role == "penalty":
             lost_formula, lost = f'=IF({score_ref}="","",{score_ref})', item.score
