@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from openness_xl.io import published as reference  # noqa: E402
+from openness_xl.io.published import published_submissions  # noqa: E402
 from openness_xl.core.bodies import registry  # noqa: E402
 from openness_xl.methodology import load  # noqa: E402
 from openness_xl.workbooks.calculation import CALC, CHECKS  # noqa: E402
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     methodology = load(2025)
-    runs = [("2025 published scores", registry(2025), input_values(methodology, reference.published_submissions(2025)))]
+    runs = [("2025 published scores", registry(2025), input_values(methodology, published_submissions(2025)))]
     for count in args.bodies:
         cases = native_cases.generate(methodology, count)
         runs.append((f"{count} generated bodies", native_cases.registry_of(cases), native_cases.template_values(cases)))

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 def inputs(folder: Path) -> dict[str, Path]:
     """The two inputs as long tables: the published scores and seeded raw inputs."""
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.core.bodies import registry
     from openness_xl.methodology import load
     from openness_xl.io.writing import inputs_csv
@@ -30,7 +30,7 @@ def inputs(folder: Path) -> dict[str, Path]:
 
     methodology = load(2025)
     published, raw = folder / "published.csv", folder / "raw.csv"
-    published.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    published.write_text(inputs_csv(methodology, published_submissions(2025)), encoding="utf-8")
     rows = nc.long_table_rows(methodology, registry(2025), random.Random(4), absent=0.0, direct=0.0, always=())
     raw.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
     return {"published 2025 scores": published, "seeded raw inputs": raw}

@@ -73,7 +73,6 @@ def main() -> None:
 
 def peak_memory(samples: int) -> int:
     """The largest resident set (KB) of a whole `openness robustness` process on the 2025 data."""
-    import resource
     import subprocess
 
     probe = ("import resource, subprocess, sys; subprocess.run([sys.executable, '-m', 'openness_xl.cli', 'robustness', "

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openness_xl.analyses import appeal
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_index, published_submissions
 from openness_xl.analyses import diff
 from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain, round_half_away
@@ -18,7 +18,7 @@ from openness_xl.io.writing import input_rows, inputs_csv
 
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
-SOURCE = reference.published_submissions(2025)  # the published scores as the source data
+SOURCE = published_submissions(2025)  # the published scores as the source data
 HEADER = ",".join(appeal.COLUMNS)
 
 
@@ -37,7 +37,7 @@ def log(tmp_path, *rows, name="log.csv"):
 
 
 def printed_index(body):
-    return next(p.score for p in reference.published_index(2025) if p.body == body)
+    return next(p.score for p in published_index(2025) if p.body == body)
 
 
 # ------------------------------------------------------------------ diff

@@ -113,12 +113,12 @@ def test_json_holds_the_rows_of_the_csv(cli, tmp_path, argv):
     import io
     import json
 
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.io.writing import inputs_csv
 
     methodology = load(2025)
     published = tmp_path / "published.csv"
-    published.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    published.write_text(inputs_csv(methodology, published_submissions(2025)), encoding="utf-8")
     changed = tmp_path / "changed.csv"
     import re
 

@@ -9,13 +9,14 @@ from fractions import Fraction
 
 import pytest
 
-from openness_xl.io import published as reference, report_data
+from openness_xl.io import report_data
+from openness_xl.io.published import published_submissions
 from openness_xl.analyses import compare
 from openness_xl.methodology import HERE, load, parse
 from openness_xl.core.scoring import DIRECT, Entry, evaluate
 
 METHODOLOGY = load(2025)
-CURRENT = compare.from_results("2025", METHODOLOGY, evaluate(METHODOLOGY, reference.published_submissions(2025)))
+CURRENT = compare.from_results("2025", METHODOLOGY, evaluate(METHODOLOGY, published_submissions(2025)))
 NARRATIVE = report_data.DATA / "2025" / "narrative" / "facts_previous_year.csv"
 
 
@@ -76,7 +77,7 @@ def two_methodologies():
 def test_compare_across_methodologies_names_what_is_in_one_year_only():
     before = two_methodologies()
     submissions = []
-    for body, body_type, entries in reference.published_submissions(2025):
+    for body, body_type, entries in published_submissions(2025):
         entries = {("fb_meetings_2024" if k == "fb_meetings" else k): v for k, v in entries.items()}
         if body == "МЗ":
             entries["fb_satisfaction"] = Entry(DIRECT, score=Fraction(5))  # 2025 has 3: a decline

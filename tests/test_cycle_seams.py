@@ -2,14 +2,14 @@
 are given and say what their own plan does."""
 import pytest
 
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions
 from openness_xl.io.writing import inputs_csv
 from openness_xl.core.scoring import DIRECT, Entry, evaluate
 
 
 def _final_with_mt_lowered(methodology, tmp_path):
     """The published scores with МТ (rated АА, first among ЦГО) given 0 on its whole АППК."""
-    submissions = reference.published_submissions(2025)
+    submissions = published_submissions(2025)
     for body, _type, entries in submissions:
         if body == "МТ":
             for indicator_id in methodology.criterion("appk").indicators:
@@ -28,7 +28,7 @@ def test_roadmap_all_low_reads_the_input_it_is_given(methodology, cli, tmp_path)
 
     final, submissions = _final_with_mt_lowered(methodology, tmp_path)
     wanted = set(low_bodies(methodology, evaluate(methodology, submissions)))
-    published = set(low_bodies(methodology, evaluate(methodology, reference.published_submissions(2025))))
+    published = set(low_bodies(methodology, evaluate(methodology, published_submissions(2025))))
     assert "МТ" in wanted and "МТ" not in published
     out = tmp_path / "drafts"
     code, _out, err = cli("roadmap", "--all-low", final, "-d", out)
@@ -44,7 +44,7 @@ def test_roadmap_all_low_refuses_a_body_and_an_input_together(cli, tmp_path):
 def test_whatif_every_indicator_at_a_tier_says_the_points_its_plan_gains(methodology, cli):
     from openness_xl.analyses.whatif import plan
 
-    (found,) = plan(methodology, reference.published_submissions(2025), "МЗ", "tier", "средний")
+    (found,) = plan(methodology, published_submissions(2025), "МЗ", "tier", "средний")
     assert found.need == sum(abs(s.goal - s.score) for s in found.steps) > 0
     code, out, _err = cli("whatif", "МЗ", "--to", "tier", "средний")
     assert code == 0
@@ -69,7 +69,7 @@ WHEEL = "https://example.org/openness_xl-0.1-py3-none-any.whl"
 ])
 def test_no_command_replaces_a_file_without_force(methodology, cli, tmp_path, argv, written):
     inputs = tmp_path / "inputs.csv"
-    inputs.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    inputs.write_text(inputs_csv(methodology, published_submissions(2025)), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     args = [a.format(d=out, inputs=inputs) for a in argv]
@@ -255,7 +255,7 @@ def test_a_report_without_one_body_gives_its_group_no_place_on_any_sheet(methodo
     from openness_xl.texts import text
     from openness_xl.workbooks.common import sheet_name
 
-    submissions = [s for s in reference.published_submissions(2025) if s[0] != "ААЭ"]
+    submissions = [s for s in published_submissions(2025) if s[0] != "ААЭ"]
     source = tmp_path / "without-aae.csv"
     source.write_text(inputs_csv(methodology, submissions), encoding="utf-8")
     code, _out, _err = cli("report", source, "-o", tmp_path / "report.xlsx")

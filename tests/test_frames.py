@@ -75,21 +75,21 @@ def test_compare_takes_a_frame_where_the_command_takes_a_file():
     import pandas as pd
 
     import openness_xl as ox
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.methodology import load
     from openness_xl.io.writing import input_rows
 
-    frame = pd.DataFrame(input_rows(load(2025), reference.published_submissions(2025)),
+    frame = pd.DataFrame(input_rows(load(2025), published_submissions(2025)),
                          columns=["body", "indicator", "field", "value"])
     table = ox.compare("2025", frame)
     assert len(table) > 0 and set(table["verdict"]) == {"kept"}
 
 
 def published_frame(methodology):
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.io.writing import input_rows
 
-    return pd.DataFrame(input_rows(methodology, reference.published_submissions(2025)),
+    return pd.DataFrame(input_rows(methodology, published_submissions(2025)),
                         columns=["body", "indicator", "field", "value"])
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions, worked_examples
 from openness_xl.core.bodies import registry
 from openness_xl.methodology import load
 from openness_xl.core.scoring import Entry, evaluate
@@ -40,7 +40,7 @@ def live_file(tmp_path, submissions, name="live.xlsx") -> Path:
 
 
 def raw_submissions():
-    examples = [e for e in reference.worked_examples(2025) if e.status == "match"]
+    examples = [e for e in worked_examples(2025) if e.status == "match"]
     bodies: dict[str, dict] = {}
     from openness_xl.core.values import parse_inputs
 
@@ -80,11 +80,11 @@ def compare_cached(path: Path, cells: dict) -> int:
 
 
 def test_live_workbook_evaluated_with_the_functions_equals_the_core(tmp_path):
-    path = live_file(tmp_path, reference.published_submissions(2025))
+    path = live_file(tmp_path, published_submissions(2025))
     assert compare_cached(path, evaluated(path)) == 49 * (2 * 20 + 2 * 4 + 3)  # every formula cell of «Расчёт»
     sheet = openpyxl.load_workbook(path, data_only=True)[CALC]
     header = {c.value: c.column for c in sheet[4]}
-    results = {r.body: r for r in evaluate(METHODOLOGY, reference.published_submissions(2025))}
+    results = {r.body: r for r in evaluate(METHODOLOGY, published_submissions(2025))}
     for row in range(5, 54):
         result = results[sheet.cell(row, 1).value]
         assert sheet.cell(row, header["index"]).value == pytest.approx(float(result.index), abs=1e-9)

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions
 from openness_xl.io.writing import inputs_csv
 from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
 from openness_xl.workbooks.template import write_template
@@ -31,7 +31,7 @@ def test_aggregate_output_a_template_and_a_long_table_merge_into_what_they_hold(
     eotinish = tmp_path / "eotinish.csv"
     assert cli("aggregate", tmp_path / "appeals.parquet", tmp_path / "receptions.parquet", "-o", eotinish)[0] == 0
     fed = {row["indicator"] for row in csv.DictReader(io.StringIO(eotinish.read_text(encoding="utf-8")))}
-    published = reference.published_submissions(2025)
+    published = published_submissions(2025)
     rest = [i.id for i in methodology.indicators if i.id not in fed]
     og = [i for i in rest if i.startswith("og_")]
     template = tmp_path / "og.xlsx"

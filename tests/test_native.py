@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from openness_xl.excel import cells, native
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions, worked_examples
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.core.exact import to_fraction
@@ -124,7 +124,7 @@ def test_named_lambdas_have_the_excel_functions_names_and_arguments(tmp_path):
 
 def test_cached_values_of_the_published_2025_scores_equal_the_core(tmp_path):
     """The embedded 2025 scores as direct scores: «Расчёт» before any recalculation."""
-    submissions = reference.published_submissions(2025)
+    submissions = published_submissions(2025)
     path = tmp_path / "t.xlsx"
     path.write_bytes(write_template(METHODOLOGY, BODIES, submissions))
     rows = list(openpyxl.load_workbook(path, data_only=True)[CALC].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
@@ -186,7 +186,7 @@ def entries_of(case) -> dict | None:
 def generated():
     """The worked examples of the report, each a body of its own, then 2,000 generated bodies."""
     cases = []
-    for number, example in enumerate(reference.worked_examples(2025), start=1):
+    for number, example in enumerate(worked_examples(2025), start=1):
         indicator = METHODOLOGY.indicator(example.indicator_id)
         case = nc.Case(f"W{number:03d}", BODIES.find(example.body).type)
         for spec in indicator.inputs:

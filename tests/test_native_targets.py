@@ -11,7 +11,6 @@ from openness_xl.excel import native
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.methodology import load
-from openness_xl.texts import text
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.targets_sheet import direct_given, target_columns
 from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW

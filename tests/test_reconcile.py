@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from openness_xl.analyses import narrative
-from openness_xl.io import published as reference, report_data
+from openness_xl.io import report_data
+from openness_xl.io.published import published_criteria, published_index, published_indicators, worked_examples
 from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain
 from openness_xl.io.known_errors import documented
@@ -77,7 +78,7 @@ def test_every_misprinted_tier_label_is_listed_one_by_one_with_its_line():
     labels = [e for e in documented(2025) if e.check == "tier-label"]
     assert len(labels) == 106
     assert len({(e.body, e.item) for e in labels}) == 106
-    printed = {(p.key, p.body): p for p in reference.published_indicators(2025)}
+    printed = {(p.key, p.body): p for p in published_indicators(2025)}
     for entry in labels:
         p = printed[(entry.item, entry.body)]
         assert (entry.published, entry.line) == (p.label, p.line)
@@ -282,8 +283,8 @@ def spellings():
     return out
 
 
-@pytest.mark.parametrize("table", [reference.published_indicators, reference.published_criteria,
-                                   reference.published_index], ids=["indicators", "criteria", "index"])
+@pytest.mark.parametrize("table", [published_indicators, published_criteria,
+                                   published_index], ids=["indicators", "criteria", "index"])
 def test_every_printed_row_sits_on_its_report_line(table):
     names = spellings()
     for p in table(2025):
@@ -309,7 +310,7 @@ def test_worked_example_lines_hold_their_inputs():
     # The lines point at the list item that states the numbers, not at the list's heading.
     moved = {("appk_first_leaders", "МЮ"): "L1085", ("appk_first_leaders", "Ұлытау"): "L1095",
              ("fb_satisfaction", "Жамбылская"): "L1734", ("fb_satisfaction", "Туркестанская"): "L1734"}
-    examples = {(e.indicator_id, e.body): e for e in reference.worked_examples(2025)}
+    examples = {(e.indicator_id, e.body): e for e in worked_examples(2025)}
     for key, line in moved.items():
         assert examples[key].line == line
     for example in examples.values():
@@ -419,7 +420,7 @@ def test_every_documented_note_has_its_russian_and_kazakh_text():
 
 
 def test_every_worked_example_note_has_its_russian_and_kazakh_text():
-    for example in reference.worked_examples(2025):
+    for example in worked_examples(2025):
         translated = dict(example.notes)
         assert bool(example.note) == bool(translated.get("ru")) == bool(translated.get("kk")), example
         assert example.note_in("en") == example.note

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from openness_xl.core import grading
-from openness_xl.io import published as reference
+from openness_xl.io.published import corrections, published_criteria, published_index, published_submissions, worked_examples
 from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain
 from openness_xl.methodology import load
@@ -19,7 +19,7 @@ from openness_xl.core.scoring import evaluate, score_inputs
 METHODOLOGY = load(2025)
 BODIES = registry(2025)
 KNOWN = {(e.check, e.body, e.item): e for e in documented(2025)}
-RESULTS = {r.body: r for r in evaluate(METHODOLOGY, reference.published_submissions(2025))}
+RESULTS = {r.body: r for r in evaluate(METHODOLOGY, published_submissions(2025))}
 
 
 def known(check, body, item):
@@ -28,7 +28,7 @@ def known(check, body, item):
 
 
 def example_params():
-    for example in reference.worked_examples(2025):
+    for example in worked_examples(2025):
         marks = []
         if example.status != "match":
             marks = [pytest.mark.xfail(strict=True, reason=f"report error {example.status} at {example.line}: {example.note}")]
@@ -43,13 +43,13 @@ def test_worked_example(example):
 
 
 def test_worked_examples_cover_every_exact_and_strong_fit_indicator():
-    covered = {e.indicator_id for e in reference.worked_examples(2025) if e.status == "match"}
+    covered = {e.indicator_id for e in worked_examples(2025) if e.status == "match"}
     certain = {i.id for i in METHODOLOGY.indicators if not i.provisional}
     assert certain <= covered, f"no passing worked example for {sorted(certain - covered)}"
 
 
 def criterion_params():
-    for printed in reference.published_criteria(2025):
+    for printed in published_criteria(2025):
         yield pytest.param(printed, id=f"{printed.key}-{printed.body}", marks=known("criterion-sum", printed.body, printed.key))
 
 
@@ -58,7 +58,7 @@ def test_criterion_is_the_sum_of_its_printed_indicators(printed):
     assert RESULTS[printed.body].criteria[printed.key].score == printed.score
 
 
-@pytest.mark.parametrize("printed", reference.published_criteria(2025), ids=lambda p: f"{p.key}-{p.body}")
+@pytest.mark.parametrize("printed", published_criteria(2025), ids=lambda p: f"{p.key}-{p.body}")
 def test_criterion_letter(printed):
     # Every printed letter is reproduced from the printed total (methodology §6.2), once the
     # Latin letters of most rows (N17) are read as the Cyrillic ones they stand for.
@@ -66,7 +66,7 @@ def test_criterion_letter(printed):
 
 
 def index_params(check):
-    for printed in reference.published_index(2025):
+    for printed in published_index(2025):
         yield pytest.param(printed, id=printed.body, marks=known(check, printed.body, "index"))
 
 
@@ -77,7 +77,7 @@ def test_index_from_the_printed_indicators(printed):
 
 @pytest.mark.parametrize("printed", list(index_params("index-sum")))
 def test_index_is_the_sum_of_the_printed_criteria(printed):
-    total = sum((p.score for p in reference.published_criteria(2025) if p.body == printed.body), Fraction(0))
+    total = sum((p.score for p in published_criteria(2025) if p.body == printed.body), Fraction(0))
     assert total == printed.score
 
 
@@ -88,7 +88,7 @@ def test_rating(printed):
 
 def test_ranks_follow_the_published_index_within_each_body_type():
     for body_type in ("CGO", "MIO"):
-        printed = [p for p in reference.published_index(2025) if p.body_type == body_type]
+        printed = [p for p in published_index(2025) if p.body_type == body_type]
         expected = grading.competition_ranks([p.score for p in printed])
         ranks = {p.body: r for p, r in zip(printed, expected)}
         for body, result in RESULTS.items():
@@ -99,9 +99,9 @@ def test_ranks_follow_the_published_index_within_each_body_type():
 
 
 def test_the_corrections_are_the_truncated_open_data_prints():
-    for fix in reference.corrections(2025):
+    for fix in corrections(2025):
         assert fix.printed == Fraction(int(fix.used * 100), 100)  # truncation of the value used
-        criterion = next(p for p in reference.published_criteria(2025) if p.body == fix.body and p.key == "open_government")
+        criterion = next(p for p in published_criteria(2025) if p.body == fix.body and p.key == "open_government")
         assert RESULTS[fix.body].criteria["open_government"].score == criterion.score
 
 

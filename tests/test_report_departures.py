@@ -39,11 +39,11 @@ def test_every_departure_has_its_note_and_its_row(methodology, cli, tmp_path, la
 
 
 def test_a_report_of_another_input_claims_no_departure(methodology, cli, tmp_path):
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.io.writing import inputs_csv
 
     inputs = tmp_path / "inputs.csv"
-    inputs.write_text(inputs_csv(methodology, reference.published_submissions(2025)), encoding="utf-8")
+    inputs.write_text(inputs_csv(methodology, published_submissions(2025)), encoding="utf-8")
     path = tmp_path / "r.xlsx"
     assert cli("report", inputs, "-o", path)[0] == 0
     book = openpyxl.load_workbook(path)

@@ -5,7 +5,7 @@ import zipfile
 import docx
 import pytest
 
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.methodology import load
@@ -18,7 +18,7 @@ from openness_xl.core.scoring import evaluate
 
 METHODOLOGY = load(2025)
 NAMES = {b.code: b.name_ru for b in registry(2025)}
-PUBLISHED = reference.published_submissions(2025)
+PUBLISHED = published_submissions(2025)
 
 
 def read(data: bytes):

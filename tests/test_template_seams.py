@@ -118,9 +118,9 @@ def test_sorting_every_input_sheet_changes_no_result(methodology, bodies, cli, t
 def test_a_retyped_code_shows_on_its_body_and_moves_no_other(methodology, bodies, cli, tmp_path):
     """МЗ retyped as МЭ on «АППК» (sorted first): МЗ's АППК indicators say the sheet has no row
     for МЗ, МЭ's say МЭ stands in two rows; every other body's checks are as before."""
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
 
-    submissions = reference.published_submissions(2025)
+    submissions = published_submissions(2025)
     template = tmp_path / "t.xlsx"
     template.write_bytes(write_template(methodology, bodies, submissions))
     appk = input_sheets_ru()[0]
@@ -207,10 +207,10 @@ def test_raw_inputs_and_a_direct_score_are_refused_alike_on_every_surface(method
 def test_checks_are_empty_for_direct_scores_and_name_one_bad_one(methodology, bodies, tmp_path):
     """The 2025 scores, all given directly: «Проверка» is empty; one direct score out of range
     is the one message there, in the core's words."""
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
 
     template = tmp_path / "t.xlsx"
-    template.write_bytes(write_template(methodology, bodies, reference.published_submissions(2025)))
+    template.write_bytes(write_template(methodology, bodies, published_submissions(2025)))
     book = openpyxl.load_workbook(template)
     sheet = book[DIRECT]
     col = next(c.column for c in sheet[KEY_ROW + 1] if c.value == "fb_meetings.score")
@@ -230,10 +230,10 @@ def test_checks_are_empty_for_direct_scores_and_name_one_bad_one(methodology, bo
 def test_no_place_in_a_group_where_a_body_has_no_index(methodology, bodies, cli, tmp_path):
     """The 2025 scores with one indicator of МЗ left out: no ЦГО gets a place, on «Расчёт»
     (recalculated) and in `openness scores`, with the same reason; the МИО keep theirs."""
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.io.writing import inputs_csv
 
-    submissions = reference.published_submissions(2025)
+    submissions = published_submissions(2025)
     for body, _type, entries in submissions:
         if body == "МЗ":
             entries.pop("fb_meetings")
@@ -270,10 +270,10 @@ def test_the_pandas_api_leaves_the_ranks_of_an_incomplete_group_empty(methodolog
 
     pd = pytest.importorskip("pandas")
     import openness_xl as ox
-    from openness_xl.io import published as reference
+    from openness_xl.io.published import published_submissions
     from openness_xl.io.writing import input_rows
 
-    submissions = [s for s in reference.published_submissions(2025) if s[0] != "Абай"]
+    submissions = [s for s in published_submissions(2025) if s[0] != "Абай"]
     frame = pd.DataFrame(input_rows(methodology, submissions), columns=["body", "indicator", "field", "value"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

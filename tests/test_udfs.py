@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import openness_udfs as udfs
 from openness_xl.core import grading
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions, worked_examples
 from openness_xl.core.bodies import registry
 from openness_xl.methodology import EXCEL_NAME, load
 from openness_xl.core.scoring import evaluate, score_inputs
@@ -59,7 +59,7 @@ def test_no_threshold_or_formula_is_copied_into_the_adapter():
     assert "xlwings" not in Path(grading.__file__).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("example", reference.worked_examples(2025), ids=lambda e: e.name)
+@pytest.mark.parametrize("example", worked_examples(2025), ids=lambda e: e.name)
 def test_functions_equal_the_core_on_the_worked_examples(example):
     indicator = METHODOLOGY.indicator(example.indicator_id)
     body_type = registry().find(example.body).type
@@ -133,7 +133,7 @@ def test_single_cells_repeat_down_a_range_and_heights_must_agree():
 
 
 def test_criterion_index_rating_rank_reproduce_2025():
-    results = {r.body: r for r in evaluate(METHODOLOGY, reference.published_submissions(2025))}
+    results = {r.body: r for r in evaluate(METHODOLOGY, published_submissions(2025))}
     for body, result in results.items():
         totals = []
         for criterion in METHODOLOGY.criteria:

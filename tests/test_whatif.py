@@ -4,7 +4,7 @@ from fractions import Fraction
 import pytest
 
 from openness_xl.core import grading
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions
 from openness_xl.analyses import whatif
 from openness_xl.cli.app import main
 from openness_xl.io.inputs import load_inputs
@@ -14,7 +14,7 @@ from openness_xl.core.scoring import evaluate
 from openness_xl.core.targets import reaches
 
 METHODOLOGY = load(2025)
-PUBLISHED = reference.published_submissions(2025)
+PUBLISHED = published_submissions(2025)
 
 
 def result(submissions, body):

@@ -9,7 +9,7 @@ import json
 import openpyxl
 import pytest
 
-from openness_xl.io import published as reference
+from openness_xl.io.published import published_submissions
 from openness_xl.io.writing import inputs_csv
 from openness_xl.workbooks.common import sheet_name
 
@@ -34,7 +34,7 @@ def test_a_whole_year(cli, tmp_path, methodology, bodies):
 
     # 2. The other suppliers' scores: one sends a filled template of six indicators, the other
     # a long table of the rest and of what the records cannot give (a share of no rated appeal).
-    published = reference.published_submissions(2025)
+    published = published_submissions(2025)
     rest = [i.id for i in methodology.indicators if i.id not in fed]
 
     def only(keep):
