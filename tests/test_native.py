@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from openness_xl.excel import cells, native
+from openness_xl.excel import cells, grades, native
 from openness_xl.io.published import published_submissions, worked_examples
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
@@ -87,7 +87,7 @@ def test_formulas_fit_excel_limits_and_use_only_excel_2010_functions(tmp_path):
     assert not any("OPENNESS_" in f for f in formulas)
     assert max(len(f) for f in formulas) <= native.MAX_FORMULA_LENGTH
     assert max(native.nesting(f) for f in formulas) <= native.MAX_NESTING
-    for name, text in native.lambdas(METHODOLOGY).items():
+    for name, text in grades.lambdas(METHODOLOGY).items():
         assert len(text) <= native.MAX_FORMULA_LENGTH and native.nesting(text) <= native.MAX_NESTING, name
 
 
@@ -108,7 +108,7 @@ def test_named_lambdas_have_the_excel_functions_names_and_arguments(tmp_path):
 
     import openness_udfs as udfs
 
-    lambdas = native.lambdas(METHODOLOGY)
+    lambdas = grades.lambdas(METHODOLOGY)
     assert set(lambdas) == set(udfs.INDICATOR_FUNCTIONS) | {"OPENNESS_TIER", "OPENNESS_GRADE", "OPENNESS_RATING"}
     for name, text in lambdas.items():
         function = udfs.INDICATOR_FUNCTIONS.get(name) or udfs.GENERAL_FUNCTIONS[name]

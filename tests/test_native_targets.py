@@ -7,7 +7,7 @@ from collections import Counter
 
 import openpyxl
 
-from openness_xl.excel import native
+from openness_xl.excel import inverse, native
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.methodology import load
@@ -61,8 +61,8 @@ def test_the_inverse_uses_excel_2010_functions_only():
 
     for indicator in METHODOLOGY.indicators:
         cells = Cells({s.name: f"X{n + 1}" for n, s in enumerate(indicator.inputs)}, "B1")
-        for name in native.target_inputs(indicator):
-            formula = native.target_formula(METHODOLOGY, indicator, cells, name, "Z1")
+        for name in inverse.target_inputs(indicator):
+            formula = inverse.target_formula(METHODOLOGY, indicator, cells, name, "Z1")
             assert set(FUNCTION.findall(formula)) <= EXCEL_2010, (indicator.id, name)
             assert len(formula) < native.MAX_FORMULA_LENGTH and native.nesting(formula) < native.MAX_NESTING
 

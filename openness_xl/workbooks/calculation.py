@@ -16,7 +16,7 @@ from typing import Mapping
 
 from xlsxwriter.utility import xl_col_to_name
 
-from ..excel import cells, native
+from ..excel import cells, grades, native
 from ..core import formula_text as ft
 from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
@@ -36,7 +36,7 @@ TYPE_COL = 2
 
 def define_lambdas(workbook, methodology: Methodology) -> None:
     """The named LAMBDA functions (Excel 2024 and 365): OPENNESS_TIMELINESS(late, reviewed) …"""
-    for name, formula in native.lambdas(methodology).items():
+    for name, formula in grades.lambdas(methodology).items():
         workbook.define_name(name, formula)
 
 
@@ -127,7 +127,7 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     formulas = _calc_formulas(methodology, by, col_of)
     index_range = column_range(calc, first, last, col_of["index"]).split("!", 1)[1]
     type_range = column_range(calc, first, last, TYPE_COL).split("!", 1)[1]
-    formulas["rank"] = "=" + native.rank_formula(at(col_of["index"]), index_range, at(TYPE_COL), type_range)
+    formulas["rank"] = "=" + grades.rank_formula(at(col_of["index"]), index_range, at(TYPE_COL), type_range)
     numeric = {name for name in ids if not name.endswith(("__tier", "__grade")) and name not in ("rating", "rank")}
     rows, problems = calculated_values(methodology, bodies, values)
     write_checks(workbook, checks, styles, methodology, bodies, values, problems)
@@ -292,15 +292,15 @@ def _calc_formulas(methodology: Methodology, by: by_code.ByCode, col_of: Mapping
         score = at(col_of[indicator.id])
         result[indicator.id] = "=" + native.score_or_direct(indicator, check_cell(methodology, indicator.id),
                                                             by.value(f"{indicator.id}.score"), own, ft.text(see_checks()))
-        result[f"{indicator.id}__tier"] = "=" + native.passed_on(score, native.tier_chain(methodology, indicator, score))
+        result[f"{indicator.id}__tier"] = "=" + grades.passed_on(score, grades.tier_chain(methodology, indicator, score))
     scores = {i.id: at(col_of[i.id]) for i in methodology.indicators}
     for criterion in methodology.criteria:
         total = at(col_of[criterion.id])
-        result[criterion.id] = "=" + native.criterion_formula(methodology, criterion, scores)
-        result[f"{criterion.id}__grade"] = "=" + native.passed_on(total, native.grade_chain(criterion, total))
-    result["index"] = "=" + native.index_formula([at(col_of[c.id]) for c in methodology.criteria])
+        result[criterion.id] = "=" + grades.criterion_formula(methodology, criterion, scores)
+        result[f"{criterion.id}__grade"] = "=" + grades.passed_on(total, grades.grade_chain(criterion, total))
+    result["index"] = "=" + grades.index_formula([at(col_of[c.id]) for c in methodology.criteria])
     index = at(col_of["index"])
-    result["rating"] = "=" + native.passed_on(index, native.rating_chain(methodology, index))
+    result["rating"] = "=" + grades.passed_on(index, grades.rating_chain(methodology, index))
     return result
 
 

@@ -29,7 +29,7 @@ from ..core.exact import plain
 from ..methodology import DEFAULT_YEAR, Methodology
 from ..core.scoring import BodyResult
 from ..core import formula_text as ft
-from ..excel import native
+from ..excel import grades
 from ..io.writing import score_columns
 from .calculation import define_lambdas
 from .table import Table, add_table_sheet
@@ -88,7 +88,7 @@ class Layout:
         return self.method_criteria_start + len(self.methodology.criteria) + 3
 
 
-# The rules are the template's (`excel/native.py`); here a blank cell stays blank, and every
+# The rules are the template's (`excel/grades.py`); here a blank cell stays blank, and every
 # edge is the cell of «Методика» that shows it, so a reader sees where each comes from.
 
 def _blank_or(value: str, then: str) -> str:
@@ -98,7 +98,7 @@ def _blank_or(value: str, then: str) -> str:
 def tier_formula(layout: Layout, indicator, score_ref: str) -> str:
     """The tier over the edges held on «Методика» (exact decimals, compared as stated)."""
     row = layout.method_indicator_row(indicator.id)
-    return _blank_or(score_ref, native.tier_chain(layout.methodology, indicator, score_ref,
+    return _blank_or(score_ref, grades.tier_chain(layout.methodology, indicator, score_ref,
                                                   lambda position, _value: ref(_method(), row, 5 + position)))
 
 
@@ -106,12 +106,12 @@ def criterion_formula(layout: Layout, criterion, row: int) -> str:
     """The criterion total, blank until every one of its indicators has a score."""
     scores = {i: cell(row, layout.score_col(i)) for i in criterion.indicators}
     return "=" + ft.if_(f"COUNT({','.join(scores.values())})<{len(scores)}", '""',
-                        native.criterion_sum(layout.methodology, criterion, scores))
+                        grades.criterion_sum(layout.methodology, criterion, scores))
 
 
 def grade_formula(layout: Layout, criterion, total_ref: str) -> str:
     row = layout.method_criterion_row(criterion.id)
-    return _blank_or(total_ref, native.grade_chain(criterion, total_ref, lambda position, _value: ref(_method(), row, 3 + position)))
+    return _blank_or(total_ref, grades.grade_chain(criterion, total_ref, lambda position, _value: ref(_method(), row, 3 + position)))
 
 
 def write_report(methodology: Methodology, results: Sequence[BodyResult], provenance: Sequence[tuple[str, str]],
@@ -285,7 +285,7 @@ def _yes_no(flag: bool) -> str:
 def rating_formula(layout: Layout, index_ref: str) -> str:
     """The rating over the bands' lower edges held on «Методика» (lowest band first there)."""
     last = layout.method_ratings_start + len(layout.methodology.ratings) - 1
-    return _blank_or(index_ref, native.rating_chain(layout.methodology, index_ref,
+    return _blank_or(index_ref, grades.rating_chain(layout.methodology, index_ref,
                                                     lambda position, _value: ref(_method(), last - position, 0)))
 
 
@@ -295,7 +295,7 @@ def rank_formula(layout: Layout, row: int, group_size: int) -> str:
     types = column_range(_data(), FIRST, layout.last, 2)
     indices = column_range(_data(), FIRST, layout.last, layout.index_col)
     own, body_type = cell(row, layout.index_col), cell(row, 2)
-    _without, rank = native.rank_parts(own, indices, body_type, types)
+    _without, rank = grades.rank_parts(own, indices, body_type, types)
     return _blank_or(own, ft.if_(f"SUMPRODUCT(({types}={body_type})*ISNUMBER({indices}))<{group_size}", '""', rank))
 
 
@@ -338,7 +338,7 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, 
             sheet.write_formula(row, col, criterion_formula(layout, criterion, row), formats["score"], number(item.score))
             sheet.write_formula(row, col + 1, grade_formula(layout, criterion, cell(row, col)), None, item.grade or "")
         totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
-        index_formula = "=" + ft.if_(f"COUNT({','.join(totals)})<{len(totals)}", '""', native.index_sum(totals))
+        index_formula = "=" + ft.if_(f"COUNT({','.join(totals)})<{len(totals)}", '""', grades.index_sum(totals))
         sheet.write_formula(row, layout.index_col, index_formula, formats["score"], number(result.index))
         sheet.write_formula(row, layout.index_col + 1, rating_formula(layout, cell(row, layout.index_col)), None, result.rating or "")
         sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row, group_sizes[result.body_type]), None,

@@ -15,7 +15,7 @@ from typing import Mapping
 from xlsxwriter.utility import xl_col_to_name
 
 from ..core import formula_text as ft
-from ..excel import native
+from ..excel import inverse, native
 from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
 from ..core.scoring import parse_for_scoring
@@ -39,7 +39,7 @@ def target_columns(methodology: Methodology) -> list[tuple[str, str | None]]:
     """(indicator id, input name) of every column, the goal first (input None)."""
     out = []
     for indicator in methodology.indicators:
-        names = native.target_inputs(indicator)
+        names = inverse.target_inputs(indicator)
         if names:
             out += [(indicator.id, None)] + [(indicator.id, name) for name in names]
     return out
@@ -60,7 +60,7 @@ def cached(methodology: Methodology, indicator, score, direct, raw: Mapping, bod
     # The score is a number, so the inputs are valid: parsing cannot find a problem here.
     values, code, _ = parse_for_scoring(methodology, indicator, raw, body_type, text_is_number=False)
     found = target(methodology, indicator, values, name, upward[1], code)
-    return native.unreachable() if found.value is None else float(found.value)
+    return inverse.unreachable() if found.value is None else float(found.value)
 
 
 def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, values: Mapping[tuple, object],
@@ -87,7 +87,7 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, valu
         if name is None:
             sheet.write_string(HEAD_ROW, col, T("head.next_goal", order=indicator.order, short=indicator.text("short")), head)
             sheet.write_string(KEY_ROW, col, f"{indicator_id}__goal", key)
-            formulas[col] = "=" + ft.if_(f"ISNUMBER({score})", native.goal_formula(methodology, indicator, score), '""')
+            formulas[col] = "=" + ft.if_(f"ISNUMBER({score})", inverse.goal_formula(methodology, indicator, score), '""')
             continue
         spec = indicator.input(name)
         relation = T("word.at_least" if helps(indicator, name) > 0 else "word.at_most")
@@ -98,7 +98,7 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, valu
         goal = xl_col_to_name(goal_col) + ROW
         cells = native.Cells(inputs, at(TYPE_COL, sheet_name("calc")))
         formulas[col] = "=" + ft.if_(f"ISNUMBER({goal})", ft.if_(native.not_submitted(direct),
-                                                               native.target_formula(methodology, indicator, cells, name, goal),
+                                                               inverse.target_formula(methodology, indicator, cells, name, goal),
                                                                ft.text(direct_given())), '""')
     for position, body in enumerate(bodies):
         row = FIRST_BODY_ROW + position
