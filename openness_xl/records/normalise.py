@@ -136,18 +136,63 @@ def column_kind(column: str, dates: tuple[str, ...]) -> str:
     return column if column in ("rating", "declined") else "code"
 
 
+class _Columns:
+    """Our columns in a source's terms: the header the mapping names, as SQL, and its type."""
+
+    def __init__(self, mapping: TableMapping, types: dict[str, str]):
+        self.mapping, self.types = mapping, types
+
+    def raw(self, column: str) -> str:
+        header = self.mapping.columns[column]
+        return f"src.{identifier(header)}" if header in self.types else "NULL"
+
+    def typed(self, column: str) -> str:
+        return self.types.get(self.mapping.columns[column], "VARCHAR")
+
+    def text(self, column: str) -> str:
+        return self.raw(column) if self.typed(column) == "VARCHAR" else f"CAST({self.raw(column)} AS VARCHAR)"
+
+    def present(self, column: str) -> str:
+        if self.raw(column) == "NULL":
+            return "false"
+        return f"({self.raw(column)} IS NOT NULL)" if self.typed(column) != "VARCHAR" else present_sql(self.raw(column))
+
+
 def normalised_view(connection, path: Path, table: str, mapping: TableMapping, ours: tuple[str, ...],
-                     dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path,
-                     year: int, notes: list[str]) -> View:
+                    dates: tuple[str, ...], required: tuple[str, ...], bodies: BodyRegistry, workdir: Path,
+                    year: int, notes: list[str]) -> View:
     """Create `{table}_records`: the source renamed, typed, and classified in `flags`.
 
     `flags` = 0 when no SQL check fails; otherwise bit i is set when the check with bit i
     failed. Checks that cannot fail (blank columns, where the file's statistics show none;
     dates outside the calendar, where typed dates' statistics show none) are not run.
     """
+    source = source_sql(connection, path, table, workdir, notes)
+    columns = _Columns(mapping, _checked_types(connection, source, path, mapping, ours, dates))
+    coded = [c for c in ("body", "kind", "received_by") if c in ours]
+    typed_dates = [c for c in dates if columns.raw(c) != "NULL"
+                   and (columns.typed(c) == "DATE" or columns.typed(c).startswith("TIMESTAMP"))]
+    checks, sql_checks = _checks(connection, source, columns, ours, dates, typed_dates, required, coded, year)
+    if find_duplicates(connection, source, columns.text(ours[0]), f"{table}_duplicates"):
+        checks.append(Check(said("duplicated"), bit=len(sql_checks)))
+        sql_checks.append(f"id IN (SELECT id FROM {table}_duplicates)")
+    # Grouping by one integer is cheaper than building a text per record.
+    flags = " | ".join(f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
+                       for bit, condition in enumerate(sql_checks)) or "0"
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {table}_records AS
+        WITH parsed AS (SELECT {', '.join(_parsed(columns, ours, dates, typed_dates, mapping))} FROM {source} AS src)
+        SELECT parsed.*, ({flags})::UBIGINT AS flags FROM parsed
+    """)
+    return View(table, checks, translators(mapping, coded, required, bodies))
+
+
+def _checked_types(connection, source: str, path: Path, mapping: TableMapping, ours: tuple[str, ...],
+                   dates: tuple[str, ...]) -> dict[str, str]:
+    """The source's column types, by header; a source that cannot be read, or whose columns are
+    missing or of the wrong type, is a RecordError that names them."""
     import duckdb
 
-    source = source_sql(connection, path, table, workdir, notes)
     try:
         types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     except duckdb.Error as error:
@@ -167,38 +212,14 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
                for c in ours if mapping.columns[c] not in types]
     if missing:
         raise RecordError(T("records.read.missing", path=path, columns="; ".join(missing), found=", ".join(sorted(types))))
+    return types
 
-    def raw(column):
-        header = mapping.columns[column]
-        return f"src.{identifier(header)}" if header in types else "NULL"
 
-    def typed(column):
-        return types.get(mapping.columns[column], "VARCHAR")
-
-    def text(column):
-        return raw(column) if typed(column) == "VARCHAR" else f"CAST({raw(column)} AS VARCHAR)"
-
-    def present(column):
-        if raw(column) == "NULL":
-            return "false"
-        return f"({raw(column)} IS NOT NULL)" if typed(column) != "VARCHAR" else present_sql(raw(column))
-
-    coded = [c for c in ("body", "kind", "received_by") if c in ours]
-    typed_dates = [c for c in dates if raw(c) != "NULL" and (typed(c) == "DATE" or typed(c).startswith("TIMESTAMP"))]
-    ranges = {}
-    if typed_dates:
-        # Alone in their query, min/max of typed columns come from the file's statistics.
-        bounds = connection.execute("SELECT " + ", ".join(f"min({raw(c)})::DATE, max({raw(c)})::DATE" for c in typed_dates)
-                                    + f" FROM {source} AS src").fetchone()
-        ranges = {c: bounds[2 * i: 2 * i + 2] for i, c in enumerate(typed_dates)}
-    # Required columns that can have no blank at all (no NULLs; for text, the smallest value is
-    # not empty) need no per-record check: for Parquet both answers come from its statistics.
-    sql_required = [c for c in required if c not in coded]
-    counts = connection.execute("SELECT " + ", ".join(
-        f"count(*) - count({raw(c)}), " + (f"min({raw(c)}) = ''" if typed(c) == "VARCHAR" else "false")
-        for c in sql_required) + f" FROM {source} AS src").fetchone()
-    may_be_blank = {c for i, c in enumerate(sql_required) if counts[2 * i] or counts[2 * i + 1]}
-
+def _parsed(columns: _Columns, ours: tuple[str, ...], dates: tuple[str, ...], typed_dates: list[str],
+            mapping: TableMapping) -> list[str]:
+    """The view's columns: the id as text, dates parsed (with a `__bad` flag where text does not
+    parse), the rating as a number, `declined` as a boolean, the rest as text."""
+    raw, typed, text, present = columns.raw, columns.typed, columns.text, columns.present
     inner = [f"{text(ours[0])} AS id"]
     for column in ours[1:]:
         if column in dates:
@@ -220,13 +241,39 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
             inner.append(f"COALESCE(LOWER(TRIM({text(column)})) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
         else:
             inner.append(f"{text(column)} AS {column}")
+    return inner
 
-    sql_checks: list[tuple[Said, str]] = []  # (problem, condition)
-    checks: list[Check] = []  # all, in the order they are looked for
+
+def _statistics(connection, source: str, columns: _Columns, typed_dates: list[str], required: list[str]):
+    """(the lowest and highest of each typed date column, the required columns that may be
+    blank): a check these show cannot fail is not run. Alone in their queries, min, max and
+    count come from a Parquet file's statistics, without a scan."""
+    raw, typed = columns.raw, columns.typed
+    ranges = {}
+    if typed_dates:
+        bounds = connection.execute("SELECT " + ", ".join(f"min({raw(c)})::DATE, max({raw(c)})::DATE" for c in typed_dates)
+                                    + f" FROM {source} AS src").fetchone()
+        ranges = {c: bounds[2 * i: 2 * i + 2] for i, c in enumerate(typed_dates)}
+    # A required column with no NULL (and, for text, whose smallest value is not empty) has no blank.
+    counts = connection.execute("SELECT " + ", ".join(
+        f"count(*) - count({raw(c)}), " + (f"min({raw(c)}) = ''" if typed(c) == "VARCHAR" else "false")
+        for c in required) + f" FROM {source} AS src").fetchone()
+    return ranges, {c for i, c in enumerate(required) if counts[2 * i] or counts[2 * i + 1]}
+
+
+def _checks(connection, source: str, columns: _Columns, ours: tuple[str, ...], dates: tuple[str, ...],
+            typed_dates: list[str], required: tuple[str, ...], coded: list[str], year: int) -> tuple[list[Check], list[str]]:
+    """Every record check in the order a record's problem is looked for, and the SQL condition
+    of each check that SQL runs (its bit is its place in that list); a check the file's
+    statistics show cannot fail is left out."""
+    raw, typed, present = columns.raw, columns.typed, columns.present
+    ranges, may_be_blank = _statistics(connection, source, columns, typed_dates, [c for c in required if c not in coded])
+    sql_checks: list[str] = []
+    checks: list[Check] = []
 
     def add_sql(problem: Said, condition):
         checks.append(Check(problem, bit=len(sql_checks)))
-        sql_checks.append((problem, condition))
+        sql_checks.append(condition)
 
     for column in required:
         if column in coded:
@@ -261,14 +308,4 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
             add_sql(said("after_year", column=column, year=year + 1), f"{column} > DATE '{year + 1}-12-31'")
     if "rating" in ours and raw("rating") != "NULL":
         add_sql(said("rating"), "rating__bad")
-    if find_duplicates(connection, source, text(ours[0]), f"{table}_duplicates"):
-        add_sql(said("duplicated"), f"id IN (SELECT id FROM {table}_duplicates)")
-    # Grouping by one integer is cheaper than building a text per record.
-    flags = " | ".join(f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
-                       for bit, (_problem, condition) in enumerate(sql_checks)) or "0"
-    connection.execute(f"""
-        CREATE OR REPLACE TEMP VIEW {table}_records AS
-        WITH parsed AS (SELECT {', '.join(inner)} FROM {source} AS src)
-        SELECT parsed.*, ({flags})::UBIGINT AS flags FROM parsed
-    """)
-    return View(table, checks, translators(mapping, coded, required, bodies))
+    return checks, sql_checks

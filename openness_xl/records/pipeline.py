@@ -139,15 +139,13 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     import duckdb
 
     settings = methodology.records
-    decimals = int(settings["percent_decimals"])
-    late_kinds = set(settings["late_review_kinds"])
     notes: list[str] = []
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     register_calendar(connection, methodology, overrides)
     with tempfile.TemporaryDirectory() as workdir:
-        # The duplicate check holds every id's hash: past this limit DuckDB spills to disk,
-        # so memory stays flat however large the extract.
+        # DuckDB's own work (the grouping, the confirmation of repeated ids) spills to disk
+        # past this limit, so memory stays flat however large the extract.
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.execute(f"SET temp_directory = '{quote(Path(workdir))}'")
         appeal_view = normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
@@ -155,61 +153,9 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         reception_view = normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
                                           RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir),
                                           methodology.year, notes)
-        # Grouped by the raw body and kind: the kind-dependent counts are summed in Python.
-        # One join: "more than N working days after registration" is "on or after the day the
-        # calendar gives for the registration day" (calendar.WorkingDays.late_from).
-        appeal_rows = connection.execute("""
-            SELECT a.body, a.kind, a.flags, count(*) AS records,
-                   count(a.answered_on) AS reviewed,
-                   count(*) FILTER (WHERE a.answered_on > a.deadline_on) AS answered_late,
-                   count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
-                   count(a.rating) AS rated,
-                   count(*) FILTER (WHERE a.rating >= ?) AS satisfied,
-                   count(*) FILTER (WHERE a.answered_on IS NULL AND a.deadline_on <= ?) AS overdue
-            FROM appeals_records AS a
-            LEFT JOIN calendar AS c ON c.day = a.registered_on
-            GROUP BY ALL
-        """, [settings["satisfied_from"], period_end(methodology)]).fetchall()
-        reception_rows = connection.execute(f"""
-            SELECT r.body, r.received_by, r.flags, count(*) AS requests,
-                   count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
-                   count(*) FILTER (WHERE NOT r.declined) AS registrants,
-                   count(*) FILTER (WHERE r.declined) AS declined,
-                   count(*) FILTER (WHERE NOT r.declined AND r.received_on <= r.appointment_on) AS on_date,
-                   count(*) FILTER (WHERE NOT r.declined AND r.received_on > r.appointment_on
-                                    AND r.received_on <= r.appointment_on + INTERVAL {int(settings['within_months'])} MONTH) AS within_month,
-                   count(r.received_on) AS received,
-                   list(DISTINCT r.received_on) FILTER (WHERE r.received_on IS NOT NULL) AS days
-            FROM receptions_records AS r
-            LEFT JOIN calendar AS c ON c.day = r.registered_on
-            GROUP BY ALL
-        """).fetchall()
-
         appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
-        appeal_counts: dict[str, Counter] = defaultdict(Counter)
-        overdue_late = settings["unanswered_overdue"] == "late"
-        for body, codes, (records, reviewed, answered_late, late_redirect, rated, satisfied, overdue) in \
-                appeal_groups.usable(appeal_rows):
-            kind = codes["kind"]
-            # Unanswered past its deadline: reviewed late, in our reading of the methodology (a
-            # body that never answers must not score better than one that answers late).
-            counted = overdue if overdue_late else 0
-            appeal_counts[body].update(
-                records=records, reviewed=reviewed + counted,
-                late_review=answered_late + counted if kind in late_kinds else 0,
-                late_redirect=late_redirect, requests=records if kind == settings["request_kind"] else 0,
-                rated=rated, satisfied=satisfied, overdue=overdue)
-        reception_counts: dict[str, Counter] = defaultdict(Counter)
-        held: dict[str, set] = defaultdict(set)  # distinct (date, receiver) pairs, whatever the spelling
-        for body, codes, (requests, notified, registrants, declined, on_date, within_month, received, days) in \
-                reception_groups.usable(reception_rows):
-            receiver = codes["received_by"]
-            reception_counts[body].update(
-                requests=requests, notified=notified, registrants=registrants, declined=declined, on_date=on_date,
-                within_month=within_month, received=received,
-                by_first_leader=received if receiver == "first_leader" else 0)
-            if receiver is not None:
-                held[body].update((day, receiver) for day in days or ())
+        appeal_counts = _appeal_counts(appeal_groups.usable(_appeal_rows(connection, methodology)), settings)
+        reception_counts, held = _reception_counts(reception_groups.usable(_reception_rows(connection, settings)))
         appeal_problems = _problems(connection, appeal_view, appeal_groups.problems, appeal_groups.seen)
         reception_problems = _problems(connection, reception_view, reception_groups.problems, reception_groups.seen)
 
@@ -222,6 +168,85 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     for body in bodies:
         appeal_counts.setdefault(body.code, Counter())
         reception_counts.setdefault(body.code, Counter())
+    inputs = _inputs(appeal_counts, reception_counts, held, plans, int(settings["percent_decimals"]))
+    totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
+    overdue = sum(n["overdue"] for n in appeal_counts.values())
+    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue,
+                     settings["unanswered_overdue"] == "late", notes)
+
+
+def _appeal_rows(connection, methodology: Methodology) -> list[tuple]:
+    """The appeals' counts by raw body, raw kind and flags: the kind-dependent sums are made in
+    Python. One join: "more than N working days after registration" is "on or after the day
+    the calendar gives for the registration day" (calendar.WorkingDays.late_from)."""
+    return connection.execute("""
+        SELECT a.body, a.kind, a.flags, count(*) AS records,
+               count(a.answered_on) AS reviewed,
+               count(*) FILTER (WHERE a.answered_on > a.deadline_on) AS answered_late,
+               count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
+               count(a.rating) AS rated,
+               count(*) FILTER (WHERE a.rating >= ?) AS satisfied,
+               count(*) FILTER (WHERE a.answered_on IS NULL AND a.deadline_on <= ?) AS overdue
+        FROM appeals_records AS a
+        LEFT JOIN calendar AS c ON c.day = a.registered_on
+        GROUP BY ALL
+    """, [methodology.records["satisfied_from"], period_end(methodology)]).fetchall()
+
+
+def _reception_rows(connection, settings) -> list[tuple]:
+    """The reception requests' counts by raw body, raw receiver and flags, with the days received."""
+    return connection.execute(f"""
+        SELECT r.body, r.received_by, r.flags, count(*) AS requests,
+               count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
+               count(*) FILTER (WHERE NOT r.declined) AS registrants,
+               count(*) FILTER (WHERE r.declined) AS declined,
+               count(*) FILTER (WHERE NOT r.declined AND r.received_on <= r.appointment_on) AS on_date,
+               count(*) FILTER (WHERE NOT r.declined AND r.received_on > r.appointment_on
+                                AND r.received_on <= r.appointment_on + INTERVAL {int(settings['within_months'])} MONTH) AS within_month,
+               count(r.received_on) AS received,
+               list(DISTINCT r.received_on) FILTER (WHERE r.received_on IS NOT NULL) AS days
+        FROM receptions_records AS r
+        LEFT JOIN calendar AS c ON c.day = r.registered_on
+        GROUP BY ALL
+    """).fetchall()
+
+
+def _appeal_counts(usable, settings) -> dict[str, Counter]:
+    """Each body's appeal counts from its usable groups."""
+    late_kinds = set(settings["late_review_kinds"])
+    overdue_late = settings["unanswered_overdue"] == "late"
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for body, codes, (records, reviewed, answered_late, late_redirect, rated, satisfied, overdue) in usable:
+        kind = codes["kind"]
+        # Unanswered past its deadline: reviewed late, in our reading of the methodology (a
+        # body that never answers must not score better than one that answers late).
+        counted = overdue if overdue_late else 0
+        counts[body].update(
+            records=records, reviewed=reviewed + counted,
+            late_review=answered_late + counted if kind in late_kinds else 0,
+            late_redirect=late_redirect, requests=records if kind == settings["request_kind"] else 0,
+            rated=rated, satisfied=satisfied, overdue=overdue)
+    return counts
+
+
+def _reception_counts(usable) -> tuple[dict[str, Counter], dict[str, set]]:
+    """Each body's reception counts from its usable groups, and its distinct (day, receiver)
+    pairs: the receptions held, whatever the spelling of the receiver."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    held: dict[str, set] = defaultdict(set)
+    for body, codes, (requests, notified, registrants, declined, on_date, within_month, received, days) in usable:
+        receiver = codes["received_by"]
+        counts[body].update(
+            requests=requests, notified=notified, registrants=registrants, declined=declined, on_date=on_date,
+            within_month=within_month, received=received,
+            by_first_leader=received if receiver == "first_leader" else 0)
+        if receiver is not None:
+            held[body].update((day, receiver) for day in days or ())
+    return counts, held
+
+
+def _inputs(appeal_counts, reception_counts, held, plans, decimals: int) -> dict[str, dict[str, dict[str, Fraction]]]:
+    """body → indicator → input → value, from the counts."""
     inputs: dict[str, dict[str, dict[str, Fraction]]] = {}
     F = Fraction
     for body, n in appeal_counts.items():
@@ -242,9 +267,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
             entry["appk_reception_intensity"] = {"registered": F(n["requests"]), "declined": F(n["declined"]),
                                                  "received": F(n["received"]), "held": F(len(held[body])),
                                                  "plan": F(plans[body])}
-    totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
-    overdue = sum(n["overdue"] for n in appeal_counts.values())
-    return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue, overdue_late, notes)
+    return inputs
 
 
 def period_end(methodology: Methodology):
