@@ -66,38 +66,66 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
     Appeal ids are A1, A2, … in file order, as a register exports them; `ids_in_order=False`
     shuffles them (still unique), which costs the duplicate check a sort.
     """
-
     rng = np.random.default_rng(seed)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     codes = np.array([b.code for b in bodies], dtype=object)
     rng_order = rng.permutation(len(codes))  # which body is the largest is random, but seeded
     weights = body_weights(len(codes))[np.argsort(rng_order)]
-    settings = methodology.records
-    redirect_limit = int(settings["redirect_limit_working_days"])
-    satisfied_from = int(settings["satisfied_from"])
+    days = _Days(year)
+    drawn = _appeals(rng, appeals, codes, weights, days, int(methodology.records["redirect_limit_working_days"]),
+                     late_share, ids_in_order)
+    table = {
+        "appeal_id": drawn["ids"], "body": codes[drawn["body"]], "kind": KINDS[drawn["kind"]],
+        "registered_on": drawn["registered"], "deadline_on": drawn["deadline"], "answered_on": drawn["answered"],
+        "redirected_to": np.where(drawn["redirected"], codes[(drawn["body"] + 1) % len(codes)], None),
+        "redirected_on": drawn["redirected_on"], "rating": np.where(drawn["rated"], drawn["rating"], np.nan),
+    }
+    bad: dict[str, list[str]] = {}
+    if inject_bad:
+        table, bad = _inject_bad(table, rng)
+    appeals_path = folder / f"appeals.{fmt}"
+    _write(table, appeals_path, fmt)
+
     notice_limit = int(methodology.indicator("appk_waiting_time").params["limit_working_days"])
-    late_kinds = set(settings["late_review_kinds"])
+    receptions, expected_receptions = _receptions(rng, codes, weights, days.epoch, days.workdays, days.last_working,
+                                                  days.base, notice_limit, max(200, appeals // 300))
+    receptions_path = folder / f"receptions.{fmt}"
+    _write(receptions, receptions_path, fmt)
 
-    workdays = working_day_list(year)
-    workday_index = {d: i for i, d in enumerate(workdays)}
-    first = dt.date(year, 1, 1)
-    epoch = np.datetime64(first)
-    # For any calendar day: the position of the last working day on or before it.
-    span = (dt.date(year + 1, 3, 31) - dt.date(year - 1, 12, 1)).days + 1
-    last_working = np.empty(span, dtype=np.int64)
-    position = -1
-    for offset in range(span):
-        day = dt.date(year - 1, 12, 1) + dt.timedelta(days=offset)
-        position = workday_index.get(day, position)
-        last_working[offset] = position
-    workday_array = np.array(workdays, dtype="datetime64[D]")
-    base = (np.datetime64(first) - np.datetime64(dt.date(year - 1, 12, 1))).astype(int)
+    expected: dict[str, dict[str, dict[str, Fraction]]] = {}
+    if with_expected:
+        expected = _expected_appeals(methodology, codes, drawn)
+        for code, fields in expected_receptions.items():
+            expected.setdefault(code, {}).update(fields)
+    return Extract(appeals_path, receptions_path, expected, bad)
 
-    n = appeals
+
+class _Days:
+    """The year's working days as NumPy arrays: for any calendar day from 1 December before to
+    31 March after, the position of the last working day on or before it."""
+
+    def __init__(self, year: int):
+        workdays = working_day_list(year)
+        workday_index = {d: i for i, d in enumerate(workdays)}
+        self.epoch = np.datetime64(dt.date(year, 1, 1))
+        start = dt.date(year - 1, 12, 1)
+        span = (dt.date(year + 1, 3, 31) - start).days + 1
+        self.last_working = np.empty(span, dtype=np.int64)
+        position = -1
+        for offset in range(span):
+            position = workday_index.get(start + dt.timedelta(days=offset), position)
+            self.last_working[offset] = position
+        self.workdays = np.array(workdays, dtype="datetime64[D]")
+        self.base = (self.epoch - np.datetime64(start)).astype(int)
+
+
+def _appeals(rng, n: int, codes, weights, days: _Days, redirect_limit: int, late_share: float,
+             ids_in_order: bool) -> dict[str, np.ndarray]:
+    """n appeals drawn at random (in this order, so that a seed gives the same extract)."""
     body = rng.choice(len(codes), size=n, p=weights)
     kind = rng.choice(len(KINDS), size=n, p=KIND_SHARES)
-    registered = epoch + rng.integers(0, 365, size=n).astype("timedelta64[D]")
+    registered = days.epoch + rng.integers(0, 365, size=n).astype("timedelta64[D]")
     deadline = registered + np.timedelta64(15, "D")
     answered_days = rng.integers(0, 16, size=n)
     late = rng.random(n) < late_share
@@ -109,58 +137,49 @@ def generate(folder: Path | str, methodology: Methodology, bodies: BodyRegistry,
     delay = rng.integers(1, redirect_limit + 1, size=n)  # working days until the redirect: mostly in time
     late_redirect = rng.random(n) < late_share * 10
     delay[late_redirect] = redirect_limit + rng.integers(1, 5, size=late_redirect.sum())
-    start_position = last_working[(registered - epoch).astype(int) + base]
-    redirected_on = workday_array[start_position + delay]
-    redirected_on = np.where(redirected, redirected_on, np.datetime64("NaT"))
+    start_position = days.last_working[(registered - days.epoch).astype(int) + days.base]
+    redirected_on = np.where(redirected, days.workdays[start_position + delay], np.datetime64("NaT"))
     rated = rng.random(n) < 0.3
     rating = np.where(rated, rng.integers(1, 6, size=n), 0)
     numbers = np.arange(1, n + 1) if ids_in_order else rng.permutation(n) + 1
     ids = np.char.add("A", numbers.astype(str)).astype(object)
+    return {"body": body, "kind": kind, "registered": registered, "deadline": deadline, "answered": answered,
+            "late": late, "unanswered": unanswered, "redirected": redirected, "delay": delay,
+            "redirected_on": redirected_on, "rated": rated, "rating": rating, "ids": ids}
 
-    table = {
-        "appeal_id": ids, "body": codes[body], "kind": KINDS[kind],
-        "registered_on": registered, "deadline_on": deadline, "answered_on": answered,
-        "redirected_to": np.where(redirected, codes[(body + 1) % len(codes)], None),
-        "redirected_on": redirected_on, "rating": np.where(rated, rating, np.nan),
-    }
-    bad: dict[str, list[str]] = {}
-    if inject_bad:
-        table, bad = _inject_bad(table, rng)
-    appeals_path = folder / f"appeals.{fmt}"
-    _write(table, appeals_path, fmt)
 
-    receptions, expected_receptions = _receptions(rng, codes, weights, epoch, workday_array, last_working, base,
-                                                  notice_limit, max(200, n // 300))
-    receptions_path = folder / f"receptions.{fmt}"
-    _write(receptions, receptions_path, fmt)
-
+def _expected_appeals(methodology: Methodology, codes, drawn) -> dict[str, dict[str, dict[str, Fraction]]]:
+    """What the pipeline must count for each body from the drawn appeals, computed here with
+    NumPy and the methodology's settings, independently of the SQL."""
+    settings = methodology.records
+    decimals = int(settings["percent_decimals"])
+    redirect_limit = int(settings["redirect_limit_working_days"])
+    satisfied_from = int(settings["satisfied_from"])
+    kinds = KINDS[drawn["kind"]]
+    body, unanswered, late, rated = drawn["body"], drawn["unanswered"], drawn["late"], drawn["rated"]
+    is_late_kind = np.isin(kinds, list(set(settings["late_review_kinds"])))
+    # Never answered, due by 31 December: reviewed late where the methodology says so.
+    overdue = unanswered & (drawn["deadline"] <= np.datetime64(dt.date(methodology.year, 12, 31)))
+    if settings.get("unanswered_overdue", "late") != "late":
+        overdue = np.zeros(len(body), dtype=bool)
     expected: dict[str, dict[str, dict[str, Fraction]]] = {}
-    if with_expected:
-        decimals = int(settings["percent_decimals"])
-        is_late_kind = np.isin(KINDS[kind], list(late_kinds))
-        # Never answered, due by 31 December: reviewed late where the methodology says so.
-        overdue = unanswered & (deadline <= np.datetime64(dt.date(methodology.year, 12, 31)))
-        if settings.get("unanswered_overdue", "late") != "late":
-            overdue = np.zeros(n, dtype=bool)
-        for index, code in enumerate(codes):
-            mine = body == index
-            total = int(mine.sum())  # a body with none has zero cases: the methodology's "nothing to assess"
-            reviewed = int((mine & (~unanswered | overdue)).sum())
-            late_review = int((mine & is_late_kind & ((~unanswered & late) | overdue)).sum())
-            late_redirect = int((mine & redirected & (delay > redirect_limit)).sum())
-            requests = int((mine & (KINDS[kind] == settings["request_kind"])).sum())
-            n_rated = int((mine & rated).sum())
-            satisfied = int((mine & rated & (rating >= satisfied_from)).sum())
-            entry = expected.setdefault(code, {})
-            entry["appk_review_timeliness"] = {"late": Fraction(late_review), "reviewed": Fraction(reviewed)}
-            entry["appk_redirect_timeliness"] = {"late": Fraction(late_redirect), "received": Fraction(total)}
-            if total:
-                entry["fb_request_share"] = {"request_percent": round_half_away(Fraction(100 * requests, total), decimals)}
-            if n_rated:
-                entry["fb_satisfaction"] = {"satisfied_percent": round_half_away(Fraction(100 * satisfied, n_rated), decimals)}
-        for code, fields in expected_receptions.items():
-            expected.setdefault(code, {}).update(fields)
-    return Extract(appeals_path, receptions_path, expected, bad)
+    for index, code in enumerate(codes):
+        mine = body == index
+        total = int(mine.sum())  # a body with none has zero cases: the methodology's "nothing to assess"
+        reviewed = int((mine & (~unanswered | overdue)).sum())
+        late_review = int((mine & is_late_kind & ((~unanswered & late) | overdue)).sum())
+        late_redirect = int((mine & drawn["redirected"] & (drawn["delay"] > redirect_limit)).sum())
+        requests = int((mine & (kinds == settings["request_kind"])).sum())
+        n_rated = int((mine & rated).sum())
+        satisfied = int((mine & rated & (drawn["rating"] >= satisfied_from)).sum())
+        entry = expected.setdefault(code, {})
+        entry["appk_review_timeliness"] = {"late": Fraction(late_review), "reviewed": Fraction(reviewed)}
+        entry["appk_redirect_timeliness"] = {"late": Fraction(late_redirect), "received": Fraction(total)}
+        if total:
+            entry["fb_request_share"] = {"request_percent": round_half_away(Fraction(100 * requests, total), decimals)}
+        if n_rated:
+            entry["fb_satisfaction"] = {"satisfied_percent": round_half_away(Fraction(100 * satisfied, n_rated), decimals)}
+    return expected
 
 
 def _receptions(rng, codes, weights, epoch, workday_array, last_working, base, notice_limit, count):
