@@ -347,53 +347,13 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
     if maximum is None or maximum <= 0:
         problems.append(T("loader.maximum", where=where))
         return None
-    if raw["role"] not in ROLES:
-        problems.append(T("loader.role", where=where, role=repr(raw["role"]), known=", ".join(ROLES)))
-    for key in ("short_ru", "short_kk", "short_en"):
-        short = str(raw.get(key, ""))
-        if len(f"{raw['order']}. {short}") > 31 or re.search(r"[\[\]:*?/\\]", short):
-            problems.append(T("loader.sheet_name", where=where, setting=key, short=repr(short)))
+    _check_names(raw, where, problems)
     udf = str(raw["udf"])
-    if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
-        problems.append(T("loader.udf", where=where, udf=repr(udf)))
     inputs = tuple(i for i in (_parse_input(r, where, problems, ceiling) for r in raw["inputs"]) if i is not None)
     names = [i.name for i in inputs]
-    if len(set(names)) != len(names):
-        problems.append(T("loader.names_repeat", where=where, names=names))
-    if "score" in names or "body_type" in names:
-        problems.append(T("loader.reserved", where=where))
-    for spec in inputs:
-        if spec.part_of is not None and spec.part_of not in names:
-            problems.append(T("loader.part_of", where=T("loader.where.input", where=where, name=spec.name),
-                              name=repr(spec.part_of)))
-    sums_at_most = tuple((tuple(r.get("parts", ())), r.get("whole", "")) for r in raw.get("sums_at_most", []))
-    for parts, whole in sums_at_most:
-        for name in (*parts, whole):
-            if name not in names:
-                problems.append(T("loader.sums_at_most", where=where, name=repr(name)))
+    sums_at_most = _check_inputs(raw, inputs, where, problems)
     params = raw.get("params", {})
-    for key in kind.required:
-        if key not in params:
-            problems.append(T("loader.needs_param", where=where, formula=kind.name, setting=repr(key)))
-    referenced = [params[p] for p in kind.input_params if p in params]
-    referenced += list(FIXED_INPUTS.get(kind.name, ()))
-    referenced += list(params.get("weights", {}) if kind.name == "weighted_shares" else [])
-    referenced += [n for c in params.get("components", []) for n in c.get("when", [])]
-    referenced += list(params.get("parts", [])) + list(params.get("coefficients", []))
-    for name in referenced:
-        if name not in names:
-            problems.append(T("loader.unknown_input", where=where, name=repr(name), names=", ".join(names)))
-    for name in names:
-        if referenced and name not in referenced:
-            problems.append(T("loader.unread_input", where=where, name=repr(name)))
-    if not problems or all(not p.startswith(where) for p in problems):
-        try:
-            problems.extend(f"{where}: {p}" for p in kind.check(params, maximum))
-        except (KeyError, TypeError, ValueError) as error:
-            problems.append(T("loader.malformed", where=where, error=error))
-    for body_type in params.get("bands_by_body_type", {}):
-        if body_type not in body_types:
-            problems.append(T("loader.bands_body_type", where=where, type=repr(body_type), known=", ".join(body_types)))
+    _check_params(kind, params, names, maximum, body_types, where, problems)
     uncertainties = _parse_uncertainties(raw, ident, kind, maximum, params, problems)
     tier_scheme = raw.get("tiers", "percent")
     if tier_scheme not in tier_schemes:
@@ -425,6 +385,68 @@ def _parse_indicator(raw: Mapping, tier_schemes, body_types, problems: list[str]
         uncertainties=uncertainties,
         robustness_note=str(raw.get("robustness_note", "")),
     )
+
+
+def _check_names(raw: Mapping, where: str, problems: list[str]) -> None:
+    """The role, the short names (sheet names of at most 31 characters, no [ ] : * ? / \\) and
+    the Excel function's name."""
+    if raw["role"] not in ROLES:
+        problems.append(T("loader.role", where=where, role=repr(raw["role"]), known=", ".join(ROLES)))
+    for key in ("short_ru", "short_kk", "short_en"):
+        short = str(raw.get(key, ""))
+        if len(f"{raw['order']}. {short}") > 31 or re.search(r"[\[\]:*?/\\]", short):
+            problems.append(T("loader.sheet_name", where=where, setting=key, short=repr(short)))
+    udf = str(raw["udf"])
+    if not EXCEL_NAME.match(udf) or CELL_REFERENCE.match(udf):
+        problems.append(T("loader.udf", where=where, udf=repr(udf)))
+
+
+def _check_inputs(raw: Mapping, inputs, where: str, problems: list[str]) -> tuple:
+    """The inputs' names (unique, none reserved, every part_of and sums_at_most naming one of
+    them); the sums_at_most as (parts, whole) pairs."""
+    names = [i.name for i in inputs]
+    if len(set(names)) != len(names):
+        problems.append(T("loader.names_repeat", where=where, names=names))
+    if "score" in names or "body_type" in names:
+        problems.append(T("loader.reserved", where=where))
+    for spec in inputs:
+        if spec.part_of is not None and spec.part_of not in names:
+            problems.append(T("loader.part_of", where=T("loader.where.input", where=where, name=spec.name),
+                              name=repr(spec.part_of)))
+    sums_at_most = tuple((tuple(r.get("parts", ())), r.get("whole", "")) for r in raw.get("sums_at_most", []))
+    for parts, whole in sums_at_most:
+        for name in (*parts, whole):
+            if name not in names:
+                problems.append(T("loader.sums_at_most", where=where, name=repr(name)))
+    return sums_at_most
+
+
+def _check_params(kind, params: Mapping, names: list[str], maximum: Fraction, body_types, where: str,
+                  problems: list[str]) -> None:
+    """The kind's parameters: those it requires, every input they name declared and every
+    input read, the kind's own check (once the rest is sound), the body types of band tables."""
+    for key in kind.required:
+        if key not in params:
+            problems.append(T("loader.needs_param", where=where, formula=kind.name, setting=repr(key)))
+    referenced = [params[p] for p in kind.input_params if p in params]
+    referenced += list(FIXED_INPUTS.get(kind.name, ()))
+    referenced += list(params.get("weights", {}) if kind.name == "weighted_shares" else [])
+    referenced += [n for c in params.get("components", []) for n in c.get("when", [])]
+    referenced += list(params.get("parts", [])) + list(params.get("coefficients", []))
+    for name in referenced:
+        if name not in names:
+            problems.append(T("loader.unknown_input", where=where, name=repr(name), names=", ".join(names)))
+    for name in names:
+        if referenced and name not in referenced:
+            problems.append(T("loader.unread_input", where=where, name=repr(name)))
+    if not problems or all(not p.startswith(where) for p in problems):
+        try:
+            problems.extend(f"{where}: {p}" for p in kind.check(params, maximum))
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(T("loader.malformed", where=where, error=error))
+    for body_type in params.get("bands_by_body_type", {}):
+        if body_type not in body_types:
+            problems.append(T("loader.bands_body_type", where=where, type=repr(body_type), known=", ".join(body_types)))
 
 
 def _grid(raw: Mapping, where: str, problems: list[str]) -> list[Fraction]:
