@@ -53,21 +53,7 @@ def run(args) -> int:
     started = time.perf_counter()
     result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
                        progress=sys.stderr.isatty(), overrides=overrides)
-    elapsed = time.perf_counter() - started
-    for note in result.notes:
-        warn(note)
-    problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
-    for line in problems:
-        warn(line, "error" if args.strict else "warning")
-    summary = T("messages.aggregated", appeals=count(result.records["appeals"], "appeal"),
-                receptions=count(result.records["receptions"], "reception_request"),
-                bodies=count(len(result.inputs), "body_of"), seconds=decimal(f"{elapsed:.1f}"))
-    print("\n".join(textwrap.wrap(summary, terminal_width(), subsequent_indent="  ")), file=sys.stderr)
-    if result.overdue_unanswered:
-        from ...records.pipeline import period_end
-
-        warn(T("messages.overdue_unanswered" if result.overdue_counted else "messages.overdue_left_out",
-                appeals=count(result.overdue_unanswered, "appeal"), end=period_end(methodology).strftime("%d.%m.%Y")), "note")
+    problems = _told(args, methodology, result, time.perf_counter() - started)
     dropped = [table for table, read in result.records.items() if read and not result.used.get(table)]
     if dropped:  # a wholesale mismatch (another year's extract, a wrong mapping): nothing to write
         for table in dropped:
@@ -87,3 +73,24 @@ def run(args) -> int:
         return EXIT_INPUT
     emit(result.csv(methodology, bodies), args, "csv")
     return 0
+
+
+def _told(args, methodology, result, elapsed: float) -> list[str]:
+    """What the aggregation noticed, on standard error: the readers' notes, the records left
+    out (errors with --strict), what was counted and how fast, and the unanswered appeals
+    past their deadline. The lines of records left out."""
+    from ...records.pipeline import period_end
+
+    for note in result.notes:
+        warn(note)
+    problems = result.appeal_problems.lines("appeals") + result.reception_problems.lines("receptions")
+    for line in problems:
+        warn(line, "error" if args.strict else "warning")
+    summary = T("messages.aggregated", appeals=count(result.records["appeals"], "appeal"),
+                receptions=count(result.records["receptions"], "reception_request"),
+                bodies=count(len(result.inputs), "body_of"), seconds=decimal(f"{elapsed:.1f}"))
+    print("\n".join(textwrap.wrap(summary, terminal_width(), subsequent_indent="  ")), file=sys.stderr)
+    if result.overdue_unanswered:
+        warn(T("messages.overdue_unanswered" if result.overdue_counted else "messages.overdue_left_out",
+                appeals=count(result.overdue_unanswered, "appeal"), end=period_end(methodology).strftime("%d.%m.%Y")), "note")
+    return problems
