@@ -62,7 +62,7 @@ def strip_cached_values(source: Path, target: Path, sheets: tuple[str, ...]) -> 
         xml, count = formula_cell.subn(r"\1\2", parts[name].decode("utf-8"))
         parts[name] = xml.encode("utf-8")
         removed += count
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:  # a scratch copy: speed over size
         for name, data in parts.items():
             archive.writestr(name, data)
     return removed
