@@ -122,27 +122,14 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
     problems: list[str] = []
     _unknown_keys(data, problems)
     head = data.get("methodology", {})
-    body_types = tuple(head.get("body_types", ("CGO", "MIO")))
-    body_type_labels = {code: tuple(labels) for code, labels in head.get("body_type_labels", {}).items()}
-    for code in body_type_labels:
-        if code not in body_types:
-            problems.append(T("loader.body_type_label", code=repr(code), known=", ".join(body_types)))
-    body_type_labels_kk = dict(head.get("body_type_labels_kk", {}))
-    for code, label in body_type_labels_kk.items():
-        if label not in body_type_labels.get(code, ()):
-            problems.append(T("loader.body_type_label_kk", code=code, label=repr(label)))
+    body_types, body_type_labels, body_type_labels_kk = _parse_body_types(head, problems)
     decimals = _whole(data.get("rounding", {}).get("decimals", 2), "rounding.decimals", 0, 6, problems, 2)
     year = _whole(head.get("year", 0), "methodology.year", 2000, 2100, problems, 0)
 
     tier_order, tier_schemes, tier_words = _parse_tiers(data.get("tiers", {}), problems)
     ratings = _parse_ratings(data.get("index", {}), problems)
     rating_uncertainties = _parse_rating_ranges(data.get("index", {}), ratings, problems)
-    robustness = dict(data.get("robustness", {}))
-    if "samples" in robustness:
-        robustness["samples"] = _whole(robustness["samples"], "robustness.samples", 1, MAX_SAMPLES, problems, 1)
-    for key in ("seed",):
-        if not isinstance(robustness.get(key, 1), int) or robustness.get(key, 1) < 0:
-            problems.append(T("loader.robustness_whole", setting=key, least=0))
+    robustness = _parse_robustness(data.get("robustness", {}), problems)
     ceiling = _fraction(data["inputs"]["at_most"], "inputs.at_most", problems) if "at_most" in data.get("inputs", {}) else None
     indicators = [_parse_indicator(raw, tier_schemes, body_types, problems, ceiling) for raw in data.get("indicators", [])]
     indicators = [i for i in indicators if i is not None]
@@ -152,25 +139,13 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
         labels = ("А", "В", "С")
     criteria = _parse_criteria(data.get("criteria", []), indicators, problems, labels)
     cycle = _parse_cycle(data.get("cycle"), problems)
-    records = dict(data.get("records", {}))
-    if records.get("unanswered_overdue", UNANSWERED_OVERDUE[0]) not in UNANSWERED_OVERDUE:
-        problems.append(T("loader.unanswered_overdue", value=repr(records["unanswered_overdue"]),
-                          allowed=", ".join(UNANSWERED_OVERDUE)))
-    records.setdefault("unanswered_overdue", UNANSWERED_OVERDUE[0])
+    records = _parse_records(data.get("records", {}), problems)
     roadmap_below = data.get("roadmap", {}).get("required_below_rating")
     rating_names = [b.rating for b in ratings] + [data.get("index", {}).get("fallback", "")]
     if roadmap_below is not None and roadmap_below not in rating_names:
         problems.append(T("loader.roadmap_rating", rating=repr(roadmap_below), known=", ".join(rating_names)))
 
-    seen: dict[str, str] = {}
-    for indicator in indicators:
-        for key, label in ((indicator.id, "id"), (indicator.udf, "udf")):
-            if key in seen:
-                problems.append(T("loader.used_twice", indicator=indicator.id, label=label, value=repr(key)))
-            seen[key] = indicator.id
-    orders = [i.order for i in indicators]
-    if len(set(orders)) != len(orders):
-        problems.append(T("loader.orders", orders=sorted(orders)))
+    _check_unique(indicators, problems)
     if problems:
         raise MethodologyError(path, problems)
     indicators.sort(key=lambda i: i.order)
@@ -204,6 +179,53 @@ def parse(data: Mapping[str, Any], path: str = "<memory>", sha256: str = "") -> 
 # How `aggregate` counts an appeal never answered whose deadline passed in the assessed year
 # (the first is the default): reviewed late, or left out of both counts.
 UNANSWERED_OVERDUE = ("late", "left_out")
+
+
+def _parse_body_types(head: Mapping, problems: list[str]):
+    """(the body types, their spellings, their Kazakh labels), each label of a declared type."""
+    body_types = tuple(head.get("body_types", ("CGO", "MIO")))
+    labels = {code: tuple(spellings) for code, spellings in head.get("body_type_labels", {}).items()}
+    for code in labels:
+        if code not in body_types:
+            problems.append(T("loader.body_type_label", code=repr(code), known=", ".join(body_types)))
+    labels_kk = dict(head.get("body_type_labels_kk", {}))
+    for code, label in labels_kk.items():
+        if label not in labels.get(code, ()):
+            problems.append(T("loader.body_type_label_kk", code=code, label=repr(label)))
+    return body_types, labels, labels_kk
+
+
+def _parse_robustness(raw: Mapping, problems: list[str]) -> dict:
+    """[robustness]: samples a whole number within bounds, the seed a whole number ≥ 0."""
+    robustness = dict(raw)
+    if "samples" in robustness:
+        robustness["samples"] = _whole(robustness["samples"], "robustness.samples", 1, MAX_SAMPLES, problems, 1)
+    if not isinstance(robustness.get("seed", 1), int) or robustness.get("seed", 1) < 0:
+        problems.append(T("loader.robustness_whole", setting="seed", least=0))
+    return robustness
+
+
+def _parse_records(raw: Mapping, problems: list[str]) -> dict:
+    """[records], with `unanswered_overdue` one of UNANSWERED_OVERDUE (the first by default)."""
+    records = dict(raw)
+    if records.get("unanswered_overdue", UNANSWERED_OVERDUE[0]) not in UNANSWERED_OVERDUE:
+        problems.append(T("loader.unanswered_overdue", value=repr(records["unanswered_overdue"]),
+                          allowed=", ".join(UNANSWERED_OVERDUE)))
+    records.setdefault("unanswered_overdue", UNANSWERED_OVERDUE[0])
+    return records
+
+
+def _check_unique(indicators, problems: list[str]) -> None:
+    """No two indicators share an id, an Excel function name or an order."""
+    seen: dict[str, str] = {}
+    for indicator in indicators:
+        for key, label in ((indicator.id, "id"), (indicator.udf, "udf")):
+            if key in seen:
+                problems.append(T("loader.used_twice", indicator=indicator.id, label=label, value=repr(key)))
+            seen[key] = indicator.id
+    orders = [i.order for i in indicators]
+    if len(set(orders)) != len(orders):
+        problems.append(T("loader.orders", orders=sorted(orders)))
 
 
 def _parse_cycle(raw: Mapping | None, problems: list[str]) -> Cycle | None:
