@@ -57,8 +57,6 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
     (`formulas` is the same workbook opened with formulas, to tell those from blanks).
     The key row is found where it is, so rows inserted above it lose nothing.
     """
-    from openpyxl.utils import get_column_letter
-
     from .safe_xlsx import present_rows
 
     rows, problems, keyed = [], [], []
@@ -74,13 +72,7 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
         formatted = list(present_rows(sheet, formats=True))
         lines = [(number, tuple(v for v, _ in row)) for number, row in formatted]
         number_formats = {number: tuple(f for _, f in row) for number, row in formatted}
-        key_at, keys = None, {}
-        for number, line in lines[:20]:
-            found = {col: KEY.match(value).groups() for col, value in enumerate(line)
-                     if col >= FIRST_INPUT_COL and isinstance(value, str) and KEY.match(value)}
-            if found:
-                key_at, keys = number, found
-                break
+        key_at, keys = _key_row(lines)
         if key_at is None:
             if sheet.title in expected and len(lines) > 3:
                 problems.append((f"{sheet.title}!{KEY_ROW + 1}", T("input.lost_key_row")))
@@ -88,43 +80,62 @@ def read_template_rows(workbook, make_row, methodology: Methodology, bodies: Bod
         keyed.append(sheet.title)
         formula_lines = dict(present_rows(formulas[sheet.title])) if formulas is not None else {}
         for number, line in lines:
-            if number <= key_at:
-                continue
-            code = line[0] if line else None
-            cells_of = {col: (line[col] if col < len(line) else None) for col in keys}
-            if code is None or (isinstance(code, str) and not code.strip()):
-                filled = [f"{get_column_letter(c + 1)}{number}" for c, v in cells_of.items() if not is_not_submitted(v)]
-                if filled:
-                    cells = ", ".join(filled[:3]) + (", …" if len(filled) > 3 else "")
-                    problems.append((f"{sheet.title}!A{number}", T("input.values_without_code", number=number, cells=cells)))
-                continue
-            mismatch = _body_row_mismatch(methodology, bodies, line)
-            if mismatch:
-                problems.append((f"{sheet.title}!A{number}", mismatch))
-                continue
-            stored = formula_lines.get(number, ())
-            by_indicator: dict[str, list] = {}
-            shown_as = number_formats.get(number, ())
-            for col, (indicator_id, field) in keys.items():
-                value = cells_of[col]
-                location = f"{sheet.title}!{get_column_letter(col + 1)}{number}"
-                percent = _percent_problem(methodology, indicator_id, field, location, lang_of.get(sheet.title), value,
-                                           shown_as[col] if col < len(shown_as) else None)
-                if percent:
-                    problems.append((location, percent))
-                    continue
-                formula = stored[col] if col < len(stored) else None
-                if value is None and isinstance(formula, str) and formula.startswith("="):
-                    problems.append((location, T("input.formula_no_value_shown", formula=formula[:40])))
-                    continue
-                by_indicator.setdefault(indicator_id, []).append((location, field, value))
-            for indicator_id, items in by_indicator.items():
-                if all(is_not_submitted(v) for _, _, v in items):
-                    continue
-                for location, field, value in items:
-                    rows.append(make_row(location, code, indicator_id, field, value, lang=lang_of.get(sheet.title)))
+            if number > key_at:
+                found, wrong = _read_row(sheet.title, number, line, keys, number_formats.get(number, ()),
+                                         formula_lines.get(number, ()), lang_of.get(sheet.title), methodology, bodies,
+                                         make_row)
+                rows += found
+                problems += wrong
     if not keyed:
         return None
+    return rows, problems
+
+
+def _key_row(lines) -> tuple[int | None, dict]:
+    """(the number of the key row among a sheet's first 20, {column: (indicator, input)}), or
+    (None, {}) on a sheet that is not an input sheet."""
+    for number, line in lines[:20]:
+        found = {col: KEY.match(value).groups() for col, value in enumerate(line)
+                 if col >= FIRST_INPUT_COL and isinstance(value, str) and KEY.match(value)}
+        if found:
+            return number, found
+    return None, {}
+
+
+def _read_row(title: str, number: int, line, keys, shown_as, stored, lang, methodology: Methodology,
+              bodies: BodyRegistry, make_row) -> tuple[list, list]:
+    """(rows, problems) of one body row of an input sheet (see `read_template_rows`)."""
+    from openpyxl.utils import get_column_letter
+
+    rows, problems = [], []
+    code = line[0] if line else None
+    cells_of = {col: (line[col] if col < len(line) else None) for col in keys}
+    if code is None or (isinstance(code, str) and not code.strip()):
+        filled = [f"{get_column_letter(c + 1)}{number}" for c, v in cells_of.items() if not is_not_submitted(v)]
+        if filled:
+            cells = ", ".join(filled[:3]) + (", …" if len(filled) > 3 else "")
+            problems.append((f"{title}!A{number}", T("input.values_without_code", number=number, cells=cells)))
+        return rows, problems
+    mismatch = _body_row_mismatch(methodology, bodies, line)
+    if mismatch:
+        return rows, [(f"{title}!A{number}", mismatch)]
+    by_indicator: dict[str, list] = {}
+    for col, (indicator_id, field) in keys.items():
+        value = cells_of[col]
+        location = f"{title}!{get_column_letter(col + 1)}{number}"
+        percent = _percent_problem(methodology, indicator_id, field, location, lang, value,
+                                   shown_as[col] if col < len(shown_as) else None)
+        if percent:
+            problems.append((location, percent))
+            continue
+        formula = stored[col] if col < len(stored) else None
+        if value is None and isinstance(formula, str) and formula.startswith("="):
+            problems.append((location, T("input.formula_no_value_shown", formula=formula[:40])))
+            continue
+        by_indicator.setdefault(indicator_id, []).append((location, field, value))
+    for indicator_id, items in by_indicator.items():
+        if not all(is_not_submitted(v) for _, _, v in items):
+            rows += [make_row(location, code, indicator_id, field, value, lang=lang) for location, field, value in items]
     return rows, problems
 
 
