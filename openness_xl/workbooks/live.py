@@ -46,86 +46,36 @@ def _write_live(methodology: Methodology, bodies: BodyRegistry, submissions) -> 
     types = [b.type for b in bodies]
     if len(set(types)) != sum(1 for n, t in enumerate(types) if n == 0 or types[n - 1] != t):
         raise ValueError("bodies of one type must be contiguous for the rank formulas")
-    first, last = FIRST_BODY_ROW, FIRST_BODY_ROW + len(bodies) - 1
     styles = Styles(workbook)
-    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
-    score = workbook.add_format({"num_format": SCORE_FORMAT})
     rows, problems = calculated_values(methodology, bodies, values)
-
     sheet = workbook.add_worksheet(calc)
     sheet.write_string(TITLE_ROW, 0, T("template.live_calc_title"), styles.title)
-    write_body_columns(sheet, bodies, head, styles.key, methodology.body_type_label)
+    columns = _Columns(workbook, sheet, calc, styles, rows, len(bodies))
+    write_body_columns(sheet, bodies, columns.head, styles.key, methodology.body_type_label)
     by = write_checks(workbook, workbook.add_worksheet(sheet_name("checks")), styles, methodology, bodies, values, problems)
-
-    def on_checks(col: int) -> str:
-        return column_range(sheet_name("checks"), first, last, col)
-
-    def write_column(col, formula, name):
-        """One legacy array formula over all bodies (works in every Excel and with xlwings),
-        with every cell of the range holding its cached value."""
-        results = [row[name] for row in rows]
-        sheet.write_array_formula(first, col, last, col, "{=" + formula + "}", score, results[0])
-        for offset, result in enumerate(results[1:], start=1):
-            if isinstance(result, str):
-                sheet.write_string(first + offset, col, result, score)
-            else:
-                sheet.write_number(first + offset, col, result, score)
-
-    type_range = column_range(calc, first, last, 2)
     col = 3
-    score_ranges: dict[str, str] = {}
+    scores: dict[str, str] = {}
     for number, indicator in enumerate(methodology.indicators):
-        arguments = [type_range if name == "body_type" else on_checks(by.value_col[f"{indicator.id}.{name}"])
+        arguments = [columns.range(2) if name == "body_type" else columns.on_checks(by.value_col[f"{indicator.id}.{name}"])
                      for name in cells.argument_names(indicator)]
         own = f"{indicator.udf}({','.join(arguments)})"
-        formula = native.score_or_direct(indicator, on_checks(FIRST_COL + number),
-                                         on_checks(by.value_col[f"{indicator.id}.score"]), own, ft.text(see_checks()))
-        sheet.write_string(HEAD_ROW, col, indicator.text(), head)
-        sheet.write_string(KEY_ROW, col, indicator.id, styles.key)
-        write_column(col, formula, indicator.id)
-        own_range = column_range(calc, first, last, col)
-        score_ranges[indicator.id] = own_range
-        sheet.write_string(HEAD_ROW, col + 1, T("head.tier"), head)
-        sheet.write_string(KEY_ROW, col + 1, f"{indicator.id}__tier", styles.key)
-        write_column(col + 1, f'OPENNESS_TIER("{indicator.id}",{own_range})', f"{indicator.id}__tier")
+        formula = native.score_or_direct(indicator, columns.on_checks(FIRST_COL + number),
+                                         columns.on_checks(by.value_col[f"{indicator.id}.score"]), own, ft.text(see_checks()))
+        scores[indicator.id] = columns.pair(col, indicator.text(), indicator.id, formula, "head.tier", "__tier",
+                                            lambda own_range: f'OPENNESS_TIER("{indicator.id}",{own_range})')
         col += 2
-
-    criterion_ranges = []
+    totals = []
     for criterion in methodology.criteria:
-        sheet.write_string(HEAD_ROW, col, criterion.text(), head)
-        sheet.write_string(KEY_ROW, col, criterion.id, styles.key)
-        write_column(col, f'OPENNESS_CRITERION("{criterion.id}",{",".join(score_ranges[i] for i in criterion.indicators)})',
-                     criterion.id)
-        own_range = column_range(calc, first, last, col)
-        criterion_ranges.append(own_range)
-        sheet.write_string(HEAD_ROW, col + 1, T("head.grade"), head)
-        sheet.write_string(KEY_ROW, col + 1, f"{criterion.id}__grade", styles.key)
-        write_column(col + 1, f'OPENNESS_GRADE("{criterion.id}",{own_range})', f"{criterion.id}__grade")
+        formula = f'OPENNESS_CRITERION("{criterion.id}",{",".join(scores[i] for i in criterion.indicators)})'
+        totals.append(columns.pair(col, criterion.text(), criterion.id, formula, "head.grade", "__grade",
+                                   lambda own_range: f'OPENNESS_GRADE("{criterion.id}",{own_range})'))
         col += 2
-
     for offset, (label, name) in enumerate((("head.index", "index"), ("head.rating", "rating"), ("head.rank", "rank"))):
-        sheet.write_string(HEAD_ROW, col + offset, T(label), head)
+        sheet.write_string(HEAD_ROW, col + offset, T(label), columns.head)
         sheet.write_string(KEY_ROW, col + offset, name, styles.key)
-    write_column(col, f"OPENNESS_INDEX({','.join(criterion_ranges)})", "index")
-    index_range = column_range(calc, first, last, col)
-    write_column(col + 1, f"OPENNESS_RATING({index_range})", "rating")
-    # Ranks within ЦГО and within МИО: one array formula per contiguous block of a body type,
-    # a place only where every body of the block has an index (`cells.rank_cells`).
-    start = 0
-    while start < len(bodies):
-        end = start
-        while end + 1 < len(bodies) and types[end + 1] == types[start]:
-            end += 1
-        block = column_range(calc, first + start, first + end, col)
-        without = f"ROWS({block})-COUNT({block})"
-        incomplete = native.fill(T("value.no_rank", type=methodology.body_type_label(types[start]), count=native.HOLE),
-                                 f"({without})")
-        formula = ft.if_(f"{without}=0", f"OPENNESS_RANK({block},{block})", ft.if_(f"ISNUMBER({block})", incomplete, block))
-        ranks = [row["rank"] for row in rows[start:end + 1]]
-        sheet.write_array_formula(first + start, col + 2, first + end, col + 2, "{=" + formula + "}", None, ranks[0])
-        for offset, rank in enumerate(ranks[1:], start=1):
-            (sheet.write_string if isinstance(rank, str) else sheet.write_number)(first + start + offset, col + 2, rank)
-        start = end + 1
+    columns.write(col, f"OPENNESS_INDEX({','.join(totals)})", "index")
+    columns.write(col + 1, f"OPENNESS_RATING({columns.range(col)})", "rating")
+    _write_ranks(sheet, columns, methodology, types, col)
     sheet.set_row(HEAD_ROW, 75)
     sheet.freeze_panes(FIRST_BODY_ROW, 3)
 
@@ -136,3 +86,60 @@ def _write_live(methodology: Methodology, bodies: BodyRegistry, submissions) -> 
     sheet.activate()
     return finish(workbook, buffer)
 
+
+class _Columns:
+    """The «Расчёт» sheet's result columns: one legacy array formula over all bodies per column
+    (works in every Excel and with xlwings), every cell of the range holding its cached value."""
+
+    def __init__(self, workbook, sheet, calc: str, styles, rows, count: int):
+        self.sheet, self.calc, self.styles, self.rows = sheet, calc, styles, rows
+        self.first, self.last = FIRST_BODY_ROW, FIRST_BODY_ROW + count - 1
+        self.head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                                         "valign": "top"})
+        self.score = workbook.add_format({"num_format": SCORE_FORMAT})
+
+    def range(self, col: int) -> str:
+        return column_range(self.calc, self.first, self.last, col)
+
+    def on_checks(self, col: int) -> str:
+        return column_range(sheet_name("checks"), self.first, self.last, col)
+
+    def write(self, col: int, formula: str, name: str) -> None:
+        results = [row[name] for row in self.rows]
+        self.sheet.write_array_formula(self.first, col, self.last, col, "{=" + formula + "}", self.score, results[0])
+        for offset, result in enumerate(results[1:], start=1):
+            if isinstance(result, str):
+                self.sheet.write_string(self.first + offset, col, result, self.score)
+            else:
+                self.sheet.write_number(self.first + offset, col, result, self.score)
+
+    def pair(self, col: int, title: str, key: str, formula: str, second_head: str, suffix: str, second) -> str:
+        """A result and its tier or letter beside it; the result's range."""
+        self.sheet.write_string(HEAD_ROW, col, title, self.head)
+        self.sheet.write_string(KEY_ROW, col, key, self.styles.key)
+        self.write(col, formula, key)
+        self.sheet.write_string(HEAD_ROW, col + 1, T(second_head), self.head)
+        self.sheet.write_string(KEY_ROW, col + 1, f"{key}{suffix}", self.styles.key)
+        self.write(col + 1, second(self.range(col)), f"{key}{suffix}")
+        return self.range(col)
+
+
+def _write_ranks(sheet, columns: _Columns, methodology: Methodology, types: list[str], col: int) -> None:
+    """Ranks within ЦГО and within МИО: one array formula per contiguous block of a body type,
+    a place only where every body of the block has an index (`cells.rank_cells`)."""
+    first, calc = columns.first, columns.calc
+    start = 0
+    while start < len(types):
+        end = start
+        while end + 1 < len(types) and types[end + 1] == types[start]:
+            end += 1
+        block = column_range(calc, first + start, first + end, col)
+        without = f"ROWS({block})-COUNT({block})"
+        incomplete = native.fill(T("value.no_rank", type=methodology.body_type_label(types[start]), count=native.HOLE),
+                                 f"({without})")
+        formula = ft.if_(f"{without}=0", f"OPENNESS_RANK({block},{block})", ft.if_(f"ISNUMBER({block})", incomplete, block))
+        ranks = [row["rank"] for row in columns.rows[start:end + 1]]
+        sheet.write_array_formula(first + start, col + 2, first + end, col + 2, "{=" + formula + "}", None, ranks[0])
+        for offset, rank in enumerate(ranks[1:], start=1):
+            (sheet.write_string if isinstance(rank, str) else sheet.write_number)(first + start + offset, col + 2, rank)
+        start = end + 1
