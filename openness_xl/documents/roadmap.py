@@ -68,6 +68,20 @@ def write_roadmap(roadmap: Roadmap, lang: str = "ru") -> bytes:
 
 
 def _write_roadmap(roadmap: Roadmap) -> bytes:
+    document = _landscape_document(roadmap)
+    _approval(document)
+    _standing(document, roadmap)
+    _criteria_table(document, roadmap)
+    _weak_table(document, roadmap)
+    document.add_heading(_words("profile"), level=2)
+    document.add_picture(io.BytesIO(profile_chart(roadmap)), width=Cm(22))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _landscape_document(roadmap: Roadmap):
+    """An A4 landscape document with fixed properties, so that the same draft gives the same bytes."""
     document = Document()
     properties = document.core_properties
     properties.created = properties.modified = FIXED
@@ -81,10 +95,13 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
     for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, margin, Cm(1.5))
     document.styles["Normal"].font.size = Pt(10)
-
     # Where the rule comes from, for whoever checks the draft, not for its readers (report L62).
     properties.comments = f"openness-xl: report 2025, L62 (the roadmap rule); methodology {roadmap.year}"
-    _approval(document)
+    return document
+
+
+def _standing(document, roadmap: Roadmap) -> None:
+    """The heading, the body's index, rating and place (or what is missing), and the goal."""
     r = roadmap.result
     document.add_heading(_words("heading"), level=1)
     document.add_paragraph(_words("draft", name=roadmap.name, body=roadmap.body, year=roadmap.year))
@@ -104,19 +121,26 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
         document.add_paragraph(_words("goal" if g.reached else "goal_unreached", rating=g.rating, points=_number(g.need),
                                       reached=_number(g.reached_index), reached_rating=g.reached_rating))
 
+
+def _criteria_table(document, roadmap: Roadmap) -> None:
+    """Each criterion's score out of its maximum, and its letter."""
     document.add_heading(_words("criteria"), level=2)
     criteria = document.add_table(rows=1, cols=3)
     criteria.style = "Table Grid"
     for cell, key in zip(criteria.rows[0].cells, ("criterion", "score", "grade")):
         cell.text = _words(key)
     for criterion in roadmap.methodology.criteria:
-        item = r.criteria[criterion.id]
+        item = roadmap.result.criteria[criterion.id]
         cells = criteria.add_row().cells
         cells[0].text = criterion.text()
         cells[1].text = (_words("out_of", score=_number(item.score), maximum=_number(criterion.maximum))
                          if item.score is not None else "—")
         cells[2].text = item.grade or "—"
 
+
+def _weak_table(document, roadmap: Roadmap) -> None:
+    """The indicators below the best tier: target, change, effect, and the body's columns to fill."""
+    tier = roadmap.methodology.tier_label
     document.add_heading(_words("weak"), level=2)
     document.add_paragraph(_words("explained"))
     table = document.add_table(rows=1, cols=len(COLUMNS))
@@ -130,8 +154,8 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
         cells = row.cells
         cells[0].text = str(number)
         cells[1].text = weak.name
-        cells[2].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({roadmap.methodology.tier_label(weak.tier)})"
-        cells[3].text = f"{_number(weak.target)} ({roadmap.methodology.tier_label(weak.target_tier)})"
+        cells[2].text = f"{_words('out_of', score=_number(weak.score), maximum=_number(weak.maximum))} ({tier(weak.tier)})"
+        cells[3].text = f"{_number(weak.target)} ({tier(weak.target_tier)})"
         cells[4].text = "; ".join(weak.changes)
         cells[5].text = "+" + _number(weak.effect)
         for blank in cells[6:]:
@@ -144,12 +168,6 @@ def _write_roadmap(roadmap: Roadmap) -> bytes:
             cell.width = Cm(width)
     if not roadmap.weak:
         document.add_paragraph(_words("all_high"))
-
-    document.add_heading(_words("profile"), level=2)
-    document.add_picture(io.BytesIO(profile_chart(roadmap)), width=Cm(22))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_zip(buffer.getvalue())
 
 
 def _approval(document) -> None:
