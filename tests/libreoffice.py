@@ -26,8 +26,9 @@ def needs_libreoffice(test):
     return pytest.mark.engine(_without_libreoffice(test))
 
 
-def recalculate(source: Path, workdir: Path, to: str = "xlsx") -> Path:
-    """Open `source` in LibreOffice with forced recalculation and save it as `to` into workdir/out."""
+def recalculate(source: Path, workdir: Path, to: str = "xlsx", timeout: int = 300) -> Path:
+    """Open `source` in LibreOffice with forced recalculation and save it as `to` into workdir/out.
+    `timeout` guards against a hang, not against slowness: give a large workbook room."""
     assert SOFFICE, "LibreOffice is not installed (apt-get install libreoffice-calc)"
     profile = workdir / "profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
@@ -37,7 +38,7 @@ def recalculate(source: Path, workdir: Path, to: str = "xlsx") -> Path:
     result = subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
          "--convert-to", to, "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=timeout,
     )
     converted = out / (source.stem + "." + to.split(":")[0])
     assert converted.exists(), f"LibreOffice did not convert {source}: {result.stdout} {result.stderr}"
