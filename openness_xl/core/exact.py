@@ -11,6 +11,7 @@ import math
 import re
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from ..texts import text as T
 
@@ -44,36 +45,49 @@ def to_fraction(value: Number) -> Fraction:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise NotANumber(T("value.number.not_finite", value=repr(value)))
-        return Fraction(Decimal(f"{value:.15g}"))
+        return _float_fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NotANumber(T("value.number.not_finite", value=value))
         return Fraction(value)
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            raise NotANumber(T("value.number.empty"))
-        # Decimal() alone would take Arabic-Indic digits and 1_0, and 1e100000000 would
-        # then take minutes to become a Fraction: only plain ASCII decimals, bounded.
-        if len(text) > MAX_NUMBER_TEXT or not PLAIN_DECIMAL.match(text):
-            raise NotANumber(T("value.number.not_digits", value=_clip(value)))
-        parsed = Decimal(text)
-        if not parsed.is_finite():
-            raise NotANumber(T("value.number.not_finite", value=_clip(value)))
-        if parsed and abs(parsed.adjusted()) > MAX_EXPONENT:
-            raise NumberOutOfRange(T("value.number.out_of_range", value=_clip(value), exponent=MAX_EXPONENT))
-        return Fraction(parsed)
+        # a long text (spaces around a number) is read but not remembered
+        return _text_fraction(value) if len(value) <= MAX_NUMBER_TEXT else _text_fraction.__wrapped__(value)
     raise NotANumber(T("value.number.not_number", value=repr(value)))
+
+
+# The methodology's parameters are read on every score (a what-if search scores thousands of
+# times) and a column of inputs repeats its values: the conversions are remembered, boundedly.
+@lru_cache(maxsize=4096)
+def _float_fraction(value: float) -> Fraction:
+    if not math.isfinite(value):
+        raise NotANumber(T("value.number.not_finite", value=repr(value)))
+    return Fraction(Decimal(f"{value:.15g}"))
+
+
+@lru_cache(maxsize=4096)
+def _text_fraction(value: str) -> Fraction:
+    text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not text:
+        raise NotANumber(T("value.number.empty"))
+    # Decimal() alone would take Arabic-Indic digits and 1_0, and 1e100000000 would
+    # then take minutes to become a Fraction: only plain ASCII decimals, bounded.
+    if len(text) > MAX_NUMBER_TEXT or not PLAIN_DECIMAL.match(text):
+        raise NotANumber(T("value.number.not_digits", value=_clip(value)))
+    parsed = Decimal(text)
+    if not parsed.is_finite():
+        raise NotANumber(T("value.number.not_finite", value=_clip(value)))
+    if parsed and abs(parsed.adjusted()) > MAX_EXPONENT:
+        raise NumberOutOfRange(T("value.number.out_of_range", value=_clip(value), exponent=MAX_EXPONENT))
+    return Fraction(parsed)
 
 
 def round_half_away(value: Fraction, decimals: int) -> Fraction:
     """Excel's ROUND(value; decimals): halves go away from zero."""
-    scale = 10**decimals
-    scaled = abs(value) * scale
-    rounded = math.floor(scaled + Fraction(1, 2))
-    return Fraction(rounded if value >= 0 else -rounded, scale)
+    # floor(|n/d|·scale + ½) in integers: the hottest line of a what-if search
+    scale, numerator, denominator = 10**decimals, value.numerator, value.denominator
+    rounded = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
+    return Fraction(rounded if numerator >= 0 else -rounded, scale)
 
 
 def truncate(value: Fraction, decimals: int) -> Fraction:
