@@ -1,5 +1,6 @@
 """Targets: the smallest change of one input that reaches a score — it reaches it, one step
 less does not, and the range and relations of the inputs hold."""
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -10,7 +11,7 @@ import openness_udfs as udfs
 from openness_xl.core.exact import round_half_away
 from openness_xl.methodology import load
 from openness_xl.core.scoring import ScoreError, compute
-from openness_xl.core.targets import DECIMAL_STEP, _bounds, next_tier_goal, reaches, target
+from openness_xl.core.targets import DECIMAL_STEP, _bounds, _inverse_steps, next_tier_goal, reaches, target
 from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
 
@@ -49,6 +50,34 @@ def test_the_target_is_reached_and_one_step_less_is_not(indicator, name, data, b
             before = {**values, name: found.value - step * (1 if found.change > 0 else -1)}
             reached_before = score(indicator, before, body_type)
             assert reached_before is None or not reaches(indicator, reached_before, goal)
+
+
+INVERTED = [(i, name) for i, name in MOVABLE if i.kind.inverse is not None]
+
+
+def _without_inverse(indicator):
+    return replace(indicator, kind=replace(indicator.kind, inverse=None))
+
+
+@pytest.mark.parametrize("indicator, name", INVERTED, ids=[f"{i.id}.{n}" for i, n in INVERTED])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), body_type=st.sampled_from(["CGO", "MIO"]), percent=st.integers(0, 100))
+def test_the_kinds_inverse_names_the_answer_the_search_finds(indicator, name, data, body_type, percent):
+    """A kind's closed form only tells the search where to start: the answer is the search's
+    own, and the step the closed form names is the answer or its neighbour (so two scores
+    settle it) wherever a value reaches the goal."""
+    values = data.draw(inputs_for(indicator))
+    goal = round_half_away(indicator.maximum * percent / 100, 2)
+    found = target(METHODOLOGY, indicator, values, name, goal, body_type)
+    assert found == target(METHODOLOGY, _without_inverse(indicator), values, name, goal, body_type)
+    spec = indicator.input(name)
+    if found.value is None or not found.change or spec.type not in ("integer", "decimal"):
+        return  # a yes/no or a choice is tried value by value, with no search to start
+    stride = (1 if spec.type == "integer" else DECIMAL_STEP) * (1 if found.change > 0 else -1)
+    low, high = _bounds(indicator, values, name)
+    steps = int(abs((high if found.change > 0 else low) - values[name]) / abs(stride))
+    guess = _inverse_steps(METHODOLOGY, indicator, values, name, goal, body_type, stride, steps)
+    assert guess is not None and abs(guess - found.change / stride) <= 1, (guess, found.change / stride)
 
 
 @pytest.mark.parametrize("indicator_id, name, goal, values, expected", [

@@ -7,16 +7,21 @@ in the direction that helps: the first step that reaches the target, with the st
 it not reaching it. For a penalty «reaching» means coming down to the target. The answer
 respects the input's range and its relations (a part never above its whole, a whole never
 below its parts); where even the far end of that range does not reach the target, the answer
-says so and what the far end gives.
+says so and what the far end gives. Where the kind has an inverse (`Kind.inverse`, a closed
+form) the search starts at the step it names: that step and its neighbour are scored, and
+two scores settle the answer whenever the closed form is right; when it is not, the search
+narrows from them to the same answer.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import permutations
 from typing import Mapping
 
 from .exact import plain
+from .kinds import Context, InputProblem
 from ..methodology import Indicator, Methodology
 from .scoring import ScoreError, compute
 from ..texts import text
@@ -124,25 +129,67 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
     low, high = _bounds(indicator, values, name)
     end = high if way > 0 else low
     steps = int(abs(end - current) / step)  # whole steps that stay inside the range
+    scores: dict[int, Fraction | None] = {}
 
     def at(k: int) -> Fraction:
         return current + way * k * step
 
-    far = _score(methodology, indicator, {**values, name: at(steps)}, body_type)
-    if far is None or not reaches(indicator, far, goal):
-        limit = text("target.limit", at=plain(at(steps)), score=plain(far) if far is not None else text("target.not_defined"))
-        return Target(indicator.id, name, goal, current, now, None, far, limit)
-    lo, hi = 0, steps  # at(lo) does not reach, at(hi) does
+    def reached(k: int) -> bool:
+        if k not in scores:
+            scores[k] = _score(methodology, indicator, {**values, name: at(k)}, body_type)
+        return scores[k] is not None and reaches(indicator, scores[k], goal)
+
+    lo, hi = 0, None  # at(lo) does not reach; at(hi) does, once found
+    guess = _inverse_steps(methodology, indicator, values, name, goal, body_type, way * step, steps)
+    if guess is not None:  # the step the kind's inverse names and its neighbour; the search narrows to them
+        if reached(guess):
+            hi, below = guess, guess - 1
+            if below > lo:
+                if reached(below):
+                    hi = below
+                else:
+                    lo = below
+        else:
+            lo, above = guess, guess + 1
+            if above <= steps:
+                if reached(above):
+                    hi = above
+                else:
+                    lo = above
+    if hi is None:
+        if not reached(steps):
+            far = scores[steps]
+            limit = text("target.limit", at=plain(at(steps)), score=plain(far) if far is not None else text("target.not_defined"))
+            return Target(indicator.id, name, goal, current, now, None, far, limit)
+        hi = steps
     while hi - lo > 1:
         middle = (lo + hi) // 2
-        score = _score(methodology, indicator, {**values, name: at(middle)}, body_type)
-        if score is not None and reaches(indicator, score, goal):
+        if reached(middle):
             hi = middle
         else:
             lo = middle
-    value = at(hi)
-    return Target(indicator.id, name, goal, current, now, value,
-                  _score(methodology, indicator, {**values, name: value}, body_type))
+    return Target(indicator.id, name, goal, current, now, at(hi), scores[hi])
+
+
+def _inverse_steps(methodology: Methodology, indicator: Indicator, values: Mapping[str, Fraction], name: str,
+                   goal: Fraction, body_type: str | None, stride: Fraction, steps: int) -> int | None:
+    """How many steps of `stride` from the input's value the kind's inverse puts the score's
+    crossing of the goal, within 1..steps; None where the kind has no inverse for these values.
+    The crossing is of the unrounded score: ROUND(x) ≥ g from x = g − ½·10⁻ᵈ on, ROUND(x) ≤ g
+    below g + ½·10⁻ᵈ (a kind that rounds itself crosses at g)."""
+    inverse = indicator.kind.inverse
+    if inverse is None or steps < 1:
+        return None
+    half = 0 if indicator.kind.rounds_itself else Fraction(1, 2 * 10 ** methodology.decimals)
+    bound = goal + half if indicator.role == "penalty" else goal - half
+    context = Context(indicator.maximum, body_type, methodology.decimals)
+    try:
+        crossing = inverse(indicator.params, values, context, name, bound)
+    except (InputProblem, ZeroDivisionError):
+        return None
+    if crossing is None:
+        return None
+    return min(max(math.ceil((crossing - values[name]) / stride), 1), steps)
 
 
 @dataclass(frozen=True)

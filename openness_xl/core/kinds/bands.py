@@ -119,6 +119,21 @@ def _band_table_target(params: Mapping, v: Expressions, t: TargetContext, name: 
     return for_steps(bands_for(params, None))
 
 
+def _band_table_inverse(params: Mapping, v: Values, ctx: Context, name: str, bound: Fraction) -> Fraction | None:
+    # The first edge where the points cross the bound (rising or falling), then that value,
+    # or that share of the whole, in terms of the input.
+    steps = bands_for(params, ctx.body_type)
+    below = steps[0][1] >= bound
+    edge = next((e for e, points in steps[1:] if (points >= bound) != below), None)
+    if edge is None:
+        return None
+    if "value" in params:
+        return edge
+    if name == params["part"]:
+        return edge * v[params["whole"]] / 100
+    return 100 * v[params["part"]] / edge if edge else None
+
+
 def _band_tables(params: Mapping) -> list[list]:
     if "bands_by_body_type" in params:
         return list(params["bands_by_body_type"].values())
@@ -171,6 +186,7 @@ BAND_TABLE = Kind(
     monotone=_band_monotone,
     excel=_band_table_excel,
     excel_target=_band_table_target,
+    inverse=_band_table_inverse,
     scores=lambda p, m, body_type, whole: _band_scores(p, m, body_type),
 )
 

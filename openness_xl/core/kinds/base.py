@@ -74,6 +74,12 @@ class Kind:
     # any score on the methodology's decimal grid).
     scores: Callable[[Mapping, Fraction, str | None, Callable[[str], bool]], Sequence[Fraction] | None] = \
         lambda params, maximum, body_type, whole: None
+    # The inverse (what-if): the value of input `name` at which the unrounded score equals
+    # `bound`, the other inputs as given; None where there is no closed form for these values.
+    # It is where `targets.target` starts looking: the steps on either side of it are scored
+    # and the search takes over if the guess is wrong, so a closed form need only be right
+    # away from caps and clamps to save the search, never to give the answer.
+    inverse: Callable[[Mapping, Values, Context, str, Fraction], Fraction | None] | None = None
 
     def summary(self, lang: str | None = None) -> str:
         """What the kind computes, in words, in the language."""

@@ -46,6 +46,14 @@ def _ratio_deduction_target(params: Mapping, v: Expressions, t: TargetContext, n
     return past(f"{part}*{two_d * m.numerator * f.numerator}/({kept}*{f.denominator})", whole, t, up=True)
 
 
+def _ratio_deduction_inverse(params: Mapping, v: Values, ctx: Context, name: str, bound: Fraction) -> Fraction | None:
+    # max·(1 − f·part/whole) = bound ⟺ part = whole·(1 − bound/max)/f ⟺ whole = f·part/(1 − bound/max)
+    factor, kept = to_fraction(params["factor"]), 1 - bound / ctx.maximum
+    if name == params["part"]:
+        return v[params["whole"]] * kept / factor
+    return factor * v[params["part"]] / kept if kept > 0 else None
+
+
 def _check_factor(params: Mapping, maximum: Fraction) -> list[str]:
     problems = []
     if to_fraction(params.get("factor", 0)) <= 0:
@@ -66,6 +74,7 @@ RATIO_DEDUCTION = Kind(
     monotone=lambda p: {} if p.get("literal_zero_held") else {p["part"]: -1, p["whole"]: 1},
     excel=_ratio_deduction_excel,
     excel_target=_ratio_deduction_target,
+    inverse=_ratio_deduction_inverse,
 )
 
 
@@ -101,6 +110,8 @@ PER_FACT_DEDUCTION = Kind(
     monotone=lambda p: {p["count"]: -1},
     excel=_per_fact_excel,
     excel_target=_per_fact_target,
+    # max − per·count = bound
+    inverse=lambda p, v, ctx, name, bound: (ctx.maximum - bound) / to_fraction(p["per_fact"]),
     scores=lambda p, m, body_type, whole: _steps_down(m, to_fraction(p["per_fact"])) if whole(p["count"]) else None,
 )
 

@@ -47,6 +47,8 @@ COUNT_POINTS = Kind(
     monotone=lambda p: {p["count"]: 1},
     excel=_count_points_excel,
     excel_target=_count_points_target,
+    # k·points crosses the bound at k = ceil(bound/points) full steps of `per`
+    inverse=lambda p, v, ctx, name, bound: math.ceil(bound / to_fraction(p["points"])) * to_fraction(p["per"]),
     # k = floor(count / per) is whole whatever the count: k·points up to the cap.
     scores=lambda p, m, body_type, whole: sorted({min(m, k * to_fraction(p["points"]))
                                                   for k in range(math.ceil(m / to_fraction(p["points"])) + 1)}),

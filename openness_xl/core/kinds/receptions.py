@@ -49,6 +49,22 @@ def _check_intensity(params: Mapping, maximum: Fraction) -> list[str]:
     return [] if total == 1 else [text("kind.intensity", total=total)]
 
 
+def _reception_intensity_inverse(params: Mapping, v: Values, ctx: Context, name: str, bound: Fraction) -> Fraction | None:
+    # max·c·(α·coverage + β·fulfilment) = bound, solved for one share, then for its part
+    expected = v["registered"] - v["declined"]
+    if v["registered"] == 0:
+        return None
+    blend = bound / (ctx.maximum * to_fraction(params["coefficient"]))
+    alpha, beta = to_fraction(params["coverage_weight"]), to_fraction(params["plan_weight"])
+    if name == "received":
+        if expected == 0 or alpha == 0:
+            return None
+        return (blend - beta * _share(v["held"], v["plan"])) / alpha * expected
+    if v["plan"] == 0 or beta == 0:
+        return None
+    return (blend - alpha * _share(v["received"], expected)) / beta * v["plan"]
+
+
 RECEPTION_INTENSITY = Kind(
     name="reception_intensity",
     input_params=(),
@@ -57,6 +73,7 @@ RECEPTION_INTENSITY = Kind(
     check=_check_intensity,
     monotone=lambda p: {"received": 1, "held": 1},
     excel=_reception_intensity_excel,
+    inverse=_reception_intensity_inverse,
 )
 
 
@@ -84,6 +101,20 @@ def _waiting_time_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> s
     return ft.if_(f"{v['registrants']}=0", ft.number(m), score)
 
 
+def _waiting_time_inverse(params: Mapping, v: Values, ctx: Context, name: str, bound: Fraction) -> Fraction | None:
+    # max·timely·(a·on_date + b·within_month)/registrants = bound, solved for one input
+    if v["registrants"] == 0:
+        return None
+    on_date, within_month = to_fraction(params["on_date_coefficient"]), to_fraction(params["within_month_coefficient"])
+    attended = (on_date * v["received_on_date"] + within_month * v["received_within_month"]) / v["registrants"]
+    if name == "notified_in_time":
+        return bound * v["requests"] / (ctx.maximum * attended) if v["requests"] and attended else None
+    timely = _share(v["notified_in_time"], v["requests"])
+    if not timely or not on_date:
+        return None
+    return (bound * v["registrants"] / (ctx.maximum * timely) - within_month * v["received_within_month"]) / on_date
+
+
 WAITING_TIME = Kind(
     name="waiting_time",
     input_params=(),
@@ -92,6 +123,7 @@ WAITING_TIME = Kind(
     check=no_check,
     monotone=lambda p: {"notified_in_time": 1, "received_on_date": 1},
     excel=_waiting_time_excel,
+    inverse=_waiting_time_inverse,
 )
 
 # Inputs the custom kinds read by name: the methodology must declare them.

@@ -34,6 +34,9 @@ WEIGHTED_SHARES = Kind(
     monotone=lambda p: {name: 1 for name in p["weights"]},
     excel=_weighted_shares_excel,
     additive=True,
+    # Σ w·share = bound, solved for one share
+    inverse=lambda p, v, ctx, name, bound: (bound - sum((to_fraction(w) * v[n] for n, w in p["weights"].items()
+                                                          if n != name), Fraction(0))) / to_fraction(p["weights"][name]),
 )
 
 
@@ -68,6 +71,8 @@ PROPORTIONAL = Kind(
     monotone=lambda p: {p["part"]: 1},
     excel=_proportional_excel,
     excel_target=_proportional_target,
+    # max·part/whole = bound
+    inverse=lambda p, v, ctx, name, bound: bound * v[p["whole"]] / ctx.maximum,
     nonzero=lambda p: (p["whole"],),
 )
 
@@ -94,6 +99,17 @@ def _open_data_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
     return product
 
 
+def _open_data_inverse(params: Mapping, v: Values, ctx: Context, name: str, bound: Fraction) -> Fraction | None:
+    # round(parts)·coefficient = bound, solved for one part (the rounding left to the search) or
+    # one coefficient
+    parts = sum((v[n] for n in params["parts"]), Fraction(0))
+    coefficient = sum((v[n] for n in params["coefficients"]), Fraction(0))
+    if name in params["parts"]:
+        return bound / coefficient - (parts - v[name]) if coefficient else None
+    rounded = round_half_away(parts, ctx.decimals)
+    return bound / rounded - (coefficient - v[name]) if rounded else None
+
+
 OPEN_DATA = Kind(
     name="open_data",
     input_params=(),
@@ -103,4 +119,5 @@ OPEN_DATA = Kind(
     monotone=lambda p: {name: 1 for name in [*p["parts"], *p["coefficients"]]},
     excel=_open_data_excel,
     rounds_itself=True,
+    inverse=_open_data_inverse,
 )
