@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import permutations
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .exact import plain
 from .kinds import Context, InputProblem
@@ -139,9 +139,23 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
             scores[k] = _score(methodology, indicator, {**values, name: at(k)}, body_type)
         return scores[k] is not None and reaches(indicator, scores[k], goal)
 
-    lo, hi = 0, None  # at(lo) does not reach; at(hi) does, once found
     guess = _inverse_steps(methodology, indicator, values, name, goal, body_type, way * step, steps)
-    if guess is not None:  # the step the kind's inverse names and its neighbour; the search narrows to them
+    found = _first_reaching(reached, 0, steps, guess)  # at(0) is the value now, which does not reach
+    if found is None:
+        reached(steps)
+        far = scores[steps]
+        limit = text("target.limit", at=plain(at(steps)), score=plain(far) if far is not None else text("target.not_defined"))
+        return Target(indicator.id, name, goal, current, now, None, far, limit)
+    return Target(indicator.id, name, goal, current, now, at(found), scores[found])
+
+
+def _first_reaching(reached: Callable[[int], bool], lo: int, last: int, guess: int | None) -> int | None:
+    """The least k in lo+1..last that reaches, where `reached` is monotone and k = lo does not;
+    None where not even `last` does. A `guess` is scored first with its neighbour (below it if
+    it reaches, above it if not): when it is right those two settle the answer, otherwise the
+    bisection goes on from where they leave it."""
+    hi = None
+    if guess is not None and lo < guess <= last:
         if reached(guess):
             hi, below = guess, guess - 1
             if below > lo:
@@ -151,24 +165,22 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
                     lo = below
         else:
             lo, above = guess, guess + 1
-            if above <= steps:
+            if above <= last:
                 if reached(above):
                     hi = above
                 else:
                     lo = above
     if hi is None:
-        if not reached(steps):
-            far = scores[steps]
-            limit = text("target.limit", at=plain(at(steps)), score=plain(far) if far is not None else text("target.not_defined"))
-            return Target(indicator.id, name, goal, current, now, None, far, limit)
-        hi = steps
+        if lo >= last or not reached(last):
+            return None
+        hi = last
     while hi - lo > 1:
         middle = (lo + hi) // 2
         if reached(middle):
             hi = middle
         else:
             lo = middle
-    return Target(indicator.id, name, goal, current, now, at(hi), scores[hi])
+    return hi
 
 
 def _inverse_steps(methodology: Methodology, indicator: Indicator, values: Mapping[str, Fraction], name: str,
@@ -180,16 +192,20 @@ def _inverse_steps(methodology: Methodology, indicator: Indicator, values: Mappi
     inverse = indicator.kind.inverse
     if inverse is None or steps < 1:
         return None
-    half = 0 if indicator.kind.rounds_itself else Fraction(1, 2 * 10 ** methodology.decimals)
-    bound = goal + half if indicator.role == "penalty" else goal - half
     context = Context(indicator.maximum, body_type, methodology.decimals)
     try:
-        crossing = inverse(indicator.params, values, context, name, bound)
+        crossing = inverse(indicator.params, values, context, name, _crossing(methodology, indicator, goal))
     except (InputProblem, ZeroDivisionError):
         return None
     if crossing is None:
         return None
     return min(max(math.ceil((crossing - values[name]) / stride), 1), steps)
+
+
+def _crossing(methodology: Methodology, indicator: Indicator, goal: Fraction) -> Fraction:
+    """The unrounded score at which the rounded one reaches `goal`."""
+    half = 0 if indicator.kind.rounds_itself else Fraction(1, 2 * 10 ** methodology.decimals)
+    return goal + half if indicator.role == "penalty" else goal - half
 
 
 @dataclass(frozen=True)
@@ -248,22 +264,15 @@ def _least(methodology: Methodology, indicator: Indicator, values: dict, move: _
         found = target(methodology, indicator, values, move.name, goal, body_type)
         return None if found.value is None else abs(found.value - values[move.name])
     available = int(values[move.source])
-
-    def score(k: int):
-        return _score(methodology, indicator, move.apply(values, Fraction(k)), body_type)
-
-    far = score(available)
-    if available <= 0 or far is None or not reaches(indicator, far, goal):
+    if available <= 0:
         return None
-    lo, hi = -1, available  # moving hi people reaches the goal, moving lo does not (−1: not even none)
-    while hi - lo > 1:
-        middle = (lo + hi) // 2
-        value = score(middle)
-        if value is not None and reaches(indicator, value, goal):
-            hi = middle
-        else:
-            lo = middle
-    return Fraction(hi)
+
+    def reached(k: int) -> bool:
+        value = _score(methodology, indicator, move.apply(values, Fraction(k)), body_type)
+        return value is not None and reaches(indicator, value, goal)
+
+    found = _first_reaching(reached, -1, available, None)  # −1: not even moving none is known to reach
+    return None if found is None else Fraction(found)
 
 
 def _scale(indicator: Indicator, values: Mapping[str, Fraction], move: _Move) -> Fraction:
