@@ -110,6 +110,11 @@ def direct_cell(methodology: Methodology, indicator: Indicator, direct: Cell, *a
     problem = check_cell(methodology, indicator, direct, *args, where=where, names=names)
     if problem and not problem.startswith(WARNING):
         return problem
+    return checked_score(methodology, indicator, direct, *args)
+
+
+def checked_score(methodology: Methodology, indicator: Indicator, direct: Cell, *args: Cell):
+    """The score of an entry `check_cell` has passed: the direct score, else the inputs' score."""
     if is_not_submitted(direct):
         return indicator_cell(methodology, indicator, *args)
     return _number(to_fraction(direct))

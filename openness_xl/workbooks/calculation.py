@@ -73,7 +73,7 @@ def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Ma
                 given = values.get((body.code, indicator.id, "score"))
                 checks[indicator.id] = check = cells.check_cell(methodology, indicator, given, *raw, where=where, names=names)
                 score = (see_checks() if check and not check.startswith(WARNING)
-                         else cells.direct_cell(methodology, indicator, given, *raw, where=where, names=names))
+                         else cells.checked_score(methodology, indicator, given, *raw))
             row[indicator.id] = score
             row[f"{indicator.id}__tier"] = cells.tier_cell(methodology, indicator.id, score)
         for criterion in methodology.criteria:
