@@ -5,7 +5,8 @@ import pytest
 from openness_xl.analyses.reconcile import departures
 from openness_xl.texts import using
 from openness_xl.workbooks.common import sheet_name
-from openness_xl.workbooks.report import Layout, shown_number
+from openness_xl.workbooks.departures import shown_number
+from openness_xl.workbooks.report_layout import Layout
 
 pytestmark = pytest.mark.slow
 
