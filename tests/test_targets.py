@@ -11,7 +11,7 @@ import openness_udfs as udfs
 from openness_xl.core.exact import round_half_away
 from openness_xl.methodology import load
 from openness_xl.core.scoring import ScoreError, compute
-from openness_xl.core.targets import DECIMAL_STEP, _bounds, _inverse_steps, next_tier_goal, reaches, target
+from openness_xl.core.targets import DECIMAL_STEP, input_range, _inverse_steps, next_tier_goal, reaches, target
 from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
 
@@ -34,12 +34,12 @@ def test_the_target_is_reached_and_one_step_less_is_not(indicator, name, data, b
     goal = round_half_away(indicator.maximum * percent / 100, 2)
     found = target(METHODOLOGY, indicator, values, name, goal, body_type)
     if found.value is None:
-        low, high = _bounds(indicator, values, name)
+        low, high = input_range(indicator, values, name)
         if found.reason.startswith("at "):  # the far end of the range does not reach it either
             assert found.score is None or not reaches(indicator, found.score, goal)
         return
     moved = {**values, name: found.value}
-    low, high = _bounds(indicator, values, name)
+    low, high = input_range(indicator, values, name)
     assert low <= found.value <= high
     assert check_relations(indicator, moved) == []
     assert reaches(indicator, score(indicator, moved, body_type), goal)
@@ -74,7 +74,7 @@ def test_the_kinds_inverse_names_the_answer_the_search_finds(indicator, name, da
     if found.value is None or not found.change or spec.type not in ("integer", "decimal"):
         return  # a yes/no or a choice is tried value by value, with no search to start
     stride = (1 if spec.type == "integer" else DECIMAL_STEP) * (1 if found.change > 0 else -1)
-    low, high = _bounds(indicator, values, name)
+    low, high = input_range(indicator, values, name)
     steps = int(abs((high if found.change > 0 else low) - values[name]) / abs(stride))
     guess = _inverse_steps(METHODOLOGY, indicator, values, name, goal, body_type, stride, steps)
     assert guess is not None and abs(guess - found.change / stride) <= 1, (guess, found.change / stride)
@@ -165,7 +165,8 @@ def test_several_levers_reach_what_no_one_reaches_alone_with_the_least_change():
     reaches it alone: a proposal always, only levers moved the way that helps or people moved
     between the parts of one whole, its score rescored exactly, and its change the least of
     all combinations."""
-    from openness_xl.core.targets import combined, levers
+    from openness_xl.core.combined import combined
+    from openness_xl.core.targets import levers
 
     checked, least_of_all, worst = 0, 0, Fraction(1)
     for indicator, values, least in _waiting_cases(seed=5, count=120):
@@ -196,7 +197,7 @@ def test_several_levers_reach_what_no_one_reaches_alone_with_the_least_change():
 
 
 def test_both_answers_of_the_knowledge_base_and_several_budget_shares():
-    from openness_xl.core.targets import combined
+    from openness_xl.core.combined import combined
 
     knowledge = METHODOLOGY.indicator("fb_knowledge_base")
     found = combined(METHODOLOGY, knowledge, {"updated": Fraction(0), "bilingual": Fraction(0)}, Fraction(7), "CGO")

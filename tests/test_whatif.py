@@ -273,7 +273,7 @@ def test_a_plan_takes_the_cheapest_levers_first_and_says_what_it_asks_in_all(bod
     move least per point gained (each change against its whole), among every indicator that
     could start; the «in all» line adds the plan's changes unit by unit, the CSV has it as a
     row, and the whole plan rescored gives the index it announces."""
-    from openness_xl.core.targets import changed_amounts
+    from openness_xl.core.combined import changed_amounts
 
     submissions = _seeded_raw()
     me = result(submissions, body)

@@ -15,7 +15,7 @@ levers move least per point gained are raised first (each change measured agains
 late appeals against appeals reviewed, citizens against those registered, so that units
 compare), then the scores given directly, the most points lost first; each just as far as still
 needed, to the nearest score its formula can give (a whole count, a band). Where no lever
-reaches a score alone, several move together (`targets.combined`). A plan says what it asks in
+reaches a score alone, several move together (`combined.py`). A plan says what it asks in
 all, unit by unit, and the body is scored again with every change applied.
 """
 from __future__ import annotations
@@ -30,8 +30,8 @@ from ..core.exact import plain
 from ..methodology import Methodology
 from ..io.writing import csv_text, order_ranges
 from ..core.scoring import DIRECT, RAW, Entry, evaluate, ranked, score_body
-from ..core.targets import (Combined, attainable_score, changed_amounts, combined, levers, next_tier_goal, target,
-                            tier_entry)
+from ..core.combined import Combined, changed_amounts, combined
+from ..core.targets import attainable_score, levers, next_tier_goal, target, tier_entry
 from ..texts import decimal, language, term, text
 
 
@@ -114,7 +114,7 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
 
 
 def combined_step(found: Combined, score: Fraction) -> Step:
-    """The step of several levers moved together (`targets.combined`)."""
+    """The step of several levers moved together (`combined.combined`)."""
     moves = "; ".join(_change(name, now, new) for name, now, new in found.changes)
     effort = ", ".join(f"{term('unit', unit)} — {decimal(plain(amount))}" for unit, amount in found.effort)
     how = text("whatif.together", changes=moves, effort=effort)

@@ -61,7 +61,7 @@ class Kind:
     nonzero: Callable[[Mapping], tuple[str, ...]] = lambda params: ()
     # The score is a sum of one term per input, each linear in it (before the cap and the
     # rounding): the least change of several inputs fills those that give most per unit first
-    # (`targets.combined`), with no other order to try.
+    # (`combined.combined`), with no other order to try.
     additive: bool = False
     rounds_itself: bool = False
     # The inverse in Excel form (what-if): the value of one input that reaches a goal score,
