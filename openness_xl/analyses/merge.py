@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..core.bodies import BodyRegistry, UnknownBody
-from ..io.inputs import SCORE_FIELD, InputErrors, Problem, Row, _location, build_submissions, read_rows
+from ..io.inputs import SCORE_FIELD, InputErrors, Problem, Row, shown_location, build_submissions, read_rows
 from ..methodology import Methodology
 from ..io.writing import inputs_csv, same_file
 from ..texts import text
@@ -103,8 +103,8 @@ def _one_of_each(rows: list[Row], bodies: BodyRegistry, rank: dict[str, int]):
         for row in (r for rows in by_file.values() for r in rows if r not in chosen):
             taken = winner.get(_field(row), chosen[0])
             settled.append(text("merge.settled", entry=f"{code} / {indicator} / {_field(row)}",
-                                taken=f"{taken.source}, {_location(taken.location)}",
-                                dropped=f"{row.source}, {_location(row.location)}"))
+                                taken=f"{taken.source}, {shown_location(taken.location)}",
+                                dropped=f"{row.source}, {shown_location(row.location)}"))
     return kept, problems, settled
 
 
@@ -162,11 +162,11 @@ def _clash_problems(code: str, indicator: str, by_file: dict[str, list[Row]]) ->
             if field in first:
                 earlier = first[field]
                 problems.append(Problem(row.source, row.location, text(
-                    "merge.twice", other=f"{earlier.source}, {_location(earlier.location)}"), code, indicator, field))
+                    "merge.twice", other=f"{earlier.source}, {shown_location(earlier.location)}"), code, indicator, field))
             else:
                 first[field] = row
     if not problems:
-        places = "; ".join(f"{source}, {_location(file_rows[0].location)}" for source, file_rows in by_file.items())
+        places = "; ".join(f"{source}, {shown_location(file_rows[0].location)}" for source, file_rows in by_file.items())
         source, file_rows = list(by_file.items())[-1]
         problems.append(Problem(source, file_rows[0].location, text("merge.score_and_inputs", places=places), code,
                                 indicator))

@@ -45,7 +45,7 @@ class Problem:
         body = (text("where.body_named", body=self.body, name=self.body_name) if self.body_name
                 else self.body and text("where.body", body=self.body))
         # The message names the cell itself, or is about the file as a whole.
-        place = self.source if self.named or self.location == "file" else f"{self.source}, {_location(self.location)}"
+        place = self.source if self.named or self.location == "file" else f"{self.source}, {shown_location(self.location)}"
         where = ", ".join(x for x in (place, body,
                                       self.indicator and text("where.indicator", indicator=self.indicator),
                                       not self.named and self.field and text("where.field", field=self.field)) if x)
@@ -81,7 +81,7 @@ class LoadedInputs:
     warnings: list[str]
 
 
-def _location(location: str) -> str:
+def shown_location(location: str) -> str:
     """«file» and «row 7» as the language writes them; a cell such as АППК!D7 as it is."""
     if location == "file":
         return text("where.file")
@@ -98,7 +98,7 @@ def _file_problem(source: str, key: str, **fields) -> InputErrors:
     return InputErrors([Problem(source, "file", text(f"input.{key}", encodings=text("input.encodings"), **fields))])
 
 
-def _decode(data: bytes, source: str) -> str:
+def decode_text(data: bytes, source: str) -> str:
     """UTF-8 or cp1251 text; other encodings and binary files are named, never misread."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise _file_problem(source, "utf16")
@@ -129,7 +129,7 @@ def read_csv_rows(path: Path, name: str | None = None) -> list[Row]:
     source = name or str(path)
     if path.stat().st_size > MAX_CSV_BYTES:
         raise _file_problem(source, "too_large", limit=f"{MAX_CSV_BYTES:,}")
-    content = _decode(path.read_bytes(), source)
+    content = decode_text(path.read_bytes(), source)
     first = content.splitlines()[0] if content.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
@@ -283,7 +283,7 @@ def build_submissions(methodology: Methodology, bodies: BodyRegistry, rows: Iter
             continue
         key = (body.code, indicator_id, field)
         if key in seen:
-            problem(text("input.duplicate", entry=f"{body.code} / {indicator_id} / {field}", where=_location(seen[key])),
+            problem(text("input.duplicate", entry=f"{body.code} / {indicator_id} / {field}", where=shown_location(seen[key])),
                     body.code, indicator_id, field)
             continue
         seen[key] = row.location
@@ -329,7 +329,7 @@ def _entry(methodology, indicator, body, fields: dict[str, Row], source, problem
         if given:
             # One sentence on every surface: the template's «Проверка» says the same.
             inputs = [r.location for name, r in fields.items() if name != SCORE_FIELD]
-            problem(row, text("value.score_and_inputs", direct=_location(row.location), inputs=span(inputs)), SCORE_FIELD)
+            problem(row, text("value.score_and_inputs", direct=shown_location(row.location), inputs=span(inputs)), SCORE_FIELD)
             return None
         try:
             return Entry(DIRECT, score=parse_score(indicator, row.value, text_is_number=not row.typed,
@@ -378,7 +378,7 @@ def span(locations: Iterable[str]) -> str:
         columns = sorted((c[2] for c in cells), key=column_index_from_string)
         sheet, row = cells[0][1], cells[0][3]
         return f"{sheet}!{columns[0]}{row}" + ("" if len(columns) == 1 else f":{columns[-1]}{row}")
-    return ", ".join(_location(p) for p in places)
+    return ", ".join(shown_location(p) for p in places)
 
 
 def _sort_key(location: str):

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from ..core.bodies import BodyRegistry, UnknownBody
-from ..io.inputs import InputErrors, Problem, _decode, _location
+from ..io.inputs import InputErrors, Problem, decode_text, shown_location
 from ..methodology import Methodology
 from ..texts import language, text as T
 from ..core.values import InputProblem, parse_input
@@ -29,7 +29,7 @@ def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology)
         data = handle.read(MAX_PLANS_BYTES + 1)
     if len(data) > MAX_PLANS_BYTES:
         raise InputErrors([Problem(source, "file", T("input.too_large", limit=f"{MAX_PLANS_BYTES:,}"))])
-    text = _decode(data, source)
+    text = decode_text(data, source)
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -56,7 +56,7 @@ def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology)
                 continue
             if body.code in plans:
                 problems.append(Problem(source, location, T("records.plans.twice", body=body.code,
-                                                            where=_location(where[body.code])), body.code,
+                                                            where=shown_location(where[body.code])), body.code,
                                         body_name=body.name(language())))
                 continue
             try:

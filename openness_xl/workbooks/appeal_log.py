@@ -1,7 +1,7 @@
 """`openness appeal template -o log.xlsx`: the appeal log as a workbook, with validation."""
 from __future__ import annotations
 
-from ..analyses.appeal import COLUMNS, DECISIONS
+from ..io.appeal_log import COLUMNS, DECISIONS
 from ..core.bodies import BodyRegistry
 from ..methodology import Methodology
 from ..texts import text as T, using
