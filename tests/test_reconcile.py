@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from openness_xl.analyses import narrative
+from openness_xl.analyses import narrative, quantities
 from openness_xl.io import report_data
 from openness_xl.io.published import published_criteria, published_index, published_indicators, worked_examples
 from openness_xl.core.bodies import registry
@@ -358,7 +358,7 @@ def test_a_count_statement_fails_when_the_table_changes(tables):
 
 
 def test_raw_quantities_score_to_the_printed_values():
-    checks = narrative.check_quantities(METHODOLOGY, 2025)
+    checks = quantities.check_quantities(METHODOLOGY, 2025)
     assert len(checks) == 141
     differing = {(c.indicator, c.body) for c in checks if c.computed != c.printed}
     documented_there = {(e.item, e.body) for e in documented(2025) if e.check == "narrative-quantity"}
@@ -366,10 +366,10 @@ def test_raw_quantities_score_to_the_printed_values():
 
 
 def test_a_bound_is_not_a_quantity():
-    given = [q for q in narrative.quantities(2025) if q.body == "МТСЗН" and q.input == "unaccredited"]
+    given = [q for q in quantities.quantities(2025) if q.body == "МТСЗН" and q.input == "unaccredited"]
     assert [q.value for q in given] == [">30"] and not given[0].exact
     assert all(c.body != "МТСЗН" or c.indicator != "fb_unaccredited_channels_penalty"
-               for c in narrative.check_quantities(METHODOLOGY, 2025))
+               for c in quantities.check_quantities(METHODOLOGY, 2025))
 
 
 def test_every_body_named_by_the_narrative_is_a_body():

@@ -7,9 +7,7 @@ printed tables with the methodology's tiers, letters and ratings: it holds, it f
 finding with its line), or it cannot be checked from the tables (a sub-indicator the report
 never prints), and then says why.
 
-`raw_quantities.csv` holds the raw inputs the narrative states for a body; where they give
-every input of an indicator, the methodology turns them into a score that must equal the
-printed one.
+The raw quantities the narrative states are checked in `quantities.py`.
 """
 from __future__ import annotations
 
@@ -23,12 +21,10 @@ from ..io import published
 from ..io.report_data import PublishedError, directory, has, read_rows
 from ..core.exact import plain
 from ..methodology import DEFAULT_YEAR, Methodology, load
-from ..core.scoring import ScoreError, score_inputs
 from ..texts import language, text as T
 
 FACTS = "narrative/facts_checkable.csv"
 PREVIOUS_YEAR = "narrative/facts_previous_year.csv"
-QUANTITIES = "narrative/raw_quantities.csv"
 # A statement's scope is a body type's code (CGO, MIO) or ALL.
 ALL = "ALL"
 
@@ -383,61 +379,3 @@ def check(methodology: Methodology, source) -> list[Verdict]:
     """Every checkable statement of the narrative, evaluated on the printed tables."""
     tables = Tables(methodology, source)
     return [evaluate(tables, fact) for fact in tables.facts + tables.previous_year]
-
-
-@dataclass(frozen=True)
-class Quantity:
-    line: str
-    body: str
-    indicator: str
-    input: str  # the methodology's input it is, or "" when it feeds none directly
-    value: str
-    unit: str
-
-    @property
-    def exact(self) -> bool:
-        """«более 30», «~1 000» bound a number without stating it."""
-        return not self.value.startswith((">", "<", "~"))
-
-
-def quantities(source) -> tuple[Quantity, ...]:
-    if not has(source, QUANTITIES):
-        return ()
-    return tuple(Quantity(f"L{r['line']}", r["body"], r["indicator"], r["input"], r["value"], r["unit"])
-                 for _, r in read_rows(source, QUANTITIES, ("line", "body", "indicator", "input",
-                                                                      "value", "unit")))
-
-
-@dataclass(frozen=True)
-class QuantityCheck:
-    body: str
-    indicator: str
-    inputs: dict[str, str]
-    lines: str
-    printed: Fraction
-    computed: Fraction | None
-    error: str = ""
-
-
-def check_quantities(methodology: Methodology, source) -> list[QuantityCheck]:
-    """Raw inputs stated for a body that cover every input of an indicator, scored and set
-    against the printed score."""
-    printed = {(p.key, p.body): p.score for p in published.published_indicators(source)}
-    types = {p.body: p.body_type for p in published.published_indicators(source)}
-    grouped: dict[tuple[str, str], dict[str, Quantity]] = defaultdict(dict)
-    for q in quantities(source):
-        if q.input and q.exact and (q.indicator, q.body) in printed:
-            grouped[(q.indicator, q.body)].setdefault(q.input, q)
-    checks = []
-    for (indicator_id, body), given in grouped.items():
-        indicator = methodology.indicator(indicator_id)
-        if not set(indicator.input_names) <= set(given):
-            continue
-        inputs = {name: given[name].value for name in indicator.input_names}
-        lines = ", ".join(sorted({given[name].line for name in indicator.input_names}, key=lambda s: int(s[1:])))
-        try:
-            computed, error = score_inputs(methodology, indicator_id, inputs, types[body]), ""
-        except ScoreError as problem:
-            computed, error = None, str(problem)
-        checks.append(QuantityCheck(body, indicator_id, inputs, lines, printed[(indicator_id, body)], computed, error))
-    return checks

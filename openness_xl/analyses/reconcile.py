@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from ..core import grading
 from . import narrative
+from . import quantities as quantities_
 from ..io.published import check_tables, corrections, published_criteria, published_index, published_indicators, published_submissions, worked_examples
 from ..core.bodies import registry
 from ..core.exact import plain
@@ -70,7 +71,7 @@ class Finding:
 class Reconciliation:
     findings: list[Finding]
     statements: list[narrative.Verdict]
-    quantities: list[narrative.QuantityCheck]
+    quantities: list[quantities_.QuantityCheck]
     no_longer_found: list  # documented errors that no finding matched
 
     @property
@@ -212,7 +213,7 @@ def _example_findings(methodology: Methodology, source, found: _Findings) -> Non
 def _narrative_findings(methodology: Methodology, source, found: _Findings):
     """The narrative's quantities and statements evaluated on the tables: (quantities, statements)."""
     add = found.add
-    quantities = narrative.check_quantities(methodology, source)
+    quantities = quantities_.check_quantities(methodology, source)
     for q in quantities:
         computed = plain(q.computed) if q.computed is not None else T("reconcile.error", error=q.error)
         if q.computed != q.printed:
