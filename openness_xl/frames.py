@@ -142,12 +142,13 @@ def robustness(frame: pd.DataFrame | None = None, samples: int | None = None, se
     """`openness robustness` as a frame: a row per body with its declared rank and rating, the
     median and 5–95 % interval of its sampled rank, the share of each rating and what moves it."""
     from .analyses import robustness as verb
+    from .analyses.robustness_tables import csv_columns, csv_rows
     from .io.published import published_submissions
 
     m = _methodology(methodology)
     subs = published_submissions(year) if frame is None else submissions(frame, m, year)
     result = verb.analyse(m, subs, samples, seed)
-    table = pd.DataFrame(verb.csv_rows(result), columns=verb.csv_columns(result))
+    table = pd.DataFrame(csv_rows(result), columns=csv_columns(result))
     for column in ("rank", "rank_p5", "rank_p95"):
         table[column] = pd.array([None if v == "" else int(v) for v in table[column]], dtype="Int64")
     numbers = ["median_rank", "rank_share", "rating_share", *(c for c in table.columns if c.startswith("share_"))]

@@ -14,6 +14,7 @@ import pytest
 
 import openness_xl as ox
 from openness_xl.analyses import robustness as rb
+from openness_xl.analyses import robustness_tables
 from openness_xl.io.published import published_submissions
 from openness_xl.methodology import HERE, MethodologyError, load, parse
 from openness_xl.core.scoring import DIRECT, RAW, Entry, evaluate
@@ -173,7 +174,7 @@ def test_rating_edges_are_drawn_per_sample():
 def test_the_same_seed_gives_the_same_samples_and_another_seed_others():
     submissions = raw_submissions(5)
     one, two = (rb.analyse(METHODOLOGY, submissions, samples=400, seed=9) for _ in range(2))
-    assert rb.render_csv(one) == rb.render_csv(two)
+    assert robustness_tables.render_csv(one) == robustness_tables.render_csv(two)
     assert (rb.draw(METHODOLOGY, 400, 9) == rb.draw(METHODOLOGY, 400, 9)).all()
     assert not (rb.draw(METHODOLOGY, 400, 10) == rb.draw(METHODOLOGY, 400, 9)).all()
     # A sample is the same whatever the count: the first 400 of 20,000 are these 400.

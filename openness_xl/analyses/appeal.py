@@ -140,6 +140,7 @@ def apply(methodology: Methodology, bodies: BodyRegistry, submissions: Sequence,
 
 
 def final_csv(methodology: Methodology, final_submissions: Sequence) -> str:
+    """The final input version as a long CSV."""
     from ..io.writing import inputs_csv
 
     return inputs_csv(methodology, final_submissions)
@@ -147,6 +148,8 @@ def final_csv(methodology: Methodology, final_submissions: Sequence) -> str:
 
 @dataclass(frozen=True)
 class AppealEffect:
+    """One appeal and what it changes if accepted: the bodies whose scores or places move."""
+
     appeal: Appeal
     value: str  # the value it would put in
     result: diff.Diff | None
@@ -194,6 +197,7 @@ REPORT_COLUMNS = ("row", "body", "indicator", "field", "source_value", "value", 
 
 
 def report_rows(effects_: Sequence[AppealEffect]) -> list[tuple]:
+    """The appeal report's rows: each appeal, then each change it makes."""
     rows = []
     for e in effects_:
         a = e.appeal
@@ -209,6 +213,7 @@ def report_rows(effects_: Sequence[AppealEffect]) -> list[tuple]:
 
 
 def report_csv(effects_: Sequence[AppealEffect]) -> str:
+    """The appeal report as CSV text."""
     return csv_text(REPORT_COLUMNS, report_rows(effects_))
 
 

@@ -40,6 +40,8 @@ NOT_IN_TABLES = ("subindicator", "od_coefficient", "pavlodar_sets_low")
 
 @dataclass(frozen=True)
 class Fact:
+    """One checkable statement of the narrative, with its line and claim spec."""
+
     line: str
     kind: str
     spec: dict[str, str]
@@ -62,6 +64,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What the tables say of a statement: it holds, fails or cannot be checked, and why."""
+
     fact: Fact
     status: str  # holds, fails, unverifiable
     computed: str  # what the tables give, in the statement's own terms
@@ -69,6 +73,7 @@ class Verdict:
 
 
 def facts(source) -> tuple[Fact, ...]:
+    """Every checkable statement of the report's data directory."""
     if not has(source, FACTS):
         return ()
     out = []

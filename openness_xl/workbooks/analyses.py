@@ -3,7 +3,7 @@ the bodies that must publish a roadmap first) and «Устойчивость» (
 methodology's plausible readings)."""
 from __future__ import annotations
 
-from ..analyses import robustness, roadmap
+from ..analyses import robustness, robustness_tables, roadmap
 from ..methodology import Methodology
 from .common import SCORE_FORMAT, sheet_name
 from .table import Table
@@ -17,7 +17,7 @@ def analysis_sheets(methodology: Methodology, submissions, results) -> list[Tabl
                     wrap=(5, 10), number_formats={6: SCORE_FORMAT, 9: SCORE_FORMAT})]
     labels = {code: methodology.body_type_label(code) for code in methodology.body_types}
     result = robustness.analyse(methodology, submissions, results=results)
-    title, notes, columns, rows = robustness.sheet_table(methodology, result, labels)
+    title, notes, columns, rows = robustness_tables.sheet_table(methodology, result, labels)
     shares = len(result.rating_labels)
     widths = (14, 6, 7, 9, 8, 8, 8, *([8] * shares), 30, 10, 30, 10)
     percent = {col: "0%" for col in (*range(7, 7 + shares), 8 + shares, 10 + shares)}

@@ -22,7 +22,7 @@ def define(command) -> None:
 
 def run(args) -> int:
     """The command itself: its exit code."""
-    from ...analyses import robustness
+    from ...analyses import robustness, robustness_tables
 
     methodology = load_methodology(args)
     check_output(args, args.format)
@@ -31,7 +31,8 @@ def run(args) -> int:
     result = robustness.analyse(methodology, load_submissions(args, methodology), args.samples, args.seed,
                                progress=None)
     labels = {code: methodology.body_type_label(code, language()) for code in methodology.body_types}
-    text = robustness.render_csv(result) if args.format in ROWS else robustness.render_text(methodology, result, labels)
+    text = (robustness_tables.render_csv(result) if args.format in ROWS
+            else robustness_tables.render_text(methodology, result, labels))
     emit(text, args, args.format)
     if args.plot:
         from ...documents.robustness import rank_intervals
