@@ -43,6 +43,14 @@ def render(methodology: Methodology, lang: str = "en") -> str:
 
 
 def _render(methodology: Methodology, lang: str) -> str:
+    lines = _overview(methodology, lang)
+    for i in methodology.indicators:
+        lines += _indicator_section(methodology, i, lang)
+    return "\n".join(lines) + "\n"
+
+
+def _overview(methodology: Methodology, lang: str) -> list[str]:
+    """The page's head: tiers, ratings, the criteria and the table of indicators."""
     english = lang == "en"
     scheme, fallback = methodology.tier_schemes["percent"]
     lines = [
@@ -69,46 +77,52 @@ def _render(methodology: Methodology, lang: str) -> str:
     for i in methodology.indicators:
         lines.append(f"| {i.order} | `{i.id}` | `{i.udf}` | {plain(i.maximum)} | {term('doc.role', i.role)} | "
                      f"{term('doc.confidence', i.confidence)} | {T('doc.yes') if i.provisional else T('doc.no')} |")
-    for i in methodology.indicators:
-        kazakh = lang == "kk" and i.name_kk
-        role = T("doc.subtracted") if i.role == "penalty" else T("doc.bonus") if i.role == "bonus" else ""
-        lines += ["", f"## {i.order}. {i.name_kk if kazakh else i.name_ru}", "",
-                  T("doc.heading_line", other=f"*{i.name_en}* — " if english else "", id=i.id, criterion=i.criterion, maximum=plain(i.maximum),
-                    role=role, source=i.source)]
-        if i.name_kk:
-            lines += ["", T("doc.in_kazakh", name=i.name_ru if kazakh else i.name_kk,
-                            status=methodology.name_kk_status or "перевод")]
-        if i.uncertainties:
-            readings = "; ".join(
-                f"{(u.label_en or u.id) if english else u.text('label')}: "
-                f"{', '.join((o.label_en or o.label_ru) if english else o.text() for o in u.options)}"
-                for u in i.uncertainties)
-            lines += ["", T("doc.readings", readings=readings)]
-        elif i.robustness_note:
-            lines += ["", T("doc.robustness", note=i.robustness_note)]
-        lines += ["", T("doc.supplier", supplier=i.supplier, named="" if i.supplier_named else T("doc.unnamed"),
-                        source=i.supplier_source)]
-        if i.provisional:
-            lines += ["", T("doc.provisional")]
-        lines += ["", T("doc.formula", kind_name=i.kind.name, summary=i.kind.summary())]
-        bands = _bands(i)
-        if bands:
-            lines.append(T("doc.bands", bands=bands))
-        other = {k: v for k, v in i.params.items() if k not in ("bands", "bands_by_body_type")}
-        if other:
-            lines.append(T("doc.parameters", parameters=", ".join(f"`{k}` = {_show_param(v)}" for k, v in other.items())))
-        edges = grading.tier_edges(methodology, i)
-        lines.append(T("doc.indicator_tiers", edges=", ".join(f"{methodology.tier_label(t)} {op} {decimal(plain(e))}"
-                                                               for t, e, op in edges)))
-        lines += ["", T("doc.inputs_head"), "|---|---|---|---|---|"]
-        for spec in i.inputs:
-            extra = f" (≤ {spec.part_of})" if spec.part_of else ""
-            meaning = f"{spec.description_ru} — {spec.description_en}" if english else spec.text("description")
-            lever = T(f"doc.better.{spec.better or 'given'}")
-            lines.append(f"| `{spec.name}` | {term('unit', spec.unit)} | {spec.allowed}{extra} | {lever} | {meaning} |")
-        lines.append(T("doc.score_row", allowed=T("value.score_range", maximum=decimal(plain(i.maximum)))))
-        lines += _conflicts(methodology, i.id)
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _indicator_section(methodology: Methodology, i, lang: str) -> list[str]:
+    """One indicator's section: names, readings, supplier, formula, tiers, inputs."""
+    english = lang == "en"
+    kazakh = lang == "kk" and i.name_kk
+    lines: list[str] = []
+    role = T("doc.subtracted") if i.role == "penalty" else T("doc.bonus") if i.role == "bonus" else ""
+    lines += ["", f"## {i.order}. {i.name_kk if kazakh else i.name_ru}", "",
+              T("doc.heading_line", other=f"*{i.name_en}* — " if english else "", id=i.id, criterion=i.criterion, maximum=plain(i.maximum),
+                role=role, source=i.source)]
+    if i.name_kk:
+        lines += ["", T("doc.in_kazakh", name=i.name_ru if kazakh else i.name_kk,
+                        status=methodology.name_kk_status or "перевод")]
+    if i.uncertainties:
+        readings = "; ".join(
+            f"{(u.label_en or u.id) if english else u.text('label')}: "
+            f"{', '.join((o.label_en or o.label_ru) if english else o.text() for o in u.options)}"
+            for u in i.uncertainties)
+        lines += ["", T("doc.readings", readings=readings)]
+    elif i.robustness_note:
+        lines += ["", T("doc.robustness", note=i.robustness_note)]
+    lines += ["", T("doc.supplier", supplier=i.supplier, named="" if i.supplier_named else T("doc.unnamed"),
+                    source=i.supplier_source)]
+    if i.provisional:
+        lines += ["", T("doc.provisional")]
+    lines += ["", T("doc.formula", kind_name=i.kind.name, summary=i.kind.summary())]
+    bands = _bands(i)
+    if bands:
+        lines.append(T("doc.bands", bands=bands))
+    other = {k: v for k, v in i.params.items() if k not in ("bands", "bands_by_body_type")}
+    if other:
+        lines.append(T("doc.parameters", parameters=", ".join(f"`{k}` = {_show_param(v)}" for k, v in other.items())))
+    edges = grading.tier_edges(methodology, i)
+    lines.append(T("doc.indicator_tiers", edges=", ".join(f"{methodology.tier_label(t)} {op} {decimal(plain(e))}"
+                                                           for t, e, op in edges)))
+    lines += ["", T("doc.inputs_head"), "|---|---|---|---|---|"]
+    for spec in i.inputs:
+        extra = f" (≤ {spec.part_of})" if spec.part_of else ""
+        meaning = f"{spec.description_ru} — {spec.description_en}" if english else spec.text("description")
+        lever = T(f"doc.better.{spec.better or 'given'}")
+        lines.append(f"| `{spec.name}` | {term('unit', spec.unit)} | {spec.allowed}{extra} | {lever} | {meaning} |")
+    lines.append(T("doc.score_row", allowed=T("value.score_range", maximum=decimal(plain(i.maximum)))))
+    lines += _conflicts(methodology, i.id)
+    return lines
 
 
 def _conflicts(methodology: Methodology, item: str) -> list[str]:
