@@ -83,14 +83,15 @@ def input_values(methodology: Methodology, submissions) -> dict:
 def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry, values: dict) -> dict[str, tuple[str, int]]:
     """The README, one input sheet per criterion and the direct-score sheet, filled with
     `values` {(body, indicator_id, field): value}; returns where each key's column is."""
-    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
-    group = workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "center", "text_wrap": True})
-    key = workbook.add_format({"font_color": "#808080", "font_size": 8})
-    title = workbook.add_format({"bold": True, "font_size": 13})
-    entry = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0"})
-    counts = workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0", "num_format": "#,##0"})
-    _write_readme(workbook.add_worksheet(T("sheet.readme", kind="files")), methodology, title)
-    last_row = FIRST_BODY_ROW + len(bodies) - 1
+    formats = {
+        "head": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}),
+        "group": workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "center", "text_wrap": True}),
+        "key": workbook.add_format({"font_color": "#808080", "font_size": 8}),
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "entry": workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0"}),
+        "counts": workbook.add_format({"bg_color": "#FFFFF0", "border": 1, "border_color": "#D0D0D0", "num_format": "#,##0"}),
+    }
+    _write_readme(workbook.add_worksheet(T("sheet.readme", kind="files")), methodology, formats["title"])
     columns: dict[str, tuple[str, int]] = {}
 
     def fill(sheet, col, indicator_id, field):
@@ -102,49 +103,60 @@ def write_input_sheets(workbook, methodology: Methodology, bodies: BodyRegistry,
             write_value(sheet, FIRST_BODY_ROW + position, col, value)
 
     for criterion in methodology.criteria:
-        sheet = workbook.add_worksheet(criterion.text("short"))
-        sheet.write_string(TITLE_ROW, 0, T("template.criterion_title", name=criterion.text(), year=methodology.year), title)
-        write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
-        col = FIRST_INPUT_COL
-        for indicator_id in criterion.indicators:
-            indicator = methodology.indicator(indicator_id)
-            specs = list(indicator.inputs)
-            label = T("head.group_label", order=indicator.order, name=indicator.text(),
-                      provisional=T("word.provisional") if indicator.provisional else "", supplier=indicator.supplier_shown)
-            if len(specs) > 1:
-                sheet.merge_range(GROUP_ROW, col, GROUP_ROW, col + len(specs) - 1, label, group)
-            else:
-                sheet.write_string(GROUP_ROW, col, label, group)
-            for spec in specs:
-                sheet.write_string(HEAD_ROW, col, input_heading(spec), head)
-                sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
-                sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", key)
-                sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
-                                      validation_for(spec, top_left=cell(FIRST_BODY_ROW, col)))
-                sheet.set_column(col, col, 16, counts if spec.type == "integer" else entry)
-                fill(sheet, col, indicator.id, spec.name)
-                col += 1
-        sheet.set_row(GROUP_ROW, 80)  # a one-column group holds a long name and its supplier
-        sheet.set_row(HEAD_ROW, 75)
-        sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
-    sheet = workbook.add_worksheet(direct_sheet())
-    sheet.write_string(TITLE_ROW, 0, T("template.direct_title"), title)
-    write_body_columns(sheet, bodies, head, key, methodology.body_type_label)
+        _write_criterion_sheet(workbook.add_worksheet(criterion.text("short")), methodology, criterion, bodies, formats, fill)
+    _write_direct_sheet(workbook.add_worksheet(direct_sheet()), methodology, bodies, formats, fill)
+    assert columns == input_columns(methodology), "input_columns must describe the sheets written here"
+    return columns
+
+
+def _write_criterion_sheet(sheet, methodology: Methodology, criterion, bodies: BodyRegistry, formats, fill) -> None:
+    """One criterion's input sheet: a group of columns per indicator, one column per input."""
+    last_row = FIRST_BODY_ROW + len(bodies) - 1
+    sheet.write_string(TITLE_ROW, 0, T("template.criterion_title", name=criterion.text(), year=methodology.year),
+                       formats["title"])
+    write_body_columns(sheet, bodies, formats["head"], formats["key"], methodology.body_type_label)
+    col = FIRST_INPUT_COL
+    for indicator_id in criterion.indicators:
+        indicator = methodology.indicator(indicator_id)
+        specs = list(indicator.inputs)
+        label = T("head.group_label", order=indicator.order, name=indicator.text(),
+                  provisional=T("word.provisional") if indicator.provisional else "", supplier=indicator.supplier_shown)
+        if len(specs) > 1:
+            sheet.merge_range(GROUP_ROW, col, GROUP_ROW, col + len(specs) - 1, label, formats["group"])
+        else:
+            sheet.write_string(GROUP_ROW, col, label, formats["group"])
+        for spec in specs:
+            sheet.write_string(HEAD_ROW, col, input_heading(spec), formats["head"])
+            sheet.write_comment(HEAD_ROW, col, _comment(indicator, spec), {"x_scale": 2.5, "y_scale": 2})
+            sheet.write_string(KEY_ROW, col, f"{indicator.id}.{spec.name}", formats["key"])
+            sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
+                                  validation_for(spec, top_left=cell(FIRST_BODY_ROW, col)))
+            sheet.set_column(col, col, 16, formats["counts"] if spec.type == "integer" else formats["entry"])
+            fill(sheet, col, indicator.id, spec.name)
+            col += 1
+    sheet.set_row(GROUP_ROW, 80)  # a one-column group holds a long name and its supplier
+    sheet.set_row(HEAD_ROW, 75)
+    sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
+
+
+def _write_direct_sheet(sheet, methodology: Methodology, bodies: BodyRegistry, formats, fill) -> None:
+    """«Баллы напрямую»: one column per indicator for a score given directly."""
+    last_row = FIRST_BODY_ROW + len(bodies) - 1
+    sheet.write_string(TITLE_ROW, 0, T("template.direct_title"), formats["title"])
+    write_body_columns(sheet, bodies, formats["head"], formats["key"], methodology.body_type_label)
     for offset, indicator in enumerate(methodology.indicators):
         col = FIRST_INPUT_COL + offset
-        sheet.write_string(GROUP_ROW, col, indicator.text("short"), group)
+        sheet.write_string(GROUP_ROW, col, indicator.text("short"), formats["group"])
         sheet.write_string(HEAD_ROW, col, T("head.direct_label", heading=score_heading(indicator),
-                                             supplier=indicator.supplier_shown), head)
-        sheet.write_string(KEY_ROW, col, f"{indicator.id}.score", key)
+                                             supplier=indicator.supplier_shown), formats["head"])
+        sheet.write_string(KEY_ROW, col, f"{indicator.id}.score", formats["key"])
         sheet.data_validation(FIRST_BODY_ROW, col, last_row, col,
                               validation_for(None, indicator.maximum, top_left=cell(FIRST_BODY_ROW, col)))
-        sheet.set_column(col, col, 16, entry)
+        sheet.set_column(col, col, 16, formats["entry"])
         fill(sheet, col, indicator.id, "score")
     sheet.set_row(GROUP_ROW, 45)
     sheet.set_row(HEAD_ROW, 90)
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_INPUT_COL)
-    assert columns == input_columns(methodology), "input_columns must describe the sheets written here"
-    return columns
 
 
 class CellError(str):
