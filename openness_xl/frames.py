@@ -124,6 +124,7 @@ def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | N
            methodology: Methodology | int | str | None = None, year: int = DEFAULT_YEAR) -> pd.DataFrame:
     """`openness whatif` as a frame: a row per indicator and step (and per step of the plan)."""
     from .analyses import whatif as verb
+    from .analyses.whatif_tables import CSV_COLUMNS, rows_for_csv
     from .io.published import published_submissions
 
     m = _methodology(methodology)
@@ -131,7 +132,7 @@ def whatif(body: str, frame: pd.DataFrame | None = None, to: tuple[str, str] | N
     code = registry(year).find(body).code
     rows = verb.indicator_rows(m, subs, code)
     plans = verb.plan(m, subs, code, *to) if to else []
-    table = pd.DataFrame(verb.rows_for_csv(code, rows, plans), columns=verb.CSV_COLUMNS)
+    table = pd.DataFrame(rows_for_csv(code, rows, plans), columns=CSV_COLUMNS)
     for column in ("score", "lost", "target_score", "reached"):
         table[column] = pd.array([None if v == "" else float(Fraction(v)) for v in table[column]], dtype="Float64")
     return table

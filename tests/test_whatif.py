@@ -5,7 +5,7 @@ import pytest
 
 from openness_xl.core import grading
 from openness_xl.io.published import published_submissions
-from openness_xl.analyses import whatif
+from openness_xl.analyses import whatif, whatif_tables
 from openness_xl.cli.app import main
 from openness_xl.io.inputs import load_inputs
 from openness_xl.core.bodies import registry
@@ -304,5 +304,5 @@ def test_a_plan_takes_the_cheapest_levers_first_and_says_what_it_asks_in_all(bod
                                        score - take if indicator.role == "penalty" else score + take, body_type)
         if other.reached is not None and other.reached != other.score:
             assert per_point(first) <= per_point(other), (indicator.id, first.indicator)
-    assert whatif.render_csv(body, [], [plan]).splitlines()[-1].split(",")[2] == ""  # the «in all» row
-    assert "in all: " in whatif.render_text(METHODOLOGY, body, [], [plan])
+    assert whatif_tables.render_csv(body, [], [plan]).splitlines()[-1].split(",")[2] == ""  # the «in all» row
+    assert "in all: " in whatif_tables.render_text(METHODOLOGY, body, [], [plan])

@@ -20,7 +20,6 @@ all, unit by unit, and the body is scored again with every change applied.
 """
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -28,7 +27,7 @@ from typing import Sequence
 from ..core import grading
 from ..core.exact import plain
 from ..methodology import Methodology
-from ..io.writing import csv_text, order_ranges
+from ..io.writing import order_ranges
 from ..core.scoring import DIRECT, RAW, Entry, evaluate, ranked, score_body
 from ..core.combined import Combined, changed_amounts, combined
 from ..core.targets import attainable_score, levers, next_tier_goal, target, tier_entry
@@ -281,125 +280,70 @@ def plan(methodology: Methodology, submissions, body: str, kind: str, value: str
         without = [r.body for r in results if r.body_type == me.body_type and r.index is None]
         raise ValueError(text("value.no_rank", type=methodology.body_type_label(me.body_type, language()), count=len(without))
                          + f" ({', '.join(without)})")
-    if kind == "rating":
-        band = next((b for b in methodology.ratings if b.rating == value), None)
-        if band is None or band.lower is None:
-            raise ValueError(text("whatif.bad_rating", value=repr(value), known=", ".join(b.rating for b in methodology.ratings)))
-        need = max(band.lower - me.index, Fraction(0))
-        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}",
-                      text("whatif.goal_rating", value=value), results)]
-    if kind == "rank":
-        if not str(value).strip().isdigit():
-            raise ValueError(text("whatif.bad_rank_number", value=repr(value)))
-        rank = int(value)
-        others = sorted((r.index for r in results if r.body_type == me.body_type and r.body != body
-                         and r.index is not None), reverse=True)
-        if not 1 <= rank <= len(others) + 1:
-            raise ValueError(text("whatif.bad_rank", value=value, last=len(others) + 1,
-                                  type=methodology.body_type_label(me.body_type, language())))
-        need = max(others[rank - 1] - me.index, Fraction(0)) if rank <= len(others) else Fraction(0)
-        return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rank {rank}",
-                      text("whatif.goal_rank", value=rank), results)]
-    if kind == "letter":
-        plans = []
-        for criterion in methodology.criteria:
-            best, middle, worst = criterion.grade_labels
-            if value not in criterion.grade_labels:
-                raise ValueError(text("whatif.bad_letter", value=repr(value), known=", ".join(criterion.grade_labels)))
-            edge = criterion.grade_a_from if value == best else (criterion.grade_c_below or Fraction(0))
-            score = me.criteria[criterion.id].score
-            if value == worst or score is None or score >= edge:
-                continue
-            plans.append(_gain(methodology, submissions, body, edge - score, criterion.indicators,
-                               f"{criterion.id} letter {value}", text("whatif.goal_letter", criterion=criterion.id,
-                                                                      value=value), results))
-        return plans
-    if kind == "tier":
-        if value not in methodology.tier_order:
-            raise ValueError(text("whatif.bad_tier", value=repr(value), known=", ".join(methodology.tier_order)))
-        wanted = methodology.tier_order.index(value)  # 0 is the best tier
-        entries, body_type = _entries(submissions, body), _body_type(submissions, body)
-        steps = []
-        for indicator in methodology.indicators:
-            score = me.indicators[indicator.id].score
-            if score is None or methodology.tier_order.index(grading.tier(methodology, indicator, score)) <= wanted:
-                continue
-            goal = tier_entry(methodology, indicator, value)
-            steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
-        after = _rescored(methodology, submissions, body, steps, results)
-        # What the plan gains: each indicator raised to its goal (a penalty lowered to it).
-        gain = sum((abs(step.goal - step.score) for step in steps), Fraction(0))
-        return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True,
-                     _totals(methodology, entries, steps),
-                     sum(1 for step in steps if step.changes and step.changes[0][0] == "score"))]
-    raise ValueError(text("whatif.bad_kind", goal=repr(kind)))
+    planners = {"rating": _plan_rating, "rank": _plan_rank, "letter": _plan_letters, "tier": _plan_tiers}
+    if kind not in planners:
+        raise ValueError(text("whatif.bad_kind", goal=repr(kind)))
+    return planners[kind](methodology, submissions, body, me, value, results)
 
 
-def render_text(methodology: Methodology, body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan],
-                width: int = 80) -> str:
-    """What it takes, for a terminal in the command line's language: tiers in its words, numbers
-    with its decimal mark, wrapped at `width`."""
-    lang = language()
+def _plan_rating(methodology: Methodology, submissions, body: str, me, value: str, results) -> list[Plan]:
+    """The points up to the rating's lower edge, the cheapest indicators first."""
+    band = next((b for b in methodology.ratings if b.rating == value), None)
+    if band is None or band.lower is None:
+        raise ValueError(text("whatif.bad_rating", value=repr(value), known=", ".join(b.rating for b in methodology.ratings)))
+    need = max(band.lower - me.index, Fraction(0))
+    return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rating {value}",
+                  text("whatif.goal_rating", value=value), results)]
 
-    def n(value) -> str:
-        return decimal(plain(value), lang)
 
-    def wrapped(line: str, indent: str = "", more: str = "    ") -> list[str]:
-        return textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=more, break_on_hyphens=False)
+def _plan_rank(methodology: Methodology, submissions, body: str, me, value: str, results) -> list[Plan]:
+    """The points up to the index of the body now at that place in the group."""
+    if not str(value).strip().isdigit():
+        raise ValueError(text("whatif.bad_rank_number", value=repr(value)))
+    rank = int(value)
+    others = sorted((r.index for r in results if r.body_type == me.body_type and r.body != body
+                     and r.index is not None), reverse=True)
+    if not 1 <= rank <= len(others) + 1:
+        raise ValueError(text("whatif.bad_rank", value=value, last=len(others) + 1,
+                              type=methodology.body_type_label(me.body_type, language())))
+    need = max(others[rank - 1] - me.index, Fraction(0)) if rank <= len(others) else Fraction(0)
+    return [_gain(methodology, submissions, body, need, [i.id for i in methodology.indicators], f"rank {rank}",
+                  text("whatif.goal_rank", value=rank), results)]
 
-    out = []
-    for row in rows:
-        if row.score is None:
-            out.append(text("whatif.indicator_no_data", indicator=row.indicator))
+
+def _plan_letters(methodology: Methodology, submissions, body: str, me, value: str, results) -> list[Plan]:
+    """One plan per criterion below the letter: its points up to the letter's edge."""
+    plans = []
+    for criterion in methodology.criteria:
+        best, middle, worst = criterion.grade_labels
+        if value not in criterion.grade_labels:
+            raise ValueError(text("whatif.bad_letter", value=repr(value), known=", ".join(criterion.grade_labels)))
+        edge = criterion.grade_a_from if value == best else (criterion.grade_c_below or Fraction(0))
+        score = me.criteria[criterion.id].score
+        if value == worst or score is None or score >= edge:
             continue
-        head = text("whatif.head", indicator=row.indicator, score=n(row.score), tier=methodology.tier_label(row.tier, lang),
-                    lost=n(row.lost))
-        if not row.next_tier:
-            out += wrapped(text("whatif.top", head=head))
+        plans.append(_gain(methodology, submissions, body, edge - score, criterion.indicators,
+                           f"{criterion.id} letter {value}", text("whatif.goal_letter", criterion=criterion.id,
+                                                                  value=value), results))
+    return plans
+
+
+def _plan_tiers(methodology: Methodology, submissions, body: str, me, value: str, results) -> list[Plan]:
+    """Every indicator below the tier raised to its entry (a penalty lowered to it)."""
+    if value not in methodology.tier_order:
+        raise ValueError(text("whatif.bad_tier", value=repr(value), known=", ".join(methodology.tier_order)))
+    wanted = methodology.tier_order.index(value)  # 0 is the best tier
+    entries, body_type = _entries(submissions, body), _body_type(submissions, body)
+    steps = []
+    for indicator in methodology.indicators:
+        score = me.indicators[indicator.id].score
+        if score is None or methodology.tier_order.index(grading.tier(methodology, indicator, score)) <= wanted:
             continue
-        out += wrapped(text("whatif.next", head=head, tier=methodology.tier_label(row.next_tier, lang), goal=n(row.next_goal)))
-        for step in row.steps:
-            out += wrapped(step.how, "    ", "      ")
-    for p in plans:
-        out += ["", *wrapped(text("whatif.to", goal=p.label or p.goal, need=n(p.need)))]
-        for step in p.steps:
-            out += wrapped(f"{step.indicator} {n(step.score)} → {n(step.reached)}: {step.how}", "  ", "      ")
-        if p.totals or p.direct_scores:
-            out += wrapped(text("whatif.in_all", changes=_in_all(p, n)), "  ", "    ")
-        after = p.after
-        out += wrapped(text("whatif.then", index_before=n(p.before.index), index_after=n(after.index),
-                            rating_before=p.before.rating, rating_after=after.rating, rank_before=p.before.rank,
-                            rank_after=after.rank) + ("" if p.reached or p.every_indicator else text("whatif.not_reached")),
-                       "", "    ")
-    return "\n".join(out) + "\n"
-
-
-def _in_all(p: Plan, n) -> str:
-    """«citizens — 30, appeals — 11; scores given directly: 2»."""
-    parts = [", ".join(f"{term('unit', unit)} — {n(amount)}" for unit, amount in p.totals)] if p.totals else []
-    if p.direct_scores:
-        parts.append(text("whatif.direct_scores", count=p.direct_scores))
-    return "; ".join(parts)
-
-
-CSV_COLUMNS = ("body", "goal", "indicator", "score", "tier", "lost", "target_tier", "target_score", "change", "reached")
-
-
-def rows_for_csv(body: str, rows: Sequence[IndicatorRow], plans: Sequence[Plan]) -> list[tuple]:
-    table = []
-    for row in rows:
-        for step in row.steps or [None]:
-            table.append((body, "next tier", row.indicator, plain(row.score), row.tier or "", plain(row.lost),
-                          row.next_tier, plain(row.next_goal), step.how if step else "",
-                          plain(step.reached) if step and step.reached is not None else ""))
-    for p in plans:
-        for step in p.steps:
-            table.append((body, p.goal, step.indicator, plain(step.score), "", "", "", plain(step.goal), step.how,
-                          plain(step.reached) if step.reached is not None else ""))
-        if p.totals or p.direct_scores:  # what the plan asks in all, in the levers' units
-            table.append((body, p.goal, "", "", "", "", "", "", text("whatif.in_all", changes=_in_all(p, plain)).strip(), ""))
-    return table
-
-
-def render_csv(body: str, rows, plans) -> str:
-    return csv_text(CSV_COLUMNS, rows_for_csv(body, rows, plans))
+        goal = tier_entry(methodology, indicator, value)
+        steps.append(raise_indicator(methodology, entries.get(indicator.id), indicator.id, goal, body_type))
+    after = _rescored(methodology, submissions, body, steps, results)
+    # What the plan gains: each indicator raised to its goal (a penalty lowered to it).
+    gain = sum((abs(step.goal - step.score) for step in steps), Fraction(0))
+    return [Plan(f"every indicator {value}", gain, steps, me, after, text("whatif.goal_tier", value=value), True,
+                 _totals(methodology, entries, steps),
+                 sum(1 for step in steps if step.changes and step.changes[0][0] == "score"))]

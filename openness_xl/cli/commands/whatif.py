@@ -18,7 +18,7 @@ def define(command) -> None:
 
 def run(args) -> int:
     """The command itself: its exit code."""
-    from ...analyses import whatif
+    from ...analyses import whatif, whatif_tables
 
     methodology = load_methodology(args)
     check_output(args, args.format)
@@ -28,7 +28,7 @@ def run(args) -> int:
         raise ValueError(T("messages.no_data_for_body", body=args.body, source=args.input or T("messages.embedded_scores")))
     rows = whatif.indicator_rows(methodology, submissions, body)
     plans = whatif.plan(methodology, submissions, body, *args.to) if args.to else []
-    text = whatif.render_csv(body, rows, plans) if args.format in ROWS else whatif.render_text(
+    text = whatif_tables.render_csv(body, rows, plans) if args.format in ROWS else whatif_tables.render_text(
         methodology, body, rows, plans)
     emit(text, args, args.format)
     return 0
