@@ -77,3 +77,27 @@ def test_the_layers_hold():
     result = subprocess.run([linter, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_pyodide_subset_is_derived_from_imports(tmp_path):
+    """tests/pyodide/subset.py picks the modules Pyodide can import: a test importing only the
+    core joins; one that reaches XlsxWriter through the package, imports openpyxl inside a
+    test or starts a process stays out, with the import that keeps it out named."""
+    sys.path.insert(0, str(ROOT / "tests" / "pyodide"))
+    from subset import blockers, pyodide_tests
+
+    modules = {
+        "test_core_only.py": "from openness_xl.core.scoring import evaluate\n",
+        "test_through_package.py": "from openness_xl.workbooks.report import write_report\n",
+        "test_inside_a_test.py": "def test_x():\n    import openpyxl\n",
+        "test_process.py": "import subprocess\n",
+    }
+    for name, source in modules.items():
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    assert blockers(tmp_path / "test_core_only.py") == set()
+    assert any(b.startswith("xlsxwriter") for b in blockers(tmp_path / "test_through_package.py"))
+    assert blockers(tmp_path / "test_inside_a_test.py") == {"openpyxl (tests.test_inside_a_test)"}
+    assert blockers(tmp_path / "test_process.py") == {"subprocess (tests.test_process)"}
+    chosen = pyodide_tests()
+    assert "test_exact.py" in chosen and "test_cli.py" not in chosen
+    assert "test_docs.py" not in chosen  # marked checkout: it reads docs/

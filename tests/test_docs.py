@@ -4,6 +4,8 @@ import pytest
 
 from openness_xl.documents.indicator_pages import DOCS, PAGES, render
 
+pytestmark = pytest.mark.checkout  # the committed pages in docs/
+
 
 @pytest.mark.parametrize("lang", PAGES)
 def test_indicator_docs_are_generated_from_the_methodology(methodology, lang):
