@@ -322,3 +322,20 @@ def test_memory_stays_flat_whatever_the_count():
     small, large = bench.peak_memory(20_000), bench.peak_memory(200_000)
     print(f"\npeak memory: {small / 1024:.0f} MB at 20,000 samples, {large / 1024:.0f} MB at 200,000")
     assert large < small + 20 * 1024
+
+
+def test_the_text_wraps_its_sentences_at_the_width_the_command_line_gives(monkeypatch):
+    """Renderers take a width; the command line gives the terminal's, and 80 to a file."""
+    import argparse
+
+    from openness_xl.cli.common import text_width
+
+    result = rb.analyse(METHODOLOGY, PUBLISHED, samples=200, seed=4)
+    labels = {code: code for code in METHODOLOGY.body_types}
+    narrow, wide = (robustness_tables.render_text(METHODOLOGY, result, labels, width) for width in (60, 120))
+    intro = lambda text: text.split("\n\n")[0].splitlines()  # noqa: E731
+    assert max(map(len, intro(narrow))) <= 60 < max(map(len, intro(wide)))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: __import__("os").terminal_size((132, 40)))
+    assert text_width(argparse.Namespace(output=None)) == 132
+    assert text_width(argparse.Namespace(output="r.txt")) == 80

@@ -1,4 +1,4 @@
-"""What users read of `openness robustness`: its CSV, its table at 80 columns and the report's
+"""What users read of `openness robustness`: its CSV, its table for a terminal and the report's
 «Устойчивость» sheet, from a `robustness.Robustness` (which they never compute)."""
 from __future__ import annotations
 
@@ -52,14 +52,15 @@ def _ratings_text(b: BodyRobustness) -> str:
     return " ".join(f"{label} {_percent(share)}" for share, label in likely[:2])
 
 
-def render_text(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str]) -> str:
-    """The robustness table at 80 columns, in the command line's language: the uncertainties
-    numbered U1…, then one line per body, each column as wide as its heading or its values."""
+def render_text(methodology: Methodology, result: Robustness, type_labels: Mapping[str, str], width: int = 80) -> str:
+    """The robustness table for a terminal, in the command line's language: the uncertainties
+    numbered U1…, then one line per body, each column as wide as its heading or its values;
+    the sentences wrapped at `width`."""
     def words(key: str, **fields) -> str:
         return text(f"robustness_text.{key}", **fields)
 
     def prose(sentence: str) -> list[str]:
-        return textwrap.wrap(sentence, 80)
+        return textwrap.wrap(sentence, width)
 
     out = [*prose(words("intro", samples=count(result.samples, "sample"), seed=result.seed)), ""]
     for k, u in enumerate(result.uncertainties, start=1):

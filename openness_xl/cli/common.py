@@ -150,6 +150,14 @@ def warn(message: str, level: str = "warning") -> None:
           file=sys.stderr)
 
 
+def text_width(args) -> int:
+    """The width a command's text wraps at: the terminal's when it is written to one, else 80,
+    so that a file is the same whatever terminal made it."""
+    if (args.output and args.output != "-") or not sys.stdout.isatty():
+        return 80
+    return terminal_width()
+
+
 def terminal_width() -> int:
     import shutil
 

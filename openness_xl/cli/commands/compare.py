@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...methodology import DEFAULT_YEAR
 from ...texts import text as T
-from ..common import ROWS, check_output, emit, format_option, output_option
+from ..common import ROWS, check_output, emit, format_option, output_option, text_width
 
 # Its own --year (the year whose bodies are compared); each side names its own methodology.
 COMMON_OPTIONS = False
@@ -28,6 +28,7 @@ def run(args) -> int:
     previous = compare.side(args.previous, args.previous_methodology, args.year)
     current = compare.side(args.current, args.current_methodology, args.year)
     changes = compare.compare(previous, current)
-    text = compare.render_csv(changes) if args.format in ROWS else compare.render_text(changes, previous, current)
+    text = (compare.render_csv(changes) if args.format in ROWS
+            else compare.render_text(changes, previous, current, text_width(args)))
     emit(text, args, args.format)
     return 0

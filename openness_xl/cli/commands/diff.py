@@ -7,7 +7,7 @@ from ...core.bodies import registry
 from ...io.writing import atomic_write
 from ...texts import text as T
 from ..common import (EXIT_FINDINGS, EXIT_OK, ROWS, check_output, emit, format_option, load_methodology, output_option,
-                      read_files, warn)
+                      read_files, text_width, warn)
 
 
 def define(command) -> None:
@@ -35,6 +35,6 @@ def run(args) -> int:
         atomic_write(args.output, data, protect=read_files(args))
     else:
         text = diff.render_csv(result) if args.format in ROWS else diff.render_text(
-            result, Path(args.old).name, Path(args.new).name)
+            result, Path(args.old).name, Path(args.new).name, text_width(args))
         emit(text, args, args.format)
     return EXIT_FINDINGS if result.changed else EXIT_OK  # like diff(1): 1 means the versions differ

@@ -6,7 +6,7 @@ import sys
 from ...io.writing import atomic_write
 from ...texts import language, text as T, using
 from ..common import (ROWS, check_output, emit, format_option, input_option, lang_option, load_methodology,
-                      load_submissions, output_format, output_option, read_files)
+                      load_submissions, output_format, output_option, read_files, text_width)
 
 
 def define(command) -> None:
@@ -32,7 +32,7 @@ def run(args) -> int:
                                progress=None)
     labels = {code: methodology.body_type_label(code, language()) for code in methodology.body_types}
     text = (robustness_tables.render_csv(result) if args.format in ROWS
-            else robustness_tables.render_text(methodology, result, labels))
+            else robustness_tables.render_text(methodology, result, labels, text_width(args)))
     emit(text, args, args.format)
     if args.plot:
         from ...documents.robustness import rank_intervals

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...core.bodies import registry
 from ...texts import text as T
 from ..common import (ROWS, check_output, emit, format_option, input_option, load_methodology, load_submissions,
-                      output_option)
+                      output_option, text_width)
 
 
 def define(command) -> None:
@@ -29,6 +29,6 @@ def run(args) -> int:
     rows = whatif.indicator_rows(methodology, submissions, body)
     plans = whatif.plan(methodology, submissions, body, *args.to) if args.to else []
     text = whatif_tables.render_csv(body, rows, plans) if args.format in ROWS else whatif_tables.render_text(
-        methodology, body, rows, plans)
+        methodology, body, rows, plans, text_width(args))
     emit(text, args, args.format)
     return 0
