@@ -33,6 +33,7 @@ def test_ids_in_order(ids, expected):
 
 def duplicated(ids, batch_rows, monkeypatch, memory_hashes=duplicates.MEMORY_HASHES):
     monkeypatch.setattr(duplicates, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", batch_rows)
     monkeypatch.setattr(duplicates, "MEMORY_HASHES", memory_hashes)
     connection = duckdb.connect()
     connection.register("ids", pa.table({"appeal_id": pa.array(ids, type=pa.string())}))
@@ -72,6 +73,20 @@ def test_spilt_hashes_find_the_same_duplicates_as_in_memory(monkeypatch):
     assert set(Path(tempfile.gettempdir()).glob("openness-ids-*")) == before
 
 
+def test_ids_that_share_their_hash_are_told_apart_by_the_ids_themselves(monkeypatch):
+    """The hash narrows the ids to candidates; only equal ids are duplicates. With a hash of
+    four bits, 2,000 distinct ids fall on 16 values, and only the 40 repeated ones are found."""
+    import random
+
+    monkeypatch.setattr(duplicates, "HASH", "(hash({id}) >> 60)::UINTEGER")
+    ids = [f"B{n}" for n in range(2_000)] + [f"B{n}" for n in range(0, 2_000, 50)]
+    random.Random(2).shuffle(ids)
+    expected = sorted(i for i, n in Counter(ids).items() if n > 1)
+    assert len(expected) == 40
+    assert duplicated(ids, 300, monkeypatch) == expected
+    assert duplicated(ids, 300, monkeypatch, memory_hashes=100) == expected
+
+
 def test_both_ways_are_taken():
     sorts = []
     class Spy:
@@ -97,5 +112,6 @@ def test_both_ways_are_taken():
 
 def test_a_sliced_hash_column_is_read_from_its_offset():
     """A batch may be a slice of a larger buffer: its view starts at the slice's offset."""
-    column = pa.array([5, 6, 7, 8, 9], type=pa.uint64()).slice(2, 2)
-    assert duplicates._as_numpy(column).tolist() == [7, 8]
+    for width in (pa.uint32(), pa.uint64()):
+        column = pa.array([5, 6, 7, 8, 9], type=width).slice(2, 2)
+        assert duplicates._as_numpy(column).tolist() == [7, 8]
