@@ -1,5 +1,6 @@
 import fcntl
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -33,12 +34,31 @@ def cli(capsys):
     return run
 
 
+def _run_folder(tmp_path_factory) -> Path:
+    """The folder one run shares between its xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory, name: str, build):
+    """What `build()` returns, built by the first xdist worker that asks for it while the others
+    wait, and read back by them (pickled): a fixture that takes many seconds is paid once a run."""
+    shared = _run_folder(tmp_path_factory)
+    path = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            value = build()
+            path.write_bytes(pickle.dumps(value))
+            return value
+    return pickle.loads(path.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     """The package's wheel, built once for the whole run and shared by every xdist worker: pip
     builds in the source tree, and two builds at once trip over each other's build/ folder."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one run's folder
+    shared = _run_folder(tmp_path_factory)
     folder = shared / "wheel"
     with open(shared / "wheel.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -183,8 +183,15 @@ def entries_of(case) -> dict | None:
 
 
 @pytest.fixture(scope="module")
-def generated():
-    """The worked examples of the report, each a body of its own, then 2,000 generated bodies."""
+def generated(tmp_path_factory):
+    """The worked examples of the report, each a body of its own, then 2,000 generated bodies
+    (drawn once a run: some 20 s; `conftest.built_once`)."""
+    from tests.conftest import built_once
+
+    return built_once(tmp_path_factory, "generated_bodies", _generate)
+
+
+def _generate():
     cases = []
     for number, example in enumerate(worked_examples(2025), start=1):
         indicator = METHODOLOGY.indicator(example.indicator_id)
