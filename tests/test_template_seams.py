@@ -72,8 +72,15 @@ def long_table(methodology, bodies, tmp_path, seed=9, absent=0.08, direct=0.25) 
 
 
 def recalculated_rows(path: Path, tmp_path: Path, sheet: str) -> dict:
-    book = openpyxl.load_workbook(recalculate(path.resolve(), tmp_path.resolve()), data_only=True)
-    return {r[0]: r for r in book[sheet].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True) if r[0]}
+    """{body code: its row of `sheet`} once LibreOffice has recalculated the file."""
+    return recalculated_sheets(path, tmp_path, sheet)[0]
+
+
+def recalculated_sheets(path: Path, tmp_path: Path, *sheets: str) -> list[dict]:
+    """The rows of each of `sheets` from one recalculation: LibreOffice starts once."""
+    book = openpyxl.load_workbook(recalculate(path.resolve(), tmp_path.resolve()), read_only=True, data_only=True)
+    return [{r[0]: r for r in book[sheet].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True) if r[0]}
+            for sheet in sheets]
 
 
 @needs_libreoffice
@@ -195,8 +202,7 @@ def test_raw_inputs_and_a_direct_score_are_refused_alike_on_every_surface(method
     assert problem.location == direct_cell
     assert f"({direct_cell})" in problem.message and f"({appk}!D{row}:E{row})" in problem.message
     openpyxl.load_workbook(template).save(template)  # openpyxl keeps no cached value: all is recalculated
-    got_checks = recalculated_rows(template, tmp_path, checks)
-    got_calc = recalculated_rows(template, tmp_path / "again", calc)
+    got_checks, got_calc = recalculated_sheets(template, tmp_path, checks, calc)
     assert got_checks["МЗ"][FIRST_COL] == problem.message
     with using(lang):
         assert got_calc["МЗ"][FIRST_COL] == see_checks()  # the short form: the message is on «Проверка»
@@ -304,11 +310,12 @@ def test_a_share_typed_as_a_fraction_is_scored_as_typed_and_flagged_alike(method
     message = f"⚠ {cell} «{heading}»: 0.533 % — возможно, введена доля вместо процента: 53.3"
     assert warning.endswith(message) and "satisfied_percent" not in warning
     number = [i.id for i in methodology.indicators].index("fb_satisfaction")
-    assert recalculated_rows(template, tmp_path, CHECKS)["МЗ"][FIRST_COL + number] == message
+    checks, calc = recalculated_sheets(template, tmp_path, CHECKS, CALC)
+    assert checks["МЗ"][FIRST_COL + number] == message
     scores = tmp_path / "scores.csv"
     assert cli("scores", template, "-o", scores)[0] == 0
     line = next(r for r in csv.DictReader(io.StringIO(scores.read_text(encoding="utf-8"))) if r["body"] == "МЗ")
-    got = recalculated_rows(template, tmp_path / "again", CALC)["МЗ"][FIRST_COL + 2 * number]
+    got = calc["МЗ"][FIRST_COL + 2 * number]
     assert got == float(line["fb_satisfaction"])
 
 
@@ -359,8 +366,7 @@ def test_messages_name_the_cell_by_its_heading_and_explain_text_numbers_alike(me
         checks, calc = sheet_name("checks"), sheet_name("calc")
         spaces, as_text = by_code.T("value.text_number.spaces"), by_code.T("value.text_number.text")
         pointer = see_checks()
-    got_checks = recalculated_rows(template, tmp_path, checks)
-    got_calc = recalculated_rows(template, tmp_path / "again", calc)
+    got_checks, got_calc = recalculated_sheets(template, tmp_path, checks, calc)
     number = {i.id: n for n, i in enumerate(methodology.indicators)}
     for (code, indicator_id), (cell, heading) in mistakes.items():
         problem = said[(code, indicator_id)]
@@ -465,8 +471,7 @@ def test_a_whole_of_zero_is_refused_on_checks_in_the_sheets_words(tmp_path):
     assert problem.message == f"{named} должно быть больше 0"
     openpyxl.load_workbook(template).save(template)  # openpyxl keeps no cached value: all is recalculated
     position = [i.id for i in methodology.indicators].index("ic_website")
-    checks = recalculated_rows(template, tmp_path, CHECKS)
-    calc = recalculated_rows(template, tmp_path / "again", CALC)
+    checks, calc = recalculated_sheets(template, tmp_path, CHECKS, CALC)
     assert checks["МФ"][FIRST_COL + position] == problem.message
     assert calc["МФ"][FIRST_COL + 2 * position] == see
     assert calc["Абай"][FIRST_COL + 2 * position] == 3
