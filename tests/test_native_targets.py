@@ -76,8 +76,8 @@ def test_libreoffice_recalculates_the_targets_of_the_core(tmp_path):
     blank = tmp_path / "blank" / "t.xlsx"
     blank.parent.mkdir()
     strip_cached_values(template, blank, (CALC, CHECKS, TARGETS))
-    got = openpyxl.load_workbook(recalculate(blank, tmp_path), data_only=True)[TARGETS]
-    want = openpyxl.load_workbook(template, data_only=True)[TARGETS]  # stored from targets.target
+    got = openpyxl.load_workbook(recalculate(blank, tmp_path), read_only=True, data_only=True)[TARGETS]
+    want = openpyxl.load_workbook(template, read_only=True, data_only=True)[TARGETS]  # stored from targets.target
     keys = [c.value for c in want[KEY_ROW + 1]]
     seen, mismatches = Counter(), []
     engine_rows = list(got.iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
