@@ -87,6 +87,21 @@ def test_ids_that_share_their_hash_are_told_apart_by_the_ids_themselves(monkeypa
     assert duplicated(ids, 300, monkeypatch, memory_hashes=100) == expected
 
 
+def test_the_hashes_sorted_in_two_halves_side_by_side_find_every_repeat():
+    """Large enough to sort in two threads: every repeated value found, once, in order, with
+    values on both sides of the middle, and with all of them on one side."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for high in (2**64 - 1, 2**62):  # both halves, then the lower one only
+        values = rng.integers(0, high, 3 * duplicates.SPLIT_SORT_FROM, dtype=np.uint64)
+        values[:500] = values[-500:]
+        distinct, counts = np.unique(values, return_counts=True)
+        expected = distinct[counts > 1]
+        found = duplicates._repeated(values.copy())
+        assert found.tolist() == expected.tolist() and len(found) >= 500
+
+
 def test_both_ways_are_taken():
     sorts = []
     class Spy:
