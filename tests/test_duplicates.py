@@ -88,13 +88,13 @@ def test_ids_that_share_their_hash_are_told_apart_by_the_ids_themselves(monkeypa
 
 
 def test_the_hashes_sorted_in_two_halves_side_by_side_find_every_repeat():
-    """Large enough to sort in two threads: every repeated value found, once, in order, with
-    values on both sides of the middle, and with all of them on one side."""
+    """Large enough to sort in two threads: every repeated value found, once, in order, over
+    the whole range of hashes and over a narrow one (a spilt part's)."""
     import numpy as np
 
     rng = np.random.default_rng(5)
-    for high in (2**64 - 1, 2**62):  # both halves, then the lower one only
-        values = rng.integers(0, high, 3 * duplicates.SPLIT_SORT_FROM, dtype=np.uint64)
+    for low, high in ((0, 2**64 - 1), (2**62, 2**62 + 2**40)):
+        values = rng.integers(low, high, 3 * duplicates.SPLIT_SORT_FROM, dtype=np.uint64)
         values[:500] = values[-500:]
         distinct, counts = np.unique(values, return_counts=True)
         expected = distinct[counts > 1]

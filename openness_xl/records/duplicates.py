@@ -111,17 +111,19 @@ SPLIT_SORT_FROM = 1 << 16
 
 def _sort(hashes) -> None:
     """Sort in place, the lower and the upper half of the values side by side in two threads
-    (NumPy's sort releases the GIL): a partition around the middle value first puts every lower
-    value before every upper one. 0.22 s instead of 0.36 s for 5.9 M hashes on two cores."""
+    (NumPy's sort releases the GIL): a partition around the middle of the values' own range
+    (a spilt part's hashes share their top bits) first puts every lower value before every
+    upper one. 0.22 s instead of 0.36 s for 5.9 M hashes on two cores."""
     from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
 
-    middle = hashes.dtype.type(1 << (hashes.dtype.itemsize * 8 - 1))
-    lower = int(np.count_nonzero(hashes < middle))
-    if len(hashes) < SPLIT_SORT_FROM or lower in (0, len(hashes)):
+    if len(hashes) < SPLIT_SORT_FROM or hashes.min() == hashes.max():
         hashes.sort()
         return
+    low, high = int(hashes.min()), int(hashes.max())
+    middle = hashes.dtype.type(low + (high - low) // 2 + 1)  # above the lowest, at most the highest
+    lower = int(np.count_nonzero(hashes < middle))
     hashes.partition(lower)  # the `lower` smallest values, those under the middle, come first
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(np.ndarray.sort, (hashes[:lower], hashes[lower:])))
