@@ -40,6 +40,18 @@ def test_table_format(capsys):
     assert out.splitlines()[1].startswith("МТ ") and "93.31" in out.splitlines()[1]
 
 
+def test_a_table_written_to_a_file_is_the_same_whatever_terminal_made_it(tmp_path, capsys, monkeypatch):
+    """The wide table wraps its notes at the terminal's width on screen, at 80 in a file."""
+    import os
+
+    narrow, wide = tmp_path / "narrow.txt", tmp_path / "wide.txt"
+    assert run(capsys, "scores", "--format", "table", "--wide", "-o", str(narrow))[0] == 0
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: os.terminal_size((200, 40)))
+    assert run(capsys, "scores", "--format", "table", "--wide", "-o", str(wide))[0] == 0
+    assert wide.read_text(encoding="utf-8") == narrow.read_text(encoding="utf-8")
+
+
 def test_missing_indicators_warn_and_leave_totals_empty(tmp_path, capsys):
     path = tmp_path / "in.csv"
     path.write_text("body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n", encoding="utf-8")

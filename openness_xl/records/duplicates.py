@@ -118,10 +118,10 @@ def _sort(hashes) -> None:
 
     import numpy as np
 
-    if len(hashes) < SPLIT_SORT_FROM or hashes.min() == hashes.max():
+    low, high = (int(hashes.min()), int(hashes.max())) if len(hashes) >= SPLIT_SORT_FROM else (0, 0)
+    if low == high:  # few hashes, or all equal: one sort
         hashes.sort()
         return
-    low, high = int(hashes.min()), int(hashes.max())
     middle = hashes.dtype.type(low + (high - low) // 2 + 1)  # above the lowest, at most the highest
     lower = int(np.count_nonzero(hashes < middle))
     hashes.partition(lower)  # the `lower` smallest values, those under the middle, come first

@@ -7,7 +7,7 @@ from ...core.bodies import registry
 from ...io.writing import atomic_write, score_columns, score_rows, scores_csv, scores_table
 from ...texts import language, text as T
 from ..common import (EXIT_INPUT, ROWS, check_output, complete, emit, format_option, input_option, lang_option,
-                      load_methodology, load_submissions, output_option, read_files, strict_option, terminal_width,
+                      load_methodology, load_submissions, output_option, read_files, strict_option, text_width,
                       warn)
 
 
@@ -50,5 +50,5 @@ def run(args) -> int:
             return 0
         emit(scores_csv(methodology, results), args, args.format)
         return 0
-    emit(scores_table(methodology, results, names, wide=args.wide, width=terminal_width()), args, args.format)
+    emit(scores_table(methodology, results, names, wide=args.wide, width=text_width(args)), args, args.format)
     return 0

@@ -123,8 +123,8 @@ def _band_table_inverse(params: Mapping, v: Values, ctx: Context, name: str, bou
     # The first edge where the points cross the bound (rising or falling), then that value,
     # or that share of the whole, in terms of the input.
     steps = bands_for(params, ctx.body_type)
-    below = steps[0][1] >= bound
-    edge = next((e for e, points in steps[1:] if (points >= bound) != below), None)
+    first_reaches = steps[0][1] >= bound
+    edge = next((e for e, points in steps[1:] if (points >= bound) != first_reaches), None)
     if edge is None:
         return None
     if "value" in params:
