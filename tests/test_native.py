@@ -29,7 +29,7 @@ from openness_xl.workbooks.input_sheets import CellError
 from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
 from openness_xl.workbooks.template import finish_template, write_template
 from tests import native_cases as nc
-from tests.libreoffice import needs_libreoffice, recalculate, strip_cached_values
+from tests.libreoffice import needs_libreoffice, recalculate, recalculated_rows, strip_cached_values
 
 CALC, CHECKS = sheet_name("calc"), sheet_name("checks")  # the Russian names, outside texts.using
 
@@ -242,6 +242,21 @@ def test_libreoffice_recalculates_the_template_like_the_core(generated, tmp_path
         _recalculates_like_the_core(cases, tmp_path, sheet_name("calc"), sheet_name("checks"))
 
 
+@needs_libreoffice
+def test_libreoffice_csv_keeps_numbers_texts_and_precision_apart(tmp_path):
+    """What the 2,000-body proof reads back: a number, a text that looks like one, a blank and
+    an empty text, a logical value and a text with quotes, commas and a line break, each as
+    openpyxl would read it from xlsx, and a number to 15 significant digits."""
+    book = openpyxl.Workbook()
+    book.active.title = "Лист"
+    book.active.append(["=1/3", '="12"', None, '=""', "=1=1", 'a "b", c\nd', "=2/3*100", -0.25])
+    book.save(tmp_path / "cells.xlsx")
+    (row,) = recalculated_rows(tmp_path / "cells.xlsx", tmp_path, ("Лист",))["Лист"]
+    assert row == [pytest.approx(1 / 3, abs=1e-15), "12", "", "", True, 'a "b", c\nd', pytest.approx(200 / 3, abs=1e-12),
+                   -0.25]
+    assert [type(v) for v in row] == [float, str, str, str, bool, str, float, float]
+
+
 def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
     values = nc.template_values(generated)
     reg = nc.registry_of(generated)
@@ -252,20 +267,19 @@ def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
     blank.parent.mkdir()
     removed = strip_cached_values(source, blank, (CALC, CHECKS))
     assert removed == formula_cells(len(generated))
-    # LibreOffice takes 166–250 s on this workbook beside other tests, and over 300 s when the shared
-    # machine is slow (a CI run timed out so): the timeout only guards against a hang.
-    book = openpyxl.load_workbook(recalculate(blank, tmp_path, timeout=1500), read_only=True, data_only=True)
+    # LibreOffice takes minutes on this workbook beside other tests, and took over 300 s when the
+    # shared machine was slow (a CI run timed out so): the timeout only guards against a hang.
+    book = recalculated_rows(blank, tmp_path, (CALC, CHECKS), timeout=1500)
 
     excel_rows, excel_problems = calculated_values(METHODOLOGY, reg, values)
     lo_values = {k: libreoffice_reads(v) for k, v in values.items()}
     rows, problems = calculated_values(METHODOLOGY, reg, lo_values)
     ids = score_columns(METHODOLOGY)[2:]
     mismatches, engine_difference, compared = [], 0, 0
-    calc_lines = list(book[CALC].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
-    check_lines = list(book[CHECKS].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True))
+    calc_lines, check_lines = book[CALC][FIRST_BODY_ROW:], book[CHECKS][FIRST_BODY_ROW:]
     assert len(calc_lines) == len(check_lines) == len(generated) == len(rows)
     for case, row, line in zip(generated, rows, calc_lines):
-        assert line[0] == case.code
+        assert line[0] == case.code and len(line) >= FIRST_COL + len(ids)
         for name, got in zip(ids, line[FIRST_COL:]):
             compared += 1
             if not same(row[name], got):
@@ -273,6 +287,7 @@ def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
                 mismatches.append((case.code, name, case.kinds.get(indicator),
                                    {k[1]: v for k, v in case.cells.items() if k[0] == indicator}, row[name], got))
     for case, expected, line in zip(generated, problems, check_lines):
+        assert line[0] == case.code and len(line) >= FIRST_COL + len(expected)
         for indicator, got in zip(expected, line[FIRST_COL:]):
             compared += 1
             if not same(expected[indicator], got):
