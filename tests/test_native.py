@@ -22,6 +22,7 @@ from openness_xl.methodology import load
 from openness_xl.io.writing import score_columns
 from openness_xl.core.scoring import DIRECT, RAW, Entry, evaluate
 from openness_xl.core.values import input_heading, parse_input
+from openness_xl.workbooks.by_code import SPARE_ROWS
 from openness_xl.workbooks.calculation import FIRST_COL, calculated_values, see_checks
 from openness_xl.texts import using
 from openness_xl.workbooks.common import new_workbook, sheet_name
@@ -39,18 +40,20 @@ GENERATED = 2000
 # Functions «Расчёт» may use: all of them exist in Excel 2010 and LibreOffice 7.4.
 EXCEL_2010 = {"IF", "ISNUMBER", "ISERROR", "ISLOGICAL", "ISTEXT", "TRIM", "MID", "ROUND", "INT", "IFERROR",
               "CHOOSE", "ERROR.TYPE", "SUMPRODUCT", "LEFT", "CELL", "INDEX", "ISBLANK", "ROW", "COUNTIF", "LEN",
-              "SUBSTITUTE"}
+              "SUBSTITUTE", "MATCH", "ISNA"}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
 
 
 def formula_cells(bodies: int) -> int:
     """How many formula cells «Расчёт» and «Проверка» hold: per body its scores and checks,
     the search of its code on each input sheet, and per input found there its value and its
-    cell's name, and for a number its text hint; per input sheet the count of unknown codes."""
+    cell's name, and for a number its text hint; per input sheet the count of unknown codes and
+    each row's trimmed code, for the bodies' rows and the spare ones below."""
     sheets = len(METHODOLOGY.criteria) + 1
     keys = sum(len(i.inputs) + 1 for i in METHODOLOGY.indicators)
     numbers = keys - sum(s.type == "boolean" for i in METHODOLOGY.indicators for s in i.inputs)
-    return bodies * (len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators) + sheets + 2 * keys + numbers) + sheets
+    per_body = len(score_columns(METHODOLOGY)) - 2 + len(METHODOLOGY.indicators) + sheets + 2 * keys + numbers
+    return bodies * per_body + sheets + sheets * (bodies + SPARE_ROWS)
 
 
 def functions_in(formula: str) -> set[str]:
@@ -276,7 +279,8 @@ def _recalculates_like_the_core(generated, tmp_path, CALC, CHECKS):
     rows, problems = calculated_values(METHODOLOGY, reg, lo_values)
     ids = score_columns(METHODOLOGY)[2:]
     mismatches, engine_difference, compared = [], 0, 0
-    calc_lines, check_lines = book[CALC][FIRST_BODY_ROW:], book[CHECKS][FIRST_BODY_ROW:]
+    # «Проверка» goes on below the bodies: the trimmed codes of the spare rows the search covers.
+    calc_lines, check_lines = book[CALC][FIRST_BODY_ROW:], book[CHECKS][FIRST_BODY_ROW:FIRST_BODY_ROW + len(generated)]
     assert len(calc_lines) == len(check_lines) == len(generated) == len(rows)
     for case, row, line in zip(generated, rows, calc_lines):
         assert line[0] == case.code and len(line) >= FIRST_COL + len(ids)

@@ -475,3 +475,32 @@ def test_a_whole_of_zero_is_refused_on_checks_in_the_sheets_words(tmp_path):
     assert checks["МФ"][FIRST_COL + position] == problem.message
     assert calc["МФ"][FIRST_COL + 2 * position] == see
     assert calc["Абай"][FIRST_COL + 2 * position] == 3
+
+
+@needs_libreoffice
+def test_a_code_is_found_as_typed_whatever_its_wildcards_spaces_and_case(methodology, tmp_path):
+    """«Проверка» finds a body's row by MATCH with `*`, `?` and `~` escaped: codes that hold them
+    find their own rows, never one their wildcard would match (A* is not AB, A~B is not AB); a
+    code retyped in lower case with spaces around is still found, and one typed twice is said so."""
+    from openness_xl.core.bodies import Body, BodyRegistry
+
+    codes = ("A*", "AB", "A?", "A~B", "AXB", "Z")
+    bodies = BodyRegistry([Body(code, "CGO", f"Орган {code}", ()) for code in codes])
+    template = tmp_path / "t.xlsx"
+    template.write_bytes(write_template(methodology, bodies))
+    appk = input_sheets_ru()[0]
+    book = openpyxl.load_workbook(template)
+    book[appk].cell(FIRST_BODY_ROW + 1 + codes.index("AXB"), 1).value = "  axb "
+    book[appk].cell(FIRST_BODY_ROW + 1 + codes.index("Z"), 1).value = "AB"
+    book.save(template)
+    checks = recalculated_rows(template, tmp_path, CHECKS)
+    by = by_code.layout(methodology, bodies)
+    with using("ru"):
+        for position, code in enumerate(codes):
+            for sheet, col in by.status_col.items():
+                if sheet == appk and code in ("Z", "AB"):
+                    rows = [FIRST_BODY_ROW + 1 + codes.index(c) for c in ("AB", "Z")] if code == "AB" else []
+                    expected = by_code.code_status(sheet, code, rows)
+                else:
+                    expected = FIRST_BODY_ROW + 1 + position
+                assert same(expected, checks[code][col]), (code, sheet, checks[code][col])
