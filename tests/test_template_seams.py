@@ -22,7 +22,7 @@ from openness_xl.workbooks.common import sheet_name
 from openness_xl.io.template_reader import FIRST_BODY_ROW, input_sheets, KEY_ROW
 from openness_xl.workbooks.template import write_template
 from tests import native_cases as nc
-from tests.libreoffice import needs_libreoffice, recalculate
+from tests.libreoffice import needs_libreoffice, recalculated_rows as engine_rows
 
 pytestmark = pytest.mark.slow
 
@@ -78,9 +78,8 @@ def recalculated_rows(path: Path, tmp_path: Path, sheet: str) -> dict:
 
 def recalculated_sheets(path: Path, tmp_path: Path, *sheets: str) -> list[dict]:
     """The rows of each of `sheets` from one recalculation: LibreOffice starts once."""
-    book = openpyxl.load_workbook(recalculate(path.resolve(), tmp_path.resolve()), read_only=True, data_only=True)
-    return [{r[0]: r for r in book[sheet].iter_rows(min_row=FIRST_BODY_ROW + 1, values_only=True) if r[0]}
-            for sheet in sheets]
+    book = engine_rows(path.resolve(), tmp_path.resolve(), sheets)
+    return [{r[0]: r for r in book[sheet][FIRST_BODY_ROW:] if r[0]} for sheet in sheets]
 
 
 @needs_libreoffice
