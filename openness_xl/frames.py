@@ -31,7 +31,7 @@ from .texts import text  # noqa: E402
 
 
 def _methodology(methodology: Methodology | int | str | None) -> Methodology:
-    return methodology if isinstance(methodology, Methodology) else load(methodology or 2025)
+    return methodology if isinstance(methodology, Methodology) else load(methodology or DEFAULT_YEAR)
 
 
 def _cell(value: Any) -> Any:
