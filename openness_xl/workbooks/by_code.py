@@ -54,6 +54,7 @@ class ByCode:
     hint_col: Mapping[str, int]  # key of a number → the column of its text hint
     trim_col: Mapping[str, int]  # input sheet → the column of its codes as TRIM leaves them
     last_row: int  # the last row (0-based) of the input sheets' code search
+    headings: Mapping[str, str]  # key → the heading of its column on its input sheet (`heading`)
 
     def value(self, key: str, here: bool = False) -> str:
         """The value of input `key` of the body of the row being written (`here`: from a
@@ -104,7 +105,7 @@ def layout(methodology: Methodology, bodies: BodyRegistry) -> ByCode:
     hint_col = {key: first + len(sheets) + 2 * len(columns) + n for n, key in enumerate(numbers)}
     trim_col = {sheet: first + len(sheets) + 2 * len(columns) + len(numbers) + n for n, sheet in enumerate(sheets)}
     return ByCode(sheet_name("checks"), columns, status_col, value_col, name_col, hint_col, trim_col,
-                  FIRST_BODY_ROW + len(bodies) - 1 + SPARE_ROWS)
+                  FIRST_BODY_ROW + len(bodies) - 1 + SPARE_ROWS, {key: heading(methodology, key) for key in columns})
 
 
 def _spec(methodology: Methodology, key: str):
@@ -119,9 +120,9 @@ def heading(methodology: Methodology, key: str) -> str:
     return score_heading(methodology.indicator(key.split(".")[0])) if spec is None else input_heading(spec)
 
 
-def cell_names(methodology: Methodology, keys: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+def cell_names(by: ByCode, keys: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
     """{input name or "score": what messages call its cell} for keys found at `cells`."""
-    return {key.split(".")[1]: cell_name(heading(methodology, key), cell) for key, cell in zip(keys, cells)}
+    return {key.split(".")[1]: cell_name(by.headings[key], cell) for key, cell in zip(keys, cells)}
 
 
 def location(by: ByCode, keys: Sequence[str], row: int) -> str:
@@ -168,9 +169,9 @@ def status_formula(by: ByCode, sheet: str) -> str:
                                                           twice))
 
 
-def name_formula(by: ByCode, methodology: Methodology, key: str) -> str:
+def name_formula(by: ByCode, key: str) -> str:
     status = by.status(by.columns[key][0], here=True)
-    name = native.fill(cell_name(heading(methodology, key), native.HOLE), by.location([key], here=True))
+    name = native.fill(cell_name(by.headings[key], native.HOLE), by.location([key], here=True))
     return "=" + ft.if_(f"ISNUMBER({status})", name, '""')
 
 
@@ -227,7 +228,7 @@ def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies:
             sheet.write_string(HEAD_ROW, by.hint_col[key], T("head.hint_of", what=_heading(methodology, by, key)), head)
     statuses = {s: status_formula(by, s) for s in by.status_col}
     formulas = {key: value_formula(by, key) for key in by.value_col}
-    names = {key: name_formula(by, methodology, key) for key in by.value_col}
+    names = {key: name_formula(by, key) for key in by.value_col}
     hints = {key: hint_formula(by, key) for key in by.hint_col}
     for position, body in enumerate(bodies):
         row = FIRST_BODY_ROW + position
@@ -239,7 +240,7 @@ def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies:
             cached = "" if value is None else (str(value) if isinstance(value, str) else value)
             sheet.write_formula(row, col, formulas[key].replace(ROW, str(row + 1)), None, cached)
             sheet.write_formula(row, by.name_col[key], names[key].replace(ROW, str(row + 1)), None,
-                                cell_name(heading(methodology, key), location(by, [key], row + 1)))
+                                cell_name(by.headings[key], location(by, [key], row + 1)))
             if key in by.hint_col:
                 sheet.write_formula(row, by.hint_col[key], hints[key].replace(ROW, str(row + 1)), None,
                                     text_number_hint(value))

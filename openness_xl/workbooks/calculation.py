@@ -67,7 +67,7 @@ def calculated_values(methodology: Methodology, bodies: BodyRegistry, values: Ma
                 raw = [body.type if n == "body_type" else values.get((body.code, indicator.id, n))
                        for n in cells.argument_names(indicator)]
                 where = (by_code.location(by, [score_key], direct), by_code.location(by, keys, own))
-                names = by_code.cell_names(methodology, keys + [score_key],
+                names = by_code.cell_names(by, keys + [score_key],
                                            [by_code.location(by, [k], own) for k in keys] + [where[0]])
                 names["body_type"] = type_name(FIRST_BODY_ROW + position + 1)
                 given = values.get((body.code, indicator.id, "score"))
