@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from openness_xl.core.bodies import registry
-from openness_xl.methodology import load
+from tests.bundled import BODIES, METHODOLOGY
 
 
 @pytest.fixture(scope="session")
 def methodology():
-    return load(2025)
+    """The bundled 2025 methodology (`tests/bundled.py`)."""
+    return METHODOLOGY
 
 
 @pytest.fixture(scope="session")
 def bodies():
-    return registry(2025)
+    """The bundled 2025 bodies (`tests/bundled.py`)."""
+    return BODIES
 
 
 @pytest.fixture

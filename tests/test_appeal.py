@@ -10,14 +10,11 @@ from hypothesis import strategies as st
 from openness_xl.analyses import appeal
 from openness_xl.io.published import published_index, published_submissions
 from openness_xl.analyses import diff
-from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain, round_half_away
 from openness_xl.io.inputs import load_inputs
-from openness_xl.methodology import load
 from openness_xl.io.writing import input_rows, inputs_csv
+from tests.bundled import METHODOLOGY, BODIES
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 SOURCE = published_submissions(2025)  # the published scores as the source data
 HEADER = ",".join(appeal.COLUMNS)
 

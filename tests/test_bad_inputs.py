@@ -15,15 +15,12 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from openness_xl.core.bodies import registry
-from openness_xl.methodology import load
 from openness_xl.io.template_reader import FIRST_BODY_ROW
 from openness_xl.workbooks.template import write_template
+from tests.bundled import METHODOLOGY, BODIES
 
 pytestmark = pytest.mark.slow
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 TIME_LIMIT = 60
 GOOD_CSV = "body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n"
 

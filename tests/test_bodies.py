@@ -3,10 +3,10 @@ import pytest
 
 from openness_xl.core.bodies import UnknownBody, registry
 from openness_xl.core.bodies import DATA
+from tests.bundled import BODIES
 
 DATA_KK = DATA / "2025" / "bodies_kk.csv"
 
-BODIES = registry(2025)
 
 
 @pytest.mark.parametrize("name, code", [

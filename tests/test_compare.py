@@ -12,10 +12,10 @@ import pytest
 from openness_xl.io import report_data
 from openness_xl.io.published import published_submissions
 from openness_xl.analyses import compare
-from openness_xl.methodology import HERE, load, parse
+from openness_xl.methodology import HERE, parse
 from openness_xl.core.scoring import DIRECT, Entry, evaluate
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 CURRENT = compare.from_results("2025", METHODOLOGY, evaluate(METHODOLOGY, published_submissions(2025)))
 NARRATIVE = report_data.DATA / "2025" / "narrative" / "facts_previous_year.csv"
 

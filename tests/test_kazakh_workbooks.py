@@ -13,18 +13,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from openness_xl.core.bodies import registry
 from openness_xl.io.inputs import load_inputs
-from openness_xl.methodology import load
 from openness_xl.core.scoring import evaluate
 from openness_xl.workbooks.template import write_template
 from tests import native_cases as nc
+from tests.bundled import METHODOLOGY, BODIES
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parent.parent
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 TEXT_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
 

@@ -16,9 +16,8 @@ import pytest
 import openness_udfs as classic
 from openness_xl.excel import cells
 from openness_xl.cli.app import main
-from openness_xl.methodology import load
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 SCRIPT = Path(__file__).with_name("xlwings_lite.py")
 NA = {"type": "Error", "basicValue": "#N/A"}
 WHEEL = "https://files.example.kz/openness_xl-0.1.0-py3-none-any.whl"

@@ -10,8 +10,6 @@ import openpyxl
 import pytest
 
 from openness_xl.io.published import published_submissions, worked_examples
-from openness_xl.core.bodies import registry
-from openness_xl.methodology import load
 from openness_xl.core.scoring import Entry, evaluate
 from openness_xl.texts import using
 from openness_xl.workbooks.calculation import calculated_values, see_checks
@@ -23,12 +21,11 @@ from tests.formula_engine import evaluate as evaluate_formulas, frozen
 from tests.libreoffice import needs_libreoffice, recalculate
 from tests.test_template_seams import long_table, shuffle_input_sheets
 from tests.test_workbooks import plant_stale_value, same
+from tests.bundled import METHODOLOGY, BODIES
 
 pytestmark = pytest.mark.slow
 
 CALC, CHECKS = sheet_name("calc"), sheet_name("checks")
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 with using("ru"):  # the workbooks' language
     SEE_CHECKS = see_checks()
 

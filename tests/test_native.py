@@ -14,11 +14,9 @@ import pytest
 
 from openness_xl.excel import cells, grades, native
 from openness_xl.io.published import published_submissions, worked_examples
-from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.core.exact import to_fraction
 from openness_xl.core.kinds import KINDS
-from openness_xl.methodology import load
 from openness_xl.io.writing import score_columns
 from openness_xl.core.scoring import DIRECT, RAW, Entry, evaluate
 from openness_xl.core.values import input_heading, parse_input
@@ -31,11 +29,10 @@ from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
 from openness_xl.workbooks.template import finish_template, write_template
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculate, recalculated_rows, strip_cached_values
+from tests.bundled import METHODOLOGY, BODIES
 
 CALC, CHECKS = sheet_name("calc"), sheet_name("checks")  # the Russian names, outside texts.using
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 GENERATED = 2000
 # Functions «Расчёт» may use: all of them exist in Excel 2010 and LibreOffice 7.4.
 EXCEL_2010 = {"IF", "ISNUMBER", "ISERROR", "ISLOGICAL", "ISTEXT", "TRIM", "MID", "ROUND", "INT", "IFERROR",

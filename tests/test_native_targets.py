@@ -8,21 +8,18 @@ from collections import Counter
 import openpyxl
 
 from openness_xl.excel import inverse, native
-from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
-from openness_xl.methodology import load
 from openness_xl.workbooks.common import sheet_name
 from openness_xl.workbooks.targets_sheet import direct_given, target_columns
 from openness_xl.io.template_reader import FIRST_BODY_ROW, KEY_ROW
 from tests import native_cases as nc
 from tests.libreoffice import needs_libreoffice, recalculated_rows, strip_cached_values
 from tests.test_native import EXCEL_2010, FUNCTION
+from tests.bundled import METHODOLOGY, BODIES
 
 CALC, CHECKS, TARGETS = sheet_name("calc"), sheet_name("checks"), sheet_name("targets")
 DIRECT = direct_given()
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 
 # Inputs on the edges the random draw rarely meets: a whole that cannot grow enough, a part
 # at its whole, a penalty one channel over its step, a percent just under an edge.

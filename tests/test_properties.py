@@ -15,8 +15,8 @@ from openness_xl.methodology import load
 from openness_xl.core.scoring import ScoreError, compute
 from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 INDICATORS = METHODOLOGY.indicators
 IDS = [i.id for i in INDICATORS]
 # Every other reading the methodology declares for robustness is a formula too: the same

@@ -17,10 +17,9 @@ from openness_xl.io.published import published_criteria, published_index, publis
 from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain
 from openness_xl.io.known_errors import documented
-from openness_xl.methodology import load
 from openness_xl.analyses.reconcile import reconcile
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 DATA = report_data.DATA / "2025"
 REPORT = (DATA / "report.txt").read_text(encoding="utf-8").split("\n")
 

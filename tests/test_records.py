@@ -8,18 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
-from openness_xl.methodology import load
 from openness_xl.records.calendar import Overrides, WorkingDays, working_days_between
 from openness_xl.records.explain import explain
 from openness_xl.records.pipeline import aggregate
 from openness_xl.records.schema import default_mapping, load_mapping
 from openness_xl.records.synthetic import generate, working_day_list
 from openness_xl.texts import count, using
+from tests.bundled import METHODOLOGY, BODIES
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 CALENDAR = WorkingDays(dt.date(2024, 12, 1), dt.date(2026, 3, 31))
 
 

@@ -9,15 +9,12 @@ import pytest
 
 from openness_xl.core import grading
 from openness_xl.io.published import corrections, published_criteria, published_index, published_submissions, worked_examples
-from openness_xl.core.bodies import registry
 from openness_xl.core.exact import plain
-from openness_xl.methodology import load
 from openness_xl.io.known_errors import documented
 from openness_xl.analyses.reconcile import LATIN_TO_CYRILLIC
 from openness_xl.core.scoring import evaluate, score_inputs
+from tests.bundled import METHODOLOGY, BODIES
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 KNOWN = {(e.check, e.body, e.item): e for e in documented(2025)}
 RESULTS = {r.body: r for r in evaluate(METHODOLOGY, published_submissions(2025))}
 

@@ -8,15 +8,14 @@ import pytest
 from openness_xl.io.published import published_submissions
 from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
-from openness_xl.methodology import load
 from openness_xl.analyses.roadmap import build, low_bodies
 from openness_xl.documents.roadmap import COLUMNS, write_roadmap
 from openness_xl.core.exact import plain
 from openness_xl.texts import decimal, using
 from openness_xl.texts import text as catalogue_text
 from openness_xl.core.scoring import evaluate
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 NAMES = {b.code: b.name_ru for b in registry(2025)}
 PUBLISHED = published_submissions(2025)
 

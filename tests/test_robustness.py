@@ -16,11 +16,11 @@ import openness_xl as ox
 from openness_xl.analyses import robustness as rb
 from openness_xl.analyses import robustness_tables
 from openness_xl.io.published import published_submissions
-from openness_xl.methodology import HERE, MethodologyError, load, parse
+from openness_xl.methodology import HERE, MethodologyError, parse
 from openness_xl.core.scoring import DIRECT, RAW, Entry, evaluate
 from tests.native_cases import random_inputs
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 PUBLISHED = published_submissions(2025)
 RAW_DATA = tomllib.loads((HERE / "2025.toml").read_text("utf-8"), parse_float=Decimal)
 

@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 
 import openness_udfs as udfs
 from openness_xl.core.exact import round_half_away
-from openness_xl.methodology import load
 from openness_xl.core.scoring import ScoreError, compute
 from openness_xl.core.targets import DECIMAL_STEP, input_range, _inverse_steps, next_tier_goal, reaches, target
 from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 MOVABLE = [(i, name) for i in METHODOLOGY.indicators for name in i.kind.monotone(i.params) if name in i.input_names]
 
 

@@ -12,11 +12,11 @@ import openness_udfs as udfs
 from openness_xl.core import grading
 from openness_xl.io.published import published_submissions, worked_examples
 from openness_xl.core.bodies import registry
-from openness_xl.methodology import EXCEL_NAME, load
+from openness_xl.methodology import EXCEL_NAME
 from openness_xl.core.scoring import evaluate, score_inputs
 from tests.strategies import inputs_for
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 INDICATORS = METHODOLOGY.indicators
 IDS = [i.id for i in INDICATORS]
 

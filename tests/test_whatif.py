@@ -9,11 +9,10 @@ from openness_xl.analyses import whatif, whatif_tables
 from openness_xl.cli.app import main
 from openness_xl.io.inputs import load_inputs
 from openness_xl.core.bodies import registry
-from openness_xl.methodology import load
 from openness_xl.core.scoring import evaluate
 from openness_xl.core.targets import reaches
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 PUBLISHED = published_submissions(2025)
 
 

@@ -9,10 +9,8 @@ import pytest
 
 from openness_xl.core import grading
 from openness_xl.io.published import published_submissions
-from openness_xl.core.bodies import registry
 from openness_xl.cli.app import main
 from openness_xl.io.inputs import InputErrors, load_inputs
-from openness_xl.methodology import load
 from openness_xl.core.scoring import DIRECT, Entry, evaluate
 from openness_xl.core.values import input_heading
 from openness_xl.workbooks.common import sheet_name
@@ -20,11 +18,10 @@ from openness_xl.workbooks.report import write_report
 from openness_xl.io.template_reader import template_keys
 from openness_xl.workbooks.template import write_template
 from tests.libreoffice import needs_libreoffice, recalculate
+from tests.bundled import METHODOLOGY, BODIES
 
 CALC, DATA = sheet_name("calc"), sheet_name("data")
 
-METHODOLOGY = load(2025)
-BODIES = registry(2025)
 RESULTS = evaluate(METHODOLOGY, published_submissions(2025))
 PROVENANCE = [("Входные данные", "test")]
 ROOT = Path(__file__).resolve().parent.parent

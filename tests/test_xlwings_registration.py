@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from openness_xl.excel import cells
-from openness_xl.methodology import load
+from tests.bundled import METHODOLOGY
 
-METHODOLOGY = load(2025)
 SCRIPT = Path(__file__).with_name("xlwings_windows.py")
 
 # VBA's keywords and the statements that cannot name a variable (Office VBA language
