@@ -23,6 +23,7 @@ def write_distribution(sheet, layout: Layout, results, names, formats, colours, 
     """A «Распределение баллов» table per body type: name, score and its label (tier or letter),
     both read from «Данные»; `value` and `label` give the cached values."""
     sheet.write_string(0, 0, title, formats["title"])
+    data = data_sheet()
     for block, body_type in enumerate(layout.methodology.body_types):
         left = block * 4
         sheet.write_string(2, left, T("report.distribution", type=layout.methodology.body_type_label(body_type)), formats["bold"])
@@ -34,9 +35,9 @@ def write_distribution(sheet, layout: Layout, results, names, formats, colours, 
             source = layout.row(result.body)
             sheet.write_string(row, left, names.get(result.body, result.body))
             score = value(result)
-            sheet.write_formula(row, left + 1, f'=IF({ref(data_sheet(), source, score_col)}="","",{ref(data_sheet(), source, score_col)})',
-                                formats["score"], number(score))
-            sheet.write_formula(row, left + 2, f"={ref(data_sheet(), source, score_col + 1)}", None, label(result) or "")
+            score_ref = ref(data, source, score_col)
+            sheet.write_formula(row, left + 1, f'=IF({score_ref}="","",{score_ref})', formats["score"], number(score))
+            sheet.write_formula(row, left + 2, f"={ref(data, source, score_col + 1)}", None, label(result) or "")
         if group:
             tier_colour_rules(sheet, 4, 3 + len(group), left + 2, colours)
         sheet.set_column(left, left, 52)
