@@ -17,9 +17,9 @@ code as TRIM leaves it (a code typed with spaces is still found); a body's row i
 MATCH of its code there and a second MATCH below it must find none. MATCH compares text as `=`
 does (case aside) and would read `*`, `?` and `~` as wildcards, so the code is looked up with
 those escaped; how many times a code stands is counted (SUMPRODUCT, exact) only where it stands
-twice. One pass per body, not three over every row: LibreOffice recalculates 2,000 bodies in
-a third of the time. Only the count of unknown codes uses COUNTIF, against the template's own
-codes, which hold no wildcard.
+twice. Three SUMPRODUCTs of TRIM over every row per body and sheet (the search before) cost
+LibreOffice 17 s of 50 on 2,000 bodies; the MATCHes cost some 5 s. Only the count of unknown
+codes uses COUNTIF, against the template's own codes, which hold no wildcard.
 """
 from __future__ import annotations
 
