@@ -43,21 +43,23 @@ def _convert(source: Path, workdir: Path, to: str, timeout: int):
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_XCU, encoding="utf-8")
     out = workdir / "out"
     out.mkdir(exist_ok=True)
+    # A UTF-8 locale whatever the caller's: under LANG=C LibreOffice names «Расчёт»'s file «??????».
     result = subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
          "--convert-to", to, "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=timeout,
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, "LC_ALL": "C.UTF-8"},
     )
     return out, result
 
 
 # Every sheet as CSV (the 12th token, -1: LibreOffice 7.2 on), one file per sheet named
-# «stem-sheet.csv»: comma, double quote, UTF-8, from line 1, no column formats, system language;
+# «stem-sheet.csv»: comma, double quote, UTF-8, from line 1, no column formats, English (US:
+# a decimal point whatever the machine's locale, which a comma would split);
 # every text quoted (7th) and every number unquoted (8th), so that a number and a text that
 # looks like one stay apart; values in full (9th false: 15 significant digits, not as shown); no
 # formulas. A large workbook costs LibreOffice as much to write back as xlsx (every formula
 # again) as to load and recalculate: CSV spares that (1,000 generated bodies 41 → 23 s).
-CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,-1"
+CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,true,true,false,false,false,-1"
 
 
 def recalculated_rows(source: Path, workdir: Path, sheets: tuple[str, ...], timeout: int = 300) -> dict[str, list[list]]:
