@@ -214,9 +214,10 @@ def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies:
     for input_sheet, col in by.status_col.items():
         sheet.write_string(HEAD_ROW, col, T("head.row_on", sheet=input_sheet), head)
         sheet.write_formula(GROUP_ROW, col, unknown_codes_formula(by, input_sheet, bodies), wrap, "")
+    codes = [body.code for body in bodies]  # the trimmed codes' cached values, in body order
     for input_sheet, col in by.trim_col.items():
         sheet.write_string(HEAD_ROW, col, T("head.codes_on", sheet=input_sheet), head)
-        trim, codes = trim_formula(input_sheet), [body.code for body in bodies]
+        trim = trim_formula(input_sheet)
         for row in range(FIRST_BODY_ROW, by.last_row + 1):
             position = row - FIRST_BODY_ROW
             sheet.write_formula(row, col, trim.replace(ROW, str(row + 1)), None,
