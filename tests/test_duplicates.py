@@ -102,27 +102,32 @@ def test_the_hashes_sorted_in_two_halves_side_by_side_find_every_repeat():
         assert found.tolist() == expected.tolist() and len(found) >= 500
 
 
-def test_both_ways_are_taken():
-    sorts = []
+def test_both_ways_are_taken(monkeypatch):
+    # Batches of two: the first look sees two ids; the proof then reads them all.
+    monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", 2)
+    queries = []
     class Spy:
         def __init__(self, connection):
             self.connection = connection
 
         def sql(self, query, *args):
-            if "hash(" in query:
-                sorts.append(query)
+            queries.append("hashes" if "hash(" in query else "first ids" if "LIMIT" in query else "all ids")
             return self.connection.sql(query, *args)
 
         def __getattr__(self, name):
             return getattr(self.connection, name)
 
-    for ids, sorted_ in ((["A1", "A2", "A10"], False), (["A2", "A10", "A1"], True), (["A1", "A2", "A2"], True)):
-        sorts.clear()
+    for ids, read, found in (
+            (["A1", "A2", "A10"], ["first ids", "all ids"], False),
+            (["A2", "A10", "A1"], ["first ids", "all ids", "hashes"], False),  # in order by length, then not
+            (["A2", "A1", "A3"], ["first ids", "hashes"], False),  # told by the first look alone
+            (["A1", "A2", "A2"], ["first ids", "all ids", "hashes"], True),
+            (["A1", "A1", "A2"], ["first ids", "hashes"], True)):
+        queries.clear()
         connection = duckdb.connect()
         connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
-        found = find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups")
-        assert bool(sorts) is sorted_, ids
-        assert found is (ids == ["A1", "A2", "A2"])
+        assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is found, ids
+        assert queries == read, ids
 
 
 def test_a_sliced_hash_column_is_read_from_its_offset():

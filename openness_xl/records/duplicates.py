@@ -37,12 +37,10 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
     Rows without an id are not ids: they are reported as blank elsewhere.
     """
     connection.execute("SELECT 1").fetchall()  # a stream may not start while a result is pending
-    reader = connection.sql(f"SELECT {id_sql} AS id FROM {source} AS src").to_arrow_reader(ORDER_BATCH_ROWS)
-    try:
-        in_order = ids_in_order(reader)
-    finally:
-        reader.close()  # it may be left half read
-    if in_order:
+    ids = f"SELECT {id_sql} AS id FROM {source} AS src"
+    # The first batch alone tells most shuffled extracts: 0.012 s, where leaving a stream half
+    # read costs 0.035 s (5.9 M ids). Ids in order pay the look, then the proof from the start.
+    if _in_order(connection, f"{ids} LIMIT {ORDER_BATCH_ROWS}") and _in_order(connection, ids):
         return False
     hashed = HASH.format(id=id_sql)
     candidates = _repeated_hashes(connection.sql(
@@ -59,6 +57,15 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
         GROUP BY id HAVING count(*) > 1
     """)
     return bool(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _in_order(connection, query: str) -> bool:
+    """`ids_in_order` of a query's rows, streamed."""
+    reader = connection.sql(query).to_arrow_reader(ORDER_BATCH_ROWS)
+    try:
+        return ids_in_order(reader)
+    finally:
+        reader.close()  # it may be left half read
 
 
 def _repeated_hashes(batches):
