@@ -62,7 +62,8 @@ def _least(methodology: Methodology, indicator: Indicator, values: dict, move: _
     its far end does not. `cache` keeps answers already found (orders of moves meet the same
     values again and again)."""
     if cache is not None:
-        key = (move, frozenset(values.items()))
+        # By numerators and denominators: a Fraction's hash is a modular inverse each time.
+        key = (move, tuple(sorted((name, v.numerator, v.denominator) for name, v in values.items())))
         if key not in cache:
             cache[key] = _least(methodology, indicator, values, move, goal, body_type)
         return cache[key]
