@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 import openness_udfs as udfs
 from openness_xl.core.exact import round_half_away
 from openness_xl.core.scoring import ScoreError, compute
-from openness_xl.core.targets import DECIMAL_STEP, input_range, _inverse_steps, next_tier_goal, reaches, target
+from openness_xl.core.targets import (DECIMAL_STEP, first_reaching, input_range, _inverse_steps, next_tier_goal,
+                                      reaches, target)
 from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
 from tests.bundled import METHODOLOGY
@@ -77,6 +78,35 @@ def test_the_kinds_inverse_names_the_answer_the_search_finds(indicator, name, da
     steps = int(abs((high if found.change > 0 else low) - values[name]) / abs(stride))
     guess = _inverse_steps(METHODOLOGY, indicator, values, name, goal, body_type, stride, steps)
     assert guess is not None and abs(guess - found.change / stride) <= 1, (guess, found.change / stride)
+
+
+def _asking(lo: int, last: int, answer: int | None, asked: list):
+    def reached(k: int) -> bool:
+        assert lo < k <= last, k  # never a step outside the range
+        asked.append(k)
+        return answer is not None and k >= answer
+    return reached
+
+
+@given(st.integers(-1, 5), st.integers(0, 300), st.data())
+def test_the_search_finds_the_first_step_that_reaches_whatever_the_guess(lo, span, data):
+    """`first_reaching` returns the least reaching step, or None, with any guess or none."""
+    last = lo + span
+    answer = data.draw(st.one_of(st.none(), st.integers(lo + 1, last))) if span else None
+    guess = data.draw(st.one_of(st.none(), st.integers(lo - 3, last + 3)))
+    assert first_reaching(_asking(lo, last, answer, []), lo, last, guess) == answer
+
+
+@given(st.integers(-1, 5), st.integers(1, 10_000), st.data())
+def test_a_guess_near_the_answer_costs_at_most_four_scores(lo, span, data):
+    """A guess one or two steps off (a closed form that ignores a rounding) is settled where
+    it stands, not by a bisection of the whole range."""
+    last = lo + span
+    answer = data.draw(st.integers(lo + 1, last))
+    guess = min(max(answer + data.draw(st.integers(-2, 2)), lo + 1), last)
+    asked = []
+    assert first_reaching(_asking(lo, last, answer, asked), lo, last, guess) == answer
+    assert len(asked) <= 4, (guess, answer, asked)
 
 
 @pytest.mark.parametrize("indicator_id, name, goal, values, expected", [

@@ -152,29 +152,34 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
 
 def first_reaching(reached: Callable[[int], bool], lo: int, last: int, guess: int | None) -> int | None:
     """The least k in lo+1..last that reaches, where `reached` is monotone and k = lo does not;
-    None where not even `last` does. A `guess` is scored first with its neighbour (below it if
-    it reaches, above it if not): when it is right those two settle the answer, otherwise the
-    bisection goes on from where they leave it."""
-    hi = None
+    None where not even `last` does. A `guess` is scored first, then its neighbour (below it if
+    it reaches, above it if not): when it is right those two settle the answer. When it is off,
+    the steps away from it double (1, 2, 4 …) until the answer is bracketed, and the bisection
+    goes on inside the bracket: a guess off by one or two costs four scores, not a bisection
+    of the whole range."""
+    hi, below_answer = None, False
     if guess is not None and lo < guess <= last:
         if reached(guess):
-            hi, below = guess, guess - 1
-            if below > lo:
-                if reached(below):
-                    hi = below
-                else:
-                    lo = below
+            hi, step = guess, 1
+            while hi - step > lo:
+                if not reached(hi - step):
+                    lo = hi - step
+                    break
+                hi, step = hi - step, step * 2
+        elif guess < last and reached(guess + 1):
+            lo, hi = guess, guess + 1
         else:
-            lo, above = guess, guess + 1
-            if above <= last:
-                if reached(above):
-                    hi = above
-                else:
-                    lo = above
+            lo, below_answer = min(guess + 1, last), True
     if hi is None:
         if lo >= last or not reached(last):
             return None
         hi = last
+    step = 1
+    while below_answer and lo + step < hi:
+        if reached(lo + step):
+            hi = lo + step
+            break
+        lo, step = lo + step, step * 2
     while hi - lo > 1:
         middle = (lo + hi) // 2
         if reached(middle):

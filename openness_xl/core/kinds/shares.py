@@ -1,6 +1,7 @@
 """Shares: weighted shares, a proportion of the maximum, the open-data mix."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Mapping
 
@@ -100,12 +101,17 @@ def _open_data_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str:
 
 
 def _open_data_inverse(params: Mapping, v: Values, ctx: Context, name: str, bound: Fraction) -> Fraction | None:
-    # round(parts)·coefficient = bound, solved for one part (the rounding left to the search) or
-    # one coefficient
+    # round(parts)·coefficient = bound, solved for one part or one coefficient. The parts reach
+    # where their sum rounds to the least value of the rounding's grid that, times the
+    # coefficient, reaches: half a grid step below it (ROUND goes half away from zero).
     parts = sum((v[n] for n in params["parts"]), Fraction(0))
     coefficient = sum((v[n] for n in params["coefficients"]), Fraction(0))
     if name in params["parts"]:
-        return bound / coefficient - (parts - v[name]) if coefficient else None
+        if not coefficient:
+            return None
+        scale = 10 ** ctx.decimals
+        grid = Fraction(math.ceil(bound / coefficient * scale), scale)
+        return grid - Fraction(1, 2 * scale) - (parts - v[name])
     rounded = round_half_away(parts, ctx.decimals)
     return bound / rounded - (coefficient - v[name]) if rounded else None
 
