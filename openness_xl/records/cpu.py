@@ -31,9 +31,12 @@ def avx512_sort_is_slow(cpuinfo: str | None = None, processor: str | None = None
         cpuinfo = _first_processor()
     fields = dict(line.split(":", 1) for line in cpuinfo.splitlines() if ":" in line)
     fields = {key.strip(): value.strip() for key, value in fields.items()}
-    if fields.get("vendor_id") == "AuthenticAMD" and fields.get("cpu family", "").isdigit():
-        return int(fields["cpu family"]) == ZEN4_FAMILY
-    words = (platform.processor() if processor is None else processor).replace(",", " ").split()
+    if "vendor_id" in fields:
+        family = fields.get("cpu family", "")
+        return fields["vendor_id"] == "AuthenticAMD" and family.isdigit() and int(family) == ZEN4_FAMILY
+    if processor is None:  # no /proc/cpuinfo; on Linux platform.processor() would run `uname -p`
+        processor = platform.processor() if sys.platform == "win32" else ""
+    words = processor.replace(",", " ").split()
     if "AuthenticAMD" in words and "Family" in words:
         family = words[words.index("Family") + 1:][:1]
         return bool(family) and family[0].isdigit() and int(family[0]) == ZEN4_FAMILY
