@@ -24,6 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on", "redirected_on", "rating"]
 
 
+# Issue 27's targets: shuffled ids within 10 % of ids in order, both within 1.2× the floor.
+ORDER_TARGET, FLOOR_TARGET = 1.1, 1.2
+
+
+def met(ratio: float, target: float) -> str:
+    return f"target ≤ {target:g}×: {'met' if ratio <= target else 'not met'}"
+
+
 def peak_mb() -> float:
     """This process's own peak memory: VmHWM, not ru_maxrss, which Linux keeps across exec and
     would report the parent's peak instead."""
@@ -84,9 +92,10 @@ def measure(rows: int, folder: Path, repeat: int) -> None:
         floor, aggregate = median[(order, "floor")], median[(order, "aggregate")]
         size = extract.appeals.stat().st_size / 1e6
         print(f"  {order:<10}{size:>6.0f}MB{floor:>8.2f}s{aggregate:>10.2f}s{aggregate / floor:>7.2f}×"
-              f"{peaks[(order, 'floor')]:>8.0f} /{peaks[(order, 'aggregate')]:>6.0f}")
-    print(f"  shuffled / in order: {median[('shuffled', 'aggregate')] / median[('in order', 'aggregate')]:.2f}× "
-          f"(floors {median[('shuffled', 'floor')] / median[('in order', 'floor')]:.2f}×)")
+              f"{peaks[(order, 'floor')]:>8.0f} /{peaks[(order, 'aggregate')]:>6.0f}   {met(aggregate / floor, FLOOR_TARGET)}")
+    order = median[('shuffled', 'aggregate')] / median[('in order', 'aggregate')]
+    print(f"  shuffled / in order: {order:.2f}× (floors {median[('shuffled', 'floor')] / median[('in order', 'floor')]:.2f}×)"
+          f"   {met(order, ORDER_TARGET)}")
 
 
 if __name__ == "__main__":
