@@ -65,7 +65,7 @@ def main() -> None:
             print(f"{label}: median of {args.repeat} whole-process runs")
             for name, values in times.items():
                 median = statistics.median(values)
-                verdict = "" if name == "scores" else f", target ≤ {TARGET:g}×: {'met' if median / floor <= TARGET else 'not met'}"
+                verdict = "" if name == "scores" else f"; ≤ {TARGET:g}×: {'met' if median / floor <= TARGET else 'not met'}"
                 print(f"  openness {name:<9} {median:6.2f} s  ({median / floor:4.1f}× scores{verdict})")
 
 
