@@ -20,8 +20,7 @@ sys.path.insert(0, str(ROOT))
 from openness_xl.io.published import published_submissions  # noqa: E402
 from openness_xl.core.bodies import registry  # noqa: E402
 from openness_xl.methodology import load  # noqa: E402
-from openness_xl.workbooks.calculation import CALC, CHECKS  # noqa: E402
-from openness_xl.workbooks.common import new_workbook  # noqa: E402
+from openness_xl.workbooks.common import new_workbook, sheet_name  # noqa: E402
 from openness_xl.workbooks.template import finish_template
 from openness_xl.workbooks.input_sheets import input_values
 from tests import native_cases  # noqa: E402
@@ -59,7 +58,7 @@ def main() -> None:
             source.write_bytes(data)
             blank = Path(folder) / "blank" / "template.xlsx"
             blank.parent.mkdir(exist_ok=True)
-            formulas = strip_cached_values(source, blank, (CALC, CHECKS))
+            formulas = strip_cached_values(source, blank, (sheet_name("calc"), sheet_name("checks")))
             _, lo_best, lo_median = timed(lambda: recalculate(blank, Path(folder)), args.repeat)
             print(f"{label:<26} {len(bodies):>6} {formulas:>9} {len(data) / 1e6:>6.1f} "
                   f"{write_best:>9.2f} / {write_median:<8.2f} {lo_best:>12.2f} / {lo_median:<8.2f}")

@@ -110,7 +110,10 @@ def strip_cached_values(source: Path, target: Path, sheets: tuple[str, ...]) -> 
 
     order = openpyxl.load_workbook(source, read_only=True).sheetnames
     members = {f"xl/worksheets/sheet{order.index(name) + 1}.xml" for name in sheets}
-    formula_cell = re.compile(r'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)(?: t="(?:str|b|e)")?(><f>[^<]*</f>)<v>[^<]*</v>')
+    # A formula of its own, or a shared one: its group's first cell with the text, the others without.
+    formula_cell = re.compile(r'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)(?: t="(?:str|b|e)")?'
+                              r'(><f(?: t="shared"(?: ref="[A-Z]+[0-9]+:[A-Z]+[0-9]+")? si="[0-9]+")?(?:/>|>[^<]*</f>))'
+                              r'<v>[^<]*</v>')
     removed = 0
     with zipfile.ZipFile(source) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openness_xl.core import grading
 from openness_xl.io.published import published_submissions
@@ -13,7 +15,7 @@ from openness_xl.cli.app import main
 from openness_xl.io.inputs import InputErrors, load_inputs
 from openness_xl.core.scoring import DIRECT, Entry, evaluate
 from openness_xl.core.values import input_heading
-from openness_xl.workbooks.common import sheet_name
+from openness_xl.workbooks.common import ROW, shareable, sheet_name
 from openness_xl.workbooks.report import write_report
 from openness_xl.io.template_reader import template_keys
 from openness_xl.workbooks.template import write_template
@@ -95,6 +97,61 @@ def test_template_columns_come_from_the_methodology(tmp_path):
     assert any(g.endswith("данные: МКИ (в отчёте не назван)") for g in groups)
     direct = book["Баллы напрямую"]
     assert all("рассчитывает " in c.value for c in direct[3][3:23])
+
+
+def _cells(path: Path, data_only: bool) -> dict:
+    """Every non-empty cell of every sheet as openpyxl reads it (an array formula as its text
+    and range): shared formulas come back as each cell's own formula."""
+    book = openpyxl.load_workbook(path, data_only=data_only)
+    return {(sheet.title, item.coordinate): (item.value.text, item.value.ref) if hasattr(item.value, "ref") else item.value
+            for sheet in book.worksheets for row in sheet.iter_rows() for item in row if item.value is not None}
+
+
+def test_shared_formulas_read_back_as_the_formulas_written_cell_by_cell(tmp_path, monkeypatch):
+    """A column's formula is stored once where it can be (Excel's shared formulas): read back,
+    every cell of the prefilled template has the formula and the value it has when each cell is
+    written on its own; the XML is a fifth of it. (LibreOffice recalculating the shared
+    formulas from scratch: test_native.py.)"""
+    from openness_xl.workbooks import common
+    shared, alone = tmp_path / "shared.xlsx", tmp_path / "alone.xlsx"
+    submissions = published_submissions(2025)
+    shared.write_bytes(write_template(METHODOLOGY, BODIES, submissions))
+    monkeypatch.setattr(common, "shareable", lambda formula: False)
+    alone.write_bytes(write_template(METHODOLOGY, BODIES, submissions))
+
+    def xml(path):
+        with zipfile.ZipFile(path) as archive:
+            return {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/sheet")}
+
+    ours, theirs = xml(shared), xml(alone)
+    groups = sum(text.count('t="shared" ref=') for text in ours.values())
+    assert groups >= 300 and not any('t="shared"' in text for text in theirs.values())
+    assert sum(map(len, ours.values())) * 5 < sum(map(len, theirs.values()))
+    for data_only in (False, True):
+        assert _cells(shared, data_only) == _cells(alone, data_only)
+
+
+FORMULA_PIECES = st.one_of(
+    st.tuples(st.sampled_from(["", "$"]), st.sampled_from(["A", "Y", "AC", "HX", "XFD"])).map(lambda p: p[0] + p[1] + ROW),
+    st.sampled_from(["$A$5", "$HX$5:$HX$553", "$V:$V", "TRUE", "1", "A5", "B$7:C9", "3:3", "$3:$4", "LOG10(2)", "1E5",
+                     "A" + ROW + ":B$9", "$" + ROW + ":$" + ROW, ROW + ":" + ROW, "A$" + ROW]),
+    st.lists(st.sampled_from(["a", " ", '""', ROW, "C", "!"]), max_size=6).map(lambda t: '"' + "".join(t) + '"'),
+    st.tuples(st.sampled_from(["Лист", "Bob''s", "Q" + ROW]), st.sampled_from(["A", "$B"])).map(
+        lambda p: f"'{p[0]}'!{p[1]}{ROW}"),
+)
+
+
+@given(st.lists(FORMULA_PIECES, min_size=1, max_size=6), st.integers(1, 500))
+@settings(max_examples=300, deadline=None)
+def test_a_formula_is_shared_exactly_where_moving_it_gives_each_rows_formula(pieces, down):
+    """`shareable` against openpyxl's translation of a formula to another cell (as Excel
+    reads a shared formula): it says yes exactly where the first row's formula moved `down`
+    rows is the formula written for that row."""
+    from openpyxl.formula.translate import Translator
+    formula = "=IF(" + ",".join(pieces) + ")" if len(pieces) > 1 else "=" + pieces[0]
+    first, later = formula.replace(ROW, "5"), formula.replace(ROW, str(5 + down))
+    moved = Translator(first, origin="D5").translate_formula(f"D{5 + down}")
+    assert shareable(formula) == (moved == later), (formula, moved, later)
 
 
 def test_filled_template_is_read_back(tmp_path):

@@ -217,32 +217,23 @@ def write_columns(workbook, sheet, by: ByCode, methodology: Methodology, bodies:
     codes = [body.code for body in bodies]  # the trimmed codes' cached values, in body order
     for input_sheet, col in by.trim_col.items():
         sheet.write_string(HEAD_ROW, col, T("head.codes_on", sheet=input_sheet), head)
-        trim = trim_formula(input_sheet)
-        for row in range(FIRST_BODY_ROW, by.last_row + 1):
-            position = row - FIRST_BODY_ROW
-            sheet.write_formula(row, col, trim.replace(ROW, str(row + 1)), None,
-                                codes[position] if position < len(codes) else "")
+        sheet.write_formula_down(FIRST_BODY_ROW, col, trim_formula(input_sheet),
+                                 codes + [""] * (by.last_row + 1 - FIRST_BODY_ROW - len(codes)))
     for key, col in by.value_col.items():
         sheet.write_string(HEAD_ROW, col, _heading(methodology, by, key), head)
         sheet.write_string(HEAD_ROW, by.name_col[key], T("head.name_of", what=_heading(methodology, by, key)), head)
         if key in by.hint_col:
             sheet.write_string(HEAD_ROW, by.hint_col[key], T("head.hint_of", what=_heading(methodology, by, key)), head)
-    statuses = {s: status_formula(by, s) for s in by.status_col}
-    formulas = {key: value_formula(by, key) for key in by.value_col}
-    names = {key: name_formula(by, key) for key in by.value_col}
-    hints = {key: hint_formula(by, key) for key in by.hint_col}
-    for position, body in enumerate(bodies):
-        row = FIRST_BODY_ROW + position
-        for input_sheet, col in by.status_col.items():
-            sheet.write_formula(row, col, statuses[input_sheet].replace(ROW, str(row + 1)), None, row + 1)
-        for key, col in by.value_col.items():
-            indicator_id, field = key.split(".")
-            value = values.get((body.code, indicator_id, field))
-            cached = "" if value is None else (str(value) if isinstance(value, str) else value)
-            sheet.write_formula(row, col, formulas[key].replace(ROW, str(row + 1)), None, cached)
-            sheet.write_formula(row, by.name_col[key], names[key].replace(ROW, str(row + 1)), None,
-                                cell_name(by.headings[key], location(by, [key], row + 1)))
-            if key in by.hint_col:
-                sheet.write_formula(row, by.hint_col[key], hints[key].replace(ROW, str(row + 1)), None,
-                                    text_number_hint(value))
+    rows = range(FIRST_BODY_ROW, FIRST_BODY_ROW + len(bodies))
+    for input_sheet, col in by.status_col.items():
+        sheet.write_formula_down(FIRST_BODY_ROW, col, status_formula(by, input_sheet), [row + 1 for row in rows])
+    for key, col in by.value_col.items():
+        indicator_id, field = key.split(".")
+        given = [values.get((body.code, indicator_id, field)) for body in bodies]
+        sheet.write_formula_down(FIRST_BODY_ROW, col, value_formula(by, key),
+                                 ["" if v is None else (str(v) if isinstance(v, str) else v) for v in given])
+        sheet.write_formula_down(FIRST_BODY_ROW, by.name_col[key], name_formula(by, key),
+                                 [cell_name(by.headings[key], location(by, [key], row + 1)) for row in rows])
+        if key in by.hint_col:
+            sheet.write_formula_down(FIRST_BODY_ROW, by.hint_col[key], hint_formula(by, key), map(text_number_hint, given))
     sheet.set_column(first, max(by.trim_col.values()), 14)

@@ -131,12 +131,9 @@ def write_calculation(workbook, methodology: Methodology, bodies: BodyRegistry,
     numeric = {name for name in ids if not name.endswith(("__tier", "__grade")) and name not in ("rating", "rank")}
     rows, problems = calculated_values(methodology, bodies, values)
     write_checks(workbook, checks, styles, methodology, bodies, values, problems)
-    for position, row_values in enumerate(rows):
-        row = first + position
-        at_row = str(row + 1)
-        for name in ids:
-            sheet.write_formula(row, col_of[name], formulas[name].replace(ROW, at_row),
-                                score_format if name in numeric else None, row_values[name])
+    for name in ids:
+        sheet.write_formula_down(first, col_of[name], formulas[name], [row_values[name] for row_values in rows],
+                                 score_format if name in numeric else None)
 
     group = workbook.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "text_wrap": True, "valign": "top",
                                  "align": "center"})
@@ -182,12 +179,9 @@ def write_checks(workbook, checks, styles: Styles, methodology: Methodology, bod
     by = by_code.layout(methodology, bodies)
     formulas = _check_formulas(methodology, by)
     by_code.write_columns(workbook, checks, by, methodology, bodies, values)
-    for position, row_problems in enumerate(problems):
-        row = FIRST_BODY_ROW + position
-        for number, indicator in enumerate(methodology.indicators):
-            checks.write_formula(row, FIRST_COL + number, formulas[indicator.id].replace(ROW, str(row + 1)), None,
-                                 row_problems[indicator.id])
     for number, indicator in enumerate(methodology.indicators):
+        checks.write_formula_down(FIRST_BODY_ROW, FIRST_COL + number, formulas[indicator.id],
+                                  [row_problems[indicator.id] for row_problems in problems])
         checks.write_string(HEAD_ROW, FIRST_COL + number, _label(indicator), styles.head)
         checks.write_string(KEY_ROW, FIRST_COL + number, indicator.id)
     checks.set_column(FIRST_COL, FIRST_COL + len(methodology.indicators) - 1, CHECK_WIDTH, styles.wrap)

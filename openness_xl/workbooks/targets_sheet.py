@@ -100,16 +100,14 @@ def write_targets(workbook, methodology: Methodology, bodies: BodyRegistry, valu
         formulas[col] = "=" + ft.if_(f"ISNUMBER({goal})", ft.if_(native.not_submitted(direct),
                                                                inverse.target_formula(methodology, indicator, cells, name, goal),
                                                                ft.text(direct_given())), '""')
-    for position, body in enumerate(bodies):
-        row = FIRST_BODY_ROW + position
-        for offset, (indicator_id, name) in enumerate(layout):
-            col = FIRST_COL + offset
-            indicator = methodology.indicator(indicator_id)
-            raw = {n: values.get((body.code, indicator_id, n)) for n in indicator.input_names}
-            value = cached(methodology, indicator, rows[position][indicator_id], values.get((body.code, indicator_id, "score")),
-                           raw, body.type, name)
-            sheet.write_formula(row, col, formulas[col].replace(ROW, str(row + 1)), goal_format if name is None else number,
-                                value)
+    for offset, (indicator_id, name) in enumerate(layout):
+        indicator = methodology.indicator(indicator_id)
+        column = [cached(methodology, indicator, rows[position][indicator_id],
+                         values.get((body.code, indicator_id, "score")),
+                         {n: values.get((body.code, indicator_id, n)) for n in indicator.input_names}, body.type, name)
+                  for position, body in enumerate(bodies)]
+        sheet.write_formula_down(FIRST_BODY_ROW, FIRST_COL + offset, formulas[FIRST_COL + offset], column,
+                                 goal_format if name is None else number)
     sheet.set_column(FIRST_COL, FIRST_COL + len(layout) - 1, 17)
     sheet.set_row(HEAD_ROW, 90)
     sheet.freeze_panes(FIRST_BODY_ROW, FIRST_COL)
