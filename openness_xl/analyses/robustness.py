@@ -201,10 +201,18 @@ class Tally:
         bodies = values.shape[1]
         offsets = values + np.arange(bodies, dtype=np.int64) * (self.top + 1)
         self.counts += np.bincount(offsets.ravel(), minlength=bodies * (self.top + 1)).reshape(bodies, self.top + 1)
-        for k, drawn in enumerate(self.drawn):
-            picked = (choices[:, k][None, :] == np.arange(len(drawn))[:, None]).astype(np.int64)
-            drawn += picked.sum(axis=1)
-            self.sums[k] += picked @ values
+        # Every option of every uncertainty as a row of 0s and 1s over the samples, times the
+        # values in one matrix product: in floating point, whose sums of whole numbers are exact
+        # below 2^53 (here at most top × BLOCK), it runs in BLAS; in int64 it took half the
+        # analysis.
+        options = [len(drawn) for drawn in self.drawn]
+        starts = np.concatenate(([0], np.cumsum(options)[:-1])).astype(np.int64)
+        picked = np.zeros((sum(options), len(values)))
+        picked[(choices + starts).T, np.arange(len(values))] = 1.0
+        sums = np.rint(picked @ values.astype(np.float64)).astype(np.int64)
+        for k, (drawn, start) in enumerate(zip(self.drawn, starts)):
+            drawn += np.bincount(choices[:, k], minlength=len(drawn))
+            self.sums[k] += sums[start:start + len(drawn)]
 
     def value_at(self, body: int, position: int) -> int:
         """The value in sorted place `position` (from 0) of the body's samples."""
