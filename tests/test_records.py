@@ -110,6 +110,31 @@ def test_a_year_without_a_decree_or_with_an_estimated_holiday_is_said_by_name_an
     assert not days.is_working_day(dt.date(2026, 1, 5)) and days.is_working_day(dt.date(2026, 1, 3))
 
 
+def test_the_calendar_made_meanwhile_is_the_calendar_in_the_callers_language(monkeypatch):
+    """`aggregate` has the calendar made in a thread while DuckDB reads: the same calendar and
+    notes as made in line, the notes in the language the caller chose, and an error made
+    there raised where the calendar is asked for."""
+    from openness_xl.records import calendar as module
+    from openness_xl.texts import using
+
+    bundled = module.load_overrides()
+    with using("ru"):
+        ahead = module.CalendarAhead(2026, bundled)
+    notes = ahead.notes()
+    assert ahead.working_days() is module.calendar_between(module.CALENDAR_FIRST, module.CALENDAR_LAST, bundled)
+    with using("ru"):
+        assert notes == module.calendar_notes(2026, bundled) and "календар" in notes[0].lower()
+    assert notes != module.calendar_notes(2026, bundled)  # English outside the block
+
+    def broken(*args):
+        raise module.CalendarError("the calendar file says no")
+
+    monkeypatch.setattr(module, "calendar_between", broken)
+    failing = module.CalendarAhead(2025, bundled)
+    with pytest.raises(module.CalendarError, match="says no"):
+        failing.working_days()
+
+
 @pytest.mark.parametrize("option, content, said", [
     ("--calendar", '[2026]\ndays_of = []\n', "[2026]: unknown days_of; known: decree, days_off, working_days, confirmed"),
     ("--calendar", '[2026]\ndays_off = ["05.01.2026"]\n', "[2026] days_off: '05.01.2026' is not a date such as 2026-01-02"),

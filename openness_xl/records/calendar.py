@@ -8,7 +8,9 @@ yet live in `openness_xl/methodology/calendar.toml`.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import threading
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -166,6 +168,42 @@ class WorkingDays:
 def calendar_between(first: dt.date, last: dt.date, overrides: Overrides | None = None) -> WorkingDays:
     """A shared calendar for a date range (built once per process and calendar file)."""
     return WorkingDays(first, last, overrides)
+
+
+class CalendarAhead:
+    """The calendar of every record (`calendar_between` over CALENDAR_FIRST … CALENDAR_LAST)
+    and what it does not know of `year` (`calendar_notes`), made in a thread of their own:
+    importing `holidays` and computing Kazakhstan's days is a tenth of a second of Python, which
+    runs while DuckDB, not holding the interpreter, reads and checks the extract. An error
+    made there is raised where the calendar is asked for."""
+
+    def __init__(self, year: int, overrides: Overrides):
+        self._made: tuple = (None, None)
+        # In the caller's context: the language its texts are written in.
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._make, year, overrides),
+                                        name="calendar", daemon=True)
+        self._thread.start()
+
+    def _make(self, year: int, overrides: Overrides) -> None:
+        try:
+            self._made = (calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides), calendar_notes(year, overrides)), None
+        except BaseException as error:  # noqa: B036 — handed to the thread that asks
+            self._made = None, error
+
+    def _result(self) -> tuple:
+        self._thread.join()
+        made, error = self._made
+        if error is not None:
+            raise error
+        return made
+
+    def working_days(self) -> WorkingDays:
+        """The calendar, once made."""
+        return self._result()[0]
+
+    def notes(self) -> list[str]:
+        """What the calendar of the year does not know for sure, once made."""
+        return self._result()[1]
 
 
 def working_days_between(start, end, calendar: WorkingDays | None = None) -> np.ndarray:

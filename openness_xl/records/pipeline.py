@@ -23,7 +23,7 @@ from ..core.exact import plain, round_half_away
 from ..io.writing import INPUT_COLUMNS, csv_text
 from ..methodology import Methodology
 from ..texts import count, text as T
-from .calendar import CALENDAR_FIRST, CALENDAR_LAST, Overrides, calendar_between
+from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, WorkingDays, calendar_between
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, Mapping)
 from .normalise import Said, View, normalised_view
@@ -98,11 +98,14 @@ def _problems(connection, view: View, counted: dict[str, int], seen: dict[str, s
     return found
 
 
-def register_calendar(connection, methodology: Methodology, overrides: Overrides | None = None) -> None:
-    """Register `calendar` (day, cum, and the first late day after each day for both limits)."""
+def register_calendar(connection, methodology: Methodology, overrides: Overrides | None = None,
+                      calendar: WorkingDays | None = None) -> None:
+    """Register `calendar` (day, cum, and the first late day after each day for both limits),
+    the one given or the one of the calendar file `overrides`."""
     limits = {"redirect_late_from": int(methodology.records["redirect_limit_working_days"]),
               "notice_late_from": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
-    connection.register("calendar", calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides).table(limits))
+    calendar = calendar or calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides)
+    connection.register("calendar", calendar.table(limits))
 
 
 class _Groups:
@@ -133,16 +136,16 @@ class _Groups:
 
 def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
               mapping: Mapping, plans: dict[str, int] | None = None, progress: bool = False,
-              overrides: Overrides | None = None) -> Aggregate:
+              overrides: Overrides | None = None, calendar: CalendarAhead | None = None) -> Aggregate:
     """Indicator inputs for every body (zero cases where a body has no records), and the
-    records left out; working days by the calendar file `overrides` (the bundled one by default)."""
+    records left out; working days by the calendar file `overrides` (the bundled one by
+    default), or by `calendar`, made meanwhile."""
     import duckdb
 
     settings = methodology.records
     notes: list[str] = []
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-    register_calendar(connection, methodology, overrides)
     with tempfile.TemporaryDirectory() as workdir:
         # DuckDB's own work (the grouping, the confirmation of repeated ids) spills to disk
         # past this limit, so memory stays flat however large the extract.
@@ -153,6 +156,8 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         reception_view = normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
                                           RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir),
                                           methodology.year, notes)
+        # Only the counts need the calendar: it is made while the records are read and checked.
+        register_calendar(connection, methodology, overrides, calendar.working_days() if calendar else None)
         appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
         appeal_counts = _appeal_counts(appeal_groups.usable(_appeal_rows(connection, methodology)), settings)
         reception_counts, held = _reception_counts(reception_groups.usable(_reception_rows(connection, settings)))

@@ -27,7 +27,7 @@ def run(args) -> int:
     """The command itself: its exit code."""
     import time
 
-    from ...records.calendar import calendar_notes, load_overrides
+    from ...records.calendar import CalendarAhead, calendar_notes, load_overrides
     from ...records.explain import explain
     from ...records.pipeline import aggregate
     from ...records.schema import load_mapping
@@ -37,10 +37,9 @@ def run(args) -> int:
     bodies = registry(args.year)
     mapping = load_mapping(args.mapping)
     overrides = load_overrides(args.calendar) if args.calendar else load_overrides()
-    # What the working-day calendar of the year does not know for sure, before any count.
-    for note in calendar_notes(methodology.year, overrides):
-        warn(note)
     if args.explain:
+        for note in calendar_notes(methodology.year, overrides):
+            warn(note)
         body, indicator_id = args.explain
         emit(explain(args.appeals, args.receptions, methodology, bodies, mapping, body, indicator_id, args.limit,
                       overrides), args, "csv")
@@ -51,8 +50,12 @@ def run(args) -> int:
 
         plans = read_plans(args.plans, bodies, methodology)
     started = time.perf_counter()
+    calendar = CalendarAhead(methodology.year, overrides)
     result = aggregate(args.appeals, args.receptions, methodology, bodies, mapping, plans,
-                       progress=sys.stderr.isatty(), overrides=overrides)
+                       progress=sys.stderr.isatty(), overrides=overrides, calendar=calendar)
+    # What the working-day calendar of the year does not know for sure, before what was counted.
+    for note in calendar.notes():
+        warn(note)
     problems = _told(args, methodology, result, time.perf_counter() - started)
     dropped = [table for table, read in result.records.items() if read and not result.used.get(table)]
     if dropped:  # a wholesale mismatch (another year's extract, a wrong mapping): nothing to write
