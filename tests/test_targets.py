@@ -157,6 +157,37 @@ def test_the_excel_function():
 
 # ---------------------------------------------------------------- several levers together (issue 25, item 3)
 
+@settings(max_examples=200, deadline=None)
+@given(requests=st.integers(1, 5_000), registrants=st.integers(1, 5_000), data=st.data(),
+       percent=st.integers(1, 100), down=st.booleans())
+def test_people_moved_between_parts_start_where_the_score_crosses_the_goal(requests, registrants, data, percent, down):
+    """Citizens moved between «on the set date» and «within a month»: the least number that
+    reaches a goal is the plain search's, and where the score is not capped on the way the
+    start the kind's score gives (`_crossing_along`) is that number itself, so the search
+    settles it in two scores instead of a bisection of all the people."""
+    from openness_xl.core.combined import _Move, _crossing_along, _least
+
+    indicator = METHODOLOGY.indicator("appk_waiting_time")
+    on_date = data.draw(st.integers(0, registrants))
+    within = data.draw(st.integers(0, registrants - on_date))
+    values = {"requests": Fraction(requests), "notified_in_time": Fraction(data.draw(st.integers(0, requests))),
+              "registrants": Fraction(registrants), "received_on_date": Fraction(on_date),
+              "received_within_month": Fraction(within)}
+    move = _Move("received_within_month", 1, "received_on_date") if down else \
+        _Move("received_on_date", 1, "received_within_month")
+    goal = round_half_away(indicator.maximum * percent / 100, 2)
+    available = int(values[move.source])
+    reaching = [k for k in range(available + 1)
+                if reaches(indicator, compute(METHODOLOGY, indicator, move.apply(values, Fraction(k)), "CGO"), goal)]
+    if reaching and reaching[0] == 0:
+        return  # reached already: nothing to look for
+    found = _least(METHODOLOGY, indicator, values, move, goal, "CGO")
+    assert found == (Fraction(reaching[0]) if reaching else None)
+    guess = _crossing_along(METHODOLOGY, indicator, values, move, goal, "CGO", available)
+    if found is not None and compute(METHODOLOGY, indicator, move.apply(values, Fraction(available)), "CGO") \
+            < indicator.maximum:
+        assert guess == found, (guess, found)
+
 def _waiting_cases(seed: int, count: int):
     """Small waiting-time inputs and every score some combination of the levers gives above
     the present one, with the least change that gives it, found by trying every combination:

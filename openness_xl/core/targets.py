@@ -200,7 +200,7 @@ def _inverse_steps(methodology: Methodology, indicator: Indicator, values: Mappi
         return None
     context = Context(indicator.maximum, body_type, methodology.decimals)
     try:
-        crossing = inverse(indicator.params, values, context, name, _crossing(methodology, indicator, goal))
+        crossing = inverse(indicator.params, values, context, name, goal_crossing(methodology, indicator, goal))
     except (InputProblem, ZeroDivisionError):
         return None
     if crossing is None:
@@ -208,7 +208,7 @@ def _inverse_steps(methodology: Methodology, indicator: Indicator, values: Mappi
     return min(max(math.ceil((crossing - values[name]) / stride), 1), steps)
 
 
-def _crossing(methodology: Methodology, indicator: Indicator, goal: Fraction) -> Fraction:
+def goal_crossing(methodology: Methodology, indicator: Indicator, goal: Fraction) -> Fraction:
     """The unrounded score at which the rounded one reaches `goal`."""
     half = 0 if indicator.kind.rounds_itself else Fraction(1, 2 * 10 ** methodology.decimals)
     return goal + half if indicator.role == "penalty" else goal - half
