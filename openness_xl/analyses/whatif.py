@@ -99,7 +99,7 @@ def raise_indicator(methodology: Methodology, entry: Entry | None, indicator_id:
     score = compute(methodology, indicator, entry.values, body_type)
     options = []
     for name in levers(indicator):
-        found = target(methodology, indicator, entry.values, name, goal, body_type)
+        found = target(methodology, indicator, entry.values, name, goal, body_type, score)
         if found.value is not None:
             options.append(found)
     if not options:
@@ -174,7 +174,7 @@ def indicator_rows(methodology: Methodology, submissions, body: str, results=Non
                 steps = [raise_indicator(methodology, entry, indicator.id, upward[1], body_type)]
             else:
                 for name in levers(indicator):
-                    found = target(methodology, indicator, entry.values, name, upward[1], body_type)
+                    found = target(methodology, indicator, entry.values, name, upward[1], body_type, item.score)
                     how = str(found) if found.value is None else _change(name, found.current, found.value)
                     steps.append(Step(indicator.id, item.score, upward[1], found.score if found.value is not None
                                       else None, how, ((name, found.value),) if found.value is not None else ()))

@@ -197,11 +197,15 @@ def _between_corners(methodology: Methodology, indicator: Indicator, values: dic
     def tried(first: _Move, k: int) -> list:
         moved = first.apply(values, Fraction(k))
         rest = [m for m in moves if m != first]
-        out = []
+        out, alone = [], set()
         for order in (o for size in (1, 2) for o in permutations(rest, size)):
+            if order[0] in alone:
+                continue  # it reaches before the next move: the same candidate as on its own
             found = _candidate(methodology, indicator, values, moved, order, goal, body_type, cache, {first: Fraction(k)})
             if found:
                 out.append(found)
+                if len(order) == 1:
+                    alone.add(order[0])
         return out
 
     for first in moves:

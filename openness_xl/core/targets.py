@@ -108,11 +108,12 @@ def score_or_none(methodology: Methodology, indicator: Indicator, values: Mappin
 
 
 def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, Fraction], name: str,
-           goal: Fraction, body_type: str | None = None) -> Target:
-    """The value of input `name` nearest to its current one that reaches `goal`."""
+           goal: Fraction, body_type: str | None = None, now: Fraction | None = None) -> Target:
+    """The value of input `name` nearest to its current one that reaches `goal` (`now`: the
+    score of `values`, where the caller has it already — a body's every lever starts there)."""
     values = dict(values)
     current = values[name]
-    now = compute(methodology, indicator, values, body_type)
+    now = compute(methodology, indicator, values, body_type) if now is None else now
     if reaches(indicator, now, goal):
         return Target(indicator.id, name, goal, current, now, current, now)
     way = helps(indicator, name)
