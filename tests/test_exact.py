@@ -55,3 +55,27 @@ def test_plain_has_no_exponent_or_trailing_zeros():
     assert plain(Fraction(30)) == "30"
     assert plain(Fraction(1, 10**9)) == "0.000000001"
     assert plain(None) == ""
+
+
+FRACTIONS = st.fractions(min_value=-50, max_value=5000, max_denominator=1000)
+
+
+@given(st.fixed_dictionaries({name: FRACTIONS for name in ("requests", "notified_in_time", "registrants",
+                                                           "received_on_date", "received_within_month")}),
+       st.fractions(0, 3, max_denominator=8), st.fractions(0, 3, max_denominator=8), st.fractions(1, 10, max_denominator=4))
+def test_the_waiting_time_in_whole_numbers_is_its_formula_in_fractions(values, on_date, within, maximum):
+    """The waiting-time kind computes in whole numbers with one Fraction at the end (a what-if
+    search scores it thousands of times): the same value as the formula written with
+    Fractions, whatever the inputs — fractional, zero or negative ones included."""
+    from openness_xl.core.kinds import Context
+    from openness_xl.core.kinds.receptions import WAITING_TIME
+
+    params = {"on_date_coefficient": on_date, "within_month_coefficient": within, "limit_working_days": 15}
+    if values["registrants"] == 0:
+        expected = maximum
+    else:
+        timely = Fraction(1) if values["requests"] == 0 else min(Fraction(1), values["notified_in_time"] / values["requests"])
+        coefficient = (on_date * values["received_on_date"] + within * values["received_within_month"]) / values["registrants"]
+        expected = max(Fraction(0), min(maximum, maximum * timely * coefficient))
+    got = WAITING_TIME.score(params, values, Context(maximum, "CGO", 2))
+    assert got == expected and isinstance(got, Fraction)
