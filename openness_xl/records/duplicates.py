@@ -121,8 +121,9 @@ def _sort(hashes) -> None:
     """Sort in place, the lower and the upper half of the values side by side in two threads
     (NumPy's sort releases the GIL): a partition around the middle of the values' own range
     (a spilt part's hashes share their top bits) first puts every lower value before every
-    upper one. 0.046 s instead of 0.070 s for 5.9 M hashes on two cores (NumPy's AVX2 sort)."""
-    from concurrent.futures import ThreadPoolExecutor
+    upper one. 0.046 s instead of 0.070 s for 5.9 M hashes on two cores (NumPy's AVX2 sort).
+    A plain thread: importing concurrent.futures alone took 0.01 s."""
+    import threading
 
     import numpy as np
 
@@ -133,8 +134,22 @@ def _sort(hashes) -> None:
     middle = hashes.dtype.type(low + (high - low) // 2 + 1)  # above the lowest, at most the highest
     lower = int(np.count_nonzero(hashes < middle))
     hashes.partition(lower)  # the `lower` smallest values, those under the middle, come first
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(np.ndarray.sort, (hashes[:lower], hashes[lower:])))
+    failed: list[BaseException] = []
+
+    def sort_upper() -> None:
+        try:
+            hashes[lower:].sort()
+        except BaseException as error:  # noqa: B036 — raised again below, in the caller's thread
+            failed.append(error)
+
+    upper = threading.Thread(target=sort_upper, name="sort")
+    upper.start()
+    try:
+        hashes[:lower].sort()
+    finally:
+        upper.join()
+    if failed:
+        raise failed[0]
 
 
 class _Spill:
