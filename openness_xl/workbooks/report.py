@@ -28,7 +28,7 @@ from ..excel import grades
 from ..methodology import DEFAULT_YEAR, Methodology
 from ..texts import decimal, text as T, using
 from .calculation import define_lambdas
-from .common import (GRADE_COLOURS, ROW, SCORE_FORMAT, at, cell, colour_formats, finish, new_workbook, number, sheet_name,
+from .common import (GRADE_COLOURS, SCORE_FORMAT, at, cell, colour_formats, finish, new_workbook, number, sheet_name,
                      tier_colour_rules, tier_colours)
 from .departures import departure_notes, departures_table
 from .report_layout import (FIRST, RATING_FLOOR, Layout, criterion_formula, data_sheet, grade_formula, method_sheet,
@@ -183,7 +183,6 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, 
     rating = rating_formula(layout, at(layout.index_col))
     for result in results:
         row = layout.row(result.body)
-        line = str(row + 1)
         sheet.write_string(row, 0, result.body)
         sheet.write_string(row, 1, names.get(result.body, result.body))
         sheet.write_string(row, 2, layout.methodology.body_type_label(result.body_type))
@@ -192,19 +191,25 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, 
             col = layout.score_col(indicator.id)
             if item.score is not None:
                 sheet.write_number(row, col, float(item.score), formats["score"])
-            sheet.write_formula(row, col + 1, tier_of[indicator.id].replace(ROW, line), None,
-                                tier_word(layout.methodology, item.tier))
         for criterion in m.criteria:
             item = result.criteria[criterion.id]
             col = layout.criterion_col(criterion.id)
             sheet.write_formula(row, col, criterion_formula(layout, criterion, row), formats["score"], number(item.score))
-            sheet.write_formula(row, col + 1, grade_of[criterion.id].replace(ROW, line), None, item.grade or "")
         totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
         index_formula = "=" + ft.if_(f"COUNT({','.join(totals)})<{len(totals)}", '""', grades.index_sum(totals))
         sheet.write_formula(row, layout.index_col, index_formula, formats["score"], number(result.index))
-        sheet.write_formula(row, layout.index_col + 1, rating.replace(ROW, line), None, result.rating or "")
         sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row, group_sizes[result.body_type]), None,
                             "" if result.rank is None else result.rank)
+    # Tiers, letters and ratings down their columns, each formula stored once (a shared formula).
+    in_rows = sorted(results, key=lambda r: layout.row(r.body))
+    assert [layout.row(r.body) for r in in_rows] == list(range(FIRST, FIRST + len(in_rows)))
+    for indicator in m.indicators:
+        sheet.write_formula_down(FIRST, layout.score_col(indicator.id) + 1, tier_of[indicator.id],
+                                 [tier_word(layout.methodology, r.indicators[indicator.id].tier) for r in in_rows])
+    for criterion in m.criteria:
+        sheet.write_formula_down(FIRST, layout.criterion_col(criterion.id) + 1, grade_of[criterion.id],
+                                 [r.criteria[criterion.id].grade or "" for r in in_rows])
+    sheet.write_formula_down(FIRST, layout.index_col + 1, rating, [r.rating or "" for r in in_rows])
     for indicator in m.indicators:
         tier_colour_rules(sheet, FIRST, layout.last, layout.tier_col(indicator.id), tiers)
     for criterion in m.criteria:
