@@ -28,7 +28,7 @@ from ..excel import grades
 from ..methodology import DEFAULT_YEAR, Methodology
 from ..texts import decimal, text as T, using
 from .calculation import define_lambdas
-from .common import (GRADE_COLOURS, SCORE_FORMAT, at, cell, colour_formats, finish, new_workbook, number, sheet_name,
+from .common import (GRADE_COLOURS, SCORE_FORMAT, at, colour_formats, finish, new_workbook, number, sheet_name,
                      tier_colour_rules, tier_colours)
 from .departures import departure_notes, departures_table
 from .report_layout import (FIRST, RATING_FLOOR, Layout, criterion_formula, data_sheet, grade_formula, method_sheet,
@@ -191,24 +191,22 @@ def _write_data(sheet, layout: Layout, results, names, formats, tiers, letters, 
             col = layout.score_col(indicator.id)
             if item.score is not None:
                 sheet.write_number(row, col, float(item.score), formats["score"])
-        for criterion in m.criteria:
-            item = result.criteria[criterion.id]
-            col = layout.criterion_col(criterion.id)
-            sheet.write_formula(row, col, criterion_formula(layout, criterion, row), formats["score"], number(item.score))
-        totals = [cell(row, layout.criterion_col(c.id)) for c in m.criteria]
-        index_formula = "=" + ft.if_(f"COUNT({','.join(totals)})<{len(totals)}", '""', grades.index_sum(totals))
-        sheet.write_formula(row, layout.index_col, index_formula, formats["score"], number(result.index))
         sheet.write_formula(row, layout.index_col + 2, rank_formula(layout, row, group_sizes[result.body_type]), None,
                             "" if result.rank is None else result.rank)
-    # Tiers, letters and ratings down their columns, each formula stored once (a shared formula).
+    # Every other formula down its column, stored once (a shared formula).
     in_rows = sorted(results, key=lambda r: layout.row(r.body))
     assert [layout.row(r.body) for r in in_rows] == list(range(FIRST, FIRST + len(in_rows)))
     for indicator in m.indicators:
         sheet.write_formula_down(FIRST, layout.score_col(indicator.id) + 1, tier_of[indicator.id],
                                  [tier_word(layout.methodology, r.indicators[indicator.id].tier) for r in in_rows])
     for criterion in m.criteria:
-        sheet.write_formula_down(FIRST, layout.criterion_col(criterion.id) + 1, grade_of[criterion.id],
-                                 [r.criteria[criterion.id].grade or "" for r in in_rows])
+        col = layout.criterion_col(criterion.id)
+        sheet.write_formula_down(FIRST, col, criterion_formula(layout, criterion),
+                                 [number(r.criteria[criterion.id].score) for r in in_rows], formats["score"])
+        sheet.write_formula_down(FIRST, col + 1, grade_of[criterion.id], [r.criteria[criterion.id].grade or "" for r in in_rows])
+    totals = [at(layout.criterion_col(c.id)) for c in m.criteria]
+    index_formula = "=" + ft.if_(f"COUNT({','.join(totals)})<{len(totals)}", '""', grades.index_sum(totals))
+    sheet.write_formula_down(FIRST, layout.index_col, index_formula, [number(r.index) for r in in_rows], formats["score"])
     sheet.write_formula_down(FIRST, layout.index_col + 1, rating, [r.rating or "" for r in in_rows])
     for indicator in m.indicators:
         tier_colour_rules(sheet, FIRST, layout.last, layout.tier_col(indicator.id), tiers)

@@ -8,7 +8,7 @@ from ..core import formula_text as ft
 from ..excel import grades
 from ..io.writing import score_columns
 from ..methodology import Methodology
-from .common import cell, column_range, ref, sheet_name
+from .common import at, cell, column_range, ref, sheet_name
 
 FIRST = 2  # first data row (0-based) on «Данные»
 RATING_FLOOR = -1000  # the lowest band's edge as «Методика» shows it; the rating formulas never read it
@@ -72,9 +72,10 @@ def tier_formula(layout: Layout, indicator, score_ref: str) -> str:
                                                   lambda position, _value: ref(method_sheet(), row, 5 + position)))
 
 
-def criterion_formula(layout: Layout, criterion, row: int) -> str:
-    """The criterion total, blank until every one of its indicators has a score."""
-    scores = {i: cell(row, layout.score_col(i)) for i in criterion.indicators}
+def criterion_formula(layout: Layout, criterion) -> str:
+    """The criterion total, blank until every one of its indicators has a score (the row left
+    open, see ROW)."""
+    scores = {i: at(layout.score_col(i)) for i in criterion.indicators}
     return "=" + ft.if_(f"COUNT({','.join(scores.values())})<{len(scores)}", '""',
                         grades.criterion_sum(layout.methodology, criterion, scores))
 
