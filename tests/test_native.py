@@ -511,3 +511,40 @@ def test_a_percent_typed_as_85_percent_is_refused_by_the_formulas_as_by_the_read
     with using("ru"):
         assert recalculated[CALC].cell(row, calc["fb_satisfaction"]).value == see_checks()
     assert recalculated[CALC].cell(row + 1, calc["fb_satisfaction"]).value == 6  # 85, typed as a number: the 80 % step
+
+
+@needs_libreoffice
+def test_a_wrong_body_type_is_named_by_its_own_row_after_recalculation(tmp_path):
+    """The body-type check names the type's cell by its row, computed (ROW()) so that the
+    column's formula is stored once for all rows: recalculated by LibreOffice, the first
+    body's message names «Расчёт»!C5 (the shared formula's own cell) and the tenth body's
+    C14, each with the type typed there; the other bodies' checks say nothing of a type."""
+    import zipfile
+
+    indicator = next(i for i in METHODOLOGY.indicators if i.needs_body_type)
+    column = FIRST_COL + METHODOLOGY.indicators.index(indicator)
+    values = {(body.code, indicator.id, name): 3 for body in BODIES for name in indicator.input_names}
+    source, edited = tmp_path / "template.xlsx", tmp_path / "edited.xlsx"
+    workbook, buffer = new_workbook("type")
+    source.write_bytes(finish_template(workbook, buffer, METHODOLOGY, BODIES, values))
+    calc, checks = sheet_name("calc"), sheet_name("checks")
+    member = f"xl/worksheets/sheet{openpyxl.load_workbook(source, read_only=True).sheetnames.index(calc) + 1}.xml"
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts[member].decode("utf-8")
+    for row, typed in ((FIRST_BODY_ROW + 1, "ЦГОО"), (FIRST_BODY_ROW + 10, "Акимат")):
+        xml, count = re.subn(rf'<c r="C{row}"( s="[0-9]+")? t="s"><v>[0-9]+</v></c>',
+                             rf'<c r="C{row}"\1 t="inlineStr"><is><t>{typed}</t></is></c>', xml)
+        assert count == 1
+    parts[member] = xml.encode("utf-8")
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    blank = tmp_path / "blank" / "edited.xlsx"
+    blank.parent.mkdir()
+    strip_cached_values(edited, blank, (calc, checks))
+    lines = recalculated_rows(blank, tmp_path, (checks,))[checks][FIRST_BODY_ROW:FIRST_BODY_ROW + len(BODIES)]
+    said = [line[column] for line in lines]
+    assert f"{calc}!C{FIRST_BODY_ROW + 1}" in said[0] and "ЦГОО" in said[0], said[0]
+    assert f"{calc}!C{FIRST_BODY_ROW + 10}" in said[9] and "Акимат" in said[9], said[9]
+    assert not any(f"{calc}!C" in text for n, text in enumerate(said) if n not in (0, 9)), said

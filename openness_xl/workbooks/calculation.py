@@ -257,7 +257,9 @@ def _check_formulas(methodology: Methodology, by: by_code.ByCode) -> dict[str, s
         names = {n: by.name(k, here=True) for n, k in {**keys, "score": score_key}.items()}
         hints = {n: by.hint(k, here=True) for n, k in {**keys, "score": score_key}.items() if k in by.hint_col}
         if indicator.needs_body_type:
-            names["body_type"] = ft.text(type_name(ROW))
+            # Its row computed (ROW()), not written in: the same formula in every row, stored once.
+            before, after = type_name(ROW).split(ROW)
+            names["body_type"] = f"({ft.text(before)}&ROW()&{ft.text(after)})"
         checked = native.checked_inputs(
             methodology, indicator,
             native.Cells({n: by.value(k, here=True) for n, k in keys.items()}, at(TYPE_COL, sheet_name("calc")),
