@@ -123,7 +123,7 @@ class VerbatimWorksheet(Worksheet):
         """`formula`, its row left open (ROW), in column `col` from `first_row` down, one cell
         for each of `values` (its cached value). Stored once for the column where it can be
         (`shareable`), else cell by cell. Read back, each cell has its own formula either way;
-        a 49-body template's sheets are 2.0 MB of XML instead of 12.6 MB."""
+        the prefilled 49-body template's sheets are 1.7 MB of XML instead of 12.6 MB."""
         values = list(values)
         if len(values) < 2 or not shareable(formula):
             for offset, value in enumerate(values):
