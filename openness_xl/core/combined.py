@@ -4,9 +4,9 @@ materials, both answers of the knowledge base), each move measured against its w
 One lever alone is `targets.target`."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
-import math
 from itertools import permutations
 from typing import Mapping
 

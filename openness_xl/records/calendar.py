@@ -8,9 +8,7 @@ yet live in `openness_xl/methodology/calendar.toml`.
 """
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import threading
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..texts import text as T
+from .meanwhile import Meanwhile
 
 # The days every calendar covers: a record dated outside them is left out as a problem.
 CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
@@ -172,38 +171,22 @@ def calendar_between(first: dt.date, last: dt.date, overrides: Overrides | None 
 
 class CalendarAhead:
     """The calendar of every record (`calendar_between` over CALENDAR_FIRST … CALENDAR_LAST)
-    and what it does not know of `year` (`calendar_notes`), made in a thread of their own:
-    importing `holidays` and computing Kazakhstan's days is a tenth of a second of Python, which
-    runs while DuckDB, not holding the interpreter, reads and checks the extract. An error
-    made there is raised where the calendar is asked for."""
+    and what it does not know of `year` (`calendar_notes`), made meanwhile: importing
+    `holidays` and computing Kazakhstan's days is a tenth of a second of Python, which runs
+    while DuckDB, not holding the interpreter, reads and checks the extract. An error made
+    there is raised where the calendar is asked for."""
 
     def __init__(self, year: int, overrides: Overrides):
-        self._made: tuple = (None, None)
-        # In the caller's context: the language its texts are written in.
-        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._make, year, overrides),
-                                        name="calendar", daemon=True)
-        self._thread.start()
-
-    def _make(self, year: int, overrides: Overrides) -> None:
-        try:
-            self._made = (calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides), calendar_notes(year, overrides)), None
-        except BaseException as error:  # noqa: B036 — handed to the thread that asks
-            self._made = None, error
-
-    def _result(self) -> tuple:
-        self._thread.join()
-        made, error = self._made
-        if error is not None:
-            raise error
-        return made
+        self._made = Meanwhile(lambda: (calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides),
+                                        calendar_notes(year, overrides)), name="calendar")
 
     def working_days(self) -> WorkingDays:
         """The calendar, once made."""
-        return self._result()[0]
+        return self._made.result()[0]
 
     def notes(self) -> list[str]:
         """What the calendar of the year does not know for sure, once made."""
-        return self._result()[1]
+        return self._made.result()[1]
 
 
 def working_days_between(start, end, calendar: WorkingDays | None = None) -> np.ndarray:

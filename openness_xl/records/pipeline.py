@@ -104,7 +104,8 @@ def register_calendar(connection, methodology: Methodology, overrides: Overrides
     the one given or the one of the calendar file `overrides`."""
     limits = {"redirect_late_from": int(methodology.records["redirect_limit_working_days"]),
               "notice_late_from": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
-    calendar = calendar or calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides)
+    if calendar is None:
+        calendar = calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides)
     connection.register("calendar", calendar.table(limits))
 
 
