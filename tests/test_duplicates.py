@@ -135,3 +135,57 @@ def test_a_sliced_hash_column_is_read_from_its_offset():
     for width in (pa.uint32(), pa.uint64()):
         column = pa.array([5, 6, 7, 8, 9], type=width).slice(2, 2)
         assert duplicates._as_numpy(column).tolist() == [7, 8]
+
+
+def test_the_work_behind_is_done_in_order_and_its_error_raised_where_it_finishes():
+    import threading
+
+    from openness_xl.records.meanwhile import Behind
+
+    done = []
+    behind = Behind(done.append, depth=2)
+    for item in range(100):
+        behind.put(item)
+    behind.finish()
+    assert done == list(range(100))
+
+    def fails_at_three(item):
+        if item == 3:
+            raise ValueError("three")
+        done.append(item)
+
+    done.clear()
+    behind = Behind(fails_at_three)
+    for item in range(10):
+        behind.put(item)
+    with pytest.raises(ValueError, match="three"):
+        behind.finish()
+    assert done == [0, 1, 2]  # what came after the error was dropped
+
+    # Bounded: with the worker held, one item in hand and `depth` waiting, the next put waits.
+    release = threading.Event()
+    behind = Behind(lambda item: release.wait(), depth=2)
+    for item in range(3):
+        behind.put(item)
+    fourth = threading.Thread(target=behind.put, args=(3,))
+    fourth.start()
+    fourth.join(0.2)
+    assert fourth.is_alive()
+    release.set()
+    fourth.join()
+    behind.finish()
+
+
+def test_a_failing_spill_is_raised_and_leaves_no_file(monkeypatch):
+    """An error in the spill thread (a full disk) reaches the caller; the part files go."""
+    import tempfile
+    from pathlib import Path
+
+    def full(self, hashes):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(duplicates._Spill, "add", full)
+    before = set(Path(tempfile.gettempdir()).glob("openness-ids-*"))
+    with pytest.raises(OSError, match="No space"):
+        duplicated([f"A{n}" for n in range(50, 0, -1)], 7, monkeypatch, memory_hashes=10)
+    assert set(Path(tempfile.gettempdir()).glob("openness-ids-*")) == before

@@ -30,3 +30,41 @@ class Meanwhile:
         if error is not None:
             raise error
         return value
+
+
+class Behind:
+    """`function(item)` applied in a thread of its own to each item `put`, in order, while the
+    caller goes on producing the next; at most `depth` items wait, so memory stays bounded.
+    `finish()` waits for the last and raises there what `function` raised; after an error the
+    items still put are dropped, not applied."""
+
+    def __init__(self, function: Callable[[Any], Any], depth: int = 2, name: str = "behind"):
+        import queue
+
+        self._function, self._items = function, queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,), name=name,
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._items.get()) is not _END:
+            if self._error is None:
+                try:
+                    self._function(item)
+                except BaseException as error:  # noqa: B036 — raised again by finish(), in the caller
+                    self._error = error
+
+    def put(self, item: Any) -> None:
+        """Hand `item` over; waits while `depth` items are already waiting."""
+        self._items.put(item)
+
+    def finish(self) -> None:
+        """Wait until every item put is done; raise what the function raised."""
+        self._items.put(_END)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+_END = object()
