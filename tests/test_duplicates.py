@@ -4,7 +4,7 @@ from collections import Counter
 import duckdb
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from openness_xl.records import duplicates
@@ -114,6 +114,11 @@ def test_both_ways_are_taken(monkeypatch):
             queries.append("hashes" if "hash(" in query else "first ids" if "LIMIT" in query else "all ids")
             return self.connection.sql(query, *args)
 
+        def execute(self, query, *args):
+            if "LIMIT" in query:
+                queries.append("first ids")  # the look is one answer, not a stream
+            return self.connection.execute(query, *args)
+
         def __getattr__(self, name):
             return getattr(self.connection, name)
 
@@ -127,6 +132,15 @@ def test_both_ways_are_taken(monkeypatch):
         connection = duckdb.connect()
         connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
         assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is found, ids
+        assert queries == read, ids
+    # A table no longer than the look is proved by the look alone.
+    monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", 3)
+    for ids, read in ((["A1", "A2", "A10"], ["first ids"]), (["A1", "A10", "A2"], ["first ids"]),
+                      (["A2", "A1", "A3"], ["first ids", "hashes"])):
+        queries.clear()
+        connection = duckdb.connect()
+        connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
+        assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is False, ids
         assert queries == read, ids
 
 
@@ -189,3 +203,16 @@ def test_a_failing_spill_is_raised_and_leaves_no_file(monkeypatch):
     with pytest.raises(OSError, match="No space"):
         duplicated([f"A{n}" for n in range(50, 0, -1)], 7, monkeypatch, memory_hashes=10)
     assert set(Path(tempfile.gettempdir()).glob("openness-ids-*")) == before
+
+
+@settings(max_examples=150, deadline=None)
+@example(["Б0", "AAA"])  # equal in bytes, not in letters: lengths are counted in bytes
+@given(st.lists(st.one_of(st.none(), st.text("AБ019ӘZ", max_size=4)), max_size=30))
+def test_the_first_look_judges_as_the_proof_of_order(ids):
+    """The look DuckDB takes at the first ids and the proof of order over Arrow batches agree,
+    Cyrillic and Kazakh letters, blanks and lengths included (the look only saves time: a
+    wrong one would send ids in order to the hash sort)."""
+    connection = duckdb.connect()
+    connection.register("ids", pa.table({"appeal_id": pa.array(ids, type=pa.string())}))
+    look, whole = duplicates._first_look(connection, 'SELECT src."appeal_id" AS id FROM ids AS src')
+    assert look is ids_in_order(batches(ids, 7)) and whole
