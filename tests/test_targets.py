@@ -11,7 +11,7 @@ import openness_udfs as udfs
 from openness_xl.core.exact import round_half_away
 from openness_xl.core.scoring import ScoreError, compute
 from openness_xl.core.targets import (DECIMAL_STEP, first_reaching, input_range, _inverse_steps, next_tier_goal,
-                                      reaches, target)
+                                      levers, reaches, target)
 from openness_xl.core.values import check_relations
 from tests.strategies import inputs_for
 from tests.bundled import METHODOLOGY
@@ -226,7 +226,6 @@ def test_several_levers_reach_what_no_one_reaches_alone_with_the_least_change():
     between the parts of one whole, its score rescored exactly, and its change the least of
     all combinations."""
     from openness_xl.core.combined import combined
-    from openness_xl.core.targets import levers
 
     checked, least_of_all, worst = 0, 0, Fraction(1)
     for indicator, values, least in _waiting_cases(seed=5, count=120):
@@ -254,6 +253,64 @@ def test_several_levers_reach_what_no_one_reaches_alone_with_the_least_change():
             checked += 1
     print(f"\n{checked} goals no lever reaches alone: the least change in {least_of_all}, at worst {float(worst):.3f}× it")
     assert checked > 300 and least_of_all == checked
+
+
+def _effort(found, values) -> Fraction:
+    units = dict(found.effort)
+    return (Fraction(units.get("requests", 0), values["requests"])
+            + Fraction(units.get("citizens", 0), values["registrants"]))
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None)
+@given(requests=st.integers(1, 3_000), registrants=st.integers(1, 1_200), data=st.data(), gain=st.integers(1, 150))
+def test_the_waiting_times_closed_form_changes_no_more_than_the_search(requests, registrants, data, gain):
+    """Bodies of real size, where the search's scan between corners is coarse: the kind's own
+    least change of the levers together (`Kind.together`) reaches the goal, is proposed instead
+    of the search's (which is not run), and changes no more than the search does."""
+    from openness_xl.core import combined as module
+
+    indicator = METHODOLOGY.indicator("appk_waiting_time")
+    on_date = data.draw(st.integers(0, registrants))
+    values = {"requests": Fraction(requests), "notified_in_time": Fraction(data.draw(st.integers(0, requests))),
+              "registrants": Fraction(registrants), "received_on_date": Fraction(on_date),
+              "received_within_month": Fraction(data.draw(st.integers(0, registrants - on_date)))}
+    goal = min(indicator.maximum, compute(METHODOLOGY, indicator, values, "CGO") + Fraction(gain, 100))
+    if any(target(METHODOLOGY, indicator, values, name, goal, "CGO").value is not None for name in levers(indicator)):
+        return
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        def no_search(*args, **kwargs):
+            raise AssertionError("the search ran")
+
+        monkeypatch.setattr(module, "_between_corners", no_search)
+        monkeypatch.setattr(module, "_candidate", no_search)
+        closed = module.combined(METHODOLOGY, indicator, values, goal, "CGO")
+    searched = module.combined(METHODOLOGY, without_together(indicator), values, goal, "CGO")
+    assert (closed is None) == (searched is None)
+    if closed is not None:
+        assert reaches(indicator, closed.score, goal)
+        assert _effort(closed, values) <= _effort(searched, values)
+
+
+def without_together(indicator):
+    """The indicator with its kind's closed form of several levers taken away: the search alone."""
+    return replace(indicator, kind=replace(indicator.kind, together=None))
+
+
+def test_a_closed_form_that_does_not_reach_leaves_the_answer_to_the_search():
+    """A kind's candidates are scored before they are proposed: one that misses the goal (here
+    a closed form that proposes nothing at all) gives way to the search's answer."""
+    from openness_xl.core.combined import combined
+
+    indicator = METHODOLOGY.indicator("appk_waiting_time")
+    values = {"requests": Fraction(40), "notified_in_time": Fraction(10), "registrants": Fraction(30),
+              "received_on_date": Fraction(5), "received_within_month": Fraction(10)}
+    goal = Fraction(2)
+    searched = combined(METHODOLOGY, without_together(indicator), values, goal, "CGO")
+    assert searched is not None and combined(METHODOLOGY, indicator, values, goal, "CGO") == searched
+    nothing = replace(indicator, kind=replace(indicator.kind, together=lambda p, v, ctx, crossing, moves:
+                                              [tuple(Fraction(0) for _ in moves)]))
+    assert combined(METHODOLOGY, nothing, values, goal, "CGO") == searched
 
 
 def test_both_answers_of_the_knowledge_base_and_several_budget_shares():

@@ -12,6 +12,7 @@ from typing import Mapping
 
 from ..methodology import Indicator, Methodology
 from .kinds import Context, InputProblem
+from .kinds.base import MoveSpec
 from .scoring import compute
 from .targets import goal_crossing, input_range, first_reaching, score_or_none, helps, levers, reaches, target
 
@@ -242,7 +243,9 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
     the goal. Checked against every combination on small cases (tests/test_targets.py): a
     proposal wherever one exists, and the least change of all. Where a move spans more than
     SCAN_STEPS whole amounts the scan between corners is coarse, then refined around its
-    best: the proposal is exact and reaches the goal, its least change is then not proven."""
+    best: the proposal is exact and reaches the goal, its least change is then not proven.
+    A kind with a closed form of its levers together (`Kind.together`: the waiting time)
+    answers first, its least change exact at any size; the search runs where it has none."""
     values = {k: Fraction(v) for k, v in values.items()}
     if reaches(indicator, compute(methodology, indicator, values, body_type), goal):
         return None
@@ -253,6 +256,9 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
                   if source != to and to in levers(indicator) and indicator.input(source).better is not None]
     if len(moves) < 2:
         return None
+    proposed = _together(methodology, indicator, values, moves, goal, body_type)
+    if proposed is not None:
+        return proposed
     scored, cache = [], {}
     if indicator.kind.additive:
         # One order: the moves that give most score per unit of change (against their whole) first.
@@ -281,10 +287,46 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
         scored += _between_corners(methodology, indicator, values, moves, goal, body_type, min(c[0] for c in scored),
                                    cache)
     _effort, _distance, amounts, changed, score = min(scored, key=lambda c: (c[0], c[1]))
-    units: dict[str, Fraction] = {}
+    return _proposal(indicator, values, goal, amounts, changed, score)
+
+
+def _together(methodology: Methodology, indicator: Indicator, values: dict, moves: list[_Move], goal: Fraction,
+              body_type) -> Combined | None:
+    """The kind's own least change of the moves together (`Kind.together`), its candidates
+    scored exactly, the one nearest the goal proposed; None where the kind has no closed form,
+    or one of its candidates does not reach the goal (the search then decides)."""
+    if indicator.kind.together is None:
+        return None
+    specs = [MoveSpec(m.name, m.way, m.source, _scale(indicator, values, m)) for m in moves]
+    context = Context(indicator.maximum, body_type, methodology.decimals)
+    try:
+        found = indicator.kind.together(indicator.params, values, context, goal_crossing(methodology, indicator, goal),
+                                        specs)
+    except (InputProblem, ZeroDivisionError):
+        return None
+    best = None
+    for amounts in found or ():
+        changed = dict(values)
+        for move, amount in zip(moves, amounts):
+            if amount < 0 or amount > _far_end(indicator, changed, move):
+                return None
+            changed = move.apply(changed, amount)
+        score = score_or_none(methodology, indicator, changed, body_type)
+        if score is None or not reaches(indicator, score, goal):
+            return None
+        if best is None or abs(score - goal) < best[0]:
+            best = (abs(score - goal), dict(zip(moves, amounts)), changed, score)
+    return None if best is None else _proposal(indicator, values, goal, *best[1:])
+
+
+def _proposal(indicator: Indicator, values: dict, goal: Fraction, amounts: dict, changed: dict,
+              score: Fraction) -> Combined:
+    """The proposal of moves made by `amounts`, which change `values` into `changed`; its
+    effort by unit, in the order of the inputs (whichever way the amounts were found)."""
+    units: dict[str, Fraction] = dict.fromkeys(spec.unit for spec in indicator.inputs)
     for move, amount in amounts.items():
-        if amount:
-            unit = indicator.input(move.name).unit
-            units[unit] = units.get(unit, Fraction(0)) + amount
+        unit = indicator.input(move.name).unit
+        units[unit] = (units[unit] or Fraction(0)) + amount
+    units = {unit: amount for unit, amount in units.items() if amount}
     changes = tuple((s.name, values[s.name], changed[s.name]) for s in indicator.inputs if changed[s.name] != values[s.name])
     return Combined(indicator.id, goal, changes, score, tuple(units.items()))

@@ -80,10 +80,29 @@ class Kind:
     # and the search takes over if the guess is wrong, so a closed form need only be right
     # away from caps and clamps to save the search, never to give the answer.
     inverse: Callable[[Mapping, Values, Context, str, Fraction], Fraction | None] | None = None
+    # The inverse of several levers together (what-if, `combined.combined`): given the moves
+    # a proposal may make — (input raised or lowered, way, input the people come from or None,
+    # what its amount is measured against) — and the unrounded score to reach, the amounts of
+    # the moves of least change, one tuple per candidate of equal change; None where the kind
+    # has no closed form for these moves and values (the search then looks). Every candidate
+    # is scored exactly before it is proposed; tests hold its change to every combination's.
+    together: Callable[[Mapping, Values, Context, Fraction, Sequence["MoveSpec"]],
+                       list[tuple[Fraction, ...]] | None] | None = None
 
     def summary(self, lang: str | None = None) -> str:
         """What the kind computes, in words, in the language."""
         return text(f"doc.kind.{self.name}", lang)
+
+
+@dataclass(frozen=True)
+class MoveSpec:
+    """One way a proposal may change inputs (`Kind.together`): `name` raised (`way` +1) or
+    lowered (−1), or people moved into `name` from `source`; its amount measured against `scale`."""
+
+    name: str
+    way: int
+    source: str | None
+    scale: Fraction
 
 
 @dataclass(frozen=True)

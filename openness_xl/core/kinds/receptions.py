@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .. import formula_text as ft
 from ..exact import to_fraction
 from ...texts import text
-from .base import Context, ExcelContext, Expressions, Kind, Values, clamp, no_check
+from .base import Context, ExcelContext, Expressions, Kind, MoveSpec, Values, clamp, no_check
 
 
 def _share(part: Fraction, whole: Fraction) -> Fraction:
@@ -138,6 +138,69 @@ def _waiting_time_inverse(params: Mapping, v: Values, ctx: Context, name: str, b
     return (bound * v["registrants"] / (ctx.maximum * timely) - within_month * v["received_within_month"]) / on_date
 
 
+# The moves `_waiting_time_together` knows: requests notified in time raised, citizens received
+# on the set date raised (newly received), and citizens moved there from «within a month».
+_TOGETHER_MOVES = {("notified_in_time", 1, None), ("received_on_date", 1, None),
+                   ("received_on_date", 1, "received_within_month")}
+
+
+def _waiting_time_together(params: Mapping, v: Values, ctx: Context, crossing: Fraction,
+                           moves: Sequence[MoveSpec]) -> list[tuple[Fraction, ...]] | None:
+    # max·min(1, (n+x)/R)·(a·(o+c+d) + b·(w−d))/G ≥ crossing with the least x/Sx + (c+d)/Sc:
+    # x requests notified, c citizens newly received on the date, d moved there from within a
+    # month. For e = c + d citizens, newly received ones first (each gains a, a moved one
+    # a − b ≤ a); then x is the least that reaches, in closed form. Every e is tried, in whole
+    # numbers: a few thousand steps at most, where the search scored a Fraction per step.
+    if len(moves) != len(_TOGETHER_MOVES) or {(m.name, m.way, m.source) for m in moves} != _TOGETHER_MOVES:
+        return None
+    a, b = to_fraction(params["on_date_coefficient"]), to_fraction(params["within_month_coefficient"])
+    counts = [v[name] for name in ("requests", "notified_in_time", "registrants", "received_on_date",
+                                   "received_within_month")]
+    if a <= 0 or b < 0 or any(c.denominator != 1 or c < 0 for c in counts):
+        return None
+    requests, notified, registrants, on_date, within = map(int, counts)
+    free = registrants - on_date - within  # registered, not yet received on the date or within a month
+    scale = {(m.name, m.source): m.scale for m in moves}
+    notify_scale, new_scale = scale[("notified_in_time", None)], scale[("received_on_date", None)]
+    if (scale[("received_on_date", "received_within_month")] != new_scale or registrants == 0 or free < 0
+            or notified > requests or not 0 < crossing <= ctx.maximum or notify_scale <= 0 or new_scale <= 0):
+        return None
+    weights = math.lcm(a.denominator, b.denominator)
+    a_w, b_w = int(a * weights), int(b * weights)
+    movable = within if a > b else 0
+    # n + x ≥ crossing·R·G·weights / (max·attended·weights), attended·weights = a_w·(o+e) + b_w·(w−d)
+    numerator = crossing.numerator * ctx.maximum.denominator * requests * registrants * weights
+    denominator = crossing.denominator * ctx.maximum.numerator
+    # x/Sx + e/Sc, times Sx·Sc's numerators and denominators: a whole number to compare
+    per_request = notify_scale.denominator * new_scale.numerator
+    per_citizen = new_scale.denominator * notify_scale.numerator
+    best, found = None, []
+    for e in range(free + movable + 1):
+        moved = max(0, e - free)
+        attended = a_w * (on_date + e) + b_w * (within - moved)
+        if attended <= 0:
+            continue
+        if requests == 0:  # nothing to notify: the share counts as whole
+            if ctx.maximum * Fraction(attended, weights * registrants) < crossing:
+                continue
+            x = 0
+        else:
+            need = -(-numerator // (denominator * attended))
+            if need > requests:
+                continue
+            x = max(0, need - notified)
+        key = x * per_request + e * per_citizen
+        if best is None or key < best:
+            best, found = key, []
+        if key == best:
+            amounts = {("notified_in_time", None): x, ("received_on_date", None): e - moved,
+                       ("received_on_date", "received_within_month"): moved}
+            found.append(tuple(Fraction(amounts[(m.name, m.source)]) for m in moves))
+        if x == 0:
+            break  # more citizens only add to the change
+    return found
+
+
 WAITING_TIME = Kind(
     name="waiting_time",
     input_params=(),
@@ -147,6 +210,7 @@ WAITING_TIME = Kind(
     monotone=lambda p: {"notified_in_time": 1, "received_on_date": 1},
     excel=_waiting_time_excel,
     inverse=_waiting_time_inverse,
+    together=_waiting_time_together,
 )
 
 # Inputs the custom kinds read by name: the methodology must declare them.
