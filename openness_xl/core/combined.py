@@ -14,7 +14,7 @@ from ..methodology import Indicator, Methodology
 from .kinds import Context, InputProblem
 from .kinds.base import MoveSpec
 from .scoring import compute
-from .targets import goal_crossing, input_range, first_reaching, score_or_none, helps, levers, reaches, target
+from .targets import DECIMAL_STEP, goal_crossing, input_range, first_reaching, score_or_none, helps, levers, reaches, target
 
 
 @dataclass(frozen=True)
@@ -244,8 +244,9 @@ def combined(methodology: Methodology, indicator: Indicator, values: Mapping[str
     proposal wherever one exists, and the least change of all. Where a move spans more than
     SCAN_STEPS whole amounts the scan between corners is coarse, then refined around its
     best: the proposal is exact and reaches the goal, its least change is then not proven.
-    A kind with a closed form of its levers together (`Kind.together`: the waiting time)
-    answers first, its least change exact at any size; the search runs where it has none."""
+    A kind with a closed form of its levers together (`Kind.together`: the waiting time,
+    open data) answers first, its least change exact at any size; the search runs where it
+    has none."""
     values = {k: Fraction(v) for k, v in values.items()}
     if reaches(indicator, compute(methodology, indicator, values, body_type), goal):
         return None
@@ -297,7 +298,7 @@ def _together(methodology: Methodology, indicator: Indicator, values: dict, move
     or one of its candidates does not reach the goal (the search then decides)."""
     if indicator.kind.together is None:
         return None
-    specs = [MoveSpec(m.name, m.way, m.source, _scale(indicator, values, m)) for m in moves]
+    specs = [_spec(indicator, values, m) for m in moves]
     context = Context(indicator.maximum, body_type, methodology.decimals)
     try:
         found = indicator.kind.together(indicator.params, values, context, goal_crossing(methodology, indicator, goal),
@@ -317,6 +318,17 @@ def _together(methodology: Methodology, indicator: Indicator, values: dict, move
         if best is None or abs(score - goal) < best[0]:
             best = (abs(score - goal), dict(zip(moves, amounts)), changed, score)
     return None if best is None else _proposal(indicator, values, goal, *best[1:])
+
+
+def _spec(indicator: Indicator, values: dict, move: _Move) -> MoveSpec:
+    """What a kind's closed form knows of a move: its measure, its far end, its grid."""
+    spec = indicator.input(move.name)
+    end = values[move.name] + move.way * _far_end(indicator, values, move)
+    if spec.type in ("boolean", "choice"):
+        options = (Fraction(0), Fraction(1)) if spec.type == "boolean" else tuple(sorted(spec.choices))
+        return MoveSpec(move.name, move.way, move.source, _scale(indicator, values, move), end, None, options)
+    step = Fraction(1) if spec.type == "integer" else DECIMAL_STEP
+    return MoveSpec(move.name, move.way, move.source, _scale(indicator, values, move), end, step)
 
 
 def _proposal(indicator: Indicator, values: dict, goal: Fraction, amounts: dict, changed: dict,

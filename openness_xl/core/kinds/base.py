@@ -97,12 +97,17 @@ class Kind:
 @dataclass(frozen=True)
 class MoveSpec:
     """One way a proposal may change inputs (`Kind.together`): `name` raised (`way` +1) or
-    lowered (−1), or people moved into `name` from `source`; its amount measured against `scale`."""
+    lowered (−1), or people moved into `name` from `source`; its amount measured against
+    `scale`. `end`: the farthest value of `name` the move alone reaches; `step`: the input's
+    grid (1 for counts, a hundredth for values), None for a choice, whose `choices` are given."""
 
     name: str
     way: int
     source: str | None
     scale: Fraction
+    end: Fraction
+    step: Fraction | None = None
+    choices: tuple[Fraction, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
 """Shares: weighted shares, a proportion of the maximum, the open-data mix."""
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .. import formula_text as ft
 from ..exact import round_half_away, to_fraction
 from ...texts import text
-from .base import (Context, ExcelContext, Expressions, InputProblem, Kind, TargetContext, Values, clamp, no_check, past,
-                  zero_whole)
+from .base import (Context, ExcelContext, Expressions, InputProblem, Kind, MoveSpec, TargetContext, Values, clamp,
+                   no_check, past, zero_whole)
 
 
 def _weighted_shares(params: Mapping, v: Values, ctx: Context) -> Fraction:
@@ -116,6 +117,66 @@ def _open_data_inverse(params: Mapping, v: Values, ctx: Context, name: str, boun
     return bound / rounded - (coefficient - v[name]) if rounded else None
 
 
+def _open_data_together(params: Mapping, v: Values, ctx: Context, crossing: Fraction,
+                        moves: Sequence[MoveSpec]) -> list[tuple[Fraction, ...]] | None:
+    # round(Σ parts)·Σ coefficients ≥ crossing with the least change: for each choice of the
+    # coefficients at or above their values, and each set of parts taken to their far end (an
+    # end may lie off the grid a part steps on from its value), the other parts' sum raised on
+    # their grid to the least that rounds to enough — by one part where one has room for it
+    # all, else the parts with most room per unit of change first, then as declared. Of equal
+    # changes, those that change fewer inputs come first, then earlier ones, earlier ones more.
+    by_name = {m.name: m for m in moves}
+    names = [*params["parts"], *params["coefficients"]]
+    if len(moves) != len(names) or set(by_name) != set(names) or any(m.way != 1 or m.source for m in moves):
+        return None
+    parts, coefficients = [by_name[n] for n in params["parts"]], [by_name[n] for n in params["coefficients"]]
+    steps = {m.step for m in parts}
+    if len(steps) != 1 or None in steps or any(not m.choices for m in coefficients) or not 0 < crossing <= ctx.maximum:
+        return None
+    (step,) = steps
+    grid = 10 ** ctx.decimals
+    total = sum((v[m.name] for m in parts), Fraction(0))
+    room = {m.name: max(Fraction(0), m.end - v[m.name]) for m in parts}
+    filling = sorted(parts, key=lambda m: -m.scale)  # stable: as declared where the measures agree
+    # A part moves on its grid from its value, or to its far end, which may lie off that grid.
+    spreads = [ends for size in range(len(parts) + 1) for ends in itertools.combinations(parts, size)]
+    options = [[c for c in m.choices if c >= v[m.name]] for m in coefficients]
+    best, found = None, []
+    for chosen in itertools.product(*options):
+        coefficient = sum(chosen, Fraction(0))
+        if coefficient <= 0:
+            continue
+        # ROUND(sum) ≥ r from r − ½·10⁻ᵈ on (half away from zero), r the least that reaches
+        rounded = Fraction(math.ceil(crossing / coefficient * grid), grid)
+        short = rounded - Fraction(1, 2 * grid) - total
+        raised = {m.name: c - v[m.name] for m, c in zip(coefficients, chosen)}
+        for ends in spreads:
+            moved = {m.name: room[m.name] for m in ends}
+            rest = [m for m in filling if m not in ends]
+            steps_left = {m.name: math.floor(room[m.name] / step) for m in rest}
+            needed = max(0, math.ceil((short - sum(moved.values(), Fraction(0))) / step))
+            if needed > sum(steps_left.values()):
+                continue
+            alone = [[m] for m in rest if steps_left[m.name] >= needed] if needed else []
+            for way in alone or [rest]:
+                amounts, left = {**raised, **moved}, needed
+                for m in way:
+                    taken = min(left, steps_left[m.name])
+                    amounts[m.name], left = taken * step, left - taken
+                candidate = tuple(amounts.get(m.name, Fraction(0)) for m in moves)
+                change = sum((amount / m.scale for amount, m in zip(candidate, moves)), Fraction(0))
+                if best is None or change < best:
+                    best, found = change, []
+                if change == best and candidate not in found:
+                    found.append(candidate)
+
+    def preference(amounts):
+        changed = [i for i, amount in enumerate(amounts) if amount]
+        return len(changed), changed, [-amount for amount in amounts]
+
+    return sorted(found, key=preference)
+
+
 OPEN_DATA = Kind(
     name="open_data",
     input_params=(),
@@ -126,4 +187,5 @@ OPEN_DATA = Kind(
     excel=_open_data_excel,
     rounds_itself=True,
     inverse=_open_data_inverse,
+    together=_open_data_together,
 )
