@@ -34,6 +34,7 @@ def test_ids_in_order(ids, expected):
 def duplicated(ids, batch_rows, monkeypatch, memory_hashes=duplicates.MEMORY_HASHES):
     monkeypatch.setattr(duplicates, "BATCH_ROWS", batch_rows)
     monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 3 * batch_rows)  # longer lists are streamed
     monkeypatch.setattr(duplicates, "MEMORY_HASHES", memory_hashes)
     connection = duckdb.connect()
     connection.register("ids", pa.table({"appeal_id": pa.array(ids, type=pa.string())}))
@@ -103,20 +104,22 @@ def test_the_hashes_sorted_in_two_halves_side_by_side_find_every_repeat():
 
 
 def test_both_ways_are_taken(monkeypatch):
-    # Batches of two: the first look sees two ids; the proof then reads them all.
+    # Past two ids a table is not looked at whole: the first look sees two, the proof then
+    # reads them all.
     monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", 2)
+    monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 2)
     queries = []
     class Spy:
         def __init__(self, connection):
             self.connection = connection
 
         def sql(self, query, *args):
-            queries.append("hashes" if "hash(" in query else "first ids" if "LIMIT" in query else "all ids")
+            queries.append("hashes" if "hash(" in query else "all ids")
             return self.connection.sql(query, *args)
 
         def execute(self, query, *args):
-            if "LIMIT" in query:
-                queries.append("first ids")  # the look is one answer, not a stream
+            if "lag(" in query:  # a look is one answer, not a stream
+                queries.append("first ids" if "LIMIT" in query else "whole look")
             return self.connection.execute(query, *args)
 
         def __getattr__(self, name):
@@ -133,14 +136,15 @@ def test_both_ways_are_taken(monkeypatch):
         connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
         assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is found, ids
         assert queries == read, ids
-    # A table no longer than the look is proved by the look alone.
-    monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", 3)
-    for ids, read in ((["A1", "A2", "A10"], ["first ids"]), (["A1", "A10", "A2"], ["first ids"]),
-                      (["A2", "A1", "A3"], ["first ids", "hashes"])):
+    # A table no longer than WHOLE_LOOK_ROWS is proved by one look at every id.
+    monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 3)
+    for ids, read, found in ((["A1", "A2", "A10"], ["whole look"], False), (["A1", "A10", "A2"], ["whole look"], False),
+                             (["A2", "A1", "A3"], ["whole look", "hashes"], False),
+                             (["A2", "A1", "A2"], ["whole look", "hashes"], True)):
         queries.clear()
         connection = duckdb.connect()
         connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
-        assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is False, ids
+        assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is found, ids
         assert queries == read, ids
 
 
@@ -214,5 +218,5 @@ def test_the_first_look_judges_as_the_proof_of_order(ids):
     wrong one would send ids in order to the hash sort)."""
     connection = duckdb.connect()
     connection.register("ids", pa.table({"appeal_id": pa.array(ids, type=pa.string())}))
-    look, whole = duplicates._first_look(connection, 'SELECT src."appeal_id" AS id FROM ids AS src')
-    assert look is ids_in_order(batches(ids, 7)) and whole
+    look = duplicates._looks_in_order(connection, 'SELECT src."appeal_id" AS id FROM ids AS src')
+    assert look is ids_in_order(batches(ids, 7))

@@ -28,6 +28,10 @@ BATCH_ROWS = 1 << 20
 # The proof of order reads small batches: shuffled ids are told by the first one (0.04 s
 # instead of 0.10–0.24 s with 1 M rows on 5.9 M shuffled ids), ids in order cost the same.
 ORDER_BATCH_ROWS = 1 << 16
+# Up to this many ids DuckDB proves the order in one look: 0.03 s for 0.6 M ids in order,
+# where pyarrow.compute's import and the streamed proof took 0.06 s; 0.25 s for 5.9 M, where
+# the stream takes 0.15 s.
+WHOLE_LOOK_ROWS = 1 << 20
 MEMORY_HASHES = 1 << 23  # 64 MB of hashes sorted in memory; more are spilt to files
 PART_BITS = 4  # the spill files, by the hashes' top bits: 16 files, 30 MB each for 59 M ids
 HASH = "hash({id})"  # UBIGINT
@@ -44,11 +48,13 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
     """
     connection.execute("SELECT 1").fetchall()  # a stream may not start while a result is pending
     ids = f"SELECT {id_sql} AS id FROM {source} AS src"
-    # The first batch alone tells most shuffled extracts: 0.012 s, where leaving a stream half
-    # read costs 0.035 s (5.9 M ids). Ids in order pay the look, then the proof from the start,
-    # unless the look saw them all.
-    in_order, whole = _first_look(connection, ids)
-    if in_order and (whole or _in_order(connection, ids)):
+    # An extract of up to WHOLE_LOOK_ROWS ids is proved in order, or not, by one look in DuckDB.
+    # Of a longer one the first batch alone tells most shuffled extracts: 0.012 s, where
+    # leaving a stream half read costs 0.035 s (5.9 M ids); ids in order pay that look, then
+    # the proof from the start.
+    whole = _rows_up_to(connection, ids, WHOLE_LOOK_ROWS + 1) <= WHOLE_LOOK_ROWS
+    if _looks_in_order(connection, ids if whole else f"{ids} LIMIT {ORDER_BATCH_ROWS}") \
+            and (whole or _in_order(connection, ids)):
         return False
     hashed = HASH.format(id=id_sql)
     candidates = _repeated_hashes(connection.sql(
@@ -67,21 +73,24 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
     return bool(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def _first_look(connection, ids: str) -> tuple[bool, bool]:
-    """(whether the first `ORDER_BATCH_ROWS` ids increase in one of `ids_in_order`'s two
-    orders, whether they were all the rows), judged in DuckDB: importing pyarrow.compute took
-    0.03–0.04 s, a tenth of a small extract's whole run. The ids come in DuckDB's order; any
-    order will do, as ids that strictly increase in some order are distinct: a look that saw
-    every row is the proof, and a wrong look on a longer table costs time, never an answer."""
-    as_text, by_length, rows = connection.execute(f"""
-        SELECT bool_and(id > previous) FILTER (WHERE previous IS NOT NULL),
+def _rows_up_to(connection, ids: str, limit: int) -> int:
+    """How many rows the ids' query has, counting no further than `limit`."""
+    return connection.execute(f"SELECT count(*) FROM ({ids} LIMIT {limit})").fetchall()[0][0]
+
+
+def _looks_in_order(connection, ids: str) -> bool:
+    """Whether the ids increase in one of `ids_in_order`'s two orders, judged in DuckDB
+    (importing pyarrow.compute took 0.03–0.04 s, a tenth of a small extract's whole run). The
+    ids come in DuckDB's order; any order will do, as ids that strictly increase in some order
+    are distinct: a look at every id is the proof, a wrong look at a few costs time, never an
+    answer."""
+    as_text, by_length = connection.execute(f"""
+        SELECT bool_and(id > previous),
                bool_and(strlen(id) > strlen(previous) OR (strlen(id) = strlen(previous) AND id > previous))
-                   FILTER (WHERE previous IS NOT NULL),
-               (SELECT count(*) FROM ({ids} LIMIT {ORDER_BATCH_ROWS + 1}))
-        FROM (SELECT id, lag(id) OVER () AS previous
-              FROM ({ids} LIMIT {ORDER_BATCH_ROWS}) AS first WHERE id IS NOT NULL) AS pairs
+        FROM (SELECT id, lag(id) OVER () AS previous FROM ({ids}) AS look WHERE id IS NOT NULL) AS pairs
+        WHERE previous IS NOT NULL
     """).fetchall()[0]
-    return as_text is not False or by_length is not False, rows <= ORDER_BATCH_ROWS
+    return as_text is not False or by_length is not False
 
 
 def _in_order(connection, query: str) -> bool:
