@@ -1,7 +1,8 @@
 """Duplicated record ids, found exactly, at much the same cost whatever the ids' order.
 
 If every id is greater than the one before it — as text, or by length then text (so A9 <
-A10) — no id can occur twice: a streaming pass over the id column proves it, and stops at
+A10) — no id can occur twice: one look in DuckDB proves it for an extract of up to
+`WHOLE_LOOK_ROWS` ids, a streaming pass over the id column for a longer one, which stops at
 the first batch out of order. Otherwise every id's 64-bit hash (DuckDB's `hash`) is streamed
 out, sorted in NumPy and equal neighbours become candidates, confirmed on the ids themselves
 (two ids may share a hash; they may not share an id). Up to `MEMORY_HASHES` hashes are sorted

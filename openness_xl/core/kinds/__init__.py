@@ -5,8 +5,9 @@ kind turns exact input values into an exact, unrounded score between 0 and the m
 Each kind also checks its own parameters when the methodology is loaded, says in which
 direction each input moves the score (which the property tests rely on), writes itself as
 an Excel expression and, where it can, its inverse — in Excel form for the «Цели» sheet and
-in Python for what-if (`Kind.inverse`, where the core's target search starts). One module
-per family; `base.py` holds what they share.
+in Python for what-if (`Kind.inverse`, where the core's target search starts) — and the least
+change of several levers together (`Kind.together`, before the core's search for them). One
+module per family; `base.py` holds what they share.
 """
 from .bands import BAND_TABLE, bands_for
 from .base import Context, ExcelContext, InputProblem, Kind, TargetContext, zero_whole
