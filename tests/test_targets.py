@@ -404,3 +404,23 @@ def test_both_answers_of_the_knowledge_base_and_several_budget_shares():
     assert found.score == 9 and dict(found.effort) == {"share": Fraction(9, 2)}
     assert sum(new for _name, _old, new in found.changes) == Fraction(9, 2)
     assert combined(METHODOLOGY, budget, nothing, Fraction(13), "CGO") is None  # above the maximum
+
+
+def test_a_targets_numbers_are_written_as_its_language_writes_them():
+    """«при 4,998 балл 0» in Russian and Kazakh, as the step beside it writes its numbers (a
+    report's «Что нужно» and the command line showed «4.998» next to «1,668»)."""
+    from openness_xl.texts import using
+
+    indicator = METHODOLOGY.indicator("og_open_data")
+    values = {"completeness": Fraction("1.628"), "timeliness": Fraction("1.2842"), "coef_publication": Fraction(0),
+              "coef_update": Fraction(0)}
+    def said(changes=None):
+        return str(target(METHODOLOGY, indicator, {**values, **(changes or {})}, "completeness", Fraction(5), "CGO"))
+
+    assert said() == "completeness: not reachable by this input (at 4.998 the score is 0)"
+    with using("ru"):
+        assert said() == "completeness: этим показателем не достичь (при 4,998 балл 0)"
+        assert said({"timeliness": Fraction(4), "coef_publication": Fraction(1, 2), "coef_update": Fraction(1, 4)}) \
+            == "completeness ≥ 2,668 (сейчас 1,628) даёт 5,0025"
+    with using("kk"):
+        assert "4,998" in said()

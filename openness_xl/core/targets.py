@@ -23,7 +23,7 @@ from .exact import plain
 from .kinds import Context, InputProblem
 from ..methodology import Indicator, Methodology
 from .scoring import ScoreError, compute
-from ..texts import text
+from ..texts import decimal, text
 
 DECIMAL_STEP = Fraction(1, 100)  # percents and shares are given to two decimals
 # The far end of a count with neither a maximum nor the methodology's [inputs] at_most.
@@ -49,10 +49,10 @@ class Target:
         if self.value is None:
             return text("target.unreachable", input=self.input, reason=self.reason)
         if self.change == 0:
-            return text("target.reached", input=self.input, score=plain(self.current_score))
+            return text("target.reached", input=self.input, score=decimal(plain(self.current_score)))
         relation = "≤" if self.change < 0 else "≥"
-        return text("target.change", input=self.input, relation=relation, value=plain(self.value), current=plain(self.current),
-                    score=plain(self.score))
+        return text("target.change", input=self.input, relation=relation, value=decimal(plain(self.value)),
+                    current=decimal(plain(self.current)), score=decimal(plain(self.score)))
 
 
 def reaches(indicator: Indicator, score: Fraction, goal: Fraction) -> bool:
@@ -146,7 +146,8 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
     if found is None:
         reached(steps)
         far = scores[steps]
-        limit = text("target.limit", at=plain(at(steps)), score=plain(far) if far is not None else text("target.not_defined"))
+        limit = text("target.limit", at=decimal(plain(at(steps))),
+                     score=decimal(plain(far)) if far is not None else text("target.not_defined"))
         return Target(indicator.id, name, goal, current, now, None, far, limit)
     return Target(indicator.id, name, goal, current, now, at(found), scores[found])
 
