@@ -125,27 +125,25 @@ def test_both_ways_are_taken(monkeypatch):
         def __getattr__(self, name):
             return getattr(self.connection, name)
 
+    def taken(ids):
+        queries.clear()
+        connection = duckdb.connect()
+        connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
+        return find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups"), list(queries)
+
     for ids, read, found in (
             (["A1", "A2", "A10"], ["first ids", "all ids"], False),
             (["A2", "A10", "A1"], ["first ids", "all ids", "hashes"], False),  # in order by length, then not
             (["A2", "A1", "A3"], ["first ids", "hashes"], False),  # told by the first look alone
             (["A1", "A2", "A2"], ["first ids", "all ids", "hashes"], True),
             (["A1", "A1", "A2"], ["first ids", "hashes"], True)):
-        queries.clear()
-        connection = duckdb.connect()
-        connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
-        assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is found, ids
-        assert queries == read, ids
+        assert taken(ids) == (found, read), ids
     # A table no longer than WHOLE_LOOK_ROWS is proved by one look at every id.
     monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 3)
     for ids, read, found in ((["A1", "A2", "A10"], ["whole look"], False), (["A1", "A10", "A2"], ["whole look"], False),
                              (["A2", "A1", "A3"], ["whole look", "hashes"], False),
                              (["A2", "A1", "A2"], ["whole look", "hashes"], True)):
-        queries.clear()
-        connection = duckdb.connect()
-        connection.register("ids", pa.table({"appeal_id": pa.array(ids)}))
-        assert find_duplicates(Spy(connection), "ids", 'src."appeal_id"', "dups") is found, ids
-        assert queries == read, ids
+        assert taken(ids) == (found, read), ids
 
 
 def test_a_sliced_hash_column_is_read_from_its_offset():
