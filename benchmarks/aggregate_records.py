@@ -11,6 +11,7 @@ Runs alternate because this shared machine's speed drifts by tens of per cent in
 
     python benchmarks/aggregate_records.py                       # 0.6 M and 5.9 M appeals
     python benchmarks/aggregate_records.py --rows 59000000       # 59 M (about 1.4 GB of files)
+    python benchmarks/aggregate_records.py --format csv          # CSV extracts (pyarrow's CSV reader the floor)
 """
 import argparse
 import statistics
@@ -41,7 +42,12 @@ def peak_mb() -> float:
 
 def child(what: str, appeals: str, receptions: str, output: str) -> None:
     """One whole process of the benchmark: the floor or the command; its peak on stderr."""
-    if what == "floor":
+    if what == "floor" and appeals.endswith(".csv"):
+        import pyarrow.csv as pacsv
+
+        pacsv.read_csv(appeals, convert_options=pacsv.ConvertOptions(include_columns=COLUMNS))
+        pacsv.read_csv(receptions)
+    elif what == "floor":
         import pyarrow.parquet as pq
 
         pq.read_table(appeals, columns=COLUMNS)
@@ -64,7 +70,7 @@ def run(what: str, extract, output: Path) -> tuple[float, float]:
     return time.perf_counter() - started, float(done.stderr.strip().splitlines()[-1])
 
 
-def measure(rows: int, folder: Path, repeat: int) -> None:
+def measure(rows: int, folder: Path, repeat: int, fmt: str = "parquet") -> None:
     sys.path.insert(0, str(ROOT))
     from openness_xl.core.bodies import registry
     from openness_xl.methodology import load
@@ -74,7 +80,7 @@ def measure(rows: int, folder: Path, repeat: int) -> None:
     extracts = {}
     for order, in_order in (("in order", True), ("shuffled", False)):
         extracts[order] = generate(folder / order.replace(" ", "-"), methodology, bodies, appeals=rows, seed=1,
-                                   with_expected=False, ids_in_order=in_order)
+                                   with_expected=False, ids_in_order=in_order, fmt=fmt)
     times = {(order, what): [] for order in extracts for what in ("floor", "aggregate")}
     peaks = {}
     for order, extract in extracts.items():  # warm the page cache and the imports
@@ -86,7 +92,7 @@ def measure(rows: int, folder: Path, repeat: int) -> None:
                 times[(order, what)].append(seconds)
                 peaks[(order, what)] = max(peak, peaks.get((order, what), 0))
     median = {key: statistics.median(values) for key, values in times.items()}
-    print(f"\n{rows:,} appeals, median of {repeat} whole-process runs each")
+    print(f"\n{rows:,} appeals ({fmt}), median of {repeat} whole-process runs each")
     print(f"  {'ids':<10}{'file':>8}{'floor':>9}{'aggregate':>11}{'ratio':>8}{'peak MB':>17}")
     for order, extract in extracts.items():
         floor, aggregate = median[(order, "floor")], median[(order, "aggregate")]
@@ -104,6 +110,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[600_000, 5_900_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -111,4 +118,4 @@ if __name__ == "__main__":
     else:
         for rows in args.rows:
             with tempfile.TemporaryDirectory() as folder:
-                measure(rows, Path(folder), args.repeat)
+                measure(rows, Path(folder), args.repeat, args.format)

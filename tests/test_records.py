@@ -229,6 +229,41 @@ def test_a_russian_csv_export_through_a_mapping(extract, tmp_path):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # the input is never modified
 
 
+@pytest.mark.parametrize("edit, said", [
+    (lambda line: ",".join(line.split(",")[:4]), ("row 30001", "4 fields")),
+    (lambda line: line.replace(",", ',"', 1), ("row 30001", "quote")),
+])
+def test_a_bad_row_deep_in_a_csv_extract_is_named(tmp_path, edit, said):
+    """A CSV extract is read once, into Parquet, before anything is counted: a short row or a
+    broken quote far past DuckDB's sniffing sample (20,480 rows) still stops the aggregate,
+    named by its row, and leaves no work file behind; the extract itself is not touched."""
+    from openness_xl.records.sources import RecordError
+
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=40_000, seed=3, fmt="csv", with_expected=False)
+    lines = small.appeals.read_text(encoding="utf-8").splitlines()
+    lines[30_000] = edit(lines[30_000])
+    small.appeals.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = hashlib.sha256(small.appeals.read_bytes()).hexdigest()
+    with pytest.raises(RecordError) as error:
+        aggregate(small.appeals, small.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert str(error.value).startswith(f"{small.appeals}, ") and all(part in str(error.value) for part in said)
+    assert hashlib.sha256(small.appeals.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["appeals.csv", "receptions.csv"]
+
+
+def test_a_csv_extract_counts_as_its_parquet_twin(tmp_path):
+    """The same records as CSV (read once, into Parquet) and as Parquet give the same inputs
+    and the same problems, bad records and duplicated ids included."""
+    made = {fmt: generate(tmp_path / fmt, METHODOLOGY, BODIES, appeals=30_000, seed=11, fmt=fmt, ids_in_order=False,
+                          inject_bad=True, with_expected=False) for fmt in ("csv", "parquet")}
+    one, other = (aggregate(made[fmt].appeals, made[fmt].receptions, METHODOLOGY, BODIES, default_mapping())
+                  for fmt in ("csv", "parquet"))
+    assert one.inputs == other.inputs and one.records == other.records
+    assert one.appeal_problems.counts == other.appeal_problems.counts and one.appeal_problems.counts["duplicated id"] == 10
+    for kind, ids in made["csv"].bad.items():
+        assert sorted(one.appeal_problems.examples[kind]) == sorted(other.appeal_problems.examples[kind]) == ids, kind
+
+
 def test_xlsx_extract(tmp_path):
     small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=2_000, seed=3, fmt="csv")
     import openpyxl

@@ -12,7 +12,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from .duplicates import find_duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import date_sql, identifier, in_sql, present_sql
-from .sources import RecordError, first_bad_csv_row, source_sql
+from .sources import RecordError, source_sql, unreadable
 
 
 @dataclass(frozen=True)
@@ -196,12 +196,7 @@ def _checked_types(connection, source: str, path: Path, mapping: TableMapping, o
     try:
         types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     except duckdb.Error as error:
-        first = str(error).strip().splitlines()[0]
-        where = first_bad_csv_row(path) if path.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") else None
-        if where:
-            raise RecordError(f"{path}, {where}") from None
-        raise RecordError(T("records.read.unreadable", path=path, extension=path.suffix.lstrip('.') or 'CSV',
-                            first=first)) from None
+        raise unreadable(path, error) from None
     wrong = [T("records.read.wrong_type_column", column=c, header=mapping.columns[c], type=types[mapping.columns[c]],
                expected=T(f"records.expected.{column_kind(c, dates)}"))
              for c in ours if mapping.columns[c] in types
