@@ -57,21 +57,30 @@ def test_find_duplicates_equals_counting(ids, batch_rows, sort_first, memory_has
         assert duplicated(ids, batch_rows, monkeypatch, memory_hashes) == expected
 
 
-def test_spilt_hashes_find_the_same_duplicates_as_in_memory(monkeypatch):
+def private_temp(monkeypatch, tmp_path):
+    """The spill's temporary folders made in a folder of this test's own (other test workers
+    spill at the same time into the shared one), to see that none is left."""
+    import tempfile
+
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_spilt_hashes_find_the_same_duplicates_as_in_memory(monkeypatch, tmp_path):
     """20,000 shuffled ids with 300 repeated, sorted in memory and spilt to the part files
     (a budget of 1,000 hashes, batches of 700): the same 300 ids either way, and no file left."""
     import random
-    import tempfile
-    from pathlib import Path
 
     ids = [f"A{n}" for n in range(20_000)] + [f"A{n}" for n in range(0, 20_000, 66)][:300]
     random.Random(1).shuffle(ids)
     expected = sorted(i for i, n in Counter(ids).items() if n > 1)
     assert len(expected) == 300
-    before = set(Path(tempfile.gettempdir()).glob("openness-ids-*"))
+    temp = private_temp(monkeypatch, tmp_path)
     assert duplicated(ids, 700, monkeypatch) == expected
     assert duplicated(ids, 700, monkeypatch, memory_hashes=1_000) == expected
-    assert set(Path(tempfile.gettempdir()).glob("openness-ids-*")) == before
+    assert not list(temp.iterdir())
 
 
 def test_ids_that_share_their_hash_are_told_apart_by_the_ids_themselves(monkeypatch):
@@ -192,19 +201,16 @@ def test_the_work_behind_is_done_in_order_and_its_error_raised_where_it_finishes
     behind.finish()
 
 
-def test_a_failing_spill_is_raised_and_leaves_no_file(monkeypatch):
+def test_a_failing_spill_is_raised_and_leaves_no_file(monkeypatch, tmp_path):
     """An error in the spill thread (a full disk) reaches the caller; the part files go."""
-    import tempfile
-    from pathlib import Path
-
     def full(self, hashes):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(duplicates._Spill, "add", full)
-    before = set(Path(tempfile.gettempdir()).glob("openness-ids-*"))
+    temp = private_temp(monkeypatch, tmp_path)
     with pytest.raises(OSError, match="No space"):
         duplicated([f"A{n}" for n in range(50, 0, -1)], 7, monkeypatch, memory_hashes=10)
-    assert set(Path(tempfile.gettempdir()).glob("openness-ids-*")) == before
+    assert not list(temp.iterdir())
 
 
 @settings(max_examples=150, deadline=None)

@@ -251,6 +251,26 @@ def test_a_bad_row_deep_in_a_csv_extract_is_named(tmp_path, edit, said):
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["appeals.csv", "receptions.csv"]
 
 
+def test_a_csv_is_copied_with_the_columns_the_mapping_uses_only(tmp_path):
+    """Columns no count uses (an appeal's text, an applicant's name) are not read into the work
+    copy: it is smaller, and personal data the index does not need is not written again."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from openness_xl.records.sources import read_once, source_sql
+
+    path = tmp_path / "appeals.csv"
+    path.write_text("appeal_id,applicant,body\nA1,Иванов И. И.,МЗ\nA2,Петрова А. А.,МЮ\n", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    connection = duckdb.connect()
+    source = read_once(connection, source_sql(connection, path, "appeals", work, []), path, ["appeal_id", "body"], work,
+                       "appeals")
+    (copy,) = work.iterdir()
+    assert pq.read_schema(copy).names == ["appeal_id", "body"]
+    assert connection.execute(f"SELECT * FROM {source}").fetchall() == [("A1", "МЗ"), ("A2", "МЮ")]
+
+
 def test_a_csv_extract_counts_as_its_parquet_twin(tmp_path):
     """The same records as CSV (read once, into Parquet) and as Parquet give the same inputs
     and the same problems, bad records and duplicated ids included."""

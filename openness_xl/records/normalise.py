@@ -12,7 +12,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from .duplicates import find_duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import date_sql, identifier, in_sql, present_sql
-from .sources import RecordError, source_sql, unreadable
+from .sources import RecordError, read_once, source_sql, unreadable
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,10 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
     dates outside the calendar, where typed dates' statistics show none) are not run.
     """
     source = source_sql(connection, path, table, workdir, notes)
-    columns = _Columns(mapping, _checked_types(connection, source, path, mapping, ours, dates))
+    types = _checked_types(connection, source, path, mapping, ours, dates)
+    source = read_once(connection, source, path, dict.fromkeys(mapping.columns[c] for c in ours
+                                                               if mapping.columns[c] in types), workdir, table)
+    columns = _Columns(mapping, types)
     coded = [c for c in ("body", "kind", "received_by") if c in ours]
     typed_dates = [c for c in dates if columns.raw(c) != "NULL"
                    and (columns.typed(c) == "DATE" or columns.typed(c).startswith("TIMESTAMP"))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..texts import text as T
-from .sql import quote
+from .sql import identifier, quote
 
 
 class RecordError(ValueError):
@@ -70,17 +70,25 @@ def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         first = handle.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    # Read once, into Parquet beside the work: every later query (types, checks, ids, counts)
-    # reads the copy. Read in place, each query sniffed the whole text again (sample_size=-1,
-    # so that a bad row anywhere is found before anything is counted): 2 s a query for a 0.5 GB
-    # extract, 21 s for an aggregate of 5.9 M appeals that now takes a few. A bad row stops the
-    # copy, as it stopped the sniffing, and is named the same way (`unreadable`).
+    return f"read_csv('{quote(path)}', all_varchar=true, header=true, delim='{delimiter}', quote='\"')"
+
+
+def read_once(connection, source: str, path: Path, headers, workdir: Path, name: str) -> str:
+    """A CSV source (`source_sql`) read once, only its columns `headers`, into Parquet beside
+    the work: the FROM clause every later query reads. Read in place, each query (the checks,
+    the look at the ids, the hashes, the counts, the examples) parsed the whole text again,
+    and sniffed all of it first so that a bad row anywhere was found before anything was
+    counted: 2 s a query for the 469 MB of 5.9 M appeals. A bad row stops the copy and is
+    named by its row (`unreadable`); columns the mapping does not use (an appeal's text, an
+    applicant's name) are not copied. Other sources are returned as they are."""
+    if not source.startswith("read_csv("):
+        return source
     import duckdb
 
     copy = workdir / f"{name}.csv.parquet"
     try:
-        connection.execute(f"COPY (SELECT * FROM read_csv('{quote(path)}', all_varchar=true, header=true, "
-                           f"delim='{delimiter}', quote='\"')) TO '{quote(copy)}' (FORMAT parquet)")
+        connection.execute(f"COPY (SELECT {', '.join(map(identifier, headers)) or '*'} FROM {source}) "
+                           f"TO '{quote(copy)}' (FORMAT parquet)")
     except duckdb.Error as error:
         raise unreadable(path, error) from None
     return f"read_parquet('{quote(copy)}')"
