@@ -1,6 +1,7 @@
 """Aggregating raw records to indicator inputs with DuckDB, in one streaming pass per table.
 
-Each table is read (CSV, Parquet or .xlsx: `sources.py`) into a normalising SQL view (`normalise.py`): columns renamed by
+Each table is read (Parquet in place, a CSV once into a Parquet copy of its used columns, .xlsx
+through Arrow: `sources.py`) into a normalising SQL view (`normalise.py`): columns renamed by
 the mapping, dates parsed (typed dates as they are, text by the mapping's formats), and the
 record-level checks (a date that does not parse, an answer before registration, a rating
 outside 1–5, a duplicated id, …) set as bits of one integer, `flags`. One GROUP BY over the

@@ -1,4 +1,5 @@
-"""Reading a records source into DuckDB: CSV (checked to be UTF-8 first), Parquet or .xlsx."""
+"""Reading a records source into DuckDB: CSV (checked to be UTF-8 first, then read once into
+Parquet: `read_once`), Parquet or .xlsx."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,8 +44,9 @@ def first_bad_csv_row(path: Path) -> str | None:
 
 
 def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str]) -> str:
-    """A FROM clause for the file: Parquet and CSV are streamed by DuckDB, .xlsx goes through
-    Arrow (what its reader notices is added to `notes`)."""
+    """A FROM clause for the file: Parquet is streamed by DuckDB, a CSV read by DuckDB (once its
+    columns are checked, `read_once` copies it), .xlsx goes through Arrow (what its reader
+    notices is added to `notes`)."""
     if not path.exists():
         raise RecordError(T("records.read.no_file", path=path))
     suffix = path.suffix.lower()
