@@ -57,6 +57,34 @@ def test_plain_has_no_exponent_or_trailing_zeros():
     assert plain(None) == ""
 
 
+@given(st.integers(-10**12, 10**12), st.integers(0, 45), st.integers(0, 45), st.sampled_from([1, 1, 3, 7]))
+def test_a_fraction_as_a_decimal_is_its_exact_value(numerator, twos, fives, other):
+    """The places a denominator 2^a·5^b needs, found in whole numbers: the same number as the
+    Fraction, with no trailing zeros beyond those places; none past 40 places, or where the
+    denominator has another factor."""
+    from decimal import Decimal, localcontext
+
+    from openness_xl.core.exact import to_decimal
+
+    value = Fraction(numerator, 2**twos * 5**fives * other)
+    rest, counts = value.denominator, {}
+    for factor in (2, 5):
+        counts[factor] = 0
+        while rest % factor == 0:
+            rest, counts[factor] = rest // factor, counts[factor] + 1
+    places = max(counts.values())
+    if rest != 1 or places > 40:
+        with pytest.raises(ValueError, match="no finite decimal form"):
+            to_decimal(value)
+        return
+    found = to_decimal(value)
+    assert Fraction(found) == value
+    with localcontext() as context:
+        context.prec = 200
+        assert found == Decimal(value.numerator) / Decimal(value.denominator)
+    assert -found.as_tuple().exponent == places
+
+
 FRACTIONS = st.fractions(min_value=-50, max_value=5000, max_denominator=1000)
 
 
