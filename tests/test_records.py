@@ -271,6 +271,23 @@ def test_a_csv_is_copied_with_the_columns_the_mapping_uses_only(tmp_path):
     assert connection.execute(f"SELECT * FROM {source}").fetchall() == [("A1", "МЗ"), ("A2", "МЮ")]
 
 
+def test_a_work_copy_that_cannot_be_written_is_not_blamed_on_the_extract(tmp_path):
+    """A full disk or a vanished work folder stops the copy: the message names the folder and
+    the copy, not the extract as damaged."""
+    import duckdb
+
+    from openness_xl.records.sources import RecordError, read_once, source_sql
+
+    path = tmp_path / "appeals.csv"
+    path.write_text("appeal_id,body\nA1,МЗ\n", encoding="utf-8")
+    connection = duckdb.connect()
+    source = source_sql(connection, path, "appeals", tmp_path, [])
+    with pytest.raises(RecordError) as error:
+        read_once(connection, source, path, ["appeal_id"], tmp_path / "gone", "appeals")
+    assert "working copy" in str(error.value) and str(tmp_path / "gone") in str(error.value)
+    assert "damaged" not in str(error.value)
+
+
 def test_a_csv_extract_counts_as_its_parquet_twin(tmp_path):
     """The same records as CSV (read once, into Parquet) and as Parquet give the same inputs
     and the same problems, bad records and duplicated ids included."""

@@ -91,6 +91,9 @@ def read_once(connection, source: str, path: Path, headers, workdir: Path, name:
     try:
         connection.execute(f"COPY (SELECT {', '.join(map(identifier, headers)) or '*'} FROM {source}) "
                            f"TO '{quote(copy)}' (FORMAT parquet)")
+    except duckdb.IOException as error:  # the copy could not be written: not the extract's fault
+        first = str(error).strip().splitlines()[0]
+        raise RecordError(T("records.read.work_copy", path=path, folder=workdir, first=first)) from None
     except duckdb.Error as error:
         raise unreadable(path, error) from None
     return f"read_parquet('{quote(copy)}')"
