@@ -14,7 +14,7 @@ from ..methodology import Indicator, Methodology
 from .kinds import Context, InputProblem
 from .kinds.base import MoveSpec
 from .scoring import compute
-from .targets import DECIMAL_STEP, goal_crossing, input_range, first_reaching, score_or_none, helps, levers, reaches, target
+from .targets import goal_crossing, input_options, input_range, input_step, first_reaching, score_or_none, helps, levers, reaches, target
 
 
 @dataclass(frozen=True)
@@ -324,11 +324,9 @@ def _spec(indicator: Indicator, values: dict, move: _Move) -> MoveSpec:
     """What a kind's closed form knows of a move: its measure, its far end, its grid."""
     spec = indicator.input(move.name)
     end = values[move.name] + move.way * _far_end(indicator, values, move)
-    if spec.type in ("boolean", "choice"):
-        options = (Fraction(0), Fraction(1)) if spec.type == "boolean" else tuple(sorted(spec.choices))
-        return MoveSpec(move.name, move.way, move.source, _scale(indicator, values, move), end, None, options)
-    step = Fraction(1) if spec.type == "integer" else DECIMAL_STEP
-    return MoveSpec(move.name, move.way, move.source, _scale(indicator, values, move), end, step)
+    options = input_options(spec)
+    return MoveSpec(move.name, move.way, move.source, _scale(indicator, values, move), end,
+                    None if options else input_step(spec), options)
 
 
 def _proposal(indicator: Indicator, values: dict, goal: Fraction, amounts: dict, changed: dict,

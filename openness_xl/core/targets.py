@@ -81,6 +81,18 @@ def levers(indicator: Indicator) -> list[str]:
     return found
 
 
+def input_options(spec) -> tuple[Fraction, ...]:
+    """The values a yes/no or a choice input can take, ascending; () for a number."""
+    if spec.type == "boolean":
+        return (Fraction(0), Fraction(1))
+    return tuple(sorted(spec.choices)) if spec.type == "choice" else ()
+
+
+def input_step(spec) -> Fraction:
+    """The step a number input moves by: 1 for a count, a hundredth for a value."""
+    return Fraction(1) if spec.type == "integer" else DECIMAL_STEP
+
+
 def input_range(indicator: Indicator, values: Mapping[str, Fraction], name: str) -> tuple[Fraction, Fraction]:
     """The range the input may take with the others fixed."""
     spec = indicator.input(name)
@@ -120,14 +132,14 @@ def target(methodology: Methodology, indicator: Indicator, values: Mapping[str, 
     if way is None:
         return Target(indicator.id, name, goal, current, now, None, now, text("target.does_not_move"))
     spec = indicator.input(name)
-    if spec.type in ("boolean", "choice"):
-        options = [Fraction(0), Fraction(1)] if spec.type == "boolean" else sorted(spec.choices)
+    options = input_options(spec)
+    if options:
         for option in sorted((o for o in options if (o - current) * way > 0), key=lambda o: abs(o - current)):
             score = score_or_none(methodology, indicator, {**values, name: option}, body_type)
             if score is not None and reaches(indicator, score, goal):
                 return Target(indicator.id, name, goal, current, now, option, score)
         return Target(indicator.id, name, goal, current, now, None, now, text("target.no_value"))
-    step = Fraction(1) if spec.type == "integer" else DECIMAL_STEP
+    step = input_step(spec)
     low, high = input_range(indicator, values, name)
     end = high if way > 0 else low
     steps = int(abs(end - current) / step)  # whole steps that stay inside the range

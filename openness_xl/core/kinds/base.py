@@ -81,9 +81,8 @@ class Kind:
     # away from caps and clamps to save the search, never to give the answer.
     inverse: Callable[[Mapping, Values, Context, str, Fraction], Fraction | None] | None = None
     # The inverse of several levers together (what-if, `combined.combined`): given the moves
-    # a proposal may make — (input raised or lowered, way, input the people come from or None,
-    # what its amount is measured against) — and the unrounded score to reach, the amounts of
-    # the moves of least change, one tuple per candidate of equal change; None where the kind
+    # a proposal may make (`MoveSpec`) and the unrounded score to reach, the amounts of the
+    # moves of least change, one tuple per candidate of equal change; None where the kind
     # has no closed form for these moves and values (the search then looks). Every candidate
     # is scored exactly before it is proposed; tests hold its change to every combination's.
     together: Callable[[Mapping, Values, Context, Fraction, Sequence["MoveSpec"]],

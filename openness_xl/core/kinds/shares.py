@@ -110,11 +110,17 @@ def _open_data_inverse(params: Mapping, v: Values, ctx: Context, name: str, boun
     if name in params["parts"]:
         if not coefficient:
             return None
-        scale = 10 ** ctx.decimals
-        grid = Fraction(math.ceil(bound / coefficient * scale), scale)
-        return grid - Fraction(1, 2 * scale) - (parts - v[name])
+        return _least_sum(bound, coefficient, ctx.decimals) - (parts - v[name])
     rounded = round_half_away(parts, ctx.decimals)
     return bound / rounded - (coefficient - v[name]) if rounded else None
+
+
+def _least_sum(bound: Fraction, coefficient: Fraction, decimals: int) -> Fraction:
+    """The least sum of the parts whose rounding, times `coefficient`, reaches `bound`: half a
+    grid step below the least value of the rounding's grid that does (ROUND goes half away
+    from zero)."""
+    scale = 10 ** decimals
+    return Fraction(math.ceil(bound / coefficient * scale), scale) - Fraction(1, 2 * scale)
 
 
 def _open_data_together(params: Mapping, v: Values, ctx: Context, crossing: Fraction,
@@ -134,7 +140,6 @@ def _open_data_together(params: Mapping, v: Values, ctx: Context, crossing: Frac
     if len(steps) != 1 or None in steps or any(not m.choices for m in coefficients) or not 0 < crossing <= ctx.maximum:
         return None
     (step,) = steps
-    grid = 10 ** ctx.decimals
     total = sum((v[m.name] for m in parts), Fraction(0))
     room = {m.name: max(Fraction(0), m.end - v[m.name]) for m in parts}
     filling = sorted(parts, key=lambda m: -m.scale)  # stable: as declared where the measures agree
@@ -146,9 +151,7 @@ def _open_data_together(params: Mapping, v: Values, ctx: Context, crossing: Frac
         coefficient = sum(chosen, Fraction(0))
         if coefficient <= 0:
             continue
-        # ROUND(sum) ≥ r from r − ½·10⁻ᵈ on (half away from zero), r the least that reaches
-        rounded = Fraction(math.ceil(crossing / coefficient * grid), grid)
-        short = rounded - Fraction(1, 2 * grid) - total
+        short = _least_sum(crossing, coefficient, ctx.decimals) - total
         raised = {m.name: c - v[m.name] for m, c in zip(coefficients, chosen)}
         for ends in spreads:
             moved = {m.name: room[m.name] for m in ends}
