@@ -34,6 +34,7 @@ def test_ids_in_order(ids, expected):
 def duplicated(ids, batch_rows, monkeypatch, memory_hashes=duplicates.MEMORY_HASHES):
     monkeypatch.setattr(duplicates, "BATCH_ROWS", batch_rows)
     monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(duplicates, "GLANCE_ROWS", batch_rows)
     monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 3 * batch_rows)  # longer lists are streamed
     monkeypatch.setattr(duplicates, "MEMORY_HASHES", memory_hashes)
     connection = duckdb.connect()
@@ -113,9 +114,10 @@ def test_the_hashes_sorted_in_two_halves_side_by_side_find_every_repeat():
 
 
 def test_both_ways_are_taken(monkeypatch):
-    # Past two ids a table is not looked at whole: the first look sees two, the proof then
-    # reads them all.
+    # Past two ids a table is not looked at whole: the glance sees two, the proof then reads
+    # them all.
     monkeypatch.setattr(duplicates, "ORDER_BATCH_ROWS", 2)
+    monkeypatch.setattr(duplicates, "GLANCE_ROWS", 2)
     monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 2)
     queries = []
     class Spy:
@@ -147,11 +149,15 @@ def test_both_ways_are_taken(monkeypatch):
             (["A1", "A2", "A2"], ["first ids", "all ids", "hashes"], True),
             (["A1", "A1", "A2"], ["first ids", "hashes"], True)):
         assert taken(ids) == (found, read), ids
-    # A table no longer than WHOLE_LOOK_ROWS is proved by one look at every id.
+    # A table no longer than WHOLE_LOOK_ROWS is proved by one look at every id, after the
+    # glance; one no longer than the glance by the glance alone.
     monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 3)
-    for ids, read, found in ((["A1", "A2", "A10"], ["whole look"], False), (["A1", "A10", "A2"], ["whole look"], False),
-                             (["A2", "A1", "A3"], ["whole look", "hashes"], False),
-                             (["A2", "A1", "A2"], ["whole look", "hashes"], True)):
+    for ids, read, found in ((["A1", "A2", "A10"], ["first ids", "whole look"], False),
+                             (["A1", "A10", "A2"], ["first ids", "whole look"], False),
+                             (["A2", "A1", "A3"], ["first ids", "hashes"], False),  # told by the glance
+                             (["A2", "A1", "A2"], ["first ids", "hashes"], True),
+                             (["A1", "A2", "A1"], ["first ids", "whole look", "hashes"], True),
+                             (["A1", "A2"], ["first ids"], False), (["A1", "A1"], ["first ids", "hashes"], True)):
         assert taken(ids) == (found, read), ids
 
 
