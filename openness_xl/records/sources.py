@@ -82,13 +82,19 @@ def read_once(connection, source: str, path: Path, headers, workdir: Path, name:
     and sniffed all of it first so that a bad row anywhere was found before anything was
     counted: 2 s a query for the 469 MB of 5.9 M appeals. A bad row stops the copy and is
     named by its row (`unreadable`); columns the mapping does not use (an appeal's text, an
-    applicant's name) are not copied. Other sources are returned as they are."""
+    applicant's name) are not copied. Other sources are returned as they are.
+
+    The copy keeps no order of the rows: written in parallel it took 2.0 s instead of 2.4–2.6 s
+    for those 5.9 M appeals. Nothing counted depends on the order (the examples are sorted by
+    id); ids in order are then found by their hashes, not proved in order, which costs less
+    than the order kept."""
     if not source.startswith("read_csv("):
         return source
     import duckdb
 
     copy = workdir / f"{name}.csv.parquet"
     try:
+        connection.execute("SET preserve_insertion_order = false")
         connection.execute(f"COPY (SELECT {', '.join(map(identifier, headers)) or '*'} FROM {source}) "
                            f"TO '{quote(copy)}' (FORMAT parquet)")
     except duckdb.IOException as error:  # the copy could not be written: not the extract's fault
@@ -96,6 +102,8 @@ def read_once(connection, source: str, path: Path, headers, workdir: Path, name:
         raise RecordError(T("records.read.work_copy", path=path, folder=workdir, first=first)) from None
     except duckdb.Error as error:
         raise unreadable(path, error) from None
+    finally:
+        connection.execute("RESET preserve_insertion_order")
     return f"read_parquet('{quote(copy)}')"
 
 
