@@ -131,6 +131,48 @@ def test_shared_formulas_read_back_as_the_formulas_written_cell_by_cell(tmp_path
         assert _cells(shared, data_only) == _cells(alone, data_only)
 
 
+CELL_VALUES = st.one_of(st.booleans(), st.integers(-10 ** 20, 10 ** 20), st.floats(allow_nan=False, allow_infinity=False),
+                        st.sampled_from(["", "#N/A", "#DIV/0!", "#VALUE!", "текст & <b>", "a > b"]), st.text(max_size=8))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["number", "string", "formula"]), CELL_VALUES,
+                          st.sampled_from(["cell", "row", "column", "none"])), min_size=1, max_size=30),
+       st.sampled_from(["=A1+1", "=IF(A1<>\"\",\"a & b\",\"<c>\")", "=SUM($B$2:$B$9)"]))
+@settings(max_examples=100, deadline=None)
+def test_cells_are_written_as_xlsxwriter_writes_them(cells, formula):
+    """A number, a shared string and a formula (its cached value a number, a boolean, a text,
+    an error or nothing) are written by our worksheet as XlsxWriter's own `_write_cell` writes
+    them, with the cell's format, else the row's or the column's."""
+    import io
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from openness_xl.workbooks.common import new_workbook
+
+    workbook, _ = new_workbook("t")
+    sheet = workbook.add_worksheet("s")
+    bold, tinted = workbook.add_format({"bold": True}), workbook.add_format({"bg_color": "#D9E1F2"})
+    sheet.set_row(2, None, tinted)
+    sheet.set_column(3, 3, None, bold)
+    places = {"cell": (0, 0), "row": (2, 1), "column": (4, 3), "none": (4, 5)}
+    for kind, value, where in cells:
+        row, col = places[where]
+        style = bold if where == "cell" else None
+        if kind == "number" and not isinstance(value, (bool, str)):
+            sheet.write_number(row, col, value, style)
+        elif kind == "string":
+            sheet.write_string(row, col, str(value), style)
+        else:
+            sheet.write_formula(row, col, formula, style, value)
+        workbook._prepare_format_properties()  # the formats' indices, as closing the workbook sets them
+        ours, theirs = io.StringIO(), io.StringIO()
+        sheet.fh = ours
+        sheet._write_cell(row, col, sheet.table[row][col])
+        sheet.fh = theirs
+        Worksheet._write_cell(sheet, row, col, sheet.table[row][col])
+        assert ours.getvalue() == theirs.getvalue()
+
+
 FORMULA_PIECES = st.one_of(
     st.tuples(st.sampled_from(["", "$"]), st.sampled_from(["A", "Y", "AC", "HX", "XFD"])).map(lambda p: p[0] + p[1] + ROW),
     st.sampled_from(["$A$5", "$HX$5:$HX$553", "$V:$V", "TRUE", "1", "A5", "B$7:C9", "3:3", "$3:$4", "LOG10(2)", "1E5",

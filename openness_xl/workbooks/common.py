@@ -6,10 +6,11 @@ import io
 import re
 from collections import namedtuple
 from fractions import Fraction
+from functools import lru_cache
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from ..version import __version__
 from ..texts import text
@@ -140,11 +141,13 @@ class VerbatimWorksheet(Worksheet):
             self.table[first_row + offset][col] = SharedFormula(None if offset else anchor, cell_format, value, ref, group)
 
     def _write_cell(self, row, col, cell):
-        if type(cell) is not SharedFormula:
+        # As XlsxWriter writes a number, a shared string and a formula (its format, else the
+        # row's or the column's; the type of a formula's cached value), without its per-cell
+        # lists of attributes and escaping of the reference and style: 13 K cells of a report.
+        kind = type(cell)
+        if kind not in _WRITTEN_HERE or (kind is CellStringTuple and self.constant_memory):  # (then written inline)
             return super()._write_cell(row, col, cell)
-        # As XlsxWriter writes a formula cell (its format, else the row's or the column's; the
-        # type of its cached value), with the formula written once for its group.
-        attributes = f' r="{xl_rowcol_to_cell(row, col)}"'
+        attributes = f' r="{_column_name(col)}{row + 1}"'
         style = cell.format
         if style is None and row in self.row_info:
             style = self.row_info[row].row_format
@@ -152,17 +155,33 @@ class VerbatimWorksheet(Worksheet):
             style = self.col_info[col].column_format
         if style is not None:
             attributes += f' s="{style._get_xf_index()}"'
+        if kind is CellNumberTuple:
+            self.fh.write(f"<c{attributes}><v>{cell.number:.16G}</v></c>")
+            return
+        if kind is CellStringTuple:  # its index in the shared strings
+            self.fh.write(f'<c{attributes} t="s"><v>{cell.string}</v></c>')
+            return
         value = cell.value
         if isinstance(value, bool):
             attributes, value = attributes + ' t="b"', int(value)
         elif isinstance(value, str) and value:
             attributes += ' t="e"' if value in _ERROR_VALUES else ' t="str"'
         value = self._escape_data(value)
-        if cell.formula is None:
+        if kind is CellFormulaTuple:
+            self.fh.write(f"<c{attributes}><f>{self._escape_data(cell.formula)}</f><v>{value}</v></c>")
+        elif cell.formula is None:  # a shared formula's later cell: the formula written once for its group
             self.fh.write(f'<c{attributes}><f t="shared" si="{cell.group}"/><v>{value}</v></c>')
         else:
             self.fh.write(f'<c{attributes}><f t="shared" ref="{cell.ref}" si="{cell.group}">'
                           f'{self._escape_data(cell.formula)}</f><v>{value}</v></c>')
+
+
+_WRITTEN_HERE = frozenset((CellNumberTuple, CellStringTuple, CellFormulaTuple, SharedFormula))
+
+
+@lru_cache(maxsize=None)
+def _column_name(col: int) -> str:
+    return xl_col_to_name(col)
 
 
 def new_workbook(title: str) -> tuple[xlsxwriter.Workbook, io.BytesIO]:
