@@ -1,6 +1,7 @@
 """How long `openness report` and a prefilled `openness template` take against their floor,
 `openness scores` of the same input: whole processes, start-up included, median of --repeat
-runs each, run in turn so that the machine's drift falls on all alike.
+runs each, run in turn so that the machine's drift falls on all alike; the ratio is the
+median of each round's own (with their range).
 
 Two inputs as long tables: the published 2025 scores (all given directly) and seeded raw
 inputs for every body and indicator (where what-if and the roadmaps have levers to move).
@@ -61,12 +62,17 @@ def main() -> None:
             for _ in range(args.repeat):
                 for name, arguments in commands.items():
                     times[name].append(run(arguments))
-            floor = statistics.median(times["scores"])
-            print(f"{label}: median of {args.repeat} whole-process runs")
+            print(f"{label}, {args.repeat} rounds of whole processes (medians):")
             for name, values in times.items():
                 median = statistics.median(values)
-                verdict = "" if name == "scores" else f"; ≤ {TARGET:g}×: {'met' if median / floor <= TARGET else 'not met'}"
-                print(f"  openness {name:<9} {median:6.2f} s  ({median / floor:4.1f}× scores{verdict})")
+                if name == "scores":
+                    print(f"  openness {name:<9} {median:6.2f} s")
+                    continue
+                # Each round's own ratio: the machine's drift between rounds cancels out of it.
+                rounds = [v / f for v, f in zip(values, times["scores"])]
+                ratio = statistics.median(rounds)
+                print(f"  openness {name:<9} {median:6.2f} s  {ratio:4.2f}× scores (rounds {min(rounds):.2f}–{max(rounds):.2f}×);"
+                      f" ≤ {TARGET:g}×: {'met' if ratio <= TARGET else 'not met'}")
 
 
 if __name__ == "__main__":
