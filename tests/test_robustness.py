@@ -339,3 +339,56 @@ def test_the_text_wraps_its_sentences_at_the_width_the_command_line_gives(monkey
     monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: __import__("os").terminal_size((132, 40)))
     assert text_width(argparse.Namespace(output=None)) == 132
     assert text_width(argparse.Namespace(output="r.txt")) == 80
+
+
+def _one_body_short():
+    """The published scores with one body's open data left out: that body has no index."""
+    code, body_type, entries = PUBLISHED[3]
+    return [*PUBLISHED[:3], (code, body_type, {i: e for i, e in entries.items() if i != "og_open_data"}), *PUBLISHED[4:]]
+
+
+def _two_bodies_tied():
+    """The published scores with the second body given the first one's: they tie."""
+    (_, body_type, entries), (second, second_type, _) = PUBLISHED[0], PUBLISHED[1]
+    assert body_type == second_type
+    return [PUBLISHED[0], (second, second_type, entries), *PUBLISHED[2:]]
+
+
+@pytest.mark.parametrize("submissions", [PUBLISHED, _one_body_short(), _two_bodies_tied()],
+                         ids=["published", "a body without an index", "two bodies tied"])
+def test_a_standing_no_sample_can_move_is_the_one_the_samples_give(submissions, monkeypatch):
+    """Where no reading moves a score and no drawn edge falls between a body's possible
+    indices, the ranks and ratings found without drawing are those every sample gives: the
+    same result as drawing and tallying them."""
+    assert rb._fixed_standing(METHODOLOGY, submissions, *rb._indicator_tables(METHODOLOGY, submissions,
+                                                                             METHODOLOGY.uncertainties)) is not None
+    found = rb.analyse(METHODOLOGY, submissions, samples=3000, seed=5)
+    monkeypatch.setattr(rb, "_fixed_standing", lambda *args: None)
+    assert rb.analyse(METHODOLOGY, submissions, samples=3000, seed=5) == found
+
+
+def test_a_standing_a_sample_can_move_is_drawn():
+    # Raw inputs for the channels penalty, whose step has readings; and given scores on and
+    # beside the sampled ВВ edges: either is enough for the samples to be drawn.
+    assert rb._fixed_standing(METHODOLOGY, raw_submissions(2, only=("fb_unaccredited_channels_penalty",)),
+                              *rb._indicator_tables(METHODOLOGY, raw_submissions(2, only=(
+                                  "fb_unaccredited_channels_penalty",)), METHODOLOGY.uncertainties)) is None
+    edge = next(u for u in METHODOLOGY.uncertainties if u.id == "index:ВВ").options[0].changes["ВВ"]
+    entries = {i.id: Entry(DIRECT, score=Fraction(0)) for i in METHODOLOGY.indicators}
+    entries["og_open_data"] = Entry(DIRECT, score=edge)
+    on_edge = [("B", "CGO", entries)]
+    assert rb._fixed_standing(METHODOLOGY, on_edge, *rb._indicator_tables(METHODOLOGY, on_edge,
+                                                                         METHODOLOGY.uncertainties)) is None
+
+
+def test_the_published_scores_are_analysed_without_numpy():
+    """NumPy is imported where samples are drawn: the published scores, which no sample moves,
+    never load it (its import was a tenth of a report of them)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from openness_xl.analyses.robustness import analyse; "
+            "from openness_xl.io.published import published_submissions; from openness_xl.methodology import load; "
+            "analyse(load(2025), published_submissions(2025)); print('numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
