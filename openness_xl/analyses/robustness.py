@@ -63,6 +63,11 @@ class BodyRobustness:
     rank_moved_by: tuple[str, float] | None  # the uncertainty with the largest share, and the share
     rating_moved_by: tuple[str, float] | None
 
+    @classmethod
+    def unranked(cls, body: str, body_type: str) -> "BodyRobustness":
+        """A body without an index (some indicator missing): nothing to rank or rate."""
+        return cls(body, body_type, None, None, None, None, None, {}, None, None)
+
 
 @dataclass
 class Robustness:
@@ -298,7 +303,7 @@ def analyse(methodology: Methodology, submissions, samples: int | None = None, s
         for n, (code, body_type, _) in enumerate(submissions):
             result, (rank, position) = declared[code], fixed[n]
             if not scored[n]:
-                bodies.append(BodyRobustness(code, body_type, None, None, None, None, None, {}, None, None))
+                bodies.append(BodyRobustness.unranked(code, body_type))
                 continue
             bodies.append(BodyRobustness(code, body_type, result.rank, result.rating, float(rank), rank, rank,
                                          {label: float(p == position) for p, label in enumerate(labels)}, None, None))
@@ -371,7 +376,7 @@ def _sampled(methodology: Methodology, submissions, samples: int, seed: int, pro
     for n, (code, body_type, _) in enumerate(submissions):
         result = declared[code]
         if not computed.scored[n]:
-            bodies.append(BodyRobustness(code, body_type, None, None, None, None, None, {}, None, None))
+            bodies.append(BodyRobustness.unranked(code, body_type))
             continue
         bodies.append(BodyRobustness(
             code, body_type, result.rank, result.rating, ranks.median(n), ranks.quantile(n, 0.05), ranks.quantile(n, 0.95),
