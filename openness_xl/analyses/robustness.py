@@ -147,12 +147,8 @@ class _Indices:
         import numpy as np
 
         tables, self.scale, self.scored = made or _indicator_tables(methodology, submissions, methodology.uncertainties)
-        self.parts = []
-        for indicator in methodology.indicators:
-            own, radices, rows = tables[indicator.id]
-            sign = -1 if indicator.role == "penalty" else 1
-            table = np.array([[int(score * self.scale) for score in row] for row in rows], dtype=np.int64)
-            self.parts.append((own, radices, sign * table))
+        self.parts = [(own, radices, np.array(rows, dtype=np.int64))
+                      for own, radices, rows in _scaled(methodology, tables, self.scale)]
         self.bodies = len(submissions)
 
     def of(self, choices: np.ndarray) -> np.ndarray:
@@ -168,6 +164,39 @@ class _Indices:
         return total
 
 
+def _scaled(methodology: Methodology, tables: dict, scale: int) -> list[tuple[list[int], list[int], list[list[int]]]]:
+    """Per indicator of `_indicator_tables`: its uncertainties' positions, their radices and,
+    by joint option, every body's score times `scale`, signed as the index counts it."""
+    parts = []
+    for indicator in methodology.indicators:
+        own, radices, rows = tables[indicator.id]
+        sign = -1 if indicator.role == "penalty" else 1
+        parts.append((own, radices, [[sign * int(score * scale) for score in row] for row in rows]))
+    return parts
+
+
+def _rating_edges(methodology: Methodology, scale: int) -> list[tuple[int | None, list[int]]]:
+    """Per rating band with a lower edge: the position of the uncertainty that draws it (None
+    where the edge is fixed) and the edge under each of its options, times `scale`; of two
+    readings of one edge the later is taken."""
+    edges = []
+    for band in methodology.ratings:
+        if band.lower is None:
+            continue
+        drawn, values = None, [int(band.lower * scale)]
+        for k, u in enumerate(methodology.uncertainties):
+            if u.target == "index" and band.rating in u.options[0].changes:
+                drawn, values = k, [int(Fraction(o.changes[band.rating]) * scale) for o in u.options]
+        edges.append((drawn, values))
+    return edges
+
+
+def _members(methodology: Methodology, submissions, scored: Sequence[bool]) -> list[list[int]]:
+    """Per body type, the positions of its bodies that have an index: those ranked together."""
+    return [[n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
+            for body_type in methodology.body_types]
+
+
 def indices(methodology: Methodology, submissions, choices: np.ndarray) -> tuple[np.ndarray, int, list[bool]]:
     """The exact index of every body in every sample, times a common denominator: (values,
     denominator, whether each body has every indicator)."""
@@ -180,19 +209,12 @@ def rating_positions(methodology: Methodology, choices: np.ndarray, total: np.nd
     edges above its index, with the edges each sample drew."""
     import numpy as np
 
-    uncertainties = methodology.uncertainties
-    edges = []
-    for band in methodology.ratings:
-        if band.lower is None:
-            continue
-        column = np.full(choices.shape[0], int(band.lower * scale), dtype=np.int64)
-        for k, u in enumerate(uncertainties):
-            if u.target == "index" and band.rating in u.options[0].changes:
-                values = np.array([int(Fraction(o.changes[band.rating]) * scale) for o in u.options], dtype=np.int64)
-                column = values[choices[:, k]]
-        edges.append(column)
     positions = np.zeros(total.shape, dtype=np.int64)
-    for column in edges:
+    for drawn, values in _rating_edges(methodology, scale):
+        if drawn is None:
+            column = np.full(choices.shape[0], values[0], dtype=np.int64)
+        else:
+            column = np.array(values, dtype=np.int64)[choices[:, drawn]]
         positions += column[:, None] > total
     return positions
 
@@ -203,8 +225,7 @@ def group_ranks(methodology: Methodology, submissions, total: np.ndarray, scored
     import numpy as np
 
     ranks = np.zeros(total.shape, dtype=np.int64)
-    for body_type in methodology.body_types:
-        members = [n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
+    for members in _members(methodology, submissions, scored):
         if members:
             part = total[:, members]
             ranks[:, members] = 1 + (part[:, None, :] > part[:, :, None]).sum(axis=2)
@@ -319,29 +340,19 @@ def _fixed_standing(methodology: Methodology, submissions, tables: dict, scale: 
     each body's index. None where some sample may differ. As `group_ranks` and
     `rating_positions` find them, from the same whole numbers, without drawing."""
     totals = [0] * len(submissions)
-    for indicator in methodology.indicators:
-        _own, _radices, rows = tables[indicator.id]
+    for _own, _radices, rows in _scaled(methodology, tables, scale):
         if any(row != rows[0] for row in rows[1:]):
             return None
-        sign = -1 if indicator.role == "penalty" else 1
-        for n, score in enumerate(rows[0]):
-            totals[n] += sign * int(score * scale)
+        totals = [total + score for total, score in zip(totals, rows[0])]
     positions = [0] * len(submissions)
-    for band in methodology.ratings:
-        if band.lower is None:
-            continue
-        edges = [int(band.lower * scale)]
-        for u in methodology.uncertainties:  # the last reading of the edge, as rating_positions takes it
-            if u.target == "index" and band.rating in u.options[0].changes:
-                edges = [int(Fraction(o.changes[band.rating]) * scale) for o in u.options]
+    for _drawn, values in _rating_edges(methodology, scale):
         for n, total in enumerate(totals):
-            above = {edge > total for edge in edges}
+            above = {edge > total for edge in values}
             if len(above) > 1:
                 return None
             positions[n] += above.pop()
     ranks = [0] * len(submissions)
-    for body_type in methodology.body_types:
-        members = [n for n, (_, bt, _) in enumerate(submissions) if bt == body_type and scored[n]]
+    for members in _members(methodology, submissions, scored):
         for n in members:
             ranks[n] = 1 + sum(totals[m] > totals[n] for m in members)
     return list(zip(ranks, positions))
