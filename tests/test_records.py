@@ -85,6 +85,35 @@ def test_overrides_add_days_off_and_working_days():
     assert calendar.is_working_day(dt.date(2026, 1, 10))
 
 
+def test_the_calendar_in_sql_is_the_calendar_in_numpy():
+    import duckdb
+
+    connection = duckdb.connect()
+    CALENDAR.register(connection, "calendar", {"soon": 3, "later": 30})
+    assert [row[1] for row in connection.execute("DESCRIBE calendar").fetchall()] == ["DATE", "INTEGER", "DATE", "DATE"]
+    rows = connection.execute("SELECT day, cum, soon, later FROM calendar ORDER BY day").fetchall()
+    as_dates = lambda values: [v.astype(object) for v in values]  # noqa: E731
+    assert [r[0] for r in rows] == as_dates(CALENDAR.days)
+    assert [r[1] for r in rows] == CALENDAR.cumulative.tolist()
+    assert [r[2] for r in rows] == as_dates(CALENDAR.late_from(3))
+    assert [r[3] for r in rows] == as_dates(CALENDAR.late_from(30))
+
+
+def test_a_short_extract_is_aggregated_without_pyarrow(extract, tmp_path):
+    """Up to a million ids, the calendar and the hashes reach DuckDB as NumPy columns: pyarrow's
+    import was a tenth of such an extract's whole run. Shuffled ids, so that hashes are made."""
+    import subprocess
+    import sys
+
+    shuffled = generate(tmp_path / "shuffled", METHODOLOGY, BODIES, appeals=2_000, seed=3, ids_in_order=False,
+                        with_expected=False)
+    code = ("import sys; from openness_xl.cli.app import main; "
+            f"code = main(['aggregate', {str(shuffled.appeals)!r}, {str(shuffled.receptions)!r}, "
+            f"'-o', {str(tmp_path / 'inputs.csv')!r}]); print(code, 'pyarrow' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 False"
+
+
 def test_generator_calendar_agrees_with_the_pipeline_calendar():
     walked = set(working_day_list(2025))
     day = dt.date(2025, 1, 1)

@@ -62,13 +62,14 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
                                     else _in_order(connection, ids))):
         return False
     hashed = HASH.format(id=id_sql)
-    candidates = _repeated_hashes(connection.sql(
-        f"SELECT {hashed} AS h FROM {source} AS src WHERE {id_sql} IS NOT NULL").to_arrow_reader(BATCH_ROWS))
+    hashes = f"SELECT {hashed} AS h FROM {source} AS src WHERE {id_sql} IS NOT NULL"
+    if rows <= WHOLE_LOOK_ROWS:  # all in memory, without pyarrow (0.03 s to import)
+        candidates = _repeated(connection.execute(hashes).fetchnumpy()["h"])
+    else:
+        candidates = _repeated_hashes(connection.sql(hashes).to_arrow_reader(BATCH_ROWS))
     if not len(candidates):
         return False
-    import pyarrow as pa
-
-    connection.register(f"{table}_candidates", pa.table({"h": candidates}))
+    connection.register(f"{table}_candidates", {"h": candidates})
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT {id_sql} AS id FROM {source} AS src

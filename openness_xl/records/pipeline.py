@@ -107,7 +107,7 @@ def register_calendar(connection, methodology: Methodology, overrides: Overrides
               "notice_late_from": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
     if calendar is None:
         calendar = calendar_between(CALENDAR_FIRST, CALENDAR_LAST, overrides)
-    connection.register("calendar", calendar.table(limits))
+    calendar.register(connection, "calendar", limits)
 
 
 class _Groups:
