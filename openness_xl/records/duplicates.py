@@ -1,16 +1,15 @@
 """Duplicated record ids, found exactly, at much the same cost whatever the ids' order.
 
-If every id is greater than the one before it — as text, or by length then text (so A9 <
-A10) — no id can occur twice: one look in DuckDB proves it for an extract of up to
-`WHOLE_LOOK_ROWS` ids, a streaming pass over the id column for a longer one, which stops at
-the first batch out of order. Otherwise every id's 64-bit hash (DuckDB's `hash`) is fetched
-— at once as a NumPy array for up to `WHOLE_LOOK_ROWS` ids (no pyarrow to import), streamed
-through Arrow for more —, sorted in NumPy and equal neighbours become candidates, confirmed on
-the ids themselves (two ids may share a hash; they may not share an id). Up to `MEMORY_HASHES`
-hashes are sorted in
-memory; past that they are spilt to `PARTS` files by their top bits — in a thread behind
-the reading, while DuckDB reads and hashes the next batch — and each file sorted alone, two at
-a time, so that memory stays flat however long the extract. Either way the answer is exact.
+If every id is greater than the one before it — as text, or by length then text (so A9 < A10) —
+no id can occur twice: one look in DuckDB proves it for an extract of up to `WHOLE_LOOK_ROWS`
+ids, a streaming pass over the id column for a longer one, which stops at the first batch out of
+order. Otherwise every id's 64-bit hash (DuckDB's `hash`) is fetched — at once as a NumPy array
+for up to `WHOLE_LOOK_ROWS` ids (no pyarrow to import), streamed through Arrow for more —,
+sorted in NumPy and equal neighbours become candidates, confirmed on the ids themselves (two ids
+may share a hash; they may not share an id). Up to `MEMORY_HASHES` hashes are sorted in memory;
+past that they are spilt to `PARTS` files by their top bits — in a thread behind the reading,
+while DuckDB reads and hashes the next batch — and each file sorted alone, two at a time, so
+that memory stays flat however long the extract. Either way the answer is exact.
 
 Measured on 5.9 M shuffled ids: DuckDB's sort of the hashes (a window with lag) took 0.49 s,
 a hash aggregate 0.68 s, Arrow's value_counts 1.4 s, streaming the hashes and sorting them in
