@@ -113,6 +113,7 @@ def measure(rows: int, folder: Path, repeat: int, fmt: str = "parquet") -> None:
     print(f"  target ≤ {FLOOR_TARGET:g}× the floor: {within}")
     print(f"  target shuffled ≤ {ORDER_TARGET:g}× in order: {met(order, ORDER_TARGET)}")
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[600_000, 5_900_000])

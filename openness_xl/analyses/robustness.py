@@ -339,10 +339,12 @@ def _fixed_standing(methodology: Methodology, submissions, tables: dict, scale: 
     changes any body's score, and every rating edge a sample may draw lies on the same side of
     each body's index. None where some sample may differ. As `group_ranks` and
     `rating_positions` find them, from the same whole numbers, without drawing."""
+    # Asked of the exact scores before any is scaled: where a reading moves one, the samples'
+    # own `_Indices` scales them all.
+    if any(row != rows[0] for _own, _radices, rows in tables.values() for row in rows[1:]):
+        return None
     totals = [0] * len(submissions)
     for _own, _radices, rows in _scaled(methodology, tables, scale):
-        if any(row != rows[0] for row in rows[1:]):
-            return None
         totals = [total + score for total, score in zip(totals, rows[0])]
     positions = [0] * len(submissions)
     for _drawn, values in _rating_edges(methodology, scale):
