@@ -173,7 +173,7 @@ def test_a_sliced_hash_column_is_read_from_its_offset():
 def test_the_work_behind_is_done_in_order_and_its_error_raised_where_it_finishes():
     import threading
 
-    from openness_xl.records.meanwhile import Behind
+    from openness_xl.meanwhile import Behind
 
     done = []
     behind = Behind(done.append, depth=2)

@@ -310,6 +310,48 @@ def test_the_report_workbook_has_the_roadmap_and_robustness_sheets(cli, tmp_path
     assert len([r for r in robust[head + 1:] if r[0]]) == 49
 
 
+def test_the_report_is_the_same_whether_its_robustness_sheet_was_made_in_a_child_or_in_line(cli, tmp_path, monkeypatch):
+    """The command line makes the robustness sheet in a forked process while it makes the
+    roadmap sheet (`workbooks.analyses`): the workbook is byte for byte the one made in line,
+    for raw inputs of every body, where the samples are drawn."""
+    import subprocess
+    import sys
+
+    from openness_xl import meanwhile
+    from openness_xl.core.bodies import registry
+    from tests import native_cases
+
+    rows = native_cases.long_table_rows(METHODOLOGY, registry(2025), random.Random(4), absent=0.0, direct=0.0, always=())
+    given = tmp_path / "raw.csv"
+    given.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
+    for folder in ("forked", "in_line"):
+        (tmp_path / folder).mkdir()
+    watched = """if True:
+        import sys
+        from openness_xl import meanwhile
+        made = []
+        class Watched(meanwhile.Forked):
+            def __init__(self, *args):
+                super().__init__(*args)
+                made.append(self.forked)
+        meanwhile.Forked = Watched
+        from openness_xl.cli.app import main
+        code = main(sys.argv[1:])
+        print("forked:", made)
+        sys.exit(code)
+    """
+    done = subprocess.run([sys.executable, "-c", watched, "report", str(given), "-o", "report.xlsx"],
+                          cwd=tmp_path / "forked", capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert ("forked: [True]" if sys.platform.startswith("linux") else "forked: [False]") in done.stdout
+    monkeypatch.setattr(meanwhile, "can_fork", lambda: False)
+    monkeypatch.chdir(tmp_path / "in_line")
+    assert cli("report", given, "-o", "report.xlsx")[0] == 0
+    assert (tmp_path / "forked" / "report.xlsx").read_bytes() == (tmp_path / "in_line" / "report.xlsx").read_bytes()
+    robust = list(openpyxl.load_workbook(tmp_path / "in_line" / "report.xlsx", read_only=True)["Устойчивость"].values)
+    assert not any(str(r[0]).startswith("Не действуют") for r in robust[:4])  # every reading is drawn
+
+
 @pytest.mark.slow
 def test_memory_stays_flat_whatever_the_count():
     """A whole `openness robustness` process at the ceiling of 200,000 samples takes no more

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..texts import text as T
-from .meanwhile import Meanwhile
+from ..meanwhile import Meanwhile
 
 # The days every calendar covers: a record dated outside them is left out as a problem.
 CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2035, 12, 31)

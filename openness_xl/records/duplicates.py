@@ -128,7 +128,7 @@ def _repeated_spilt(held: list, batches):
     """`_repeated_hashes` past the memory budget: the hashes held and every batch still to
     come appended to the part files in a thread behind the reading (DuckDB reads and hashes
     the next batch meanwhile), then the parts' repeats."""
-    from .meanwhile import Behind
+    from ..meanwhile import Behind
 
     with _Spill() as spill:
         behind = Behind(spill.add, depth=SPILL_DEPTH, name="spill")
@@ -172,7 +172,7 @@ def _sort(hashes) -> None:
     The other half in a plain thread (`meanwhile.py`): importing concurrent.futures took 0.01 s."""
     import numpy as np
 
-    from .meanwhile import Meanwhile
+    from ..meanwhile import Meanwhile
 
     low, high = (int(hashes.min()), int(hashes.max())) if len(hashes) >= SPLIT_SORT_FROM else (0, 0)
     if low == high:  # few hashes, or all equal: one sort
@@ -210,7 +210,7 @@ class _Spill:
         sorted in one thread, two parts at a time (two parts in memory at once)."""
         import numpy as np
 
-        from .meanwhile import Meanwhile
+        from ..meanwhile import Meanwhile
 
         for handle in self.files:
             handle.close()
