@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openness_xl.core.exact import NotANumber, plain, round_half_away, to_fraction, truncate
+from openness_xl.core.exact import NotANumber, plain, round_half_away, to_fraction, truncate, weighted_sum
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -27,6 +27,19 @@ def test_agrees_with_decimal_half_up(numerator, power):
     value = Fraction(numerator, 10**power)
     expected = Decimal(numerator).scaleb(-power).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert round_half_away(value, 2) == Fraction(expected)
+
+
+@given(st.lists(st.tuples(st.fractions(max_denominator=10**6), st.fractions(max_denominator=10**4)), max_size=8))
+def test_a_weighted_sum_in_whole_numbers_is_the_sum_of_its_products(pairs):
+    """The one reduction at the end gives the very Fraction the products summed one by one do."""
+    total = weighted_sum(pairs)
+    assert type(total) is Fraction and total == sum((w * x for w, x in pairs), Fraction(0))
+
+
+def test_whole_numbers_read_are_fractions_whatever_their_size():
+    for value in (0, 1, 2, 1023, 1024, -1, 10**20):
+        assert type(to_fraction(value)) is Fraction and to_fraction(value) == value
+    assert to_fraction(True) == 1 and type(to_fraction(True)) is Fraction
 
 
 def test_floats_are_read_as_excel_keeps_them():

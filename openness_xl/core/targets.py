@@ -234,6 +234,10 @@ def tier_entry(methodology: Methodology, indicator: Indicator, tier: str) -> Fra
     from . import grading
 
     _, edge, operator = next(e for e in grading.tier_edges(methodology, indicator) if e[0] == tier)
+    return _entered(methodology, edge, operator)
+
+
+def _entered(methodology: Methodology, edge: Fraction, operator: str) -> Fraction:
     return edge - Fraction(1, 10 ** methodology.decimals) if operator == "<" else edge
 
 
@@ -241,12 +245,14 @@ def next_tier_goal(methodology: Methodology, indicator: Indicator, score: Fracti
     """The next better tier than the score's and the score that enters it; None at the top."""
     from . import grading
 
-    names = [t for t, _, _ in grading.tier_edges(methodology, indicator)]  # best first
+    edges = grading.tier_edges(methodology, indicator)  # best first
+    names = [t for t, _, _ in edges]
     current = grading.tier(methodology, indicator, score)
     position = names.index(current) if current in names else len(names)
     if position == 0:
         return None
-    return names[position - 1], tier_entry(methodology, indicator, names[position - 1])
+    better, edge, operator = edges[position - 1]
+    return better, _entered(methodology, edge, operator)
 
 
 def attainable_score(methodology: Methodology, indicator: Indicator, goal: Fraction,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from .. import formula_text as ft
@@ -10,7 +11,7 @@ from ...texts import text
 from .base import Context, ExcelContext, Expressions, InputProblem, Kind, TargetContext, Values, past
 
 
-def bands_for(params: Mapping, body_type: str | None) -> list[tuple[Fraction, Fraction]]:
+def bands_for(params: Mapping, body_type: str | None) -> tuple[tuple[Fraction, Fraction], ...]:
     """The (from, points) steps that apply, ascending by their lower edge."""
     if "bands_by_body_type" in params:
         if body_type not in params["bands_by_body_type"]:
@@ -19,7 +20,15 @@ def bands_for(params: Mapping, body_type: str | None) -> list[tuple[Fraction, Fr
         raw = params["bands_by_body_type"][body_type]
     else:
         raw = params["bands"]
-    return sorted((to_fraction(b["from"]), to_fraction(b["points"])) for b in raw)
+    return _steps(tuple((b["from"], b["points"]) for b in raw))
+
+
+@lru_cache(maxsize=256)
+def _steps(raw: tuple) -> tuple[tuple[Fraction, Fraction], ...]:
+    """The steps of one table, read and sorted once: a band table is scored a thousand times in
+    a report (its roadmaps, its robustness), and the sort compares Fractions (a third of the
+    robustness sheet's scoring)."""
+    return tuple(sorted((to_fraction(edge), to_fraction(points)) for edge, points in raw))
 
 
 def band_value(params: Mapping, v: Values) -> Fraction | None:
@@ -44,7 +53,7 @@ def _band_table(params: Mapping, v: Values, ctx: Context) -> Fraction:
     return points
 
 
-def _band_chain(steps: list[tuple[Fraction, Fraction]], reaches: Callable[[Fraction], str]) -> str:
+def _band_chain(steps: tuple[tuple[Fraction, Fraction], ...], reaches: Callable[[Fraction], str]) -> str:
     """Nested IFs, highest edge outermost: the points of the highest edge the value reaches."""
     expression = ft.number(steps[0][1])
     for edge, points in steps[1:]:
@@ -71,7 +80,7 @@ def _band_table_excel(params: Mapping, v: Expressions, ctx: ExcelContext) -> str
     return ft.if_(f"{v[params['whole']]}=0", ft.number(ctx.maximum), expression)
 
 
-def _band_edge_for(steps: list[tuple[Fraction, Fraction]], goal_units: str, decimals: int, rising: bool,
+def _band_edge_for(steps: tuple[tuple[Fraction, Fraction], ...], goal_units: str, decimals: int, rising: bool,
                    then: Callable[[Fraction], str], never: str) -> str:
     """An IF chain over the goal: `then(edge)` for the edge the goal needs — the lowest edge
     whose band gives the goal when the points rise, else the upper edge of the last band that

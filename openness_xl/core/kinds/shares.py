@@ -7,14 +7,14 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from .. import formula_text as ft
-from ..exact import round_half_away, to_fraction
+from ..exact import round_half_away, to_fraction, weighted_sum
 from ...texts import text
 from .base import (Context, ExcelContext, Expressions, InputProblem, Kind, MoveSpec, TargetContext, Values, clamp,
                    no_check, past, zero_whole)
 
 
 def _weighted_shares(params: Mapping, v: Values, ctx: Context) -> Fraction:
-    return min(ctx.maximum, sum((to_fraction(w) * v[name] for name, w in params["weights"].items()), Fraction(0)))
+    return min(ctx.maximum, weighted_sum((to_fraction(w), v[name]) for name, w in params["weights"].items()))
 
 
 def _check_weights(params: Mapping, maximum: Fraction) -> list[str]:
@@ -37,8 +37,8 @@ WEIGHTED_SHARES = Kind(
     excel=_weighted_shares_excel,
     additive=True,
     # Σ w·share = bound, solved for one share
-    inverse=lambda p, v, ctx, name, bound: (bound - sum((to_fraction(w) * v[n] for n, w in p["weights"].items()
-                                                          if n != name), Fraction(0))) / to_fraction(p["weights"][name]),
+    inverse=lambda p, v, ctx, name, bound: (bound - weighted_sum((to_fraction(w), v[n]) for n, w in p["weights"].items()
+                                                                 if n != name)) / to_fraction(p["weights"][name]),
 )
 
 
