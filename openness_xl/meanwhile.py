@@ -75,10 +75,17 @@ _END = object()
 
 def can_fork() -> bool:
     """Whether a child forked now is safe: on Linux only (macOS's system libraries are not safe
-    after a fork, Windows has none), and only while this is the process's one thread — a fork
-    copies the calling thread alone, and a lock another thread holds (the import lock, a
-    logger's) stays held in the child for ever."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    after a fork, Windows has none), and only while this process runs one thread. A fork
+    copies the calling thread alone, and a lock another thread holds stays held in the child
+    for ever: the import lock, or one of a native library's own (DuckDB's ten workers, NumPy's
+    BLAS thread), which `threading` does not see — the kernel's count of the process's tasks
+    does."""
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 class Forked:

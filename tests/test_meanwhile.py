@@ -87,6 +87,22 @@ def test_a_child_whose_result_is_never_asked_for_is_still_waited_for():
     assert out.split() == ["reaped"]
 
 
+@pytest.mark.skipif(not ON_LINUX, reason="forks on Linux only")
+def test_no_fork_while_a_native_library_runs_threads_of_its_own():
+    """DuckDB's workers are no Python threads: `threading` counts one, the kernel more."""
+    out = _run("""
+        import threading
+        import duckdb
+        from openness_xl.meanwhile import can_fork
+
+        print(can_fork())
+        connection = duckdb.connect(config={"threads": 4})
+        connection.execute("SELECT 1").fetchall()
+        print(threading.active_count(), can_fork())
+    """)
+    assert out.split() == ["True", "1", "False"]
+
+
 def test_no_fork_while_another_thread_runs():
     """A fork copies the calling thread alone: with another running, the work is done in line."""
     release = threading.Event()
