@@ -103,6 +103,33 @@ def test_no_fork_while_a_native_library_runs_threads_of_its_own():
     assert out.split() == ["True", "1", "False"]
 
 
+def test_a_process_that_stops_while_work_goes_on_meanwhile_ends_as_it_says():
+    """`aggregate` may stop at a bad file while the calendar is still being made. A daemon
+    thread then inside NumPy's `unique` (C++) was ended there by the finalizing interpreter,
+    and the process aborted ("terminate called without an active exception", exit 134) instead
+    of exiting 2: ten runs in ten with daemons, none since the interpreter waits for them."""
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import sys, time
+        import numpy as np
+        from openness_xl.meanwhile import Behind, Meanwhile
+
+        values = np.random.default_rng(1).integers(0, 2**40, 20_000)
+
+        def work():
+            for _ in range(400):  # short calls, each without the interpreter
+                np.unique(values)
+
+        garbage = [{"n": n} for n in range(2_000_000)]  # a long last collection: a wide window
+        behind = Behind(print)
+        print(Meanwhile(work)._thread.daemon, behind._thread.daemon)
+        behind.finish()
+        Meanwhile(work)
+        time.sleep(0.02)
+        sys.exit(3)
+    """)], capture_output=True, text=True, timeout=120)
+    assert (out.returncode, out.stdout.split()) == (3, ["False", "False"]), out.stderr
+
+
 def test_no_fork_while_another_thread_runs():
     """A fork copies the calling thread alone: with another running, the work is done in line."""
     release = threading.Event()
