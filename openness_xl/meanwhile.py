@@ -100,11 +100,11 @@ class Forked:
     """`function(*args)` computed in a child process forked now, while this one goes on; the
     child hands back its result, pickled, through a pipe. `function` must be pure (what it
     printed, warned or changed would stay the child's) and its result picklable. Where forking
-    is not safe (`can_fork`) it runs in line, in `result()`; where the child fails (an error, a
-    kill) it runs there again, so that its error is raised in the caller with its own
-    traceback. The child has the caller's state as it was at the fork: its language, its
-    loaded data. Use it as a context manager, so that a child whose result is never asked for
-    is still waited for."""
+    is not safe (`can_fork`) or no child can be made, it runs in line, in `result()`; where
+    the child fails (an error, a kill) it runs there again, so that its error is raised in the
+    caller with its own traceback. The child has the caller's state as it was at the fork: its
+    language, its loaded data. Use it as a context manager, so that a child whose result is
+    never asked for is still waited for."""
 
     def __init__(self, function: Callable[..., Any], *args: Any):
         self._function, self._args = function, args
@@ -112,7 +112,12 @@ class Forked:
         if not can_fork():
             return
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): the work is done in line
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: compute, hand over, and leave without running the parent's exit work
             try:
                 os.close(read)

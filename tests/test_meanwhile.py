@@ -67,6 +67,25 @@ def test_a_child_that_fails_or_dies_leaves_the_work_to_be_done_in_line():
 
 
 @pytest.mark.skipif(not ON_LINUX, reason="forks on Linux only")
+def test_no_child_to_be_had_leaves_the_work_to_be_done_in_line():
+    """A fork refused (too many processes, no memory) is no error: the work is done in line,
+    and the pipe made for the child is closed."""
+    out = _run("""
+        import errno, os
+        from openness_xl import meanwhile
+
+        def refused():
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+        os.fork = refused
+        before = len(os.listdir("/proc/self/fd"))
+        work = meanwhile.Forked(sum, [1, 2])
+        print(work.forked, work.result(), len(os.listdir("/proc/self/fd")) == before)
+    """)
+    assert out.split() == ["False", "3", "True"]
+
+
+@pytest.mark.skipif(not ON_LINUX, reason="forks on Linux only")
 def test_a_child_whose_result_is_never_asked_for_is_still_waited_for():
     out = _run("""
         import os

@@ -412,9 +412,9 @@ def test_a_standing_no_sample_can_move_is_the_one_the_samples_give(submissions, 
 def test_a_standing_a_sample_can_move_is_drawn():
     # Raw inputs for the channels penalty, whose step has readings; and given scores on and
     # beside the sampled ВВ edges: either is enough for the samples to be drawn.
-    assert rb._fixed_standing(METHODOLOGY, raw_submissions(2, only=("fb_unaccredited_channels_penalty",)),
-                              *rb._indicator_tables(METHODOLOGY, raw_submissions(2, only=(
-                                  "fb_unaccredited_channels_penalty",)), METHODOLOGY.uncertainties)) is None
+    channels = raw_submissions(2, only=("fb_unaccredited_channels_penalty",))
+    assert rb._fixed_standing(METHODOLOGY, channels, *rb._indicator_tables(METHODOLOGY, channels,
+                                                                           METHODOLOGY.uncertainties)) is None
     edge = next(u for u in METHODOLOGY.uncertainties if u.id == "index:ВВ").options[0].changes["ВВ"]
     entries = {i.id: Entry(DIRECT, score=Fraction(0)) for i in METHODOLOGY.indicators}
     entries["og_open_data"] = Entry(DIRECT, score=edge)
