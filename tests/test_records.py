@@ -426,6 +426,29 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
     assert mz["fb_request_share"] == {"request_percent": 50}
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_registration_date_of_spaces_is_blank_not_counted(tmp_path, extract, fmt):
+    """A required date of spaces only, in a file with no empty one, is blank: left out and
+    said, never counted as a record with no date (the file's smallest value, '  ', is not '')."""
+    import duckdb
+
+    header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+    rows = ["a1,МЗ,заявление,2025-03-03,2025-03-18,2025-03-10,,,5",
+            "a2,МЗ,заявление,   ,2025-03-18,2025-03-10,,,5",
+            'a3,МЗ,заявление,"  ",2025-03-18,2025-03-10,,,5',
+            'a4,МЗ,заявление,"\t",2025-03-18,2025-03-10,,,5']  # a tab is no space: a date that does not parse
+    path = tmp_path / "appeals.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    if fmt == "parquet":
+        duckdb.sql(f"COPY (SELECT * FROM read_csv('{path}', all_varchar=true)) TO '{tmp_path / 'appeals.parquet'}'")
+        path = tmp_path / "appeals.parquet"
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.appeal_problems.counts == {"registered_on is blank": 2, "registered_on: date does not parse": 1}
+    assert result.appeal_problems.examples == {"registered_on is blank": ["a2", "a3"],
+                                               "registered_on: date does not parse": ["a4"]}
+    assert result.inputs["МЗ"]["appk_review_timeliness"] == {"late": 0, "reviewed": 1}
+
+
 @pytest.mark.parametrize("setting, late, reviewed", [("late", 3, 4), ("left_out", 1, 2)])
 def test_an_appeal_never_answered_past_its_deadline_counts_as_reviewed_late(tmp_path, extract, capsys, setting, late,
                                                                                reviewed):

@@ -252,9 +252,11 @@ def _statistics(connection, source: str, columns: _Columns, typed_dates: list[st
         bounds = connection.execute("SELECT " + ", ".join(f"min({raw(c)})::DATE, max({raw(c)})::DATE" for c in typed_dates)
                                     + f" FROM {source} AS src").fetchone()
         ranges = {c: bounds[2 * i: 2 * i + 2] for i, c in enumerate(typed_dates)}
-    # A required column with no NULL (and, for text, whose smallest value is not empty) has no blank.
+    # A required column with no NULL has no blank, nor has a text column whose smallest value
+    # starts past the space: a value of spaces only (blank, as `present_sql` trims) sorts
+    # before every other, so it would be the smallest or come after an empty or lower one.
     counts = connection.execute("SELECT " + ", ".join(
-        f"count(*) - count({raw(c)}), " + (f"min({raw(c)}) = ''" if typed(c) == "VARCHAR" else "false")
+        f"count(*) - count({raw(c)}), " + (f"min({raw(c)}) < '!'" if typed(c) == "VARCHAR" else "false")
         for c in required) + f" FROM {source} AS src").fetchone()
     return ranges, {c for i, c in enumerate(required) if counts[2 * i] or counts[2 * i + 1]}
 
