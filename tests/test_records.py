@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from openness_xl.cli.app import main
@@ -424,6 +424,43 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
     # 5 → 12 March: 6, 7, 11, 12 (Mon 10 March is the day off for Saturday 8 March) = 4 working days > 3
     assert mz["appk_redirect_timeliness"] == {"late": 1, "received": 2}
     assert mz["fb_request_share"] == {"request_percent": 50}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "a1", "a2", "b10", "b9", "c", "d", "e", "f", "g", "h", "Ж"]),
+                          st.sampled_from(["МЗ", "МЮ", "Магии", ""]), st.sampled_from(["заявление", "петиция"]),
+                          st.sampled_from(["2025-03-03", "2025-13-03", "2024-03-03"]), st.sampled_from(["", "4", "9"])),
+                min_size=1, max_size=80))
+@example([("a1", "МЗ", "заявление", "2025-03-03", "")] * 6 + [("a2", "МЗ", "заявление", "2025-03-03", "")] * 2
+         + [("", "Магии", "заявление", "2025-03-03", "")] * 2)
+def test_the_examples_of_each_problem_are_its_smallest_ids_record_by_record(tmp_path_factory, extract, records):
+    """Examples come from one grouped scan (each group's five smallest ids); they equal the five
+    smallest distinct ids of the records judged one by one, a record with no id first, however
+    often an id repeats and in however many groups."""
+    import duckdb
+
+    from openness_xl.records.normalise import normalised_view
+    from openness_xl.records.schema import APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED
+
+    folder = tmp_path_factory.mktemp("examples")
+    path = folder / "appeals.csv"
+    path.write_text("appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n" + "".join(
+        f"{i},{b},{k},{r},2025-03-18,,,,{g}\n" for i, b, k, r, g in records), encoding="utf-8")
+    found = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping()).appeal_problems
+    work = folder / "work"
+    work.mkdir()
+    connection = duckdb.connect()
+    view = normalised_view(connection, path, "appeals", default_mapping().appeals, APPEAL_COLUMNS, APPEAL_DATES,
+                           APPEAL_REQUIRED, BODIES, work, 2025, [])
+    ids = {}
+    for body, kind, flags, id_ in connection.execute("SELECT body, kind, flags, id FROM appeals_records").fetchall():
+        problem = view.problem(flags, {"body": body, "kind": kind})
+        if problem:
+            ids.setdefault(problem, set()).add(id_)
+    expected = {kind: ([None] if None in seen else []) + sorted(i for i in seen if i is not None)
+                for kind, seen in ids.items()}
+    assert found.examples == {kind: listed[:5] for kind, listed in expected.items()}
+    assert found.counts.keys() == expected.keys()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

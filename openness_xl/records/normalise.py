@@ -76,11 +76,6 @@ class View:
         translator = self.translators[check.column]
         return in_sql(check.column, {v for v in seen[check.column] if translator.fails(v, check.blank)})
 
-    def first_problem_sql(self, check: Check, seen: dict[str, set]) -> str:
-        """SQL for the records whose first problem is `check`."""
-        earlier = [self.condition(c, seen) for c in self.checks[:self.checks.index(check)]]
-        return self.condition(check, seen) + "".join(f" AND NOT {c}" for c in earlier if c != "false")
-
 
 class Translator:
     """A coded column's raw values → our codes, memoised (a column has few distinct values)."""

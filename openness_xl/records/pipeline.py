@@ -86,16 +86,35 @@ def _percent(part: int, whole: int, decimals: int) -> Fraction:
     return round_half_away(Fraction(100 * part, whole), decimals)
 
 
-def _problems(connection, view: View, counted: dict[str, int], seen: dict[str, set]) -> Problems:
-    found = Problems()
+def _problems(connection, groups: "_Groups") -> Problems:
+    """The problems `groups` counted, each with its EXAMPLES smallest ids (a record with no id
+    first), from one scan of the records with a problem, grouped as the counts were, each group
+    judged by the same `View.problem`. A group keeps its EXAMPLES smallest distinct ids, so the
+    smallest of a problem's groups together are its smallest. Only a group of repeated ids needs
+    DISTINCT, whose cost grows with its records: a group without the duplicate bit has none."""
+    view, found = groups.view, Problems()
+    if not groups.problems:
+        return found
     checks = {check.problem: check for check in view.checks}
-    for kind, records in counted.items():
-        found.counts[kind] = records
-        found.said[kind] = checks[kind].said
-        examples = connection.execute(
-            f"SELECT DISTINCT id FROM {view.table}_records "
-            f"WHERE {view.first_problem_sql(checks[kind], seen)} ORDER BY id NULLS FIRST LIMIT {EXAMPLES}").fetchall()
-        found.examples[kind] = [row[0] for row in examples]  # None: a record with no id
+    failing = [view.condition(c, groups.seen) for c in view.checks if c.bit is None]
+    repeated = next((1 << c.bit for c in view.checks if c.said.name == "duplicated"), 0)
+    examples = (f"coalesce(min(id, {EXAMPLES}) FILTER (WHERE flags & {repeated} = 0), "
+                f"min(DISTINCT id, {EXAMPLES}) FILTER (WHERE flags & {repeated} <> 0))"
+                if repeated else f"min(id, {EXAMPLES})")
+    coded = ", ".join(groups.coded)
+    ids: dict[str, set] = defaultdict(set)
+    for *values, flags, no_id, smallest in connection.execute(
+            f"SELECT {coded}, flags, count(*) > count(id), {examples} FROM {view.table}_records "
+            f"WHERE {' OR '.join(['flags <> 0'] + [f for f in failing if f != 'false'])} GROUP BY ALL").fetchall():
+        problem = view.problem(flags, dict(zip(groups.coded, values)))
+        if problem is not None:
+            ids[problem].update(smallest or ())
+            if no_id:
+                ids[problem].add(None)
+    for kind, records in groups.problems.items():
+        found.counts[kind], found.said[kind] = records, checks[kind].said
+        # None (no id) first, as ORDER BY id NULLS FIRST: ids compare as DuckDB's do, by code point.
+        found.examples[kind] = sorted(ids[kind], key=lambda i: (i is not None, i or ""))[:EXAMPLES]
     return found
 
 
@@ -163,8 +182,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
         appeal_counts = _appeal_counts(appeal_groups.usable(_appeal_rows(connection, methodology)), settings)
         reception_counts, held = _reception_counts(reception_groups.usable(_reception_rows(connection, settings)))
-        appeal_problems = _problems(connection, appeal_view, appeal_groups.problems, appeal_groups.seen)
-        reception_problems = _problems(connection, reception_view, reception_groups.problems, reception_groups.seen)
+        appeal_problems, reception_problems = _problems(connection, appeal_groups), _problems(connection, reception_groups)
 
     # Every body of the methodology: one with no records has zero cases, which the methodology
     # scores as "nothing to assess"; it is named, never dropped.
