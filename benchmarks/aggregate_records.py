@@ -1,12 +1,14 @@
 """Speed and memory of `openness aggregate` against its floor, the same extract read once.
 
-For each size, a synthetic e-Otinish extract is written twice — ids in order, as a register
-may export them, and shuffled, as real extracts come — and for each, whole processes are run
+For each size, a synthetic e-Otinish extract is written three times — ids in order, as a
+register may export them; shuffled, as real extracts come; and shuffled with bad records, as
+every real extract has some (about 1 in 100,000 of each: an unknown body, a rating of 7, an
+answer before registration, a duplicated id) — and for each, whole processes are run
 in turn, `--repeat` times: the floor (Python reading the 8 used columns with pyarrow, start-up
 included) and `openness aggregate APPEALS RECEPTIONS -o FILE` (start-up, reading, checking,
 counting and writing). Printed side by side: the medians, the median of each round's ratio
 (and their range), and each process's peak memory; then how much longer shuffled ids take
-than ids in order, round by round.
+than ids in order, round by round, and the bad records' cost over the clean shuffled extract.
 
 Runs alternate because this shared machine's speed drifts by tens of per cent in a minute.
 
@@ -28,6 +30,35 @@ COLUMNS = ["appeal_id", "body", "kind", "registered_on", "deadline_on", "answere
 
 # Issue 27's targets: shuffled ids within 10 % of ids in order, both within 1.2× the floor.
 ORDER_TARGET, FLOOR_TARGET = 1.1, 1.2
+
+
+# Which records turn bad, by their id's hash (the same ones at every size, about 1 in
+# 100,000 each), and how: as typed Parquet columns, and as a CSV's text.
+BAD_EVERY = 100_000
+BAD = {"parquet": {1: ("body", "'Министерство магии'"), 2: ("rating", "7"), 3: ("answered_on", "registered_on - 3")},
+       "csv": {1: ("body", "'Министерство магии'"), 2: ("rating", "'7'"),
+               3: ("answered_on", "CAST(CAST(registered_on AS DATE) - 3 AS VARCHAR)")}}
+DUPLICATED = 4
+
+
+def with_bad_records(clean, folder: Path, fmt: str):
+    """The clean extract with bad records: some turned bad in place (`BAD`), some copied whole
+    to the end (their ids then repeated). Written by DuckDB, streaming, so 59 M fit."""
+    import dataclasses
+
+    import duckdb
+
+    folder.mkdir()
+    target = folder / clean.appeals.name
+    pick = f"hash(appeal_id) % {BAD_EVERY}"
+    reader = (f"read_csv('{clean.appeals}', all_varchar=true, header=true)" if fmt == "csv"
+              else f"read_parquet('{clean.appeals}')")
+    columns = [row[0] for row in duckdb.sql(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    changed = {name: f"CASE WHEN {pick} = {code} THEN {value} ELSE {name} END" for code, (name, value) in BAD[fmt].items()}
+    select = ", ".join(f"{changed.get(c, c)} AS {c}" for c in columns)
+    duckdb.sql(f"COPY (SELECT {select} FROM {reader} UNION ALL SELECT * FROM {reader} WHERE {pick} = {DUPLICATED}) "
+               f"TO '{target}' ({'FORMAT csv, HEADER true' if fmt == 'csv' else 'FORMAT parquet'})")
+    return dataclasses.replace(clean, appeals=target)
 
 
 def met(ratio: float, target: float) -> str:
@@ -82,6 +113,7 @@ def measure(rows: int, folder: Path, repeat: int, fmt: str = "parquet") -> None:
     for order, in_order in (("in order", True), ("shuffled", False)):
         extracts[order] = generate(folder / order.replace(" ", "-"), methodology, bodies, appeals=rows, seed=1,
                                    with_expected=False, ids_in_order=in_order, fmt=fmt)
+    extracts["with bad"] = with_bad_records(extracts["shuffled"], folder / "bad", fmt)
     times = {(order, what): [] for order in extracts for what in ("floor", "aggregate")}
     peaks = {}
     for order, extract in extracts.items():  # warm the page cache and the imports
@@ -98,7 +130,7 @@ def measure(rows: int, folder: Path, repeat: int, fmt: str = "parquet") -> None:
     # medians.
     paired = {order: [a / f for f, a in zip(times[(order, "floor")], times[(order, "aggregate")])] for order in extracts}
     print(f"\n{rows:,} appeals ({fmt}), median of {repeat} whole-process runs each")
-    print(f"  {'ids':<10}{'file':>8}{'floor':>9}{'aggregate':>11}{'ratio':>8}{'(of rounds)':>14}{'peak MB':>15}")
+    print(f"  {'extract':<10}{'file':>8}{'floor':>9}{'aggregate':>11}{'ratio':>8}{'(of rounds)':>14}{'peak MB':>15}")
     for order, extract in extracts.items():
         floor, aggregate = median[(order, "floor")], median[(order, "aggregate")]
         size = extract.appeals.stat().st_size / 1e6
@@ -109,6 +141,8 @@ def measure(rows: int, folder: Path, repeat: int, fmt: str = "parquet") -> None:
     order = statistics.median(rounds)
     print(f"  shuffled / in order: {order:.2f}× (of rounds {min(rounds):.2f}–{max(rounds):.2f}×; floors "
           f"{median[('shuffled', 'floor')] / median[('in order', 'floor')]:.2f}×)")
+    bad = [b / s for s, b in zip(times[("shuffled", "aggregate")], times[("with bad", "aggregate")])]
+    print(f"  with bad / shuffled: {statistics.median(bad):.2f}× (of rounds {min(bad):.2f}–{max(bad):.2f}×)")
     within = ", ".join(f"{o} {met(statistics.median(paired[o]), FLOOR_TARGET)}" for o in extracts)
     print(f"  target ≤ {FLOOR_TARGET:g}× the floor: {within}")
     print(f"  target shuffled ≤ {ORDER_TARGET:g}× in order: {met(order, ORDER_TARGET)}")

@@ -433,10 +433,11 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
                 min_size=1, max_size=80))
 @example([("a1", "МЗ", "заявление", "2025-03-03", "")] * 6 + [("a2", "МЗ", "заявление", "2025-03-03", "")] * 2
          + [("", "Магии", "заявление", "2025-03-03", "")] * 2)
+@example([("a1", "МЗ", "заявление", "2025-03-03", "")] * 11 + [("b9", "МЗ", "заявление", "2025-03-03", "")] * 2)
 def test_the_examples_of_each_problem_are_its_smallest_ids_record_by_record(tmp_path_factory, extract, records):
-    """Examples come from one grouped scan (each group's five smallest ids); they equal the five
-    smallest distinct ids of the records judged one by one, a record with no id first, however
-    often an id repeats and in however many groups."""
+    """Examples come with the counts (each group's ten smallest ids, a group whose ids repeat
+    more looked at again); they equal the five smallest distinct ids of the records judged one
+    by one, a record with no id first, however often an id repeats and in however many groups."""
     import duckdb
 
     from openness_xl.records.normalise import normalised_view

@@ -28,9 +28,10 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, W
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, Mapping)
 from .normalise import Said, View, normalised_view
-from .sql import quote
+from .sql import literal, quote
 
 EXAMPLES = 5
+KEPT = 2 * EXAMPLES  # ids a group keeps: enough for EXAMPLES distinct when each id comes at most twice
 MEMORY_LIMIT = "500MB"
 
 
@@ -87,34 +88,20 @@ def _percent(part: int, whole: int, decimals: int) -> Fraction:
 
 
 def _problems(connection, groups: "_Groups") -> Problems:
-    """The problems `groups` counted, each with its EXAMPLES smallest ids (a record with no id
-    first), from one scan of the records with a problem, grouped as the counts were, each group
-    judged by the same `View.problem`. A group keeps its EXAMPLES smallest distinct ids, so the
-    smallest of a problem's groups together are its smallest. Only a group of repeated ids needs
-    DISTINCT, whose cost grows with its records: a group without the duplicate bit has none."""
+    """The problems `groups` counted, each with its EXAMPLES smallest ids, a record with no id
+    first (as ORDER BY id NULLS FIRST; ids compare as DuckDB's do, by code point)."""
     view, found = groups.view, Problems()
-    if not groups.problems:
-        return found
     checks = {check.problem: check for check in view.checks}
-    failing = [view.condition(c, groups.seen) for c in view.checks if c.bit is None]
-    repeated = next((1 << c.bit for c in view.checks if c.said.name == "duplicated"), 0)
-    examples = (f"coalesce(min(id, {EXAMPLES}) FILTER (WHERE flags & {repeated} = 0), "
-                f"min(DISTINCT id, {EXAMPLES}) FILTER (WHERE flags & {repeated} <> 0))"
-                if repeated else f"min(id, {EXAMPLES})")
-    coded = ", ".join(groups.coded)
-    ids: dict[str, set] = defaultdict(set)
-    for *values, flags, no_id, smallest in connection.execute(
-            f"SELECT {coded}, flags, count(*) > count(id), {examples} FROM {view.table}_records "
-            f"WHERE {' OR '.join(['flags <> 0'] + [f for f in failing if f != 'false'])} GROUP BY ALL").fetchall():
-        problem = view.problem(flags, dict(zip(groups.coded, values)))
-        if problem is not None:
-            ids[problem].update(smallest or ())
-            if no_id:
-                ids[problem].add(None)
+    if groups.unsure:  # ids repeated past what the counts kept: their groups looked at again
+        keys = " OR ".join("(" + " AND ".join(f"{c} IS NOT DISTINCT FROM {literal(v)}" for c, v in zip(groups.coded, values))
+                           + f" AND flags = {flags})" for values, flags in groups.unsure)
+        for *values, flags, smallest in connection.execute(
+                f"SELECT {', '.join(groups.coded)}, flags, min(DISTINCT id, {EXAMPLES}) FROM {view.table}_records "
+                f"WHERE {keys} GROUP BY ALL").fetchall():
+            groups.ids[view.problem(flags, dict(zip(groups.coded, values)))].update(smallest or ())
     for kind, records in groups.problems.items():
         found.counts[kind], found.said[kind] = records, checks[kind].said
-        # None (no id) first, as ORDER BY id NULLS FIRST: ids compare as DuckDB's do, by code point.
-        found.examples[kind] = sorted(ids[kind], key=lambda i: (i is not None, i or ""))[:EXAMPLES]
+        found.examples[kind] = sorted(groups.ids[kind], key=lambda i: (i is not None, i or ""))[:EXAMPLES]
     return found
 
 
@@ -130,12 +117,20 @@ def register_calendar(connection, methodology: Methodology, overrides: Overrides
 
 
 class _Groups:
-    """Per-group rows of one table: judged, counted per problem, summed per body."""
+    """Per-group rows of one table: judged, counted per problem, summed per body; a problem's
+    example ids gathered from its groups.
+
+    Each group row brings, after its coded values and flags, whether a record has no id and its
+    KEPT smallest ids (repeats included). A group's EXAMPLES smallest distinct ids are its
+    examples, and the smallest of a problem's groups together are the problem's. Only a group
+    whose ids repeat (duplicated ids) can fill KEPT with fewer distinct: it is `unsure`, and
+    `_problems` looks at it again."""
 
     def __init__(self, view: View, coded: tuple[str, ...]):
         self.view, self.coded = view, coded
         self.problems: dict[str, int] = {}
-        self.seen: dict[str, set] = {c: set() for c in coded}
+        self.ids: dict[str, set] = defaultdict(set)
+        self.unsure: list[tuple[tuple, int]] = []
         self.records = 0
 
     def usable(self, rows):
@@ -143,13 +138,16 @@ class _Groups:
         width = len(self.coded)
         for row in rows:
             values = dict(zip(self.coded, row[:width]))
-            flags, counts = row[width], row[width + 1:]
+            flags, no_id, smallest, counts = row[width], row[width + 1], row[width + 2], row[width + 3:]
             self.records += counts[0]
-            for column, value in values.items():
-                self.seen[column].add(value)
             problem = self.view.problem(flags, values)
             if problem is not None:
                 self.problems[problem] = self.problems.get(problem, 0) + counts[0]
+                self.ids[problem].update(smallest or ())
+                if no_id:
+                    self.ids[problem].add(None)
+                if smallest and len(smallest) == KEPT and len(set(smallest)) < EXAMPLES:
+                    self.unsure.append((row[:width], flags))
                 continue
             codes = {c: self.view.translators[c](v) for c, v in values.items()}
             yield codes.pop("body"), codes, counts
@@ -204,8 +202,8 @@ def _appeal_rows(connection, methodology: Methodology) -> list[tuple]:
     """The appeals' counts by raw body, raw kind and flags: the kind-dependent sums are made in
     Python. One join: "more than N working days after registration" is "on or after the day
     the calendar gives for the registration day" (calendar.WorkingDays.late_from)."""
-    return connection.execute("""
-        SELECT a.body, a.kind, a.flags, count(*) AS records,
+    return connection.execute(f"""
+        SELECT a.body, a.kind, a.flags, count(*) > count(a.id), min(a.id, {KEPT}), count(*) AS records,
                count(a.answered_on) AS reviewed,
                count(*) FILTER (WHERE a.answered_on > a.deadline_on) AS answered_late,
                count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
@@ -221,7 +219,7 @@ def _appeal_rows(connection, methodology: Methodology) -> list[tuple]:
 def _reception_rows(connection, settings) -> list[tuple]:
     """The reception requests' counts by raw body, raw receiver and flags, with the days received."""
     return connection.execute(f"""
-        SELECT r.body, r.received_by, r.flags, count(*) AS requests,
+        SELECT r.body, r.received_by, r.flags, count(*) > count(r.id), min(r.id, {KEPT}), count(*) AS requests,
                count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
                count(*) FILTER (WHERE NOT r.declined) AS registrants,
                count(*) FILTER (WHERE r.declined) AS declined,
