@@ -69,6 +69,11 @@ class View:
                 return check.problem
         return None
 
+    @property
+    def repeated_ids(self) -> bool:
+        """Whether some ids repeat: `flags` then reads every record's id."""
+        return any(check.said.name == "duplicated" for check in self.checks)
+
     def condition(self, check: Check, seen: dict[str, set]) -> str:
         """SQL for the records that fail `check`, given the raw values seen in each coded column."""
         if check.bit is not None:

@@ -28,7 +28,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, W
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, Mapping)
 from .normalise import Said, View, normalised_view
-from .sql import literal, quote
+from .sql import quote
 
 EXAMPLES = 5
 KEPT = 2 * EXAMPLES  # ids a group keeps: enough for EXAMPLES distinct when each id comes at most twice
@@ -89,16 +89,19 @@ def _percent(part: int, whole: int, decimals: int) -> Fraction:
 
 def _problems(connection, groups: "_Groups") -> Problems:
     """The problems `groups` counted, each with its EXAMPLES smallest ids, a record with no id
-    first (as ORDER BY id NULLS FIRST; ids compare as DuckDB's do, by code point)."""
+    first (as ORDER BY id NULLS FIRST; ids compare as DuckDB's do, by code point). Where the
+    counts did not bring some group's examples, every problem's are taken again, in one scan of
+    the records with a problem."""
     view, found = groups.view, Problems()
     checks = {check.problem: check for check in view.checks}
-    if groups.unsure:  # ids repeated past what the counts kept: their groups looked at again
-        keys = " OR ".join("(" + " AND ".join(f"{c} IS NOT DISTINCT FROM {literal(v)}" for c, v in zip(groups.coded, values))
-                           + f" AND flags = {flags})" for values, flags in groups.unsure)
-        for *values, flags, smallest in connection.execute(
-                f"SELECT {', '.join(groups.coded)}, flags, min(DISTINCT id, {EXAMPLES}) FROM {view.table}_records "
-                f"WHERE {keys} GROUP BY ALL").fetchall():
-            groups.ids[view.problem(flags, dict(zip(groups.coded, values)))].update(smallest or ())
+    if groups.unsure:
+        failing = [view.condition(c, groups.seen) for c in view.checks if c.bit is None]
+        # DISTINCT hashes every record it sees: only where ids repeat.
+        smallest = f"min(DISTINCT id, {EXAMPLES})" if view.repeated_ids else f"min(id, {EXAMPLES})"
+        for *values, flags, ids in connection.execute(
+                f"SELECT {', '.join(groups.coded)}, flags, {smallest} FROM {view.table}_records "
+                f"WHERE {' OR '.join(['flags <> 0'] + [f for f in failing if f != 'false'])} GROUP BY ALL").fetchall():
+            groups.ids[view.problem(flags, dict(zip(groups.coded, values)))].update(ids or ())
     for kind, records in groups.problems.items():
         found.counts[kind], found.said[kind] = records, checks[kind].said
         found.examples[kind] = sorted(groups.ids[kind], key=lambda i: (i is not None, i or ""))[:EXAMPLES]
@@ -120,18 +123,25 @@ class _Groups:
     """Per-group rows of one table: judged, counted per problem, summed per body; a problem's
     example ids gathered from its groups.
 
-    Each group row brings, after its coded values and flags, whether a record has no id and its
-    KEPT smallest ids (repeats included). A group's EXAMPLES smallest distinct ids are its
-    examples, and the smallest of a problem's groups together are the problem's. Only a group
-    whose ids repeat (duplicated ids) can fill KEPT with fewer distinct: it is `unsure`, and
-    `_problems` looks at it again."""
+    Each group row brings, after its coded values and flags, whether a record has no id and,
+    where the view reads every id anyway (some ids repeat: `View.repeated_ids`), its KEPT
+    smallest ids, repeats included; elsewhere reading the ids would cost the counts a tenth
+    more. A group's EXAMPLES smallest distinct ids are its examples, and the smallest of a
+    problem's groups together are the problem's. A problem's group whose ids were not kept, or
+    repeat so often that KEPT holds fewer than EXAMPLES distinct, makes the table `unsure`:
+    `_problems` looks at its records with a problem again."""
 
     def __init__(self, view: View, coded: tuple[str, ...]):
         self.view, self.coded = view, coded
         self.problems: dict[str, int] = {}
         self.ids: dict[str, set] = defaultdict(set)
-        self.unsure: list[tuple[tuple, int]] = []
+        self.unsure = False
+        self.seen: dict[str, set] = {c: set() for c in coded}
         self.records = 0
+
+    def kept(self, alias: str) -> str:
+        """The SQL of a group's kept ids (NULL: none kept)."""
+        return f"min({alias}.id, {KEPT})" if self.view.repeated_ids else "NULL"
 
     def usable(self, rows):
         """(body, {coded column: our code}, counts) of the groups without a problem."""
@@ -140,14 +150,16 @@ class _Groups:
             values = dict(zip(self.coded, row[:width]))
             flags, no_id, smallest, counts = row[width], row[width + 1], row[width + 2], row[width + 3:]
             self.records += counts[0]
+            for column, value in values.items():
+                self.seen[column].add(value)
             problem = self.view.problem(flags, values)
             if problem is not None:
                 self.problems[problem] = self.problems.get(problem, 0) + counts[0]
                 self.ids[problem].update(smallest or ())
                 if no_id:
                     self.ids[problem].add(None)
-                if smallest and len(smallest) == KEPT and len(set(smallest)) < EXAMPLES:
-                    self.unsure.append((row[:width], flags))
+                crowded = smallest is not None and len(smallest) == KEPT and len(set(smallest)) < EXAMPLES
+                self.unsure |= not self.view.repeated_ids or crowded
                 continue
             codes = {c: self.view.translators[c](v) for c, v in values.items()}
             yield codes.pop("body"), codes, counts
@@ -178,8 +190,10 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         # Only the counts need the calendar: it is made while the records are read and checked.
         register_calendar(connection, methodology, overrides, calendar.working_days() if calendar else None)
         appeal_groups, reception_groups = _Groups(appeal_view, ("body", "kind")), _Groups(reception_view, ("body", "received_by"))
-        appeal_counts = _appeal_counts(appeal_groups.usable(_appeal_rows(connection, methodology)), settings)
-        reception_counts, held = _reception_counts(reception_groups.usable(_reception_rows(connection, settings)))
+        appeal_counts = _appeal_counts(appeal_groups.usable(_appeal_rows(connection, methodology, appeal_groups.kept("a"))),
+                                       settings)
+        reception_counts, held = _reception_counts(reception_groups.usable(
+            _reception_rows(connection, settings, reception_groups.kept("r"))))
         appeal_problems, reception_problems = _problems(connection, appeal_groups), _problems(connection, reception_groups)
 
     # Every body of the methodology: one with no records has zero cases, which the methodology
@@ -198,12 +212,12 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                      settings["unanswered_overdue"] == "late", notes)
 
 
-def _appeal_rows(connection, methodology: Methodology) -> list[tuple]:
+def _appeal_rows(connection, methodology: Methodology, kept: str) -> list[tuple]:
     """The appeals' counts by raw body, raw kind and flags: the kind-dependent sums are made in
     Python. One join: "more than N working days after registration" is "on or after the day
     the calendar gives for the registration day" (calendar.WorkingDays.late_from)."""
     return connection.execute(f"""
-        SELECT a.body, a.kind, a.flags, count(*) > count(a.id), min(a.id, {KEPT}), count(*) AS records,
+        SELECT a.body, a.kind, a.flags, count(*) > count(a.id), {kept}, count(*) AS records,
                count(a.answered_on) AS reviewed,
                count(*) FILTER (WHERE a.answered_on > a.deadline_on) AS answered_late,
                count(*) FILTER (WHERE a.redirected_on >= c.redirect_late_from) AS late_redirect,
@@ -216,10 +230,10 @@ def _appeal_rows(connection, methodology: Methodology) -> list[tuple]:
     """, [methodology.records["satisfied_from"], period_end(methodology)]).fetchall()
 
 
-def _reception_rows(connection, settings) -> list[tuple]:
+def _reception_rows(connection, settings, kept: str) -> list[tuple]:
     """The reception requests' counts by raw body, raw receiver and flags, with the days received."""
     return connection.execute(f"""
-        SELECT r.body, r.received_by, r.flags, count(*) > count(r.id), min(r.id, {KEPT}), count(*) AS requests,
+        SELECT r.body, r.received_by, r.flags, count(*) > count(r.id), {kept}, count(*) AS requests,
                count(*) FILTER (WHERE r.notified_on < c.notice_late_from) AS notified_in_time,
                count(*) FILTER (WHERE NOT r.declined) AS registrants,
                count(*) FILTER (WHERE r.declined) AS declined,
