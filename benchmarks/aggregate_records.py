@@ -50,13 +50,15 @@ def with_bad_records(clean, folder: Path, fmt: str):
 
     folder.mkdir()
     target = folder / clean.appeals.name
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     pick = f"hash(appeal_id) % {BAD_EVERY}"
     reader = (f"read_csv('{clean.appeals}', all_varchar=true, header=true)" if fmt == "csv"
               else f"read_parquet('{clean.appeals}')")
-    columns = [row[0] for row in duckdb.sql(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     changed = {name: f"CASE WHEN {pick} = {code} THEN {value} ELSE {name} END" for code, (name, value) in BAD[fmt].items()}
     select = ", ".join(f"{changed.get(c, c)} AS {c}" for c in columns)
-    duckdb.sql(f"COPY (SELECT {select} FROM {reader} UNION ALL SELECT * FROM {reader} WHERE {pick} = {DUPLICATED}) "
+    connection.execute(f"COPY (SELECT {select} FROM {reader} UNION ALL SELECT * FROM {reader} WHERE {pick} = {DUPLICATED}) "
                f"TO '{target}' ({'FORMAT csv, HEADER true' if fmt == 'csv' else 'FORMAT parquet'})")
     return dataclasses.replace(clean, appeals=target)
 
