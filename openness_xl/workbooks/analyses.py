@@ -3,28 +3,36 @@ the bodies that must publish a roadmap first) and «Устойчивость» (
 methodology's plausible readings)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from ..analyses import robustness, robustness_tables, roadmap
 from ..methodology import Methodology
 from .common import SCORE_FORMAT, sheet_name
 from .table import Table
 
 
-def analysis_sheets(methodology: Methodology, submissions, results) -> list[Table]:
+@contextmanager
+def analysis_sheets(methodology: Methodology, submissions, results) -> Iterator[list]:
     """The analysis sheets in the current language of files, for `write_report`'s tables
-    (`results`: the submissions evaluated once, shared by every sheet).
+    (`results`: the submissions evaluated once, shared by every sheet): the roadmap sheet, and
+    the function that hands over the robustness sheet, for `write_report` to call when it
+    reaches that sheet. Write the report inside the `with`.
 
     The two sheets share nothing but their inputs, and each holds the interpreter (exact
     arithmetic; NumPy's import and the samples): the robustness sheet is made in a forked
-    process while this one makes the roadmap sheet (`meanwhile.Forked`, in line where forking
-    is not safe). For seeded raw inputs of 49 bodies the report took 0.57–0.61 s so, against
-    0.68–0.71 s one after the other (robustness 0.12–0.14 s, roadmaps 0.18 s)."""
+    process (`meanwhile.Forked`, in line where forking is not safe) while this one makes the
+    roadmap sheet and then the report's other sheets. For seeded raw inputs of 49 bodies the
+    report took 0.57–0.61 s so, against 0.68–0.71 s one after the other (robustness 0.12–0.14 s,
+    roadmaps 0.18 s); the parent then still waited 0.04–0.10 s for the child before the report's
+    sheets were written, and no longer does."""
     from ..meanwhile import Forked
 
     with Forked(_robustness_sheet, methodology, submissions, results) as robust:
         title, notes, columns, rows = roadmap.sheet_table(methodology, submissions, results)
         roadmaps = Table(sheet_name("roadmaps"), title, columns, rows, notes, widths=(14, 6, 7, 8, 12, 38, 8, 14, 14, 9, 60),
                          wrap=(5, 10), number_formats={6: SCORE_FORMAT, 9: SCORE_FORMAT})
-        return [roadmaps, robust.result()]
+        yield [roadmaps, robust.result]
 
 
 def _robustness_sheet(methodology: Methodology, submissions, results) -> Table:

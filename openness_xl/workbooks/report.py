@@ -46,7 +46,8 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
     """The report workbook in `lang` (ru, kk or en) as bytes (deterministic for the same
     results and provenance). `tables` adds sheets of plain rows (`table.Table`), made in the
     same language: «Изменения» (the accepted appeals and their effect), «Динамика»
-    (year-over-year change), «Что нужно», «Устойчивость». `departures` (`reconcile.departures`,
+    (year-over-year change), «Что нужно», «Устойчивость»; a table may come as a function that
+    returns it, called when its sheet is reached (`analyses.analysis_sheets`). `departures` (`reconcile.departures`,
     for the published scores) are the cells where the recomputed tables differ from the print:
     each such cell gets a note with the printed value and the report's error, and the sheet
     «Отличия от отчёта» lists them."""
@@ -93,8 +94,8 @@ def _write_report(methodology: Methodology, results, provenance, year: int, tabl
     write_summary(workbook.add_worksheet(sheet_name("summary")), layout, results, names, formats)
     write_profile(workbook.add_worksheet(sheet_name("profile")), layout, results[0], names, formats, tiers)
     write_provenance(workbook.add_worksheet(sheet_name("provenance")), methodology, provenance, formats)
-    for table in tables:
-        add_table_sheet(workbook, table)
+    for table in tables:  # a table made meanwhile comes as the function that hands it over
+        add_table_sheet(workbook, table() if callable(table) else table)
     if departures:
         add_table_sheet(workbook, departures_table(methodology, departures, names))
     define_lambdas(workbook, methodology)

@@ -78,6 +78,6 @@ def _report_workbook(args, methodology, submissions, results, chain, compared) -
         tables.append(Table(sheet_name("dynamics"), T("report.dynamics_title", kind="files", previous=previous,
                                                       year=methodology.year), CSV_COLUMNS, rows))
         given = [*given, (T("report.previous_year", kind="files"), previous)]
-    tables += analysis_sheets(methodology, submissions, results)
-    return write_report(methodology, results, given, args.year, tables, lang=args.lang,
-                        departures=report_departures(args, methodology, results))
+    with analysis_sheets(methodology, submissions, results) as analyses:
+        return write_report(methodology, results, given, args.year, tables + analyses, lang=args.lang,
+                            departures=report_departures(args, methodology, results))

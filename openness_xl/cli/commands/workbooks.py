@@ -34,9 +34,10 @@ def run(args) -> int:
         suffix = "" if lang == "ru" else f"-{lang}"
         with using(lang):
             files[f"inputs-template-{args.year}{suffix}.xlsx"] = write_template(methodology, registry(args.year), lang=lang)
-            files[f"report-{args.year}{suffix}.xlsx"] = write_report(
-                methodology, results, provenance(args), args.year, analysis_sheets(methodology, submissions, results), lang=lang,
-                departures=report_departures(args, methodology, results))
+            with analysis_sheets(methodology, submissions, results) as analyses:
+                files[f"report-{args.year}{suffix}.xlsx"] = write_report(
+                    methodology, results, provenance(args), args.year, analyses, lang=lang,
+                    departures=report_departures(args, methodology, results))
             files[f"live-{args.year}{suffix}.xlsx"] = write_live(methodology, registry(args.year), submissions, lang)
     for name, data in files.items():
         atomic_write(folder / name, data, protect=read_files(args))
