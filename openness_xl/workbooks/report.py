@@ -47,10 +47,10 @@ def write_report(methodology: Methodology, results: Sequence[BodyResult], proven
     results and provenance). `tables` adds sheets of plain rows (`table.Table`), made in the
     same language: «Изменения» (the accepted appeals and their effect), «Динамика»
     (year-over-year change), «Что нужно», «Устойчивость»; a table may come as a function that
-    returns it, called when its sheet is reached (`analyses.analysis_sheets`). `departures` (`reconcile.departures`,
-    for the published scores) are the cells where the recomputed tables differ from the print:
-    each such cell gets a note with the printed value and the report's error, and the sheet
-    «Отличия от отчёта» lists them."""
+    returns it, called when its sheet is reached (`analyses.analysis_sheets`). `departures`
+    (`reconcile.departures`, for the published scores) are the cells where the recomputed
+    tables differ from the print: each such cell gets a note with the printed value and the
+    report's error, and the sheet «Отличия от отчёта» lists them."""
     with using(lang):
         return _write_report(methodology, results, provenance, year, tables, departures)
 
