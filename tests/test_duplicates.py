@@ -109,8 +109,9 @@ def test_the_hashes_sorted_in_two_halves_side_by_side_find_every_repeat():
         values[:500] = values[-500:]
         distinct, counts = np.unique(values, return_counts=True)
         expected = distinct[counts > 1]
-        found = duplicates._repeated(values.copy())
+        found, records = duplicates._repeated(values.copy())
         assert found.tolist() == expected.tolist() and len(found) >= 500
+        assert records == counts[counts > 1].sum()
 
 
 def test_both_ways_are_taken(monkeypatch):

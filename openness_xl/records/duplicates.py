@@ -52,6 +52,14 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
     `source` is a FROM clause aliased as `src`; `id_sql` the id as text, in terms of `src`.
     Rows without an id are not ids: they are reported as blank elsewhere.
     """
+    found = repeated_hashes(connection, source, id_sql)
+    return found is not None and confirm(connection, source, id_sql, table, found[0])
+
+
+def repeated_hashes(connection, source: str, id_sql: str):
+    """(the ids' hashes that occur more than once, ascending; how many records bear them), or
+    None where no id can repeat: the ids are proved in order, or no hash repeats. Arguments
+    as `find_duplicates`'s."""
     connection.execute("SELECT 1").fetchall()  # a stream may not start while a result is pending
     ids = f"SELECT {id_sql} AS id FROM {source} AS src"
     # A glance at the first ids tells most shuffled extracts (a stream left half read would
@@ -61,20 +69,24 @@ def find_duplicates(connection, source: str, id_sql: str, table: str) -> bool:
     if _looks_in_order(connection, f"{ids} LIMIT {GLANCE_ROWS}") and (
             rows <= GLANCE_ROWS or (_looks_in_order(connection, ids) if rows <= WHOLE_LOOK_ROWS
                                     else _in_order(connection, ids))):
-        return False
-    hashed = HASH.format(id=id_sql)
-    hashes = f"SELECT {hashed} AS h FROM {source} AS src WHERE {id_sql} IS NOT NULL"
+        return None
+    hashes = f"SELECT {HASH.format(id=id_sql)} AS h FROM {source} AS src WHERE {id_sql} IS NOT NULL"
     if rows <= WHOLE_LOOK_ROWS:  # all in memory, without pyarrow (0.03 s to import)
-        candidates = _repeated(connection.execute(hashes).fetchnumpy()["h"])
+        candidates, records = _repeated(connection.execute(hashes).fetchnumpy()["h"])
     else:
-        candidates = _repeated_hashes(connection.sql(hashes).to_arrow_reader(BATCH_ROWS))
-    if not len(candidates):
-        return False
+        candidates, records = _repeated_hashes(connection.sql(hashes).to_arrow_reader(BATCH_ROWS))
+    return (candidates, records) if len(candidates) else None
+
+
+def confirm(connection, source: str, id_sql: str, table: str, candidates) -> bool:
+    """Create TEMP TABLE `table` (id) of the ids among those whose hash is one of `candidates`
+    that occur more than once (two ids may share a hash; they may not share an id): a scan of
+    every id. True if there is any."""
     connection.register(f"{table}_candidates", {"h": candidates})
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT {id_sql} AS id FROM {source} AS src
-        WHERE {hashed} IN (SELECT h FROM {table}_candidates)
+        WHERE {HASH.format(id=id_sql)} IN (SELECT h FROM {table}_candidates)
         GROUP BY id HAVING count(*) > 1
     """)
     return bool(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
@@ -110,7 +122,8 @@ def _in_order(connection, query: str) -> bool:
 
 
 def _repeated_hashes(batches):
-    """The hashes that occur more than once among `batches` (one UBIGINT column), ascending."""
+    """The hashes that occur more than once among `batches` (one UBIGINT column), ascending,
+    and how many records bear them."""
     import numpy as np
 
     held, count = [], 0
@@ -151,13 +164,15 @@ def _as_numpy(column):
     return np.frombuffer(column.buffers()[1], dtype=f"u{width}")[column.offset:column.offset + len(column)]
 
 
-def _repeated(hashes, sort=None):
-    """The values that occur more than once in `hashes`, ascending (sorted in place, by
-    `_sort` unless `sort` is given)."""
+def _repeated(hashes, sort=None) -> tuple:
+    """The values that occur more than once in `hashes`, ascending, and how many of `hashes`
+    bear them (sorted in place, by `_sort` unless `sort` is given)."""
     import numpy as np
 
     (sort or _sort)(hashes)
-    return np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    again = hashes[1:][hashes[1:] == hashes[:-1]]  # each repeated value, once less than it occurs
+    values = np.unique(again)
+    return values, len(again) + len(values)
 
 
 # Below this many hashes one sort in one thread is as fast.
@@ -205,9 +220,10 @@ class _Spill:
         for handle, start, end in zip(self.files, [0, *ends[:-1]], ends):
             grouped[start:end].tofile(handle)
 
-    def repeated(self):
-        """The hashes repeated within any part, ascending: each part read back whole and
-        sorted in one thread, two parts at a time (two parts in memory at once)."""
+    def repeated(self) -> tuple:
+        """The hashes repeated within any part, ascending, and how many records bear them:
+        each part read back whole and sorted in one thread, two parts at a time (two parts in
+        memory at once)."""
         import numpy as np
 
         from ..meanwhile import Meanwhile
@@ -226,7 +242,7 @@ class _Spill:
             odd_found = odd.result()  # the files stay until both threads are done with them
         found = [None] * len(names)
         found[0::2], found[1::2] = even, odd_found
-        return np.concatenate(found)
+        return np.concatenate([values for values, _ in found]), sum(records for _, records in found)
 
     def __enter__(self) -> "_Spill":
         return self
