@@ -426,6 +426,44 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
     assert mz["fb_request_share"] == {"request_percent": 50}
 
 
+@pytest.mark.parametrize("way", ["speculated", "collided", "confirmed"])
+def test_repeated_ids_are_confirmed_by_the_counts_or_by_a_scan_alike(tmp_path, monkeypatch, way):
+    """Few records with a repeated hash: the counts keep their ids and confirm them, without the
+    scan of every id. With a hash of four bits every id shares its hash with others: the counts
+    see ids only once, confirm the repeated ones and count again. Past SPECULATED records the
+    scan confirms them first. The three give the same inputs, problems and examples."""
+    from openness_xl.records import duplicates, normalise
+
+    bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=3_000, seed=11, inject_bad=True, with_expected=False,
+                   ids_in_order=False)
+    exact = aggregate(bad.appeals, bad.receptions, METHODOLOGY, BODIES, default_mapping())  # before any patch
+    calls = {"scan": 0, "recount": 0}
+    scan, recount = duplicates.confirm, normalise.View.confirm
+
+    def counted_scan(*args):
+        calls["scan"] += 1
+        return scan(*args)
+
+    def counted_recount(*args):
+        calls["recount"] += 1
+        return recount(*args)
+
+    monkeypatch.setattr(duplicates, "confirm", counted_scan)
+    monkeypatch.setattr(normalise.View, "confirm", counted_recount)
+    if way == "collided":
+        monkeypatch.setattr(duplicates, "HASH", "(hash({id}) >> 60)::UINTEGER")
+    if way == "confirmed":
+        monkeypatch.setattr(normalise, "SPECULATED", 0)
+    result = aggregate(bad.appeals, bad.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == exact.inputs and result.records == exact.records and result.used == exact.used
+    for table in ("appeal_problems", "reception_problems"):
+        assert getattr(result, table) == getattr(exact, table)
+    assert result.appeal_problems.counts["duplicated id"] == 10
+    assert sorted(result.appeal_problems.examples["duplicated id"]) == bad.bad["duplicated id"]
+    assert calls == {"speculated": {"scan": 0, "recount": 0}, "collided": {"scan": 0, "recount": 1},  # the receptions: ids in order
+                     "confirmed": {"scan": 1, "recount": 0}}[way]
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["", "a1", "a2", "b10", "b9", "c", "d", "e", "f", "g", "h", "Ж"]),
                           st.sampled_from(["МЗ", "МЮ", "Магии", ""]), st.sampled_from(["заявление", "петиция"]),
