@@ -6,7 +6,8 @@ ids, a streaming pass over the id column for a longer one, which stops at the fi
 order. Otherwise every id's 64-bit hash (DuckDB's `hash`) is fetched — at once as a NumPy array
 for up to `WHOLE_LOOK_ROWS` ids (no pyarrow to import), streamed through Arrow for more —,
 sorted in NumPy and equal neighbours become candidates, confirmed on the ids themselves (two ids
-may share a hash; they may not share an id). Up to `MEMORY_HASHES` hashes are sorted in memory;
+may share a hash; they may not share an id): by `confirm`, a scan of every id, or by the caller
+that reads the candidates' ids anyway (the counts: `normalise.normalised_view`). Up to `MEMORY_HASHES` hashes are sorted in memory;
 past that they are spilt to `PARTS` files by their top bits — in a thread behind the reading,
 while DuckDB reads and hashes the next batch — and each file sorted alone, two at a time, so
 that memory stays flat however long the extract. Either way the answer is exact.
