@@ -24,13 +24,13 @@ def _usable_view(connection, view: View) -> None:
     for row in connection.execute(f"SELECT DISTINCT {', '.join(columns)} FROM {view.table}_records").fetchall():
         for column, value in zip(columns, row):
             seen[column].add(value)
-    failing = [view.condition(c, seen) for c in view.checks if c.bit is None]
+    failing = view.coded_failing(seen)
     translated = ", ".join(f"{translation_sql(c, {v: view.translators[c](v) for v in seen[c] if v is not None})} AS {c}"
                            for c in columns)
     connection.execute(f"""
         CREATE OR REPLACE TEMP VIEW {view.table}_usable AS
         SELECT * REPLACE ({translated}) FROM {view.table}_records
-        WHERE flags = 0{''.join(f' AND NOT {f}' for f in failing if f != 'false')}
+        WHERE flags = 0{''.join(f' AND NOT {f}' for f in failing)}
     """)
 
 

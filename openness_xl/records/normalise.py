@@ -14,6 +14,11 @@ from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import date_sql, identifier, in_sql, present_sql
 from .sources import RecordError, read_once, source_sql, unreadable
 
+# Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
+# these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
+# (1.3 s at 59 M appeals).
+SPECULATED = 1 << 17
+
 
 @dataclass(frozen=True)
 class Said:
@@ -105,6 +110,12 @@ class View:
         record's id."""
         return self.repeated_bit is not None
 
+    def coded_failing(self, seen: dict[str, set]) -> list[str]:
+        """SQL for the records a coded column's value fails (blank or unknown), one condition
+        per check that can fail given the raw values `seen`; `flags` holds the others."""
+        conditions = (self.condition(c, seen) for c in self.checks if c.bit is None)
+        return [c for c in conditions if c != "false"]
+
     def condition(self, check: Check, seen: dict[str, set]) -> str:
         """SQL for the records that fail `check`, given the raw values seen in each coded column."""
         if check.bit is not None:
@@ -148,11 +159,6 @@ def translators(mapping: TableMapping, coded: list[str], required: tuple[str, ..
     lookups = {"body": body, "kind": coded_value("kind", APPEAL_KINDS), "received_by": coded_value("received_by", RECEIVERS)}
     return {c: Translator(lookups[c], c in required) for c in coded}
 
-
-# Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
-# these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
-# (1.3 s at 59 M appeals).
-SPECULATED = 1 << 17
 
 _INTEGER = r"(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|UHUGEINT)"
 # The column types each kind of column may have in a typed file (Parquet): anything else

@@ -95,12 +95,11 @@ def _problems(connection, groups: "_Groups") -> Problems:
     view, found = groups.view, Problems()
     checks = {check.problem: check for check in view.checks}
     if groups.unsure:
-        failing = [view.condition(c, groups.seen) for c in view.checks if c.bit is None]
         # DISTINCT hashes every record it sees: only where ids repeat.
         smallest = f"min(DISTINCT id, {EXAMPLES})" if view.repeated_ids else f"min(id, {EXAMPLES})"
         for *values, flags, ids in connection.execute(
                 f"SELECT {', '.join(groups.coded)}, flags, {smallest} FROM {view.table}_records "
-                f"WHERE {' OR '.join(['flags <> 0'] + [f for f in failing if f != 'false'])} GROUP BY ALL").fetchall():
+                f"WHERE {' OR '.join(['flags <> 0', *view.coded_failing(groups.seen)])} GROUP BY ALL").fetchall():
             groups.ids[view.problem(flags, dict(zip(groups.coded, values)))].update(ids or ())
     for kind, records in groups.problems.items():
         found.counts[kind], found.said[kind] = records, checks[kind].said
