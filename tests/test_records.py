@@ -300,6 +300,32 @@ def test_a_csv_is_copied_with_the_columns_the_mapping_uses_only(tmp_path):
     assert connection.execute(f"SELECT * FROM {source}").fetchall() == [("A1", "МЗ"), ("A2", "МЮ")]
 
 
+def test_a_column_only_explain_shows_is_required_but_not_copied_for_the_counts(tmp_path, monkeypatch):
+    """`redirected_to` is shown by --explain and counted by nothing: aggregate still asks for
+    it (a later --explain reads the same files) but neither copies a CSV's nor reads it."""
+    from openness_xl.records import normalise
+
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=300, seed=5, fmt="csv", with_expected=False)
+    copied = {}
+
+    def spy(connection, source, path, headers, workdir, name):
+        copied[name] = list(headers)
+        return real(connection, source, path, headers, workdir, name)
+
+    real = normalise.read_once
+    monkeypatch.setattr(normalise, "read_once", spy)
+    aggregate(small.appeals, small.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert copied["appeals"] == ["appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
+                                 "redirected_on", "rating"]
+    without = tmp_path / "without.csv"
+    lines = small.appeals.read_text(encoding="utf-8").splitlines()
+    position = lines[0].split(",").index('"redirected_to"')
+    without.write_text("\n".join(",".join(f for i, f in enumerate(line.split(",")) if i != position)
+                                 for line in lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing column\\(s\\) redirected_to"):
+        aggregate(without, small.receptions, METHODOLOGY, BODIES, default_mapping())
+
+
 def test_a_work_copy_that_cannot_be_written_is_not_blamed_on_the_extract(tmp_path):
     """A full disk or a vanished work folder stops the copy: the message names the folder and
     the copy, not the extract as damaged."""

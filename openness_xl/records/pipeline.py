@@ -26,7 +26,7 @@ from ..methodology import Methodology
 from ..texts import count, text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, WorkingDays, calendar_between
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
-                     RECEPTION_REQUIRED, Mapping)
+                     RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
 from .normalise import Said, View, normalised_view
 from .sql import quote
 
@@ -214,7 +214,7 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
         connection.execute(f"SET temp_directory = '{quote(Path(workdir))}'")
         appeal_view = normalised_view(connection, Path(appeals), "appeals", mapping.appeals, APPEAL_COLUMNS,
                                        APPEAL_DATES, APPEAL_REQUIRED, bodies, Path(workdir), methodology.year, notes,
-                                       speculate=True)
+                                       speculate=True, unread=SHOWN_ONLY)
         reception_view = normalised_view(connection, Path(receptions), "receptions", mapping.receptions,
                                           RECEPTION_COLUMNS, RECEPTION_DATES, RECEPTION_REQUIRED, bodies, Path(workdir),
                                           methodology.year, notes, speculate=True)

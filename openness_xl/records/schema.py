@@ -24,6 +24,8 @@ APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "
                   "redirected_to", "redirected_on", "rating")
 RECEPTION_COLUMNS = ("request_id", "body", "registered_on", "notified_on", "appointment_on",
                      "received_on", "received_by", "declined")
+# Shown by `aggregate --explain`, counted by nothing: the counts need it to be there, not read.
+SHOWN_ONLY = ("redirected_to",)
 APPEAL_DATES = ("registered_on", "deadline_on", "answered_on", "redirected_on")
 RECEPTION_DATES = ("registered_on", "notified_on", "appointment_on", "received_on")
 APPEAL_KINDS = ("заявление", "жалоба", "запрос", "сообщение", "предложение", "отклик")
