@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COLUMNS = ["appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on", "redirected_on", "rating"]
 
 
 # Issue 27's targets: shuffled ids within 10 % of ids in order, both within 1.2× the floor.
@@ -74,17 +73,19 @@ def peak_mb() -> float:
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
 
 
-def child(what: str, appeals: str, receptions: str, output: str) -> None:
-    """One whole process of the benchmark: the floor or the command; its peak on stderr."""
+def child(what: str, appeals: str, receptions: str, output: str, columns: str) -> None:
+    """One whole process of the benchmark: the floor (reading the appeals' `columns`, by
+    commas) or the command; its peak on stderr."""
+    columns = columns.split(",")
     if what == "floor" and appeals.endswith(".csv"):
         import pyarrow.csv as pacsv
 
-        pacsv.read_csv(appeals, convert_options=pacsv.ConvertOptions(include_columns=COLUMNS))
+        pacsv.read_csv(appeals, convert_options=pacsv.ConvertOptions(include_columns=columns))
         pacsv.read_csv(receptions)
     elif what == "floor":
         import pyarrow.parquet as pq
 
-        pq.read_table(appeals, columns=COLUMNS)
+        pq.read_table(appeals, columns=columns)
         pq.read_table(receptions)
     else:
         sys.path.insert(0, str(ROOT))
@@ -98,9 +99,14 @@ def child(what: str, appeals: str, receptions: str, output: str) -> None:
 
 def run(what: str, extract, output: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one whole process."""
+    sys.path.insert(0, str(ROOT))
+    from openness_xl.records.schema import APPEAL_COLUMNS, SHOWN_ONLY
+
+    # The floor reads what the counts read: the schema's appeal columns but those only shown.
+    columns = ",".join(c for c in APPEAL_COLUMNS if c not in SHOWN_ONLY)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--child", what, str(extract.appeals), str(extract.receptions),
-                           str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+                           str(output), columns], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
     return time.perf_counter() - started, float(done.stderr.strip().splitlines()[-1])
 
 
@@ -155,7 +161,7 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, nargs="*", default=[600_000, 5_900_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
