@@ -343,6 +343,82 @@ def test_a_work_copy_that_cannot_be_written_is_not_blamed_on_the_extract(tmp_pat
     assert "damaged" not in str(error.value)
 
 
+def test_a_parquet_damaged_past_its_footer_is_named_by_every_command(tmp_path, capsys):
+    """A Parquet file whose footer is sound reads its columns' types; the damage (a page that
+    does not decompress) is met only by a later query. aggregate and --explain name the file
+    as damaged, in one line, with the input error's exit code — never a traceback."""
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=20_000, seed=5, with_expected=False)
+    damaged = tmp_path / "damaged.parquet"
+    data = bytearray(small.appeals.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 4096] = b"\xff" * 4096
+    damaged.write_bytes(bytes(data))
+    for run in (lambda: aggregate(damaged, small.receptions, METHODOLOGY, BODIES, default_mapping()),
+                lambda: explain(damaged, small.receptions, METHODOLOGY, BODIES, default_mapping(), "МЗ",
+                                "fb_satisfaction")):
+        with pytest.raises(ValueError) as error:
+            run()
+        assert str(error.value).startswith(f"{damaged}: cannot be read as a parquet extract (damaged")
+    assert main(["aggregate", str(damaged), str(small.receptions), "-o", str(tmp_path / "out.csv")]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"error: {damaged}: cannot be read") and "Traceback" not in said
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_full_disk_under_the_ids_spill_names_the_extract_and_the_folder(tmp_path, monkeypatch):
+    """Past the memory budget the ids' hashes go to files; a full disk there (here /dev/full,
+    which refuses every write as a full disk does) is no damage of the extract: the message
+    names the extract and the folder of the file that could not be written, and the spill
+    leaves no file. The writes here are of a few hundred bytes, which NumPy's tofile let go
+    missing without a word: the hashes of some ids, and so their duplicates, would have been
+    lost."""
+    from openness_xl.records import duplicates
+
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=3_000, seed=5, ids_in_order=False,
+                     with_expected=False)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(duplicates.tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(duplicates, "WHOLE_LOOK_ROWS", 100)  # the hashes are streamed…
+    monkeypatch.setattr(duplicates, "BATCH_ROWS", 500)
+    monkeypatch.setattr(duplicates, "MEMORY_HASHES", 1_000)  # …and spilt past 1,000
+    real_open = open
+    monkeypatch.setattr(duplicates, "open", lambda name, mode: real_open("/dev/full", mode), raising=False)
+    with pytest.raises(ValueError) as error:
+        aggregate(small.appeals, small.receptions, METHODOLOGY, BODIES, default_mapping())
+    said = str(error.value)
+    assert said.startswith(f"{small.appeals}: the work on it could not be kept in memory nor written in /dev ")
+    assert "is the disk full?" in said
+    assert not list(temp.iterdir())
+
+
+@pytest.mark.parametrize("raised, blamed", [
+    (lambda path: __import__("duckdb").IOException(f'Could not read file "{path}": truncated'), "extract"),
+    (lambda path: __import__("duckdb").InvalidInputException("Snappy decompression failure"), "extract"),
+    (lambda path: __import__("duckdb").Error("Varint-decoding found too large number"), "extract"),
+    (lambda path: __import__("duckdb").IOException(f'Could not write file "{path.parent / "work"}/duckdb_temp_block": No space'),
+     "work"),
+    (lambda path: __import__("duckdb").OutOfMemoryException("could not allocate block of size 256 KiB"), "work"),
+    (lambda path: OSError(28, "No space left on device", "/tmp/spill/03.hashes"), "work"),
+    (lambda path: PermissionError(13, "Permission denied", str(path)), None),  # the extract's own: named as it is
+    (lambda path: __import__("duckdb").BinderException("no such column"), None),  # our own SQL: seen as it is
+])
+def test_errors_met_while_reading_are_blamed_where_they_belong(tmp_path, raised, blamed):
+    from openness_xl.records.sources import RecordError, reading
+
+    path = tmp_path / "appeals.parquet"
+    error = raised(path)
+    with pytest.raises(Exception) as caught:
+        with reading(path, tmp_path / "work"):
+            raise error
+    if blamed is None:
+        assert caught.value is error
+        return
+    assert isinstance(caught.value, RecordError) and str(caught.value).startswith(f"{path}: ")
+    assert ("is the disk full?" in str(caught.value)) is (blamed == "work")
+    assert ("damaged" in str(caught.value)) is (blamed == "extract")
+
+
 @pytest.mark.parametrize("ids_in_order", [False, True])
 def test_a_csv_extract_counts_as_its_parquet_twin(tmp_path, ids_in_order):
     """The same records as CSV (read once, into Parquet, in no kept order) and as Parquet give

@@ -25,6 +25,7 @@ order: 1.4–1.6 s).
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 BATCH_ROWS = 1 << 20
@@ -219,7 +220,10 @@ class _Spill:
         grouped = hashes[np.argsort(part, kind="stable")]
         ends = np.bincount(part, minlength=PARTS).cumsum()
         for handle, start, end in zip(self.files, [0, *ends[:-1]], ends):
-            grouped[start:end].tofile(handle)
+            # Not ndarray.tofile: it writes through a C buffer of its own and says nothing when
+            # a few bytes cannot be written (a full disk), so that hashes would go missing.
+            with _naming(handle.name):
+                handle.write(grouped[start:end])
 
     def repeated(self) -> tuple:
         """The hashes repeated within any part, ascending, and how many records bear them:
@@ -230,7 +234,8 @@ class _Spill:
         from ..meanwhile import Meanwhile
 
         for handle in self.files:
-            handle.close()
+            with _naming(handle.name):
+                handle.close()  # the last buffered bytes are written here: a full disk too
         names = [handle.name for handle in self.files]
 
         def repeats(some):
@@ -250,8 +255,23 @@ class _Spill:
 
     def __exit__(self, *exc) -> None:
         for handle in self.files:
-            handle.close()
+            try:
+                handle.close()
+            except OSError:
+                if exc[0] is None:  # else the first error, the one that matters, is on its way
+                    raise
         self.folder.cleanup()
+
+
+@contextmanager
+def _naming(name: str):
+    """An OSError raised inside names the file `name` if it named none (a buffered write's)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror or str(error), name) from None
 
 
 def ids_in_order(batches) -> bool:

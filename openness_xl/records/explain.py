@@ -12,7 +12,7 @@ from .calendar import Overrides
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, Mapping)
 from .sql import translation_sql
-from .sources import RecordError
+from .sources import RecordError, reading
 from .normalise import View, normalised_view
 from .pipeline import period_end, register_calendar
 
@@ -88,10 +88,11 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
         _usable_view(connection, normalised_view(connection, Path(source[0]), table, source[1], source[2], source[3],
                                                   source[4], bodies, Path(workdir), methodology.year, []))
         query = sql.format(**values)
-        total = connection.execute(f"SELECT count(*) FROM ({query})", [code]).fetchone()[0]
-        result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
-        header = [d[0] for d in result.description]
-        rows = result.fetchall()
+        with reading(Path(source[0]), Path(workdir)):
+            total = connection.execute(f"SELECT count(*) FROM ({query})", [code]).fetchone()[0]
+            result = connection.execute(f"{query} LIMIT {int(limit)}", [code])
+            header = [d[0] for d in result.description]
+            rows = result.fetchall()
     title = T(f"records.explain.{indicator_id}", **values)
     preface = (f"# {code} / {indicator_id}: {title} — {count(total, 'record')}"
                + (T("records.explain.first_shown", limit=limit) if total > limit else "") + "\n")

@@ -12,7 +12,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from . import duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import date_sql, identifier, in_sql, present_sql
-from .sources import RecordError, read_once, source_sql, unreadable
+from .sources import RecordError, read_once, reading, source_sql, unreadable
 
 # Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
 # these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
@@ -216,34 +216,35 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
     Columns `unread` must be in the file, but the caller reads none of them: they are left out
     of the view and of a CSV's copy (each text column copied costs 0.2–0.3 s at 5.9 M appeals).
     """
-    source = source_sql(connection, path, table, workdir, notes)
-    types = _checked_types(connection, source, path, mapping, ours, dates)
-    read = tuple(c for c in ours if c not in unread)
-    source = read_once(connection, source, path, dict.fromkeys(mapping.columns[c] for c in read
-                                                               if mapping.columns[c] in types), workdir, table)
-    columns = _Columns(mapping, types)
-    coded = [c for c in ("body", "kind", "received_by") if c in ours]
-    typed_dates = [c for c in dates if columns.raw(c) != "NULL"
-                   and (columns.typed(c) == "DATE" or columns.typed(c).startswith("TIMESTAMP"))]
-    checks, sql_checks = _checks(connection, source, columns, ours, dates, typed_dates, required, coded, year)
-    parsed = f"SELECT {', '.join(_parsed(columns, read, dates, typed_dates, mapping))} FROM {source} AS src"
-    view = View(table, checks, translators(mapping, coded, required, bodies), parsed, sql_checks)
-    found = duplicates.repeated_hashes(connection, source, columns.text(ours[0]))
-    if found is not None:
-        candidates, records = found
-        if speculate and records <= SPECULATED:
-            connection.register(f"{table}_candidates", {"h": candidates})
-            repeated = f"id IS NOT NULL AND {duplicates.HASH.format(id='id')} IN (SELECT h FROM {table}_candidates)"
-            view.speculative = True
-        elif duplicates.confirm(connection, source, columns.text(ours[0]), f"{table}_duplicates", candidates):
-            repeated = f"id IN (SELECT id FROM {table}_duplicates)"
-        else:
-            repeated = None
-        if repeated:
-            checks.append(Check(said("duplicated"), bit=len(sql_checks)))
-            sql_checks.append(repeated)
-    view.create(connection)
-    return view
+    with reading(path, workdir):
+        source = source_sql(connection, path, table, workdir, notes)
+        types = _checked_types(connection, source, path, mapping, ours, dates)
+        read = tuple(c for c in ours if c not in unread)
+        source = read_once(connection, source, path, dict.fromkeys(mapping.columns[c] for c in read
+                                                                   if mapping.columns[c] in types), workdir, table)
+        columns = _Columns(mapping, types)
+        coded = [c for c in ("body", "kind", "received_by") if c in ours]
+        typed_dates = [c for c in dates if columns.raw(c) != "NULL"
+                       and (columns.typed(c) == "DATE" or columns.typed(c).startswith("TIMESTAMP"))]
+        checks, sql_checks = _checks(connection, source, columns, ours, dates, typed_dates, required, coded, year)
+        parsed = f"SELECT {', '.join(_parsed(columns, read, dates, typed_dates, mapping))} FROM {source} AS src"
+        view = View(table, checks, translators(mapping, coded, required, bodies), parsed, sql_checks)
+        found = duplicates.repeated_hashes(connection, source, columns.text(ours[0]))
+        if found is not None:
+            candidates, records = found
+            if speculate and records <= SPECULATED:
+                connection.register(f"{table}_candidates", {"h": candidates})
+                repeated = f"id IS NOT NULL AND {duplicates.HASH.format(id='id')} IN (SELECT h FROM {table}_candidates)"
+                view.speculative = True
+            elif duplicates.confirm(connection, source, columns.text(ours[0]), f"{table}_duplicates", candidates):
+                repeated = f"id IN (SELECT id FROM {table}_duplicates)"
+            else:
+                repeated = None
+            if repeated:
+                checks.append(Check(said("duplicated"), bit=len(sql_checks)))
+                sql_checks.append(repeated)
+        view.create(connection)
+        return view
 
 
 def _checked_types(connection, source: str, path: Path, mapping: TableMapping, ours: tuple[str, ...],

@@ -28,6 +28,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, W
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
 from .normalise import Said, View, normalised_view
+from .sources import reading
 from .sql import quote
 
 EXAMPLES = 5
@@ -220,13 +221,18 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
                                           methodology.year, notes, speculate=True)
         # Only the counts need the calendar: it is made while the records are read and checked.
         register_calendar(connection, methodology, overrides, calendar.working_days() if calendar else None)
-        appeal_counts, appeal_groups = _counted(
-            connection, appeal_view, ("body", "kind"), lambda groups: _appeal_rows(connection, methodology, groups.kept("a")),
-            lambda usable: _appeal_counts(usable, settings))
-        (reception_counts, held), reception_groups = _counted(
-            connection, reception_view, ("body", "received_by"),
-            lambda groups: _reception_rows(connection, settings, groups.kept("r")), _reception_counts)
-        appeal_problems, reception_problems = _problems(connection, appeal_groups), _problems(connection, reception_groups)
+        # The counts read every page of the files: damage past a sound footer is found here.
+        with reading(Path(appeals), Path(workdir)):
+            appeal_counts, appeal_groups = _counted(
+                connection, appeal_view, ("body", "kind"),
+                lambda groups: _appeal_rows(connection, methodology, groups.kept("a")),
+                lambda usable: _appeal_counts(usable, settings))
+            appeal_problems = _problems(connection, appeal_groups)
+        with reading(Path(receptions), Path(workdir)):
+            (reception_counts, held), reception_groups = _counted(
+                connection, reception_view, ("body", "received_by"),
+                lambda groups: _reception_rows(connection, settings, groups.kept("r")), _reception_counts)
+            reception_problems = _problems(connection, reception_groups)
 
     # Every body of the methodology: one with no records has zero cases, which the methodology
     # scores as "nothing to assess"; it is named, never dropped.

@@ -2,6 +2,7 @@
 Parquet: `read_once`), Parquet or .xlsx."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..texts import text as T
@@ -105,6 +106,35 @@ def read_once(connection, source: str, path: Path, headers, workdir: Path, name:
     finally:
         connection.execute("RESET preserve_insertion_order")
     return f"read_parquet('{quote(copy)}')"
+
+
+@contextmanager
+def reading(path: Path, workdir: Path):
+    """Errors met while `path` is read and counted, as a RecordError that names it. A damaged
+    file is found only where a query reaches the damage (a Parquet page that does not
+    decompress, past a sound footer): `unreadable`. Work that could not be written — DuckDB's
+    spill beyond its memory limit into `workdir`, the ids' spill files — is not the extract's
+    fault: the message names the folder and asks whether the disk is full. Errors of our own
+    SQL (a column not bound, an internal error) stay as they are, to be seen."""
+    import duckdb
+
+    ours = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException, duckdb.SyntaxException,
+            duckdb.InternalException, duckdb.NotImplementedException, duckdb.InterruptException)
+    try:
+        yield
+    except duckdb.Error as error:
+        if isinstance(error, ours):
+            raise
+        said = str(error)
+        if isinstance(error, duckdb.OutOfMemoryException) or str(workdir) in said:
+            raise RecordError(T("records.read.work_space", path=path, folder=workdir,
+                                first=said.strip().splitlines()[0])) from None
+        raise unreadable(path, error) from None
+    except OSError as error:
+        if error.filename is None or Path(error.filename) == Path(path):
+            raise  # the extract itself (a permission, a vanished file): the command line names it
+        raise RecordError(T("records.read.work_space", path=path, folder=Path(error.filename).parent,
+                            first=error.strerror or error)) from None
 
 
 def unreadable(path: Path, error: Exception) -> RecordError:
