@@ -566,6 +566,29 @@ def test_repeated_ids_are_confirmed_by_the_counts_or_by_a_scan_alike(tmp_path, m
                      "confirmed": {"scan": 1, "recount": 0}}[way]
 
 
+def test_records_without_an_id_are_never_speculated_duplicates(tmp_path, monkeypatch, extract):
+    """The speculative duplicate bit marks records whose id's hash is a candidate; a record with
+    no id has a hash too (DuckDB hashes NULL). Here NULL and A7 hash as A5 does: A5 repeats, A7
+    collides (the table is counted again) and the two records with no id stay blank, not
+    candidates — as candidates they would have made the confirmation sort None with ids."""
+    from openness_xl.records import duplicates, normalise
+
+    header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+    ids = ["A5", "A5", "", "", "A7", *(f"A{n}" for n in range(10, 40))]
+    path = tmp_path / "appeals.csv"
+    path.write_text(header + "".join(f"{i},МЗ,заявление,2025-03-03,2025-03-18,2025-03-10,,,\n" for i in ids),
+                    encoding="utf-8")
+    exact = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    recounts = []
+    recount = normalise.View.confirm
+    monkeypatch.setattr(normalise.View, "confirm", lambda view, *args: (recounts.append(view.table), recount(view, *args)))
+    monkeypatch.setattr(duplicates, "HASH", "hash(CASE WHEN {id} IS NULL OR {id} = 'A7' THEN 'A5' ELSE {id} END)")
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert recounts == ["appeals"]
+    assert result.inputs == exact.inputs and result.appeal_problems == exact.appeal_problems
+    assert exact.appeal_problems.counts == {"appeal_id is blank": 2, "duplicated id": 2}
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["", "a1", "a2", "b10", "b9", "c", "d", "e", "f", "g", "h", "Ж"]),
                           st.sampled_from(["МЗ", "МЮ", "Магии", ""]), st.sampled_from(["заявление", "петиция"]),
