@@ -300,6 +300,54 @@ def test_a_csv_is_copied_with_the_columns_the_mapping_uses_only(tmp_path):
     assert connection.execute(f"SELECT * FROM {source}").fetchall() == [("A1", "МЗ"), ("A2", "МЮ")]
 
 
+@pytest.mark.parametrize("machine", ["UTC", "America/New_York", "Asia/Almaty"])
+def test_an_instant_is_counted_on_its_day_in_kazakhstan_whatever_the_machines_zone(tmp_path, monkeypatch, machine):
+    """19:30 UTC on 2 March is 00:30 on 3 March in Astana. A time-zoned Parquet column was cast
+    to a date in the machine's zone (DuckDB's default), so a server in UTC counted 2 March where
+    a desk in Astana counted 3 March, and text with an offset took the date as written. Now both
+    are counted on their day in the methodology's `records.time_zone`, on every machine."""
+    import datetime as dt
+    import time
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("TZ", machine)
+    time.tzset()
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=300, seed=5, with_expected=False)
+    utc = dt.timezone.utc
+    instants = pa.array([dt.datetime(2025, 3, 2, 19, 30, tzinfo=utc), dt.datetime(2025, 3, 3, 18, 59, tzinfo=utc),
+                         dt.datetime(2025, 3, 3, 19, 0, tzinfo=utc)], pa.timestamp("us", tz="UTC"))
+    none = pa.array([None] * 3, pa.timestamp("us", tz="UTC"))
+    pq.write_table(pa.table({"appeal_id": ["A1", "A2", "A3"], "body": ["МЗ"] * 3, "kind": ["запрос"] * 3,
+                             "registered_on": instants, "deadline_on": instants, "answered_on": none,
+                             "redirected_to": pa.array([None] * 3, pa.string()), "redirected_on": none,
+                             "rating": pa.array([None] * 3, pa.int64())}), tmp_path / "a.parquet")
+    (tmp_path / "a.csv").write_text(
+        "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+        "A1,МЗ,запрос,2025-03-02T19:30:00Z,2025-03-20,,,,\n"
+        "A2,МЗ,запрос,2025-03-03 23:59:00+05:00,2025-03-20,,,,\n"
+        "A3,МЗ,запрос,2025-03-04 00:00:00,2025-03-20,,,,\n", encoding="utf-8")
+    try:
+        for name in ("a.parquet", "a.csv"):
+            shown = explain(tmp_path / name, small.receptions, METHODOLOGY, BODIES, default_mapping(), "МЗ",
+                            "fb_request_share").splitlines()[2:]
+            assert shown == ["A1,запрос,2025-03-03", "A2,запрос,2025-03-03", "A3,запрос,2025-03-04"], name
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_time_zone_that_is_none_is_named(tmp_path):
+    import copy
+
+    methodology = copy.deepcopy(METHODOLOGY)
+    methodology.records["time_zone"] = "Asia/Astana-ish"
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=300, seed=5, with_expected=False)
+    with pytest.raises(ValueError, match="records.time_zone = «Asia/Astana-ish» of the methodology is not a time zone"):
+        aggregate(small.appeals, small.receptions, methodology, BODIES, default_mapping())
+
+
 def test_a_column_only_explain_shows_is_required_but_not_copied_for_the_counts(tmp_path, monkeypatch):
     """`redirected_to` is shown by --explain and counted by nothing: aggregate still asks for
     it (a later --explain reads the same files) but neither copies a CSV's nor reads it."""

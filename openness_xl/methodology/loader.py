@@ -70,7 +70,7 @@ SCHEMA = {
     "index": {"ratings", "fallback", "fallback_provisional", "rating_ranges"},
     "tiers": {"order", "words", "fallback", "percent", "inverse_points"},
     "records": {"late_review_kinds", "percent_decimals", "redirect_limit_working_days", "request_kind", "satisfied_from",
-                "within_months", "unanswered_overdue"},
+                "within_months", "unanswered_overdue", "time_zone"},
     "criteria": {"id", "order", "maximum", "grade_a_from", "grade_c_below", "name_ru", "name_kk", "name_en", "short_ru",
                  "short_kk", "short_en", "column_ru", "column_kk", "column_en"},
     "indicators": {"id", "order", "udf", "criterion", "kind", "role", "maximum", "params", "inputs", "tiers", "provisional",

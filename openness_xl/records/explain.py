@@ -14,7 +14,7 @@ from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_CO
 from .sql import translation_sql
 from .sources import RecordError, reading
 from .normalise import View, normalised_view
-from .pipeline import period_end, register_calendar
+from .pipeline import connect, period_end, register_calendar
 
 
 def _usable_view(connection, view: View) -> None:
@@ -67,8 +67,6 @@ EXPLAIN = {
 def explain(appeals: Path | str, receptions: Path | str, methodology: Methodology, bodies: BodyRegistry,
             mapping: Mapping, body: str, indicator_id: str, limit: int = 100, overrides: Overrides | None = None) -> str:
     """The records behind an indicator's count for one body, as CSV text with a heading."""
-    import duckdb
-
     if indicator_id not in EXPLAIN:
         raise RecordError(T("records.explain.unknown", known=", ".join(EXPLAIN), indicator=indicator_id))
     code = bodies.find(body).code
@@ -80,7 +78,7 @@ def explain(appeals: Path | str, receptions: Path | str, methodology: Methodolog
               "overdue": (f" OR (answered_on IS NULL AND deadline_on <= DATE '{period_end(methodology)}')"
                           if settings["unanswered_overdue"] == "late" else ""),
               "notice": int(methodology.indicator("appk_waiting_time").params["limit_working_days"])}
-    connection = duckdb.connect()
+    connection = connect(methodology)
     register_calendar(connection, methodology, overrides)
     with tempfile.TemporaryDirectory() as workdir:
         source = (appeals, mapping.appeals, APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED) if table == "appeals" else \

@@ -28,8 +28,8 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, W
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
 from .normalise import Said, View, normalised_view
-from .sources import reading
-from .sql import quote
+from .sources import RecordError, reading
+from .sql import literal, quote
 
 EXAMPLES = 5
 KEPT = 2 * EXAMPLES  # ids a group keeps: enough for EXAMPLES distinct when each id comes at most twice
@@ -202,11 +202,9 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     """Indicator inputs for every body (zero cases where a body has no records), and the
     records left out; working days by the calendar file `overrides` (the bundled one by
     default), or by `calendar`, made meanwhile."""
-    import duckdb
-
     settings = methodology.records
     notes: list[str] = []
-    connection = duckdb.connect()
+    connection = connect(methodology)
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     with tempfile.TemporaryDirectory() as workdir:
         # DuckDB's own work (the grouping, the confirmation of repeated ids) spills to disk
@@ -248,6 +246,21 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     overdue = sum(n["overdue"] for n in appeal_counts.values())
     return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue,
                      settings["unanswered_overdue"] == "late", notes)
+
+
+def connect(methodology: Methodology):
+    """A DuckDB connection in the methodology's `records.time_zone`: a time-zoned timestamp, or
+    a text date with a time and an offset, is counted on its day there, not in the zone of the
+    machine (DuckDB's default), so that a server in UTC and a desk in Astana count alike."""
+    import duckdb
+
+    zone = methodology.records["time_zone"]
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET TimeZone = {literal(str(zone))}")
+    except duckdb.Error as error:
+        raise RecordError(T("records.time_zone", zone=zone, first=str(error).strip().splitlines()[0])) from None
+    return connection
 
 
 def _appeal_rows(connection, methodology: Methodology, kept: str) -> list[tuple]:
