@@ -65,6 +65,16 @@ def test_no_change_exits_0(cli, source, tmp_path):
     assert code == 0 and "Changed inputs: 0" in out and "Effect: none" in out
 
 
+def test_diff_reads_an_input_file_in_cp1251(cli, source, tmp_path):
+    """A long table saved from Excel in Windows-1251 is an input file like any other (the body
+    with a Kazakh letter given by its Russian name): diff asked first whether it was a score
+    file by decoding it as UTF-8, and stopped at «'utf-8' codec can't decode byte 0xc0»."""
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(source.read_text(encoding="utf-8").replace("Ұлытау,", "Улытауская,").encode("cp1251"))
+    code, out, err = cli("diff", str(windows), str(source))
+    assert code == 0 and "Changed inputs: 0" in out and "Effect: none" in out, err
+
+
 def test_diff_of_score_files_and_its_csv_and_xlsx(cli, tmp_path, source):
     changed = tmp_path / "changed.csv"
     changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",

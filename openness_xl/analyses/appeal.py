@@ -228,31 +228,26 @@ def version_chain(methodology: Methodology, bodies: BodyRegistry, source_path, l
     the source gives the final input: the same submissions, whatever the final file's form
     (the CSV `appeal apply` writes, its .xlsx, a filled template); and «Изменения»: the
     accepted appeals and their effect."""
-    import hashlib
-
+    from ..bounded import sha256_of
     from ..io.inputs import load_inputs
 
     source = load_inputs(source_path, methodology, bodies).submissions
     final, applied = apply(methodology, bodies, source, read_log(log_path), str(log_path))
-    given = Path(final_path).read_bytes()
     # Compared as content: the canonical long table of both (bytes differ between forms).
     if final_csv(methodology, load_inputs(final_path, methodology, bodies).submissions) != final_csv(methodology, final):
         raise ValueError(text("appeal.not_applied", final=final_path, source=source_path, log=log_path))
-
-    def sha(data: bytes) -> str:
-        return hashlib.sha256(data).hexdigest()
 
     def words(key: str) -> str:
         return text(f"chain.{key}", lang)
 
     chain = [(words("versions"), words("versions_value")),
              (words("source"), Path(source_path).name),
-             (f"{words('source')}, SHA-256", sha(Path(source_path).read_bytes())),
+             (f"{words('source')}, SHA-256", sha256_of(source_path)),
              (words("log"), Path(log_path).name),
-             (f"{words('log')}, SHA-256", sha(Path(log_path).read_bytes())),
+             (f"{words('log')}, SHA-256", sha256_of(log_path)),
              (words("accepted"), f"{len(applied)}"),
              (words("final"), Path(final_path).name),
-             (f"{words('final')}, SHA-256", sha(given)),
+             (f"{words('final')}, SHA-256", sha256_of(final_path)),
              (words("check"), words("check_value"))]
     where = {(a.body, a.indicator, a.field): a.location for a in applied}
     changes = diff.diff(methodology, source, final)

@@ -16,8 +16,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
+from ..bounded import read_at_most
 from ..core.exact import plain
 from ..methodology import Methodology
+from ..io.inputs import MAX_CSV_BYTES
 from ..io.writing import csv_text, score_columns, score_rows
 from ..core.scoring import DIRECT, Entry, evaluate
 from ..texts import count, text
@@ -95,7 +97,13 @@ def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dic
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         return None
-    text = path.read_text(encoding="utf-8-sig")
+    data = read_at_most(path, MAX_CSV_BYTES)  # larger than an input file may be: not a score file
+    try:
+        text = data.decode("utf-8-sig") if data is not None else None
+    except UnicodeDecodeError:  # `openness scores` writes UTF-8: an input file in cp1251, say
+        return None
+    if text is None:
+        return None
     header = next(csv.reader(io.StringIO(text)), [])
     if header != score_columns(methodology):
         return None

@@ -198,8 +198,7 @@ def absent_bodies(args, results) -> list:
 
 def provenance(args) -> list[tuple[str, str]]:
     """Where the scores came from, for the workbook's provenance sheet: files and their SHA-256."""
-    import hashlib
-
+    from ..bounded import sha256_of
     from ..io.report_data import DATA
 
     if args.input is None:
@@ -208,7 +207,7 @@ def provenance(args) -> list[tuple[str, str]]:
     else:
         files = [Path(args.input)]
         rows = [(T("report.inputs", kind="files"), Path(args.input).name)]
-    rows += [(f"{path.name}, SHA-256", hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
+    rows += [(f"{path.name}, SHA-256", sha256_of(path)) for path in files]
     # The whole command as it was given (its options, --source and --appeals too), files by name.
     given = getattr(args, "argv", None) or [args.command] + ([args.input] if args.input else [])
     if given[0] != args.command:  # `openness workbooks` writes the report of `openness report`

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..bounded import read_at_most
 from ..texts import text
 from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text
 
@@ -105,8 +106,10 @@ def read_log(path: Path | str, warnings: list[str] | None = None) -> list[Appeal
     links to other files), as for every .xlsx a user gives."""
     path = Path(path)
     source = str(path)
-    if not path.is_file():
+    if not path.exists():  # not is_file(): a pipe (`<(…)` in a shell) is read like a file
         raise AppealErrors([Problem(source, "file", text("input.missing_file"))])
+    if path.is_dir():
+        raise AppealErrors([Problem(source, "file", text("input.folder"))])
     records = _xlsx_records(path, warnings) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_records(path)
     if not records:
         raise AppealErrors([Problem(source, "row 1", text("appeal.no_header", columns=",".join(COLUMNS)))])
@@ -139,10 +142,11 @@ MAX_FIELD = 1024 * 1024
 
 
 def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
-    if path.stat().st_size > MAX_CSV_BYTES:
+    data = read_at_most(path, MAX_CSV_BYTES)
+    if data is None:
         raise AppealErrors([Problem(str(path), "file", text("input.too_large", limit=f"{MAX_CSV_BYTES:,}"))])
     try:
-        content = decode_text(path.read_bytes(), str(path))
+        content = decode_text(data, str(path))
     except InputErrors as error:
         raise AppealErrors(error.problems) from None
     first = content.splitlines()[0] if content.strip() else ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..bounded import read_at_most
 from ..core.bodies import BodyRegistry, UnknownBody
 from ..methodology import Methodology
 from ..core.scoring import DIRECT, RAW, Entry, ScoreError, compute
@@ -127,9 +128,10 @@ def read_csv_rows(path: Path, name: str | None = None) -> list[Row]:
     """The rows of a long CSV (`,` or `;` separated, UTF-8 or cp1251), with their line numbers
     (`name`: what messages call the file, its path by default)."""
     source = name or str(path)
-    if path.stat().st_size > MAX_CSV_BYTES:
+    data = read_at_most(path, MAX_CSV_BYTES)
+    if data is None:
         raise _file_problem(source, "too_large", limit=f"{MAX_CSV_BYTES:,}")
-    content = decode_text(path.read_bytes(), source)
+    content = decode_text(data, source)
     first = content.splitlines()[0] if content.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import lru_cache, wraps
 from pathlib import Path
 
+from ..bounded import read_at_most, size_over
 from ..core.exact import to_fraction
 from ..texts import text as T
 from ..methodology.model import DEFAULT_YEAR
@@ -59,10 +60,11 @@ def has(source: int | str | Path, name: str) -> bool:
 def read_rows(source: int | str | Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """The rows of one file as (file row number, fields), checked field by field."""
     path = directory(source) / name
-    if path.stat().st_size > MAX_BYTES:
-        raise PublishedError(T("published.too_large", path=path, size=path.stat().st_size, limit=MAX_BYTES))
+    data = read_at_most(path, MAX_BYTES)
+    if data is None:
+        raise PublishedError(T("published.too_large", path=path, size=size_over(path, MAX_BYTES), limit=MAX_BYTES))
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise PublishedError(T("published.not_utf8", path=path, reason=error.reason, byte=error.start)) from None
     try:

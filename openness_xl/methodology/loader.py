@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..bounded import read_at_most, size_over
 from ..texts import text as T
 from .indicators import parse_indicator
 from .model import DEFAULT_YEAR, HERE, MAX_SAMPLES, Cycle, Methodology, MethodologyError
@@ -36,10 +37,9 @@ def load(year_or_path: int | str | Path = DEFAULT_YEAR) -> Methodology:
     path = Path(year_or_path) if not isinstance(year_or_path, int) else HERE / f"{year_or_path}.toml"
     if not path.exists():
         raise FileNotFoundError(T("loader.no_file", path=path, years=", ".join(map(str, available_years()))))
-    with open(path, "rb") as handle:
-        raw_bytes = handle.read(MAX_BYTES + 1)
-    if len(raw_bytes) > MAX_BYTES:
-        raise MethodologyError(path, [T("loader.too_large", size=f"{path.stat().st_size:,}", limit=f"{MAX_BYTES:,}")])
+    raw_bytes = read_at_most(path, MAX_BYTES)
+    if raw_bytes is None:
+        raise MethodologyError(path, [T("loader.too_large", size=size_over(path, MAX_BYTES), limit=f"{MAX_BYTES:,}")])
     if raw_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise MethodologyError(path, [T("loader.not_utf8", encoding="UTF-16")])
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..bounded import read_at_most
 from ..texts import text as T
 from ..meanwhile import Meanwhile
 
@@ -41,6 +42,8 @@ class CalendarError(ValueError):
 
 
 SECTION_KEYS = ("decree", "days_off", "working_days", "confirmed")
+# A calendar file lists a few dozen days a year: anything larger is not one.
+MAX_CALENDAR_BYTES = 1024 * 1024
 
 
 def load_overrides(path: Path | str = OVERRIDES) -> Overrides:
@@ -48,7 +51,10 @@ def load_overrides(path: Path | str = OVERRIDES) -> Overrides:
     years together; CalendarError names the file, the year and the key of anything wrong."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_at_most(path, MAX_CALENDAR_BYTES)
+        if raw is None:
+            raise CalendarError(T("calendar.unreadable", file=path, error=T("input.too_large", limit=f"{MAX_CALENDAR_BYTES:,}")))
+        data = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CalendarError(T("calendar.unreadable", file=path, error=error)) from None
     off, working, confirmed, decrees = set(), set(), set(), []

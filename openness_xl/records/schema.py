@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bounded import read_at_most
 from ..texts import term, text as T
 
 APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
@@ -94,11 +95,12 @@ def _unknown(path, where: str, keys, known) -> None:
 
 def _read_mapping(path: Path) -> dict:
     """The TOML of a mapping file, read within its size cap, every failure naming the file."""
+    data = read_at_most(path, MAX_MAPPING_BYTES)
+    if data is None:
+        raise ValueError(T("records.read.mapping_unreadable", path=path,
+                           error=T("input.too_large", limit=f"{MAX_MAPPING_BYTES:,}")))
     try:
-        if path.stat().st_size > MAX_MAPPING_BYTES:
-            raise ValueError(T("records.read.mapping_unreadable", path=path, error=T("input.too_large",
-                                                                                      limit=f"{MAX_MAPPING_BYTES:,}")))
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ValueError(T("records.read.mapping_unreadable", path=path, error=error)) from None
 

@@ -13,6 +13,28 @@ class RecordError(ValueError):
     """A source that cannot be read at all (missing file or column); the message says which."""
 
 
+# A record takes a few hundred characters; DuckDB refuses a line of over 2 MB. Python reads no
+# longer line than this (a file without line breaks would otherwise be read whole, and split
+# into fields: 2 GB of memory for 300 MB).
+LINE_LIMIT = 1 << 20
+
+
+class _LongLine(Exception):
+    def __init__(self, row: int):
+        self.row = row
+
+
+def _lines(handle):
+    """The text file's lines, read no further than LINE_LIMIT characters each: a longer one
+    raises _LongLine with its number."""
+    number = 0
+    while line := handle.readline(LINE_LIMIT):
+        number += 1
+        if len(line) == LINE_LIMIT and not line.endswith(("\n", "\r")):
+            raise _LongLine(number)
+        yield line
+
+
 def _is_utf8(path: Path) -> bool:
     with open(path, "rb") as handle:
         head = handle.read(1 << 20)
@@ -30,10 +52,10 @@ def first_bad_csv_row(path: Path) -> str | None:
 
     encoding = "utf-8-sig" if _is_utf8(path) else "cp1251"
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        first = handle.readline()
+        first = handle.readline(LINE_LIMIT)
         delimiter = ";" if first.count(";") > first.count(",") else ","
         handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        reader = csv.reader(_lines(handle), delimiter=delimiter, strict=True)
         try:
             header = next(reader, [])
             for row in reader:
@@ -41,6 +63,8 @@ def first_bad_csv_row(path: Path) -> str | None:
                     return T("records.read.short_row", row=reader.line_num, fields=len(row), header=len(header))
         except csv.Error as error:
             return T("records.read.bad_csv", row=reader.line_num, error=error)
+        except _LongLine as long:
+            return T("records.read.long_row", row=long.row, limit=f"{LINE_LIMIT:,}")
     return None
 
 
@@ -71,7 +95,7 @@ def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str
                                 export=T("records.read.export"))) from None
         path = target
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        first = handle.readline()
+        first = handle.readline(LINE_LIMIT)
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return f"read_csv('{quote(path)}', all_varchar=true, header=true, delim='{delimiter}', quote='\"')"
 
