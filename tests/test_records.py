@@ -327,12 +327,20 @@ def test_an_instant_is_counted_on_its_day_in_kazakhstan_whatever_the_machines_zo
         "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
         "A1,МЗ,запрос,2025-03-02T19:30:00Z,2025-03-20,,,,\n"
         "A2,МЗ,запрос,2025-03-03 23:59:00+05:00,2025-03-20,,,,\n"
-        "A3,МЗ,запрос,2025-03-04 00:00:00,2025-03-20,,,,\n", encoding="utf-8")
+        "A3,МЗ,запрос,2025-03-04 00:00:00,2025-03-20,,,,\n"  # no zone: the day written
+        "A4,МЗ,запрос,2025-03-03 22:00:00-03:00,2025-03-20,,,,\n"
+        "A5,МЗ,запрос,2025-03-03T19:30+0000,2025-03-20,,,,\n"
+        "A6,МЗ,запрос,2025-03-03 23:00+05,2025-03-20,,,,\n"
+        "A7,МЗ,запрос,2025-03-03T19:30:00.250Z,2025-03-20,,,,\n"
+        "A8,МЗ,запрос,2025-03-05,2025-03-20,,,,\n", encoding="utf-8")  # a date alone among them
+    expected = ["A1,запрос,2025-03-03", "A2,запрос,2025-03-03", "A3,запрос,2025-03-04"]
     try:
-        for name in ("a.parquet", "a.csv"):
+        for name, more in (("a.parquet", []), ("a.csv", ["A4,запрос,2025-03-04", "A5,запрос,2025-03-04",
+                                                          "A6,запрос,2025-03-03", "A7,запрос,2025-03-04",
+                                                          "A8,запрос,2025-03-05"])):
             shown = explain(tmp_path / name, small.receptions, METHODOLOGY, BODIES, default_mapping(), "МЗ",
                             "fb_request_share").splitlines()[2:]
-            assert shown == ["A1,запрос,2025-03-03", "A2,запрос,2025-03-03", "A3,запрос,2025-03-04"], name
+            assert shown == expected + more, name
     finally:
         monkeypatch.undo()
         time.tzset()
