@@ -175,3 +175,29 @@ def test_a_dash_reads_standard_input_and_writes_standard_output(cli, tmp_path, m
     assert code == 0 and out.startswith("stdin:")
     code, _, err = cli("template", "-o", "-")
     assert code == 2 and "needs a file name" in err
+
+
+def test_a_pipe_is_read_once_and_an_extract_through_one_is_refused(cli, tmp_path):
+    """A pipe (`<(…)` in a shell: /dev/fd/N) can be read once. The input's first bytes were
+    read to tell a workbook and were then gone for the reader («header must have the columns …
+    found appk_first_leaders, …»); diff read it twice. An input through a pipe is now read once;
+    a workbook through one, or a records extract (read more than once), is refused by name."""
+    import os
+
+    data = "body,indicator,field,value\nМЗ,appk_review_timeliness,late,25\nМЗ,appk_review_timeliness,reviewed,48981\n"
+    path = tmp_path / "inputs.csv"
+    path.write_text(data, encoding="utf-8")
+
+    def piped(content: bytes) -> str:  # a short content fits the pipe's buffer: no writer thread
+        read, write = os.pipe()
+        os.write(write, content)
+        os.close(write)
+        return f"/dev/fd/{read}"
+
+    assert cli("scores", piped(data.encode()), "--format", "json")[1] == cli("scores", path, "--format", "json")[1]
+    code, out, err = cli("diff", piped(data.encode()), path)
+    assert code == 0 and "Changed inputs: 0" in out, err
+    code, _, err = cli("check", piped(b"PK\x03\x04" + bytes(100)))
+    assert code == 2 and "a workbook given through a pipe" in err
+    code, _, err = cli("aggregate", piped(data.encode()), path)
+    assert code == 2 and "not a file (a folder, a pipe or a device)" in err

@@ -95,7 +95,7 @@ def score_table(methodology: Methodology, results) -> dict[str, dict[str, str]]:
 def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dict[str, str]] | None:
     """A CSV written by `openness scores` for this methodology, or None if the file is not one."""
     path = Path(path)
-    if path.suffix.lower() not in (".csv", ".txt"):
+    if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():  # a pipe is read once, as input
         return None
     data = read_at_most(path, MAX_CSV_BYTES)  # larger than an input file may be: not a score file
     try:

@@ -127,10 +127,19 @@ def _looks_like_koi8(decoded: str) -> bool:
 def read_csv_rows(path: Path, name: str | None = None) -> list[Row]:
     """The rows of a long CSV (`,` or `;` separated, UTF-8 or cp1251), with their line numbers
     (`name`: what messages call the file, its path by default)."""
-    source = name or str(path)
+    return csv_rows(_held(path, name or str(path)), name or str(path))
+
+
+def _held(path: Path, source: str) -> bytes:
+    """The file's bytes, read once within MAX_CSV_BYTES."""
     data = read_at_most(path, MAX_CSV_BYTES)
     if data is None:
         raise _file_problem(source, "too_large", limit=f"{MAX_CSV_BYTES:,}")
+    return data
+
+
+def csv_rows(data: bytes, source: str) -> list[Row]:
+    """The rows of a long CSV given as its bytes (`source`: what messages call it)."""
     content = decode_text(data, source)
     first = content.splitlines()[0] if content.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -235,7 +244,7 @@ def _check_header(header: list[str], source: str, where: str) -> None:
 def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry,
               name: str | None = None) -> list[Row]:
     """The rows of an input file of any kind the project reads (`name` as in read_csv_rows)."""
-    from .safe_xlsx import not_xlsx, sniff
+    from .safe_xlsx import OLE_SIGNATURE, not_xlsx, sniff
 
     path = Path(path)
     source = name or str(path)
@@ -243,6 +252,13 @@ def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, b
         raise _file_problem(source, "missing_file")
     if path.is_dir():
         raise _file_problem(source, "folder")
+    if not path.is_file():
+        # A pipe (`<(…)` in a shell, /dev/stdin) can be read once: its first bytes, looked at
+        # to tell a workbook, would be gone for the reader.
+        data = _held(path, source)
+        if data[:2] == b"PK" or data[:8] == OLE_SIGNATURE:
+            raise _file_problem(source, "workbook_pipe")
+        return csv_rows(data, source)
     kind = sniff(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") or kind == "zip":
         return read_xlsx_rows(path, warnings, methodology, bodies, name)

@@ -74,6 +74,8 @@ def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str
     notices is added to `notes`)."""
     if not path.exists():
         raise RecordError(T("records.read.no_file", path=path))
+    if not path.is_file():  # DuckDB reads an extract more than once; a pipe can be read once
+        raise RecordError(T("records.read.not_a_file", path=path))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"read_parquet('{quote(path)}')"
