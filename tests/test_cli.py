@@ -201,3 +201,33 @@ def test_a_pipe_is_read_once_and_an_extract_through_one_is_refused(cli, tmp_path
     assert code == 2 and "a workbook given through a pipe" in err
     code, _, err = cli("aggregate", piped(data.encode()), path)
     assert code == 2 and "not a file (a folder, a pipe or a device)" in err
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_an_error_is_wrapped_at_words_on_a_terminal_and_whole_in_a_log(cli, tmp_path, monkeypatch, terminal):
+    """One error (a file that cannot be read, a methodology's problems) was printed as one long
+    line, which an 80-column terminal cut inside words and paths («lin / e break»). On a
+    terminal each line is now wrapped at words, its continuation indented; in a log or a pipe
+    it stays whole, one line, for grep."""
+    import os
+
+    line = tmp_path / "appeals.csv"
+    line.write_text("appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating"
+                    + ",x" * 600_000, encoding="utf-8")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: terminal)
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: os.terminal_size((80, 24)))
+    code, _, err = cli("aggregate", line, line)
+    whole = f"error: {line}, row 1: longer than 1,048,576 characters without a line break, where a record " \
+            "takes a few hundred: not a CSV of records?"
+    assert code == 2
+    if terminal:
+        lines = err.rstrip("\n").split("\n")
+        # A word longer than the line (a deep temporary path) stands whole on a line of its own.
+        assert len(lines) > 1 and all(len(x) <= 80 or " " not in x.strip() for x in lines)
+        assert all(x.startswith("  ") for x in lines[1:])
+        assert " ".join(x.strip() for x in lines) == whole
+    else:
+        assert err == whole + "\n"
+    code, _, err = cli("scores", "--methodology", "/dev/zero")
+    lines = err.rstrip("\n").split("\n")
+    assert lines[1].startswith("  - ") and (not terminal or all(len(x) <= 80 or " " not in x.strip() for x in lines))

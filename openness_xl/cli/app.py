@@ -41,9 +41,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(lines), file=sys.stderr)
         return EXIT_INPUT
     except (MethodologyError, FileNotFoundError, ValueError, KeyError, MissingExtra) as error:
-        print(f"{T('messages.error')}: {visible(str(error))}", file=sys.stderr)
+        _error(str(error))
         return EXIT_INPUT
     except OSError as error:
-        where = f" {error.filename}" if error.filename else ""
-        print(f"{T('messages.error')}:{where}: {error.strerror or error}", file=sys.stderr)
+        _error(f"{error.filename}: {error.strerror or error}" if error.filename else str(error.strerror or error))
         return EXIT_INPUT
+
+
+def _error(message: str) -> None:
+    """`error: message` on standard error: in a log or a pipe as it is, on a terminal each line
+    wrapped at words, its continuation indented under it (a path or a number is never cut)."""
+    said = f"{T('messages.error')}: {visible(message)}"
+    if sys.stderr.isatty():
+        said = "\n".join(piece for line in said.splitlines() for piece in textwrap.wrap(
+            line, terminal_width(), subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
+            break_on_hyphens=False, break_long_words=False) or [""])
+    print(said, file=sys.stderr)
