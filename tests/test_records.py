@@ -755,6 +755,66 @@ def test_strict_makes_bad_records_an_error(tmp_path, capsys):
     assert not (tmp_path / "in.csv").exists()
 
 
+@pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
+def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, extract, form):
+    """A Russian export may head two columns «Дата». DuckDB read the first (the second as
+    «Дата_1») from a CSV or a Parquet file, and an .xlsx kept the last of them only: a mapping
+    naming «Дата» silently read one of two dates, not the same one in every form. A header
+    the mapping names is now refused when written twice, naming its columns; a header written
+    twice that no mapping names (two «Примечание») is read as before."""
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header = ["appeal_id", "body", "kind", "Дата", "deadline_on", "Дата", "redirected_to", "redirected_on",
+              "rating", "Примечание", "Примечание"]
+    row = ["A1", "МЗ", "запрос", "2025-03-03", "2025-03-20", "2025-03-05", None, None, None, "a", "b"]
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\n', encoding="utf-8")
+    path = tmp_path / f"appeals.{form}"
+    if form == "csv":
+        path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
+    elif form == "parquet":
+        pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        book.save(path)
+    with pytest.raises(ValueError) as error:
+        aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+    assert str(error.value).startswith(f"{path}: a header the mapping names is written on more than one column: "
+                                       "«Дата» (columns 4, 6)")
+    mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\nanswered_on = "Примечание"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"«Дата» \(columns 4, 6\); «Примечание» \(columns 10, 11\)"):
+        aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+    header[5] = "answered_on"
+    once = tmp_path / f"once.{form}"
+    if form == "csv":
+        once.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
+    elif form == "parquet":
+        pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), once)
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        book.save(once)
+    mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\n', encoding="utf-8")
+    result = aggregate(once, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+    assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
+
+
+def test_a_mapping_naming_one_header_for_two_columns_is_refused(tmp_path):
+    """registered_on and answered_on both «Дата» would read one column: every answer on its
+    registration day. So would registered_on = «answered_on» while answered_on keeps its name."""
+    mapping = tmp_path / "mapping.toml"
+    for text, said in (('registered_on = "Дата"\nanswered_on = "Дата"\n', "registered_on, answered_on → «Дата»"),
+                       ('registered_on = "answered_on"\n', "registered_on, answered_on → «answered_on»")):
+        mapping.write_text("[appeals.columns]\n" + text, encoding="utf-8")
+        with pytest.raises(ValueError, match="names one header for more than one column: " + said):
+            load_mapping(mapping)
+
+
 def test_missing_column_is_named(tmp_path, extract):
     path = tmp_path / "a.csv"
     path.write_text("id,body\n1,МЗ\n", encoding="utf-8")

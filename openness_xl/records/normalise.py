@@ -12,7 +12,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from . import duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import date_sql, identifier, in_sql, present_sql
-from .sources import RecordError, read_once, reading, source_sql, unreadable
+from .sources import RecordError, read_once, reading, source_sql, unreadable, written_headers
 
 # Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
 # these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
@@ -218,6 +218,7 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
     """
     with reading(path, workdir):
         source = source_sql(connection, path, table, workdir, notes)
+        _no_repeated_header(connection, source, path, mapping, ours)  # first: it may explain a missing one
         types = _checked_types(connection, source, path, mapping, ours, dates)
         read = tuple(c for c in ours if c not in unread)
         source = read_once(connection, source, path, dict.fromkeys(mapping.columns[c] for c in read
@@ -281,6 +282,18 @@ def _timed(connection, source: str, columns: _Columns, text_dates: list[str]) ->
     longest = connection.execute("SELECT " + ", ".join(f"max(strlen({columns.raw(c)}))" for c in text_dates)
                                  + f" FROM {source} AS src").fetchone()
     return {c for c, n in zip(text_dates, longest) if n is not None and n > 16}
+
+
+def _no_repeated_header(connection, source: str, path: Path, mapping: TableMapping, ours: tuple[str, ...]) -> None:
+    """A header the mapping names that the file writes more than once (a Russian export with two
+    columns «Дата») is an error: which of them is meant cannot be told, and DuckDB would read
+    the first (the second as «Дата_1»), silently."""
+    written = written_headers(connection, source, path)
+    repeated = [T("records.read.repeated_header_column", header=h, columns=", ".join(
+                    str(n) for n, w in enumerate(written, start=1) if w == h))
+                for h in dict.fromkeys(mapping.columns[c] for c in ours) if written.count(h) > 1]
+    if repeated:
+        raise RecordError(T("records.read.repeated_header", path=path, headers="; ".join(repeated)))
 
 
 def _parsed(columns: _Columns, ours: tuple[str, ...], dates: tuple[str, ...], typed_dates: list[str], timed: set[str],

@@ -105,6 +105,18 @@ def _read_mapping(path: Path) -> dict:
         raise ValueError(T("records.read.mapping_unreadable", path=path, error=error)) from None
 
 
+def _one_header_each(path, table: str, headers: dict[str, str]) -> None:
+    """Refuse a header named for two of our columns (`registered_on` and `answered_on` both
+    «Дата»): both would read the one column, and every answer would fall on its registration."""
+    named: dict[str, list[str]] = {}
+    for column, header in headers.items():
+        named.setdefault(header, []).append(column)
+    shared = [T("records.read.mapping_shared", columns=", ".join(columns), header=header)
+              for header, columns in named.items() if len(columns) > 1]
+    if shared:
+        raise ValueError(T("records.read.mapping_same_header", path=path, table=table, shared="; ".join(shared)))
+
+
 def load_mapping(path: Path | str | None) -> Mapping:
     """A mapping file, or the default; anything it holds that is not a mapping's (an unknown
     table, key or column, a value of the wrong type) is an error that names the file and key."""
@@ -134,6 +146,7 @@ def load_mapping(path: Path | str | None) -> Mapping:
                                    expected=T(f"records.read.toml_type.{words}")))
         _unknown(path, f"[{name}.codes] ", section.get("codes", {}), ours)
         codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
+        _one_header_each(path, name, {c: columns.get(c, c) for c in ours})
         tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
                                     tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes)
     return Mapping(tables["appeals"], tables["receptions"])

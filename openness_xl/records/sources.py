@@ -45,16 +45,37 @@ def _is_utf8(path: Path) -> bool:
         return error.start > len(head) - 4  # a multi-byte character cut at the end of the sample
 
 
+def _dialect(path: Path) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV as every reader here takes it: UTF-8 (a BOM or not), else
+    cp1251; `;` where the first line has more of them than commas, else `,`."""
+    encoding = "utf-8-sig" if _is_utf8(path) else "cp1251"
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        first = handle.readline(LINE_LIMIT)
+    return encoding, ";" if first.count(";") > first.count(",") else ","
+
+
+def csv_headers(path: Path) -> list[str]:
+    """A CSV's first row as written, read in Python: DuckDB asked for it would make a column
+    of each field, and a first "row" of 600,000 fields ran it out of memory."""
+    import csv
+
+    encoding, delimiter = _dialect(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        try:
+            return next(csv.reader(_lines(handle), delimiter=delimiter), [])
+        except _LongLine as long:
+            raise RecordError(f"{path}, " + T("records.read.long_row", row=long.row, limit=f"{LINE_LIMIT:,}")) from None
+        except csv.Error as error:
+            raise RecordError(f"{path}, " + T("records.read.bad_csv", row=1, error=error)) from None
+
+
 def first_bad_csv_row(path: Path) -> str | None:
     """Where a CSV that DuckDB could not read goes wrong: the first row with a broken quote
     or another number of fields than the header (only looked for once reading has failed)."""
     import csv
 
-    encoding = "utf-8-sig" if _is_utf8(path) else "cp1251"
+    encoding, delimiter = _dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        first = handle.readline(LINE_LIMIT)
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        handle.seek(0)
         reader = csv.reader(_lines(handle), delimiter=delimiter, strict=True)
         try:
             header = next(reader, [])
@@ -96,9 +117,7 @@ def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str
             raise RecordError(T("records.read.undecodable", path=path, byte=f"{error.object[error.start]:#04x}",
                                 export=T("records.read.export"))) from None
         path = target
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        first = handle.readline(LINE_LIMIT)
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = _dialect(path)[1]
     return f"read_csv('{quote(path)}', all_varchar=true, header=true, delim='{delimiter}', quote='\"')"
 
 
@@ -196,6 +215,42 @@ def register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
         raise RecordError(f"{path}: {message}" if location == "file" else f"{path}, {location}: {message}") from None
     finally:
         workbook.close()
-    table = pa.table({h: pa.array(c, type=pa.string()) for h, c in zip(header, columns)})
+    # A repeated header keeps its column, renamed as DuckDB renames one in a CSV («Дата_1»; a
+    # table made of a dict kept the last of them only); the headers as written are kept beside.
+    table = pa.Table.from_arrays([pa.array(c, type=pa.string()) for c in columns], names=_renamed(header))
     connection.register(f"{name}_xlsx", table)
+    connection.register(f"{name}_xlsx_headers", pa.table({"header": pa.array(header, type=pa.string())}))
     return f"{name}_xlsx"
+
+
+def _renamed(header: list[str]) -> list[str]:
+    """The header with each repeat renamed as DuckDB renames it: Дата, Дата_1, Дата_2."""
+    seen: dict[str, int] = {}
+    names = []
+    for h in header:
+        names.append(f"{h}_{seen[h]}" if h in seen else h)
+        seen[h] = seen.get(h, 0) + 1
+    return names
+
+
+def written_headers(connection, source: str, path: Path) -> list[str]:
+    """The column headers of `path` (read as `source`) as the file writes them, repeats
+    included (DuckDB reads a repeated one as «Дата_1»): a CSV's first row, a Parquet file's
+    top-level fields, an .xlsx's first row (`register_xlsx`)."""
+    if source.startswith("read_csv("):
+        return csv_headers(path)
+    if source.startswith("read_parquet("):
+        rows = connection.execute(f"SELECT name, num_children FROM parquet_schema({source[len('read_parquet('):]}").fetchall()
+
+        def after(i: int) -> int:  # the row after the subtree of row i (a nested column's fields)
+            j = i + 1
+            for _ in range(rows[i][1] or 0):
+                j = after(j)
+            return j
+
+        names, i = [], 1
+        for _ in range(rows[0][1] or 0):
+            names.append(rows[i][0])
+            i = after(i)
+        return names
+    return [row[0] for row in connection.execute(f"SELECT header FROM {source}_headers").fetchall()]
