@@ -804,6 +804,32 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
 
 
+def test_a_declined_that_is_neither_yes_nor_no_is_left_out_not_read_as_no(tmp_path):
+    """«отказ» or 2 in `declined` was read as «not declined»: the applicant counted as one
+    who registered and was to be received. Such a record is now left out and named; yes and
+    no in their spellings and cases, and a blank (no), are read as before."""
+    import csv
+
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=3_000, seed=5, fmt="csv", with_expected=False)
+    exact = aggregate(small.appeals, small.receptions, METHODOLOGY, BODIES, default_mapping())
+    with small.receptions.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("declined")
+    respelt = {"да": " ДА ", "нет": "Нет"}
+    for row in rows[1:]:
+        row[column] = respelt[row[column]]
+    bad = {rows[1][0]: "отказ", rows[2][0]: "2"}
+    for row in rows[1:3]:
+        row[column] = bad[row[0]]
+    edited = tmp_path / "receptions.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = aggregate(small.appeals, edited, METHODOLOGY, BODIES, default_mapping())
+    assert result.reception_problems.counts == {"declined is neither yes nor no": 2}
+    assert result.reception_problems.examples["declined is neither yes nor no"] == sorted(bad)
+    assert result.used["receptions"] == exact.used["receptions"] - 2
+
+
 def test_a_mapping_naming_one_header_for_two_columns_is_refused(tmp_path):
     """registered_on and answered_on both «Дата» would read one column: every answer on its
     registration day. So would registered_on = «answered_on» while answered_on keeps its name."""

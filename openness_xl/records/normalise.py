@@ -11,8 +11,13 @@ from ..texts import text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from . import duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
-from .sql import date_sql, identifier, in_sql, present_sql
+from .sql import date_sql, identifier, in_sql, literal, present_sql
 from .sources import RecordError, read_once, reading, source_sql, unreadable, written_headers
+
+# `declined` as an export writes it: yes, no (a blank is no, nothing withdrawn); any other value
+# («отказ», 2) is read as neither, and its record left out, not counted as one who came.
+DECLINED_YES = ("1", "true", "да", "yes", "иә")
+DECLINED_NO = ("0", "false", "нет", "no", "жоқ")
 
 # Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
 # these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
@@ -319,7 +324,10 @@ def _parsed(columns: _Columns, ours: tuple[str, ...], dates: tuple[str, ...], ty
                 inner.append(f"TRY_CAST({raw(column)} AS DOUBLE) AS rating")
                 inner.append(f"({raw(column)} < 1 OR {raw(column)} > 5 OR {raw(column)} <> floor({raw(column)})) AS rating__bad")
         elif column == "declined":
-            inner.append(f"COALESCE(LOWER(TRIM({text(column)})) IN ('1', 'true', 'да', 'yes', 'иә'), false) AS declined")
+            value, yes = f"LOWER(TRIM({text(column)}))", ", ".join(map(literal, DECLINED_YES))
+            inner.append(f"COALESCE({value} IN ({yes}), false) AS declined")
+            inner.append(f"({present(column)} AND {value} NOT IN ({yes}, {', '.join(map(literal, DECLINED_NO))})) "
+                         "AS declined__bad")
         else:
             inner.append(f"{text(column)} AS {column}")
     return inner
@@ -391,4 +399,6 @@ def _checks(connection, source: str, columns: _Columns, ours: tuple[str, ...], d
             add_sql(said("after_year", column=column, year=year + 1), f"{column} > DATE '{year + 1}-12-31'")
     if "rating" in ours and raw("rating") != "NULL":
         add_sql(said("rating"), "rating__bad")
+    if "declined" in ours and raw("declined") != "NULL":
+        add_sql(said("declined"), "declined__bad")
     return checks, sql_checks
