@@ -44,7 +44,7 @@ def test_raw_and_direct_entries(tmp_path, methodology, bodies):
     ("МЗ,fb_satisfaction,score,7.5", "score must be a score from 0 to 7, got '7.5'"),
     ("МЗ,fb_knowledge_base,updated,может быть", "updated must be 1/0 (yes/no, да/нет, true/false)"),
     ("МЗ,og_open_data,coef_update,0.3", "coef_update must be one of 0, 0.25, 0.5"),
-    ("Министерство здравоохранения РК,fb_satisfaction,score,3", "unknown body"),
+    ("Министерство магии РК,fb_satisfaction,score,3", "unknown body"),  # «РК» is no part of a name
     ("МЗЗ,fb_satisfaction,score,3", "unknown body 'МЗЗ'; nearest: МЗ"),
     ("МЗ,fb_satisfation,score,3", "unknown indicator 'fb_satisfation'; did you mean fb_satisfaction?"),
     ("МЗ,fb_satisfaction,percent,3", "unknown field 'percent'; fb_satisfaction takes satisfied_percent or score"),

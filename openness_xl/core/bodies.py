@@ -28,7 +28,7 @@ LOOKALIKES = str.maketrans({
 KAZAKH_FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е"})
 # Words around a name that do not tell bodies apart (compared after KAZAKH_FOLD).
 NOISE = re.compile(r"\b(г|город|города|акимат|акимдиги|область|области|обл|облысы|облысынын|каласы|каласынын"
-                   r"|республики казахстан|казакстан республикасынын)\b\.?", re.IGNORECASE)
+                   r"|республики казахстан|казакстан республикасынын|рк)\b\.?", re.IGNORECASE)
 # Words that say whether a name means a region or a city: «Алматы облысы» is Алматинская,
 # «Алматы қаласы» and «г. Алматы» are the city.
 REGION_WORDS = re.compile(r"\b(область|области|обл|облысы|облысынын)\b", re.IGNORECASE)
