@@ -830,6 +830,31 @@ def test_a_declined_that_is_neither_yes_nor_no_is_left_out_not_read_as_no(tmp_pa
     assert result.used["receptions"] == exact.used["receptions"] - 2
 
 
+def test_the_mappings_codes_for_bodies_are_applied_and_checked(tmp_path, extract):
+    """[appeals.codes.body] was accepted and ignored: «Минздрав» stayed an unknown body and its
+    records were left out. The mapping's codes are applied to bodies as to kinds and receivers;
+    a code that is none of ours (a body «МЗЗ», a kind «заявлениe» with a Latin e) is an error
+    naming the mapping's entry, not every such record left out."""
+    path = tmp_path / "appeals.csv"
+    path.write_text("appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+                    "A1,Минздрав,Заяв,2025-03-03,2025-03-20,2025-03-05,,,\nA2,МЗ,запрос,2025-03-03,2025-03-20,,,,\n",
+                    encoding="utf-8")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[appeals.codes.body]\n"минздрав " = "МЗ"\n[appeals.codes.kind]\n"Заяв" = "заявление"\n',
+                       encoding="utf-8")
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+    assert result.appeal_problems.counts == {} and result.used["appeals"] == 2
+    assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 50}
+    for entry, said in (('[appeals.codes.body]\n"Минздрав" = "МЗЗ"\n', "codes.body: «Минздрав» = «МЗЗ» is not one of ours: "
+                                                                     "unknown body 'МЗЗ'"),
+                        ('[appeals.codes.kind]\n"Заяв" = "заявлениe"\n', "codes.kind: «Заяв» = «заявлениe» is not one "
+                                                                       "of ours: known: заявление, жалоба")):
+        mapping.write_text(entry, encoding="utf-8")
+        with pytest.raises(ValueError) as error:
+            aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+        assert str(error.value).startswith(f"{mapping} [appeals] {said}")
+
+
 def test_a_mapping_naming_one_header_for_two_columns_is_refused(tmp_path):
     """registered_on and answered_on both «Дата» would read one column: every answer on its
     registration day. So would registered_on = «answered_on» while answered_on keeps its name."""

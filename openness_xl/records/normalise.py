@@ -147,22 +147,40 @@ class Translator:
 
 
 def translators(mapping: TableMapping, coded: list[str], required: tuple[str, ...], bodies: BodyRegistry) -> dict[str, Translator]:
-    def body(raw: str) -> str:
-        try:
-            return bodies.find(raw).code
-        except UnknownBody:
-            return f"?{raw}"
+    """Each coded column's translator: the mapping's codes first (an export's «Минздрав РК» =
+    «МЗ»), then the column's own values. A code the mapping gives must be one of ours (a body
+    of the registry, a known kind or receiver): a typo there would leave every record with
+    that value out as unknown, so it is an error naming the mapping's entry."""
+    def codes_of(column: str, ours) -> dict[str, str]:
+        codes = {}
+        for raw, value in mapping.codes.get(column, {}).items():
+            try:
+                codes[raw.lower().strip()] = ours(value)
+            except (UnknownBody, ValueError) as error:
+                raise RecordError(T("records.read.mapping_code", where=mapping.source, column=column, raw=raw,
+                                    value=value, problem=error)) from None
+        return codes
 
-    def coded_value(column: str, allowed: tuple[str, ...]):
-        codes = {k.lower().strip(): v for k, v in mapping.codes.get(column, {}).items()}
+    def known(allowed: tuple[str, ...]):
+        def ours(value: str) -> str:
+            if value.lower().strip() not in allowed:
+                raise ValueError(T("records.read.known", known=", ".join(allowed)))
+            return value.lower().strip()
+        return ours
+
+    def lookup_of(column: str, ours):
+        codes = codes_of(column, ours)
 
         def lookup(raw: str) -> str:
-            canonical = codes.get(raw.lower().strip(), raw.lower().strip())
-            return canonical if canonical in allowed else f"?{raw}"
+            try:
+                return codes.get(raw.lower().strip()) or ours(raw)
+            except (UnknownBody, ValueError):
+                return f"?{raw}"
         return lookup
 
-    lookups = {"body": body, "kind": coded_value("kind", APPEAL_KINDS), "received_by": coded_value("received_by", RECEIVERS)}
-    return {c: Translator(lookups[c], c in required) for c in coded}
+    allowed = {"kind": APPEAL_KINDS, "received_by": RECEIVERS}
+    ours = {"body": lambda value: bodies.find(value).code, **{c: known(a) for c, a in allowed.items()}}
+    return {c: Translator(lookup_of(c, ours[c]), c in required) for c in coded}
 
 
 _INTEGER = r"(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|UHUGEINT)"

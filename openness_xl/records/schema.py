@@ -61,6 +61,7 @@ class TableMapping:
     columns: dict[str, str]  # our column → the export's header
     date_formats: tuple[str, ...]
     codes: dict[str, dict[str, str]] = field(default_factory=dict)  # column → {export value: ours}
+    source: str = ""  # where it was read, for messages: «mapping.toml [appeals]»
 
 
 @dataclass(frozen=True)
@@ -148,5 +149,5 @@ def load_mapping(path: Path | str | None) -> Mapping:
         codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
         _one_header_each(path, name, {c: columns.get(c, c) for c in ours})
         tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
-                                    tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes)
+                                    tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes, f"{path} [{name}]")
     return Mapping(tables["appeals"], tables["receptions"])
