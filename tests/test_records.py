@@ -804,6 +804,39 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
 
 
+@pytest.mark.parametrize("form", ["csv", "parquet"])
+def test_empty_rows_are_skipped_and_told_not_left_out_as_records(tmp_path, extract, form, cli):
+    """A sheet saved as CSV keeps the blank rows below its table (`,,,,,,,,`): each was «a
+    record left out — appeal_id is blank» and counted as read. A row with no value in any
+    column read is now no record: skipped, and told in a note; a row with other values and no
+    id is still a record with a blank id."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating"
+    rows = ["A1,МЗ,запрос,2025-03-03,2025-03-20,2025-03-05,,,", "A2,МЗ,заявление,2025-03-04,2025-03-20,,,,",
+            ",МЗ,запрос,2025-03-03,2025-03-20,,,,"]
+    blank = [",,,,,,,,", " , ,  ,,,,,,", ",,,,,,,,"]
+    paths = {}
+    for name, lines in (("with", rows[:2] + blank[:1] + rows[2:] + blank[1:]), ("without", rows)):
+        path = tmp_path / f"{name}.{form}"
+        if form == "csv":
+            path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+        else:
+            cells = [[v if v.strip() else None for v in line.split(",")] for line in lines]
+            pq.write_table(pa.table({h: pa.array([c[i] for c in cells], pa.string())
+                                     for i, h in enumerate(header.split(","))}), path)
+        paths[name] = path
+    exact = aggregate(paths["without"], extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    result = aggregate(paths["with"], extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.empty["appeals"] == 3 and exact.empty["appeals"] == 0
+    assert result.inputs == exact.inputs and result.records == exact.records == {"appeals": 3, "receptions": result.records["receptions"]}
+    assert result.appeal_problems == exact.appeal_problems
+    assert result.appeal_problems.counts == {"appeal_id is blank": 1}
+    code, _, err = cli("aggregate", paths["with"], extract.receptions, "-o", tmp_path / "out.csv")
+    assert code == 0 and "appeals: 3 empty rows (no value in any column read) skipped" in " ".join(err.split())
+
+
 def test_a_declined_that_is_neither_yes_nor_no_is_left_out_not_read_as_no(tmp_path):
     """«отказ» or 2 in `declined` was read as «not declined»: the applicant counted as one
     who registered and was to be received. Such a record is now left out and named; yes and

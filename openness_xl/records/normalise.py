@@ -253,7 +253,10 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
         checks, sql_checks = _checks(connection, source, columns, ours, dates, typed_dates, required, coded, year)
         timed = _timed(connection, source, columns, [c for c in dates if c in read and c not in typed_dates
                                                       and columns.raw(c) != "NULL"])
-        parsed = f"SELECT {', '.join(_parsed(columns, read, dates, typed_dates, timed, mapping))} FROM {source} AS src"
+        selected = _parsed(columns, read, dates, typed_dates, timed, mapping)
+        if any(check.said.name == "empty" for check in checks):  # a row with no value in any column read
+            selected.append("(" + " AND ".join(f"NOT {columns.present(c)}" for c in read) + ") AS row__empty")
+        parsed = f"SELECT {', '.join(selected)} FROM {source} AS src"
         view = View(table, checks, translators(mapping, coded, required, bodies), parsed, sql_checks)
         found = duplicates.repeated_hashes(connection, source, columns.text(ours[0]))
         if found is not None:
@@ -384,6 +387,10 @@ def _checks(connection, source: str, columns: _Columns, ours: tuple[str, ...], d
         checks.append(Check(problem, bit=len(sql_checks)))
         sql_checks.append(condition)
 
+    if ours[0] in may_be_blank:
+        # A row with no value in any column read is no record (the blank rows a spreadsheet
+        # saves below its table): first, so that it is told apart. Only where an id may be blank.
+        add_sql(said("empty"), "row__empty")
     for column in required:
         if column in coded:
             checks.append(Check(said("blank", column=column), column=column, blank=True))

@@ -27,7 +27,7 @@ from ..texts import count, text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, WorkingDays, calendar_between
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
                      RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
-from .normalise import Said, View, normalised_view
+from .normalise import Said, View, normalised_view, said
 from .sources import RecordError, reading
 from .sql import literal, quote
 
@@ -68,6 +68,8 @@ class Aggregate:
     overdue_counted: bool = False
     # What the readers noticed and the user should hear (macros or external links in a workbook).
     notes: list[str] = field(default_factory=list)
+    # Rows with no value in any column read, by table: no records, skipped (a spreadsheet's blank rows).
+    empty: dict[str, int] = field(default_factory=dict)
 
     def rows(self, methodology: Methodology, bodies: BodyRegistry) -> list[tuple[str, str, str, str]]:
         """The long input table (body, indicator, field, value) in registry and methodology order."""
@@ -142,6 +144,8 @@ class _Groups:
         self.seen: dict[str, set] = {c: set() for c in coded}
         self.candidates: Counter = Counter()  # the ids of the records with the speculative bit
         self.records = 0
+        self.empty = 0  # rows with no value in any column read: no records
+        self.empty_key = said("empty").text("en")
 
     def kept(self, alias: str) -> str:
         """The SQL of a group's kept ids (NULL: none kept), then of its ids with the
@@ -163,12 +167,15 @@ class _Groups:
             values = dict(zip(self.coded, row[:width]))
             flags, no_id, smallest, every = row[width:width + 4]
             counts = row[width + 4:]
+            problem = self.view.problem(flags, values)
+            if problem == self.empty_key:
+                self.empty += counts[0]
+                continue
             self.records += counts[0]
             for column, value in values.items():
                 self.seen[column].add(value)
             if every:
                 self.candidates.update(every)
-            problem = self.view.problem(flags, values)
             if problem is not None:
                 self.problems[problem] = self.problems.get(problem, 0) + counts[0]
                 self.ids[problem].update(every or smallest or ())
@@ -245,7 +252,8 @@ def aggregate(appeals: Path | str, receptions: Path | str, methodology: Methodol
     totals = {"appeals": appeal_groups.records, "receptions": reception_groups.records}
     overdue = sum(n["overdue"] for n in appeal_counts.values())
     return Aggregate(inputs, appeal_problems, reception_problems, totals, used, without, overdue,
-                     settings["unanswered_overdue"] == "late", notes)
+                     settings["unanswered_overdue"] == "late", notes,
+                     {"appeals": appeal_groups.empty, "receptions": reception_groups.empty})
 
 
 def connect(methodology: Methodology):

@@ -93,6 +93,9 @@ def _told(args, methodology, result, elapsed: float) -> list[str]:
                 receptions=count(result.records["receptions"], "reception_request"),
                 bodies=count(len(result.inputs), "body_of"), seconds=decimal(f"{elapsed:.1f}"))
     print("\n".join(textwrap.wrap(summary, terminal_width(), subsequent_indent="  ")), file=sys.stderr)
+    for table, rows in result.empty.items():
+        if rows:
+            warn(T("messages.empty_rows", table=T(f"records.table.{table}"), rows=count(rows, "empty_row")), "note")
     if result.overdue_unanswered:
         warn(T("messages.overdue_unanswered" if result.overdue_counted else "messages.overdue_left_out",
                 appeals=count(result.overdue_unanswered, "appeal"), end=period_end(methodology).strftime("%d.%m.%Y")), "note")
