@@ -771,16 +771,21 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     row = ["A1", "МЗ", "запрос", "2025-03-03", "2025-03-20", "2025-03-05", None, None, None, "a", "b"]
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\n', encoding="utf-8")
-    path = tmp_path / f"appeals.{form}"
-    if form == "csv":
-        path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
-    elif form == "parquet":
-        pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
-    else:
-        book = openpyxl.Workbook()
-        book.active.append(header)
-        book.active.append(row)
-        book.save(path)
+
+    def written(name: str) -> Path:
+        path = tmp_path / f"{name}.{form}"
+        if form == "csv":
+            path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
+        elif form == "parquet":
+            pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
+        else:
+            book = openpyxl.Workbook()
+            book.active.append(header)
+            book.active.append(row)
+            book.save(path)
+        return path
+
+    path = written("appeals")
     with pytest.raises(ValueError) as error:
         aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     assert str(error.value).startswith(f"{path}: a header the mapping names is written on more than one column: "
@@ -789,16 +794,7 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     with pytest.raises(ValueError, match=r"«Дата» \(columns 4, 6\); «Примечание» \(columns 10, 11\)"):
         aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     header[5] = "answered_on"
-    once = tmp_path / f"once.{form}"
-    if form == "csv":
-        once.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
-    elif form == "parquet":
-        pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), once)
-    else:
-        book = openpyxl.Workbook()
-        book.active.append(header)
-        book.active.append(row)
-        book.save(once)
+    once = written("once")
     mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\n', encoding="utf-8")
     result = aggregate(once, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
