@@ -65,6 +65,22 @@ def test_missing_indicators_warn_and_leave_totals_empty(tmp_path, capsys):
     assert code == 2 and "--strict" in err
 
 
+def test_many_bodies_missing_the_same_indicators_are_told_once(tmp_path, capsys):
+    """An aggregate of records alone gives 6 of 20 indicators: 49 warnings of one sentence
+    each filled the screen. From three bodies missing the same indicators one warning names
+    them by code; fewer keep theirs, with their names."""
+    path = tmp_path / "in.csv"
+    rows = [f"{b},appk_review_timeliness,late,25\n{b},appk_review_timeliness,reviewed,48981\n"
+            for b in ("МЗ", "МЮ", "МФ", "МВД")]
+    path.write_text("body,indicator,field,value\n" + "".join(rows) + "МВД,fb_satisfaction,score,3\n", encoding="utf-8")
+    code, _, err = run(capsys, "scores", str(path))
+    flat = " ".join(err.split())
+    assert code == 0
+    assert "warning: 3 bodies (МЮ, МЗ, МФ): no data for 19 indicators (2–20)" in flat  # in the registry's order
+    assert "warning: МВД (Министерство внутренних дел): no data for 18 indicators (2–12, 14–20)" in flat
+    assert flat.count("no data for") == 2
+
+
 def test_errors_exit_non_zero_with_every_problem(tmp_path, capsys):
     path = tmp_path / "bad.csv"
     path.write_text("body,indicator,field,value\nМЗ,fb_meetings,score,9\nZZ,fb_meetings,score,1\n", encoding="utf-8")

@@ -164,15 +164,28 @@ def terminal_width() -> int:
     return max(60, shutil.get_terminal_size((80, 24)).columns)
 
 
+# From this many bodies missing the same indicators, one warning names them all by code.
+GROUPED_FROM = 3
+
+
 def complete(args, methodology, results) -> bool:
     """Warn of every body with indicators missing (by number), of the bodies the input does not
     mention and of the groups that get no place; True when nothing is missing."""
     names = {b.code: b.name(language()) for b in registry(args.year)}
+    # Bodies missing the same indicators are told in one warning where there are many of them
+    # (an aggregate of records alone: 49 bodies without the 14 other indicators).
+    alike: dict[tuple, list[str]] = {}
     for result in results:
         if result.missing:
-            orders = order_ranges([methodology.indicator(i).order for i in result.missing])
-            warn(T("messages.no_data_for", body=f"{result.body} ({names.get(result.body, result.body)})",
-                    indicators=count(len(result.missing), "indicator_of"), orders=orders))
+            alike.setdefault(tuple(result.missing), []).append(result.body)
+    for missing, bodies in alike.items():
+        said = {"indicators": count(len(missing), "indicator_of"),
+                "orders": order_ranges([methodology.indicator(i).order for i in missing])}
+        if len(bodies) >= GROUPED_FROM:
+            warn(T("messages.no_data_for_bodies", bodies=count(len(bodies), "body"), codes=", ".join(bodies), **said))
+            continue
+        for body in bodies:
+            warn(T("messages.no_data_for", body=f"{body} ({names.get(body, body)})", **said))
     absent = absent_bodies(args, results)
     return not absent and not any(r.missing for r in results)
 
