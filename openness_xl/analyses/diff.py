@@ -98,11 +98,11 @@ def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dic
     if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():  # a pipe is read once, as input
         return None
     data = read_at_most(path, MAX_CSV_BYTES)  # larger than an input file may be: not a score file
-    try:
-        text = data.decode("utf-8-sig") if data is not None else None
-    except UnicodeDecodeError:  # `openness scores` writes UTF-8: an input file in cp1251, say
+    if data is None:
         return None
-    if text is None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # `openness scores` writes UTF-8: an input file in cp1251, say
         return None
     header = next(csv.reader(io.StringIO(text)), [])
     if header != score_columns(methodology):

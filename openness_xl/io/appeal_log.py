@@ -16,7 +16,7 @@ from typing import Any
 
 from ..bounded import read_at_most
 from ..texts import text
-from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text
+from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of
 
 COLUMNS = ("body", "indicator", "field", "source_value", "claimed_value", "grounds", "filed_on", "decision",
            "accepted_value")
@@ -149,8 +149,7 @@ def _csv_records(path: Path) -> list[tuple[str, list[str]]]:
         content = decode_text(data, str(path))
     except InputErrors as error:
         raise AppealErrors(error.problems) from None
-    first = content.splitlines()[0] if content.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = delimiter_of(content)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     previous = csv.field_size_limit(MAX_FIELD)
     try:

@@ -138,11 +138,17 @@ def _held(path: Path, source: str) -> bytes:
     return data
 
 
+def delimiter_of(text: str) -> str:
+    """A CSV's separator, told by its first line: `;` where it has more of them than commas (as
+    Excel saves a CSV in a Russian locale), else `,`."""
+    first = text.splitlines()[0] if text.strip() else ""
+    return ";" if first.count(";") > first.count(",") else ","
+
+
 def csv_rows(data: bytes, source: str) -> list[Row]:
     """The rows of a long CSV given as its bytes (`source`: what messages call it)."""
     content = decode_text(data, source)
-    first = content.splitlines()[0] if content.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = delimiter_of(content)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     _check_header(header, source, "row 1")
@@ -244,7 +250,7 @@ def _check_header(header: list[str], source: str, where: str) -> None:
 def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, bodies: BodyRegistry,
               name: str | None = None) -> list[Row]:
     """The rows of an input file of any kind the project reads (`name` as in read_csv_rows)."""
-    from .safe_xlsx import OLE_SIGNATURE, not_xlsx, sniff
+    from .safe_xlsx import kind_of, not_xlsx, sniff
 
     path = Path(path)
     source = name or str(path)
@@ -256,7 +262,7 @@ def read_rows(path: Path | str, warnings: list[str], methodology: Methodology, b
         # A pipe (`<(…)` in a shell, /dev/stdin) can be read once: its first bytes, looked at
         # to tell a workbook, would be gone for the reader.
         data = _held(path, source)
-        if data[:2] == b"PK" or data[:8] == OLE_SIGNATURE:
+        if kind_of(data[:80]) != "other":
             raise _file_problem(source, "workbook_pipe")
         return csv_rows(data, source)
     kind = sniff(path)

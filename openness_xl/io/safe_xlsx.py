@@ -36,7 +36,11 @@ def not_xlsx(kind: str) -> str:
 def sniff(path: Path | str) -> str:
     """What a file is by its first bytes: "zip" (an .xlsx), "ods", "ole" (encrypted or .xls), "other"."""
     with open(path, "rb") as handle:
-        head = handle.read(80)
+        return kind_of(handle.read(80))
+
+
+def kind_of(head: bytes) -> str:
+    """`sniff` of a file's first bytes, already read (a pipe cannot be read twice)."""
     if head.startswith(OLE_SIGNATURE):
         return "ole"
     if head.startswith(b"PK"):

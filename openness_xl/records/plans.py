@@ -5,8 +5,9 @@ import csv
 import io
 from pathlib import Path
 
+from ..bounded import read_at_most
 from ..core.bodies import BodyRegistry, UnknownBody
-from ..io.inputs import InputErrors, Problem, decode_text, shown_location
+from ..io.inputs import InputErrors, Problem, decode_text, delimiter_of, shown_location
 from ..methodology import Methodology
 from ..texts import language, text as T
 from ..core.values import InputProblem, parse_input
@@ -25,14 +26,11 @@ def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology)
     indicator_id, name = PLANNED
     plan = next(spec for spec in methodology.indicator(indicator_id).inputs if spec.name == name)
     source = str(path)
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_PLANS_BYTES + 1)
-    if len(data) > MAX_PLANS_BYTES:
+    data = read_at_most(path, MAX_PLANS_BYTES)
+    if data is None:
         raise InputErrors([Problem(source, "file", T("input.too_large", limit=f"{MAX_PLANS_BYTES:,}"))])
     text = decode_text(data, source)
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in ("body", "plan") if c not in header]
     if missing:

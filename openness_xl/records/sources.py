@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..io.inputs import delimiter_of
 from ..texts import text as T
 from .sql import identifier, quote
 
@@ -50,8 +51,7 @@ def _dialect(path: Path) -> tuple[str, str]:
     cp1251; `;` where the first line has more of them than commas, else `,`."""
     encoding = "utf-8-sig" if _is_utf8(path) else "cp1251"
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        first = handle.readline(LINE_LIMIT)
-    return encoding, ";" if first.count(";") > first.count(",") else ","
+        return encoding, delimiter_of(handle.readline(LINE_LIMIT))
 
 
 def csv_headers(path: Path) -> list[str]:

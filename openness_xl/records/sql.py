@@ -12,6 +12,10 @@ def identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Longer than this, a text date may carry a time and a zone (`2025-03-03 10:15Z` is 17).
+DATE_WITH_TIME = 16
+
+
 def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> str:
     """The day of a text date: ISO, else by the mapping's `formats`. With `instants` (a column
     some value of which is long enough for a time and a zone: `normalise._timed`), a value that
@@ -25,7 +29,7 @@ def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> s
     day = f"COALESCE(TRY_CAST({column} AS DATE), CAST(TRY_STRPTIME({text}, {fmts}) AS DATE))"
     if not instants:
         return day
-    zoned = (f"strlen({column}) > 16 AND ({column}[-1] = 'Z' OR {column}[-3] IN ('+', '-') "
+    zoned = (f"strlen({column}) > {DATE_WITH_TIME} AND ({column}[-1] = 'Z' OR {column}[-3] IN ('+', '-') "
              f"OR {column}[-5] IN ('+', '-') OR {column}[-6] IN ('+', '-'))")
     return f"CASE WHEN {zoned} THEN CAST(TRY_CAST({column} AS TIMESTAMPTZ) AS DATE) ELSE {day} END"
 
