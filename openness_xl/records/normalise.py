@@ -7,17 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.bodies import BodyRegistry, UnknownBody
+from ..core.values import FALSE_WORDS, TRUE_WORDS
 from ..texts import text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from . import duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import DATE_WITH_TIME, date_sql, identifier, in_sql, literal, present_sql
 from .sources import RecordError, read_once, reading, source_sql, unreadable, written_headers
-
-# `declined` as an export writes it: yes, no (a blank is no, nothing withdrawn); any other value
-# («отказ», 2) is read as neither, and its record left out, not counted as one who came.
-DECLINED_YES = ("1", "true", "да", "yes", "иә")
-DECLINED_NO = ("0", "false", "нет", "no", "жоқ")
 
 # Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
 # these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
@@ -345,9 +341,11 @@ def _parsed(columns: _Columns, ours: tuple[str, ...], dates: tuple[str, ...], ty
                 inner.append(f"TRY_CAST({raw(column)} AS DOUBLE) AS rating")
                 inner.append(f"({raw(column)} < 1 OR {raw(column)} > 5 OR {raw(column)} <> floor({raw(column)})) AS rating__bad")
         elif column == "declined":
-            value, yes = f"LOWER(TRIM({text(column)}))", ", ".join(map(literal, DECLINED_YES))
+            # Yes and no in the words every input takes (a blank is no: nothing withdrawn); any
+            # other value («отказ», 2) is neither, and its record left out, not counted as one who came.
+            value, yes = f"LOWER(TRIM({text(column)}))", ", ".join(map(literal, TRUE_WORDS))
             inner.append(f"COALESCE({value} IN ({yes}), false) AS declined")
-            inner.append(f"({present(column)} AND {value} NOT IN ({yes}, {', '.join(map(literal, DECLINED_NO))})) "
+            inner.append(f"({present(column)} AND {value} NOT IN ({yes}, {', '.join(map(literal, FALSE_WORDS))})) "
                          "AS declined__bad")
         else:
             inner.append(f"{text(column)} AS {column}")
