@@ -33,6 +33,11 @@ NOISE = re.compile(r"\b(г|город|города|акимат|акимдиги
 # «Алматы қаласы» and «г. Алматы» are the city.
 REGION_WORDS = re.compile(r"\b(область|области|обл|облысы|облысынын)\b", re.IGNORECASE)
 CITY_WORDS = re.compile(r"\b(г|город|города|каласы|каласынын)\b", re.IGNORECASE)
+# A region's adjective in any case: «Акимат Восточно-Казахстанской области» (the report's
+# name) and «Восточно-Казахстанская область» (the one people type) are one key.
+ADJECTIVE_CASES = re.compile(r"ск(ой|ую|ая)\b")
+# What the report adds in brackets after a city's name: «(столица)».
+BRACKETED = re.compile(r"\s*\(.*\)\s*$")
 
 
 class UnknownBody(KeyError):
@@ -53,10 +58,12 @@ def place_of(name: str) -> str | None:
 
 
 def normalise(name: str) -> str:
-    """The comparison key of a body name: look-alikes, case, Kazakh letters, «г.», quotes folded."""
+    """The comparison key of a body name: look-alikes, case, Kazakh letters, «г.», quotes and a
+    region adjective's case folded."""
     text = str(name).translate(LOOKALIKES).lower().translate(KAZAKH_FOLD)
     text = re.sub(r"[«»\"'“”()]", " ", text)
     text = NOISE.sub(" ", text)
+    text = ADJECTIVE_CASES.sub("ская", text)
     text = re.sub(r"[^\w-]+", " ", text)
     return " ".join(text.split())
 
@@ -126,7 +133,8 @@ class BodyRegistry:
         self.bodies = bodies
         self._keys: dict[str, list[Body]] = {}
         for body in bodies:
-            for spelling in (body.code, body.name_ru, *body.spellings, *body.kazakh_spellings):
+            for spelling in (body.code, body.name_ru, BRACKETED.sub("", body.name_ru), *body.spellings,
+                             *body.kazakh_spellings):
                 if spelling:
                     found = self._keys.setdefault(normalise(spelling), [])
                     if body not in found:
@@ -174,8 +182,16 @@ def registry(year: int = DEFAULT_YEAR) -> BodyRegistry:
             for r in csv.DictReader(handle):
                 kazakh[r["code"]] = KazakhName(r["name_kk"], r["akimat_kk"], r["abbrev_kk"], r["source_url"],
                                                r["evidence"], r["confidence"])
+    # Spellings the tables do not print but the narrative or common use does («Абайской»).
+    other: dict[str, list[str]] = {}
+    other_path = DATA / str(year) / "spellings.csv"
+    if other_path.exists():
+        with open(other_path, encoding="utf-8", newline="") as handle:
+            for r in csv.DictReader(handle):
+                other.setdefault(r["code"], []).append(r["spelling"])
     return BodyRegistry([
-        Body(r["code"], r["type"], r["name_ru"], tuple(s for s in r["spellings_in_report"].split("|") if s),
+        Body(r["code"], r["type"], r["name_ru"],
+             tuple(s for s in r["spellings_in_report"].split("|") if s) + tuple(other.get(r["code"], ())),
              kazakh.get(r["code"]))
         for r in rows
     ])
