@@ -150,6 +150,8 @@ def test_applying_the_log_again_reproduces_the_final_input_byte_for_byte(cli, tm
 
 @pytest.mark.parametrize("row, message", [
     ("МЗ,fb_satisfaction,score,3,5,опрос,2026-01-28,accepted,", "filed on 2026-01-28, after the appeal deadline 2026-01-27"),
+    # A time after the date, as an export writes it, is read (the day kept), not «not a date».
+    ("МЗ,fb_satisfaction,score,3,5,опрос,28.01.2026 09:00:00,accepted,", "filed on 2026-01-28, after the appeal deadline 2026-01-27"),
     ("МЗ,fb_satisfaction,score,4,5,опрос,2026-01-25,accepted,", "source_value '4' is not what the source data hold ('3')"),
     ("ЗЗЗ,fb_satisfaction,score,3,5,опрос,2026-01-25,accepted,", "unknown body 'ЗЗЗ'"),
     ("МЗ,fb_satisfaction,percent,3,5,опрос,2026-01-25,accepted,", "unknown field 'percent'"),
@@ -255,10 +257,12 @@ def test_a_final_version_in_xlsx_or_a_template_passes_the_version_check(cli, tmp
         assert code == 0, err
 
 
-@pytest.mark.parametrize("filed", ["2026-01-22", "22.01.2026", "46044"])
+@pytest.mark.parametrize("filed", ["2026-01-22", "22.01.2026", "46044", "22/01/2026", "22.01.2026 16:45",
+                                   "27.01.2026 23:59:59", "2026-01-22T16:45:00", "46044.7"])
 def test_dates_as_people_write_them(cli, tmp_path, source, filed):
-    """ISO, the Kazakh day.month.year and an Excel date that arrived as its serial (46044 is
-    2026-01-22) are the same filing date."""
+    """ISO, the Kazakh day.month.year (the formats the records read), either with a time, and an
+    Excel date that arrived as its serial (46044 is 2026-01-22; with a fraction, a time) are
+    the same filing date."""
     row = f"МЗ,fb_satisfaction,score,3,5,опрос,{filed},accepted,"
     code, _, err = cli("appeal", "apply", str(source), str(log(tmp_path, row)), "-o", str(tmp_path / "f.csv"))
     assert code == 0, err

@@ -258,6 +258,27 @@ def test_a_russian_csv_export_through_a_mapping(extract, tmp_path):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # the input is never modified
 
 
+def test_dates_with_a_time_count_on_their_day(extract, tmp_path):
+    """An export writes «03.03.2025 10:15:00» (or «3.3.2025 9:05», or milliseconds): each of the
+    default formats, and each a mapping gives, is read with a time too, the day kept. Every such
+    record had been left out as «date does not parse»."""
+    import pyarrow.parquet as pq
+
+    frame = pq.read_table(extract.appeals).to_pandas()
+    times = [("%d.%m.%Y %H:%M:%S", "10:15:00"), ("%d.%m.%Y %H:%M", "9:05"), ("%d/%m/%Y %H:%M:%S", "23:59:59.250")]
+    for column in ("registered_on", "deadline_on", "answered_on", "redirected_on"):
+        frame[column] = [
+            "" if d is None or d != d else d.strftime(times[i % 3][0].split(" ")[0]) + " " + times[i % 3][1]
+            for i, d in enumerate(frame[column])]
+    path = tmp_path / "appeals.csv"
+    frame.to_csv(path, index=False)
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == extract.expected and not result.appeal_problems.counts
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[appeals]\ndate_formats = ["%d/%m/%Y", "%d.%m.%Y"]\n', encoding="utf-8")
+    assert aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping)).inputs == extract.expected
+
+
 @pytest.mark.parametrize("edit, said", [
     (lambda line: ",".join(line.split(",")[:4]), ("row 30001", "4 fields")),
     (lambda line: line.replace(",", ',"', 1), ("row 30001", "quote")),

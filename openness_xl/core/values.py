@@ -17,6 +17,18 @@ from ..texts import decimal, text
 # Ordered so that generated spreadsheet formulas list them the same way every time.
 TRUE_WORDS = ("1", "true", "yes", "да", "иә", "y", "истина")
 FALSE_WORDS = ("0", "false", "no", "нет", "жоқ", "n", "ложь")
+# A date as people and exports write it: ISO, and Kazakhstan's day first.
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+# A time an export writes after a date («03.03.2025 10:15:00», as registration systems and
+# Excel's text of a date and time do): each date format is also read with one, the day kept.
+TIMES = (" %H:%M:%S", " %H:%M", " %H:%M:%S.%f")
+
+
+def with_times(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """`formats`, then each of them without a time of its own followed by each of TIMES."""
+    return (*formats, *(f + time for f in formats if "%H" not in f for time in TIMES))
+
+
 # Typed into a cell, this means "not submitted", which is not the same as 0.
 NOT_SUBMITTED = "н/д"
 # The error values a spreadsheet cell can hold, as xlwings hands them over (err_to_str) and

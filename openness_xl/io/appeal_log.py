@@ -3,18 +3,20 @@ row that cannot be read named with its row or cell.
 
     body,indicator,field,source_value,claimed_value,grounds,filed_on,decision,accepted_value
 
-`filed_on` a date (2026-01-22, 22.01.2026 or an Excel date); `decision` accepted, rejected or
+`filed_on` a date (2026-01-22, 22.01.2026, either with a time, or an Excel date); `decision` accepted, rejected or
 partly in English, Russian or Kazakh. What the appeals do is `analyses/appeal.py`."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..bounded import read_at_most
+from ..core.values import DATE_FORMATS, with_times
 from ..texts import text
 from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of
 
@@ -74,8 +76,9 @@ EXCEL_SERIALS = range((dt.date(2000, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 1
 
 
 def _date(value: Any) -> dt.date | None | str:
-    """A date — 2026-01-22, 22.01.2026 (as Kazakhstan writes it) or an Excel date, also one
-    that arrives as its serial number — None when blank, or the text that is not one."""
+    """A date — 2026-01-22, 22.01.2026 (as Kazakhstan writes it), either with a time, or an
+    Excel date, also one that arrives as its serial number — None when blank, or the text that
+    is not one."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -83,9 +86,16 @@ def _date(value: Any) -> dt.date | None | str:
     written = _text(value)
     if not written:
         return None
-    if written.isdigit() and int(written) in EXCEL_SERIALS:
-        return EXCEL_EPOCH + dt.timedelta(days=int(written))
-    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+    serial = re.fullmatch(r"(\d+)(\.\d+)?", written)  # a date and time: its day
+    if serial and int(serial[1]) in EXCEL_SERIALS:
+        return EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))
+    try:  # ISO with a time, «2026-01-27T16:45»; one with a zone is not a day without one
+        written_at = dt.datetime.fromisoformat(written)
+        if written_at.tzinfo is None:
+            return written_at.date()
+    except ValueError:
+        pass
+    for form in with_times(DATE_FORMATS):
         try:
             return dt.datetime.strptime(written, form).date()
         except ValueError:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bounded import read_at_most
+from ..core.values import DATE_FORMATS
 from ..texts import term, text as T
 
 APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
@@ -70,13 +71,10 @@ class Mapping:
     receptions: TableMapping
 
 
-DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
-
-
 def default_mapping() -> Mapping:
-    """Our own column names, ISO or dd.mm.yyyy dates."""
-    return Mapping(TableMapping({c: c for c in APPEAL_COLUMNS}, DEFAULT_DATE_FORMATS),
-                   TableMapping({c: c for c in RECEPTION_COLUMNS}, DEFAULT_DATE_FORMATS))
+    """Our own column names, dates as `DATE_FORMATS` writes them."""
+    return Mapping(TableMapping({c: c for c in APPEAL_COLUMNS}, DATE_FORMATS),
+                   TableMapping({c: c for c in RECEPTION_COLUMNS}, DATE_FORMATS))
 
 
 # A mapping file is a page of TOML: anything larger is not one.
@@ -136,7 +134,7 @@ def load_mapping(path: Path | str | None) -> Mapping:
         if unknown:
             raise ValueError(T("records.read.unknown_mapping", path=path, table=name, unknown=", ".join(unknown),
                                known=", ".join(ours)))
-        formats = section.get("date_formats", list(DEFAULT_DATE_FORMATS))
+        formats = section.get("date_formats", list(DATE_FORMATS))
         checks = [(f"{name}.columns.{k}", v, str, "string") for k, v in columns.items()]
         checks += [(f"{name}.date_formats", formats, list, "strings"),
                    (f"{name}.codes", section.get("codes", {}), dict, "table")]
@@ -149,5 +147,5 @@ def load_mapping(path: Path | str | None) -> Mapping:
         codes = {k: dict(v) for k, v in section.get("codes", {}).items()}
         _one_header_each(path, name, {c: columns.get(c, c) for c in ours})
         tables[name] = TableMapping({c: columns.get(c, c) for c in ours},
-                                    tuple(section.get("date_formats", DEFAULT_DATE_FORMATS)), codes, f"{path} [{name}]")
+                                    tuple(section.get("date_formats", DATE_FORMATS)), codes, f"{path} [{name}]")
     return Mapping(tables["appeals"], tables["receptions"])

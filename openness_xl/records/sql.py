@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.values import with_times
+
 
 def quote(path: Path) -> str:
     return str(path).replace("'", "''")
@@ -17,7 +19,7 @@ DATE_WITH_TIME = 16
 
 
 def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> str:
-    """The day of a text date: ISO, else by the mapping's `formats`. With `instants` (a column
+    """The day of a text date: ISO, else by the mapping's `formats` (`with_times`). With `instants` (a column
     some value of which is long enough for a time and a zone: `normalise._timed`), a value that
     ends in a zone — Z, or an offset such as +05, +0500, -03:00 — is an instant, counted on its
     day in the connection's time zone (`pipeline.connect`); a date alone, or with a time and no
@@ -25,7 +27,7 @@ def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> s
     values pay the instant's cast (all long values paying it cost 18 % of a whole run, four
     dates with times of 5.9 M appeals)."""
     text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
-    fmts = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in formats) + "]"
+    fmts = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in with_times(formats)) + "]"
     day = f"COALESCE(TRY_CAST({column} AS DATE), CAST(TRY_STRPTIME({text}, {fmts}) AS DATE))"
     if not instants:
         return day
