@@ -558,6 +558,25 @@ def test_bad_records_are_counted_reported_and_left_out(tmp_path):
     assert counted == 5_005 - 30
 
 
+def test_unknown_codes_are_named_most_frequent_first(tmp_path, extract):
+    """Thousands of records of an export's own name for a body were told as «unknown body (e.g.
+    …ids)»: the user had to look the ids up to learn what to map. The values are named, the
+    most frequent first, a long one cut, the rest counted."""
+    header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+    written = {"Минздрав": 4, "Минфин": 2, "Б" * 200: 2, "Акимат\nАбая": 1, "Минюст": 1, "Минэнерго": 1, "МВД РК": 1,
+               "Минтруд": 1}
+    rows = [f'x{i},"{body}",заявление,2025-03-03,2025-03-18,2025-03-10,,,'
+            for i, body in enumerate(b for b, n in written.items() for _ in range(n))]
+    path = tmp_path / "appeals.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    problems = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping()).appeal_problems
+    assert problems.values == {"unknown body": {b: n for b, n in written.items() if b != "МВД РК"}}
+    assert problems.lines("appeals") == [
+        "appeals: 12 records left out — unknown body: «Минздрав» (4), «" + "Б" * 59 + "…» (2), «Минфин» (2), "
+        "«Акимат Абая» (1), «Минтруд» (1) and 2 more; a mapping gives each its code, in "
+        "[appeals.codes.body] (e.g. x0, x1, x10, x12, x2)"]
+
+
 def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
     header = "appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
     rows = [
@@ -586,6 +605,9 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
                                  "answered_on before registered_on": ["a9"], "rating outside 1–5": ["a10"],
                                  "duplicated id": ["a10"]}
     assert result.records["appeals"] == 12
+    # An unknown code's values as written, only where that is the record's first problem (a7's
+    # «петиция» comes after its blank registration).
+    assert problems.values == {"unknown body": {"Министерство магии": 1}, "unknown kind": {"петиция": 1}}
     # Counted by the English key, said in the reader's language; a record with no id says so.
     lines = {"en": problems.lines("appeals")}
     with using("ru"):
@@ -593,6 +615,8 @@ def test_each_record_is_left_out_for_its_first_problem(tmp_path, extract):
     with using("kk"):
         lines["kk"] = problems.lines("appeals")
     assert "appeals: 1 record left out — appeal_id is blank (e.g. (no id))" in lines["en"]
+    assert ("appeals: 1 record left out — unknown kind: «петиция» (1); a mapping gives each its code, in "
+            "[appeals.codes.kind]; known: заявление, жалоба, запрос, сообщение, предложение, отклик (e.g. a6)") in lines["en"]
     assert "обращения: не учтено 2 записи — body: нет значения (например, a2, a3)" in lines["ru"]
     assert "обращения: не учтено 1 запись — appeal_id: нет значения (например, (нет id))" in lines["ru"]
     assert "өтініштер: есепке алынбады 1 жазба — қайталанған id (мысалы, a10)" in lines["kk"]

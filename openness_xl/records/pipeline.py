@@ -25,8 +25,8 @@ from ..io.writing import INPUT_COLUMNS, csv_text
 from ..methodology import Methodology
 from ..texts import count, text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, WorkingDays, calendar_between
-from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_REQUIRED, RECEPTION_COLUMNS, RECEPTION_DATES,
-                     RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
+from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
+                     RECEPTION_DATES, RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
 from .normalise import Said, View, normalised_view, said
 from .sources import RecordError, reading
 from .sql import literal, quote
@@ -43,13 +43,41 @@ class Problems:
     counts: dict[str, int] = field(default_factory=dict)  # by the problem's key («duplicated id»)
     examples: dict[str, list[str]] = field(default_factory=dict)
     said: dict[str, "Said"] = field(default_factory=dict)  # the problem in the catalogue's words
+    # An unknown code's values as written, with their records: what a mapping must name.
+    values: dict[str, Counter] = field(default_factory=dict)
 
     def lines(self, table: str) -> list[str]:
         """One line per problem, in the current language."""
         return [T("records.left_out", table=T(f"records.table.{table}"), records=count(n, "record"),
-                  problem=self.said[kind].text() if kind in self.said else kind,
+                  problem=self._problem(kind, table),
                   examples=", ".join(T("records.no_id") if e is None else e for e in self.examples.get(kind, [])))
                 for kind, n in sorted(self.counts.items())]
+
+    def _problem(self, kind: str, table: str) -> str:
+        """The problem in words; an unknown code's with its most frequent values (a few thousand
+        records of «Минздрав» are one line of the mapping, not a search by their ids)."""
+        said = self.said[kind].text() if kind in self.said else kind
+        written = self.values.get(kind)
+        if not written:
+            return said
+        column = dict(self.said[kind].fields)["column"]
+        shown = sorted(written.items(), key=lambda item: (-item[1], item[0]))
+        values = ", ".join(f"«{_cut(value)}» ({n})" for value, n in shown[:EXAMPLES])
+        if len(shown) > EXAMPLES:
+            values += " " + T("records.more_values", n=len(shown) - EXAMPLES)
+        known = APPEAL_KINDS if column == "kind" else RECEIVERS if column == "received_by" else ()
+        return T("records.unknown_values", problem=said, values=values, section=table, column=column,
+                 known="; " + T("records.read.known", known=", ".join(known)) if known else "")
+
+
+# An unknown value is quoted up to this many characters (a pasted letter is no code).
+QUOTED = 60
+
+
+def _cut(value: str) -> str:
+    """A value as a message quotes it: on one line, cut at QUOTED characters."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= QUOTED else value[:QUOTED - 1] + "…"
 
 
 @dataclass
@@ -106,6 +134,8 @@ def _problems(connection, groups: "_Groups") -> Problems:
             groups.ids[view.problem(flags, dict(zip(groups.coded, values)))].update(ids or ())
     for kind, records in groups.problems.items():
         found.counts[kind], found.said[kind] = records, checks[kind].said
+        if groups.values.get(kind):
+            found.values[kind] = groups.values[kind]
         found.examples[kind] = sorted(groups.ids[kind], key=lambda i: (i is not None, i or ""))[:EXAMPLES]
     return found
 
@@ -146,6 +176,9 @@ class _Groups:
         self.records = 0
         self.empty = 0  # rows with no value in any column read: no records
         self.empty_key = said("empty").text("en")
+        # The coded column each «unknown …» problem is about, and its values with their records.
+        self.unknown = {c.problem: c.column for c in view.checks if c.column is not None and not c.blank}
+        self.values: dict[str, Counter] = defaultdict(Counter)
 
     def kept(self, alias: str) -> str:
         """The SQL of a group's kept ids (NULL: none kept), then of its ids with the
@@ -178,6 +211,8 @@ class _Groups:
                 self.candidates.update(every)
             if problem is not None:
                 self.problems[problem] = self.problems.get(problem, 0) + counts[0]
+                if problem in self.unknown:
+                    self.values[problem][values[self.unknown[problem]]] += counts[0]
                 self.ids[problem].update(every or smallest or ())
                 if no_id:
                     self.ids[problem].add(None)
