@@ -247,3 +247,33 @@ def test_an_error_is_wrapped_at_words_on_a_terminal_and_whole_in_a_log(cli, tmp_
     code, _, err = cli("scores", "--methodology", "/dev/zero")
     lines = err.rstrip("\n").split("\n")
     assert lines[1].startswith("  - ") and (not terminal or all(len(x) <= 80 or " " not in x.strip() for x in lines))
+
+
+@pytest.mark.parametrize("command", [
+    ["aggregate", "{appeals}", "{receptions}", "-o", "{out}"],
+    ["scores", "{inputs}", "-o", "{out}"],
+])
+def test_a_closed_standard_error_does_not_stop_the_work(tmp_path, command):
+    """`openness aggregate … 2>&1 | head -1` closed the pipe at the first warning; the
+    BrokenPipeError ended the command before it wrote its output file (exit 1, nothing said,
+    no file). Standard error here is a pipe whose reader is gone before the command starts."""
+    import os
+
+    appeals, receptions = tmp_path / "appeals.csv", tmp_path / "receptions.csv"
+    appeals.write_text("appeal_id,body,kind,registered_on,deadline_on,answered_on,redirected_to,redirected_on,rating\n"
+                       "1,МЗ,заявление,2025-03-03,2025-03-18,2025-03-17,,,5\n"
+                       "2,Минздрав,заявление,2025-03-03,2025-03-18,2025-03-17,,,5\n", encoding="utf-8")
+    receptions.write_text("request_id,body,registered_on,notified_on,appointment_on,received_on,received_by,declined\n",
+                          encoding="utf-8")
+    inputs = tmp_path / "inputs.csv"
+    inputs.write_text("body,indicator,field,value\nМЗ,fb_satisfaction,score,3\n", encoding="utf-8")  # warns: 19 missing
+    out = tmp_path / "out.csv"
+    arguments = [a.format(appeals=appeals, receptions=receptions, inputs=inputs, out=out) for a in command]
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run([sys.executable, "-m", "openness_xl.cli", *arguments], stderr=write,
+                                stdout=subprocess.DEVNULL)
+    finally:
+        os.close(write)
+    assert result.returncode == 0 and out.exists() and out.stat().st_size > 0

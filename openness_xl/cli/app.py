@@ -25,6 +25,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    with _diagnostics_may_close():
+        return _run(args)
+
+
+def _run(args) -> int:
+    """The command `args` names; its errors said on standard error, and the exit code."""
     try:
         with replacing(getattr(args, "force", False)), contextlib.ExitStack() as stack:
             if getattr(args, "input", None) == "-":
@@ -46,6 +52,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         _error(f"{error.filename}: {error.strerror or error}" if error.filename else str(error.strerror or error))
         return EXIT_INPUT
+
+
+class _Diagnostics:
+    """Standard error that a reader who stopped listening does not stop: `aggregate … 2>&1 |
+    head -1` closed the pipe at the first warning, and the BrokenPipeError it raised ended the
+    command before it wrote its output file. What cannot be said is dropped; the work goes on."""
+
+    def __init__(self, stream):
+        self.stream, self.closed = stream, False
+
+    def write(self, said: str) -> int:
+        if not self.closed:
+            try:
+                return self.stream.write(said)
+            except BrokenPipeError:
+                self.closed = True
+        return len(said)
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.closed = True
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _diagnostics_may_close():
+    """Standard error as `_Diagnostics` while a command runs."""
+    stream = sys.stderr
+    sys.stderr = _Diagnostics(stream)
+    try:
+        yield
+    finally:
+        sys.stderr = stream
 
 
 def _error(message: str) -> None:
