@@ -279,6 +279,37 @@ def test_dates_with_a_time_count_on_their_day(extract, tmp_path):
     assert aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping)).inputs == extract.expected
 
 
+def test_excel_serial_dates_count_on_their_day(extract, tmp_path):
+    """A date cell formatted as a number reaches an .xlsx extract, or its CSV, as Excel's serial
+    (45719 is 2025-03-03; a fraction is the time): read as the appeal log reads a filing date,
+    not left out as «does not parse». A number outside 2000–2099 is still no date."""
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    frame = pq.read_table(extract.appeals).to_pandas()
+    epoch = dt.date(1899, 12, 30)
+    for column in ("registered_on", "deadline_on", "answered_on", "redirected_on"):
+        frame[column] = ["" if d is None or d != d else str((d - epoch).days) + (".75" if i % 2 else "")
+                         for i, d in enumerate(frame[column])]
+    path = tmp_path / "appeals.csv"
+    frame.to_csv(path, index=False)
+    result = aggregate(path, extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == extract.expected and not result.appeal_problems.counts
+
+    header = ["appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on", "redirected_to",
+              "redirected_on", "rating"]
+    rows = [["1", "МЗ", "заявление", 45719, 45734, 45733.6, None, None, 5],  # answered on time
+            ["2", "МЗ", "заявление", 45719, 45734, 45735, None, None, 4],  # a day late
+            ["3", "МЗ", "заявление", 36525, 45734, 45733, None, None, 4]]  # 1999-12-31: no date here
+    book = openpyxl.Workbook()
+    for row in [header, *rows]:
+        book.active.append(row)
+    book.save(tmp_path / "appeals.xlsx")
+    result = aggregate(tmp_path / "appeals.xlsx", extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs["МЗ"]["appk_review_timeliness"] == {"late": 1, "reviewed": 2}
+    assert result.appeal_problems.counts == {"registered_on: date does not parse": 1}
+
+
 @pytest.mark.parametrize("edit, said", [
     (lambda line: ",".join(line.split(",")[:4]), ("row 30001", "4 fields")),
     (lambda line: line.replace(",", ',"', 1), ("row 30001", "quote")),

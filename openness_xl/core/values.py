@@ -5,6 +5,7 @@ thing and fails with the same sentence wherever it comes from. A blank is never 
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping
@@ -27,6 +28,13 @@ TIMES = (" %H:%M:%S", " %H:%M", " %H:%M:%S.%f")
 def with_times(formats: tuple[str, ...]) -> tuple[str, ...]:
     """`formats`, then each of them without a time of its own followed by each of TIMES."""
     return (*formats, *(f + time for f in formats if "%H" not in f for time in TIMES))
+
+
+# A date cell that reached a text as Excel's serial number (days from 1899-12-30; a fraction is
+# the time): 46044 is 2026-01-22. Outside 2000–2099 a number is no date of this tool's years.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIAL = r"(\d+)(\.\d+)?"
+EXCEL_SERIALS = range((dt.date(2000, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 1, 1) - EXCEL_EPOCH).days)
 
 
 # Typed into a cell, this means "not submitted", which is not the same as 0.

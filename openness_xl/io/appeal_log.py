@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bounded import read_at_most
-from ..core.values import DATE_FORMATS, with_times
+from ..core.values import DATE_FORMATS, EXCEL_EPOCH, EXCEL_SERIAL, EXCEL_SERIALS, with_times
 from ..texts import text
 from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of
 
@@ -70,9 +70,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-# Excel counts days from 1899-12-30; a serial outside 2000–2099 is no filing date of this tool's years.
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-EXCEL_SERIALS = range((dt.date(2000, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 1, 1) - EXCEL_EPOCH).days)
 
 
 def _date(value: Any) -> dt.date | None | str:
@@ -86,7 +83,7 @@ def _date(value: Any) -> dt.date | None | str:
     written = _text(value)
     if not written:
         return None
-    serial = re.fullmatch(r"(\d+)(\.\d+)?", written)  # a date and time: its day
+    serial = re.fullmatch(EXCEL_SERIAL, written)  # a date and time: its day
     if serial and int(serial[1]) in EXCEL_SERIALS:
         return EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))
     try:  # ISO with a time, «2026-01-27T16:45»; one with a zone is not a day without one

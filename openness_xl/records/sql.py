@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.values import with_times
+from ..core.values import EXCEL_EPOCH, EXCEL_SERIAL, EXCEL_SERIALS, with_times
 
 
 def quote(path: Path) -> str:
@@ -19,7 +19,9 @@ DATE_WITH_TIME = 16
 
 
 def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> str:
-    """The day of a text date: ISO, else by the mapping's `formats` (`with_times`). With `instants` (a column
+    """The day of a text date: ISO, else by the mapping's `formats` (`with_times`), else an
+    Excel serial number (`core.values.EXCEL_SERIAL`: an .xlsx date cell formatted as a number,
+    or such a cell saved as CSV), as the appeal log reads a filing date. With `instants` (a column
     some value of which is long enough for a time and a zone: `normalise._timed`), a value that
     ends in a zone — Z, or an offset such as +05, +0500, -03:00 — is an instant, counted on its
     day in the connection's time zone (`pipeline.connect`); a date alone, or with a time and no
@@ -28,7 +30,10 @@ def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> s
     dates with times of 5.9 M appeals)."""
     text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
     fmts = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in with_times(formats)) + "]"
-    day = f"COALESCE(TRY_CAST({column} AS DATE), CAST(TRY_STRPTIME({text}, {fmts}) AS DATE))"
+    serial = (f"CASE WHEN regexp_full_match({text}, '{EXCEL_SERIAL}') AND floor(CAST({text} AS DOUBLE)) "
+              f"BETWEEN {EXCEL_SERIALS.start} AND {EXCEL_SERIALS.stop - 1} "
+              f"THEN DATE '{EXCEL_EPOCH.isoformat()}' + CAST(floor(CAST({text} AS DOUBLE)) AS INTEGER) END")
+    day = f"COALESCE(TRY_CAST({column} AS DATE), CAST(TRY_STRPTIME({text}, {fmts}) AS DATE), {serial})"
     if not instants:
         return day
     zoned = (f"strlen({column}) > {DATE_WITH_TIME} AND ({column}[-1] = 'Z' OR {column}[-3] IN ('+', '-') "
