@@ -876,6 +876,45 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
 
 
+@pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
+def test_a_header_in_another_case_or_with_spaces_is_the_same_header(tmp_path, extract, form):
+    """«Appeal_ID », «Body» and a mapping's «Дата регистрации» written «дата  регистрации» were
+    missing columns — and DuckDB dropped the CSV header's spaces that our look at the header
+    kept, so the message said «Appeal_ID » was missing where «Appeal_ID» was found. Headers are
+    compared with case and spaces folded; two that fold alike are refused as one written twice."""
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header = ["Appeal_ID ", "Body", "KIND", "дата  регистрации", "deadline_on", "answered_on", "redirected_to",
+              "redirected_on", "rating"]
+    row = ["A1", "МЗ", "запрос", "2025-03-03", "2025-03-20", "2025-03-05", None, None, None]
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[appeals.columns]\nregistered_on = "Дата регистрации"\n', encoding="utf-8")
+
+    def written(name: str) -> Path:
+        path = tmp_path / f"{name}.{form}"
+        if form == "csv":
+            path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
+        elif form == "parquet":
+            pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
+        else:
+            book = openpyxl.Workbook()
+            book.active.append(header)
+            book.active.append(row)
+            book.save(path)
+        return path
+
+    result = aggregate(written("appeals"), extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+    assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
+    assert sum(int(v["appk_redirect_timeliness"]["received"]) for v in result.inputs.values()) == 1
+    header.append("body")  # «Body» and «body»: which one is meant cannot be told
+    row.append("МФ")
+    path = written("twice")
+    with pytest.raises(ValueError, match=r"«body» \(columns 2, 10\)"):
+        aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+
+
 @pytest.mark.parametrize("form", ["csv", "parquet"])
 def test_empty_rows_are_skipped_and_told_not_left_out_as_records(tmp_path, extract, form, cli):
     """A sheet saved as CSV keeps the blank rows below its table (`,,,,,,,,`): each was «a

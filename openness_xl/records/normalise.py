@@ -3,7 +3,7 @@ record-level check a bit of `flags`; the problems in the catalogue's words."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.bodies import BodyRegistry, UnknownBody
@@ -238,7 +238,9 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
     with reading(path, workdir):
         source = source_sql(connection, path, table, workdir, notes)
         _no_repeated_header(connection, source, path, mapping, ours)  # first: it may explain a missing one
-        types = _checked_types(connection, source, path, mapping, ours, dates)
+        types = _described(connection, source, path)
+        mapping = _resolved(mapping, types, ours)
+        _check_types(types, path, mapping, ours, dates)
         read = tuple(c for c in ours if c not in unread)
         source = read_once(connection, source, path, dict.fromkeys(mapping.columns[c] for c in read
                                                                    if mapping.columns[c] in types), workdir, table)
@@ -272,16 +274,43 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
         return view
 
 
-def _checked_types(connection, source: str, path: Path, mapping: TableMapping, ours: tuple[str, ...],
-                   dates: tuple[str, ...]) -> dict[str, str]:
-    """The source's column types, by header; a source that cannot be read, or whose columns are
-    missing or of the wrong type, is a RecordError that names them."""
+def _described(connection, source: str, path: Path) -> dict[str, str]:
+    """The source's column types, by DuckDB's name of each column; a source that cannot be read
+    is a RecordError that names it."""
     import duckdb
 
     try:
-        types = {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        return {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     except duckdb.Error as error:
         raise unreadable(path, error) from None
+
+
+def header_key(header: str) -> str:
+    """A header as compared with the one a mapping names: case, and spaces around and within,
+    folded. «Appeal_ID », «appeal_id» and «Дата  регистрации» are «appeal_id» and «дата
+    регистрации»; DuckDB itself drops a CSV header's spaces around it, and its names ignore case."""
+    return " ".join(header.split()).casefold()
+
+
+def _resolved(mapping: TableMapping, types: dict[str, str], ours: tuple[str, ...]) -> TableMapping:
+    """`mapping` with each of our columns' header as the source names it: the same header, else
+    the one header of the source that differs only in case or spaces (`header_key`; two such
+    were refused by `_no_repeated_header`). A header with none stays, to be told missing."""
+    by_key: dict[str, list[str]] = {}
+    for name in types:
+        by_key.setdefault(header_key(name), []).append(name)
+    columns = dict(mapping.columns)
+    for column in ours:
+        header = columns[column]
+        found = by_key.get(header_key(header), [])
+        if header not in types and len(found) == 1:
+            columns[column] = found[0]
+    return replace(mapping, columns=columns)
+
+
+def _check_types(types: dict[str, str], path: Path, mapping: TableMapping, ours: tuple[str, ...],
+                 dates: tuple[str, ...]) -> None:
+    """A RecordError naming the columns that are missing or of the wrong type, if any."""
     wrong = [T("records.read.wrong_type_column", column=c, header=mapping.columns[c], type=types[mapping.columns[c]],
                expected=T(f"records.expected.{column_kind(c, dates)}"))
              for c in ours if mapping.columns[c] in types
@@ -292,7 +321,6 @@ def _checked_types(connection, source: str, path: Path, mapping: TableMapping, o
                for c in ours if mapping.columns[c] not in types]
     if missing:
         raise RecordError(T("records.read.missing", path=path, columns="; ".join(missing), found=", ".join(sorted(types))))
-    return types
 
 
 def _timed(connection, source: str, columns: _Columns, text_dates: list[str]) -> set[str]:
@@ -307,13 +335,13 @@ def _timed(connection, source: str, columns: _Columns, text_dates: list[str]) ->
 
 
 def _no_repeated_header(connection, source: str, path: Path, mapping: TableMapping, ours: tuple[str, ...]) -> None:
-    """A header the mapping names that the file writes more than once (a Russian export with two
-    columns «Дата») is an error: which of them is meant cannot be told, and DuckDB would read
+    """A header the mapping names that the file writes more than once, in any case and spacing
+    (`header_key`: a Russian export with two columns «Дата», or «Дата» and «дата ») is an error: which of them is meant cannot be told, and DuckDB would read
     the first (the second as «Дата_1»), silently."""
-    written = written_headers(connection, source, path)
+    written = [header_key(w) for w in written_headers(connection, source, path)]
     repeated = [T("records.read.repeated_header_column", header=h, columns=", ".join(
-                    str(n) for n, w in enumerate(written, start=1) if w == h))
-                for h in dict.fromkeys(mapping.columns[c] for c in ours) if written.count(h) > 1]
+                    str(n) for n, w in enumerate(written, start=1) if w == header_key(h)))
+                for h in dict.fromkeys(mapping.columns[c] for c in ours) if written.count(header_key(h)) > 1]
     if repeated:
         raise RecordError(T("records.read.repeated_header", path=path, headers="; ".join(repeated)))
 
