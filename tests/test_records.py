@@ -577,6 +577,24 @@ def test_an_extract_workbook_with_macros_is_counted_with_the_warning_every_workb
     assert "odd.xlsx" in err and "macro" in err.lower() and "external" in err.lower()
 
 
+def test_an_extract_workbook_refused_as_unsafe_says_what_to_export_instead(tmp_path, extract):
+    """An .xlsx the safe reader refuses (here a part that expands hundreds of times, as a bomb does; a real
+    extract past the size limit alike) left the user at «more than the limit»: the way on is
+    the same extract as CSV or Parquet, and the message says so."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["appeal_id", "body", "kind", "registered_on"])
+    for n in range(100):
+        book.active.append([f"A{n}", "МЗ", "заявление", "2025-03-03" + " " * 30_000])
+    book.save(tmp_path / "appeals.xlsx")
+    with pytest.raises(ValueError) as error:
+        aggregate(tmp_path / "appeals.xlsx", extract.receptions, METHODOLOGY, BODIES, default_mapping())
+    said = str(error.value)
+    assert said.startswith(f"{tmp_path / 'appeals.xlsx'}: ") and "more than the limit" in said
+    assert said.endswith("; export the extract as CSV in UTF-8 or Windows-1251, or as Parquet")
+
+
 def test_bad_records_are_counted_reported_and_left_out(tmp_path):
     bad = generate(tmp_path, METHODOLOGY, BODIES, appeals=5_000, seed=11, inject_bad=True, with_expected=False)
     result = aggregate(bad.appeals, bad.receptions, METHODOLOGY, BODIES, default_mapping())

@@ -199,8 +199,8 @@ def register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
 
     try:
         workbook, warnings = open_workbook(path)
-    except UnsafeWorkbook as error:
-        raise RecordError(str(error)) from None
+    except UnsafeWorkbook as error:  # too large, encrypted, …: the way out is another export
+        raise RecordError(f"{error}; {T('records.read.export')}") from None
     notes.extend(warnings)
     try:
         rows = (values for _number, values in present_rows(workbook.worksheets[0]))
