@@ -798,6 +798,9 @@ def test_a_registration_date_of_spaces_is_blank_not_counted(tmp_path, extract, f
     assert result.appeal_problems.examples == {"registered_on is blank": ["a2", "a3"],
                                                "registered_on: date does not parse": ["a4"]}
     assert result.inputs["МЗ"]["appk_review_timeliness"] == {"late": 0, "reviewed": 1}
+    # The line says where a format the export writes is declared.
+    assert ("appeals: 1 record left out — registered_on: date does not parse; a mapping names the export's formats, "
+            "in [appeals] date_formats (docs/mapping-example.toml) (e.g. a4)") in result.appeal_problems.lines("appeals")
 
 
 @pytest.mark.parametrize("setting, late, reviewed", [("late", 3, 4), ("left_out", 1, 2)])

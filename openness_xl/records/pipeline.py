@@ -55,8 +55,11 @@ class Problems:
 
     def _problem(self, kind: str, table: str) -> str:
         """The problem in words; an unknown code's with its most frequent values (a few thousand
-        records of «Минздрав» are one line of the mapping, not a search by their ids)."""
+        records of «Минздрав» are one line of the mapping, not a search by their ids), a date
+        that does not parse with where its format is declared."""
         said = self.said[kind].text() if kind in self.said else kind
+        if kind in self.said and self.said[kind].name == "unparsed":
+            return T("records.unparsed_hint", problem=said, section=table)
         written = self.values.get(kind)
         if not written:
             return said
