@@ -3,8 +3,9 @@ row that cannot be read named with its row or cell.
 
     body,indicator,field,source_value,claimed_value,grounds,filed_on,decision,accepted_value
 
-`filed_on` a date (2026-01-22, 22.01.2026, either with a time, or an Excel date); `decision` accepted, rejected or
-partly in English, Russian or Kazakh. What the appeals do is `analyses/appeal.py`."""
+`filed_on` a date (2026-01-22, 22.01.2026, either with a time, or an Excel date); `decision`
+accepted, rejected or partly in English, Russian or Kazakh. What the appeals do is
+`analyses/appeal.py`."""
 from __future__ import annotations
 
 import csv
@@ -68,8 +69,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
 
 
 def _date(value: Any) -> dt.date | None | str:

@@ -336,8 +336,9 @@ def _timed(connection, source: str, columns: _Columns, text_dates: list[str]) ->
 
 def _no_repeated_header(connection, source: str, path: Path, mapping: TableMapping, ours: tuple[str, ...]) -> None:
     """A header the mapping names that the file writes more than once, in any case and spacing
-    (`header_key`: a Russian export with two columns «Дата», or «Дата» and «дата ») is an error: which of them is meant cannot be told, and DuckDB would read
-    the first (the second as «Дата_1»), silently."""
+    (`header_key`: a Russian export with two columns «Дата», or «Дата» and «дата ») is an
+    error: which of them is meant cannot be told, and DuckDB would read the first (the second
+    as «Дата_1»), silently."""
     written = [header_key(w) for w in written_headers(connection, source, path)]
     repeated = [T("records.read.repeated_header_column", header=h, columns=", ".join(
                     str(n) for n, w in enumerate(written, start=1) if w == header_key(h)))

@@ -23,7 +23,7 @@ from ..core.bodies import BodyRegistry
 from ..core.exact import plain, round_half_away
 from ..io.writing import INPUT_COLUMNS, csv_text
 from ..methodology import Methodology
-from ..texts import count, text as T
+from ..texts import count, grouped, text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST, CalendarAhead, Overrides, WorkingDays, calendar_between
 from .schema import (APPEAL_COLUMNS, APPEAL_DATES, APPEAL_KINDS, APPEAL_REQUIRED, RECEIVERS, RECEPTION_COLUMNS,
                      RECEPTION_DATES, RECEPTION_REQUIRED, SHOWN_ONLY, Mapping)
@@ -65,7 +65,7 @@ class Problems:
             return said
         column = dict(self.said[kind].fields)["column"]
         shown = sorted(written.items(), key=lambda item: (-item[1], item[0]))
-        values = ", ".join(f"«{_cut(value)}» ({n})" for value, n in shown[:EXAMPLES])
+        values = ", ".join(f"«{_cut(value)}» ({grouped(n)})" for value, n in shown[:EXAMPLES])
         if len(shown) > EXAMPLES:
             values += " " + T("records.more_values", n=len(shown) - EXAMPLES)
         known = APPEAL_KINDS if column == "kind" else RECEIVERS if column == "received_by" else ()

@@ -30,9 +30,9 @@ def date_sql(column: str, formats: tuple[str, ...], instants: bool = False) -> s
     dates with times of 5.9 M appeals)."""
     text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
     fmts = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in with_times(formats)) + "]"
-    serial = (f"CASE WHEN regexp_full_match({text}, '{EXCEL_SERIAL}') AND floor(CAST({text} AS DOUBLE)) "
+    serial = (f"CASE WHEN regexp_full_match({text}, '{EXCEL_SERIAL}') AND floor(TRY_CAST({text} AS DOUBLE)) "
               f"BETWEEN {EXCEL_SERIALS.start} AND {EXCEL_SERIALS.stop - 1} "
-              f"THEN DATE '{EXCEL_EPOCH.isoformat()}' + CAST(floor(CAST({text} AS DOUBLE)) AS INTEGER) END")
+              f"THEN DATE '{EXCEL_EPOCH.isoformat()}' + CAST(floor(TRY_CAST({text} AS DOUBLE)) AS INTEGER) END")
     day = f"COALESCE(TRY_CAST({column} AS DATE), CAST(TRY_STRPTIME({text}, {fmts}) AS DATE), {serial})"
     if not instants:
         return day

@@ -164,9 +164,14 @@ def plural(n: int, noun: str, lang: str | None = None, kind: str = "cli") -> str
     return forms[0]
 
 
+def grouped(n: int, lang: str | None = None, kind: str = "cli") -> str:
+    """A whole number with its thousands grouped as the language groups them: 4,112; 4 112."""
+    return f"{n:,}".replace(",", "\u00a0" if language(kind, lang) != "en" else ",")
+
+
 def count(n: int, noun: str, lang: str | None = None, kind: str = "cli") -> str:
     """«49 bodies», «21 орган», «3 органа»: a number and its noun."""
-    return f"{n:,}".replace(",", "\u00a0" if language(kind, lang) != "en" else ",") + " " + plural(n, noun, lang, kind)
+    return grouped(n, lang, kind) + " " + plural(n, noun, lang, kind)
 
 
 def entries() -> Iterator[tuple[str, dict]]:
