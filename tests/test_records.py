@@ -852,6 +852,24 @@ def test_strict_makes_bad_records_an_error(tmp_path, capsys):
     assert not (tmp_path / "in.csv").exists()
 
 
+def _one_row(path: Path, header: list[str], row: list[str | None]) -> Path:
+    """An extract of one record, headed `header`, as the CSV, Parquet or .xlsx its suffix says."""
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if path.suffix == ".csv":
+        path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
+    elif path.suffix == ".parquet":
+        pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        book.save(path)
+    return path
+
+
 @pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
 def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, extract, form):
     """A Russian export may head two columns «Дата». DuckDB read the first (the second as
@@ -859,30 +877,13 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     naming «Дата» silently read one of two dates, not the same one in every form. A header
     the mapping names is now refused when written twice, naming its columns; a header written
     twice that no mapping names (two «Примечание») is read as before."""
-    import openpyxl
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     header = ["appeal_id", "body", "kind", "Дата", "deadline_on", "Дата", "redirected_to", "redirected_on",
               "rating", "Примечание", "Примечание"]
     row = ["A1", "МЗ", "запрос", "2025-03-03", "2025-03-20", "2025-03-05", None, None, None, "a", "b"]
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\n', encoding="utf-8")
 
-    def written(name: str) -> Path:
-        path = tmp_path / f"{name}.{form}"
-        if form == "csv":
-            path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
-        elif form == "parquet":
-            pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
-        else:
-            book = openpyxl.Workbook()
-            book.active.append(header)
-            book.active.append(row)
-            book.save(path)
-        return path
-
-    path = written("appeals")
+    path = _one_row(tmp_path / f"appeals.{form}", header, row)
     with pytest.raises(ValueError) as error:
         aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     assert str(error.value).startswith(f"{path}: a header the mapping names is written on more than one column: "
@@ -891,7 +892,7 @@ def test_a_header_written_twice_is_refused_where_the_mapping_names_it(tmp_path, 
     with pytest.raises(ValueError, match=r"«Дата» \(columns 4, 6\); «Примечание» \(columns 10, 11\)"):
         aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     header[5] = "answered_on"
-    once = written("once")
+    once = _one_row(tmp_path / f"once.{form}", header, row)
     mapping.write_text('[appeals.columns]\nregistered_on = "Дата"\n', encoding="utf-8")
     result = aggregate(once, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
@@ -903,35 +904,18 @@ def test_a_header_in_another_case_or_with_spaces_is_the_same_header(tmp_path, ex
     missing columns — and DuckDB dropped the CSV header's spaces that our look at the header
     kept, so the message said «Appeal_ID » was missing where «Appeal_ID» was found. Headers are
     compared with case and spaces folded; two that fold alike are refused as one written twice."""
-    import openpyxl
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     header = ["Appeal_ID ", "Body", "KIND", "дата  регистрации", "deadline_on", "answered_on", "redirected_to",
               "redirected_on", "rating"]
     row = ["A1", "МЗ", "запрос", "2025-03-03", "2025-03-20", "2025-03-05", None, None, None]
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[appeals.columns]\nregistered_on = "Дата регистрации"\n', encoding="utf-8")
 
-    def written(name: str) -> Path:
-        path = tmp_path / f"{name}.{form}"
-        if form == "csv":
-            path.write_text(",".join(header) + "\n" + ",".join(v or "" for v in row) + "\n", encoding="utf-8")
-        elif form == "parquet":
-            pq.write_table(pa.Table.from_arrays([pa.array([v], pa.string()) for v in row], names=header), path)
-        else:
-            book = openpyxl.Workbook()
-            book.active.append(header)
-            book.active.append(row)
-            book.save(path)
-        return path
-
-    result = aggregate(written("appeals"), extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
+    result = aggregate(_one_row(tmp_path / f"appeals.{form}", header, row), extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
     assert result.inputs["МЗ"]["fb_request_share"] == {"request_percent": 100}
     assert sum(int(v["appk_redirect_timeliness"]["received"]) for v in result.inputs.values()) == 1
     header.append("body")  # «Body» and «body»: which one is meant cannot be told
     row.append("МФ")
-    path = written("twice")
+    path = _one_row(tmp_path / f"twice.{form}", header, row)
     with pytest.raises(ValueError, match=r"«body» \(columns 2, 10\)"):
         aggregate(path, extract.receptions, METHODOLOGY, BODIES, load_mapping(mapping))
 
