@@ -27,8 +27,13 @@ LOOKALIKES = str.maketrans({
 # Kazakh letters folded to their nearest Russian ones, so «Қарағандынская» meets «Карагандинская».
 KAZAKH_FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е"})
 # Words around a name that do not tell bodies apart (compared after KAZAKH_FOLD).
+# The legal entity's form and an akimat's office, as registries and exports name a body
+# («ГУ «Министерство финансов Республики Казахстан»», «Аппарат акима Павлодарской области»),
+# tell no two bodies apart either.
 NOISE = re.compile(r"\b(г|город|города|акимат|акимдиги|область|области|обл|облысы|облысынын|каласы|каласынын"
-                   r"|республики казахстан|казакстан республикасынын|рк)\b\.?", re.IGNORECASE)
+                   r"|республики казахстан|казакстан республикасынын|рк|казахстана"
+                   r"|(республиканское |коммунальное )?государственное учреждение|ргу|кгу|гу"
+                   r"|аппарат акима|акиминин аппараты)\b\.?", re.IGNORECASE)
 # Words that say whether a name means a region or a city: «Алматы облысы» is Алматинская,
 # «Алматы қаласы» and «г. Алматы» are the city.
 REGION_WORDS = re.compile(r"\b(область|области|обл|облысы|облысынын)\b", re.IGNORECASE)
