@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import textwrap
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -19,7 +20,7 @@ from typing import Sequence
 from ..bounded import read_at_most
 from ..core.exact import plain
 from ..methodology import Methodology
-from ..io.inputs import MAX_CSV_BYTES
+from ..io.inputs import MAX_CSV_BYTES, InputErrors, decode_text, delimiter_of
 from ..io.writing import csv_text, score_columns, score_rows
 from ..core.scoring import DIRECT, Entry, evaluate
 from ..texts import count, text
@@ -93,7 +94,9 @@ def score_table(methodology: Methodology, results) -> dict[str, dict[str, str]]:
 
 
 def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dict[str, str]] | None:
-    """A CSV written by `openness scores` for this methodology, or None if the file is not one."""
+    """A CSV written by `openness scores` for this methodology, or None if the file is not one:
+    as written (UTF-8, commas), or as `--excel-csv` writes it (a BOM, semicolons, decimal commas,
+    read back to the decimal points the plain file has, so that the two forms compare equal)."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():  # a pipe is read once, as input
         return None
@@ -101,13 +104,21 @@ def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dic
     if data is None:
         return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # `openness scores` writes UTF-8: an input file in cp1251, say
+        text = decode_text(data, str(path))
+    except InputErrors:  # not text: the input reader says why
         return None
-    header = next(csv.reader(io.StringIO(text)), [])
+    delimiter = delimiter_of(text)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(rows, [])
     if header != score_columns(methodology):
         return None
-    return {row["body"]: row for row in csv.DictReader(io.StringIO(text))}
+    if delimiter == ";":
+        rows = ([DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in cells] for cells in rows)
+    return {row["body"]: row for row in (dict(zip(header, cells)) for cells in rows if any(cells))}
+
+
+# A number as `--excel-csv` writes it for a Russian-locale Excel: 76,5.
+DECIMAL_COMMA = re.compile(r"^(-?\d+),(\d+)$")
 
 
 def effects(methodology: Methodology, old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[Moved]:
