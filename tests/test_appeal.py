@@ -97,28 +97,26 @@ def test_diff_of_score_files_and_its_csv_and_xlsx(cli, tmp_path, source):
     assert values[0][:6] == ["input", "МЗ", "fb_satisfaction", "score", 3, 5]
 
 
-def test_diff_and_compare_take_the_excel_csv_of_scores(cli, tmp_path, source):
+@pytest.mark.parametrize("form, options, suffix", [("excel", ("--excel-csv",), ".csv"), ("xlsx", (), ".xlsx")])
+def test_diff_and_compare_take_every_form_of_the_scores(cli, tmp_path, source, form, options, suffix):
     """`scores --excel-csv` (a BOM, semicolons, decimal commas: what a Russian-locale Excel
-    opens) was no score file to diff and compare: «header must have the columns body,
-    indicator, field, value». Read back, it is the plain CSV's twin, in either form."""
+    opens) and `scores -o FILE.xlsx` were no score files to diff and compare: «header must have
+    the columns body, indicator, field, value». Read back, each is the plain CSV's twin."""
     changed = tmp_path / "changed.csv"
     changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",
                                                                   "МЗ,fb_satisfaction,score,5\n"), encoding="utf-8")
     for version in ("source", "changed"):
-        for form in ((), ("--excel-csv",)):
-            name = tmp_path / f"{version}-scores{'-excel' if form else ''}.csv"
-            assert cli("scores", str(tmp_path / f"{version}.csv"), *form, "-o", str(name))[0] == 0
-    plain = cli("diff", str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv"), "--format", "csv")
-    excel = cli("diff", str(tmp_path / "source-scores-excel.csv"), str(tmp_path / "changed-scores-excel.csv"),
-                "--format", "csv")
-    assert plain[0] == excel[0] == 1 and plain[1] == excel[1] and "effect,МЗ,index,,81.13,83.13" in plain[1]
-    code, out, err = cli("diff", str(tmp_path / "source-scores-excel.csv"), str(tmp_path / "source-scores.csv"))
+        for name, given in ((f"{version}-scores.csv", ()), (f"{version}-scores-{form}{suffix}", options)):
+            assert cli("scores", str(tmp_path / f"{version}.csv"), *given, "-o", str(tmp_path / name))[0] == 0
+    plain = [str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv")]
+    other = [str(tmp_path / f"source-scores-{form}{suffix}"), str(tmp_path / f"changed-scores-{form}{suffix}")]
+    for command in ("diff", "compare"):
+        expected = cli(command, *plain, "--format", "csv")
+        assert expected[0] in (0, 1) and cli(command, *other, "--format", "csv")[:2] == expected[:2], command
+        assert cli(command, other[0], plain[1], "--format", "csv")[:2] == expected[:2], command
+    assert "effect,МЗ,index,,81.13,83.13" in cli("diff", *other, "--format", "csv")[1]
+    code, out, err = cli("diff", other[0], plain[0])
     assert code == 0 and "Effect: none" in out, err
-    code, out, err = cli("compare", str(tmp_path / "source-scores-excel.csv"), str(tmp_path / "changed-scores.csv"),
-                         "--format", "csv")
-    assert code == 0 and "МЗ,fb_satisfaction,3 " in out, err
-    assert cli("compare", str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv"),
-               "--format", "csv")[1] == out
 
 
 # ------------------------------------------------------------------ appeal apply

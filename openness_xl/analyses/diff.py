@@ -94,10 +94,13 @@ def score_table(methodology: Methodology, results) -> dict[str, dict[str, str]]:
 
 
 def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dict[str, str]] | None:
-    """A CSV written by `openness scores` for this methodology, or None if the file is not one:
-    as written (UTF-8, commas), or as `--excel-csv` writes it (a BOM, semicolons, decimal commas,
-    read back to the decimal points the plain file has, so that the two forms compare equal)."""
+    """A CSV or workbook written by `openness scores` for this methodology, or None if the file is
+    not one: a CSV as written (UTF-8, commas), or as `--excel-csv` writes it (a BOM, semicolons,
+    decimal commas, read back to the decimal points the plain file has, so that the forms compare
+    equal), or the .xlsx (`_score_workbook`)."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        return _score_workbook(path, methodology)
     if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():  # a pipe is read once, as input
         return None
     data = read_at_most(path, MAX_CSV_BYTES)  # larger than an input file may be: not a score file
@@ -115,6 +118,37 @@ def read_score_file(path: Path | str, methodology: Methodology) -> dict[str, dic
     if delimiter == ";":
         rows = ([DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in cells] for cells in rows)
     return {row["body"]: row for row in (dict(zip(header, cells)) for cells in rows if any(cells))}
+
+
+def _score_workbook(path: Path, methodology: Methodology) -> dict[str, dict[str, str]] | None:
+    """`read_score_file` of the workbook `openness scores -o FILE.xlsx` writes (its first sheet
+    headed as the CSV, numbers as numbers), each value as the CSV writes it; None if the file is
+    not one (a template or an input workbook: the input reader takes it, or says why not)."""
+    from ..io.safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows
+
+    try:
+        workbook, _warnings = open_workbook(path)
+    except (UnsafeWorkbook, *DAMAGED):
+        return None
+    try:
+        rows = (values for _number, values in present_rows(workbook.worksheets[0]))
+        header = [str(v) if v is not None else "" for v in next(rows, ())]
+        if header != score_columns(methodology):
+            return None
+        return {row["body"]: row for row in (dict(zip(header, map(_as_written, cells))) for cells in rows)}
+    except (*DAMAGED, ValueError):
+        return None
+    finally:
+        workbook.close()
+
+
+def _as_written(value) -> str:
+    """A score workbook's cell as the scores CSV writes it: 76.5, 4, 3.78, text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)
 
 
 # A number as `--excel-csv` writes it for a Russian-locale Excel: 76,5.
