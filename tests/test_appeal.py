@@ -106,8 +106,8 @@ def test_diff_and_compare_take_every_form_of_the_scores(cli, tmp_path, source, f
     changed.write_text(source.read_text(encoding="utf-8").replace("МЗ,fb_satisfaction,score,3\n",
                                                                   "МЗ,fb_satisfaction,score,5\n"), encoding="utf-8")
     for version in ("source", "changed"):
-        for name, given in ((f"{version}-scores.csv", ()), (f"{version}-scores-{form}{suffix}", options)):
-            assert cli("scores", str(tmp_path / f"{version}.csv"), *given, "-o", str(tmp_path / name))[0] == 0
+        for name, extra in ((f"{version}-scores.csv", ()), (f"{version}-scores-{form}{suffix}", options)):
+            assert cli("scores", str(tmp_path / f"{version}.csv"), *extra, "-o", str(tmp_path / name))[0] == 0
     plain = [str(tmp_path / "source-scores.csv"), str(tmp_path / "changed-scores.csv")]
     other = [str(tmp_path / f"source-scores-{form}{suffix}"), str(tmp_path / f"changed-scores-{form}{suffix}")]
     for command in ("diff", "compare"):
