@@ -270,3 +270,26 @@ def test_a_report_without_one_body_gives_its_group_no_place_on_any_sheet(methodo
         assert {types[b] for b in places} == {"CGO", "MIO"}, sheet
         assert all(place in (None, "") for b, place in places.items() if types[b] == "CGO"), sheet
         assert all(isinstance(place, int) for b, place in places.items() if types[b] == "MIO"), sheet
+
+
+def test_an_output_workbook_given_as_input_is_named_with_its_input(methodology, cli, tmp_path):
+    """The report (or a diff's workbook) given to `scores`, `diff` or `whatif` stopped at «header
+    must have the columns body, indicator, field, value» of its first sheet. It is named as an
+    output, with the input its «Происхождение» records; the workbooks people fill (the appeal
+    log, a template) keep their own messages."""
+    inputs = tmp_path / "inputs.csv"
+    inputs.write_text(inputs_csv(methodology, published_submissions(2025)), encoding="utf-8")
+    report, changes = tmp_path / "report.xlsx", tmp_path / "changes.xlsx"
+    assert cli("report", inputs, "-o", report)[0] == 0
+    assert cli("diff", inputs, inputs, "-o", changes)[0] == 0
+    for command in (("scores", report), ("diff", report, inputs), ("whatif", "МЗ", report)):
+        code, _out, err = cli(*command)
+        assert code == 2 and (f"{report}: a workbook openness-xl wrote as an output («Индекс открытости 2025»), not "
+                              "an input: give the input file it was made from (inputs.csv, as its sheet "
+                              "«Происхождение» says), or a filled template") in " ".join(err.split()), err
+    code, _out, err = cli("scores", changes)
+    assert code == 2 and "wrote as an output («inputs.csv → inputs.csv»)" in err and "as its sheet" not in err
+    log = tmp_path / "log.xlsx"
+    assert cli("appeal", "template", "-o", log)[0] == 0
+    code, _out, err = cli("scores", log)
+    assert code == 2 and "header must have the columns" in err and "wrote as an output" not in err

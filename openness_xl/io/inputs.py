@@ -220,6 +220,8 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     lines = present_rows(sheet)
     first = next(lines, (1, ()))
     header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
+    if any(c not in header for c in COLUMNS) and (made := _made_here(workbook)) is not None:
+        raise InputErrors([Problem(source, "file", made)])
     _check_header(header, source, f"{sheet.title}!{first[0]}")
     positions = [header.index(c) for c in COLUMNS]
     stored = dict(present_rows(formulas[sheet.title]))
@@ -237,6 +239,34 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     if problems:
         raise InputErrors(problems)
     return rows
+
+
+# The workbooks this tool writes for people to fill (the template, the live workbook, the appeal
+# log), by their titles' keys: not outputs, whatever a damaged one lacks.
+INPUT_WORKBOOKS = ("template.workbook_title", "template.live_title", "appeal_log.title")
+
+
+def _made_here(workbook) -> str | None:
+    """Why a workbook this tool wrote as an output (a report, a diff, the scores) is no input,
+    and the input its «Происхождение» names, if any; None for any other workbook. The report
+    given to `scores` or `diff` stopped at «header must have the columns body, indicator, …»
+    of its first sheet, which told the user nothing of what to give instead."""
+    from ..texts import LANGUAGES
+
+    properties = workbook.properties
+    title = str(properties.title or "")
+    if not str(properties.creator or "").startswith("openness-xl") or any(
+            re.fullmatch(re.escape(text(key, lang, kind="files", year="\0")).replace("\0", r"\d{4}"), title)
+            for key in INPUT_WORKBOOKS for lang in LANGUAGES):
+        return None
+    made_from = ""
+    names = {text("sheet.provenance", lang, kind="files") for lang in LANGUAGES}
+    labels = {text("report.inputs", lang, kind="files") for lang in LANGUAGES}
+    for sheet in (workbook[n] for n in workbook.sheetnames if n in names):
+        for row in sheet.iter_rows(max_row=40, max_col=2, values_only=True):
+            if row and row[0] in labels and row[1]:
+                made_from = text("input.made_from", inputs=row[1], sheet=sheet.title)
+    return text("input.made_here", title=title, made_from=made_from)
 
 
 def _check_header(header: list[str], source: str, where: str) -> None:
