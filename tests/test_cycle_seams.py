@@ -293,3 +293,14 @@ def test_an_output_workbook_given_as_input_is_named_with_its_input(methodology, 
     assert cli("appeal", "template", "-o", log)[0] == 0
     code, _out, err = cli("scores", log)
     assert code == 2 and "header must have the columns" in err and "wrote as an output" not in err
+
+
+@pytest.mark.parametrize("form", [(), ("--excel-csv",)])
+def test_scores_given_as_inputs_are_named(cli, tmp_path, form):
+    """`openness scores scores.csv` listed 53 found columns under «header must have the columns
+    body, indicator, field, value»; the file is named for what it is, and what to give."""
+    scores = tmp_path / "scores.csv"
+    assert cli("scores", *form, "-o", scores)[0] == 0
+    for command in (("scores", scores), ("whatif", "МЗ", scores)):
+        code, _out, err = cli(*command)
+        assert code == 2 and f"{scores}: scores written by «openness scores», not inputs" in " ".join(err.split()), err

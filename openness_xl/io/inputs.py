@@ -269,8 +269,14 @@ def _made_here(workbook) -> str | None:
     return text("input.made_here", title=title, made_from=made_from)
 
 
+# The columns that tell the CSV `openness scores` writes, whatever the methodology's indicators.
+SCORES_OUTPUT = ("body", "body_type", "index", "rating", "rank")
+
+
 def _check_header(header: list[str], source: str, where: str) -> None:
     missing = [c for c in COLUMNS if c not in header]
+    if missing and all(c in header for c in SCORES_OUTPUT):  # `openness scores scores.csv`
+        raise InputErrors([Problem(source, "file", text("input.scores_output"))])
     if missing:
         found = ", ".join(h for h in header if h) or text("input.nothing")
         raise InputErrors([Problem(source, where, text("input.header", columns=", ".join(COLUMNS), missing=", ".join(missing),
