@@ -560,6 +560,28 @@ def test_xlsx_extract(tmp_path):
     assert result.notes == []
 
 
+def test_one_workbook_with_a_cover_holds_both_tables(tmp_path):
+    """An export may open with a cover sheet and put the appeals and the receptions on two sheets
+    of one workbook: only the first sheet was read (its cover: every column missing). Each
+    table is read from the first sheet headed with its columns."""
+    import openpyxl
+    import pyarrow.csv as pacsv
+
+    small = generate(tmp_path / "x", METHODOLOGY, BODIES, appeals=2_000, seed=3, fmt="csv")
+    book = openpyxl.Workbook()
+    book.active.title = "Титул"
+    book.active.append(["Выгрузка e-Otinish за 2025 год"])
+    for name, title in (("appeals", "Обращения"), ("receptions", "Приёмы")):
+        table = pacsv.read_csv(getattr(small, name)).to_pylist()
+        sheet = book.create_sheet(title)
+        sheet.append([column.upper() for column in table[0]])  # headers in another case, too
+        for row in table:
+            sheet.append([None if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row.values()])
+    book.save(tmp_path / "extract.xlsx")
+    result = aggregate(tmp_path / "extract.xlsx", tmp_path / "extract.xlsx", METHODOLOGY, BODIES, default_mapping())
+    assert result.inputs == small.expected
+
+
 def test_an_extract_workbook_with_macros_is_counted_with_the_warning_every_workbook_gets(tmp_path, cli):
     """The records reader warns of macros and external links as the input readers do (it
     used to drop the warning), and counts the same."""

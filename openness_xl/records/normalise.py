@@ -13,7 +13,7 @@ from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from . import duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import DATE_WITH_TIME, date_sql, identifier, in_sql, literal, present_sql
-from .sources import RecordError, read_once, reading, source_sql, unreadable, written_headers
+from .sources import RecordError, header_key, read_once, reading, source_sql, unreadable, written_headers
 
 # Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
 # these records' ids, a list of at most this many (about 10 MB), to save a scan of every id
@@ -236,7 +236,7 @@ def normalised_view(connection, path: Path, table: str, mapping: TableMapping, o
     of the view and of a CSV's copy (each text column copied costs 0.2–0.3 s at 5.9 M appeals).
     """
     with reading(path, workdir):
-        source = source_sql(connection, path, table, workdir, notes)
+        source = source_sql(connection, path, table, workdir, notes, [mapping.columns[c] for c in ours])
         _no_repeated_header(connection, source, path, mapping, ours)  # first: it may explain a missing one
         types = _described(connection, source, path)
         mapping = _resolved(mapping, types, ours)
@@ -283,13 +283,6 @@ def _described(connection, source: str, path: Path) -> dict[str, str]:
         return {row[0]: row[1].upper() for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     except duckdb.Error as error:
         raise unreadable(path, error) from None
-
-
-def header_key(header: str) -> str:
-    """A header as compared with the one a mapping names: case, and spaces around and within,
-    folded. «Appeal_ID », «appeal_id» and «Дата  регистрации» are «appeal_id» and «дата
-    регистрации»; DuckDB itself drops a CSV header's spaces around it, and its names ignore case."""
-    return " ".join(header.split()).casefold()
 
 
 def _resolved(mapping: TableMapping, types: dict[str, str], ours: tuple[str, ...]) -> TableMapping:

@@ -89,10 +89,17 @@ def first_bad_csv_row(path: Path) -> str | None:
     return None
 
 
-def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str]) -> str:
+def header_key(header: str) -> str:
+    """A header as compared with the one a mapping names: case, and spaces around and within,
+    folded. «Appeal_ID », «appeal_id» and «Дата  регистрации» are «appeal_id» and «дата
+    регистрации»; DuckDB itself drops a CSV header's spaces around it, and its names ignore case."""
+    return " ".join(header.split()).casefold()
+
+
+def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str], headers=()) -> str:
     """A FROM clause for the file: Parquet is streamed by DuckDB, a CSV read by DuckDB (once its
     columns are checked, `read_once` copies it), .xlsx goes through Arrow (what its reader
-    notices is added to `notes`)."""
+    notices is added to `notes`) from its first sheet headed with all of `headers`."""
     if not path.exists():
         raise RecordError(T("records.read.no_file", path=path))
     if not path.is_file():  # DuckDB reads an extract more than once; a pipe can be read once
@@ -101,7 +108,7 @@ def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str
     if suffix == ".parquet":
         return f"read_parquet('{quote(path)}')"
     if suffix in (".xlsx", ".xlsm"):
-        return register_xlsx(connection, path, name, notes)
+        return register_xlsx(connection, path, name, notes, headers)
     with open(path, "rb") as handle:
         head = handle.read(1 << 16)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
@@ -192,7 +199,10 @@ def unreadable(path: Path, error: Exception) -> RecordError:
     return RecordError(T("records.read.unreadable", path=path, extension=path.suffix.lstrip('.') or 'CSV', first=first))
 
 
-def register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
+def register_xlsx(connection, path: Path, name: str, notes: list[str], headers=()) -> str:
+    """The rows of the workbook's first sheet headed with all of `headers` (`header_key`; else
+    its first sheet), registered as a table of texts: an export may open with a cover sheet,
+    or hold the appeals and the receptions on two sheets of one workbook."""
     import pyarrow as pa
 
     from ..io.safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
@@ -203,7 +213,7 @@ def register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
         raise RecordError(f"{error}; {T('records.read.export')}") from None
     notes.extend(warnings)
     try:
-        rows = (values for _number, values in present_rows(workbook.worksheets[0]))
+        rows = (values for _number, values in present_rows(_sheet_headed(workbook, headers, present_rows)))
         header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
         columns = [[] for _ in header]
         for row in rows:
@@ -221,6 +231,16 @@ def register_xlsx(connection, path: Path, name: str, notes: list[str]) -> str:
     connection.register(f"{name}_xlsx", table)
     connection.register(f"{name}_xlsx_headers", pa.table({"header": pa.array(header, type=pa.string())}))
     return f"{name}_xlsx"
+
+
+def _sheet_headed(workbook, headers, present_rows):
+    """The first sheet whose first row holds every one of `headers`, else the first sheet."""
+    wanted = {header_key(h) for h in headers}
+    for sheet in workbook.worksheets if wanted else ():
+        first = next(present_rows(sheet), (0, ()))[1]
+        if wanted <= {header_key(str(v)) for v in first if v is not None}:
+            return sheet
+    return workbook.worksheets[0]
 
 
 def _renamed(header: list[str]) -> list[str]:
