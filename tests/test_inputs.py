@@ -108,6 +108,23 @@ def test_bad_header(tmp_path, methodology, bodies):
     assert "header must have the columns body, indicator, field, value" in str(problems(path, methodology, bodies)[0])
 
 
+def test_a_long_table_behind_a_cover_sheet_is_read(tmp_path, methodology, bodies):
+    """A workbook that opens with a note before the long table was read from its first sheet:
+    «header must have the columns …». The first sheet headed with them is the table."""
+    from openness_xl.io.inputs import load_inputs
+
+    path = tmp_path / "supplier.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Пояснение"
+    workbook.active.append(["Данные МКИ за 2025 год"])
+    sheet = workbook.create_sheet("Данные")
+    sheet.append(["Body", "Indicator", "Field", "Value"])
+    sheet.append(["МЗ", "fb_satisfaction", "score", 3])
+    workbook.save(path)
+    loaded = load_inputs(path, methodology, bodies)
+    assert [(body, entries["fb_satisfaction"].score) for body, _type, entries in loaded.submissions] == [("МЗ", 3)]
+
+
 def test_xlsx_errors_name_the_cell_and_the_file_is_untouched(tmp_path, methodology, bodies):
     path = tmp_path / "inputs.xlsx"
     workbook = openpyxl.Workbook()

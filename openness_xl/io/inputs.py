@@ -175,7 +175,8 @@ def csv_rows(data: bytes, source: str) -> list[Row]:
 def read_xlsx_rows(path: Path, warnings: list[str], methodology: Methodology, bodies: BodyRegistry,
                    name: str | None = None) -> list[Row]:
     """The rows of an .xlsx: a filled input template, or the long table on a sheet named
-    `inputs` (else on the first sheet). InputErrors for a template that lost data."""
+    `inputs` (else on the first sheet headed with its columns, else the first sheet).
+    InputErrors for a template that lost data."""
     from .safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, unreadable
 
     source = name or str(path)
@@ -216,7 +217,7 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
             raise InputErrors([Problem(source, location, message, named=message.startswith(location + " "))
                                for location, message in problems])
         return rows
-    sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else workbook.worksheets[0]
+    sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else _long_table_sheet(workbook, present_rows)
     lines = present_rows(sheet)
     first = next(lines, (1, ()))
     header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
@@ -239,6 +240,16 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     if problems:
         raise InputErrors(problems)
     return rows
+
+
+def _long_table_sheet(workbook, present_rows):
+    """The first sheet whose first row holds the long table's columns (a workbook may open with a
+    cover or a note, as the records' extracts may), else the first sheet."""
+    for sheet in workbook.worksheets:
+        first = next(present_rows(sheet), (0, ()))[1]
+        if set(COLUMNS) <= {str(v).strip().lower() for v in first if v is not None}:
+            return sheet
+    return workbook.worksheets[0]
 
 
 # The workbooks this tool writes for people to fill (the template, the live workbook, the appeal
