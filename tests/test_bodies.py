@@ -75,6 +75,14 @@ def test_each_other_spelling_is_where_it_says():
             assert normalise(row["spelling"]) in words, (row, line)
 
 
+def test_no_two_bodies_share_a_key_but_almaty():
+    """Each folding (a region adjective's case, legal forms, «РК») could make two bodies' names
+    one key, and every name with that key ambiguous: only «Алматы», the city and (in Kazakh)
+    the region, is shared, and told apart by «облысы» / «г.»."""
+    shared = {key: sorted(b.code for b in found) for key, found in BODIES._keys.items() if len(found) > 1}
+    assert shared == {"алматы": ["Алматинская", "Алматы"]}
+
+
 def test_a_name_two_bodies_share_is_refused():
     from openness_xl.core.bodies import Body, BodyRegistry
 
