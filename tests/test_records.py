@@ -1108,6 +1108,34 @@ def test_plans_add_reception_intensity(extract, tmp_path, capsys):
     assert main(["check", str(out)]) == 0
 
 
+def test_plans_kept_in_a_workbook_are_read_as_the_csv(tmp_path, cli):
+    """A ministry keeps its reception plans in Excel: `--plans plans.xlsx` was read as text and
+    refused as a binary file. The workbook is read as the CSV is (behind a note, in any case),
+    and its bad cells are named by sheet and cell."""
+    import openpyxl
+
+    from openness_xl.records.plans import read_plans
+
+    book = openpyxl.Workbook()
+    book.active.title = "Пояснение"
+    book.active.append(["Планы приёма по ст. 90 АППК, 2025"])
+    sheet = book.create_sheet("Планы")
+    sheet.append(["Body", "Plan"])
+    for row in (["г. Алматы", 84], ["МЗ", 48.0], ["Восточно-Казахстанская область", "12"]):
+        sheet.append(row)
+    book.save(tmp_path / "plans.xlsx")
+    (tmp_path / "plans.csv").write_text("body;plan\nг. Алматы;84\nМЗ;48\nВКО;12\n", encoding="utf-8")
+    assert (read_plans(tmp_path / "plans.xlsx", BODIES, METHODOLOGY) == read_plans(tmp_path / "plans.csv", BODIES, METHODOLOGY)
+            == {"Алматы": 84, "МЗ": 48, "ВКО": 12})
+    sheet.append(["МЗ", 50])
+    sheet.append(["МФ", -3])
+    book.save(tmp_path / "bad.xlsx")
+    with pytest.raises(ValueError) as error:
+        read_plans(tmp_path / "bad.xlsx", BODIES, METHODOLOGY)
+    said = str(error.value)
+    assert "Планы!A5" in said and "Планы!A6" in said and "МЗ" in said, said
+
+
 def test_receivers_spelled_two_ways_are_one_receiver(extract, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
