@@ -306,6 +306,23 @@ def test_an_excel_date_cell_is_a_date(cli, tmp_path, source):
     assert code == 0, err
 
 
+def test_a_log_workbook_behind_a_cover_sheet_is_read(cli, tmp_path, source):
+    """A log kept in a workbook that opens with a cover sheet was read from the cover. Like an
+    input or an extract, it is read from the first sheet headed with its columns."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Титул"
+    book.active.append(["Журнал обжалований 2026"])
+    sheet = book.create_sheet("Журнал")
+    sheet.append(HEADER.split(","))
+    sheet.append(["МЗ", "fb_satisfaction", "score", 3, 5, "опрос", "22.01.2026", "принято", None])
+    path = tmp_path / "log.xlsx"
+    book.save(path)
+    code, _, err = cli("appeal", "apply", str(source), str(path), "-o", str(tmp_path / "f.csv"))
+    assert code == 0 and "1 of 1 appeal applied" in err, err
+
+
 def test_a_late_appeal_may_stand_rejected(cli, tmp_path, source):
     """The audit trail keeps a late appeal: rejected, it passes; only granting it is refused."""
     late = "МЗ,fb_satisfaction,score,3,5,опрос,2026-01-29,rejected,"

@@ -19,7 +19,7 @@ from typing import Any
 from ..bounded import read_at_most
 from ..core.values import DATE_FORMATS, EXCEL_EPOCH, EXCEL_SERIAL, EXCEL_SERIALS, with_times
 from ..texts import text
-from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of
+from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of, sheet_headed
 
 COLUMNS = ("body", "indicator", "field", "source_value", "claimed_value", "grounds", "filed_on", "decision",
            "accepted_value")
@@ -107,9 +107,10 @@ def _decision(value: Any) -> str | None:
 
 
 def read_log(path: Path | str, warnings: list[str] | None = None) -> list[Appeal]:
-    """The appeal log (CSV or .xlsx, a sheet named «appeals» or the first); AppealErrors lists
-    every row that cannot be read; `warnings` gets what the workbook reader notices (macros,
-    links to other files), as for every .xlsx a user gives."""
+    """The appeal log (CSV or .xlsx: a sheet named «appeals», else the first headed with its
+    columns, else the first); AppealErrors lists every row that cannot be read; `warnings` gets
+    what the workbook reader notices (macros, links to other files), as for every .xlsx a user
+    gives."""
     path = Path(path)
     source = str(path)
     if not path.exists():  # not is_file(): a pipe (`<(…)` in a shell) is read like a file
@@ -183,7 +184,7 @@ def _xlsx_records(path: Path, warnings: list[str] | None = None) -> list[tuple[s
     except UnsafeWorkbook as error:
         raise AppealErrors([Problem(str(path), "file", error.reason)]) from None
     try:
-        sheet = workbook["appeals"] if "appeals" in workbook.sheetnames else workbook.worksheets[0]
+        sheet = workbook["appeals"] if "appeals" in workbook.sheetnames else sheet_headed(workbook, COLUMNS)
         return [(f"{sheet.title}!A{n}", list(values)) for n, values in present_rows(sheet)]
     except (*DAMAGED, ValueError) as error:
         raise AppealErrors([Problem(str(path), *unreadable(path, error))]) from None

@@ -217,7 +217,7 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
             raise InputErrors([Problem(source, location, message, named=message.startswith(location + " "))
                                for location, message in problems])
         return rows
-    sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else _long_table_sheet(workbook, present_rows)
+    sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else sheet_headed(workbook, COLUMNS)
     lines = present_rows(sheet)
     first = next(lines, (1, ()))
     header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
@@ -242,12 +242,22 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     return rows
 
 
-def _long_table_sheet(workbook, present_rows):
-    """The first sheet whose first row holds the long table's columns (a workbook may open with a
-    cover or a note, as the records' extracts may), else the first sheet."""
+def header_key(header) -> str:
+    """A header as compared with the one a reader looks for: case, and spaces around and within,
+    folded. «Appeal_ID », «appeal_id» and «Дата  регистрации» are «appeal_id» and «дата
+    регистрации» (DuckDB itself drops a CSV header's spaces around it, and its names ignore case)."""
+    return " ".join(str(header).split()).casefold()
+
+
+def sheet_headed(workbook, headers):
+    """The first sheet whose first row holds every one of `headers` (`header_key`), else the first
+    sheet: a workbook may open with a cover or a note, or hold two tables on two sheets."""
+    from .safe_xlsx import present_rows
+
+    wanted = {header_key(h) for h in headers}
     for sheet in workbook.worksheets:
         first = next(present_rows(sheet), (0, ()))[1]
-        if set(COLUMNS) <= {str(v).strip().lower() for v in first if v is not None}:
+        if wanted <= {header_key(v) for v in first if v is not None}:
             return sheet
     return workbook.worksheets[0]
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.bodies import BodyRegistry, UnknownBody
+from ..io.inputs import header_key
 from ..core.values import FALSE_WORDS, TRUE_WORDS
 from ..texts import text as T
 from .calendar import CALENDAR_FIRST, CALENDAR_LAST
 from . import duplicates
 from .schema import APPEAL_KINDS, RECEIVERS, TableMapping, uses
 from .sql import DATE_WITH_TIME, date_sql, identifier, in_sql, literal, present_sql
-from .sources import RecordError, header_key, read_once, reading, source_sql, unreadable, written_headers
+from .sources import RecordError, read_once, reading, source_sql, unreadable, written_headers
 
 # Records whose id's hash repeats that the counts may confirm (`normalised_view`): they keep
 # these records' ids, a list of at most this many (about 10 MB), to save a scan of every id

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..bounded import read_at_most
 from ..core.bodies import BodyRegistry, UnknownBody
-from ..io.inputs import InputErrors, Problem, decode_text, delimiter_of, shown_location
+from ..io.inputs import InputErrors, Problem, decode_text, delimiter_of, sheet_headed, shown_location
 from ..io.safe_xlsx import kind_of
 from ..methodology import Methodology
 from ..texts import language, text as T
@@ -92,12 +92,7 @@ def _workbook_rows(path: Path | str, source: str):
     except UnsafeWorkbook as error:
         raise InputErrors([Problem(source, "file", error.reason)]) from None
     try:
-        sheet = workbook.worksheets[0]
-        for candidate in workbook.worksheets:
-            first = next(present_rows(candidate), (0, ()))[1]
-            if {"body", "plan"} <= {str(v).strip().lower() for v in first if v is not None}:
-                sheet = candidate
-                break
+        sheet = sheet_headed(workbook, ("body", "plan"))
         for number, values in present_rows(sheet):
             yield f"{sheet.title}!A{number}", list(values)
     except (*DAMAGED, ValueError) as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..io.inputs import delimiter_of
+from ..io.inputs import delimiter_of, sheet_headed
 from ..texts import text as T
 from .sql import identifier, quote
 
@@ -87,13 +87,6 @@ def first_bad_csv_row(path: Path) -> str | None:
         except _LongLine as long:
             return T("records.read.long_row", row=long.row, limit=f"{LINE_LIMIT:,}")
     return None
-
-
-def header_key(header: str) -> str:
-    """A header as compared with the one a mapping names: case, and spaces around and within,
-    folded. «Appeal_ID », «appeal_id» and «Дата  регистрации» are «appeal_id» and «дата
-    регистрации»; DuckDB itself drops a CSV header's spaces around it, and its names ignore case."""
-    return " ".join(header.split()).casefold()
 
 
 def source_sql(connection, path: Path, name: str, workdir: Path, notes: list[str], headers=()) -> str:
@@ -200,9 +193,9 @@ def unreadable(path: Path, error: Exception) -> RecordError:
 
 
 def register_xlsx(connection, path: Path, name: str, notes: list[str], headers=()) -> str:
-    """The rows of the workbook's first sheet headed with all of `headers` (`header_key`; else
-    its first sheet), registered as a table of texts: an export may open with a cover sheet,
-    or hold the appeals and the receptions on two sheets of one workbook."""
+    """The rows of the workbook's first sheet headed with all of `headers` (`sheet_headed`: an
+    export may open with a cover sheet, or hold the appeals and the receptions on two sheets of
+    one workbook), registered as a table of texts."""
     import pyarrow as pa
 
     from ..io.safe_xlsx import DAMAGED, UnsafeWorkbook, open_workbook, present_rows, unreadable
@@ -213,7 +206,7 @@ def register_xlsx(connection, path: Path, name: str, notes: list[str], headers=(
         raise RecordError(f"{error}; {T('records.read.export')}") from None
     notes.extend(warnings)
     try:
-        rows = (values for _number, values in present_rows(_sheet_headed(workbook, headers, present_rows)))
+        rows = (values for _number, values in present_rows(sheet_headed(workbook, headers)))
         header = [str(h).strip() if h is not None else f"column{n}" for n, h in enumerate(next(rows, ()))]
         columns = [[] for _ in header]
         for row in rows:
@@ -231,16 +224,6 @@ def register_xlsx(connection, path: Path, name: str, notes: list[str], headers=(
     connection.register(f"{name}_xlsx", table)
     connection.register(f"{name}_xlsx_headers", pa.table({"header": pa.array(header, type=pa.string())}))
     return f"{name}_xlsx"
-
-
-def _sheet_headed(workbook, headers, present_rows):
-    """The first sheet whose first row holds every one of `headers`, else the first sheet."""
-    wanted = {header_key(h) for h in headers}
-    for sheet in workbook.worksheets if wanted else ():
-        first = next(present_rows(sheet), (0, ()))[1]
-        if wanted <= {header_key(str(v)) for v in first if v is not None}:
-            return sheet
-    return workbook.worksheets[0]
 
 
 def _renamed(header: list[str]) -> list[str]:
