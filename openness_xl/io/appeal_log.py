@@ -19,7 +19,7 @@ from typing import Any
 from ..bounded import read_at_most
 from ..core.values import DATE_FORMATS, EXCEL_EPOCH, EXCEL_SERIAL, EXCEL_SERIALS, with_times
 from ..texts import text
-from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of, sheet_headed
+from .inputs import MAX_CSV_BYTES, InputErrors, Problem, decode_text, delimiter_of, header_key, sheet_headed
 
 COLUMNS = ("body", "indicator", "field", "source_value", "claimed_value", "grounds", "filed_on", "decision",
            "accepted_value")
@@ -121,7 +121,7 @@ def read_log(path: Path | str, warnings: list[str] | None = None) -> list[Appeal
     if not records:
         raise AppealErrors([Problem(source, "row 1", text("appeal.no_header", columns=",".join(COLUMNS)))])
     header_location, header = records[0]
-    header = [_text(h).lower() for h in header]
+    header = [header_key(h) for h in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise AppealErrors([Problem(source, header_location, text("appeal.missing_columns", missing=", ".join(missing),

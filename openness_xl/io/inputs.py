@@ -150,7 +150,7 @@ def csv_rows(data: bytes, source: str) -> list[Row]:
     content = decode_text(data, source)
     delimiter = delimiter_of(content)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    header = [header_key(h) for h in next(reader, [])]
     _check_header(header, source, "row 1")
     positions = [header.index(c) for c in COLUMNS]
     rows = []
@@ -220,7 +220,7 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
     sheet = workbook["inputs"] if "inputs" in workbook.sheetnames else sheet_headed(workbook, COLUMNS)
     lines = present_rows(sheet)
     first = next(lines, (1, ()))
-    header = [str(h).strip().lower() if h is not None else "" for h in first[1]]
+    header = [header_key(h) for h in first[1]]
     if any(c not in header for c in COLUMNS) and (made := _made_here(workbook)) is not None:
         raise InputErrors([Problem(source, "file", made)])
     _check_header(header, source, f"{sheet.title}!{first[0]}")
@@ -243,10 +243,11 @@ def _xlsx_rows(source, workbook, formulas, methodology, bodies) -> list[Row]:
 
 
 def header_key(header) -> str:
-    """A header as compared with the one a reader looks for: case, and spaces around and within,
-    folded. «Appeal_ID », «appeal_id» and «Дата  регистрации» are «appeal_id» and «дата
-    регистрации» (DuckDB itself drops a CSV header's spaces around it, and its names ignore case)."""
-    return " ".join(str(header).split()).casefold()
+    """A header as every reader compares it with the one it looks for: case, and spaces around
+    and within, folded; an empty cell is "". «Appeal_ID », «appeal_id» and «Дата  регистрации»
+    are «appeal_id» and «дата регистрации» (DuckDB itself drops a CSV header's spaces around it,
+    and its names ignore case)."""
+    return "" if header is None else " ".join(str(header).split()).casefold()
 
 
 def sheet_headed(workbook, headers):
@@ -257,7 +258,7 @@ def sheet_headed(workbook, headers):
     wanted = {header_key(h) for h in headers}
     for sheet in workbook.worksheets:
         first = next(present_rows(sheet), (0, ()))[1]
-        if wanted <= {header_key(v) for v in first if v is not None}:
+        if wanted <= {header_key(v) for v in first}:
             return sheet
     return workbook.worksheets[0]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..bounded import read_at_most
 from ..core.bodies import BodyRegistry, UnknownBody
-from ..io.inputs import InputErrors, Problem, decode_text, delimiter_of, sheet_headed, shown_location
+from ..io.inputs import InputErrors, Problem, decode_text, delimiter_of, header_key, sheet_headed, shown_location
 from ..io.safe_xlsx import kind_of
 from ..methodology import Methodology
 from ..texts import language, text as T
@@ -34,7 +34,7 @@ def read_plans(path: Path | str, bodies: BodyRegistry, methodology: Methodology)
         raise InputErrors([Problem(source, "file", T("input.too_large", limit=f"{MAX_PLANS_BYTES:,}"))])
     rows = _workbook_rows(path, source) if kind_of(data[:80]) == "zip" else _csv_rows(data, source)
     first_location, header = next(rows, ("row 1", []))
-    header = [str(h).strip().lower() if h is not None else "" for h in header]
+    header = [header_key(h) for h in header]
     missing = [c for c in ("body", "plan") if c not in header]
     if missing:
         found = ", ".join(h for h in header if h) or T("input.nothing")
