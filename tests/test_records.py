@@ -1031,7 +1031,10 @@ def test_a_mapping_naming_one_header_for_two_columns_is_refused(tmp_path):
     registration day. So would registered_on = «answered_on» while answered_on keeps its name."""
     mapping = tmp_path / "mapping.toml"
     for text, said in (('registered_on = "Дата"\nanswered_on = "Дата"\n', "registered_on, answered_on → «Дата»"),
-                       ('registered_on = "answered_on"\n', "registered_on, answered_on → «answered_on»")):
+                       ('registered_on = "answered_on"\n', "registered_on, answered_on → «answered_on»"),
+                       # headers are found in any case and spacing: «Дата» and «дата » are one column
+                       ('registered_on = "Дата"\nanswered_on = "дата "\n', "registered_on, answered_on → «Дата»"),
+                       ('registered_on = "Answered_On"\n', "registered_on, answered_on → «Answered_On»")):
         mapping.write_text("[appeals.columns]\n" + text, encoding="utf-8")
         with pytest.raises(ValueError, match="names one header for more than one column: " + said):
             load_mapping(mapping)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..bounded import read_at_most
 from ..core.values import DATE_FORMATS
+from ..io.inputs import header_key
 from ..texts import term, text as T
 
 APPEAL_COLUMNS = ("appeal_id", "body", "kind", "registered_on", "deadline_on", "answered_on",
@@ -106,12 +107,13 @@ def _read_mapping(path: Path) -> dict:
 
 def _one_header_each(path, table: str, headers: dict[str, str]) -> None:
     """Refuse a header named for two of our columns (`registered_on` and `answered_on` both
-    «Дата»): both would read the one column, and every answer would fall on its registration."""
+    «Дата», or «Дата» and «дата»: headers are found case and spaces folded, `header_key`): both
+    would read the one column, and every answer would fall on its registration."""
     named: dict[str, list[str]] = {}
     for column, header in headers.items():
-        named.setdefault(header, []).append(column)
-    shared = [T("records.read.mapping_shared", columns=", ".join(columns), header=header)
-              for header, columns in named.items() if len(columns) > 1]
+        named.setdefault(header_key(header), []).append(column)
+    shared = [T("records.read.mapping_shared", columns=", ".join(columns), header=headers[columns[0]])
+              for columns in named.values() if len(columns) > 1]
     if shared:
         raise ValueError(T("records.read.mapping_same_header", path=path, table=table, shared="; ".join(shared)))
 
